@@ -1,0 +1,104 @@
+package formats
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/stepwise-dev/stepwise"
+)
+
+// processBench reads ProcessBench (QwenLM/ProcessBench): one record per
+// trace, steps as a list, and label = the 0-based index of the earliest wrong
+// step (-1: none). Steps after the label are unknown, not correct.
+type processBench struct{}
+
+func (processBench) Name() string { return "processbench" }
+func (processBench) Describe() string {
+	return "ProcessBench: steps[] with the earliest-error index (JSON array or JSONL)"
+}
+
+func (processBench) Detect(k Keys) bool {
+	return k.Has("problem", "steps", "label") && (k.Has("generator") || k.Has("final_answer_correct"))
+}
+
+type processBenchRecord struct {
+	ID                 string   `json:"id"`
+	Generator          string   `json:"generator"`
+	Problem            string   `json:"problem"`
+	Steps              []string `json:"steps"`
+	FinalAnswerCorrect *bool    `json:"final_answer_correct"`
+	Label              *int     `json:"label"`
+}
+
+// processBenchSep joins ProcessBench's paragraphs into one raw text.
+const processBenchSep = "\n\n"
+
+func (processBench) Decode(rec Record, opts *Options) ([]Item, error) {
+	var r processBenchRecord
+	if err := json.Unmarshal(rec.Data, &r); err != nil {
+		return nil, err
+	}
+	if r.Label == nil {
+		return nil, fmt.Errorf("missing label")
+	}
+	if *r.Label < -1 || *r.Label >= len(r.Steps) {
+		return nil, fmt.Errorf("label %d out of range for %d steps", *r.Label, len(r.Steps))
+	}
+	if strings.TrimSpace(r.Problem) == "" {
+		return nil, fmt.Errorf("empty problem")
+	}
+	split, _, _ := strings.Cut(r.ID, "-")
+	t := &stepwise.Trace{
+		SourceID: r.ID,
+		Dataset:  pick(opts.Dataset, "processbench/"+split, split != "" && split != r.ID, "processbench"),
+		Model:    pick(opts.Model, r.Generator, true, ""),
+		Correct:  r.FinalAnswerCorrect,
+	}
+	if r.FinalAnswerCorrect != nil {
+		t.CorrectBy = "source: final_answer_correct"
+	}
+	b := newStepBuilder(processBenchSep)
+	for i, s := range r.Steps {
+		st := b.add(stepwise.StepReasoning, s)
+		st.Labels = []stepwise.Label{firstErrorLabel(i, *r.Label, 0, "processbench.label")}
+	}
+	b.into(t, "list joined by blank lines")
+	if n := len(t.Steps); n > 0 {
+		if a, ok := LastBoxed(t.Steps[n-1].Text); ok {
+			t.FinalAnswer = a
+		}
+	}
+	p := &stepwise.Problem{Text: r.Problem, Dataset: t.Dataset, Split: split}
+	return []Item{{Problem: p, Trace: t}}, nil
+}
+
+// firstErrorLabel labels step i of a trace whose earliest wrong step is
+// firstErr (in base `base`, -1 for none): correct before it, wrong at it,
+// unknown after it.
+func firstErrorLabel(i, firstErr, base int, source string) stepwise.Label {
+	l := stepwise.Label{Scope: stepwise.ScopeStep, Origin: stepwise.OriginHuman, Source: source,
+		OrigIndex: firstErr, Base: base}
+	fe := firstErr - base
+	switch {
+	case firstErr == -1 || i < fe:
+		l.Rating = stepwise.Good
+	case i == fe:
+		l.Rating = stepwise.Bad
+		l.FirstError = true
+	default:
+		l.Rating = stepwise.Unlabeled
+	}
+	return l
+}
+
+// pick returns override when set, else v when ok, else fallback.
+func pick(override, v string, ok bool, fallback string) string {
+	switch {
+	case override != "":
+		return override
+	case ok && v != "":
+		return v
+	}
+	return fallback
+}
