@@ -1,0 +1,405 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"unicode"
+
+	"github.com/stepwise-dev/stepwise/store/formats"
+)
+
+// ImportOptions tune an import.
+type ImportOptions struct {
+	// Format forces a codec; empty detects each file's format from content.
+	Format string
+	// Strict stops at the first bad record (records already committed stay).
+	Strict bool
+	// Decode is passed to the codecs (dataset/model overrides, field mapping).
+	Decode formats.Options
+	// Workers decode in parallel (default: GOMAXPROCS).
+	Workers int
+	// BatchSize is the number of traces per write transaction (default 10000).
+	BatchSize int
+	// OnProblem is called for each bad record or unreadable file, as it happens.
+	OnProblem func(error)
+	// OnProgress is called after each written batch and at the end of each file.
+	OnProgress func(Progress)
+}
+
+// Progress is the state of a running import.
+type Progress struct {
+	File       string
+	FileIndex  int
+	Files      int
+	BytesRead  int64
+	BytesTotal int64
+	Imported   int
+	Duplicates int
+	Skipped    int
+}
+
+// ImportReport is the summary of an import.
+type ImportReport struct {
+	Files      int `json:"files"`
+	Records    int `json:"records"`
+	Imported   int `json:"imported"`
+	Duplicates int `json:"duplicates"`
+	Skipped    int `json:"skipped"`
+	// SkippedBy counts skipped records (and unreadable files) by reason.
+	SkippedBy map[string]int `json:"skipped_by_reason"`
+	// Formats counts files by the codec that read them.
+	Formats map[string]int `json:"formats"`
+}
+
+// ErrStrict wraps the first bad record when ImportOptions.Strict is set.
+var ErrStrict = errors.New("import stopped at a bad record (--strict)")
+
+// Import reads files and directories (recursively) into the store.
+func (db *DB) Import(ctx context.Context, paths []string, opts ImportOptions) (*ImportReport, error) {
+	if opts.Workers <= 0 {
+		opts.Workers = runtime.GOMAXPROCS(0)
+	}
+	if opts.BatchSize <= 0 {
+		opts.BatchSize = 10000
+	}
+	rep := &ImportReport{SkippedBy: map[string]int{}, Formats: map[string]int{}}
+	files, total, err := listFiles(paths)
+	if err != nil {
+		return rep, err
+	}
+	im := &importer{db: db, opts: opts, rep: rep, total: total, files: len(files)}
+	for i, f := range files {
+		if err := ctx.Err(); err != nil {
+			return rep, err
+		}
+		if err := im.file(ctx, i, f); err != nil {
+			return rep, err
+		}
+	}
+	return rep, nil
+}
+
+// listFiles expands directories into their files (WalkDir goes in name
+// order), skipping hidden entries.
+func listFiles(paths []string) ([]string, int64, error) {
+	var files []string
+	var total int64
+	for _, p := range paths {
+		st, err := os.Stat(p)
+		if err != nil {
+			return nil, 0, fmt.Errorf("import: %w", err)
+		}
+		if !st.IsDir() {
+			files = append(files, p)
+			total += st.Size()
+			continue
+		}
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if strings.HasPrefix(d.Name(), ".") && path != p {
+				if d.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if d.Type().IsRegular() {
+				info, err := d.Info()
+				if err != nil {
+					return err
+				}
+				files = append(files, path)
+				total += info.Size()
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, 0, fmt.Errorf("import: %w", err)
+		}
+	}
+	return files, total, nil
+}
+
+// importer carries one import's state across files.
+type importer struct {
+	db      *DB
+	opts    ImportOptions
+	rep     *ImportReport
+	total   int64
+	done    int64 // bytes of finished files
+	files   int
+	batch   []prepared
+	current string
+	index   int
+	read    int64
+}
+
+// file imports one file.
+func (im *importer) file(ctx context.Context, i int, path string) error {
+	im.rep.Files++
+	im.current, im.index, im.read = path, i, 0
+	in, err := formats.Open(path, im.opts.Format)
+	if err != nil {
+		im.skip(err)
+		if im.opts.Strict {
+			return fmt.Errorf("%w: %v", ErrStrict, err)
+		}
+		return nil
+	}
+	defer in.Close()
+	im.rep.Formats[in.Codec.Name()]++
+	err = im.decode(ctx, in)
+	if err == nil {
+		err = im.flush()
+	}
+	im.done += fileSize(path)
+	im.read = 0
+	im.progress()
+	return err
+}
+
+func fileSize(path string) int64 {
+	st, err := os.Stat(path)
+	if err != nil {
+		return 0
+	}
+	return st.Size()
+}
+
+// chunk is a run of records decoded by one worker.
+type chunk struct {
+	n     int
+	recs  []formats.Record
+	bytes int64
+	out   []prepared
+	errs  []error // per-record problems, in record order
+	fatal error   // the file cannot be read further
+}
+
+const chunkRecords = 256
+
+// decode runs the pipeline for one file: a reader cuts records into chunks,
+// workers decode and encode them, and chunks are written in file order so
+// that ids and sequence numbers do not depend on scheduling.
+func (im *importer) decode(ctx context.Context, in *formats.Input) error {
+	workers := im.opts.Workers
+	if in.Sequential() {
+		workers = 1
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	jobs := make(chan *chunk, workers*2)
+	results := make(chan *chunk, workers*2)
+	go readChunks(ctx, in, jobs)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c := range jobs {
+				im.work(in, c)
+				results <- c
+			}
+		}()
+	}
+	go func() { wg.Wait(); close(results) }()
+
+	pending := map[int]*chunk{}
+	next := 0
+	var firstErr error
+	for c := range results {
+		pending[c.n] = c
+		for c := pending[next]; c != nil && firstErr == nil; c = pending[next] {
+			delete(pending, next)
+			next++
+			if err := im.apply(c); err != nil {
+				firstErr = err
+				cancel()
+			}
+		}
+	}
+	if firstErr != nil {
+		return firstErr
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	items, err := in.Flush(&im.opts.Decode)
+	if err != nil {
+		return im.recordProblem(err)
+	}
+	for _, it := range items {
+		im.batch = append(im.batch, prepare(it))
+	}
+	return nil
+}
+
+// readChunks cuts the file into chunks of records.
+func readChunks(ctx context.Context, in *formats.Input, jobs chan<- *chunk) {
+	defer close(jobs)
+	n := 0
+	c := &chunk{n: n}
+	send := func() bool {
+		select {
+		case jobs <- c:
+			n++
+			c = &chunk{n: n}
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	for {
+		rec, err := in.Next()
+		if err == io.EOF {
+			break
+		}
+		var re *formats.RecordError
+		if err != nil && !errors.As(err, &re) {
+			c.fatal = err
+			break
+		}
+		if err != nil {
+			rec.Data = nil // keep the position, drop the bad bytes
+		}
+		c.recs = append(c.recs, rec)
+		c.errs = append(c.errs, err)
+		c.bytes += int64(len(rec.Data)) + 1
+		if len(c.recs) == chunkRecords && !send() {
+			return
+		}
+	}
+	if len(c.recs) > 0 || c.fatal != nil {
+		send()
+	}
+}
+
+// work decodes a chunk's records.
+func (im *importer) work(in *formats.Input, c *chunk) {
+	for i, rec := range c.recs {
+		if c.errs[i] != nil {
+			continue
+		}
+		items, err := in.DecodeRecord(rec, &im.opts.Decode)
+		if err != nil {
+			c.errs[i] = err
+			continue
+		}
+		for _, it := range items {
+			c.out = append(c.out, prepare(it))
+		}
+	}
+	c.recs = nil
+}
+
+// apply takes a decoded chunk in file order: reports its problems, queues its
+// traces, and writes full batches.
+func (im *importer) apply(c *chunk) error {
+	for _, err := range c.errs {
+		im.rep.Records++
+		if err != nil {
+			if perr := im.recordProblem(err); perr != nil {
+				return perr
+			}
+		}
+	}
+	im.read += c.bytes
+	im.batch = append(im.batch, c.out...)
+	if len(im.batch) >= im.opts.BatchSize {
+		if err := im.flush(); err != nil {
+			return err
+		}
+	}
+	if c.fatal != nil {
+		return im.recordProblem(c.fatal)
+	}
+	return nil
+}
+
+// recordProblem reports a bad record; under --strict it ends the import.
+func (im *importer) recordProblem(err error) error {
+	im.skip(err)
+	if im.opts.Strict {
+		return fmt.Errorf("%w: %v", ErrStrict, err)
+	}
+	return nil
+}
+
+func (im *importer) skip(err error) {
+	im.rep.Skipped++
+	im.rep.SkippedBy[reasonOf(err)]++
+	if im.opts.OnProblem != nil {
+		im.opts.OnProblem(err)
+	}
+}
+
+// flush writes the queued traces.
+func (im *importer) flush() error {
+	if len(im.batch) == 0 {
+		return nil
+	}
+	res, err := im.db.writeBatch(im.batch)
+	if err != nil {
+		return err
+	}
+	im.rep.Imported += res.imported
+	im.rep.Duplicates += res.duplicates
+	im.batch = im.batch[:0]
+	im.progress()
+	return nil
+}
+
+func (im *importer) progress() {
+	if im.opts.OnProgress == nil {
+		return
+	}
+	im.opts.OnProgress(Progress{
+		File: im.current, FileIndex: im.index, Files: im.files,
+		BytesRead: im.done + im.read, BytesTotal: im.total,
+		Imported: im.rep.Imported, Duplicates: im.rep.Duplicates, Skipped: im.rep.Skipped,
+	})
+}
+
+// reasonOf groups problems for the summary: the reason without its location,
+// with numbers masked ("invalid JSON at column N: ...").
+func reasonOf(err error) string {
+	var re *formats.RecordError
+	var nd *formats.NotDataError
+	s := err.Error()
+	switch {
+	case errors.As(err, &re):
+		s = re.Reason
+	case errors.As(err, &nd):
+		s = nd.Reason
+	}
+	if i := strings.Index(s, ": "); i > 0 && i < 60 && !errors.As(err, &re) {
+		s = s[i+2:]
+	}
+	var b strings.Builder
+	digits := false
+	for _, r := range s {
+		if unicode.IsDigit(r) {
+			if !digits {
+				b.WriteByte('N')
+			}
+			digits = true
+			continue
+		}
+		digits = false
+		b.WriteRune(r)
+	}
+	out := b.String()
+	if len(out) > 80 {
+		out = out[:80] + "..."
+	}
+	return out
+}

@@ -1,0 +1,97 @@
+package store
+
+import (
+	"bytes"
+	"encoding/binary"
+	"strconv"
+)
+
+// Indexed fields. Each trace gets one index key per field:
+// field \0 value \0 u64(seq), so that the traces with a given value are one
+// ordered prefix scan, and several filters intersect by merging seqs.
+const (
+	FieldDataset   = "dataset"
+	FieldModel     = "model"
+	FieldCorrect   = "correct"   // true | false | unknown
+	FieldLabel     = "label"     // none | error | correct | partial (stepwise.LabelState)
+	FieldTruncated = "truncated" // true | false
+	FieldProblem   = "problem"
+	FieldSource    = "source" // source id
+	FieldFormat    = "format"
+)
+
+// term is one (field, value) pair of a trace.
+type term struct{ field, value string }
+
+// terms lists the index terms of a summary.
+func terms(s *Summary) []term {
+	return []term{
+		{FieldDataset, s.Dataset},
+		{FieldModel, s.Model},
+		{FieldCorrect, correctValue(s.Correct)},
+		{FieldLabel, string(s.LabelState)},
+		{FieldTruncated, strconv.FormatBool(s.Truncated)},
+		{FieldProblem, s.ProblemID},
+		{FieldSource, s.SourceID},
+		{FieldFormat, s.Source.Format},
+	}
+}
+
+// countedFields are kept as running counts, overall and per dataset, so that
+// stats and the library screen never scan traces.
+var countedFields = map[string]bool{FieldDataset: true, FieldModel: true, FieldCorrect: true,
+	FieldLabel: true, FieldTruncated: true, FieldFormat: true}
+
+func correctValue(c *bool) string {
+	switch {
+	case c == nil:
+		return "unknown"
+	case *c:
+		return "true"
+	}
+	return "false"
+}
+
+func indexKey(field, value string, seq uint64) []byte {
+	k := make([]byte, 0, len(field)+len(value)+10)
+	k = append(k, field...)
+	k = append(k, 0)
+	k = append(k, value...)
+	k = append(k, 0)
+	return binary.BigEndian.AppendUint64(k, seq)
+}
+
+// indexPrefix is the prefix of every key of field=value.
+func indexPrefix(field, value string) []byte {
+	k := make([]byte, 0, len(field)+len(value)+2)
+	k = append(k, field...)
+	k = append(k, 0)
+	k = append(k, value...)
+	return append(k, 0)
+}
+
+// seqOfIndexKey returns the trace seq at the end of an index key.
+func seqOfIndexKey(k []byte) uint64 {
+	if len(k) < 8 {
+		return 0
+	}
+	return binary.BigEndian.Uint64(k[len(k)-8:])
+}
+
+// valueOfIndexKey splits an index key into its value.
+func valueOfIndexKey(k []byte) string {
+	i := bytes.IndexByte(k, 0)
+	if i < 0 || len(k) < i+10 {
+		return ""
+	}
+	return string(k[i+1 : len(k)-9])
+}
+
+// countKey is the key of a running count: "field\0value", or
+// "dataset\0D\0field\0value" for the per-dataset breakdown.
+func countKey(dataset, field, value string) string {
+	if dataset == "" {
+		return field + "\x00" + value
+	}
+	return FieldDataset + "\x00" + dataset + "\x00" + field + "\x00" + value
+}

@@ -1,0 +1,461 @@
+package store
+
+import (
+	"bytes"
+	"container/heap"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/stepwise-dev/stepwise"
+)
+
+// ErrNotFound is returned for an unknown trace or problem id.
+var ErrNotFound = errors.New("not found")
+
+// Filter selects traces. Empty fields match everything.
+type Filter struct {
+	// Dataset matches the dataset and its subsets: "processbench" matches
+	// "processbench" and "processbench/gsm8k".
+	Dataset   string
+	Model     string
+	Correct   string // true | false | unknown
+	Label     string // none | error | correct | partial
+	Truncated string // true | false
+	Problem   string
+	Format    string
+	SourceID  string
+	// Offset skips that many matches; Limit stops after that many (0: all).
+	Offset, Limit int
+}
+
+// Validate checks the filter's enumerated values.
+func (f *Filter) Validate() error {
+	check := func(name, v string, ok ...string) error {
+		if v == "" {
+			return nil
+		}
+		for _, o := range ok {
+			if v == o {
+				return nil
+			}
+		}
+		return fmt.Errorf("--%s %q: want one of %s", name, v, strings.Join(ok, ", "))
+	}
+	return errors.Join(
+		check("correct", f.Correct, "true", "false", "unknown"),
+		check("label", f.Label, string(stepwise.LabelNone), string(stepwise.LabelError),
+			string(stepwise.LabelCorrect), string(stepwise.LabelPartial)),
+		check("truncated", f.Truncated, "true", "false"),
+	)
+}
+
+// List calls fn for each matching trace summary, in import order, inside one
+// read transaction; it never holds more than one summary at a time.
+func (db *DB) List(f Filter, fn func(Summary) error) error {
+	if err := f.Validate(); err != nil {
+		return err
+	}
+	return db.bolt.View(func(tx *bolt.Tx) error {
+		it, err := f.iterator(tx)
+		if err != nil {
+			return err
+		}
+		traces := tx.Bucket(bTraces)
+		skipped, sent := 0, 0
+		for seq, ok := it.next(); ok; seq, ok = it.next() {
+			if skipped < f.Offset {
+				skipped++
+				continue
+			}
+			v := traces.Get(u64(seq))
+			if v == nil {
+				return fmt.Errorf("index points at missing trace %d (run `stepwise vacuum` to rebuild)", seq)
+			}
+			s, err := decodeSummary(seq, v)
+			if err != nil {
+				return err
+			}
+			if err := fn(s); err != nil {
+				return err
+			}
+			sent++
+			if f.Limit > 0 && sent >= f.Limit {
+				return nil
+			}
+		}
+		return nil
+	})
+}
+
+// Count returns the number of traces matching f.
+func (db *DB) Count(f Filter) (int, error) {
+	n := 0
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		if f.isEmpty() {
+			n = int(getUint(tx.Bucket(bCounts), []byte("total")))
+			return nil
+		}
+		it, err := f.iterator(tx)
+		if err != nil {
+			return err
+		}
+		for _, ok := it.next(); ok; _, ok = it.next() {
+			n++
+		}
+		return nil
+	})
+	return n, err
+}
+
+func (f *Filter) isEmpty() bool {
+	return f.Dataset == "" && f.Model == "" && f.Correct == "" && f.Label == "" && f.Truncated == "" &&
+		f.Problem == "" && f.Format == "" && f.SourceID == ""
+}
+
+// iterator builds the intersection of the filter's index scans.
+func (f *Filter) iterator(tx *bolt.Tx) (seqIter, error) {
+	idx := tx.Bucket(bIndex)
+	var parts []seqIter
+	add := func(field, value string) {
+		if value != "" {
+			parts = append(parts, newTermIter(idx, field, value))
+		}
+	}
+	if f.Dataset != "" {
+		parts = append(parts, datasetIter(tx, f.Dataset))
+	}
+	add(FieldModel, f.Model)
+	add(FieldCorrect, f.Correct)
+	add(FieldLabel, f.Label)
+	add(FieldTruncated, f.Truncated)
+	add(FieldProblem, f.Problem)
+	add(FieldFormat, f.Format)
+	add(FieldSource, f.SourceID)
+	switch len(parts) {
+	case 0:
+		return &allIter{c: tx.Bucket(bTraces).Cursor()}, nil
+	case 1:
+		return parts[0], nil
+	}
+	return &andIter{parts: parts}, nil
+}
+
+// datasetIter unions the index scans of a dataset and its subsets; the
+// dataset names come from the running counts, not from a scan.
+func datasetIter(tx *bolt.Tx, name string) seqIter {
+	idx := tx.Bucket(bIndex)
+	var parts []seqIter
+	for _, d := range datasetNames(tx) {
+		if d == name || strings.HasPrefix(d, name+"/") {
+			parts = append(parts, newTermIter(idx, FieldDataset, d))
+		}
+	}
+	if len(parts) == 1 {
+		return parts[0]
+	}
+	return newOrIter(parts)
+}
+
+// datasetNames lists the datasets in the store.
+func datasetNames(tx *bolt.Tx) []string {
+	var out []string
+	prefix := []byte(FieldDataset + "\x00")
+	c := tx.Bucket(bCounts).Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		rest := k[len(prefix):]
+		if bytes.IndexByte(rest, 0) < 0 {
+			out = append(out, string(rest))
+		}
+	}
+	return out
+}
+
+// seqIter yields trace seqs in increasing order.
+type seqIter interface {
+	next() (uint64, bool)
+	// seek positions the iterator so that next returns the first seq >= target.
+	seek(target uint64)
+}
+
+type allIter struct {
+	c       *bolt.Cursor
+	started bool
+	target  *uint64
+}
+
+func (a *allIter) next() (uint64, bool) {
+	var k []byte
+	switch {
+	case a.target != nil:
+		k, _ = a.c.Seek(u64(*a.target))
+		a.target = nil
+	case !a.started:
+		k, _ = a.c.First()
+	default:
+		k, _ = a.c.Next()
+	}
+	a.started = true
+	if k == nil {
+		return 0, false
+	}
+	return seqOfIndexKey(k), true
+}
+
+func (a *allIter) seek(t uint64) { a.target = &t; a.started = true }
+
+// termIter scans one field=value prefix of the index.
+type termIter struct {
+	c       *bolt.Cursor
+	prefix  []byte
+	started bool
+	target  *uint64
+}
+
+func newTermIter(idx *bolt.Bucket, field, value string) *termIter {
+	return &termIter{c: idx.Cursor(), prefix: indexPrefix(field, value)}
+}
+
+func (t *termIter) next() (uint64, bool) {
+	var k []byte
+	switch {
+	case t.target != nil:
+		k, _ = t.c.Seek(append(bytes.Clone(t.prefix), u64(*t.target)...))
+		t.target = nil
+	case !t.started:
+		k, _ = t.c.Seek(t.prefix)
+	default:
+		k, _ = t.c.Next()
+	}
+	t.started = true
+	if k == nil || !bytes.HasPrefix(k, t.prefix) || len(k) != len(t.prefix)+8 {
+		return 0, false
+	}
+	return seqOfIndexKey(k), true
+}
+
+func (t *termIter) seek(target uint64) { t.target = &target; t.started = true }
+
+// andIter intersects sorted iterators by leapfrogging: each seeks to the
+// largest seq seen so far.
+type andIter struct{ parts []seqIter }
+
+func (a *andIter) next() (uint64, bool) {
+	cur, ok := a.parts[0].next()
+	if !ok {
+		return 0, false
+	}
+	for {
+		agreed := true
+		for _, p := range a.parts[1:] {
+			p.seek(cur)
+			v, ok := p.next()
+			if !ok {
+				return 0, false
+			}
+			if v != cur {
+				cur, agreed = v, false
+				break
+			}
+		}
+		if agreed {
+			return cur, true
+		}
+		a.parts[0].seek(cur)
+		if cur, ok = a.parts[0].next(); !ok {
+			return 0, false
+		}
+	}
+}
+
+func (a *andIter) seek(t uint64) { a.parts[0].seek(t) }
+
+// orIter merges sorted iterators.
+type orIter struct {
+	h    iterHeap
+	last uint64
+	any  bool
+}
+
+type iterHead struct {
+	it  seqIter
+	seq uint64
+}
+
+type iterHeap []iterHead
+
+func (h iterHeap) Len() int           { return len(h) }
+func (h iterHeap) Less(i, j int) bool { return h[i].seq < h[j].seq }
+func (h iterHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *iterHeap) Push(x any)        { *h = append(*h, x.(iterHead)) }
+func (h *iterHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
+func newOrIter(parts []seqIter) *orIter {
+	o := &orIter{}
+	for _, p := range parts {
+		if v, ok := p.next(); ok {
+			o.h = append(o.h, iterHead{p, v})
+		}
+	}
+	heap.Init(&o.h)
+	return o
+}
+
+func (o *orIter) next() (uint64, bool) {
+	for o.h.Len() > 0 {
+		top := o.h[0]
+		if v, ok := top.it.next(); ok {
+			o.h[0].seq = v
+			heap.Fix(&o.h, 0)
+		} else {
+			heap.Pop(&o.h)
+		}
+		if o.any && top.seq == o.last {
+			continue
+		}
+		o.last, o.any = top.seq, true
+		return top.seq, true
+	}
+	return 0, false
+}
+
+// seek advances every head below t; heads at or past t keep their pending seq.
+func (o *orIter) seek(t uint64) {
+	kept := o.h[:0]
+	for _, h := range o.h {
+		if h.seq < t {
+			h.it.seek(t)
+			v, ok := h.it.next()
+			if !ok {
+				continue
+			}
+			h.seq = v
+		}
+		kept = append(kept, h)
+	}
+	o.h = kept
+	heap.Init(&o.h)
+	o.any = false
+}
+
+// Get loads a whole trace by id. A unique source id, or a unique prefix of
+// an id, is accepted too, so that `stepwise show gsm8k-0` works.
+func (db *DB) Get(id string) (*stepwise.Trace, error) {
+	var t *stepwise.Trace
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		seq, err := resolve(tx, id)
+		if err != nil {
+			return err
+		}
+		t, err = loadTrace(tx, seq)
+		return err
+	})
+	return t, err
+}
+
+// GetSeq loads a whole trace by its sequence number.
+func (db *DB) GetSeq(seq uint64) (*stepwise.Trace, error) {
+	var t *stepwise.Trace
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		var err error
+		t, err = loadTrace(tx, seq)
+		return err
+	})
+	return t, err
+}
+
+// AmbiguousError lists the traces an id could mean.
+type AmbiguousError struct {
+	ID         string
+	Candidates []string
+}
+
+func (e *AmbiguousError) Error() string {
+	c := e.Candidates
+	more := ""
+	if len(c) > 8 {
+		c, more = c[:8], fmt.Sprintf(" and %d more", len(e.Candidates)-8)
+	}
+	return fmt.Sprintf("%q matches several traces: %s%s", e.ID, strings.Join(c, ", "), more)
+}
+
+// resolve maps an id, a source id or an id prefix to a seq.
+func resolve(tx *bolt.Tx, id string) (uint64, error) {
+	ids := tx.Bucket(bIDs)
+	if v := ids.Get([]byte(id)); len(v) == 8 {
+		return seqOfIndexKey(v), nil
+	}
+	var cands []uint64
+	it := newTermIter(tx.Bucket(bIndex), FieldSource, id)
+	for seq, ok := it.next(); ok; seq, ok = it.next() {
+		cands = append(cands, seq)
+	}
+	var names []string
+	if len(cands) == 0 {
+		c := ids.Cursor()
+		for k, v := c.Seek([]byte(id)); k != nil && bytes.HasPrefix(k, []byte(id)); k, v = c.Next() {
+			cands = append(cands, seqOfIndexKey(v))
+			names = append(names, string(k))
+		}
+	}
+	switch len(cands) {
+	case 0:
+		return 0, fmt.Errorf("trace %q: %w", id, ErrNotFound)
+	case 1:
+		return cands[0], nil
+	}
+	if names == nil {
+		for _, seq := range cands {
+			s, err := decodeSummary(seq, tx.Bucket(bTraces).Get(u64(seq)))
+			if err != nil {
+				return 0, err
+			}
+			names = append(names, s.ID)
+		}
+	}
+	sort.Strings(names)
+	return 0, &AmbiguousError{ID: id, Candidates: names}
+}
+
+func loadTrace(tx *bolt.Tx, seq uint64) (*stepwise.Trace, error) {
+	sv := tx.Bucket(bTraces).Get(u64(seq))
+	bv := tx.Bucket(bBodies).Get(u64(seq))
+	if sv == nil || bv == nil {
+		return nil, fmt.Errorf("trace %d: %w", seq, ErrNotFound)
+	}
+	s, err := decodeSummary(seq, sv)
+	if err != nil {
+		return nil, err
+	}
+	t := &stepwise.Trace{
+		ID: s.ID, SourceID: s.SourceID, Dataset: s.Dataset, ProblemID: s.ProblemID, Model: s.Model,
+		Sample: s.Sample, FinalAnswer: s.FinalAnswer, Correct: s.Correct, Truncated: s.Truncated, Source: s.Source,
+	}
+	// decodeBody copies what it keeps, so nothing here outlives the transaction.
+	return t, decodeBody(t, bv)
+}
+
+// Problem loads a problem by id.
+func (db *DB) Problem(id string) (*stepwise.Problem, error) {
+	var p stepwise.Problem
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bProblems).Get([]byte(id))
+		if v == nil {
+			return fmt.Errorf("problem %q: %w", id, ErrNotFound)
+		}
+		return json.Unmarshal(v, &p)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &p, nil
+}

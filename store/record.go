@@ -1,0 +1,380 @@
+package store
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/stepwise-dev/stepwise"
+)
+
+// Summary is the small per-trace record that listing reads: everything a
+// table row or `ls --json` needs, without the text. Bodies live apart, so a
+// scan over a million summaries never touches the traces' text.
+type Summary struct {
+	Seq         uint64              `json:"-"`
+	ID          string              `json:"id"`
+	SourceID    string              `json:"source_id"`
+	Dataset     string              `json:"dataset"`
+	Model       string              `json:"model"`
+	ProblemID   string              `json:"problem_id"`
+	Sample      int                 `json:"sample"`
+	Steps       int                 `json:"steps"`
+	Chars       int                 `json:"chars"`
+	FinalAnswer string              `json:"final_answer"`
+	Correct     *bool               `json:"correct"`
+	FirstError  *int                `json:"first_error"`
+	LabelState  stepwise.LabelState `json:"label_state"`
+	Truncated   bool                `json:"truncated"`
+	// Strip has one character per step: see stepwise.Trace.Strip.
+	Strip  string             `json:"strip"`
+	Source stepwise.SourceRef `json:"source"`
+}
+
+// summarize derives the summary of a decoded trace.
+func summarize(t *stepwise.Trace) Summary {
+	return Summary{
+		ID: t.ID, SourceID: t.SourceID, Dataset: t.Dataset, Model: t.Model,
+		ProblemID: t.ProblemID, Sample: t.Sample, Steps: len(t.Steps), Chars: len(t.Raw),
+		FinalAnswer: t.FinalAnswer, Correct: t.Correct, FirstError: t.FirstError(),
+		LabelState: t.LabelState(), Truncated: t.Truncated, Strip: t.Strip(), Source: t.Source,
+	}
+}
+
+const summaryVersion = 1
+
+func encodeSummary(s *Summary) []byte {
+	e := enc{b: make([]byte, 0, 128+len(s.Strip)+len(s.FinalAnswer))}
+	e.byte(summaryVersion)
+	e.str(s.ID)
+	e.str(s.SourceID)
+	e.str(s.Dataset)
+	e.str(s.Model)
+	e.str(s.ProblemID)
+	e.int(s.Sample)
+	e.int(s.Steps)
+	e.int(s.Chars)
+	e.str(s.FinalAnswer)
+	e.optBool(s.Correct)
+	e.optInt(s.FirstError)
+	e.str(string(s.LabelState))
+	e.bool(s.Truncated)
+	e.str(s.Strip)
+	e.str(s.Source.Format)
+	e.str(s.Source.Path)
+	e.int(s.Source.Line)
+	return e.b
+}
+
+func decodeSummary(seq uint64, b []byte) (Summary, error) {
+	d := dec{b: b}
+	if v := d.byte(); v != summaryVersion && d.err == nil {
+		return Summary{}, fmt.Errorf("trace %d: summary version %d is newer than this program", seq, v)
+	}
+	s := Summary{Seq: seq}
+	s.ID = d.str()
+	s.SourceID = d.str()
+	s.Dataset = d.str()
+	s.Model = d.str()
+	s.ProblemID = d.str()
+	s.Sample = d.int()
+	s.Steps = d.int()
+	s.Chars = d.int()
+	s.FinalAnswer = d.str()
+	s.Correct = d.optBool()
+	s.FirstError = d.optInt()
+	s.LabelState = stepwise.LabelState(d.str())
+	s.Truncated = d.bool()
+	s.Strip = d.str()
+	s.Source.Format = d.str()
+	s.Source.Path = d.str()
+	s.Source.Line = d.int()
+	if d.err != nil {
+		return Summary{}, fmt.Errorf("trace %d: corrupt summary: %w", seq, d.err)
+	}
+	return s, nil
+}
+
+const bodyVersion = 1
+
+// encodeBody writes the parts of a trace that the summary does not hold. Step
+// texts are not written: they are Raw[span].
+func encodeBody(t *stepwise.Trace) []byte {
+	e := enc{b: make([]byte, 0, len(t.Raw)+64*len(t.Steps)+64)}
+	e.byte(bodyVersion)
+	e.str(t.Raw)
+	e.str(t.Segmenter)
+	e.str(t.CorrectBy)
+	e.uvarint(uint64(len(t.Sections)))
+	for i := range t.Sections {
+		encSection(&e, &t.Sections[i])
+	}
+	e.uvarint(uint64(len(t.Steps)))
+	for i := range t.Steps {
+		encStep(&e, &t.Steps[i])
+	}
+	encLabels(&e, t.Labels)
+	encUsage(&e, t.Usage)
+	encMeta(&e, t.Meta)
+	return e.b
+}
+
+// decodeBody fills the body fields of t (whose summary fields are set).
+func decodeBody(t *stepwise.Trace, b []byte) error {
+	d := dec{b: b}
+	if v := d.byte(); v != bodyVersion && d.err == nil {
+		return fmt.Errorf("trace %s: body version %d is newer than this program", t.ID, v)
+	}
+	t.Raw = d.str()
+	t.Segmenter = d.str()
+	t.CorrectBy = d.str()
+	if n := d.count(); n > 0 {
+		t.Sections = make([]stepwise.Section, n)
+		for i := range t.Sections {
+			decSection(&d, &t.Sections[i])
+		}
+	}
+	t.Steps = make([]stepwise.Step, d.count())
+	for i := range t.Steps {
+		decStep(&d, &t.Steps[i], t.Raw)
+	}
+	t.Labels = decLabels(&d)
+	t.Usage = decUsage(&d)
+	t.Meta = decMeta(&d)
+	if d.err != nil {
+		return fmt.Errorf("trace %s: corrupt body: %w", t.ID, d.err)
+	}
+	return nil
+}
+
+func encSection(e *enc, s *stepwise.Section) {
+	e.str(string(s.Kind))
+	e.str(s.Title)
+	e.int(s.Span.Start)
+	e.int(s.Span.End)
+	e.int(s.FirstStep)
+	e.int(s.EndStep)
+	encLabels(e, s.Labels)
+}
+
+func decSection(d *dec, s *stepwise.Section) {
+	s.Kind = stepwise.SectionKind(d.str())
+	s.Title = d.str()
+	s.Span.Start = d.int()
+	s.Span.End = d.int()
+	s.FirstStep = d.int()
+	s.EndStep = d.int()
+	s.Labels = decLabels(d)
+}
+
+func encStep(e *enc, s *stepwise.Step) {
+	e.str(string(s.Kind))
+	e.str(s.Role)
+	e.int(s.Span.Start)
+	e.int(s.Span.End)
+	encLabels(e, s.Labels)
+	if s.Tool == nil {
+		e.byte(0)
+	} else {
+		e.byte(1)
+		e.str(s.Tool.CallID)
+		e.str(s.Tool.Name)
+		e.str(s.Tool.Arguments)
+		e.str(s.Tool.Error)
+	}
+	e.uvarint(uint64(len(s.Calcs)))
+	for _, c := range s.Calcs {
+		e.str(c.Expr)
+		e.str(c.Result)
+		e.int(c.Span.Start)
+		e.int(c.Span.End)
+	}
+	e.uvarint(uint64(len(s.Formalizations)))
+	for i := range s.Formalizations {
+		encFormal(e, &s.Formalizations[i])
+	}
+}
+
+func decStep(d *dec, s *stepwise.Step, raw string) {
+	s.Kind = stepwise.StepKind(d.str())
+	s.Role = d.str()
+	s.Span.Start = d.int()
+	s.Span.End = d.int()
+	if d.err == nil && (s.Span.Start < 0 || s.Span.End > len(raw) || s.Span.Start > s.Span.End) {
+		d.fail(fmt.Errorf("step span %v outside raw text of %d bytes", s.Span, len(raw)))
+		return
+	}
+	if d.err == nil {
+		s.Text = raw[s.Span.Start:s.Span.End]
+	}
+	s.Labels = decLabels(d)
+	if d.byte() == 1 {
+		s.Tool = &stepwise.Tool{CallID: d.str(), Name: d.str(), Arguments: d.str(), Error: d.str()}
+	}
+	if n := d.count(); n > 0 {
+		s.Calcs = make([]stepwise.Calc, n)
+		for i := range s.Calcs {
+			c := &s.Calcs[i]
+			c.Expr, c.Result = d.str(), d.str()
+			c.Span.Start, c.Span.End = d.int(), d.int()
+		}
+	}
+	if n := d.count(); n > 0 {
+		s.Formalizations = make([]stepwise.Formalization, n)
+		for i := range s.Formalizations {
+			decFormal(d, &s.Formalizations[i])
+		}
+	}
+}
+
+func encLabels(e *enc, ls []stepwise.Label) {
+	e.uvarint(uint64(len(ls)))
+	for i := range ls {
+		l := &ls[i]
+		e.byte(byte(l.Rating))
+		e.str(string(l.Scope))
+		e.str(string(l.Origin))
+		e.str(l.Source)
+		e.int(l.OrigIndex)
+		e.int(l.Base)
+		e.bool(l.FirstError)
+		e.str(l.Category)
+		e.str(l.Reason)
+		e.optBool(l.Flagged)
+		e.str(l.Annotator)
+		e.uvarint(uint64(len(l.Alternatives)))
+		for _, a := range l.Alternatives {
+			e.str(a.Text)
+			e.byte(byte(a.Rating))
+			e.optBool(a.Flagged)
+			e.bool(a.Human)
+		}
+	}
+}
+
+func decLabels(d *dec) []stepwise.Label {
+	n := d.count()
+	if n == 0 {
+		return nil
+	}
+	ls := make([]stepwise.Label, n)
+	for i := range ls {
+		l := &ls[i]
+		l.Rating = rating(d)
+		l.Scope = stepwise.Scope(d.str())
+		l.Origin = stepwise.Origin(d.str())
+		l.Source = d.str()
+		l.OrigIndex = d.int()
+		l.Base = d.int()
+		l.FirstError = d.bool()
+		l.Category = d.str()
+		l.Reason = d.str()
+		l.Flagged = d.optBool()
+		l.Annotator = d.str()
+		if m := d.count(); m > 0 {
+			l.Alternatives = make([]stepwise.Alternative, m)
+			for j := range l.Alternatives {
+				a := &l.Alternatives[j]
+				a.Text = d.str()
+				a.Rating = rating(d)
+				a.Flagged = d.optBool()
+				a.Human = d.bool()
+			}
+		}
+	}
+	return ls
+}
+
+func rating(d *dec) stepwise.Rating {
+	r := stepwise.Rating(d.byte())
+	if r > stepwise.Bad {
+		d.fail(fmt.Errorf("unknown rating %d", r))
+	}
+	return r
+}
+
+func encFormal(e *enc, f *stepwise.Formalization) {
+	e.str(f.Statement)
+	e.str(f.Proof)
+	e.str(f.Header)
+	e.str(string(f.Origin))
+	e.str(string(f.Status))
+	e.str(f.StoredState)
+	e.str(f.Backend)
+	e.str(f.Toolchain)
+	e.uvarint(uint64(len(f.Messages)))
+	for _, m := range f.Messages {
+		e.str(m)
+	}
+	e.str(f.Evidence)
+	e.float(f.ElapsedMS)
+	e.str(f.CacheKey)
+}
+
+func decFormal(d *dec, f *stepwise.Formalization) {
+	f.Statement = d.str()
+	f.Proof = d.str()
+	f.Header = d.str()
+	f.Origin = stepwise.FormalOrigin(d.str())
+	f.Status = stepwise.ProofStatus(d.str())
+	f.StoredState = d.str()
+	f.Backend = d.str()
+	f.Toolchain = d.str()
+	if n := d.count(); n > 0 {
+		f.Messages = make([]string, n)
+		for i := range f.Messages {
+			f.Messages[i] = d.str()
+		}
+	}
+	f.Evidence = d.str()
+	f.ElapsedMS = d.float()
+	f.CacheKey = d.str()
+}
+
+func encUsage(e *enc, u *stepwise.Usage) {
+	if u == nil {
+		e.byte(0)
+		return
+	}
+	e.byte(1)
+	e.int(u.PromptTokens)
+	e.int(u.CompletionTokens)
+	e.int(u.ReasoningTokens)
+	e.float(u.LatencySeconds)
+	e.float(u.CostUSD)
+}
+
+func decUsage(d *dec) *stepwise.Usage {
+	if d.byte() == 0 {
+		return nil
+	}
+	return &stepwise.Usage{PromptTokens: d.int(), CompletionTokens: d.int(), ReasoningTokens: d.int(),
+		LatencySeconds: d.float(), CostUSD: d.float()}
+}
+
+// encMeta writes the map in key order, so equal traces encode to equal bytes
+// (the content hash depends on it).
+func encMeta(e *enc, m map[string]string) {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	e.uvarint(uint64(len(keys)))
+	for _, k := range keys {
+		e.str(k)
+		e.str(m[k])
+	}
+}
+
+func decMeta(d *dec) map[string]string {
+	n := d.count()
+	if n == 0 {
+		return nil
+	}
+	m := make(map[string]string, n)
+	for range n {
+		k := d.str()
+		m[k] = d.str()
+	}
+	return m
+}

@@ -1,0 +1,120 @@
+package store
+
+import (
+	"encoding/binary"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// SchemaVersion is the layout this program writes.
+const SchemaVersion = 1
+
+// Buckets. Keys are big-endian so that byte order is numeric order.
+var (
+	bMeta     = []byte("meta")     // schema version, creation time
+	bTraces   = []byte("traces")   // u64 seq → summary
+	bBodies   = []byte("bodies")   // u64 seq → body (raw text, steps, labels)
+	bIDs      = []byte("ids")      // trace id → u64 seq
+	bHashes   = []byte("hashes")   // 16-byte content hash → u64 seq (import dedupe)
+	bProblems = []byte("problems") // problem id → problem (JSON)
+	bIndex    = []byte("index")    // field \0 value \0 u64 seq → empty
+	bCounts   = []byte("counts")   // count key → u64
+	bImports  = []byte("imports")  // u64 seq → import run record (JSON)
+)
+
+var allBuckets = [][]byte{bMeta, bTraces, bBodies, bIDs, bHashes, bProblems, bIndex, bCounts, bImports}
+
+var keySchema = []byte("schema_version")
+
+// migrations[v] upgrades a store from schema v to v+1, inside one transaction.
+var migrations = map[int]func(*bolt.Tx) error{}
+
+// prepare creates the buckets of a new store, checks the schema version, and
+// migrates an older store.
+func (db *DB) prepare() error {
+	if db.readOnly {
+		return db.bolt.View(func(tx *bolt.Tx) error {
+			v, err := schemaOf(tx)
+			if err != nil {
+				return err
+			}
+			if v != SchemaVersion {
+				return fmt.Errorf("store %s has schema %d; open it once read-write to migrate it to %d", db.path, v, SchemaVersion)
+			}
+			return nil
+		})
+	}
+	return db.bolt.Update(func(tx *bolt.Tx) error {
+		v, err := schemaOf(tx)
+		if err != nil {
+			return err
+		}
+		if v == 0 {
+			return create(tx)
+		}
+		for ; v < SchemaVersion; v++ {
+			m, ok := migrations[v]
+			if !ok {
+				return fmt.Errorf("store %s: no migration from schema %d", db.path, v)
+			}
+			if err := m(tx); err != nil {
+				return fmt.Errorf("migrate store from schema %d: %w", v, err)
+			}
+		}
+		return putUint(tx.Bucket(bMeta), keySchema, SchemaVersion)
+	})
+}
+
+// schemaOf reads the schema version: 0 for an empty file, an error for a
+// newer schema or a file that is bbolt but not a stepwise store.
+func schemaOf(tx *bolt.Tx) (int, error) {
+	meta := tx.Bucket(bMeta)
+	if meta == nil {
+		empty := true
+		tx.ForEach(func([]byte, *bolt.Bucket) error { empty = false; return nil })
+		if !empty {
+			return 0, fmt.Errorf("%s is a bbolt file but not a stepwise store", tx.DB().Path())
+		}
+		return 0, nil
+	}
+	b := meta.Get(keySchema)
+	if len(b) != 8 {
+		return 0, fmt.Errorf("%s: store has no schema version (damaged?)", tx.DB().Path())
+	}
+	v := int(binary.BigEndian.Uint64(b))
+	if v > SchemaVersion {
+		return 0, fmt.Errorf("%s has schema %d, newer than this stepwise (%d): upgrade stepwise", tx.DB().Path(), v, SchemaVersion)
+	}
+	return v, nil
+}
+
+func create(tx *bolt.Tx) error {
+	for _, name := range allBuckets {
+		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+			return fmt.Errorf("create bucket %s: %w", name, err)
+		}
+	}
+	meta := tx.Bucket(bMeta)
+	if err := meta.Put([]byte("created"), []byte(time.Now().UTC().Format(time.RFC3339))); err != nil {
+		return err
+	}
+	return putUint(meta, keySchema, SchemaVersion)
+}
+
+func u64(v uint64) []byte {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], v)
+	return b[:]
+}
+
+func putUint(b *bolt.Bucket, k []byte, v uint64) error { return b.Put(k, u64(v)) }
+
+func getUint(b *bolt.Bucket, k []byte) uint64 {
+	v := b.Get(k)
+	if len(v) != 8 {
+		return 0
+	}
+	return binary.BigEndian.Uint64(v)
+}
