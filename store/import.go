@@ -373,16 +373,16 @@ func (im *importer) progress() {
 // with numbers masked ("invalid JSON at column N: ...").
 func reasonOf(err error) string {
 	var re *formats.RecordError
+	var fe *formats.FileError
 	var nd *formats.NotDataError
 	s := err.Error()
 	switch {
 	case errors.As(err, &re):
 		s = re.Reason
+	case errors.As(err, &fe):
+		s = fe.Reason
 	case errors.As(err, &nd):
 		s = nd.Reason
-	}
-	if i := strings.Index(s, ": "); i > 0 && i < 60 && !errors.As(err, &re) {
-		s = s[i+2:]
 	}
 	var b strings.Builder
 	digits := false
@@ -398,8 +398,8 @@ func reasonOf(err error) string {
 		b.WriteRune(r)
 	}
 	out := b.String()
-	if len(out) > 80 {
-		out = out[:80] + "..."
+	if i := strings.Index(out, " (keys: "); i > 0 {
+		out = out[:i] // detection failures group by cause, not by key set
 	}
 	return out
 }

@@ -109,7 +109,7 @@ func (in *Input) choose(format string) error {
 		}
 		c, err := DetectRecord(rec.Data)
 		if err != nil {
-			return fmt.Errorf("%s:%d: %w", in.Path, rec.Line, err)
+			return &FileError{Path: in.Path, Line: rec.Line, Reason: err.Error()}
 		}
 		in.Codec = c
 		return in.rewind()

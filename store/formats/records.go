@@ -38,6 +38,20 @@ type RecordError struct {
 
 func (e *RecordError) Error() string { return fmt.Sprintf("%s:%d: %s", e.Path, e.Line, e.Reason) }
 
+// FileError is a problem that stops reading a file at a line (a truncated
+// array, bytes that are not JSON); records before it were read.
+type FileError struct {
+	Path   string
+	Line   int
+	Reason string
+}
+
+func (e *FileError) Error() string { return fmt.Sprintf("%s:%d: %s", e.Path, e.Line, e.Reason) }
+
+func (rr *RecordReader) fileError(line int, format string, args ...any) error {
+	return &FileError{Path: rr.path, Line: line, Reason: fmt.Sprintf(format, args...)}
+}
+
 // RecordReader cuts a file into JSON records, keeping line numbers. It reads
 // JSONL line by line, and JSON arrays or concatenated (pretty-printed) values
 // with a small structural scanner, so memory is bounded by the largest record.
@@ -62,7 +76,7 @@ func NewRecordReader(r io.Reader, path string) (*RecordReader, error) {
 	}
 	c, err := rr.skipSpace()
 	if err == io.EOF {
-		return nil, fmt.Errorf("%s: empty file", path)
+		return nil, &NotDataError{path, "empty file"}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
@@ -73,7 +87,7 @@ func NewRecordReader(r io.Reader, path string) (*RecordReader, error) {
 	case '{':
 		return rr, rr.sniffLines()
 	default:
-		return nil, fmt.Errorf("%s:%d: not JSON: file starts with %s", path, rr.line, describeByte(c))
+		return nil, rr.fileError(rr.line, "not JSON: file starts with %s", describeByte(c))
 	}
 	return rr, nil
 }
@@ -127,7 +141,7 @@ func (rr *RecordReader) nextLine() (Record, error) {
 		line, err := rr.readLine()
 		if err != nil && err != io.EOF {
 			rr.done = true
-			return Record{}, fmt.Errorf("%s:%d: %w", rr.path, start, err)
+			return Record{}, rr.fileError(start, "%v", err)
 		}
 		if err == io.EOF {
 			rr.done = true
@@ -180,7 +194,7 @@ func (rr *RecordReader) nextValue() (Record, error) {
 	if rr.container == ContainerArray {
 		if err == io.EOF {
 			rr.done = true
-			return Record{}, fmt.Errorf("%s:%d: unexpected end of file: the JSON array is not closed (truncated file?)", rr.path, rr.line)
+			return Record{}, rr.fileError(rr.line, "unexpected end of file: the JSON array is not closed (truncated file?)")
 		}
 		if !rr.started {
 			rr.r.ReadByte() // '['
@@ -199,17 +213,17 @@ func (rr *RecordReader) nextValue() (Record, error) {
 				rr.r.ReadByte()
 				rr.done = true
 				if c2, err := rr.skipSpace(); err == nil {
-					return Record{}, fmt.Errorf("%s:%d: unexpected %s after the closing ]", rr.path, rr.line, describeByte(c2))
+					return Record{}, rr.fileError(rr.line, "unexpected %s after the closing ]", describeByte(c2))
 				}
 				return Record{}, io.EOF
 			default:
 				rr.done = true
-				return Record{}, fmt.Errorf("%s:%d: expected , or ] between array elements, found %s", rr.path, rr.line, describeByte(c))
+				return Record{}, rr.fileError(rr.line, "expected , or ] between array elements, found %s", describeByte(c))
 			}
 		}
 		if err == io.EOF {
 			rr.done = true
-			return Record{}, fmt.Errorf("%s:%d: unexpected end of file inside the JSON array (truncated file?)", rr.path, rr.line)
+			return Record{}, rr.fileError(rr.line, "unexpected end of file inside the JSON array (truncated file?)")
 		}
 	} else if err == io.EOF {
 		rr.done = true
@@ -217,13 +231,13 @@ func (rr *RecordReader) nextValue() (Record, error) {
 	}
 	if err != nil {
 		rr.done = true
-		return Record{}, fmt.Errorf("%s:%d: %w", rr.path, rr.line, err)
+		return Record{}, rr.fileError(rr.line, "%v", err)
 	}
 	start := rr.line
 	data, err := rr.scanValue(c)
 	if err != nil {
 		rr.done = true
-		return Record{}, fmt.Errorf("%s:%d: %w", rr.path, start, err)
+		return Record{}, rr.fileError(start, "%v", err)
 	}
 	rec := Record{Data: data, Path: rr.path, Line: start, Index: rr.index}
 	rr.index++

@@ -1,0 +1,120 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/stepwise-dev/stepwise/store"
+	"github.com/stepwise-dev/stepwise/store/formats"
+	"github.com/stepwise-dev/stepwise/tui/termsafe"
+)
+
+func runImport(ctx context.Context, e *env, args []string) int {
+	fs := newFlags(e, "import", "[flags] FILE|DIR...", "Import trace files into the store. The format of each file is detected from its content.")
+	var opts store.ImportOptions
+	mapping := mapFlag{}
+	fs.StringVar(&opts.Format, "format", "", "force a format (see `stepwise formats`)")
+	fs.BoolVar(&opts.Strict, "strict", false, "stop at the first bad record instead of skipping it")
+	fs.StringVar(&opts.Decode.Dataset, "dataset", "", "dataset name for the imported traces (default: from the format)")
+	fs.StringVar(&opts.Decode.Model, "model", "", "model name for the imported traces (default: from the data)")
+	fs.Var(mapping, "map", "generic format: FIELD=KEY (fields: id, problem, steps, answer, gold, model, correct, label, dataset); repeat")
+	fs.StringVar(&opts.Decode.StepSeparator, "step-sep", "\n\n", "generic format: separator when steps is one string")
+	fs.IntVar(&opts.Decode.LabelBase, "label-base", 0, "generic format: index base of the label field (0 or 1)")
+	quiet := fs.Bool("quiet", false, "no progress bar, no per-record messages (summary only)")
+	asJSON := fs.Bool("json", false, "print the summary as JSON")
+	paths, err := parse(fs, args)
+	if err != nil {
+		return flagExit(err)
+	}
+	if len(paths) == 0 {
+		return usageError(e.stderr, fs, "no files to import")
+	}
+	if len(mapping) > 0 {
+		opts.Decode.Mapping = mapping
+	}
+	db, code := openStore(e, false)
+	if db == nil {
+		return code
+	}
+	defer db.Close()
+	bar := newProgressBar(e.stderr, e.isTerminal && !*quiet && !*asJSON)
+	opts.OnProgress = bar.update
+	opts.OnProblem = func(err error) {
+		if !*quiet {
+			bar.clear()
+			fmt.Fprintln(e.stderr, termsafe.Line(err.Error()))
+		}
+	}
+	start := time.Now()
+	rep, err := db.Import(ctx, paths, opts)
+	bar.clear()
+	if rep != nil && rep.Files > 0 {
+		if rerr := db.RecordImport(store.ImportRun{Time: start.UTC().Format(time.RFC3339), Paths: paths, Report: rep}); rerr != nil && err == nil {
+			err = rerr
+		}
+	}
+	if *asJSON {
+		writeJSON(e.stdout, rep)
+	} else {
+		printReport(e, rep, time.Since(start))
+	}
+	switch {
+	case errors.Is(err, store.ErrStrict):
+		fmt.Fprintln(e.stderr, "stepwise import:", termsafe.Line(err.Error()))
+		return exitPartial
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintln(e.stderr, "stepwise import: interrupted; what was committed stays, run the same import again to finish it")
+		return exitError
+	case err != nil:
+		fmt.Fprintln(e.stderr, "stepwise import:", termsafe.Line(err.Error()))
+		return exitError
+	case rep.Skipped > 0:
+		return exitPartial
+	}
+	return exitOK
+}
+
+func flagExit(err error) int {
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	return exitUsage
+}
+
+func printReport(e *env, rep *store.ImportReport, took time.Duration) {
+	if rep == nil {
+		return
+	}
+	fmt.Fprintf(e.stdout, "imported %d traces from %d files in %s: %d new, %d duplicates, %d skipped\n",
+		rep.Imported+rep.Duplicates, rep.Files, took.Round(time.Millisecond), rep.Imported, rep.Duplicates, rep.Skipped)
+	for _, name := range sortedKeys(rep.Formats) {
+		fmt.Fprintf(e.stdout, "  format %-16s %d files\n", name, rep.Formats[name])
+	}
+	for _, reason := range sortedKeys(rep.SkippedBy) {
+		fmt.Fprintf(e.stdout, "  skipped %5d  %s\n", rep.SkippedBy[reason], termsafe.Line(reason))
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func runFormats(_ context.Context, e *env, args []string) int {
+	fs := newFlags(e, "formats", "", "List the formats stepwise can import.")
+	if _, err := parse(fs, args); err != nil {
+		return flagExit(err)
+	}
+	for _, c := range formats.Codecs() {
+		fmt.Fprintf(e.stdout, "%-16s %s\n", c.Name(), c.Describe())
+	}
+	return exitOK
+}

@@ -1,0 +1,75 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/stepwise-dev/stepwise/store"
+)
+
+// newFlags makes a flag set that reports errors instead of exiting.
+func newFlags(e *env, name, args, summary string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "usage: stepwise %s %s\n\n%s\n\nflags:\n", name, args, summary)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parse parses flags anywhere among the arguments (`import a.json --strict`
+// works as well as `import --strict a.json`) and returns the positionals.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		if rest[0] == "--" {
+			return append(pos, rest[1:]...), nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}
+
+// filterFlags registers the trace filters shared by ls, export, verify, judge.
+func filterFlags(fs *flag.FlagSet, f *store.Filter) {
+	fs.StringVar(&f.Dataset, "dataset", "", "only this dataset (and its subsets: processbench matches processbench/gsm8k)")
+	fs.StringVar(&f.Model, "model", "", "only traces by this model")
+	fs.StringVar(&f.Correct, "correct", "", "final answer: true, false or unknown")
+	fs.StringVar(&f.Label, "label", "", "source label state: none, error, correct or partial")
+	fs.StringVar(&f.Truncated, "truncated", "", "true or false")
+	fs.StringVar(&f.Problem, "problem", "", "only traces of this problem id")
+	fs.StringVar(&f.Format, "format", "", "only traces imported by this codec")
+	fs.IntVar(&f.Limit, "limit", 0, "stop after N traces")
+	fs.IntVar(&f.Offset, "offset", 0, "skip the first N traces")
+}
+
+// mapFlag collects repeated --map field=key flags.
+type mapFlag map[string]string
+
+func (m mapFlag) String() string { return fmt.Sprint(map[string]string(m)) }
+
+func (m mapFlag) Set(v string) error {
+	k, val, ok := strings.Cut(v, "=")
+	if !ok || k == "" || val == "" {
+		return fmt.Errorf("want FIELD=KEY, got %q", v)
+	}
+	m[k] = val
+	return nil
+}
+
+// usageError prints a usage problem and returns the usage exit code.
+func usageError(w io.Writer, fs *flag.FlagSet, msg string) int {
+	fmt.Fprintf(w, "stepwise %s: %s\n", fs.Name(), msg)
+	fs.Usage()
+	return exitUsage
+}

@@ -1,0 +1,162 @@
+// Command stepwise is a terminal workbench for chain-of-thought traces:
+// import them into a store, browse them, and (in the TUI) read, check and
+// annotate them step by step.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+	"syscall"
+
+	"github.com/stepwise-dev/stepwise/store"
+)
+
+// Exit codes a script can rely on.
+const (
+	exitOK       = 0
+	exitError    = 1 // the command failed
+	exitUsage    = 2 // bad flags or arguments
+	exitLocked   = 3 // another stepwise process holds the store
+	exitPartial  = 4 // import finished, but some records or files were skipped
+	exitNotFound = 5 // no trace with that id
+)
+
+// env is what every command gets: its streams and the store location.
+type env struct {
+	stdout, stderr io.Writer
+	stdin          io.Reader
+	dbPath         string
+	// isTerminal reports whether stderr is a terminal (progress bars).
+	isTerminal bool
+}
+
+type command struct {
+	name    string
+	args    string
+	summary string
+	run     func(ctx context.Context, e *env, args []string) int
+}
+
+func commands() []command {
+	return []command{
+		{"import", "FILE|DIR...", "import trace files (format detected from content)", runImport},
+		{"ls", "[filters]", "list traces (--json: one object per line)", runLs},
+		{"show", "ID", "print one trace with its steps and labels (--json: the whole trace)", runShow},
+		{"stats", "", "counts by dataset, model, correctness and label state", runStats},
+		{"vacuum", "", "compact the store file", runVacuum},
+		{"formats", "", "list the formats stepwise can import", runFormats},
+	}
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &env{stdout: stdout, stderr: stderr, stdin: stdin, isTerminal: isTerminal(stderr)}
+	args, dbFlag, err := globalFlags(args)
+	if err != nil {
+		fmt.Fprintln(stderr, "stepwise:", err)
+		return exitUsage
+	}
+	if dbFlag != "" {
+		e.dbPath = dbFlag
+	} else if e.dbPath, err = store.DefaultPath(); err != nil {
+		fmt.Fprintln(stderr, "stepwise:", err)
+		return exitError
+	}
+	if len(args) == 0 {
+		usage(stdout)
+		return exitOK
+	}
+	switch args[0] {
+	case "help", "-h", "--help":
+		usage(stdout)
+		return exitOK
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			return c.run(ctx, e, args[1:])
+		}
+	}
+	fmt.Fprintf(stderr, "stepwise: unknown command %q (see `stepwise help`)\n", args[0])
+	return exitUsage
+}
+
+// globalFlags takes --db PATH (or --db=PATH) from anywhere in the arguments.
+func globalFlags(args []string) ([]string, string, error) {
+	var rest []string
+	db := ""
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--db" || a == "-db":
+			if i+1 >= len(args) {
+				return nil, "", errors.New("--db needs a path")
+			}
+			db = args[i+1]
+			i++
+		case strings.HasPrefix(a, "--db="):
+			db = strings.TrimPrefix(a, "--db=")
+		case a == "--":
+			rest = append(rest, args[i:]...)
+			return rest, db, nil
+		default:
+			rest = append(rest, a)
+		}
+	}
+	return rest, db, nil
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "stepwise: a workbench for chain-of-thought traces")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "usage: stepwise [--db PATH] COMMAND [flags]")
+	fmt.Fprintln(w)
+	cs := commands()
+	sort.Slice(cs, func(i, j int) bool { return cs[i].name < cs[j].name })
+	for _, c := range cs {
+		fmt.Fprintf(w, "  %-8s %-12s %s\n", c.name, c.args, c.summary)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "The store is $STEPWISE_DB, else $XDG_DATA_HOME/stepwise/stepwise.db; --db overrides both.")
+	fmt.Fprintln(w, "Run `stepwise COMMAND -h` for a command's flags.")
+}
+
+// openStore opens the store, turning a held lock into a plain message and
+// the locked exit code.
+func openStore(e *env, readOnly bool) (*store.DB, int) {
+	if readOnly {
+		if _, err := os.Stat(e.dbPath); errors.Is(err, os.ErrNotExist) {
+			fmt.Fprintf(e.stderr, "stepwise: no store at %s yet; import traces first: stepwise import FILE...\n", e.dbPath)
+			return nil, exitError
+		}
+	}
+	db, err := store.Open(e.dbPath, store.Options{ReadOnly: readOnly})
+	if err != nil {
+		fmt.Fprintln(e.stderr, "stepwise:", err)
+		if errors.Is(err, store.ErrLocked) {
+			return nil, exitLocked
+		}
+		return nil, exitError
+	}
+	return db, exitOK
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
