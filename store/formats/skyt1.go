@@ -64,7 +64,7 @@ func (skyT1) Decode(rec Record, opts *Options) ([]Item, error) {
 	var items []Item
 	for i, code := range r.Code {
 		t := &stepwise.Trace{
-			SourceID: fileStem(rec.Path) + "/" + idx,
+			SourceID: longCoTFileStem(rec.Path) + "/" + idx,
 			Dataset:  dataset,
 			Model:    pick(opts.Model, model, true, ""),
 			Sample:   i,

@@ -25,16 +25,18 @@ var skyT1GenParam = regexp.MustCompile(`^(-?\d+|seed\d+|t\d+(\.\d+)?|s\d+|e-?\d+
 //   - benchmark: the file stem when it is a known benchmark name or starts
 //     with one followed by "_"; else the parent folder's name when that is a
 //     known benchmark; else "".
-//   - model: the stem's "_"-separated tokens after the benchmark prefix,
-//     dropping a leading split word (test, train, eval) and stopping at the
-//     first generation-parameter token (seed0, t0.0, -1, ...). The result
-//     must contain a letter. So "aime24_sky-t1-32b-ckpt140" gives
+//   - model: only when the stem starts with a benchmark or with a split word
+//     (test, train, eval; SkyThought's own "test_<model>_<params>" naming):
+//     the "_"-separated tokens after that prefix, up to the first
+//     generation-parameter token (seed0, t0.0, -1, ...). The result must
+//     contain a letter; any other name gives "" rather than a guess. So "aime24_sky-t1-32b-ckpt140" gives
 //     (aime24, sky-t1-32b-ckpt140), and SkyThought's own
 //     "aime24/test_Sky-T1_-1_seed0_t0.0_s0_e-1" gives (aime24, Sky-T1).
 func skyT1NameParts(path string) (bench, model string) {
-	stem := fileStem(path)
-	rest := stem
+	stem := longCoTFileStem(path)
+	rest, prefixed := stem, false
 	if b, ok := skyT1BenchmarkPrefix(stem); ok {
+		prefixed = true
 		bench = b
 		rest = strings.TrimPrefix(stem[len(b):], "_")
 	} else if dir := filepath.Base(filepath.Dir(path)); len(dir) > 0 {
@@ -42,7 +44,7 @@ func skyT1NameParts(path string) (bench, model string) {
 			bench = b
 		}
 	}
-	return bench, skyT1ModelFromTokens(strings.Split(rest, "_"))
+	return bench, skyT1ModelFromTokens(strings.Split(rest, "_"), prefixed)
 }
 
 // skyT1BenchmarkPrefix finds the longest known benchmark that s is or starts
@@ -58,12 +60,14 @@ func skyT1BenchmarkPrefix(s string) (string, bool) {
 	return "", false
 }
 
-func skyT1ModelFromTokens(tokens []string) string {
-	if len(tokens) > 0 {
-		switch strings.ToLower(tokens[0]) {
-		case "test", "train", "eval":
-			tokens = tokens[1:]
-		}
+func skyT1ModelFromTokens(tokens []string, benchPrefixed bool) string {
+	split := len(tokens) > 0 && (strings.EqualFold(tokens[0], "test") || strings.EqualFold(tokens[0], "train") ||
+		strings.EqualFold(tokens[0], "eval"))
+	if !benchPrefixed && !split {
+		return "" // a name in no known layout: do not guess
+	}
+	if split {
+		tokens = tokens[1:]
 	}
 	var kept []string
 	for _, tok := range tokens {
@@ -79,9 +83,9 @@ func skyT1ModelFromTokens(tokens []string) string {
 	return model
 }
 
-// fileStem is the file name without folders and without its extensions
+// longCoTFileStem is the file name without folders and without its extensions
 // (".jsonl", ".json", ".jsonl.gz").
-func fileStem(path string) string {
+func longCoTFileStem(path string) string {
 	base := filepath.Base(path)
 	for _, ext := range []string{".gz", ".jsonl", ".json"} {
 		base = strings.TrimSuffix(base, ext)
