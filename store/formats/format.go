@@ -97,23 +97,24 @@ func (k Keys) Has(names ...string) bool {
 // loosest (chat messages) last. The generic codec is never detected.
 var registry = []Codec{
 	processBench{},
-	// prm800k{},
-	// prmBench{},
+	prm800k{},
+	prmBench{},
 	deltaBench{},
 	skyT1{},
 	openR1{},
-	// mathShepherd{},
+	mathShepherd{},
 	formalStep{},
 	safeTrace{},
 	// inspectLog{},
 	gsm8kSolutions{},
 	gsm8k{},
-	// math500{},
-	// mathFile{},
+	math500{},
+	mathFile{},
 	r1Completion{},
 	// llamaFactory{},
 	// shareGPT{},
 	// openAIChat{},
+	generic{}, // never detected: chosen only by --format generic
 }
 
 // Codecs returns the registered codecs in detection order.

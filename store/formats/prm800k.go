@@ -1,0 +1,339 @@
+package formats
+
+import (
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/stepwise-dev/stepwise"
+)
+
+// prm800k reads PRM800K (openai/prm800k): one labeling of one solution per
+// record, with human +1/0/-1 ratings per step.
+//
+// Phase 2 ships the trajectory as question.pre_generated_steps; label.steps[i]
+// rates step i, and labeling stops at the first -1, so later steps are
+// unknown. Phase 1 has no pre-generated steps: the trajectory is rebuilt from
+// each label step's chosen completion, or the labeler's own completion.
+type prm800k struct{}
+
+func (prm800k) Name() string { return "prm800k" }
+func (prm800k) Describe() string {
+	return "PRM800K: human +1/0/-1 step ratings with alternative completions (phase 1 and phase 2)"
+}
+
+func (prm800k) Detect(k Keys) bool { return k.Has("labeler", "question", "label") }
+
+type prm800kRecord struct {
+	Labeler    string           `json:"labeler"`
+	Timestamp  string           `json:"timestamp"`
+	Generation json.RawMessage  `json:"generation"`
+	QualityCtl *bool            `json:"is_quality_control_question"`
+	Screening  *bool            `json:"is_initial_screening_question"`
+	Question   *prm800kQuestion `json:"question"`
+	Label      *prm800kLabel    `json:"label"`
+}
+
+type prm800kQuestion struct {
+	Problem             *string         `json:"problem"`
+	GroundTruthSolution string          `json:"ground_truth_solution"`
+	GroundTruthAnswer   json.RawMessage `json:"ground_truth_answer"`
+	PreGeneratedSteps   *[]string       `json:"pre_generated_steps"`
+	PreGeneratedAnswer  json.RawMessage `json:"pre_generated_answer"`
+	VerifierScore       json.RawMessage `json:"pre_generated_verifier_score"`
+}
+
+type prm800kLabel struct {
+	Steps        []prm800kStep   `json:"steps"`
+	TotalTime    json.RawMessage `json:"total_time"`
+	FinishReason string          `json:"finish_reason"`
+}
+
+type prm800kStep struct {
+	Completions      []prm800kCompletion `json:"completions"`
+	HumanCompletion  *prm800kCompletion  `json:"human_completion"`
+	ChosenCompletion *int                `json:"chosen_completion"`
+}
+
+type prm800kCompletion struct {
+	Text    *string `json:"text"`
+	Rating  *int    `json:"rating"`
+	Flagged *bool   `json:"flagged"`
+	Source  string  `json:"source"`
+}
+
+// prm800kModel names the generator: PRM800K's solutions come from the
+// paper's GPT-4-based generator, which the data does not name.
+const prm800kModel = "prm800k-generator"
+
+// prm800kSep joins steps: the generator wrote one step per line.
+const prm800kSep = "\n"
+
+const prm800kRatingSource = "prm800k.label.steps.completions.rating"
+
+func (prm800k) Decode(rec Record, opts *Options) ([]Item, error) {
+	var r prm800kRecord
+	if err := json.Unmarshal(rec.Data, &r); err != nil {
+		return nil, err
+	}
+	if r.Question == nil || r.Question.Problem == nil {
+		return nil, fmt.Errorf("missing field question.problem")
+	}
+	if r.Label == nil {
+		return nil, fmt.Errorf("missing field label")
+	}
+	if err := prm800kCheck(r.Label.Steps); err != nil {
+		return nil, err
+	}
+	gold, err := scalarText(r.Question.GroundTruthAnswer)
+	if err != nil {
+		return nil, fmt.Errorf("field question.ground_truth_answer: %w", err)
+	}
+	phase2 := r.Question.PreGeneratedSteps != nil
+	subset := map[bool]string{false: "prm800k/phase1", true: "prm800k/phase2"}[phase2]
+	t := &stepwise.Trace{
+		Dataset: pick(opts.Dataset, "", false, subset),
+		Model:   pick(opts.Model, "", false, prm800kModel),
+		Meta:    map[string]string{},
+	}
+	if r.Labeler != "" && r.Timestamp != "" {
+		// One problem is labeled many times, by different labelers and
+		// generations; the labeler and the time identify one labeling.
+		t.SourceID = r.Labeler + "@" + r.Timestamp
+	}
+	if phase2 {
+		err = prm800kPhase2(t, *r.Question.PreGeneratedSteps, r.Label.Steps, r.Labeler)
+	} else {
+		err = prm800kPhase1(t, r.Label.Steps, r.Labeler)
+	}
+	if err != nil {
+		return nil, err
+	}
+	prm800kFinalAnswer(t)
+	prm800kMeta(t.Meta, &r)
+	p := &stepwise.Problem{
+		Text: *r.Question.Problem, GoldAnswer: gold, GoldSolution: r.Question.GroundTruthSolution,
+		Dataset: t.Dataset, Split: prm800kSplit(rec.Path),
+	}
+	return []Item{{Problem: p, Trace: t}}, nil
+}
+
+// prm800kCheck validates every completion: text present, rating in
+// {-1, 0, +1} or null, chosen_completion in range.
+func prm800kCheck(steps []prm800kStep) error {
+	for i, s := range steps {
+		cs := s.Completions
+		if s.HumanCompletion != nil {
+			cs = append(cs[:len(cs):len(cs)], *s.HumanCompletion)
+		}
+		for j, c := range cs {
+			where := fmt.Sprintf("label.steps[%d].completions[%d]", i, j)
+			if j == len(s.Completions) {
+				where = fmt.Sprintf("label.steps[%d].human_completion", i)
+			}
+			if c.Text == nil {
+				return fmt.Errorf("%s: missing text", where)
+			}
+			if c.Rating != nil && (*c.Rating < -1 || *c.Rating > 1) {
+				return fmt.Errorf("%s: rating %d is not -1, 0 or 1", where, *c.Rating)
+			}
+		}
+		if ch := s.ChosenCompletion; ch != nil && (*ch < 0 || *ch >= len(s.Completions)) {
+			return fmt.Errorf("label.steps[%d]: chosen_completion %d out of range for %d completions", i, *ch, len(s.Completions))
+		}
+	}
+	return nil
+}
+
+// prm800kPhase2 takes the trajectory from pre_generated_steps and the rating
+// of step i from the completion of label.steps[i] whose text is that step
+// (completions[0] in the data). Steps past the last labeled one were not
+// judged: labeling stops at the first -1.
+func prm800kPhase2(t *stepwise.Trace, pre []string, labels []prm800kStep, labeler string) error {
+	if len(labels) > len(pre) {
+		return fmt.Errorf("label.steps has %d entries for %d pre_generated_steps", len(labels), len(pre))
+	}
+	b := newStepBuilder(prm800kSep)
+	for i, text := range pre {
+		st := b.add(prm800kStepKind(text), text)
+		if i >= len(labels) {
+			st.Labels = []stepwise.Label{{Rating: stepwise.Unlabeled, Scope: stepwise.ScopeStep,
+				Origin: stepwise.OriginHuman, Source: "prm800k.label.steps", OrigIndex: i, Base: 0, Annotator: labeler}}
+			continue
+		}
+		j := prm800kMatch(labels[i].Completions, text)
+		if j < 0 {
+			return fmt.Errorf("label.steps[%d]: no completion has the text of pre_generated_steps[%d]", i, i)
+		}
+		st.Labels = []stepwise.Label{prm800kLabelFor(labels[i], j, false, i, labeler)}
+	}
+	b.into(t, "pre_generated_steps joined by newlines")
+	return nil
+}
+
+// prm800kMatch finds the completion with the trajectory's text, preferring
+// completions[0].
+func prm800kMatch(cs []prm800kCompletion, text string) int {
+	if len(cs) > 0 && *cs[0].Text == text {
+		return 0
+	}
+	for j, c := range cs {
+		if *c.Text == text {
+			return j
+		}
+	}
+	return -1
+}
+
+// prm800kPhase1 rebuilds the trajectory as the PRM800K README says: the
+// chosen completion, or the labeler's own when none was chosen. A last step
+// with neither (the labeler gave up or stopped) adds no step; its rated
+// candidates are kept in Meta.
+func prm800kPhase1(t *stepwise.Trace, labels []prm800kStep, labeler string) error {
+	b := newStepBuilder(prm800kSep)
+	var human []string
+	for i, ls := range labels {
+		var text string
+		switch {
+		case ls.ChosenCompletion != nil:
+			text = *ls.Completions[*ls.ChosenCompletion].Text
+		case ls.HumanCompletion != nil:
+			text = *ls.HumanCompletion.Text
+			human = append(human, strconv.Itoa(i))
+		case i == len(labels)-1:
+			cand, err := json.Marshal(prm800kAlternatives(ls.Completions, -1))
+			if err != nil {
+				return err
+			}
+			t.Meta["unchosen_last_step"] = string(cand)
+			continue
+		default:
+			return fmt.Errorf("label.steps[%d]: neither chosen_completion nor human_completion, but later steps follow", i)
+		}
+		st := b.add(prm800kStepKind(text), text)
+		chosen := -1
+		if ls.ChosenCompletion != nil {
+			chosen = *ls.ChosenCompletion
+		}
+		st.Labels = []stepwise.Label{prm800kLabelFor(ls, chosen, chosen < 0, i, labeler)}
+	}
+	b.into(t, "chosen or human completions joined by newlines")
+	if len(human) > 0 {
+		t.Meta["human_written_steps"] = strings.Join(human, ",")
+	}
+	return nil
+}
+
+// prm800kLabelFor labels the trajectory's step from completion j of ls (or
+// its human completion when human is set); the other candidates become
+// alternatives.
+func prm800kLabelFor(ls prm800kStep, j int, human bool, i int, labeler string) stepwise.Label {
+	c := ls.HumanCompletion
+	if !human {
+		c = &ls.Completions[j]
+	}
+	l := stepwise.Label{Rating: stepwise.Unlabeled, Scope: stepwise.ScopeStep, Origin: stepwise.OriginHuman,
+		Source: prm800kRatingSource, OrigIndex: i, Base: 0, Flagged: c.Flagged, Annotator: labeler}
+	if c.Rating != nil {
+		l.Rating = stepwise.RatingFromPRM800K(*c.Rating)
+	}
+	if human {
+		j = -1
+	}
+	l.Alternatives = prm800kAlternatives(ls.Completions, j)
+	if !human && ls.HumanCompletion != nil {
+		l.Alternatives = append(l.Alternatives, prm800kAlternative(*ls.HumanCompletion, true))
+	}
+	return l
+}
+
+// prm800kAlternatives lists the completions other than skip.
+func prm800kAlternatives(cs []prm800kCompletion, skip int) []stepwise.Alternative {
+	var out []stepwise.Alternative
+	for j, c := range cs {
+		if j != skip {
+			out = append(out, prm800kAlternative(c, c.Source == "human"))
+		}
+	}
+	return out
+}
+
+func prm800kAlternative(c prm800kCompletion, human bool) stepwise.Alternative {
+	a := stepwise.Alternative{Text: *c.Text, Flagged: c.Flagged, Human: human}
+	if c.Rating != nil {
+		a.Rating = stepwise.RatingFromPRM800K(*c.Rating)
+	}
+	return a
+}
+
+// prm800kAnswerMarker starts the final answer in PRM800K steps.
+const prm800kAnswerMarker = "# Answer"
+
+// prm800kAnswerAt returns where the "# Answer" marker starts a line of text
+// (after optional indentation, which PRMBench's re-generated steps carry), or -1.
+func prm800kAnswerAt(text string) int {
+	k := strings.LastIndex(text, prm800kAnswerMarker)
+	if k < 0 {
+		return -1
+	}
+	if strings.Trim(text[strings.LastIndexByte(text[:k], '\n')+1:k], " \t") != "" {
+		return -1
+	}
+	return k
+}
+
+func prm800kStepKind(text string) stepwise.StepKind {
+	if prm800kAnswerAt(text) >= 0 {
+		return stepwise.StepAnswer
+	}
+	return stepwise.StepReasoning
+}
+
+// prm800kFinalAnswer reads the answer after "# Answer" in the last step.
+func prm800kFinalAnswer(t *stepwise.Trace) {
+	if len(t.Steps) == 0 {
+		return
+	}
+	last := t.Steps[len(t.Steps)-1].Text
+	if k := prm800kAnswerAt(last); k >= 0 {
+		t.FinalAnswer = strings.TrimSpace(last[k+len(prm800kAnswerMarker):])
+	}
+}
+
+// prm800kMeta keeps the labeling's context: who, when, how long, why it
+// ended, and the generator's own answer and verifier score.
+func prm800kMeta(m map[string]string, r *prm800kRecord) {
+	set := func(k, v string) {
+		if v != "" && v != "null" {
+			m[k] = v
+		}
+	}
+	set("labeler", r.Labeler)
+	set("timestamp", r.Timestamp)
+	set("generation", string(r.Generation))
+	set("finish_reason", r.Label.FinishReason)
+	set("total_time", string(r.Label.TotalTime))
+	set("pre_generated_verifier_score", string(r.Question.VerifierScore))
+	if a, err := scalarText(r.Question.PreGeneratedAnswer); err == nil {
+		set("pre_generated_answer", a)
+	}
+	if r.QualityCtl != nil {
+		m["is_quality_control_question"] = strconv.FormatBool(*r.QualityCtl)
+	}
+	if r.Screening != nil {
+		m["is_initial_screening_question"] = strconv.FormatBool(*r.Screening)
+	}
+}
+
+var prm800kSplitRE = regexp.MustCompile(`phase[12]_(train|test)`)
+
+// prm800kSplit reads the split from the upstream file name (phase2_train.jsonl).
+func prm800kSplit(path string) string {
+	if m := prm800kSplitRE.FindStringSubmatch(filepath.Base(path)); m != nil {
+		return m[1]
+	}
+	return ""
+}

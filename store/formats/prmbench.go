@@ -1,0 +1,160 @@
+package formats
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/stepwise-dev/stepwise"
+)
+
+// prmBench reads PRMBench (ssmisya/PRMBench): PRM800K solutions into which
+// errors of one class were injected. modified_process is the trajectory;
+// error_steps (1-based) lists every erroneous step, so every other step is
+// good. multi_solutions rows are alternative correct solutions with no errors.
+type prmBench struct{}
+
+func (prmBench) Name() string { return "prmbench" }
+func (prmBench) Describe() string {
+	return "PRMBench: modified_process[] with injected errors (error_steps, 1-based), error class and reason"
+}
+
+func (prmBench) Detect(k Keys) bool {
+	return k.Has("modified_process", "error_steps", "classification")
+}
+
+type prmBenchRecord struct {
+	OriginalQuestion *string         `json:"original_question"`
+	ModifiedQuestion *string         `json:"modified_question"`
+	Question         *string         `json:"question"`
+	OriginalProcess  json.RawMessage `json:"original_process"`
+	ModifiedProcess  *[]string       `json:"modified_process"`
+	ModifiedSteps    json.RawMessage `json:"modified_steps"`
+	ErrorSteps       *[]int          `json:"error_steps"`
+	Reason           string          `json:"reason"`
+	Idx              json.RawMessage `json:"idx"`
+	Classification   string          `json:"classification"`
+	GroundTruth      json.RawMessage `json:"ground_truth"`
+	OriginalResponse json.RawMessage `json:"original_response"`
+}
+
+// prmBenchSep joins modified_process: PRMBench steps come from PRM800K,
+// whose generator wrote one step per line.
+const prmBenchSep = "\n"
+
+func (prmBench) Decode(rec Record, opts *Options) ([]Item, error) {
+	var r prmBenchRecord
+	if err := json.Unmarshal(rec.Data, &r); err != nil {
+		return nil, err
+	}
+	if r.ModifiedProcess == nil {
+		return nil, fmt.Errorf("missing field modified_process")
+	}
+	if r.ErrorSteps == nil {
+		return nil, fmt.Errorf("missing field error_steps")
+	}
+	problem := r.ModifiedQuestion
+	if problem == nil {
+		problem = r.Question
+	}
+	if problem == nil {
+		return nil, fmt.Errorf("missing field modified_question or question")
+	}
+	steps := *r.ModifiedProcess
+	bad, err := prmBenchErrorSet(*r.ErrorSteps, len(steps))
+	if err != nil {
+		return nil, err
+	}
+	idx, err := scalarText(r.Idx)
+	if err != nil {
+		return nil, fmt.Errorf("field idx: %w", err)
+	}
+	gold, err := scalarText(r.GroundTruth)
+	if err != nil {
+		return nil, fmt.Errorf("field ground_truth: %w", err)
+	}
+	t := &stepwise.Trace{
+		Dataset: pick(opts.Dataset, "", false, "prmbench"),
+		Model:   opts.Model,
+		Meta:    prmBenchMeta(&r, *problem),
+	}
+	if idx != "" {
+		// idx names the original solution; each error class modifies it
+		// once, so idx repeats across classes.
+		t.SourceID = idx + "/" + r.Classification
+	}
+	b := newStepBuilder(prmBenchSep)
+	for i, s := range steps {
+		st := b.add(stepwise.StepReasoning, s)
+		st.Labels = []stepwise.Label{prmBenchLabel(i, bad[i], &r)}
+	}
+	b.into(t, "modified_process joined by newlines")
+	if n := len(t.Steps); n > 0 {
+		t.FinalAnswer = prmBenchAnswer(t.Steps[n-1].Text)
+	}
+	p := &stepwise.Problem{Text: *problem, GoldAnswer: gold, Dataset: t.Dataset}
+	return []Item{{Problem: p, Trace: t}}, nil
+}
+
+// prmBenchErrorSet checks the 1-based error_steps against the step count and
+// returns which 0-based steps are erroneous.
+func prmBenchErrorSet(errorSteps []int, n int) ([]bool, error) {
+	bad := make([]bool, n)
+	for _, e := range errorSteps {
+		if e < 1 || e > n {
+			return nil, fmt.Errorf("error_steps %v: step %d out of range for %d modified_process steps (1-based)", errorSteps, e, n)
+		}
+		bad[e-1] = true
+	}
+	return bad, nil
+}
+
+// prmBenchLabel labels step i. The errors were injected by a model (the
+// PRMBench authors prompted an LLM to rewrite steps and to list the steps it
+// made wrong), so both the bad labels and the implied good ones are a
+// model's judgment, not a human's.
+func prmBenchLabel(i int, bad bool, r *prmBenchRecord) stepwise.Label {
+	l := stepwise.Label{Rating: stepwise.Good, Scope: stepwise.ScopeStep, Origin: stepwise.OriginModel,
+		Source: "prmbench.error_steps", OrigIndex: i + 1, Base: 1}
+	if bad {
+		l.Rating, l.Category, l.Reason = stepwise.Bad, r.Classification, r.Reason
+	}
+	return l
+}
+
+// prmBenchAnswer reads a final answer from the last step: its last \boxed{},
+// else the text after a "# Answer" line (the PRM800K convention).
+func prmBenchAnswer(last string) string {
+	if a, ok := LastBoxed(last); ok {
+		return strings.TrimSpace(a)
+	}
+	if k := prm800kAnswerAt(last); k >= 0 {
+		return strings.TrimSpace(last[k+len(prm800kAnswerMarker):])
+	}
+	return ""
+}
+
+// prmBenchMeta keeps what a researcher compares against: the unmodified
+// solution and question, the steps the model says it changed, and the
+// multi_solutions source response.
+func prmBenchMeta(r *prmBenchRecord, problem string) map[string]string {
+	m := map[string]string{"classification": r.Classification}
+	if len(r.OriginalProcess) > 0 && string(r.OriginalProcess) != "null" {
+		m["original_process"] = string(r.OriginalProcess)
+	}
+	if len(r.ModifiedSteps) > 0 && string(r.ModifiedSteps) != "null" {
+		m["modified_steps"] = string(r.ModifiedSteps)
+	}
+	if r.OriginalQuestion != nil && *r.OriginalQuestion != problem {
+		m["original_question"] = *r.OriginalQuestion
+	}
+	if r.Question != nil && *r.Question != problem {
+		m["question"] = *r.Question
+	}
+	if s, err := scalarText(r.OriginalResponse); err == nil && s != "" {
+		m["original_response"] = s
+	} else if err != nil {
+		m["original_response"] = string(r.OriginalResponse)
+	}
+	return m
+}

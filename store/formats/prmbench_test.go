@@ -1,0 +1,156 @@
+package formats
+
+import (
+	"encoding/json"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/stepwise-dev/stepwise"
+)
+
+func TestPRMBenchSample(t *testing.T) {
+	items, errs := readAllErrs(t, sample("prmbench", "prmbench_subset400_sample.jsonl"), "", nil)
+	// Five real records list an error step past the end of modified_process
+	// (python3: lines 124, 158, 162, 176, 178); they fail with the reason.
+	wantLines := []string{":124:", ":158:", ":162:", ":176:", ":178:"}
+	if len(errs) != len(wantLines) {
+		t.Fatalf("%d record errors, want %d: %v", len(errs), len(wantLines), errs)
+	}
+	for i, e := range errs {
+		if !strings.Contains(e.Error(), wantLines[i]) || !strings.Contains(e.Error(), "out of range") {
+			t.Errorf("error %d: %v", i, e)
+		}
+	}
+	if len(items) != 193 {
+		t.Fatalf("got %d traces, want 193", len(items))
+	}
+	byClass := map[string]int{}
+	steps, bads, ids := 0, 0, map[string]bool{}
+	for _, it := range items {
+		tr := it.Trace
+		if tr.Source.Format != "prmbench" || tr.Dataset != "prmbench" {
+			t.Fatalf("format %q dataset %q", tr.Source.Format, tr.Dataset)
+		}
+		byClass[tr.Meta["classification"]]++
+		steps += len(tr.Steps)
+		for _, s := range tr.Steps {
+			if len(s.Labels) != 1 || s.Labels[0].Base != 1 || s.Labels[0].OrigIndex != s.Index+1 ||
+				s.Labels[0].Origin != stepwise.OriginModel {
+				t.Fatalf("%s step %d: labels %+v", tr.SourceID, s.Index, s.Labels)
+			}
+			if s.StepRating() == rBad {
+				bads++
+			}
+		}
+		ids[tr.SourceID] = true
+	}
+	want := map[string]int{"confidence": 24, "step_contradiction": 24, "circular": 24, "domain_inconsistency": 24,
+		"redundency": 24, "counterfactual": 23, "deception": 22, "missing_condition": 22, "multi_solutions": 6}
+	if !reflect.DeepEqual(byClass, want) {
+		t.Errorf("classes %v, want %v", byClass, want)
+	}
+	if steps != 2624 || bads != 423 || len(ids) != 193 {
+		t.Errorf("%d steps (want 2624), %d bad (want 423), %d distinct source ids (want 193)", steps, bads, len(ids))
+	}
+}
+
+func TestPRMBenchLabels(t *testing.T) {
+	items, _ := readAllErrs(t, sample("prmbench", "prmbench_subset400_sample.jsonl"), "", nil)
+	tr := items[0].Trace
+	if tr.SourceID != "prm_test_p1_0/confidence" || len(tr.Steps) != 6 {
+		t.Fatalf("first record %q with %d steps", tr.SourceID, len(tr.Steps))
+	}
+	if got, want := traceRatingList(tr), []stepwise.Rating{rGood, rGood, rGood, rGood, rBad, rBad}; !reflect.DeepEqual(got, want) {
+		t.Errorf("ratings %v, want %v", got, want)
+	}
+	l := tr.Steps[4].Labels[0]
+	if l.OrigIndex != 5 || l.Category != "confidence" || !strings.HasPrefix(l.Reason, "Steps 5 and 6 contain confident hallucinations") {
+		t.Errorf("bad-step label %+v", l)
+	}
+	if tr.Steps[4].Text != "This simplifies to $2p=0.58$. So $p=0.58$." {
+		t.Errorf("step 4 text %q", tr.Steps[4].Text)
+	}
+	// Every error is listed, so there is no unknown step: a full error state.
+	if fe := tr.FirstError(); fe == nil || *fe != 4 || tr.LabelState() != stepwise.LabelError {
+		t.Errorf("first error %v, state %s", fe, tr.LabelState())
+	}
+	var orig []string
+	if err := json.Unmarshal([]byte(tr.Meta["original_process"]), &orig); err != nil || len(orig) != 6 ||
+		orig[4] != "This simplifies to $2p=0.58$. So $p=0.29$." {
+		t.Errorf("original_process meta: %v %q", err, orig)
+	}
+	if tr.Meta["modified_steps"] != "[5, 6]" {
+		t.Errorf("modified_steps meta %q", tr.Meta["modified_steps"])
+	}
+	// The problem is modified_question; the LaTeX-escaped "question" differs and is kept.
+	p := items[0].Problem
+	if !strings.HasPrefix(p.Text, "Three pencils and a jumbo eraser cost $1.24.") ||
+		!strings.HasPrefix(tr.Meta["question"], `Three pencils and a jumbo eraser cost $\$1.24$.`) {
+		t.Errorf("problem %q, question meta %q", p.Text, tr.Meta["question"])
+	}
+	// Record 2 (prm_test_p1_2): error_steps [3, 5] of 6.
+	if got, want := traceRatingList(items[1].Trace), []stepwise.Rating{rGood, rGood, rBad, rGood, rBad, rGood}; !reflect.DeepEqual(got, want) {
+		t.Errorf("record 2 ratings %v, want %v", got, want)
+	}
+}
+
+func TestPRMBenchMultiSolutions(t *testing.T) {
+	items, _ := readAllErrs(t, sample("prmbench", "prmbench_subset400_sample.jsonl"), "", nil)
+	var multi []Item
+	for _, it := range items {
+		if it.Trace.Meta["classification"] == "multi_solutions" {
+			multi = append(multi, it)
+		}
+	}
+	if len(multi) != 6 {
+		t.Fatalf("%d multi_solutions rows, want 6", len(multi))
+	}
+	wantSteps := []int{11, 18, 14, 8, 13, 13}
+	wantGold := []string{"29", "40_9", `\sqrt{53}`, `\frac 59`, "0", "3"}
+	wantFinal := []string{"29", "40_9", `\sqrt{53}`, `\dfrac{5}{9}`, "0", "3"}
+	for i, it := range multi {
+		tr := it.Trace
+		if len(tr.Steps) != wantSteps[i] || tr.LabelState() != stepwise.LabelCorrect {
+			t.Errorf("row %d: %d steps (want %d), state %s", i, len(tr.Steps), wantSteps[i], tr.LabelState())
+		}
+		if it.Problem.GoldAnswer != wantGold[i] || tr.FinalAnswer != wantFinal[i] {
+			t.Errorf("row %d: gold %q final %q", i, it.Problem.GoldAnswer, tr.FinalAnswer)
+		}
+		// Row 3's \dfrac{5}{9} against "\frac 59" needs the judge's math-aware
+		// comparison; the simple normalization of finish() cannot tell.
+		if i != 3 && (tr.Correct == nil || !*tr.Correct) {
+			t.Errorf("row %d: correct %v, want true", i, tr.Correct)
+		}
+		if tr.Meta["original_response"] == "" {
+			t.Errorf("row %d: original_response not kept", i)
+		}
+	}
+	// Steps keep their trailing newlines and indentation byte for byte.
+	want := "Step 1. I need to solve this problem to find the cost of a pencil in cents. The problem gives me two scenarios involving pencils and jumbo erasers, along with their total costs. Let's first understand what's being asked.\n\n        "
+	if got := multi[0].Trace.Steps[0].Text; got != want {
+		t.Errorf("step text not byte-exact: %q", got)
+	}
+}
+
+func TestPRMBenchBadRecords(t *testing.T) {
+	cases := map[string]string{
+		"zero index":      `{"modified_process":["a","b"],"error_steps":[0],"classification":"c","question":"q"}`,
+		"past end":        `{"modified_process":["a","b"],"error_steps":[3],"classification":"c","question":"q"}`,
+		"no process":      `{"error_steps":[],"classification":"c","question":"q"}`,
+		"no error_steps":  `{"modified_process":["a"],"classification":"c","question":"q"}`,
+		"no question":     `{"modified_process":["a"],"error_steps":[],"classification":"c"}`,
+		"string in steps": `{"modified_process":["a",1],"error_steps":[],"classification":"c","question":"q"}`,
+	}
+	for name, data := range cases {
+		if _, err := (prmBench{}).Decode(Record{Data: []byte(data), Path: "x.jsonl", Line: 1}, &Options{}); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+}
+
+func FuzzDecodePRMBench(f *testing.F) {
+	f.Add(`{"modified_question":"q","modified_process":["a","b \\boxed{2}"],"original_process":["a"],"modified_steps":[2],"error_steps":[2],"reason":"r","idx":"i","question":"q","classification":"confidence"}`)
+	f.Add(`{"question":"q","modified_process":["Step 1.\n\n  ","# Answer\n\n3"],"error_steps":[],"classification":"multi_solutions","ground_truth":3,"idx":7}`)
+	fuzzCodecDecode(f, prmBench{}, &Options{})
+}
