@@ -25,15 +25,22 @@ func openEvalZip(p, format string) (*Input, error) {
 			samples = append(samples, f.Name)
 		}
 	}
-	hf, ok := files["header.json"]
+	// header.json is written when the run ends; an unfinished run only has
+	// its journal, whose start.json holds the same eval and plan.
+	hname := "header.json"
+	hf, ok := files[hname]
+	if !ok {
+		hname = "_journal/start.json"
+		hf, ok = files[hname]
+	}
 	if !ok {
 		zr.Close()
-		return nil, &NotDataError{p, "zip archive without header.json: not an Inspect .eval log"}
+		return nil, &NotDataError{p, "zip archive without header.json or _journal/start.json: not an Inspect .eval log"}
 	}
 	header, err := readZipMember(hf)
 	if err != nil {
 		zr.Close()
-		return nil, fmt.Errorf("%s: header.json: %w", p, err)
+		return nil, fmt.Errorf("%s: %s: %w", p, hname, err)
 	}
 	sort.Strings(samples)
 	if format == "" {

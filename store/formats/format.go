@@ -105,15 +105,15 @@ var registry = []Codec{
 	mathShepherd{},
 	formalStep{},
 	safeTrace{},
-	// inspectLog{},
+	inspectLog{},
 	gsm8kSolutions{},
 	gsm8k{},
 	math500{},
 	mathFile{},
 	r1Completion{},
-	// llamaFactory{},
-	// shareGPT{},
-	// openAIChat{},
+	llamaFactory{},
+	shareGPT{},
+	openAIChat{},
 	generic{}, // never detected: chosen only by --format generic
 }
 
