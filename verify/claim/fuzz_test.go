@@ -1,10 +1,10 @@
 package claim
 
 import (
-	"fmt"
-	"time"
 	"errors"
+	"fmt"
 	"testing"
+	"time"
 )
 
 var parseSeeds = []string{
