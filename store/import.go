@@ -151,7 +151,7 @@ func (im *importer) file(ctx context.Context, i int, path string) error {
 	if err != nil {
 		im.skip(err)
 		if im.opts.Strict {
-			return fmt.Errorf("%w: %v", ErrStrict, err)
+			return fmt.Errorf("%w: %w", ErrStrict, err)
 		}
 		return nil
 	}
@@ -329,7 +329,7 @@ func (im *importer) apply(c *chunk) error {
 func (im *importer) recordProblem(err error) error {
 	im.skip(err)
 	if im.opts.Strict {
-		return fmt.Errorf("%w: %v", ErrStrict, err)
+		return fmt.Errorf("%w: %w", ErrStrict, err)
 	}
 	return nil
 }

@@ -1,10 +1,12 @@
 package store
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 
 	bolt "go.etcd.io/bbolt"
@@ -14,10 +16,11 @@ import (
 )
 
 // prepared is a decoded trace made ready for writing off the writer's
-// goroutine: encoded, hashed and summarized.
+// goroutine: encoded, hashed and summarized. It does not keep the decoded
+// trace, so a queued batch holds only its encoded bytes.
 type prepared struct {
 	problem *stepwise.Problem
-	trace   *stepwise.Trace
+	baseID  string
 	summary Summary
 	body    []byte
 	hash    [16]byte
@@ -36,20 +39,16 @@ func prepare(it formats.Item) prepared {
 		h.Write([]byte{0})
 	}
 	h.Write(body)
-	var p prepared
+	p := prepared{problem: it.Problem, body: body, summary: summarize(t)}
 	copy(p.hash[:], h.Sum(nil))
-	p.problem, p.trace, p.body = it.Problem, t, body
-	p.summary = summarize(t)
-	return p
-}
-
-// baseID is the trace id before collision handling: the dataset and the
-// source's own id, or a short content hash where the source has none.
-func (p *prepared) baseID() string {
-	if p.trace.SourceID != "" {
-		return p.trace.Dataset + ":" + p.trace.SourceID
+	// The id: the dataset and the source's own id, or a short content hash
+	// where the source has none.
+	if t.SourceID != "" {
+		p.baseID = t.Dataset + ":" + t.SourceID
+	} else {
+		p.baseID = t.Dataset + ":" + hex.EncodeToString(p.hash[:5])
 	}
-	return p.trace.Dataset + ":" + hex.EncodeToString(p.hash[:5])
+	return p
 }
 
 // batchResult counts what one write transaction did.
@@ -64,7 +63,7 @@ func (db *DB) writeBatch(batch []prepared) (batchResult, error) {
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
 		w := newTxWriter(tx)
 		for i := range batch {
-			stored, err := w.put(&batch[i])
+			stored, err := w.add(&batch[i])
 			if err != nil {
 				return err
 			}
@@ -74,7 +73,7 @@ func (db *DB) writeBatch(batch []prepared) (batchResult, error) {
 				res.duplicates++
 			}
 		}
-		return w.flushCounts()
+		return w.commit()
 	})
 	if err != nil {
 		return batchResult{}, fmt.Errorf("write to store: %w", err)
@@ -82,54 +81,52 @@ func (db *DB) writeBatch(batch []prepared) (batchResult, error) {
 	return res, nil
 }
 
-// txWriter writes traces inside one transaction.
+// kv is one pending put.
+type kv struct{ k, v []byte }
+
+// txWriter collects a transaction's writes and applies them bucket by
+// bucket in key order. bbolt grows a leaf without splitting it until commit,
+// so inserting thousands of random keys into one leaf moves its entries
+// again and again; sorted inserts append instead.
 type txWriter struct {
-	traces, bodies, ids, hashes, problems, index, counts *bolt.Bucket
-	deltas                                               map[string]int64
+	tx                                *bolt.Tx
+	traces, ids, hashes, problems     *bolt.Bucket
+	tracePuts, bodyPuts, idPuts, hash []kv
+	indexPuts                         []kv
+	newIDs                            map[string]bool
+	newHashes                         map[[16]byte]bool
+	problemsSeen                      map[string]*stepwise.Problem
+	deltas                            map[string]int64
 }
 
 func newTxWriter(tx *bolt.Tx) *txWriter {
-	w := &txWriter{
-		traces: tx.Bucket(bTraces), bodies: tx.Bucket(bBodies), ids: tx.Bucket(bIDs),
-		hashes: tx.Bucket(bHashes), problems: tx.Bucket(bProblems), index: tx.Bucket(bIndex),
-		counts: tx.Bucket(bCounts), deltas: map[string]int64{},
+	return &txWriter{
+		tx: tx, traces: tx.Bucket(bTraces), ids: tx.Bucket(bIDs), hashes: tx.Bucket(bHashes),
+		problems: tx.Bucket(bProblems), newIDs: map[string]bool{}, newHashes: map[[16]byte]bool{},
+		problemsSeen: map[string]*stepwise.Problem{}, deltas: map[string]int64{},
 	}
-	// Sequential keys only grow: pack pages densely (the setting is per
-	// transaction, not persisted).
-	w.traces.FillPercent = 0.9
-	w.bodies.FillPercent = 0.9
-	return w
 }
 
-// put stores one trace unless an identical one is already stored.
-func (w *txWriter) put(p *prepared) (bool, error) {
-	if w.hashes.Get(p.hash[:]) != nil {
+// add queues one trace unless an identical one is stored or queued.
+func (w *txWriter) add(p *prepared) (bool, error) {
+	if w.newHashes[p.hash] || w.hashes.Get(p.hash[:]) != nil {
 		return false, nil
 	}
+	w.newHashes[p.hash] = true
 	seq, err := w.traces.NextSequence()
 	if err != nil {
 		return false, err
 	}
 	p.summary.Seq = seq
-	p.summary.ID = w.freeID(p.baseID())
-	p.trace.ID = p.summary.ID
+	p.summary.ID = w.freeID(p.baseID)
+	w.newIDs[p.summary.ID] = true
 	key := u64(seq)
-	if err := w.traces.Put(key, encodeSummary(&p.summary)); err != nil {
-		return false, err
-	}
-	if err := w.bodies.Put(key, p.body); err != nil {
-		return false, err
-	}
-	if err := w.ids.Put([]byte(p.summary.ID), key); err != nil {
-		return false, err
-	}
-	if err := w.hashes.Put(p.hash[:], key); err != nil {
-		return false, err
-	}
+	w.tracePuts = append(w.tracePuts, kv{key, encodeSummary(&p.summary)})
+	w.bodyPuts = append(w.bodyPuts, kv{key, p.body})
+	w.idPuts = append(w.idPuts, kv{[]byte(p.summary.ID), key})
+	w.hash = append(w.hash, kv{p.hash[:], key})
 	for _, t := range terms(&p.summary) {
-		if err := w.index.Put(indexKey(t.field, t.value, seq), nil); err != nil {
-			return false, err
-		}
+		w.indexPuts = append(w.indexPuts, kv{indexKey(t.field, t.value, seq), nil})
 		if countedFields[t.field] {
 			w.deltas[countKey("", t.field, t.value)]++
 			if t.field != FieldDataset {
@@ -138,42 +135,44 @@ func (w *txWriter) put(p *prepared) (bool, error) {
 		}
 	}
 	w.deltas["total"]++
-	return true, w.putProblem(p.problem)
+	return true, w.queueProblem(p.problem)
 }
 
 // freeID returns id, or id#2, id#3... when a different trace already has it
 // (source ids are not unique in every dataset).
 func (w *txWriter) freeID(id string) string {
-	if w.ids.Get([]byte(id)) == nil {
+	taken := func(c string) bool { return w.newIDs[c] || w.ids.Get([]byte(c)) != nil }
+	if !taken(id) {
 		return id
 	}
 	for n := 2; ; n++ {
-		c := id + "#" + strconv.Itoa(n)
-		if w.ids.Get([]byte(c)) == nil {
+		if c := id + "#" + strconv.Itoa(n); !taken(c) {
 			return c
 		}
 	}
 }
 
-// putProblem stores a problem, or fills fields an earlier copy lacked.
-func (w *txWriter) putProblem(p *stepwise.Problem) error {
-	key := []byte(p.ID)
-	old := w.problems.Get(key)
-	if old != nil {
+// queueProblem keeps a problem for writing, or fills fields an earlier copy
+// lacked.
+func (w *txWriter) queueProblem(p *stepwise.Problem) error {
+	if have, ok := w.problemsSeen[p.ID]; ok {
+		mergeProblem(have, p)
+		return nil
+	}
+	if old := w.problems.Get([]byte(p.ID)); old != nil {
 		var have stepwise.Problem
 		if err := json.Unmarshal(old, &have); err != nil {
 			return fmt.Errorf("problem %s: corrupt record: %w", p.ID, err)
 		}
 		if !mergeProblem(&have, p) {
+			w.problemsSeen[p.ID] = &have // known, unchanged: merge later copies only
 			return nil
 		}
 		p = &have
 	}
-	b, err := json.Marshal(p)
-	if err != nil {
-		return err
-	}
-	return w.problems.Put(key, b)
+	cp := *p
+	w.problemsSeen[p.ID] = &cp
+	return nil
 }
 
 // mergeProblem fills empty fields of have from p and reports a change.
@@ -193,18 +192,64 @@ func mergeProblem(have, p *stepwise.Problem) bool {
 	return changed
 }
 
+// commit writes everything queued, each bucket in key order.
+func (w *txWriter) commit() error {
+	var problemPuts []kv
+	for id, p := range w.problemsSeen {
+		b, err := json.Marshal(p)
+		if err != nil {
+			return err
+		}
+		if old := w.problems.Get([]byte(id)); old != nil && bytes.Equal(old, b) {
+			continue
+		}
+		problemPuts = append(problemPuts, kv{[]byte(id), b})
+	}
+	for _, job := range []struct {
+		bucket []byte
+		puts   []kv
+		fill   float64
+	}{
+		// Sequential keys only grow: pack their pages densely (the setting
+		// is per transaction, not persisted).
+		{bTraces, w.tracePuts, 0.9},
+		{bBodies, w.bodyPuts, 0.9},
+		{bIDs, w.idPuts, bolt.DefaultFillPercent},
+		{bHashes, w.hash, bolt.DefaultFillPercent},
+		{bIndex, w.indexPuts, bolt.DefaultFillPercent},
+		{bProblems, problemPuts, bolt.DefaultFillPercent},
+	} {
+		if err := putSorted(w.tx.Bucket(job.bucket), job.puts, job.fill); err != nil {
+			return fmt.Errorf("bucket %s: %w", job.bucket, err)
+		}
+	}
+	return w.flushCounts()
+}
+
+func putSorted(b *bolt.Bucket, puts []kv, fill float64) error {
+	b.FillPercent = fill
+	slices.SortFunc(puts, func(a, b kv) int { return bytes.Compare(a.k, b.k) })
+	for _, p := range puts {
+		if err := b.Put(p.k, p.v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // flushCounts applies the running-count changes of the transaction.
 func (w *txWriter) flushCounts() error {
+	counts := w.tx.Bucket(bCounts)
 	for k, d := range w.deltas {
 		key := []byte(k)
-		v := int64(getUint(w.counts, key)) + d
+		v := int64(getUint(counts, key)) + d
 		if v <= 0 {
-			if err := w.counts.Delete(key); err != nil {
+			if err := counts.Delete(key); err != nil {
 				return err
 			}
 			continue
 		}
-		if err := putUint(w.counts, key, uint64(v)); err != nil {
+		if err := putUint(counts, key, uint64(v)); err != nil {
 			return err
 		}
 	}

@@ -1,0 +1,178 @@
+package store
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/stepwise-dev/stepwise/store/formats"
+)
+
+// checkStore verifies the bbolt file's integrity and that every index entry
+// points at a stored trace.
+func checkStore(t *testing.T, db *DB) {
+	t.Helper()
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		for err := range tx.Check() {
+			return err
+		}
+		traces := tx.Bucket(bTraces)
+		return tx.Bucket(bIndex).ForEach(func(k, _ []byte) error {
+			if traces.Get(u64(seqOfIndexKey(k))) == nil {
+				return fmt.Errorf("index key %q points nowhere", k)
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		t.Fatalf("store check: %v", err)
+	}
+}
+
+func TestBadInputIsReportedNotFatal(t *testing.T) {
+	dir := t.TempDir()
+	good := `{"id":"x-1","generator":"g","problem":"What is 1+1?","steps":["1+1=2","\\boxed{2}"],"final_answer_correct":true,"label":-1}`
+	files := map[string]string{
+		"empty.jsonl":     "",
+		"lfs.jsonl":       "version https://git-lfs.github.com/spec/v1\noid sha256:4d7a\nsize 1501554928\n",
+		"binary.jsonl":    "\x7fELF\x02\x01\x01\x00\x00\x00garbage\x00\x00",
+		"truncated.jsonl": good + "\n" + good[:40],
+		"utf8.jsonl":      strings.Replace(good, "x-1", "x-2", 1) + "\n" + strings.Replace(good, "1+1", "1+\xff", 1) + "\n",
+		"badlabel.jsonl":  strings.Replace(strings.Replace(good, "x-1", "x-3", 1), `"label":-1`, `"label":7`, 1) + "\n",
+	}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db := openTemp(t)
+	var problems []string
+	rep, err := db.Import(context.Background(), []string{dir}, ImportOptions{
+		OnProblem: func(err error) { problems = append(problems, err.Error()) },
+	})
+	if err != nil {
+		t.Fatalf("import failed: %v", err)
+	}
+	// truncated.jsonl and utf8.jsonl each hold one good record.
+	if rep.Imported != 2 {
+		t.Errorf("imported %d, want 2", rep.Imported)
+	}
+	want := []string{
+		"empty.jsonl: empty file",
+		"lfs.jsonl: Git LFS pointer",
+		"binary.jsonl: binary data",
+		"truncated.jsonl:2: record ends early",
+		"utf8.jsonl:2: invalid UTF-8",
+		"badlabel.jsonl:1: label 7 out of range for 2 steps",
+	}
+	all := strings.Join(problems, "\n")
+	for _, w := range want {
+		if !strings.Contains(all, w) {
+			t.Errorf("no problem mentioning %q in:\n%s", w, all)
+		}
+	}
+	if rep.Skipped != len(want) {
+		t.Errorf("skipped %d, want %d: %v", rep.Skipped, len(want), rep.SkippedBy)
+	}
+	checkStore(t, db)
+}
+
+func TestStrictStopsAtFirstBadRecord(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "x.jsonl")
+	os.WriteFile(path, []byte("{\"question\":\"q\",\"answer\":\"a\\n#### 1\"}\n{\"question\":\"q2\"}\n"), 0o644)
+	db := openTemp(t)
+	_, err := db.Import(context.Background(), []string{path}, ImportOptions{Strict: true})
+	var re *formats.RecordError
+	if !errors.Is(err, ErrStrict) || !errors.As(err, &re) || re.Line != 2 {
+		t.Fatalf("strict import: %v", err)
+	}
+}
+
+// TestKillDuringImport kills an importing process with SIGKILL after some
+// batches are committed, then checks that the store opens, is consistent,
+// and that running the import again completes it without duplicates.
+func TestKillDuringImport(t *testing.T) {
+	if testing.Short() {
+		t.Skip("spawns a child process")
+	}
+	dir := t.TempDir()
+	src := filepath.Join(dir, "pb.jsonl")
+	const n = 6000
+	genProcessBench(t, src, n)
+	dbPath := filepath.Join(dir, "k.db")
+
+	cmd := exec.Command(os.Args[0], "-test.run=^TestImportChild$")
+	cmd.Env = append(os.Environ(), "STEPWISE_CHILD_IMPORT="+src, "STEPWISE_CHILD_DB="+dbPath)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(out)
+	batches := 0
+	for sc.Scan() {
+		if strings.HasPrefix(sc.Text(), "batch") {
+			batches++
+			if batches == 3 {
+				cmd.Process.Signal(syscall.SIGKILL)
+				break
+			}
+		}
+	}
+	cmd.Wait()
+	if batches < 3 {
+		t.Fatalf("child committed only %d batches before exiting", batches)
+	}
+
+	db, err := Open(dbPath, Options{})
+	if err != nil {
+		t.Fatalf("store does not open after kill -9: %v", err)
+	}
+	defer db.Close()
+	checkStore(t, db)
+	before, _ := db.Count(Filter{})
+	if before < 3*500 || before >= n {
+		t.Fatalf("after the kill the store holds %d traces; want at least the 3 committed batches and fewer than %d", before, n)
+	}
+	rep, err := db.Import(context.Background(), []string{src}, ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, _ := db.Count(Filter{})
+	if after != n || rep.Duplicates != before || rep.Imported != n-before {
+		t.Fatalf("re-import: %d traces (want %d), report %+v, %d were there before", after, n, rep, before)
+	}
+	checkStore(t, db)
+}
+
+// TestImportChild is the child side of TestKillDuringImport; it does
+// nothing in a normal run.
+func TestImportChild(t *testing.T) {
+	src := os.Getenv("STEPWISE_CHILD_IMPORT")
+	if src == "" {
+		t.Skip("child process only")
+	}
+	db, err := Open(os.Getenv("STEPWISE_CHILD_DB"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.Import(context.Background(), []string{src}, ImportOptions{
+		BatchSize:  500,
+		OnProgress: func(Progress) { fmt.Println("batch") },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

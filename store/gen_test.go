@@ -1,0 +1,75 @@
+package store
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// pbRecord is one ProcessBench record, as in the samples.
+type pbRecord struct {
+	ID                 string   `json:"id"`
+	Generator          string   `json:"generator"`
+	Problem            string   `json:"problem"`
+	Steps              []string `json:"steps"`
+	FinalAnswerCorrect bool     `json:"final_answer_correct"`
+	Label              int      `json:"label"`
+}
+
+// loadProcessBench reads the four real ProcessBench samples.
+func loadProcessBench(tb testing.TB) []pbRecord {
+	tb.Helper()
+	var all []pbRecord
+	files, _ := filepath.Glob(filepath.Join(samples, "processbench", "*.json"))
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		var rs []pbRecord
+		if err := json.Unmarshal(b, &rs); err != nil {
+			tb.Fatal(err)
+		}
+		all = append(all, rs...)
+	}
+	if len(all) == 0 {
+		tb.Fatal("no ProcessBench samples")
+	}
+	return all
+}
+
+// genProcessBench writes n ProcessBench-shaped JSONL records built from the
+// real samples: each is a sampled record with a unique id and a variant
+// marker in its first step, so that no two are duplicates. It returns the
+// file's size.
+func genProcessBench(tb testing.TB, path string, n int) int64 {
+	tb.Helper()
+	base := loadProcessBench(tb)
+	f, err := os.Create(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := range n {
+		r := base[rng.IntN(len(base))]
+		r.ID = fmt.Sprintf("%s-g%d", r.ID, i)
+		r.Steps = append([]string(nil), r.Steps...)
+		r.Steps[0] += fmt.Sprintf(" (variant %d)", i)
+		if err := enc.Encode(&r); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	if err := w.Flush(); err != nil {
+		tb.Fatal(err)
+	}
+	st, _ := f.Stat()
+	f.Close()
+	return st.Size()
+}
