@@ -69,6 +69,8 @@ type deltaSectionLabel struct {
 	ErrorStep            json.RawMessage `json:"error_step"`
 	Explanation          string          `json:"explanation"`
 	Correction           string          `json:"correction"`
+	StrategyShiftStep    json.RawMessage `json:"strategy_shift_step"`
+	ReflectionStartStep  json.RawMessage `json:"reflection_start_step"`
 }
 
 func (deltaBench) Decode(rec Record, opts *Options) ([]Item, error) {
@@ -288,6 +290,8 @@ func (r *deltaRecord) meta(t *stepwise.Trace, mismatched []string) {
 			setMeta(t, key, s)
 		}
 	}
+	setMeta(t, "strategy_shift_steps", r.sectionSteps(func(l deltaSectionLabel) json.RawMessage { return l.StrategyShiftStep }))
+	setMeta(t, "reflection_start_steps", r.sectionSteps(func(l deltaSectionLabel) json.RawMessage { return l.ReflectionStartStep }))
 	if len(mismatched) > 0 {
 		setMeta(t, "sections_content_mismatch", strings.Join(mismatched, ","))
 	}
@@ -298,4 +302,19 @@ func (r *deltaRecord) meta(t *stepwise.Trace, mismatched []string) {
 	if len(t.Sections) > 0 && last < len(t.Steps) {
 		setMeta(t, "sections_uncovered_steps", fmt.Sprintf("%d-%d", last+1, len(t.Steps)))
 	}
+}
+
+// sectionSteps lists a per-section step field as "section:step" pairs (both
+// 1-based, as in the source), for the sections where it is set.
+func (r *deltaRecord) sectionSteps(field func(deltaSectionLabel) json.RawMessage) string {
+	var out []string
+	for _, l := range r.Labeled {
+		step, ok := jsonText(field(l))
+		if !ok || step == "" {
+			continue
+		}
+		num, _ := jsonText(l.SectionNumber)
+		out = append(out, num+":"+step)
+	}
+	return strings.Join(out, ",")
 }

@@ -115,7 +115,8 @@ func TestDeltaBenchFirstRecord(t *testing.T) {
 	}
 	m := tr.Meta
 	if m["origin"] != "Omni-MATH_pascal" || m["task_l1"] != "math" || m["error_type"] != "Premise Error" ||
-		m["strategy_shift_section_numbers"] != "[2]" || m["reason_error_section_numbers"] != "[7]" {
+		m["strategy_shift_section_numbers"] != "[2]" || m["reason_error_section_numbers"] != "[7]" ||
+		m["strategy_shift_steps"] != "2:4" || m["reflection_start_steps"] != "" {
 		t.Errorf("meta %v", m)
 	}
 }
@@ -126,6 +127,12 @@ func TestDeltaBenchSecondRecordGaps(t *testing.T) {
 	// Sections end at step 194 of 198; section 8's content differs from the split.
 	if m["sections_uncovered_steps"] != "195-198" || m["sections_content_mismatch"] != "8" {
 		t.Errorf("meta %v", m)
+	}
+	// Record 5: strategy shifts and reflections per section (section:step).
+	m5 := items[4].Trace.Meta
+	if m5["reflection_start_steps"] != "5:20,6:22,8:33" ||
+		m5["strategy_shift_steps"] != "1:1,3:9,6:27,7:28,9:34,10:40,12:47,14:57,16:65" {
+		t.Errorf("record 5 step meta %q / %q", m5["reflection_start_steps"], m5["strategy_shift_steps"])
 	}
 	if l := items[4].Problem.Level; l != "5.25" {
 		t.Errorf("level %q", l)

@@ -20,6 +20,11 @@ import (
 //     "response", whose choices[].message carries reasoning_content or
 //     reasoning. The problem then comes from problem/question/prompt, from
 //     messages, or from request.messages (the last user message).
+//
+// The gold answer is read from answer, gold, gold_answer, ground_truth,
+// reference or target (so a record's "answer" is taken as the reference
+// answer, never as the model's); the model's answer is the last \boxed{} of
+// the answer part.
 type r1Completion struct{}
 
 func (r1Completion) Name() string { return "r1" }

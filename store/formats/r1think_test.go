@@ -114,3 +114,48 @@ func TestJSONFlag(t *testing.T) {
 		}
 	}
 }
+
+// TestLongCoTDetectionExclusive checks that no other sample or fixture is
+// detected as one of this file family's codecs, and that each of ours is.
+func TestLongCoTDetectionExclusive(t *testing.T) {
+	ours := map[string]string{
+		"aime24_sky-t1-32b-ckpt140.jsonl":     "sky-t1",
+		"deltabench_v1_examples_first5.jsonl": "deltabench",
+		"r1_completions.jsonl":                "r1",
+		"r1_api_responses.jsonl":              "r1",
+		"r1_openr1_math.jsonl":                "openr1",
+		"safe_trace_example.json":             "safe",
+		"formalstep_example.jsonl":            "formalstep",
+	}
+	mine := map[string]bool{"sky-t1": true, "deltabench": true, "r1": true, "openr1": true, "safe": true, "formalstep": true}
+	seen := 0
+	for _, root := range []string{samples, filepath.Join("..", "..", "testdata", "constructed")} {
+		err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			in, err := Open(path, "")
+			if err != nil {
+				return nil // not data, or another codec's concern
+			}
+			name := in.Codec.Name()
+			in.Close()
+			want, isOurs := ours[filepath.Base(path)]
+			switch {
+			case isOurs && name != want:
+				t.Errorf("%s detected as %q, want %q", path, name, want)
+			case isOurs:
+				seen++
+			case mine[name]:
+				t.Errorf("%s wrongly detected as %q", path, name)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if seen != len(ours) {
+		t.Errorf("found %d of our %d files", seen, len(ours))
+	}
+}
