@@ -111,6 +111,25 @@ func TestInspectResolveBrowserEvents(t *testing.T) {
 	}
 }
 
+func TestInspectResolveTranscriptRefs(t *testing.T) {
+	// The archive member writes its events with tc:// references (8, counted
+	// with python) into sample.attachments.
+	data, err := os.ReadFile(sample("inspect_ai", "eval_zip_members_log_formats", "samples", "1_epoch_1.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(data), `"tc://`); n != 8 {
+		t.Fatalf("member has %d references, want 8", n)
+	}
+	s, err := readInspectSample(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev := string(s.f["events"]); strings.Contains(ev, "tc://") || !strings.Contains(ev, `Please note: In the following EXERCISE`) {
+		t.Errorf("events not resolved: %.200s", ev)
+	}
+}
+
 func TestInspectCancelledMultisample(t *testing.T) {
 	items := readAll(t, sample("inspect_ai", "evallog_v2_popularity_multisample.json"), "", nil)
 	if len(items) != 3 {
