@@ -18,6 +18,11 @@ const (
 	FieldProblem   = "problem"
 	FieldSource    = "source" // source id
 	FieldFormat    = "format"
+	// Sort-only fields: their values are fixed-width big-endian numbers, so
+	// scanning the field's keys visits traces in numeric order.
+	FieldSteps      = "steps"
+	FieldChars      = "chars"
+	FieldFirstError = "first_error"
 )
 
 // term is one (field, value) pair of a trace.
@@ -34,7 +39,27 @@ func terms(s *Summary) []term {
 		{FieldProblem, s.ProblemID},
 		{FieldSource, s.SourceID},
 		{FieldFormat, s.Source.Format},
+		{FieldSteps, sortNumber(uint32(min(s.Steps, 1<<31)))},
+		{FieldChars, sortNumber(uint32(min(s.Chars, 1<<31)))},
+		{FieldFirstError, sortNumber(firstErrorRank(s.FirstError))},
 	}
+}
+
+// sortNumber encodes n so that byte order is numeric order.
+func sortNumber(n uint32) string {
+	return string(binary.BigEndian.AppendUint32(nil, n))
+}
+
+// firstErrorRank orders first errors: none labeled, then all correct (-1),
+// then by step.
+func firstErrorRank(fe *int) uint32 {
+	switch {
+	case fe == nil:
+		return 0
+	case *fe < 0:
+		return 1
+	}
+	return uint32(*fe) + 2
 }
 
 // countedFields are kept as running counts, overall and per dataset, so that

@@ -1,0 +1,236 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"slices"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// SortKey names a column a trace list can be ordered by.
+type SortKey string
+
+// Sort keys. The empty key is import order.
+const (
+	SortImport     SortKey = ""
+	SortID         SortKey = "id"
+	SortDataset    SortKey = SortKey(FieldDataset)
+	SortModel      SortKey = SortKey(FieldModel)
+	SortSteps      SortKey = SortKey(FieldSteps)
+	SortChars      SortKey = SortKey(FieldChars)
+	SortCorrect    SortKey = SortKey(FieldCorrect)
+	SortFirstError SortKey = SortKey(FieldFirstError)
+	SortLabel      SortKey = SortKey(FieldLabel)
+	SortTruncated  SortKey = SortKey(FieldTruncated)
+)
+
+// SortKeys lists the keys in column order.
+func SortKeys() []SortKey {
+	return []SortKey{SortImport, SortID, SortDataset, SortModel, SortSteps, SortChars,
+		SortCorrect, SortFirstError, SortLabel, SortTruncated}
+}
+
+// Order is a sort key and a direction.
+type Order struct {
+	Key  SortKey
+	Desc bool
+}
+
+// seqChunk is how many seqs Seqs hands over at a time: the first chunk
+// reaches the screen long before a million-trace scan ends.
+const seqChunk = 4096
+
+// Seqs streams the sequence numbers of the traces matching f, in order o,
+// to fn in chunks. Ordered scans walk the sort field's index (already sorted
+// by value), keeping members of the filter; nothing is sorted in memory
+// except for descending order, which reverses the collected list.
+func (db *DB) Seqs(ctx context.Context, f Filter, o Order, fn func([]uint64) error) error {
+	if err := f.Validate(); err != nil {
+		return err
+	}
+	return db.bolt.View(func(tx *bolt.Tx) error {
+		src, err := orderedSource(tx, f, o.Key)
+		if err != nil {
+			return err
+		}
+		if o.Desc {
+			var all []uint64
+			if err := drain(ctx, src, func(c []uint64) error { all = append(all, c...); return nil }); err != nil {
+				return err
+			}
+			slices.Reverse(all)
+			for len(all) > 0 {
+				n := min(seqChunk, len(all))
+				if err := fn(all[:n]); err != nil {
+					return err
+				}
+				all = all[n:]
+			}
+			return nil
+		}
+		return drain(ctx, src, fn)
+	})
+}
+
+// drain pulls a source in chunks, checking for cancellation between them.
+func drain(ctx context.Context, src seqIter, fn func([]uint64) error) error {
+	buf := make([]uint64, 0, seqChunk)
+	for seq, ok := src.next(); ok; seq, ok = src.next() {
+		buf = append(buf, seq)
+		if len(buf) == seqChunk {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if err := fn(buf); err != nil {
+				return err
+			}
+			buf = make([]uint64, 0, seqChunk)
+		}
+	}
+	if len(buf) > 0 {
+		return fn(buf)
+	}
+	return ctx.Err()
+}
+
+// orderedSource yields the filter's matches in sort order.
+func orderedSource(tx *bolt.Tx, f Filter, key SortKey) (seqIter, error) {
+	if key == SortImport {
+		return f.iterator(tx)
+	}
+	var member func(uint64) bool
+	if !f.isEmpty() {
+		set, err := memberSet(tx, f)
+		if err != nil {
+			return nil, err
+		}
+		member = set.has
+	}
+	if key == SortID {
+		return &bucketValueIter{c: tx.Bucket(bIDs).Cursor(), keep: member}, nil
+	}
+	valid := false
+	for _, k := range SortKeys() {
+		valid = valid || k == key
+	}
+	if !valid {
+		return nil, fmt.Errorf("cannot sort by %q", key)
+	}
+	return &fieldScan{c: tx.Bucket(bIndex).Cursor(), prefix: []byte(string(key) + "\x00"), keep: member}, nil
+}
+
+// bitset is a set of seqs.
+type bitset []uint64
+
+func (b bitset) has(seq uint64) bool {
+	i := seq / 64
+	return i < uint64(len(b)) && b[i]&(1<<(seq%64)) != 0
+}
+
+func memberSet(tx *bolt.Tx, f Filter) (bitset, error) {
+	it, err := f.iterator(tx)
+	if err != nil {
+		return nil, err
+	}
+	set := make(bitset, tx.Bucket(bTraces).Sequence()/64+1)
+	for seq, ok := it.next(); ok; seq, ok = it.next() {
+		if i := seq / 64; i < uint64(len(set)) {
+			set[i] |= 1 << (seq % 64)
+		}
+	}
+	return set, nil
+}
+
+// fieldScan walks every key of one index field: traces ordered by value,
+// then by seq.
+type fieldScan struct {
+	c       *bolt.Cursor
+	prefix  []byte
+	keep    func(uint64) bool
+	started bool
+}
+
+func (s *fieldScan) next() (uint64, bool) {
+	for {
+		var k []byte
+		if !s.started {
+			k, _ = s.c.Seek(s.prefix)
+			s.started = true
+		} else {
+			k, _ = s.c.Next()
+		}
+		if k == nil || !bytes.HasPrefix(k, s.prefix) {
+			return 0, false
+		}
+		seq := seqOfIndexKey(k)
+		if s.keep == nil || s.keep(seq) {
+			return seq, true
+		}
+	}
+}
+
+func (s *fieldScan) seek(uint64) { panic("fieldScan is not seekable") }
+
+// bucketValueIter yields the u64 values of a bucket in key order (ids → seq).
+type bucketValueIter struct {
+	c       *bolt.Cursor
+	keep    func(uint64) bool
+	started bool
+}
+
+func (b *bucketValueIter) next() (uint64, bool) {
+	for {
+		var v []byte
+		if !b.started {
+			_, v = b.c.First()
+			b.started = true
+		} else {
+			_, v = b.c.Next()
+		}
+		if v == nil {
+			return 0, false
+		}
+		seq := seqOfIndexKey(v)
+		if b.keep == nil || b.keep(seq) {
+			return seq, true
+		}
+	}
+}
+
+func (b *bucketValueIter) seek(uint64) { panic("bucketValueIter is not seekable") }
+
+// Summaries loads the summaries of the given traces, in the given order, in
+// one read transaction: what a screen of a trace list needs.
+func (db *DB) Summaries(seqs []uint64) ([]Summary, error) {
+	out := make([]Summary, 0, len(seqs))
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		traces := tx.Bucket(bTraces)
+		for _, seq := range seqs {
+			v := traces.Get(u64(seq))
+			if v == nil {
+				return fmt.Errorf("trace %d: %w", seq, ErrNotFound)
+			}
+			s, err := decodeSummary(seq, v)
+			if err != nil {
+				return err
+			}
+			out = append(out, s)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// MaxSeq is the highest trace sequence number. Seqs are assigned 1, 2, 3...
+// without gaps, so with no filter and import order, row i is seq i+1 and a
+// list needs no scan at all.
+func (db *DB) MaxSeq() (uint64, error) {
+	var n uint64
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		n = tx.Bucket(bTraces).Sequence()
+		return nil
+	})
+	return n, err
+}
