@@ -135,6 +135,7 @@ func decodeBody(t *stepwise.Trace, b []byte) error {
 	}
 	t.Steps = make([]stepwise.Step, d.count())
 	for i := range t.Steps {
+		t.Steps[i].Index = i
 		decStep(&d, &t.Steps[i], t.Raw)
 	}
 	t.Labels = decLabels(&d)

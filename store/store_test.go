@@ -111,6 +111,11 @@ func TestGetRoundTrip(t *testing.T) {
 	if fe := tr.FirstError(); fe == nil || *fe != 1 {
 		t.Fatalf("first error %v", fe)
 	}
+	for i, s := range tr.Steps {
+		if s.Index != i {
+			t.Fatalf("step %d loaded with index %d", i, s.Index)
+		}
+	}
 	if tr.Steps[2].StepRating() != stepwise.Unlabeled || !tr.Steps[1].Labels[0].FirstError {
 		t.Fatalf("labels lost in store: %+v", tr.Steps[1].Labels)
 	}
