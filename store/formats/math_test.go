@@ -197,3 +197,28 @@ func checkMathSegments(t *testing.T, name, raw string, steps []stepwise.Step) {
 		}
 	}
 }
+
+// FuzzMathSegment feeds raw text (not JSON) to the segmenter: spans stay in
+// range, in order, without overlap, and cover every non-blank byte.
+func FuzzMathSegment(f *testing.F) {
+	f.Add("We have $r = 3.$  Also \\[x.\\]Then [asy]a. B[/asy] e.g. A. $$x$$ \\begin{align*}y.\\end{align*} Z")
+	f.Add("$ \\$ \\( \\begin{ \\begin{x} [asy] \n\n .")
+	f.Fuzz(func(t *testing.T, s string) {
+		covered := make([]bool, len(s))
+		prev := 0
+		for _, sp := range segmentMathSolution(s) {
+			if sp.Start < prev || sp.End <= sp.Start || sp.End > len(s) {
+				t.Fatalf("bad span %v after %d in %q", sp, prev, s)
+			}
+			for i := sp.Start; i < sp.End; i++ {
+				covered[i] = true
+			}
+			prev = sp.End
+		}
+		for i, c := range covered {
+			if !c && !isMathSpace(s[i]) {
+				t.Fatalf("byte %d of %q in no step", i, s)
+			}
+		}
+	})
+}

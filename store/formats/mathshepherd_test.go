@@ -97,3 +97,20 @@ func FuzzDecodeMathShepherd(f *testing.F) {
 	f.Add(`{"input":"Q Step 1: ки ?Step 2:ки","label":"Q Step 1: - ?Step 2:+","task":"MATH"}`)
 	fuzzCodecDecode(f, mathShepherd{}, &Options{})
 }
+
+// FuzzMathShepherdStrings varies input and label as strings, so that the
+// tag alignment (not the JSON syntax) is what gets fuzzed.
+func FuzzMathShepherdStrings(f *testing.F) {
+	f.Add("Q? Step 1: a ки\nStep 2: b ки ?", "Q? Step 1: a +\nStep 2: b - ?")
+	f.Add("Q Step 1: кики", "Q Step 1: +-")
+	f.Fuzz(func(t *testing.T, input, label string) {
+		data := `{"input":` + jsonQuote(input) + `,"label":` + jsonQuote(label) + `,"task":"MATH"}`
+		items, err := (mathShepherd{}).Decode(Record{Data: []byte(data), Path: "f.jsonl", Line: 1}, &Options{})
+		if err != nil {
+			return
+		}
+		if err := finish(&items[0]); err != nil {
+			t.Fatalf("finish: %v", err)
+		}
+	})
+}

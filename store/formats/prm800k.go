@@ -204,11 +204,13 @@ func prm800kPhase1(t *stepwise.Trace, labels []prm800kStep, labeler string) erro
 			text = *ls.HumanCompletion.Text
 			human = append(human, strconv.Itoa(i))
 		case i == len(labels)-1:
-			cand, err := json.Marshal(prm800kAlternatives(ls.Completions, -1))
-			if err != nil {
-				return err
+			if len(ls.Completions) > 0 {
+				cand, err := json.Marshal(prm800kAlternatives(ls.Completions, -1))
+				if err != nil {
+					return err
+				}
+				t.Meta["unchosen_last_step"] = string(cand)
 			}
-			t.Meta["unchosen_last_step"] = string(cand)
 			continue
 		default:
 			return fmt.Errorf("label.steps[%d]: neither chosen_completion nor human_completion, but later steps follow", i)
@@ -242,6 +244,7 @@ func prm800kLabelFor(ls prm800kStep, j int, human bool, i int, labeler string) s
 	}
 	if human {
 		j = -1
+		l.Source = "prm800k.label.steps.human_completion.rating"
 	}
 	l.Alternatives = prm800kAlternatives(ls.Completions, j)
 	if !human && ls.HumanCompletion != nil {

@@ -152,6 +152,9 @@ func TestPRM800KPhase1(t *testing.T) {
 			t.Errorf("step 1 alternative rated %v, want bad", a.Rating)
 		}
 	}
+	if src := tr.Steps[1].Labels[0].Source; src != "prm800k.label.steps.human_completion.rating" {
+		t.Errorf("human step label source %q", src)
+	}
 	if tr.Meta["human_written_steps"] != "1" {
 		t.Errorf("human_written_steps = %q", tr.Meta["human_written_steps"])
 	}
