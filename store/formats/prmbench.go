@@ -61,7 +61,7 @@ func (prmBench) Decode(rec Record, opts *Options) ([]Item, error) {
 		return nil, fmt.Errorf("missing field modified_question or question")
 	}
 	steps := *r.ModifiedProcess
-	bad, err := prmBenchErrorSet(*r.ErrorSteps, len(steps))
+	bad, beyond, err := prmBenchErrorSet(*r.ErrorSteps, len(steps))
 	if err != nil {
 		return nil, err
 	}
@@ -83,6 +83,12 @@ func (prmBench) Decode(rec Record, opts *Options) ([]Item, error) {
 		// once, so idx repeats across classes.
 		t.SourceID = idx + "/" + r.Classification
 	}
+	if len(beyond) > 0 {
+		// Real PRMBench rows list error steps past the end of a
+		// modified_process that the rewrite shortened. The steps that exist
+		// keep their labels; the rest is kept visible, not dropped.
+		t.Meta["error_steps_beyond_end"] = strings.Trim(fmt.Sprint(beyond), "[]")
+	}
 	b := newStepBuilder(prmBenchSep)
 	for i, s := range steps {
 		st := b.add(stepwise.StepReasoning, s)
@@ -96,17 +102,22 @@ func (prmBench) Decode(rec Record, opts *Options) ([]Item, error) {
 	return []Item{{Problem: p, Trace: t}}, nil
 }
 
-// prmBenchErrorSet checks the 1-based error_steps against the step count and
-// returns which 0-based steps are erroneous.
-func prmBenchErrorSet(errorSteps []int, n int) ([]bool, error) {
-	bad := make([]bool, n)
+// prmBenchErrorSet maps the 1-based error_steps to 0-based flags. Steps
+// past the end are returned apart (the source has such rows); a step below 1
+// is an error.
+func prmBenchErrorSet(errorSteps []int, n int) (bad []bool, beyond []int, err error) {
+	bad = make([]bool, n)
 	for _, e := range errorSteps {
-		if e < 1 || e > n {
-			return nil, fmt.Errorf("error_steps %v: step %d out of range for %d modified_process steps (1-based)", errorSteps, e, n)
+		switch {
+		case e < 1:
+			return nil, nil, fmt.Errorf("error_steps %v: step %d is not a 1-based step number", errorSteps, e)
+		case e > n:
+			beyond = append(beyond, e)
+		default:
+			bad[e-1] = true
 		}
-		bad[e-1] = true
 	}
-	return bad, nil
+	return bad, beyond, nil
 }
 
 // prmBenchLabel labels step i. The errors were injected by a model (the

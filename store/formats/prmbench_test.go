@@ -10,20 +10,26 @@ import (
 )
 
 func TestPRMBenchSample(t *testing.T) {
-	items, errs := readAllErrs(t, sample("prmbench", "prmbench_subset400_sample.jsonl"), "", nil)
-	// Five real records list an error step past the end of modified_process
-	// (python3: lines 124, 158, 162, 176, 178); they fail with the reason.
-	wantLines := []string{":124:", ":158:", ":162:", ":176:", ":178:"}
-	if len(errs) != len(wantLines) {
-		t.Fatalf("%d record errors, want %d: %v", len(errs), len(wantLines), errs)
+	items := readAll(t, sample("prmbench", "prmbench_subset400_sample.jsonl"), "", nil)
+	if len(items) != 198 {
+		t.Fatalf("got %d traces, want 198", len(items))
 	}
-	for i, e := range errs {
-		if !strings.Contains(e.Error(), wantLines[i]) || !strings.Contains(e.Error(), "out of range") {
-			t.Errorf("error %d: %v", i, e)
+	// Five real records list error steps past the end of modified_process
+	// (python3: line 124 → 21, 158 → 21, 162 → 18 and 19, 176 → 10,
+	// 178 → 12); they are imported with the fact kept in Meta.
+	beyond := map[int]string{124: "21", 158: "21", 162: "18 19", 176: "10", 178: "12"}
+	for _, it := range items {
+		if want, ok := beyond[it.Trace.Source.Line]; ok {
+			if got := it.Trace.Meta["error_steps_beyond_end"]; got != want {
+				t.Errorf("line %d: error_steps_beyond_end %q, want %q", it.Trace.Source.Line, got, want)
+			}
+			delete(beyond, it.Trace.Source.Line)
+		} else if _, ok := it.Trace.Meta["error_steps_beyond_end"]; ok {
+			t.Errorf("line %d: unexpected error_steps_beyond_end", it.Trace.Source.Line)
 		}
 	}
-	if len(items) != 193 {
-		t.Fatalf("got %d traces, want 193", len(items))
+	if len(beyond) > 0 {
+		t.Errorf("records not imported: %v", beyond)
 	}
 	byClass := map[string]int{}
 	steps, bads, ids := 0, 0, map[string]bool{}
@@ -46,12 +52,12 @@ func TestPRMBenchSample(t *testing.T) {
 		ids[tr.SourceID] = true
 	}
 	want := map[string]int{"confidence": 24, "step_contradiction": 24, "circular": 24, "domain_inconsistency": 24,
-		"redundency": 24, "counterfactual": 23, "deception": 22, "missing_condition": 22, "multi_solutions": 6}
+		"redundency": 24, "counterfactual": 24, "deception": 24, "missing_condition": 24, "multi_solutions": 6}
 	if !reflect.DeepEqual(byClass, want) {
 		t.Errorf("classes %v, want %v", byClass, want)
 	}
-	if steps != 2624 || bads != 423 || len(ids) != 193 {
-		t.Errorf("%d steps (want 2624), %d bad (want 423), %d distinct source ids (want 193)", steps, bads, len(ids))
+	if steps != 2700 || bads != 434 || len(ids) != 198 {
+		t.Errorf("%d steps (want 2700), %d bad (want 434), %d distinct source ids (want 198)", steps, bads, len(ids))
 	}
 }
 
@@ -136,7 +142,6 @@ func TestPRMBenchMultiSolutions(t *testing.T) {
 func TestPRMBenchBadRecords(t *testing.T) {
 	cases := map[string]string{
 		"zero index":      `{"modified_process":["a","b"],"error_steps":[0],"classification":"c","question":"q"}`,
-		"past end":        `{"modified_process":["a","b"],"error_steps":[3],"classification":"c","question":"q"}`,
 		"no process":      `{"error_steps":[],"classification":"c","question":"q"}`,
 		"no error_steps":  `{"modified_process":["a"],"classification":"c","question":"q"}`,
 		"no question":     `{"modified_process":["a"],"error_steps":[],"classification":"c"}`,
@@ -146,6 +151,18 @@ func TestPRMBenchBadRecords(t *testing.T) {
 		if _, err := (prmBench{}).Decode(Record{Data: []byte(data), Path: "x.jsonl", Line: 1}, &Options{}); err == nil {
 			t.Errorf("%s: no error", name)
 		}
+	}
+}
+
+func TestPRMBenchErrorStepPastEnd(t *testing.T) {
+	data := `{"modified_process":["a","b"],"error_steps":[2,3],"classification":"c","question":"q"}`
+	items, err := (prmBench{}).Decode(Record{Data: []byte(data), Path: "x.jsonl", Line: 1}, &Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := items[0].Trace
+	if tr.Steps[1].StepRating() != rBad || tr.Steps[0].StepRating() != rGood || tr.Meta["error_steps_beyond_end"] != "3" {
+		t.Fatalf("ratings %v %v, meta %q", tr.Steps[0].StepRating(), tr.Steps[1].StepRating(), tr.Meta["error_steps_beyond_end"])
 	}
 }
 
