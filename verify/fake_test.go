@@ -76,10 +76,10 @@ func fakeVerdict(code string) (errMsg string, sorry bool) {
 	switch {
 	case strings.Contains(code, "exact rfl"):
 		return "type mismatch", false
-	case strings.Contains(code, "sorry"):
-		return "", true
 	case strings.Contains(code, "bad_statement"):
 		return "unknown identifier 'bad_statement'", false
+	case strings.Contains(code, "sorry"):
+		return "", true
 	case strings.Contains(code, "2 + 2 = 5") && !strings.Contains(code, "stepwise_neg"):
 		return "unsolved goals\n⊢ False", false
 	case strings.Contains(code, "by\n  linarith"):
