@@ -20,6 +20,21 @@ type Analysis struct {
 	StepFlags  []StepFlag `json:"step_flags,omitempty"`
 	Usage      Usage      `json:"usage"`
 	Error      string     `json:"error,omitempty"`
+	// Criteria are the evaluation questions the run used, the fixed
+	// faithfulness question last (added for the judge).
+	Criteria []string `json:"criteria,omitempty"`
+	// Pair is set in pairwise mode: the winner of each presentation order
+	// and whether they agree (added for the judge).
+	Pair *PairResult `json:"pair,omitempty"`
+}
+
+// PairResult is a pairwise run's two presentation orders. Winners[0] is the
+// trace chosen with the traces in TraceIDs order, Winners[1] with them
+// swapped; "" when that order's verdict could not be read. Consistent means
+// both chose the same trace.
+type PairResult struct {
+	Winners    [2]string `json:"winners"`
+	Consistent bool      `json:"consistent"`
 }
 
 // AnalysisStage is one intermediate result of a judge run.
@@ -31,6 +46,12 @@ type AnalysisStage struct {
 	Code  string    `json:"code,omitempty"`
 	Exec  *ExecInfo `json:"exec,omitempty"`
 	Usage Usage     `json:"usage"`
+	// Criterion is the question an analysis stage answers; Reasoning the
+	// model's reasoning text where the endpoint returns it; Error why the
+	// stage failed (the stage is kept, not dropped). Added for the judge.
+	Criterion string `json:"criterion,omitempty"`
+	Reasoning string `json:"reasoning,omitempty"`
+	Error     string `json:"error,omitempty"`
 }
 
 // ExecInfo records one sandboxed execution of generated code.
