@@ -45,6 +45,7 @@ type command struct {
 
 func commands() []command {
 	return []command{
+		{"open", "FILE|DIR...", "import files, then open the workbench", runOpen},
 		{"import", "FILE|DIR...", "import trace files (format detected from content)", runImport},
 		{"ls", "[filters]", "list traces (--json: one object per line)", runLs},
 		{"show", "ID", "print one trace with its steps and labels (--json: the whole trace)", runShow},
@@ -74,12 +75,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintln(stderr, "stepwise:", err)
 		return exitError
 	}
-	if len(args) == 0 {
-		usage(stdout)
-		return exitOK
+	if len(args) == 0 || args[0][0] == '-' {
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+			usage(stdout)
+			return exitOK
+		}
+		return runWorkbench(ctx, e, args)
 	}
-	switch args[0] {
-	case "help", "-h", "--help":
+	if args[0] == "help" {
 		usage(stdout)
 		return exitOK
 	}
@@ -120,7 +123,8 @@ func globalFlags(args []string) ([]string, string, error) {
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "stepwise: a workbench for chain-of-thought traces")
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "usage: stepwise [--db PATH] COMMAND [flags]")
+	fmt.Fprintln(w, "usage: stepwise [--db PATH]                 open the workbench")
+	fmt.Fprintln(w, "       stepwise [--db PATH] COMMAND [flags]")
 	fmt.Fprintln(w)
 	cs := commands()
 	sort.Slice(cs, func(i, j int) bool { return cs[i].name < cs[j].name })

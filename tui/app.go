@@ -1,0 +1,337 @@
+// Package tui is the interactive workbench: one root Bubble Tea model that
+// owns layout, focus and routing, with screens (library, trace list, trace
+// view, step detail) as plain structs it drives. View only joins strings the
+// screens keep ready; every read of the store and every expensive render runs
+// in a tea.Cmd, and results come back as messages tagged with a request id so
+// that stale answers are dropped.
+package tui
+
+import (
+	"context"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/stepwise-dev/stepwise/store"
+)
+
+// screen identifies a screen on the navigation stack.
+type screen int
+
+const (
+	scrLibrary screen = iota
+	scrList
+	scrTrace
+	scrStep
+)
+
+func (s screen) where() where {
+	return [...]where{ctxLibrary, ctxList, ctxTrace, ctxStep}[s]
+}
+
+// Options configure the workbench.
+type Options struct {
+	DB *store.DB
+	// KeyOverrides rebinds actions: action name → keys.
+	KeyOverrides map[string][]string
+	// Palette picks the colours (nil: dark until the terminal's background is known).
+	Palette *palette
+	// ThemeFixed is set when the user chose a theme, so background detection
+	// must not switch it.
+	ThemeFixed bool
+	// Title is shown in the header (e.g. "demo").
+	Title string
+}
+
+// Model is the root Bubble Tea model.
+type Model struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+	db     *store.DB
+	keys   *keyMap
+	st     styles
+	opts   Options
+
+	width, height int
+	stack         []screen
+
+	library libraryScreen
+	list    listScreen
+	trace   traceScreen
+	step    stepScreen
+
+	prompt   *prompt
+	showHelp bool
+	helpTop  int
+	status   string
+	statusOK bool
+	jobs     jobs
+	nextReq  int
+}
+
+// New builds the model. The store stays open for the model's lifetime.
+func New(opts Options) (*Model, error) {
+	km, err := newKeyMap(opts.KeyOverrides)
+	if err != nil {
+		return nil, err
+	}
+	p := darkPalette()
+	if opts.Palette != nil {
+		p = *opts.Palette
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	m := &Model{ctx: ctx, cancel: cancel, db: opts.DB, keys: km, st: newStyles(p), opts: opts,
+		width: 80, height: 24, stack: []screen{scrLibrary}}
+	m.list.init()
+	return m, nil
+}
+
+// req returns a fresh request id.
+func (m *Model) req() int {
+	m.nextReq++
+	return m.nextReq
+}
+
+// Init loads the library and asks the terminal for its background colour.
+func (m *Model) Init() tea.Cmd {
+	cmds := []tea.Cmd{m.library.load(m)}
+	if !m.opts.ThemeFixed {
+		cmds = append(cmds, tea.RequestBackgroundColor)
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) current() screen { return m.stack[len(m.stack)-1] }
+
+func (m *Model) push(s screen) { m.stack = append(m.stack, s) }
+
+func (m *Model) pop() {
+	if len(m.stack) > 1 {
+		m.stack = m.stack[:len(m.stack)-1]
+	}
+}
+
+// Update routes a message: global keys and results first, then the screen.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = max(msg.Width, 20), max(msg.Height, 6)
+		return m, m.relayout()
+	case tea.BackgroundColorMsg:
+		if !m.opts.ThemeFixed && !msg.IsDark() {
+			m.st = newStyles(lightPalette())
+			return m, m.relayout()
+		}
+		return m, nil
+	case tea.KeyPressMsg:
+		return m, m.handleKey(msg)
+	case tea.MouseWheelMsg:
+		return m, m.handleWheel(msg)
+	case tea.MouseClickMsg:
+		return m, m.handleClick(msg)
+	case tea.PasteMsg:
+		if m.prompt != nil {
+			return m, m.prompt.update(m, msg)
+		}
+		return m, nil
+	case jobMsg:
+		return m, m.jobs.update(m, msg)
+	}
+	return m, m.handleResult(msg)
+}
+
+// handleResult passes asynchronous results to the screen that asked.
+func (m *Model) handleResult(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case libraryMsg:
+		return m.library.loaded(m, msg)
+	case seqsMsg:
+		return m.list.seqsLoaded(m, msg)
+	case rowsMsg:
+		return m.list.rowsLoaded(m, msg)
+	case traceMsg:
+		return m.trace.loaded(m, msg)
+	case renderedMsg:
+		m.step.rendered(m, msg)
+		return nil
+	case searchMsg:
+		return m.list.searchUpdate(m, msg)
+	case errMsg:
+		m.setError(msg.err.Error())
+	}
+	return nil
+}
+
+// handleKey resolves a key press: an open prompt or help takes it first,
+// then the key map; a key that does nothing here says why.
+func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
+	key := msg.String()
+	if m.prompt != nil {
+		return m.prompt.update(m, msg)
+	}
+	b, ok := m.keys.lookup(key)
+	if m.showHelp {
+		if ok && (b.action == "help" || b.action == "back" || b.action == "quit") {
+			m.showHelp = false
+			return nil
+		}
+		return m.scrollHelp(b)
+	}
+	if !ok {
+		m.setError("no action on " + prettyKey(key) + " — press ? for the keys")
+		return nil
+	}
+	if avail, why := b.availableOn(m.current().where()); !avail {
+		m.setError(why)
+		return nil
+	}
+	m.status = ""
+	switch b.action {
+	case "quit":
+		m.cancel()
+		return tea.Quit
+	case "help":
+		m.showHelp, m.helpTop = true, 0
+		return nil
+	case "cancel-job":
+		return m.jobs.cancelNewest(m)
+	case "back":
+		if m.current() == scrLibrary {
+			return nil
+		}
+		m.pop()
+		return m.relayout()
+	case "jump":
+		m.prompt = newPrompt(m, promptJump, ": trace id ", "")
+		return nil
+	}
+	switch m.current() {
+	case scrLibrary:
+		return m.library.key(m, b.action)
+	case scrList:
+		return m.list.key(m, b.action)
+	case scrTrace:
+		return m.trace.key(m, b.action)
+	case scrStep:
+		return m.step.key(m, b.action)
+	}
+	return nil
+}
+
+func (m *Model) handleWheel(msg tea.MouseWheelMsg) tea.Cmd {
+	if m.showHelp || m.prompt != nil {
+		return nil
+	}
+	delta := 3
+	if msg.Button == tea.MouseWheelUp {
+		delta = -3
+	} else if msg.Button != tea.MouseWheelDown {
+		return nil
+	}
+	switch m.current() {
+	case scrLibrary:
+		return m.library.move(m, delta)
+	case scrList:
+		return m.list.move(m, delta)
+	case scrTrace:
+		return m.trace.scroll(m, delta)
+	case scrStep:
+		m.step.scroll(delta)
+	}
+	return nil
+}
+
+func (m *Model) handleClick(msg tea.MouseClickMsg) tea.Cmd {
+	if m.showHelp || m.prompt != nil || msg.Button != tea.MouseLeft {
+		return nil
+	}
+	row := msg.Y - m.bodyTop()
+	switch m.current() {
+	case scrLibrary:
+		return m.library.click(m, row)
+	case scrList:
+		return m.list.click(m, row)
+	case scrTrace:
+		return m.trace.click(m, row)
+	}
+	return nil
+}
+
+// relayout tells every screen the body size changed.
+func (m *Model) relayout() tea.Cmd {
+	return tea.Batch(m.list.resize(m), m.trace.resize(m), m.step.resize(m))
+}
+
+func (m *Model) setError(s string) { m.status, m.statusOK = s, false }
+func (m *Model) setInfo(s string)  { m.status, m.statusOK = s, true }
+
+// bodyTop is the first screen row of the body (below the header).
+func (m *Model) bodyTop() int { return 1 }
+
+// bodyHeight is the number of rows between the header and the bars.
+func (m *Model) bodyHeight() int {
+	h := m.height - 2 // header, status bar
+	if m.jobs.active() {
+		h--
+	}
+	if m.prompt != nil {
+		h--
+	}
+	return max(h, 1)
+}
+
+// View joins the header, the current screen's body and the bars.
+func (m *Model) View() tea.View {
+	var b strings.Builder
+	b.WriteString(m.header())
+	b.WriteByte('\n')
+	var body string
+	if m.showHelp {
+		body = m.helpView()
+	} else {
+		switch m.current() {
+		case scrLibrary:
+			body = m.library.view(m)
+		case scrList:
+			body = m.list.view(m)
+		case scrTrace:
+			body = m.trace.view(m)
+		case scrStep:
+			body = m.step.view(m)
+		}
+	}
+	b.WriteString(fitHeight(body, m.bodyHeight(), m.width))
+	if m.jobs.active() {
+		b.WriteByte('\n')
+		b.WriteString(m.jobs.view(m))
+	}
+	if m.prompt != nil {
+		b.WriteByte('\n')
+		b.WriteString(m.prompt.view(m))
+	}
+	b.WriteByte('\n')
+	b.WriteString(m.statusBar())
+	v := tea.NewView(b.String())
+	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion
+	v.WindowTitle = "stepwise"
+	return v
+}
+
+// fitHeight pads or cuts s to exactly h lines, each cut to w columns.
+func fitHeight(s string, h, w int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for i, l := range lines {
+		if lipgloss.Width(l) > w {
+			lines[i] = truncate(l, w)
+		}
+	}
+	for len(lines) < h {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
+}

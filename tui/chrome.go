@@ -1,0 +1,172 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/stepwise-dev/stepwise/tui/termsafe"
+)
+
+// header is the breadcrumb line: where you are, from the library down.
+func (m *Model) header() string {
+	parts := []string{m.st.title.Render("stepwise")}
+	if m.opts.Title != "" {
+		parts[0] += m.st.muted.Render(" " + m.opts.Title)
+	}
+	for _, s := range m.stack[1:] {
+		switch s {
+		case scrList:
+			parts = append(parts, m.st.crumb.Render(termsafe.Line(m.list.title())))
+		case scrTrace:
+			parts = append(parts, m.st.crumb.Render(termsafe.Line(m.trace.title())))
+		case scrStep:
+			parts = append(parts, m.st.crumb.Render(fmt.Sprintf("step %d", m.step.index)))
+		}
+	}
+	if len(m.stack) == 1 {
+		parts = append(parts, m.st.crumb.Render("library"))
+	}
+	return truncate(strings.Join(parts, m.st.crumbSep.Render(" › ")), m.width)
+}
+
+// statusBar shows the last message, or the screen's most useful keys.
+func (m *Model) statusBar() string {
+	var left string
+	switch {
+	case m.status != "" && !m.statusOK:
+		left = m.st.statusErr.Render(" " + termsafe.Line(m.status) + " ")
+	case m.status != "":
+		left = m.st.status.Render(" " + termsafe.Line(m.status) + " ")
+	default:
+		left = m.hints()
+	}
+	pad := m.width - lipgloss.Width(left)
+	if pad < 0 {
+		return truncate(left, m.width)
+	}
+	return left + m.st.status.Render(strings.Repeat(" ", pad))
+}
+
+// hints lists a few keys of the current screen.
+func (m *Model) hints() string {
+	var acts []action
+	switch m.current() {
+	case scrLibrary:
+		acts = []action{"open", "filter", "search", "jump", "help", "quit"}
+	case scrList:
+		acts = []action{"open", "filter", "search", "sort", "back", "help"}
+	case scrTrace:
+		acts = []action{"down", "open", "next-trace", "search", "back", "help"}
+	case scrStep:
+		acts = []action{"down", "next-trace", "back", "help"}
+	}
+	var parts []string
+	for _, a := range acts {
+		for i := range m.keys.bindings {
+			b := &m.keys.bindings[i]
+			if b.action == a {
+				parts = append(parts, m.st.statusKey.Render(prettyKey(b.keys[0]))+m.st.status.Render(" "+short(b.help)))
+			}
+		}
+	}
+	return m.st.status.Render(" ") + strings.Join(parts, m.st.status.Render("  "))
+}
+
+func short(help string) string {
+	if i := strings.Index(help, " ("); i > 0 {
+		return help[:i]
+	}
+	return help
+}
+
+// helpView is the key reference, generated from the bindings: every key,
+// grouped, with the screens where it works.
+func (m *Model) helpView() string {
+	groups := []string{"general", "move", "find", "trace"}
+	var lines []string
+	lines = append(lines, m.st.title.Render("Keys")+m.st.muted.Render("  (esc or ? closes; j/k scroll)"), "")
+	here := m.current().where()
+	for _, g := range groups {
+		lines = append(lines, m.st.header.Render(g))
+		for i := range m.keys.bindings {
+			b := &m.keys.bindings[i]
+			if b.group != g {
+				continue
+			}
+			keys := m.st.helpKey.Render(padRight(b.keysText(), 22))
+			desc := b.help
+			if ok, _ := b.availableOn(here); !ok {
+				desc = m.st.dim.Render(desc + " — " + contexts(b.on))
+			} else {
+				desc = m.st.help.Render(desc)
+			}
+			lines = append(lines, "  "+keys+desc)
+		}
+		lines = append(lines, "")
+	}
+	lines = append(lines, m.st.muted.Render("Mouse: wheel scrolls, click selects. Rebind keys in $XDG_CONFIG_HOME/stepwise/config.toml under [keys]."))
+	h := m.bodyHeight()
+	top := min(m.helpTop, max(0, len(lines)-h))
+	m.helpTop = top
+	return strings.Join(lines[top:], "\n")
+}
+
+func contexts(cs []where) string {
+	names := make([]string, len(cs))
+	for i, c := range cs {
+		names[i] = string(c)
+	}
+	return "in the " + strings.Join(names, ", ")
+}
+
+func (m *Model) scrollHelp(b *binding) tea.Cmd {
+	if b == nil {
+		return nil
+	}
+	switch b.action {
+	case "down":
+		m.helpTop++
+	case "up":
+		m.helpTop = max(0, m.helpTop-1)
+	case "page-down", "half-down":
+		m.helpTop += m.bodyHeight() / 2
+	case "page-up", "half-up":
+		m.helpTop = max(0, m.helpTop-m.bodyHeight()/2)
+	case "top":
+		m.helpTop = 0
+	}
+	return nil
+}
+
+// truncate cuts a styled string to w display columns.
+func truncate(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	if lipgloss.Width(s) <= w {
+		return s
+	}
+	return ansi.Truncate(s, w, "…")
+}
+
+// padRight pads plain text to w columns (cutting it if longer).
+func padRight(s string, w int) string {
+	n := lipgloss.Width(s)
+	if n > w {
+		return ansi.Truncate(s, w, "…")
+	}
+	return s + strings.Repeat(" ", w-n)
+}
+
+// padLeft right-aligns plain text in w columns.
+func padLeft(s string, w int) string {
+	n := lipgloss.Width(s)
+	if n > w {
+		return ansi.Truncate(s, w, "…")
+	}
+	return strings.Repeat(" ", w-n) + s
+}

@@ -1,0 +1,165 @@
+package tui
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// action names what a key does. Config files rebind keys by action name.
+type action string
+
+// where is where a binding applies.
+type where string
+
+const (
+	ctxGlobal  where = "global"
+	ctxLibrary where = "library"
+	ctxList    where = "trace list"
+	ctxTrace   where = "trace view"
+	ctxStep    where = "step detail"
+)
+
+// binding is one action with its keys, help text and the screens it works on.
+type binding struct {
+	action action
+	keys   []string
+	help   string
+	group  string
+	// on lists the screens where the action works; empty means everywhere.
+	on []where
+}
+
+// defaultBindings is the whole key map. Help and the "not available here"
+// messages are generated from it, so every key is documented in one place.
+func defaultBindings() []binding {
+	return []binding{
+		{"quit", []string{"q", "ctrl+c"}, "quit", "general", nil},
+		{"help", []string{"?"}, "show or hide this help", "general", nil},
+		{"back", []string{"esc", "h", "left", "backspace"}, "go back", "general", nil},
+		{"open", []string{"enter", "l", "right"}, "open the selection", "general", []where{ctxLibrary, ctxList, ctxTrace}},
+		{"cancel-job", []string{"ctrl+x"}, "cancel the newest background job", "general", nil},
+
+		{"down", []string{"j", "down"}, "move down", "move", nil},
+		{"up", []string{"k", "up"}, "move up", "move", nil},
+		{"page-down", []string{"pgdown", "ctrl+f", "space"}, "page down", "move", nil},
+		{"page-up", []string{"pgup", "ctrl+b"}, "page up", "move", nil},
+		{"half-down", []string{"ctrl+d"}, "half a page down", "move", nil},
+		{"half-up", []string{"ctrl+u"}, "half a page up", "move", nil},
+		{"top", []string{"g", "home"}, "go to the top", "move", nil},
+		{"bottom", []string{"G", "end"}, "go to the bottom", "move", nil},
+
+		{"filter", []string{"f"}, "filter traces (dataset:, model:, correct:, label:, truncated:)", "find", []where{ctxLibrary, ctxList}},
+		{"clear-filter", []string{"F"}, "clear the filter", "find", []where{ctxList}},
+		{"search", []string{"/"}, "search problem and step text", "find", []where{ctxLibrary, ctxList, ctxTrace}},
+		{"next-match", []string{"n"}, "next search match", "find", []where{ctxList, ctxTrace}},
+		{"prev-match", []string{"N"}, "previous search match", "find", []where{ctxList, ctxTrace}},
+		{"jump", []string{":"}, "jump to a trace id", "find", []where{ctxLibrary, ctxList, ctxTrace}},
+		{"sort", []string{"s"}, "sort by the next column", "find", []where{ctxList}},
+		{"reverse", []string{"S"}, "reverse the sort order", "find", []where{ctxList}},
+
+		{"next-trace", []string{"J", "]"}, "next trace in the list", "trace", []where{ctxTrace, ctxStep}},
+		{"prev-trace", []string{"K", "["}, "previous trace in the list", "trace", []where{ctxTrace, ctxStep}},
+		{"next-step", []string{"tab", "."}, "next step", "trace", []where{ctxStep}},
+		{"prev-step", []string{"shift+tab", ","}, "previous step", "trace", []where{ctxStep}},
+		{"toggle-problem", []string{"p"}, "show or hide the problem", "trace", []where{ctxTrace}},
+		{"raw", []string{"r"}, "toggle raw text / rendered markdown", "trace", []where{ctxTrace, ctxStep}},
+	}
+}
+
+// keyMap resolves key strings to actions.
+type keyMap struct {
+	bindings []binding
+	byKey    map[string]*binding
+}
+
+func newKeyMap(overrides map[string][]string) (*keyMap, error) {
+	km := &keyMap{bindings: defaultBindings()}
+	for name, keys := range overrides {
+		i := slices.IndexFunc(km.bindings, func(b binding) bool { return string(b.action) == name })
+		if i < 0 {
+			return nil, fmt.Errorf("keys: unknown action %q (known: %s)", name, strings.Join(km.actionNames(), ", "))
+		}
+		if len(keys) == 0 {
+			return nil, fmt.Errorf("keys: action %q has no keys", name)
+		}
+		km.bindings[i].keys = keys
+	}
+	km.byKey = map[string]*binding{}
+	for i := range km.bindings {
+		b := &km.bindings[i]
+		for _, k := range b.keys {
+			if other, ok := km.byKey[k]; ok && overlaps(other, b) {
+				return nil, fmt.Errorf("keys: %q is bound to both %s and %s", k, other.action, b.action)
+			}
+			km.byKey[k] = b
+		}
+	}
+	return km, nil
+}
+
+// overlaps reports whether two bindings can be active on the same screen.
+func overlaps(a, b *binding) bool {
+	if len(a.on) == 0 || len(b.on) == 0 {
+		return true
+	}
+	for _, c := range a.on {
+		if slices.Contains(b.on, c) {
+			return true
+		}
+	}
+	return false
+}
+
+func (km *keyMap) actionNames() []string {
+	var out []string
+	for _, b := range km.bindings {
+		out = append(out, string(b.action))
+	}
+	sort.Strings(out)
+	return out
+}
+
+// lookup finds the binding for a key. ok is false for unbound keys.
+func (km *keyMap) lookup(key string) (*binding, bool) {
+	b, ok := km.byKey[key]
+	return b, ok
+}
+
+// availableOn reports whether b works on screen c, and if not, why.
+func (b *binding) availableOn(c where) (bool, string) {
+	if len(b.on) == 0 || slices.Contains(b.on, c) {
+		return true, ""
+	}
+	names := make([]string, len(b.on))
+	for i, o := range b.on {
+		names[i] = string(o)
+	}
+	return false, fmt.Sprintf("%s works in the %s, not in the %s", b.help, strings.Join(names, " and "), c)
+}
+
+// keysText is the binding's keys for display ("j/↓").
+func (b *binding) keysText() string {
+	out := make([]string, 0, len(b.keys))
+	for _, k := range b.keys {
+		out = append(out, prettyKey(k))
+	}
+	return strings.Join(out, "/")
+}
+
+func prettyKey(k string) string {
+	switch k {
+	case "down":
+		return "↓"
+	case "up":
+		return "↑"
+	case "left":
+		return "←"
+	case "right":
+		return "→"
+	case "enter":
+		return "⏎"
+	}
+	return k
+}

@@ -1,0 +1,177 @@
+package tui
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/stepwise-dev/stepwise/store"
+	"github.com/stepwise-dev/stepwise/tui/termsafe"
+)
+
+// libraryScreen lists the datasets in the store with their counts and label
+// progress; it reads only the store's running counts.
+type libraryScreen struct {
+	req    int
+	stats  *store.Stats
+	rows   []libraryRow
+	cursor int
+	ready  bool
+}
+
+type libraryRow struct {
+	dataset string // "" is every trace
+	traces  int
+	correct int
+	wrong   int
+	labeled int // traces with any source label
+	errors  int
+	trunc   int
+}
+
+type libraryMsg struct {
+	req   int
+	stats *store.Stats
+	err   error
+}
+
+func (l *libraryScreen) load(m *Model) tea.Cmd {
+	l.req = m.req()
+	req, db := l.req, m.db
+	return func() tea.Msg {
+		st, err := db.Stats()
+		return libraryMsg{req: req, stats: st, err: err}
+	}
+}
+
+func (l *libraryScreen) loaded(m *Model, msg libraryMsg) tea.Cmd {
+	if msg.req != l.req {
+		return nil
+	}
+	if msg.err != nil {
+		m.setError("library: " + msg.err.Error())
+		return nil
+	}
+	l.stats, l.ready = msg.stats, true
+	l.rows = []libraryRow{rowOf("", msg.stats.Traces, msg.stats.By)}
+	names := make([]string, 0, len(msg.stats.Datasets))
+	for d := range msg.stats.Datasets {
+		names = append(names, d)
+	}
+	sort.Strings(names)
+	for _, d := range names {
+		l.rows = append(l.rows, rowOf(d, msg.stats.By[store.FieldDataset][d], msg.stats.Datasets[d]))
+	}
+	l.cursor = min(l.cursor, len(l.rows)-1)
+	return nil
+}
+
+func rowOf(dataset string, n int, by map[string]map[string]int) libraryRow {
+	lab := by[store.FieldLabel]
+	return libraryRow{dataset: dataset, traces: n, correct: by[store.FieldCorrect]["true"],
+		wrong: by[store.FieldCorrect]["false"], labeled: n - lab["none"], errors: lab["error"],
+		trunc: by[store.FieldTruncated]["true"]}
+}
+
+func (l *libraryScreen) key(m *Model, a action) tea.Cmd {
+	switch a {
+	case "open":
+		if len(l.rows) == 0 {
+			m.setError("the store is empty: import traces with `stepwise import FILE`, or try `stepwise demo`")
+			return nil
+		}
+		return m.list.openWith(m, store.Filter{Dataset: l.rows[l.cursor].dataset})
+	case "filter":
+		m.prompt = newPrompt(m, promptFilter, "filter ", "")
+		m.push(scrList)
+		return nil
+	case "search":
+		m.push(scrList)
+		cmd := m.list.openWith(m, store.Filter{})
+		m.prompt = newPrompt(m, promptSearch, "/", "")
+		return cmd
+	}
+	return l.moveKey(m, a)
+}
+
+func (l *libraryScreen) moveKey(m *Model, a action) tea.Cmd {
+	switch a {
+	case "down":
+		return l.move(m, 1)
+	case "up":
+		return l.move(m, -1)
+	case "top":
+		l.cursor = 0
+	case "bottom":
+		l.cursor = max(0, len(l.rows)-1)
+	case "page-down", "half-down":
+		return l.move(m, m.bodyHeight()/2)
+	case "page-up", "half-up":
+		return l.move(m, -m.bodyHeight()/2)
+	}
+	return nil
+}
+
+func (l *libraryScreen) move(_ *Model, d int) tea.Cmd {
+	l.cursor = max(0, min(len(l.rows)-1, l.cursor+d))
+	return nil
+}
+
+// click selects a row (the first two body lines are the title and header).
+func (l *libraryScreen) click(m *Model, row int) tea.Cmd {
+	i := row - 3
+	if i >= 0 && i < len(l.rows) {
+		if i == l.cursor {
+			return l.key(m, "open")
+		}
+		l.cursor = i
+	}
+	return nil
+}
+
+func (l *libraryScreen) view(m *Model) string {
+	if !l.ready {
+		return m.st.muted.Render("loading…")
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\n\n", m.st.title.Render(fmt.Sprintf("Library — %d traces, %d problems", l.stats.Traces, l.stats.Problems)))
+	if l.stats.Traces == 0 {
+		b.WriteString(m.st.muted.Render("The store is empty. Import traces with `stepwise import FILE...`,\nor run `stepwise demo` for a bundled set of real samples."))
+		return b.String()
+	}
+	nameW := max(12, min(40, m.width-60))
+	head := padRight("DATASET", nameW) + padLeft("TRACES", 8) + padLeft("RIGHT", 8) + padLeft("WRONG", 8) + "  " + padRight("SOURCE LABELS", 24) + padLeft("TRUNC", 7)
+	b.WriteString(m.st.header.Render(truncate(head, m.width)) + "\n")
+	for i, r := range l.rows {
+		name := r.dataset
+		if name == "" {
+			name = "all traces"
+		}
+		line := padRight(termsafe.Line(name), nameW) + padLeft(fmt.Sprint(r.traces), 8) + padLeft(fmt.Sprint(r.correct), 8) +
+			padLeft(fmt.Sprint(r.wrong), 8) + "  " + l.progress(m, r, i == l.cursor) + padLeft(fmt.Sprint(r.trunc), 7)
+		if i == l.cursor {
+			line = m.st.selected.Render(padRight(line, m.width))
+		}
+		b.WriteString(line + "\n")
+	}
+	return b.String()
+}
+
+// progress draws how many traces carry source labels, and how many of
+// those have an error.
+func (l *libraryScreen) progress(m *Model, r libraryRow, selected bool) string {
+	const w = 12
+	frac := 0.0
+	if r.traces > 0 {
+		frac = float64(r.labeled) / float64(r.traces)
+	}
+	n := int(frac*w + 0.5)
+	bar := strings.Repeat("█", n) + strings.Repeat("░", w-n)
+	text := fmt.Sprintf(" %3.0f%% %4d✗", frac*100, r.errors)
+	if selected {
+		return bar + text
+	}
+	return m.st.good.Render(bar[:len(strings.Repeat("█", n))]) + m.st.dim.Render(bar[len(strings.Repeat("█", n)):]) + text
+}

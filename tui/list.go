@@ -1,0 +1,460 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/stepwise-dev/stepwise/store"
+	"github.com/stepwise-dev/stepwise/tui/termsafe"
+)
+
+// listScreen is a virtualized table over the store: it holds the ordered
+// seqs of the matching traces (8 bytes each; none at all for the unfiltered
+// import order, where row i is seq i+1) and the summaries of the rows around
+// the screen, fetched in the background as the cursor moves.
+type listScreen struct {
+	filter store.Filter
+	order  store.Order
+
+	identity bool     // unfiltered import order: row i is seq i+1
+	seqs     []uint64 // otherwise the rows' seqs, growing while the scan runs
+	total    int
+	complete bool
+	seqReq   int
+
+	cursor, top int
+	rows        map[uint64]store.Summary
+	rowReq      int
+	pending     [2]int // row range being fetched
+
+	search *listSearch
+}
+
+type seqsMsg struct {
+	req   int
+	seqs  []uint64
+	done  bool
+	err   error
+	next  tea.Cmd
+	count int // identity lists: the trace count
+}
+
+type rowsMsg struct {
+	req  int
+	rows []store.Summary
+	err  error
+}
+
+func (l *listScreen) init() { l.rows = map[uint64]store.Summary{} }
+
+// title is the breadcrumb text.
+func (l *listScreen) title() string {
+	t := "traces"
+	if f := formatFilter(l.filter); f != "" {
+		t += " [" + f + "]"
+	}
+	if l.search != nil {
+		t += " /" + l.search.query
+	}
+	return t
+}
+
+// openWith shows the list for a filter, from the top.
+func (l *listScreen) openWith(m *Model, f store.Filter) tea.Cmd {
+	if m.current() != scrList {
+		m.push(scrList)
+	}
+	l.search = nil
+	return l.setFilter(m, f)
+}
+
+// setFilter restarts the list with a new filter, keeping the sort order.
+func (l *listScreen) setFilter(m *Model, f store.Filter) tea.Cmd {
+	l.filter = f
+	return l.reload(m)
+}
+
+// reload starts the scan for the current filter and order.
+func (l *listScreen) reload(m *Model) tea.Cmd {
+	l.seqReq = m.req()
+	l.seqs, l.total, l.complete = nil, 0, false
+	l.cursor, l.top = 0, 0
+	l.rows = map[uint64]store.Summary{}
+	l.identity = l.search == nil && l.order.Key == store.SortImport && !l.order.Desc && isEmptyFilter(l.filter)
+	req, db := l.seqReq, m.db
+	if l.identity {
+		return func() tea.Msg {
+			n, err := db.MaxSeq()
+			return seqsMsg{req: req, done: true, err: err, count: int(n)}
+		}
+	}
+	ctx := m.ctx
+	f, o := l.filter, l.order
+	if l.search != nil {
+		return l.search.restart(m)
+	}
+	return streamSeqs(req, func(emit func([]uint64) error) error {
+		return db.Seqs(ctx, f, o, emit)
+	})
+}
+
+func isEmptyFilter(f store.Filter) bool { return formatFilter(f) == "" }
+
+// streamSeqs runs a producer in a goroutine and turns its chunks into
+// seqsMsg messages, coalescing whatever has arrived since the last one so
+// that a million-row scan sends a handful of messages, the first at once.
+func streamSeqs(req int, produce func(emit func([]uint64) error) error) tea.Cmd {
+	ch := make(chan []uint64, 64)
+	errc := make(chan error, 1)
+	go func() {
+		errc <- produce(func(c []uint64) error { ch <- c; return nil })
+		close(ch)
+	}()
+	var wait tea.Cmd
+	wait = func() tea.Msg {
+		first, ok := <-ch
+		if !ok {
+			return seqsMsg{req: req, done: true, err: <-errc}
+		}
+		seqs := append([]uint64(nil), first...)
+		for {
+			select {
+			case c, ok := <-ch:
+				if !ok {
+					return seqsMsg{req: req, seqs: seqs, done: true, err: <-errc}
+				}
+				seqs = append(seqs, c...)
+				continue
+			default:
+			}
+			return seqsMsg{req: req, seqs: seqs, next: wait}
+		}
+	}
+	return wait
+}
+
+func (l *listScreen) seqsLoaded(m *Model, msg seqsMsg) tea.Cmd {
+	if msg.req != l.seqReq {
+		return nil
+	}
+	if msg.err != nil {
+		m.setError("list: " + msg.err.Error())
+	}
+	if l.identity {
+		l.total = msg.count
+	} else {
+		l.seqs = append(l.seqs, msg.seqs...)
+		l.total = len(l.seqs)
+	}
+	l.complete = msg.done
+	cmds := []tea.Cmd{l.ensureRows(m)}
+	if !msg.done {
+		cmds = append(cmds, msg.next)
+	}
+	return tea.Batch(cmds...)
+}
+
+// seqAt is the seq of row i.
+func (l *listScreen) seqAt(i int) (uint64, bool) {
+	if i < 0 || i >= l.total {
+		return 0, false
+	}
+	if l.identity {
+		return uint64(i + 1), true
+	}
+	return l.seqs[i], true
+}
+
+// ensureRows fetches the summaries around the screen that are not loaded.
+func (l *listScreen) ensureRows(m *Model) tea.Cmd {
+	h := l.pageSize(m)
+	from, to := max(0, l.top-h), min(l.total, l.top+2*h)
+	missing := false
+	for i := l.top; i < min(l.total, l.top+h); i++ {
+		if seq, _ := l.seqAt(i); !l.has(seq) {
+			missing = true
+			break
+		}
+	}
+	if !missing || (l.pending[0] <= l.top && l.top+h <= l.pending[1]) {
+		return nil
+	}
+	seqs := make([]uint64, 0, to-from)
+	for i := from; i < to; i++ {
+		seq, _ := l.seqAt(i)
+		seqs = append(seqs, seq)
+	}
+	l.rowReq = m.req()
+	l.pending = [2]int{from, to}
+	req, db := l.rowReq, m.db
+	return func() tea.Msg {
+		rows, err := db.Summaries(seqs)
+		return rowsMsg{req: req, rows: rows, err: err}
+	}
+}
+
+func (l *listScreen) has(seq uint64) bool { _, ok := l.rows[seq]; return ok }
+
+func (l *listScreen) rowsLoaded(m *Model, msg rowsMsg) tea.Cmd {
+	if msg.req != l.rowReq {
+		return nil
+	}
+	l.pending = [2]int{}
+	if msg.err != nil {
+		m.setError("list: " + msg.err.Error())
+		return nil
+	}
+	if len(l.rows) > 4000 {
+		l.rows = map[uint64]store.Summary{} // keep memory flat; the window is refetched
+	}
+	for _, r := range msg.rows {
+		l.rows[r.Seq] = r
+	}
+	return l.ensureRows(m)
+}
+
+// pageSize is the number of table rows on screen.
+func (l *listScreen) pageSize(m *Model) int { return max(1, m.bodyHeight()-1) }
+
+func (l *listScreen) resize(m *Model) tea.Cmd {
+	l.clamp(m)
+	return l.ensureRows(m)
+}
+
+func (l *listScreen) key(m *Model, a action) tea.Cmd {
+	switch a {
+	case "open":
+		seq, ok := l.seqAt(l.cursor)
+		if !ok {
+			m.setError("no trace selected")
+			return nil
+		}
+		return m.trace.open(m, traceRef{seq: seq, row: l.cursor})
+	case "filter":
+		m.prompt = newPrompt(m, promptFilter, "filter ", formatFilter(l.filter))
+		return nil
+	case "clear-filter":
+		return l.setFilter(m, store.Filter{})
+	case "sort":
+		keys := store.SortKeys()
+		for i, k := range keys {
+			if k == l.order.Key {
+				l.order.Key = keys[(i+1)%len(keys)]
+				break
+			}
+		}
+		m.setInfo("sorted by " + sortName(l.order.Key))
+		return l.reload(m)
+	case "reverse":
+		l.order.Desc = !l.order.Desc
+		return l.reload(m)
+	case "search":
+		q := ""
+		if l.search != nil {
+			q = l.search.query
+		}
+		m.prompt = newPrompt(m, promptSearch, "/", q)
+		return nil
+	case "next-match":
+		return l.move(m, 1)
+	case "prev-match":
+		return l.move(m, -1)
+	}
+	return l.moveKey(m, a)
+}
+
+func (l *listScreen) moveKey(m *Model, a action) tea.Cmd {
+	page := l.pageSize(m)
+	switch a {
+	case "down":
+		return l.move(m, 1)
+	case "up":
+		return l.move(m, -1)
+	case "page-down":
+		return l.move(m, page)
+	case "page-up":
+		return l.move(m, -page)
+	case "half-down":
+		return l.move(m, page/2)
+	case "half-up":
+		return l.move(m, -page/2)
+	case "top":
+		return l.move(m, -l.cursor)
+	case "bottom":
+		return l.move(m, l.total)
+	}
+	return nil
+}
+
+func (l *listScreen) move(m *Model, d int) tea.Cmd {
+	l.cursor += d
+	l.clamp(m)
+	return l.ensureRows(m)
+}
+
+// clamp keeps the cursor in range and on screen.
+func (l *listScreen) clamp(m *Model) {
+	l.cursor = max(0, min(l.cursor, l.total-1))
+	h := l.pageSize(m)
+	if l.cursor < l.top {
+		l.top = l.cursor
+	}
+	if l.cursor >= l.top+h {
+		l.top = l.cursor - h + 1
+	}
+	l.top = max(0, min(l.top, max(0, l.total-h)))
+}
+
+func (l *listScreen) click(m *Model, row int) tea.Cmd {
+	i := l.top + row - 1 // the first body row is the header
+	if row < 1 || i >= l.total {
+		return nil
+	}
+	if i == l.cursor {
+		return l.key(m, "open")
+	}
+	l.cursor = i
+	return nil
+}
+
+// columns of the table, sized to the terminal.
+type listColumns struct{ id, dataset, model, strip int }
+
+func (l *listScreen) columns(width int) listColumns {
+	// Fixed: steps 6, answer 4, first error 6, labels 9, trunc 2, gaps.
+	rest := width - 6 - 4 - 6 - 9 - 2 - 8
+	c := listColumns{strip: min(32, max(0, rest/5))}
+	rest -= c.strip
+	c.dataset = max(8, min(24, rest/4))
+	c.model = max(8, min(26, rest/4))
+	c.id = max(8, rest-c.dataset-c.model)
+	return c
+}
+
+func (l *listScreen) view(m *Model) string {
+	c := l.columns(m.width)
+	var b strings.Builder
+	b.WriteString(l.headerLine(m, c))
+	h := l.pageSize(m)
+	if l.total == 0 {
+		if l.complete {
+			b.WriteString("\n" + m.st.muted.Render("no traces match "+l.title()))
+		} else {
+			b.WriteString("\n" + m.st.muted.Render("loading…"))
+		}
+		return b.String()
+	}
+	for i := l.top; i < min(l.total, l.top+h); i++ {
+		b.WriteByte('\n')
+		seq, _ := l.seqAt(i)
+		r, ok := l.rows[seq]
+		if !ok {
+			b.WriteString(m.st.dim.Render(padRight(fmt.Sprintf("  #%d …", seq), m.width)))
+			continue
+		}
+		b.WriteString(l.rowLine(m, c, r, i == l.cursor))
+	}
+	return b.String()
+}
+
+func (l *listScreen) headerLine(m *Model, c listColumns) string {
+	col := func(name string, key store.SortKey, w int, right bool) string {
+		if key == l.order.Key && key != store.SortImport {
+			if l.order.Desc {
+				name += "▼"
+			} else {
+				name += "▲"
+			}
+		}
+		if right {
+			return padLeft(name, w)
+		}
+		return padRight(name, w)
+	}
+	count := fmt.Sprintf("%d", l.total)
+	if !l.complete {
+		count = "≥" + count
+	}
+	if l.search != nil {
+		count += " " + l.search.summary()
+	}
+	line := " " + col("ID", store.SortID, c.id, false) + " " + col("DATASET", store.SortDataset, c.dataset, false) + " " +
+		col("MODEL", store.SortModel, c.model, false) + " " + col("STEPS", store.SortSteps, 6, true) + " " +
+		col("ANS", store.SortCorrect, 4, false) + col("1ST✗", store.SortFirstError, 6, true) + " " +
+		col("LABELS", store.SortLabel, 9, false) + col("✂", store.SortTruncated, 2, false) + " " + count
+	return m.st.header.Render(truncate(line, m.width))
+}
+
+func (l *listScreen) rowLine(m *Model, c listColumns, r store.Summary, selected bool) string {
+	ans := "?"
+	switch {
+	case r.Correct == nil:
+	case *r.Correct:
+		ans = "✓"
+	default:
+		ans = "✗"
+	}
+	fe := "-"
+	if r.FirstError != nil {
+		fe = "none"
+		if *r.FirstError >= 0 {
+			fe = fmt.Sprint(*r.FirstError)
+		}
+	}
+	trunc := " "
+	if r.Truncated {
+		trunc = "✂"
+	}
+	text := " " + padRight(termsafe.Line(r.ID), c.id) + " " + padRight(termsafe.Line(r.Dataset), c.dataset) + " " +
+		padRight(termsafe.Line(r.Model), c.model) + " " + padLeft(fmt.Sprint(r.Steps), 6) + " " +
+		padRight(" "+ans, 4) + padLeft(fe, 6) + " " + padRight(string(r.LabelState), 9) + padRight(trunc, 2) + " "
+	if selected {
+		return m.st.selected.Render(text) + stripView(m, r.Strip, c.strip) + m.st.selected.Render(padRight("", max(0, m.width-lipgloss.Width(text)-c.strip)))
+	}
+	return m.st.row.Render(text) + stripView(m, r.Strip, c.strip)
+}
+
+// stripView draws one cell per step (good, neutral, bad, unlabeled),
+// styling runs of equal cells together to keep the row cheap to draw.
+func stripView(m *Model, strip string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	more := len(strip) > w
+	if more {
+		strip = strip[:w-1]
+	}
+	var b strings.Builder
+	for i := 0; i < len(strip); {
+		j := i
+		for j < len(strip) && strip[j] == strip[i] {
+			j++
+		}
+		n := j - i
+		switch strip[i] {
+		case '+':
+			b.WriteString(m.st.good.Render(strings.Repeat("▪", n)))
+		case '0':
+			b.WriteString(m.st.neutral.Render(strings.Repeat("▪", n)))
+		case 'x':
+			b.WriteString(m.st.bad.Render(strings.Repeat("▪", n)))
+		default:
+			b.WriteString(m.st.unknown.Render(strings.Repeat("·", n)))
+		}
+		i = j
+	}
+	if more {
+		b.WriteString(m.st.dim.Render("…"))
+	}
+	return b.String()
+}
+
+func sortName(k store.SortKey) string {
+	if k == store.SortImport {
+		return "import order"
+	}
+	return string(k)
+}

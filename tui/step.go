@@ -1,0 +1,222 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/tui/termsafe"
+)
+
+// stepScreen shows everything about one step: its full text, every source
+// label with its details, tool call data, calculator annotations and
+// formalizations with their status and evidence.
+type stepScreen struct {
+	t     *stepwise.Trace
+	p     *stepwise.Problem
+	index int
+	top   int
+	lines []string
+	width int
+}
+
+// renderedMsg delivers rendered text from a background render (markdown,
+// Lean highlighting).
+type renderedMsg struct{}
+
+func (s *stepScreen) open(m *Model, t *stepwise.Trace, p *stepwise.Problem, i int) tea.Cmd {
+	s.t, s.p, s.index, s.top = t, p, i, 0
+	m.push(scrStep)
+	s.build(m)
+	return nil
+}
+
+func (s *stepScreen) resize(m *Model) tea.Cmd {
+	if s.t != nil {
+		s.build(m)
+	}
+	return nil
+}
+
+func (s *stepScreen) rendered(*Model, renderedMsg) {}
+
+// build lays out the detail lines for the current width.
+func (s *stepScreen) build(m *Model) {
+	st := &s.t.Steps[s.index]
+	w := m.width - 2
+	var out []string
+	add := func(l ...string) { out = append(out, l...) }
+	head := fmt.Sprintf("step %d of %d · %s", s.index, len(s.t.Steps), st.Kind)
+	if st.Role != "" {
+		head += " · " + termsafe.Line(st.Role)
+	}
+	add(m.st.title.Render(head)+"  "+ratingBadge(m, st.StepRating()), "")
+	for _, l := range wrapText(st.Text, w) {
+		add(" " + l)
+	}
+	if st.Tool != nil {
+		add("", m.st.header.Render("tool"))
+		add(kv(m, "name", st.Tool.Name), kv(m, "call id", st.Tool.CallID))
+		if st.Tool.Arguments != "" {
+			add(kv(m, "arguments", ""))
+			for _, l := range wrapText(prettyJSON(st.Tool.Arguments), w-4) {
+				add("    " + m.st.toolCall.Render(l))
+			}
+		}
+		if st.Tool.Error != "" {
+			add(kv(m, "error", st.Tool.Error))
+		}
+	}
+	add("", m.st.header.Render(fmt.Sprintf("source labels (%d)", len(st.Labels))))
+	if len(st.Labels) == 0 {
+		add(m.st.muted.Render("  the source does not label this step"))
+	}
+	for _, l := range st.Labels {
+		add(labelLines(m, l, w)...)
+	}
+	if len(st.Calcs) > 0 {
+		add("", m.st.header.Render(fmt.Sprintf("calculator annotations (%d)", len(st.Calcs))))
+		for _, c := range st.Calcs {
+			add("  " + termsafe.Line(c.Expr) + " = " + termsafe.Line(c.Result))
+		}
+	}
+	if len(st.Formalizations) > 0 {
+		add("", m.st.header.Render(fmt.Sprintf("formalizations (%d)", len(st.Formalizations))))
+		for _, f := range st.Formalizations {
+			add(formalLines(m, f, w)...)
+		}
+	}
+	s.lines, s.width = out, m.width
+	s.top = min(s.top, max(0, len(s.lines)-1))
+}
+
+func kv(m *Model, k, v string) string {
+	return "  " + m.st.muted.Render(padRight(k, 11)) + termsafe.Line(v)
+}
+
+func labelLines(m *Model, l stepwise.Label, w int) []string {
+	head := "  " + ratingBadge(m, l.Rating) + " " + l.Rating.String()
+	if l.FirstError {
+		head += m.st.bad.Render("  first error")
+	}
+	out := []string{head,
+		kv(m, "source", fmt.Sprintf("%s (%s, %s scope)", l.Source, l.Origin, l.Scope))}
+	if l.OrigIndex >= 0 {
+		out = append(out, kv(m, "index", fmt.Sprintf("%d as written (%d-based)", l.OrigIndex, l.Base)))
+	}
+	if l.Category != "" {
+		out = append(out, kv(m, "category", l.Category))
+	}
+	if l.Reason != "" {
+		out = append(out, kv(m, "reason", ""))
+		for _, line := range wrapText(l.Reason, w-4) {
+			out = append(out, "    "+line)
+		}
+	}
+	if l.Annotator != "" {
+		out = append(out, kv(m, "annotator", l.Annotator))
+	}
+	if l.Flagged != nil && *l.Flagged {
+		out = append(out, kv(m, "flagged", "yes"))
+	}
+	for i, a := range l.Alternatives {
+		tag := ""
+		if a.Human {
+			tag = " (written by the labeler)"
+		}
+		out = append(out, kv(m, fmt.Sprintf("alt %d", i+1), a.Rating.String()+tag))
+		for _, line := range wrapText(a.Text, w-6) {
+			out = append(out, "      "+m.st.muted.Render(line))
+		}
+	}
+	return append(out, "")
+}
+
+func formalLines(m *Model, f stepwise.Formalization, w int) []string {
+	status := string(f.Status)
+	if f.Status == stepwise.StatusStored {
+		status = "stored by the dataset, not re-checked"
+		if f.StoredState != "" {
+			status += ": " + f.StoredState
+		}
+	}
+	out := []string{kv(m, "origin", string(f.Origin)), kv(m, "status", status)}
+	if f.Backend != "" {
+		out = append(out, kv(m, "backend", f.Backend+" "+f.Toolchain))
+	}
+	if f.Statement != "" {
+		out = append(out, kv(m, "statement", ""))
+		for _, l := range wrapText(f.Statement, w-4) {
+			out = append(out, "    "+m.st.accent.Render(l))
+		}
+	}
+	if f.Proof != "" {
+		out = append(out, kv(m, "proof", ""))
+		for _, l := range wrapText(f.Proof, w-4) {
+			out = append(out, "    "+l)
+		}
+	}
+	for _, msg := range f.Messages {
+		out = append(out, kv(m, "message", msg))
+	}
+	if f.Evidence != "" {
+		out = append(out, kv(m, "evidence", ""))
+		for _, l := range wrapText(f.Evidence, w-4) {
+			out = append(out, "    "+m.st.muted.Render(l))
+		}
+	}
+	return append(out, "")
+}
+
+func (s *stepScreen) key(m *Model, a action) tea.Cmd {
+	if s.t == nil {
+		return nil
+	}
+	h := m.bodyHeight()
+	switch a {
+	case "down":
+		s.scroll(1)
+	case "up":
+		s.scroll(-1)
+	case "page-down":
+		s.scroll(h)
+	case "page-up":
+		s.scroll(-h)
+	case "half-down":
+		s.scroll(h / 2)
+	case "half-up":
+		s.scroll(-h / 2)
+	case "top":
+		s.top = 0
+	case "bottom":
+		s.top = max(0, len(s.lines)-h)
+	case "next-step", "prev-step":
+		d := 1
+		if a == "prev-step" {
+			d = -1
+		}
+		if n := s.index + d; n >= 0 && n < len(s.t.Steps) {
+			s.index, s.top = n, 0
+			m.trace.select_(m, n)
+			s.build(m)
+		}
+	case "next-trace", "prev-trace":
+		m.pop()
+		return m.trace.sibling(m, a == "next-trace")
+	}
+	return nil
+}
+
+func (s *stepScreen) scroll(d int) {
+	s.top = max(0, min(s.top+d, len(s.lines)-1))
+}
+
+func (s *stepScreen) view(m *Model) string {
+	if s.t == nil {
+		return ""
+	}
+	end := min(len(s.lines), s.top+m.bodyHeight())
+	return strings.Join(s.lines[s.top:end], "\n")
+}

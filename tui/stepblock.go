@@ -1,0 +1,244 @@
+package tui
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/tui/termsafe"
+)
+
+// gutterWidth is the width of the badge column left of each step:
+// cursor mark, step number, source-label badge, proof badge.
+const gutterWidth = 10
+
+// blockCache keeps rendered step blocks for one width and mode; a change of
+// either starts it afresh.
+type blockCache struct {
+	width  int
+	raw    bool
+	query  string
+	blocks map[int][]string
+}
+
+func newBlockCache() *blockCache { return &blockCache{blocks: map[int][]string{}} }
+
+func (c *blockCache) reset(width int, raw bool, query string) {
+	if c.width != width || c.raw != raw || c.query != query {
+		c.width, c.raw, c.query = width, raw, query
+		c.blocks = map[int][]string{}
+	}
+	if len(c.blocks) > 2000 {
+		c.blocks = map[int][]string{}
+	}
+}
+
+func (c *blockCache) get(i int) ([]string, bool) { b, ok := c.blocks[i]; return b, ok }
+func (c *blockCache) put(i int, b []string)      { c.blocks[i] = b }
+func (c *blockCache) drop(i int)                 { delete(c.blocks, i) }
+
+// renderStepBlock lays out step i: a section title when a section starts
+// here, the gutter and the wrapped text, label notes, and a blank line.
+func renderStepBlock(m *Model, t *stepwise.Trace, i, width int, raw, selected bool, matches []textMatch) []string {
+	s := &t.Steps[i]
+	var out []string
+	for _, sec := range t.Sections {
+		if sec.FirstStep == i && sec.EndStep > sec.FirstStep {
+			out = append(out, sectionTitle(m, sec))
+		}
+	}
+	body := stepBody(m, s, width, matches)
+	for j, line := range body {
+		g := strings.Repeat(" ", gutterWidth)
+		if j == 0 {
+			g = gutter(m, s, selected)
+		} else if selected {
+			g = m.st.stepCursor.Render("▌") + strings.Repeat(" ", gutterWidth-1)
+		}
+		out = append(out, g+line)
+	}
+	for _, note := range labelNotes(m, s) {
+		out = append(out, strings.Repeat(" ", gutterWidth)+note)
+	}
+	return append(out, "")
+}
+
+// gutter is the first column of a step: cursor, number and badges.
+func gutter(m *Model, s *stepwise.Step, selected bool) string {
+	mark := " "
+	if selected {
+		mark = m.st.stepCursor.Render("▶")
+	}
+	num := fmt.Sprintf("%4d ", s.Index)
+	if selected {
+		num = m.st.stepCursor.Render(num)
+	} else {
+		num = m.st.dim.Render(num)
+	}
+	return mark + num + ratingBadge(m, s.StepRating()) + proofBadge(m, s) + "  "
+}
+
+// ratingBadge shows the source's verdict with a distinct glyph per state,
+// so the state reads without colour.
+func ratingBadge(m *Model, r stepwise.Rating) string {
+	switch r {
+	case stepwise.Good:
+		return m.st.good.Render("✓")
+	case stepwise.Neutral:
+		return m.st.neutral.Render("○")
+	case stepwise.Bad:
+		return m.st.bad.Render("✗")
+	}
+	return m.st.unknown.Render("·")
+}
+
+// proofBadge shows the strongest proof status among the step's formalizations.
+func proofBadge(m *Model, s *stepwise.Step) string {
+	if len(s.Formalizations) == 0 {
+		return " "
+	}
+	f := s.Formalizations[0]
+	status := f.Status
+	if status == stepwise.StatusStored {
+		if st, ok := stepwise.SafeState(f.StoredState); ok {
+			status = st
+		}
+	}
+	switch status {
+	case stepwise.StatusProved, stepwise.StatusProvedTrustingCompiler:
+		return m.st.good.Render("◆")
+	case stepwise.StatusDisproved, stepwise.StatusVacuous:
+		return m.st.bad.Render("◆")
+	case stepwise.StatusSkipped:
+		return m.st.dim.Render("◇")
+	}
+	return m.st.neutral.Render("◇")
+}
+
+func sectionTitle(m *Model, sec stepwise.Section) string {
+	name := string(sec.Kind)
+	if sec.Title != "" {
+		name += ": " + sec.Title
+	}
+	for _, l := range sec.Labels {
+		name += " " + ratingWord(l.Rating)
+	}
+	return m.st.section.Render(termsafe.Line(truncate("── "+name+" ", m.width-2)))
+}
+
+func ratingWord(r stepwise.Rating) string {
+	return [...]string{"(unlabeled)", "✓", "○", "✗"}[r]
+}
+
+// stepBody is the step's text, styled by kind and wrapped to width.
+func stepBody(m *Model, s *stepwise.Step, width int, matches []textMatch) []string {
+	switch s.Kind {
+	case stepwise.StepToolCall:
+		name := "tool call"
+		args := s.Text
+		if s.Tool != nil {
+			name = "⚙ " + s.Tool.Name
+			if s.Tool.Arguments != "" {
+				args = prettyJSON(s.Tool.Arguments)
+			}
+		}
+		lines := []string{m.st.toolCall.Render(termsafe.Line(name))}
+		for _, l := range wrapText(args, width-2) {
+			lines = append(lines, "  "+m.st.toolCall.Render(l))
+		}
+		return lines
+	case stepwise.StepToolResult:
+		head := "↳ result"
+		if s.Tool != nil && s.Tool.Name != "" {
+			head += " of " + s.Tool.Name
+		}
+		if s.Tool != nil && s.Tool.Error != "" {
+			head += " — error: " + s.Tool.Error
+		}
+		lines := []string{m.st.result.Render(termsafe.Line(head))}
+		return append(lines, highlightWrap(m, s.Text, width, matches, m.st.result)...)
+	case stepwise.StepThinking:
+		return highlightWrap(m, s.Text, width, matches, m.st.thinking)
+	case stepwise.StepMessage:
+		lines := []string{m.st.accent.Render(termsafe.Line(orDash(s.Role)) + ":")}
+		return append(lines, highlightWrap(m, s.Text, width, matches, m.st.row)...)
+	}
+	return highlightWrap(m, s.Text, width, matches, m.st.row)
+}
+
+// labelNotes explains bad labels that carry a category or a reason.
+func labelNotes(m *Model, s *stepwise.Step) []string {
+	var out []string
+	for _, l := range s.Labels {
+		if l.Rating != stepwise.Bad || (l.Category == "" && l.Reason == "" && !l.FirstError) {
+			continue
+		}
+		note := "✗ " + l.Source
+		if l.FirstError {
+			note += " first error"
+		}
+		if l.Category != "" {
+			note += " [" + l.Category + "]"
+		}
+		if l.Reason != "" {
+			note += ": " + l.Reason
+		}
+		out = append(out, m.st.bad.Render(truncate(termsafe.Line(note), m.width-gutterWidth-1)))
+	}
+	return out
+}
+
+// highlightWrap cleans, highlights matches and wraps text.
+func highlightWrap(m *Model, text string, width int, matches []textMatch, base interface{ Render(...string) string }) []string {
+	if len(matches) == 0 {
+		lines := wrapText(text, width)
+		for i, l := range lines {
+			lines[i] = base.Render(l)
+		}
+		return lines
+	}
+	var b strings.Builder
+	pos := 0
+	for _, mt := range matches {
+		if mt.start < pos || mt.end > len(text) {
+			continue
+		}
+		b.WriteString(base.Render(termsafe.Clean(text[pos:mt.start])))
+		b.WriteString(m.st.match.Render(termsafe.Clean(text[mt.start:mt.end])))
+		pos = mt.end
+	}
+	b.WriteString(base.Render(termsafe.Clean(text[pos:])))
+	return wrapStyled(b.String(), width)
+}
+
+// wrapText cleans untrusted text and wraps it to width columns: words where
+// possible, hard breaks for longer tokens; tabs become spaces.
+func wrapText(text string, width int) []string {
+	return wrapStyled(termsafe.Clean(text), width)
+}
+
+func wrapStyled(s string, width int) []string {
+	s = strings.ReplaceAll(strings.TrimRight(s, "\n"), "\t", "    ")
+	if width < 1 {
+		width = 1
+	}
+	out := strings.Split(ansi.Wrap(s, width, ""), "\n")
+	for i, l := range out {
+		if ansi.StringWidth(l) > width {
+			out[i] = ansi.Truncate(l, width, "")
+		}
+	}
+	return out
+}
+
+func prettyJSON(s string) string {
+	var buf bytes.Buffer
+	if json.Indent(&buf, []byte(s), "", "  ") != nil {
+		return s
+	}
+	return buf.String()
+}

@@ -1,0 +1,382 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/tui/termsafe"
+)
+
+// traceRef says which trace to open: by seq (from the list, with its row so
+// that next/previous can walk the list) or by a typed id.
+type traceRef struct {
+	seq uint64
+	id  string
+	row int
+}
+
+// traceScreen shows one trace: the problem on top, then the steps with a
+// gutter of badges. It scrolls by step (the top step and how many of its
+// lines are scrolled off), so a 150k-character trace is laid out only
+// where it is on screen.
+type traceScreen struct {
+	req     int
+	ref     traceRef
+	t       *stepwise.Trace
+	p       *stepwise.Problem
+	loading bool
+
+	cursor  int // selected step
+	top     int // first step on screen
+	topLine int // lines of the top step above the screen
+
+	showProblem bool
+	raw         bool
+	query       string
+	matches     []textMatch
+	match       int
+
+	blocks *blockCache
+}
+
+type traceMsg struct {
+	req int
+	t   *stepwise.Trace
+	p   *stepwise.Problem
+	err error
+}
+
+func (ts *traceScreen) title() string {
+	if ts.t == nil {
+		return "trace"
+	}
+	return ts.t.ID
+}
+
+// open loads a trace and shows it.
+func (ts *traceScreen) open(m *Model, ref traceRef) tea.Cmd {
+	if m.current() != scrTrace {
+		for m.current() == scrStep {
+			m.pop()
+		}
+		if m.current() != scrTrace {
+			m.push(scrTrace)
+		}
+	}
+	ts.req = m.req()
+	ts.ref, ts.loading = ref, true
+	req, db := ts.req, m.db
+	return func() tea.Msg {
+		var t *stepwise.Trace
+		var err error
+		if ref.id != "" {
+			t, err = db.Get(ref.id)
+		} else {
+			t, err = db.GetSeq(ref.seq)
+		}
+		if err != nil {
+			return traceMsg{req: req, err: err}
+		}
+		p, err := db.Problem(t.ProblemID)
+		return traceMsg{req: req, t: t, p: p, err: err}
+	}
+}
+
+func (ts *traceScreen) loaded(m *Model, msg traceMsg) tea.Cmd {
+	if msg.req != ts.req {
+		return nil
+	}
+	ts.loading = false
+	if msg.err != nil {
+		m.setError(msg.err.Error())
+		if ts.t == nil {
+			m.pop()
+		}
+		return nil
+	}
+	ts.t, ts.p = msg.t, msg.p
+	ts.cursor, ts.top, ts.topLine = 0, 0, 0
+	ts.showProblem = true
+	ts.blocks = newBlockCache()
+	if ts.query != "" {
+		ts.setQuery(m, ts.query)
+	}
+	ts.layout(m)
+	return nil
+}
+
+func (ts *traceScreen) resize(m *Model) tea.Cmd {
+	if ts.t != nil {
+		ts.layout(m)
+	}
+	return nil
+}
+
+// contentWidth is the width of a step's text, right of the gutter.
+func (ts *traceScreen) contentWidth(m *Model) int { return max(10, m.width-gutterWidth-1) }
+
+// headerLines is the problem and answer block above the steps.
+func (ts *traceScreen) headerLines(m *Model) []string {
+	t, p := ts.t, ts.p
+	var out []string
+	info := fmt.Sprintf("%s · %s · %d steps", termsafe.Line(t.Dataset), termsafe.Line(orDash(t.Model)), len(t.Steps))
+	if t.Truncated {
+		info += " · " + m.st.warning.Render("✂ truncated")
+	}
+	out = append(out, m.st.muted.Render(info))
+	if ts.showProblem {
+		lines := wrapText(p.Text, m.width-2)
+		if len(lines) > 6 {
+			lines = append(lines[:6], m.st.dim.Render(fmt.Sprintf("… %d more lines (p hides the problem)", len(lines)-6)))
+		}
+		for _, l := range lines {
+			out = append(out, "  "+l)
+		}
+	}
+	ans := "answer " + m.st.accent.Render(termsafe.Line(orDash(t.FinalAnswer)))
+	if p.GoldAnswer != "" {
+		ans += "   gold " + m.st.accent.Render(termsafe.Line(p.GoldAnswer))
+	}
+	switch {
+	case t.Correct == nil:
+		ans += "   " + m.st.unknown.Render("correctness unknown")
+	case *t.Correct:
+		ans += "   " + m.st.good.Render("✓ correct")
+	default:
+		ans += "   " + m.st.bad.Render("✗ wrong")
+	}
+	if fe := t.FirstError(); fe != nil {
+		if *fe >= 0 {
+			ans += "   first error " + m.st.bad.Render(fmt.Sprintf("step %d", *fe))
+		} else {
+			ans += "   " + m.st.good.Render("no step labeled wrong")
+		}
+	}
+	out = append(out, ans, m.st.border.Render(strings.Repeat("─", m.width)))
+	return out
+}
+
+// stepsHeight is the rows left for steps under the header.
+func (ts *traceScreen) stepsHeight(m *Model) int {
+	return max(1, m.bodyHeight()-len(ts.headerLines(m)))
+}
+
+// layout makes sure every step on screen has its block in the cache.
+func (ts *traceScreen) layout(m *Model) {
+	if ts.t == nil {
+		return
+	}
+	ts.blocks.reset(ts.contentWidth(m), ts.raw, ts.query)
+	h := ts.stepsHeight(m)
+	used := -ts.topLine
+	for i := ts.top; i < len(ts.t.Steps) && used < h; i++ {
+		used += len(ts.block(m, i))
+	}
+}
+
+// block returns the rendered lines of step i (gutter included).
+func (ts *traceScreen) block(m *Model, i int) []string {
+	if b, ok := ts.blocks.get(i); ok {
+		return b
+	}
+	b := renderStepBlock(m, ts.t, i, ts.contentWidth(m), ts.raw, i == ts.cursor, ts.matchesIn(i))
+	ts.blocks.put(i, b)
+	return b
+}
+
+func (ts *traceScreen) key(m *Model, a action) tea.Cmd {
+	if ts.t == nil {
+		return nil
+	}
+	switch a {
+	case "down":
+		ts.select_(m, ts.cursor+1)
+	case "up":
+		ts.select_(m, ts.cursor-1)
+	case "top":
+		ts.select_(m, 0)
+	case "bottom":
+		ts.select_(m, len(ts.t.Steps)-1)
+	case "page-down":
+		return ts.scroll(m, ts.stepsHeight(m))
+	case "page-up":
+		return ts.scroll(m, -ts.stepsHeight(m))
+	case "half-down":
+		return ts.scroll(m, ts.stepsHeight(m)/2)
+	case "half-up":
+		return ts.scroll(m, -ts.stepsHeight(m)/2)
+	case "open":
+		if len(ts.t.Steps) == 0 {
+			m.setError("this trace has no steps")
+			return nil
+		}
+		return m.step.open(m, ts.t, ts.p, ts.cursor)
+	case "toggle-problem":
+		ts.showProblem = !ts.showProblem
+	case "raw":
+		ts.raw = !ts.raw
+	case "next-trace", "prev-trace":
+		return ts.sibling(m, a == "next-trace")
+	case "search":
+		m.prompt = newPrompt(m, promptTraceSearch, "/", ts.query)
+		return nil
+	case "next-match", "prev-match":
+		ts.nextMatch(m, a == "next-match")
+	}
+	ts.layout(m)
+	return nil
+}
+
+// sibling opens the next or previous trace of the list it came from.
+func (ts *traceScreen) sibling(m *Model, next bool) tea.Cmd {
+	if ts.ref.seq == 0 {
+		m.setError("this trace was opened by id, not from a list: no next or previous")
+		return nil
+	}
+	row := ts.ref.row - 1
+	if next {
+		row = ts.ref.row + 1
+	}
+	seq, ok := m.list.seqAt(row)
+	if !ok {
+		m.setError("no more traces in the list")
+		return nil
+	}
+	m.list.cursor = row
+	m.list.clamp(m)
+	return tea.Batch(ts.open(m, traceRef{seq: seq, row: row}), m.list.ensureRows(m))
+}
+
+// select_ moves the step cursor and scrolls it into view.
+func (ts *traceScreen) select_(m *Model, i int) {
+	if len(ts.t.Steps) == 0 {
+		return
+	}
+	i = max(0, min(i, len(ts.t.Steps)-1))
+	old := ts.cursor
+	ts.cursor = i
+	ts.blocks.drop(old)
+	ts.blocks.drop(i)
+	h := ts.stepsHeight(m)
+	if i < ts.top || (i == ts.top && ts.topLine > 0) {
+		ts.top, ts.topLine = i, 0
+		return
+	}
+	// Lines from the screen top to the end of step i.
+	used := -ts.topLine
+	for j := ts.top; j <= i; j++ {
+		used += len(ts.block(m, j))
+	}
+	for used > h && ts.top < i {
+		used -= len(ts.block(m, ts.top)) - ts.topLine
+		ts.top, ts.topLine = ts.top+1, 0
+	}
+	if used > h && ts.top == i {
+		ts.topLine = 0 // a step taller than the screen shows from its start
+	}
+}
+
+// scroll moves the view by n lines across step boundaries.
+func (ts *traceScreen) scroll(m *Model, n int) tea.Cmd {
+	if ts.t == nil {
+		return nil
+	}
+	for n > 0 {
+		rest := len(ts.block(m, ts.top)) - ts.topLine
+		if ts.top == len(ts.t.Steps)-1 {
+			ts.topLine = min(ts.topLine+n, max(0, len(ts.block(m, ts.top))-1))
+			break
+		}
+		if n < rest {
+			ts.topLine += n
+			break
+		}
+		n -= rest
+		ts.top, ts.topLine = ts.top+1, 0
+	}
+	for n < 0 {
+		if -n <= ts.topLine {
+			ts.topLine += n
+			break
+		}
+		n += ts.topLine + 1
+		if ts.top == 0 {
+			ts.topLine = 0
+			break
+		}
+		ts.top--
+		ts.topLine = len(ts.block(m, ts.top)) - 1
+	}
+	// Keep the cursor on a visible step.
+	if ts.cursor < ts.top {
+		ts.blocks.drop(ts.cursor)
+		ts.cursor = ts.top
+		ts.blocks.drop(ts.cursor)
+	}
+	ts.layout(m)
+	return nil
+}
+
+// click selects the step under the pointer.
+func (ts *traceScreen) click(m *Model, row int) tea.Cmd {
+	if ts.t == nil {
+		return nil
+	}
+	y := row - len(ts.headerLines(m))
+	if y < 0 {
+		return nil
+	}
+	used := -ts.topLine
+	for i := ts.top; i < len(ts.t.Steps); i++ {
+		used += len(ts.block(m, i))
+		if y < used {
+			if i == ts.cursor {
+				return ts.key(m, "open")
+			}
+			ts.select_(m, i)
+			ts.layout(m)
+			return nil
+		}
+	}
+	return nil
+}
+
+func (ts *traceScreen) view(m *Model) string {
+	if ts.t == nil {
+		return m.st.muted.Render("loading…")
+	}
+	lines := ts.headerLines(m)
+	h := ts.stepsHeight(m)
+	var body []string
+	for i := ts.top; i < len(ts.t.Steps) && len(body) < h+ts.topLine; i++ {
+		b, ok := ts.blocks.get(i)
+		if !ok {
+			b = []string{m.st.dim.Render(fmt.Sprintf("%*d …", gutterWidth-2, i))}
+		}
+		body = append(body, b...)
+	}
+	if ts.topLine < len(body) {
+		body = body[ts.topLine:]
+	}
+	if len(ts.t.Steps) == 0 {
+		body = []string{m.st.muted.Render("  (no steps)")}
+		if s := ts.t.Meta["safe_status"]; s != "" {
+			body = append(body, m.st.muted.Render("  source status: "+termsafe.Line(s)))
+		}
+	}
+	lines = append(lines, body...)
+	if len(lines) > m.bodyHeight() {
+		lines = lines[:m.bodyHeight()]
+	}
+	return strings.Join(lines, "\n")
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
