@@ -97,3 +97,21 @@ func (db *DB) Imports() ([]ImportRun, error) {
 	})
 	return out, err
 }
+
+// Setting reads a value the application keeps in the store's meta bucket
+// (the demo data version, for one); "" when unset.
+func (db *DB) Setting(key string) (string, error) {
+	var v string
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		v = string(tx.Bucket(bMeta).Get([]byte("app." + key)))
+		return nil
+	})
+	return v, err
+}
+
+// SetSetting stores an application value in the meta bucket.
+func (db *DB) SetSetting(key, value string) error {
+	return db.bolt.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bMeta).Put([]byte("app."+key), []byte(value))
+	})
+}

@@ -32,6 +32,7 @@ type env struct {
 	stdout, stderr io.Writer
 	stdin          io.Reader
 	dbPath         string
+	dbExplicit     bool // --db or STEPWISE_DB named the store
 	// isTerminal reports whether stderr is a terminal (progress bars).
 	isTerminal bool
 }
@@ -45,6 +46,7 @@ type command struct {
 
 func commands() []command {
 	return []command{
+		{"demo", "", "open the workbench on bundled real samples", runDemo},
 		{"open", "FILE|DIR...", "import files, then open the workbench", runOpen},
 		{"import", "FILE|DIR...", "import trace files (format detected from content)", runImport},
 		{"ls", "[filters]", "list traces (--json: one object per line)", runLs},
@@ -69,6 +71,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintln(stderr, "stepwise:", err)
 		return exitUsage
 	}
+	e.dbExplicit = dbFlag != "" || os.Getenv("STEPWISE_DB") != ""
 	if dbFlag != "" {
 		e.dbPath = dbFlag
 	} else if e.dbPath, err = store.DefaultPath(); err != nil {
