@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/stepwise-dev/stepwise"
@@ -21,6 +22,9 @@ type Claim struct {
 	// proposes `norm_num` for the Lean backends.
 	Statement string
 	Proof     string
+	// Err is set, and Statement empty, for a calculator annotation that is
+	// not plain arithmetic: it is reported as unsupported, never dropped.
+	Err string
 }
 
 // Formalization returns the claim as a rule-based formalization with the
@@ -43,9 +47,12 @@ func FormalizeStep(step stepwise.Step) []Claim {
 		}
 	}
 	for _, c := range step.Calcs {
-		if cl, ok := calcClaim(c, step.Span.Start); ok {
-			add(cl)
+		cl := calcClaim(c, step.Span.Start)
+		if cl.Err != "" {
+			out = append(out, cl)
+			continue
 		}
+		add(cl)
 	}
 	for _, c := range FormalizeText(blankCalcs(step.Text)) {
 		add(c)
@@ -53,41 +60,58 @@ func FormalizeStep(step stepwise.Step) []Claim {
 	return out
 }
 
-// calcClaim formalizes a GSM8K annotation <<Expr=Result>>.
-func calcClaim(c stepwise.Calc, base int) (Claim, bool) {
+// calcClaim formalizes a GSM8K annotation <<Expr=Result>>; one that is not
+// plain arithmetic comes back with Err set.
+func calcClaim(c stepwise.Calc, base int) Claim {
+	span := stepwise.Span{Start: c.Span.Start - base, End: c.Span.End - base}
 	lhs, ok1 := leanArith(c.Expr)
 	rhs, ok2 := leanArith(c.Result)
 	if !ok1 || !ok2 {
-		return Claim{}, false
+		return Claim{Source: "calc", Text: c.Expr + " = " + c.Result, Span: span, Err: "not plain arithmetic"}
 	}
-	cl, ok := makeClaim(lhs, rhs, "calc")
-	cl.Span = stepwise.Span{Start: c.Span.Start - base, End: c.Span.End - base}
-	return cl, ok
+	cl, err := makeClaim(lhs, rhs, "calc")
+	if err != nil {
+		return Claim{Source: "calc", Text: c.Expr + " = " + c.Result, Span: span, Err: err.Error()}
+	}
+	cl.Span = span
+	return cl
 }
 
 // makeClaim builds the statement `(lhs : ℝ) = rhs` and keeps it only if
 // the claim package reads it (so every emitted claim is decidable).
-func makeClaim(lhs, rhs, source string) (Claim, bool) {
+func makeClaim(lhs, rhs, source string) (Claim, error) {
 	body := "(" + lhs + " : ℝ) = " + rhs
 	stmt := "theorem test : " + body + " := by sorry"
 	st, err := claim.Parse(stmt)
-	if err != nil || !st.Closed() {
-		return Claim{}, false
+	if err != nil {
+		return Claim{}, err
+	}
+	if !st.Closed() {
+		return Claim{}, fmt.Errorf("not a closed claim")
 	}
 	return Claim{Source: source, Text: lhs + " = " + rhs, Statement: stmt,
-		Proof: "theorem test : " + body + " := by\n  norm_num"}, true
+		Proof: "theorem test : " + body + " := by\n  norm_num"}, nil
 }
 
 // leanArith turns a calculator expression (digits, + - * / ( ) .) into
 // Lean syntax, rejecting anything else.
+//
+// Calculator notation is normalized where Lean's differs: `.5` becomes
+// `0.5` and a unary plus (`+8`) is dropped.
 func leanArith(s string) (string, bool) {
 	s = strings.TrimSpace(strings.ReplaceAll(s, ",", ""))
 	if s == "" {
 		return "", false
 	}
 	var b strings.Builder
+	prev := ' ' // previous non-space rune
 	for _, r := range s {
+		unary := prev == ' ' || prev == '(' || prev == '+' || prev == '-' || prev == '*' || prev == '/'
 		switch {
+		case r == '.' && !(prev >= '0' && prev <= '9'):
+			b.WriteString("0.")
+		case r == '+' && unary:
+			// unary plus: Lean has none
 		case r >= '0' && r <= '9', r == '.', r == '(', r == ')', r == ' ':
 			b.WriteRune(r)
 		case r == '+', r == '-', r == '*', r == '/':
@@ -100,6 +124,9 @@ func leanArith(s string) (string, bool) {
 			b.WriteString(" - ")
 		default:
 			return "", false
+		}
+		if r != ' ' {
+			prev = r
 		}
 	}
 	return strings.Join(strings.Fields(b.String()), " "), true

@@ -28,7 +28,10 @@ func FormalizeText(text string) []Claim {
 		for j < len(toks) && toks[j].kind != 'w' {
 			j++
 		}
-		out = append(out, runClaims(toks[i:j], src, latex)...)
+		// A word glued into arithmetic ("9 hours * 2/3 = 6", "240g/5")
+		// cuts an expression: the sides next to the cut are fragments.
+		cutAfter := j+1 < len(toks) && toks[j+1].kind == 'o'
+		out = append(out, runClaims(toks[i:j], src, latex, cutAfter)...)
 		i = j + 1
 	}
 	return out
@@ -36,7 +39,7 @@ func FormalizeText(text string) []Claim {
 
 // runClaims splits a run of math tokens at '=' and makes claims of
 // neighbouring sides.
-func runClaims(run []mathTok, src mapped, latex bool) []Claim {
+func runClaims(run []mathTok, src mapped, latex, cutAfter bool) []Claim {
 	var sides [][]mathTok
 	last := 0
 	for k, t := range run {
@@ -50,7 +53,14 @@ func runClaims(run []mathTok, src mapped, latex bool) []Claim {
 	}
 	sides = append(sides, run[last:])
 	var out []Claim
-	for k := 0; k+1 < len(sides); k++ {
+	first, last := 0, len(sides)-1
+	if s := sides[0]; len(s) > 0 && s[0].kind == 'o' {
+		first = 1 // "* 40% = 80" after "200 GB": the left side is a fragment
+	}
+	if s := sides[last]; cutAfter || (len(s) > 0 && s[len(s)-1].kind == 'o') {
+		last-- // the right side runs on past a word
+	}
+	for k := first; k+1 <= last; k++ {
 		l, r := trimSide(sides[k], true), trimSide(sides[k+1], false)
 		if len(l) == 0 || len(r) == 0 || !(hasOp(l) || hasOp(r)) {
 			continue
@@ -62,8 +72,8 @@ func runClaims(run []mathTok, src mapped, latex bool) []Claim {
 		if hasPercent(l) || hasPercent(r) {
 			source = "percent"
 		}
-		c, ok := makeClaim(leanOf(l), leanOf(r), source)
-		if !ok {
+		c, err := makeClaim(leanOf(l), leanOf(r), source)
+		if err != nil {
 			continue
 		}
 		c.Span = stepwise.Span{Start: src.orig(l[0].start), End: src.origEnd(r[len(r)-1].end)}

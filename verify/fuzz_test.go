@@ -1,0 +1,89 @@
+package verify
+
+import (
+	"bufio"
+	"strings"
+	"testing"
+)
+
+// The fuzz targets check that every parser of untrusted text (backend
+// output, model answers, step text) returns an error instead of panicking,
+// and keeps its invariants.
+
+func FuzzParseREPLResponse(f *testing.F) {
+	for _, name := range []string{"repl/type_mismatch.json", "repl/sorry.json", "repl/unknown_env.json"} {
+		f.Add(testdata(name))
+	}
+	f.Add(`{"env": 0}`)
+	f.Fuzz(func(t *testing.T, s string) {
+		o, env, err := parseREPLResponse([]byte(s))
+		if err == nil && (env < 0 && !strings.Contains(s, "env")) {
+			t.Fatalf("accepted without env: %q", s)
+		}
+		_ = o
+		// Framing: a response followed by a blank line reads back whole.
+		body, err := readREPLResponse(bufio.NewReader(strings.NewReader(s + "\n\n")))
+		if err == nil && strings.TrimSpace(string(body)) == "" {
+			t.Fatalf("empty body for %q", s)
+		}
+	})
+}
+
+func FuzzParseLeanJSON(f *testing.F) {
+	f.Add(testdata("leanjson/messages.jsonl"))
+	f.Fuzz(func(t *testing.T, s string) {
+		o, err := parseLeanJSON(s)
+		if err == nil {
+			for _, m := range o.Messages {
+				if m.Severity != "error" && m.Severity != "warning" && m.Severity != "info" && m.Severity != "trace" {
+					t.Fatalf("severity %q passed through", m.Severity)
+				}
+			}
+		}
+	})
+}
+
+func FuzzParseKiminaResponse(f *testing.F) {
+	f.Add(testdata("kimina/check_response.json"))
+	f.Add(testdata("kimina/verify_response.json"))
+	f.Fuzz(func(t *testing.T, s string) {
+		res, err := parseKiminaResponse([]byte(s))
+		if err != nil {
+			return
+		}
+		for _, r := range res {
+			_, _ = kiminaOutcome(r)
+		}
+	})
+}
+
+func FuzzParseAutoformalization(f *testing.F) {
+	f.Add("False")
+	f.Add("```lean\ntheorem test\n  (b x: ℝ)\n  (h₀: x - 5 = 2 * x - b)\n  (h₁: x = -2):\n  (b = 3) := by sorry\n```")
+	f.Add("theorem test : 1 = 1 := by\n  norm_num")
+	f.Fuzz(func(t *testing.T, s string) {
+		stmt, skip, err := ParseAutoformalization(s)
+		if err == nil && !skip && !sorryEnd.MatchString(stmt) {
+			t.Fatalf("accepted a statement without sorry: %q", stmt)
+		}
+		if skip && stmt != "" {
+			t.Fatal("skip with a statement")
+		}
+	})
+}
+
+func FuzzFormalizeText(f *testing.F) {
+	f.Add("Janet sells 16 - 3 - 4 = <<16-3-4=9>>9 duck eggs a day.")
+	f.Add(`we get $\frac{10}{4} \cdot 2 = 5$ and 20% of 50 = 10`)
+	f.Add("200 GB * 40% = 80 GB; 1,200 + 300 = 1,500")
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, c := range FormalizeText(blankCalcs(s)) {
+			if c.Span.Start < 0 || c.Span.End > len(s) || c.Span.Start > c.Span.End {
+				t.Fatalf("span %+v out of %d bytes", c.Span, len(s))
+			}
+			if c.Statement == "" {
+				t.Fatal("claim without statement")
+			}
+		}
+	})
+}
