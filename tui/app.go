@@ -14,6 +14,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/stepwise-dev/stepwise/store"
+	"github.com/stepwise-dev/stepwise/themes"
 )
 
 // screen identifies a screen on the navigation stack.
@@ -35,11 +36,13 @@ type Options struct {
 	DB *store.DB
 	// KeyOverrides rebinds actions: action name → keys.
 	KeyOverrides map[string][]string
-	// Palette picks the colours (nil: dark until the terminal's background is known).
-	Palette *palette
+	// Theme picks the colours (nil: dark until the terminal's background is known).
+	Theme *themes.Theme
 	// ThemeFixed is set when the user chose a theme, so background detection
 	// must not switch it.
 	ThemeFixed bool
+	// NoColor keeps colours off whatever the theme (NO_COLOR).
+	NoColor bool
 	// Title is shown in the header (e.g. "demo").
 	Title string
 }
@@ -76,12 +79,15 @@ func New(opts Options) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := darkPalette()
-	if opts.Palette != nil {
-		p = *opts.Palette
+	t := opts.Theme
+	if t == nil {
+		t = defaultTheme()
+	}
+	if opts.NoColor {
+		t = t.WithoutColor()
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	m := &Model{ctx: ctx, cancel: cancel, db: opts.DB, keys: km, st: newStyles(p), opts: opts,
+	m := &Model{ctx: ctx, cancel: cancel, db: opts.DB, keys: km, st: newStyles(t), opts: opts,
 		width: 80, height: 24, stack: []screen{scrLibrary}}
 	m.list.init()
 	return m, nil
@@ -119,11 +125,16 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.width, m.height = max(msg.Width, 20), max(msg.Height, 6)
 		return m, m.relayout()
 	case tea.BackgroundColorMsg:
-		if !m.opts.ThemeFixed && !msg.IsDark() {
-			m.st = newStyles(lightPalette())
-			return m, m.relayout()
+		if m.opts.ThemeFixed || msg.IsDark() {
+			return m, nil
 		}
-		return m, nil
+		t, _ := themes.Builtin("light")
+		if m.opts.NoColor {
+			t = t.WithoutColor()
+		}
+		m.st = newStyles(t)
+		m.trace.blocks = newBlockCache()
+		return m, m.relayout()
 	case tea.KeyPressMsg:
 		return m, m.handleKey(msg)
 	case tea.MouseWheelMsg:
@@ -316,6 +327,9 @@ func (m *Model) View() tea.View {
 	v.AltScreen = true
 	v.MouseMode = tea.MouseModeCellMotion
 	v.WindowTitle = "stepwise"
+	if t := m.st.theme; t.PaintBackground && !t.NoColor {
+		v.BackgroundColor = lipgloss.Color(t.Palette.Background)
+	}
 	return v
 }
 

@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
+	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/store"
 	"github.com/stepwise-dev/stepwise/tui/termsafe"
 )
@@ -408,17 +409,22 @@ func (l *listScreen) rowLine(m *Model, c listColumns, r store.Summary, selected 
 	if r.Truncated {
 		trunc = "✂"
 	}
-	text := " " + padRight(termsafe.Line(r.ID), c.id) + " " + padRight(termsafe.Line(r.Dataset), c.dataset) + " " +
+	// The dataset column already names the dataset: show the rest of the id.
+	text := " " + padRight(termsafe.Line(strings.TrimPrefix(r.ID, r.Dataset+":")), c.id) + " " + padRight(termsafe.Line(r.Dataset), c.dataset) + " " +
 		padRight(termsafe.Line(r.Model), c.model) + " " + padLeft(fmt.Sprint(r.Steps), 6) + " " +
 		padRight(" "+ans, 4) + padLeft(fe, 6) + " " + padRight(string(r.LabelState), 9) + padRight(trunc, 2) + " "
-	if selected {
-		return m.st.selected.Render(text) + stripView(m, r.Strip, c.strip) + m.st.selected.Render(padRight("", max(0, m.width-lipgloss.Width(text)-c.strip)))
+	strip := r.Strip
+	if r.LabelState == "none" {
+		strip = "" // no source labels: nothing to draw, not a row of "unlabeled"
 	}
-	return m.st.row.Render(text) + stripView(m, r.Strip, c.strip)
+	if selected {
+		return m.st.selected.Render(text) + stripView(m, strip, c.strip) + m.st.selected.Render(padRight("", max(0, m.width-lipgloss.Width(text)-c.strip)))
+	}
+	return m.st.row.Render(text) + stripView(m, strip, c.strip)
 }
 
-// stripView draws one cell per step (good, neutral, bad, unlabeled),
-// styling runs of equal cells together to keep the row cheap to draw.
+// stripView draws one badge per step (good, neutral, bad, unlabeled),
+// styling runs of equal badges together to keep the row cheap to draw.
 func stripView(m *Model, strip string, w int) string {
 	if w <= 0 {
 		return ""
@@ -433,23 +439,27 @@ func stripView(m *Model, strip string, w int) string {
 		for j < len(strip) && strip[j] == strip[i] {
 			j++
 		}
-		n := j - i
-		switch strip[i] {
-		case '+':
-			b.WriteString(m.st.good.Render(strings.Repeat("▪", n)))
-		case '0':
-			b.WriteString(m.st.neutral.Render(strings.Repeat("▪", n)))
-		case 'x':
-			b.WriteString(m.st.bad.Render(strings.Repeat("▪", n)))
-		default:
-			b.WriteString(m.st.unknown.Render(strings.Repeat("·", n)))
-		}
+		badge := m.st.theme.Styles.Rating(ratingOfStrip(strip[i]))
+		b.WriteString(badge.Style.Render(strings.Repeat(badge.Glyph, j-i)))
 		i = j
 	}
 	if more {
 		b.WriteString(m.st.dim.Render("…"))
 	}
 	return b.String()
+}
+
+// ratingOfStrip maps a summary strip character back to its rating.
+func ratingOfStrip(c byte) stepwise.Rating {
+	switch c {
+	case '+':
+		return stepwise.Good
+	case '0':
+		return stepwise.Neutral
+	case 'x':
+		return stepwise.Bad
+	}
+	return stepwise.Unlabeled
 }
 
 func sortName(k store.SortKey) string {

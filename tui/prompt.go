@@ -27,6 +27,11 @@ type prompt struct {
 func newPrompt(m *Model, kind promptKind, label, value string) *prompt {
 	in := textinput.New()
 	in.Prompt = ""
+	// A steady cursor: a blinking one sends a timer message twice a second
+	// for as long as the prompt is open.
+	st := textinput.DefaultStyles(m.st.theme.Dark)
+	st.Cursor.Blink = false
+	in.SetStyles(st)
 	in.SetValue(value)
 	in.SetWidth(max(10, m.width-len(label)-2))
 	in.Focus()

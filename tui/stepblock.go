@@ -84,39 +84,16 @@ func gutter(m *Model, s *stepwise.Step, selected bool) string {
 
 // ratingBadge shows the source's verdict with a distinct glyph per state,
 // so the state reads without colour.
-func ratingBadge(m *Model, r stepwise.Rating) string {
-	switch r {
-	case stepwise.Good:
-		return m.st.good.Render("✓")
-	case stepwise.Neutral:
-		return m.st.neutral.Render("○")
-	case stepwise.Bad:
-		return m.st.bad.Render("✗")
-	}
-	return m.st.unknown.Render("·")
-}
+func ratingBadge(m *Model, r stepwise.Rating) string { return m.st.rating(r) }
 
-// proofBadge shows the strongest proof status among the step's formalizations.
+// proofBadge shows the status of the step's first formalization; a stored
+// dataset status shows as the status a re-check would be expected to give,
+// in the "stored" style until it is re-checked.
 func proofBadge(m *Model, s *stepwise.Step) string {
 	if len(s.Formalizations) == 0 {
 		return " "
 	}
-	f := s.Formalizations[0]
-	status := f.Status
-	if status == stepwise.StatusStored {
-		if st, ok := stepwise.SafeState(f.StoredState); ok {
-			status = st
-		}
-	}
-	switch status {
-	case stepwise.StatusProved, stepwise.StatusProvedTrustingCompiler:
-		return m.st.good.Render("◆")
-	case stepwise.StatusDisproved, stepwise.StatusVacuous:
-		return m.st.bad.Render("◆")
-	case stepwise.StatusSkipped:
-		return m.st.dim.Render("◇")
-	}
-	return m.st.neutral.Render("◇")
+	return m.st.proof(s.Formalizations[0].Status)
 }
 
 func sectionTitle(m *Model, sec stepwise.Section) string {

@@ -33,6 +33,7 @@ type env struct {
 	stdin          io.Reader
 	dbPath         string
 	dbExplicit     bool // --db or STEPWISE_DB named the store
+	theme          string
 	// isTerminal reports whether stderr is a terminal (progress bars).
 	isTerminal bool
 }
@@ -66,14 +67,15 @@ func main() {
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	e := &env{stdout: stdout, stderr: stderr, stdin: stdin, isTerminal: isTerminal(stderr)}
-	args, dbFlag, err := globalFlags(args)
+	args, g, err := globalFlags(args)
 	if err != nil {
 		fmt.Fprintln(stderr, "stepwise:", err)
 		return exitUsage
 	}
-	e.dbExplicit = dbFlag != "" || os.Getenv("STEPWISE_DB") != ""
-	if dbFlag != "" {
-		e.dbPath = dbFlag
+	e.theme = g.theme
+	e.dbExplicit = g.db != "" || os.Getenv("STEPWISE_DB") != ""
+	if g.db != "" {
+		e.dbPath = g.db
 	} else if e.dbPath, err = store.DefaultPath(); err != nil {
 		fmt.Fprintln(stderr, "stepwise:", err)
 		return exitError
@@ -98,35 +100,42 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	return exitUsage
 }
 
-// globalFlags takes --db PATH (or --db=PATH) from anywhere in the arguments.
-func globalFlags(args []string) ([]string, string, error) {
+// globals are the flags every command takes, anywhere on the line.
+type globals struct{ db, theme string }
+
+// globalFlags takes --db PATH and --theme NAME (or --flag=value) from
+// anywhere in the arguments.
+func globalFlags(args []string) ([]string, globals, error) {
 	var rest []string
-	db := ""
+	var g globals
+	targets := map[string]*string{"db": &g.db, "theme": &g.theme}
 	for i := 0; i < len(args); i++ {
 		a := args[i]
-		switch {
-		case a == "--db" || a == "-db":
-			if i+1 >= len(args) {
-				return nil, "", errors.New("--db needs a path")
-			}
-			db = args[i+1]
-			i++
-		case strings.HasPrefix(a, "--db="):
-			db = strings.TrimPrefix(a, "--db=")
-		case a == "--":
-			rest = append(rest, args[i:]...)
-			return rest, db, nil
-		default:
-			rest = append(rest, a)
+		if a == "--" {
+			return append(rest, args[i:]...), g, nil
 		}
+		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		dst, ok := targets[name]
+		if !ok || !strings.HasPrefix(a, "-") {
+			rest = append(rest, a)
+			continue
+		}
+		if !hasValue {
+			if i+1 >= len(args) {
+				return nil, g, fmt.Errorf("--%s needs a value", name)
+			}
+			i++
+			value = args[i]
+		}
+		*dst = value
 	}
-	return rest, db, nil
+	return rest, g, nil
 }
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "stepwise: a workbench for chain-of-thought traces")
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "usage: stepwise [--db PATH]                 open the workbench")
+	fmt.Fprintln(w, "usage: stepwise [--db PATH] [--theme NAME]   open the workbench")
 	fmt.Fprintln(w, "       stepwise [--db PATH] COMMAND [flags]")
 	fmt.Fprintln(w)
 	cs := commands()
@@ -136,6 +145,8 @@ func usage(w io.Writer) {
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "The store is $STEPWISE_DB, else $XDG_DATA_HOME/stepwise/stepwise.db; --db overrides both.")
+	fmt.Fprintln(w, "Themes: dark, light, high-contrast, or a user theme in $XDG_CONFIG_HOME/stepwise/themes/;")
+	fmt.Fprintln(w, "the default follows the terminal's background. NO_COLOR=1 turns colour off.")
 	fmt.Fprintln(w, "Run `stepwise COMMAND -h` for a command's flags.")
 }
 

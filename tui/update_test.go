@@ -1,0 +1,157 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+func TestKeyStringsMatchBindings(t *testing.T) {
+	// The harness's key messages must print as the key map expects.
+	for _, k := range []string{"j", "G", "enter", "esc", "ctrl+c", "/", "?", "space"} {
+		if got := keyMsg(k).String(); got != k {
+			t.Errorf("key %q prints as %q", k, got)
+		}
+	}
+}
+
+func TestLibraryShowsDatasets(t *testing.T) {
+	m := newTestModel(t, 120, 40, "dark")
+	v := ansi.Strip(viewOf(m))
+	for _, want := range []string{"Library", "processbench/gsm8k", "gsm8k", "sky-t1/aime24", "all traces"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("library view lacks %q:\n%s", want, v)
+		}
+	}
+}
+
+func TestNavigateLibraryListTraceStep(t *testing.T) {
+	m := newTestModel(t, 120, 40, "dark")
+	press(t, m, "enter") // all traces
+	if m.current() != scrList || m.list.total == 0 {
+		t.Fatalf("screen %v, %d traces", m.current(), m.list.total)
+	}
+	press(t, m, "enter")
+	if m.current() != scrTrace || m.trace.t == nil {
+		t.Fatalf("no trace open (screen %v)", m.current())
+	}
+	first := m.trace.t.ID
+	press(t, m, "j", "j")
+	if m.trace.cursor != 2 && len(m.trace.t.Steps) > 2 {
+		t.Fatalf("cursor %d after two downs", m.trace.cursor)
+	}
+	press(t, m, "enter")
+	if m.current() != scrStep || m.step.index != m.trace.cursor {
+		t.Fatalf("step detail: screen %v index %d", m.current(), m.step.index)
+	}
+	press(t, m, "esc", "J")
+	if m.trace.t.ID == first {
+		t.Fatal("J did not open the next trace")
+	}
+	if m.list.cursor != 1 {
+		t.Fatalf("list cursor %d after next trace, want 1", m.list.cursor)
+	}
+	press(t, m, "esc", "esc")
+	if m.current() != scrLibrary {
+		t.Fatalf("back twice: screen %v", m.current())
+	}
+}
+
+func TestFilterAndSort(t *testing.T) {
+	m := newTestModel(t, 120, 40, "dark")
+	press(t, m, "enter", "f")
+	if m.prompt == nil {
+		t.Fatal("f opened no prompt")
+	}
+	for _, r := range "dataset:processbench label:correct" {
+		send(t, m, keyMsg(string(r)))
+	}
+	press(t, m, "enter")
+	// 96 ProcessBench GSM8K traces have label -1 (read from the sample) plus
+	// the hostile fixture, whose label is -1 too.
+	if m.list.total != 97 || !m.list.complete {
+		t.Fatalf("filtered list has %d rows (complete %v), want 97", m.list.total, m.list.complete)
+	}
+	press(t, m, "s") // sort by id
+	if m.list.order.Key != "id" || m.list.total != 97 {
+		t.Fatalf("sort: key %q, %d rows", m.list.order.Key, m.list.total)
+	}
+	var prev string
+	for i := 0; i < m.list.total; i++ {
+		seq, _ := m.list.seqAt(i)
+		if r, ok := m.list.rows[seq]; ok {
+			if r.ID < prev {
+				t.Fatalf("row %d id %s sorts before %s", i, r.ID, prev)
+			}
+			prev = r.ID
+		}
+	}
+	press(t, m, "F")
+	if m.list.total < 400 {
+		t.Fatalf("clear filter: %d rows", m.list.total)
+	}
+}
+
+func TestDisabledKeySaysWhy(t *testing.T) {
+	m := newTestModel(t, 100, 30, "dark")
+	press(t, m, "J")
+	if !strings.Contains(m.status, "next trace in the list works in the trace view") {
+		t.Fatalf("status %q", m.status)
+	}
+	press(t, m, "Z")
+	if !strings.Contains(m.status, "no action on Z") {
+		t.Fatalf("status %q", m.status)
+	}
+}
+
+func TestHelpListsEveryBinding(t *testing.T) {
+	m := newTestModel(t, 120, 60, "dark")
+	press(t, m, "?")
+	v := ansi.Strip(viewOf(m))
+	for _, b := range defaultBindings() {
+		if b.group == "general" || b.group == "move" {
+			if !strings.Contains(v, b.help) {
+				t.Errorf("help lacks %q", b.help)
+			}
+		}
+	}
+	press(t, m, "esc")
+	if m.showHelp {
+		t.Fatal("esc did not close help")
+	}
+}
+
+func TestEveryLineFitsTheWidth(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {250, 70}, {40, 12}} {
+		m := newTestModel(t, size[0], size[1], "dark")
+		check := func(where string) {
+			lines := strings.Split(viewOf(m), "\n")
+			if len(lines) != size[1] {
+				t.Errorf("%dx%d %s: %d lines", size[0], size[1], where, len(lines))
+			}
+			for i, l := range lines {
+				if w := lipgloss.Width(l); w > size[0] {
+					t.Errorf("%dx%d %s: line %d is %d wide", size[0], size[1], where, i, w)
+				}
+			}
+		}
+		check("library")
+		press(t, m, "enter")
+		check("list")
+		press(t, m, "G", "enter")
+		check("trace")
+		press(t, m, "enter")
+		check("step")
+	}
+}
+
+func TestResizeKeepsCursorVisible(t *testing.T) {
+	m := newTestModel(t, 120, 40, "dark")
+	press(t, m, "enter", "G")
+	send(t, m, tea_WindowSize(80, 10))
+	if m.list.cursor < m.list.top || m.list.cursor >= m.list.top+m.list.pageSize(m) {
+		t.Fatalf("cursor %d off screen (top %d, page %d)", m.list.cursor, m.list.top, m.list.pageSize(m))
+	}
+}
