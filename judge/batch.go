@@ -42,10 +42,10 @@ func (j Job) validate() error {
 // Batch runs many jobs with bounded concurrency.
 type Batch struct {
 	Runner *Runner
-	// Concurrency is how many jobs run at once (default 4). Within a job the
-	// analyses run in parallel too, so set the client's request cap (the
-	// profile's Concurrency) to what the endpoint takes, and this at least
-	// as high to keep it busy.
+	// Concurrency is how many jobs run at once (default: the profile's
+	// request cap). Within a job the analyses run in parallel too; with a
+	// model of fixed latency, as many jobs as request slots keep about 97%
+	// of the slots busy, a quarter as many about 48% (BenchmarkBatchSaturation).
 	Concurrency int
 	// OnResult receives each finished analysis with its job index, one call
 	// at a time (it may write to the store without locking). Jobs that fail
@@ -76,7 +76,7 @@ func (b *Batch) Run(ctx context.Context, jobs iter.Seq[Job], progress Progress) 
 	}
 	n := b.Concurrency
 	if n <= 0 {
-		n = 4
+		n = b.Runner.Profile.WithDefaults().Concurrency
 	}
 	start := b.Runner.now()
 	var (
