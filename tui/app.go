@@ -45,6 +45,9 @@ type Options struct {
 	NoColor bool
 	// Title is shown in the header (e.g. "demo").
 	Title string
+	// Import, when set, is imported as a background job on start.
+	Import        []string
+	ImportOptions store.ImportOptions
 }
 
 // Model is the root Bubble Tea model.
@@ -102,6 +105,9 @@ func (m *Model) req() int {
 // Init loads the library and asks the terminal for its background colour.
 func (m *Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{m.library.load(m)}
+	if len(m.opts.Import) > 0 {
+		cmds = append(cmds, m.startImport(m.opts.Import, m.opts.ImportOptions))
+	}
 	if !m.opts.ThemeFixed {
 		cmds = append(cmds, tea.RequestBackgroundColor)
 	}
@@ -148,6 +154,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case jobMsg:
 		return m, m.jobs.update(m, msg)
+	case streamMsg:
+		_, cmd := m.Update(msg.msg)
+		return m, tea.Batch(cmd, msg.next)
+	case importDoneMsg:
+		return m, m.importDone(msg)
 	}
 	return m, m.handleResult(msg)
 }

@@ -78,6 +78,16 @@ func (l *listScreen) setFilter(m *Model, f store.Filter) tea.Cmd {
 	return l.reload(m)
 }
 
+// refresh reloads the list (after an import) if it is open.
+func (l *listScreen) refresh(m *Model) tea.Cmd {
+	for _, s := range m.stack {
+		if s == scrList {
+			return l.reload(m)
+		}
+	}
+	return nil
+}
+
 // reload starts the scan for the current filter and order.
 func (l *listScreen) reload(m *Model) tea.Cmd {
 	l.seqReq = m.req()

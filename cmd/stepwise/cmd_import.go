@@ -15,15 +15,7 @@ import (
 
 func runImport(ctx context.Context, e *env, args []string) int {
 	fs := newFlags(e, "import", "[flags] FILE|DIR...", "Import trace files into the store. The format of each file is detected from its content.")
-	var opts store.ImportOptions
-	mapping := mapFlag{}
-	fs.StringVar(&opts.Format, "format", "", "force a format (see `stepwise formats`)")
-	fs.BoolVar(&opts.Strict, "strict", false, "stop at the first bad record instead of skipping it")
-	fs.StringVar(&opts.Decode.Dataset, "dataset", "", "dataset name for the imported traces (default: from the format)")
-	fs.StringVar(&opts.Decode.Model, "model", "", "model name for the imported traces (default: from the data)")
-	fs.Var(mapping, "map", "generic format: FIELD=KEY (fields: id, problem, steps, answer, gold, model, correct, label, dataset); repeat")
-	fs.StringVar(&opts.Decode.StepSeparator, "step-sep", "\n\n", "generic format: separator when steps is one string")
-	fs.IntVar(&opts.Decode.LabelBase, "label-base", 0, "generic format: index base of the label field (0 or 1)")
+	imp := importFlags(fs)
 	quiet := fs.Bool("quiet", false, "no progress bar, no per-record messages (summary only)")
 	asJSON := fs.Bool("json", false, "print the summary as JSON")
 	paths, err := parse(fs, args)
@@ -33,9 +25,7 @@ func runImport(ctx context.Context, e *env, args []string) int {
 	if len(paths) == 0 {
 		return usageError(e.stderr, fs, "no files to import")
 	}
-	if len(mapping) > 0 {
-		opts.Decode.Mapping = mapping
-	}
+	opts := imp.options()
 	db, code := openStore(e, false)
 	if db == nil {
 		return code
@@ -117,4 +107,31 @@ func runFormats(_ context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stdout, "%-16s %s\n", c.Name(), c.Describe())
 	}
 	return exitOK
+}
+
+// importFlagSet holds the flags import and open share.
+type importFlagSet struct {
+	opts    store.ImportOptions
+	mapping mapFlag
+}
+
+func importFlags(fs *flag.FlagSet) *importFlagSet {
+	f := &importFlagSet{mapping: mapFlag{}}
+	o := &f.opts
+	fs.StringVar(&o.Format, "format", "", "force a format (see `stepwise formats`)")
+	fs.BoolVar(&o.Strict, "strict", false, "stop at the first bad record instead of skipping it")
+	fs.StringVar(&o.Decode.Dataset, "dataset", "", "dataset name for the imported traces (default: from the format)")
+	fs.StringVar(&o.Decode.Model, "model", "", "model name for the imported traces (default: from the data)")
+	fs.Var(f.mapping, "map", "generic format: FIELD=KEY (fields: id, problem, steps, answer, gold, model, correct, label, dataset); repeat")
+	fs.StringVar(&o.Decode.StepSeparator, "step-sep", "\n\n", "generic format: separator when steps is one string")
+	fs.IntVar(&o.Decode.LabelBase, "label-base", 0, "generic format: index base of the label field (0 or 1)")
+	return f
+}
+
+func (f *importFlagSet) options() store.ImportOptions {
+	o := f.opts
+	if len(f.mapping) > 0 {
+		o.Decode.Mapping = f.mapping
+	}
+	return o
 }

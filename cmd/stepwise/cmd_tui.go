@@ -26,12 +26,17 @@ func openWorkbench(ctx context.Context, e *env, title string) int {
 		fmt.Fprintln(e.stderr, "stepwise:", err)
 		return exitUsage
 	}
+	opts.Title = title
+	return runTUI(ctx, e, opts)
+}
+
+func runTUI(ctx context.Context, e *env, opts tui.Options) int {
 	db, code := openStore(e, false)
 	if db == nil {
 		return code
 	}
 	defer db.Close()
-	opts.DB, opts.Title = db, title
+	opts.DB = db
 	if err := tui.Run(ctx, opts); err != nil {
 		fmt.Fprintln(e.stderr, "stepwise:", err)
 		return exitError
@@ -39,12 +44,25 @@ func openWorkbench(ctx context.Context, e *env, title string) int {
 	return exitOK
 }
 
-// runOpen imports files, then opens the workbench on them.
+// runOpen opens the workbench and imports files into it as a background
+// job, so the traces appear as they are committed.
 func runOpen(ctx context.Context, e *env, args []string) int {
-	if code := runImport(ctx, e, args); code != exitOK && code != exitPartial {
-		return code
+	fs := newFlags(e, "open", "[import flags] FILE|DIR...", "Open the workbench and import files into it in the background.")
+	imp := importFlags(fs)
+	paths, err := parse(fs, args)
+	if err != nil {
+		return flagExit(err)
 	}
-	return openWorkbench(ctx, e, "")
+	if len(paths) == 0 {
+		return usageError(e.stderr, fs, "no files to open")
+	}
+	opts, err := workbenchOptions(e)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "stepwise:", err)
+		return exitUsage
+	}
+	opts.Import, opts.ImportOptions = paths, imp.options()
+	return runTUI(ctx, e, opts)
 }
 
 // workbenchOptions reads the configuration file and the theme choice:

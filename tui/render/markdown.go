@@ -83,10 +83,14 @@ func (r *Renderer) restore(th *themes.Theme, bits *themeBits, p protected, out s
 				continue
 			}
 			sp := p.spans[k]
-			if sp.kind == spanInline {
+			switch sp.kind {
+			case spanInline:
 				found++
 				l = l.appendText(sgr+bits.math, inlineMathText(sp.raw, sp.body, o.MathUnicode))
-			} else {
+			case spanCalc:
+				found++
+				l = l.appendText(sgr+bits.dim, sp.raw)
+			default:
 				l = l.appendText(sgr, sp.token) // replaced line by line below
 			}
 			text = text[len(sp.token):]

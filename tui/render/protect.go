@@ -17,6 +17,7 @@ const (
 	spanInline  spanKind = iota // inline math: replaced within its line
 	spanDisplay                 // display math on lines of its own
 	spanCode                    // a fenced code block
+	spanCalc                    // a GSM8K calculator annotation <<48/2=24>>
 )
 
 type span struct {
@@ -26,6 +27,9 @@ type span struct {
 	env   string // \begin{env} name, "" otherwise
 	lang  string // code block info string (first word)
 	token string
+	// src is the input replaced and emitted what replaced it (the token,
+	// plus blank lines for blocks): protect is exactly reversible.
+	src, emitted string
 }
 
 type protected struct {
@@ -110,6 +114,12 @@ func (pr *protector) add(sp span, width int) string {
 	return sp.token
 }
 
+// emit writes what replaces the last span added.
+func (pr *protector) emit(s string) {
+	pr.p.spans[len(pr.p.spans)-1].emitted = s
+	pr.out.WriteString(s)
+}
+
 // blocks walks s line by line, pulling out top-level fenced code blocks and
 // handing the text between them to the inline scanner.
 func (pr *protector) blocks() {
@@ -136,8 +146,8 @@ func (pr *protector) blocks() {
 		pr.inline(s[textStart:pos])
 		body := dedent(s[min(bodyStart, bodyEnd):bodyEnd], indent)
 		tok := pr.add(span{kind: spanCode, raw: s[pos:after], body: strings.TrimSuffix(body, "\n"),
-			lang: firstWord(info)}, 0)
-		pr.out.WriteString("\n" + strings.Repeat(" ", indent) + tok + "\n")
+			lang: firstWord(info), src: s[pos:after]}, 0)
+		pr.emit("\n" + strings.Repeat(" ", indent) + tok + "\n")
 		textStart, pos = after, nextLine(s, after)
 	}
 	pr.inline(s[textStart:])

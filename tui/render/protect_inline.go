@@ -20,6 +20,17 @@ func (pr *protector) inline(t string) {
 			i += 2 // an escape: "\$" is a literal dollar, "\\" a backslash
 		case c == '`':
 			i = skipCodeSpan(t, i)
+		case c == '<' && pr.currency && i+1 < len(t) && t[i+1] == '<':
+			// GSM8K's calculator annotations hold `*` and `<<`, which
+			// markdown would turn into emphasis and HTML.
+			if j := findCloser(t, i+2, ">>", 256, true); j >= 0 && !strings.Contains(t[i:j], "\n") {
+				pr.out.WriteString(t[last:i])
+				raw := t[i : j+2]
+				pr.emit(pr.add(span{kind: spanCalc, raw: raw, body: raw, src: raw}, len(raw)))
+				last, i = j+2, j+2
+				continue
+			}
+			i++
 		case c == '$' && !pr.currency:
 			if b, ok := dollarMath(t, i); ok {
 				pr.emitMath(t, last, i, b, "")
@@ -215,15 +226,15 @@ func (pr *protector) emitMath(t string, last, a, b int, env string) {
 		(env != "" || strings.HasPrefix(raw, "$$") || strings.HasPrefix(raw, `\[`))
 	if display {
 		pr.out.WriteString(t[last:ls])
-		tok := pr.add(span{kind: spanDisplay, raw: raw, body: body, env: env}, 0)
-		pr.out.WriteString("\n" + t[ls:a] + tok + "\n")
+		tok := pr.add(span{kind: spanDisplay, raw: raw, body: body, env: env, src: t[ls:b]}, 0)
+		pr.emit("\n" + t[ls:a] + tok + "\n")
 		// The rest of the closing line is blank; the newline that ends it
 		// is copied by the caller and makes the blank line after.
 		return
 	}
 	pr.out.WriteString(t[last:a])
 	w := textWidth(inlineMathText(raw, body, pr.unicode))
-	pr.out.WriteString(pr.add(span{kind: spanInline, raw: raw, body: body, env: env}, w))
+	pr.emit(pr.add(span{kind: spanInline, raw: raw, body: body, env: env, src: raw}, w))
 }
 
 // mathBody strips the delimiters of a math span.

@@ -126,7 +126,7 @@ type Renderer struct {
 
 // themeBits are SGR prefixes taken from a theme's lipgloss styles.
 type themeBits struct {
-	text, math string
+	text, math, dim string
 }
 
 // New returns a renderer that caches in c (nil: no caching).
@@ -186,7 +186,7 @@ func (r *Renderer) themeBits(th *themes.Theme) *themeBits {
 	if v, ok := r.bits.Load(th.Key()); ok {
 		return v.(*themeBits)
 	}
-	b := &themeBits{text: sgrPrefix(th.Styles.Base), math: sgrPrefix(th.Styles.Math)}
+	b := &themeBits{text: sgrPrefix(th.Styles.Base), math: sgrPrefix(th.Styles.Math), dim: sgrPrefix(th.Styles.Dim)}
 	v, _ := r.bits.LoadOrStore(th.Key(), b)
 	return v.(*themeBits)
 }
