@@ -5,7 +5,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -56,15 +55,13 @@ func TestLeanCLIDoubleTimeoutKillsGroup(t *testing.T) {
 	child := filepath.Join(t.TempDir(), "child.pid")
 	t.Setenv("STEPWISE_FAKE_CHILD", child)
 	c := NewLeanCLI(fakeLakeConfig(t))
-	ctx, cancel := context.WithTimeout(context.Background(), 700*time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
 	r := c.Check(ctx, Job{Header: DefaultHeader, Statement: "theorem test : sleep_forever := by sorry", Mode: ModeStatement})
 	if r.Status != stepwise.StatusTimeout {
 		t.Fatalf("%s (%s)", r.Status, r.Detail)
 	}
-	b, err := os.ReadFile(child)
-	must(t, err)
-	pid, _ := strconv.Atoi(string(b))
+	pid := readPid(t, child)
 	if !processGone(pid, 2*time.Second) {
 		t.Errorf("child %d of the killed lake survived", pid)
 	}

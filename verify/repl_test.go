@@ -112,15 +112,13 @@ func TestREPLDoubleTimeoutKillsGroupAndRespawns(t *testing.T) {
 	t.Setenv("STEPWISE_FAKE_CHILD", child)
 	r := NewREPL(fakeREPLConfig(t))
 	defer r.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	res := r.Check(ctx, Job{Header: DefaultHeader, Statement: "theorem test : sleep_forever = 1 := by sorry", Mode: ModeStatement})
 	cancel()
 	if res.Status != stepwise.StatusTimeout {
 		t.Fatalf("status %s (%s)", res.Status, res.Detail)
 	}
-	b, err := os.ReadFile(child)
-	must(t, err)
-	pid, _ := strconv.Atoi(string(b))
+	pid := readPid(t, child)
 	if !processGone(pid, 2*time.Second) {
 		t.Errorf("the REPL's child process %d outlived the timeout", pid)
 	}
@@ -202,9 +200,7 @@ func TestREPLCloseLeavesNoProcess(t *testing.T) {
 	if err != nil || r.Status != stepwise.StatusSorry {
 		t.Fatalf("%+v %v", r, err)
 	}
-	b, err := os.ReadFile(child)
-	must(t, err)
-	pid, _ := strconv.Atoi(string(b))
+	pid := readPid(t, child)
 	if processGone(pid, 0) {
 		t.Fatal("the double's child is not running")
 	}
@@ -212,4 +208,14 @@ func TestREPLCloseLeavesNoProcess(t *testing.T) {
 	if !processGone(pid, 2*time.Second) {
 		t.Errorf("process %d survived Engine.Close", pid)
 	}
+}
+
+// readPid reads the pid a double recorded for its child.
+func readPid(t *testing.T, file string) int {
+	t.Helper()
+	b, err := os.ReadFile(file)
+	must(t, err)
+	pid, err := strconv.Atoi(string(b))
+	must(t, err)
+	return pid
 }
