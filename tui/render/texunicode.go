@@ -174,7 +174,14 @@ func (c *texConv) macro(depth int) string {
 		c.arg(depth) // environment names inside a span: drop
 		return ""
 	}
-	return `\` + name
+	// Unknown: keep it as written, with its brace arguments, so nothing
+	// is lost or run together.
+	out := `\` + name
+	for c.pos < len(c.src) && c.src[c.pos] == '{' {
+		c.pos++
+		out += "{" + c.group(depth) + "}"
+	}
+	return out
 }
 
 func isLetter(c byte) bool { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') }
