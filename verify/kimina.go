@@ -202,6 +202,18 @@ func (k *Kimina) send(batch []*kiminaItem) {
 	req.Timeout = max(1, int(math.Ceil(budget.Seconds())))
 	ctx, cancel := context.WithTimeout(context.Background(), budget+30*time.Second)
 	defer cancel()
+	// When every check of the batch has ended, drop the request: the server
+	// sees the disconnect (499) and frees its REPLs.
+	var pending atomic.Int64
+	pending.Store(int64(len(batch)))
+	for _, it := range batch {
+		stop := context.AfterFunc(it.ctx, func() {
+			if pending.Add(-1) == 0 {
+				cancel()
+			}
+		})
+		defer stop()
+	}
 	results, err := k.post(ctx, req)
 	for _, it := range batch {
 		if err != nil {

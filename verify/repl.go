@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 )
 
 // REPL checks Lean through a pool of leanprover-community/repl processes.
@@ -116,12 +117,22 @@ func (r *REPL) Close() error {
 
 // runLean implements leanRunner: it takes a process, makes sure it holds
 // the header, and runs each snippet on the header's environment.
+//
+// The check's budget is Lean's time: it starts once a process is free and
+// warm. Waiting for a busy pool or for the header's import ends only on an
+// explicit cancel (the import has its own REPLStartTimeout).
 func (r *REPL) runLean(ctx context.Context, header string, snippets []string) ([]leanOutcome, error) {
+	budget := r.cfg.Timeout
+	if dl, ok := ctx.Deadline(); ok {
+		budget = time.Until(dl)
+	}
+	wait, stopWait := cancelOnly(ctx, 0)
+	defer stopWait()
 	var p *replProc
 	select {
 	case p = <-r.free:
-	case <-ctx.Done():
-		return nil, ctxErr(ctx)
+	case <-wait.Done():
+		return nil, ctx.Err()
 	}
 	defer func() { r.free <- p }()
 	if p != nil && (p.dead() || p.header != header || (r.cfg.REPLMaxUses > 0 && p.uses >= r.cfg.REPLMaxUses)) {
@@ -130,10 +141,12 @@ func (r *REPL) runLean(ctx context.Context, header string, snippets []string) ([
 	}
 	if p == nil {
 		var err error
-		if p, err = r.spawn(ctx, header); err != nil {
+		if p, err = r.spawn(wait, header); err != nil {
 			return nil, err
 		}
 	}
+	ctx, stop := cancelOnly(ctx, budget)
+	defer stop()
 	outs := make([]leanOutcome, 0, len(snippets))
 	for _, s := range snippets {
 		o, _, err := p.command(ctx, map[string]any{"cmd": s, "env": p.env})
@@ -312,4 +325,23 @@ func readREPLResponse(r *bufio.Reader) ([]byte, error) {
 			return nil, err
 		}
 	}
+}
+
+// cancelOnly returns a context that ends when ctx is canceled explicitly
+// (not when its deadline passes), and after budget if budget > 0.
+func cancelOnly(ctx context.Context, budget time.Duration) (context.Context, context.CancelFunc) {
+	base := context.WithoutCancel(ctx)
+	var c context.Context
+	var cancel context.CancelFunc
+	if budget > 0 {
+		c, cancel = context.WithTimeout(base, budget)
+	} else {
+		c, cancel = context.WithCancel(base)
+	}
+	stop := context.AfterFunc(ctx, func() {
+		if errors.Is(ctx.Err(), context.Canceled) {
+			cancel()
+		}
+	})
+	return c, func() { stop(); cancel() }
 }

@@ -219,3 +219,26 @@ func readPid(t *testing.T, file string) int {
 	must(t, err)
 	return pid
 }
+
+// A check waiting for the one busy REPL must not spend its budget waiting.
+func TestREPLDoubleQueueWaitIsNotATimeout(t *testing.T) {
+	useDouble(t, "repl")
+	r := NewREPL(fakeREPLConfig(t))
+	defer r.Close()
+	slow := make(chan Result, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
+		defer cancel()
+		slow <- r.Check(ctx, Job{Header: DefaultHeader, Statement: "theorem test : sleep_forever = 1 := by sorry", Mode: ModeStatement})
+	}()
+	time.Sleep(300 * time.Millisecond) // let the slow check take the only REPL
+	ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
+	defer cancel()
+	res := r.Check(ctx, Job{Header: DefaultHeader, Statement: "theorem test : (1 : ℝ) = 1 := by sorry", Mode: ModeStatement})
+	if res.Status != stepwise.StatusSorry {
+		t.Errorf("queued check: %s (%s)", res.Status, res.Detail)
+	}
+	if s := <-slow; s.Status != stepwise.StatusTimeout {
+		t.Errorf("slow check: %s (%s)", s.Status, s.Detail)
+	}
+}
