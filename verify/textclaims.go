@@ -201,7 +201,7 @@ func numberTok(s string, i int) (mathTok, int) {
 		switch {
 		case isDigitByte(c):
 			digits.WriteByte(c)
-		case c == ',' && j+3 < len(s)+0 && j+3 <= len(s)-1 && isDigitByte(s[j+1]) && isDigitByte(s[j+2]) && isDigitByte(s[j+3]) && (j+4 >= len(s) || !isDigitByte(s[j+4])):
+		case c == ',' && thousands(s, j):
 			// thousands separator
 		case c == '.' && j+1 < len(s) && isDigitByte(s[j+1]):
 			digits.WriteByte(c)
@@ -250,3 +250,13 @@ func wordTok(s string, i int, prev []mathTok) (mathTok, int) {
 }
 
 func isDigitByte(c byte) bool { return c >= '0' && c <= '9' }
+
+// thousands reports a thousands separator at s[j]: a comma followed by
+// exactly three digits.
+func thousands(s string, j int) bool {
+	if j+3 >= len(s) {
+		return false
+	}
+	three := isDigitByte(s[j+1]) && isDigitByte(s[j+2]) && isDigitByte(s[j+3])
+	return three && (j+4 >= len(s) || !isDigitByte(s[j+4]))
+}
