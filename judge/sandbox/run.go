@@ -73,7 +73,9 @@ func (s *Sandbox) run(ctx context.Context, p Program) (stepwise.ExecInfo, error)
 		return stepwise.ExecInfo{}, fmt.Errorf("sandbox: start bwrap: %w", err)
 	}
 	done := make(chan struct{})
+	watcher := make(chan struct{})
 	go func() {
+		defer close(watcher)
 		select {
 		case <-wctx.Done():
 			if ctx.Err() != nil {
@@ -86,6 +88,7 @@ func (s *Sandbox) run(ctx context.Context, p Program) (stepwise.ExecInfo, error)
 	}()
 	waitErr := cmd.Wait()
 	close(done)
+	<-watcher // reason is final once the watcher is gone
 	info := stepwise.ExecInfo{
 		Stdout:  out.text(0),
 		Stderr:  out.text(1),
