@@ -178,7 +178,9 @@ func (s *Sandbox) check(ctx context.Context) error {
 	if _, err := os.Stat(s.cfg.Python); err != nil {
 		return fmt.Errorf("%w: python: %v", ErrUnavailable, err)
 	}
-	pctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	// The verdict is cached, so the caller's cancellation must not become
+	// a permanent "unavailable".
+	pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 20*time.Second)
 	defer cancel()
 	info, err := s.run(pctx, Program{Code: "def evaluate(text):\n    print(text)\n", Responses: []Response{{Label: "probe", Text: "ok"}}})
 	if err != nil {

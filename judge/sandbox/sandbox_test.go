@@ -433,3 +433,15 @@ func userTasks(uid int) (int, error) {
 }
 
 var errNoState = errors.New("no process state")
+
+func TestProbeIgnoresCallerCancellation(t *testing.T) {
+	if _, err := exec.LookPath("bwrap"); err != nil {
+		t.Skip("bubblewrap is not installed")
+	}
+	s := New(Config{})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := s.Available(ctx); err != nil {
+		t.Fatalf("probe with a cancelled context: %v", err)
+	}
+}
