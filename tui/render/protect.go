@@ -57,6 +57,7 @@ type protector struct {
 	unicode  bool
 	out      strings.Builder
 	p        protected
+	memo     map[string]*scanMemo
 }
 
 // protect replaces math spans and top-level fenced code blocks in s (cleaned

@@ -7,6 +7,7 @@ import (
 // inline scans text outside fenced code for math spans, skipping code spans
 // and backslash escapes, and neutralizes numeric character references.
 func (pr *protector) inline(t string) {
+	pr.memo = nil // memos hold positions in t
 	last := 0
 	for i := 0; i < len(t); {
 		c := t[i]
@@ -23,7 +24,7 @@ func (pr *protector) inline(t string) {
 		case c == '<' && pr.currency && i+1 < len(t) && t[i+1] == '<':
 			// GSM8K's calculator annotations hold `*` and `<<`, which
 			// markdown would turn into emphasis and HTML.
-			if j := findCloser(t, i+2, ">>", 256, true); j >= 0 && !strings.Contains(t[i:j], "\n") {
+			if j := pr.findCloser(t, i+2, ">>", 256); j >= 0 && !strings.Contains(t[i:j], "\n") {
 				pr.out.WriteString(t[last:i])
 				raw := t[i : j+2]
 				pr.emit(pr.add(span{kind: spanCalc, raw: raw, body: raw, src: raw}, len(raw)))
@@ -32,7 +33,7 @@ func (pr *protector) inline(t string) {
 			}
 			i++
 		case c == '$' && !pr.currency:
-			if b, ok := dollarMath(t, i); ok {
+			if b, ok := pr.dollarMath(t, i); ok {
 				pr.emitMath(t, last, i, b, "")
 				last, i = b, b
 				continue
@@ -58,11 +59,11 @@ func (pr *protector) inline(t string) {
 func (pr *protector) backslashMath(t string, i int) (a, b int, env string, ok bool) {
 	switch t[i+1] {
 	case '(':
-		if j := findCloser(t, i+2, `\)`, maxInlineMath, true); j >= 0 {
+		if j := pr.findCloser(t, i+2, `\)`, maxInlineMath); j >= 0 {
 			return i, j + 2, "", true
 		}
 	case '[':
-		if j := findCloser(t, i+2, `\]`, maxDisplayMath, true); j >= 0 {
+		if j := pr.findCloser(t, i+2, `\]`, maxDisplayMath); j >= 0 {
 			return i, j + 2, "", true
 		}
 	case 'b':
@@ -77,7 +78,7 @@ func (pr *protector) backslashMath(t string, i int) (a, b int, env string, ok bo
 		if strings.ContainsAny(env, "{}\\\n ") {
 			break
 		}
-		if j := matchEnv(t, i+7+close+1, env); j >= 0 {
+		if j := pr.matchEnv(t, i+7+close+1, env); j >= 0 {
 			return i, j, env, true
 		}
 	}
@@ -86,9 +87,14 @@ func (pr *protector) backslashMath(t string, i int) (a, b int, env string, ok bo
 
 // matchEnv finds the end of \end{env} matching an opened env, counting
 // nested environments of the same name.
-func matchEnv(t string, from int, env string) int {
+func (pr *protector) matchEnv(t string, from int, env string) int {
 	open, close := `\begin{`+env+`}`, `\end{`+env+`}`
 	limit := min(len(t), from+maxEnvMath)
+	// The common failure — no \end at all ahead — is found once per
+	// environment name, not once per \begin.
+	if next := pr.nextIndex(t, from, close); next < 0 || next >= limit {
+		return -1
+	}
 	depth := 1
 	for k := from; k < limit; {
 		j := strings.IndexByte(t[k:limit], '\\')
@@ -113,12 +119,29 @@ func matchEnv(t string, from int, env string) int {
 	return -1
 }
 
+// nextIndex is strings.Index(t[from:], s)+from, memoized per s.
+func (pr *protector) nextIndex(t string, from int, s string) int {
+	if pr.memo == nil {
+		pr.memo = map[string]*scanMemo{}
+	}
+	key := "index:" + s
+	if m := pr.memo[key]; m != nil && from >= m.from && (m.hit < 0 || from <= m.hit) {
+		return m.hit
+	}
+	hit := strings.Index(t[from:], s)
+	if hit >= 0 {
+		hit += from
+	}
+	pr.memo[key] = &scanMemo{from: from, hit: hit}
+	return hit
+}
+
 // dollarMath recognizes $$...$$ and $...$ at t[i] (pandoc's rules for the
 // single dollar: the opener is followed by a non-space, the closer preceded
 // by a non-space and not followed by a digit — so "$18 ... $2" is not math).
-func dollarMath(t string, i int) (int, bool) {
+func (pr *protector) dollarMath(t string, i int) (int, bool) {
 	if i+1 < len(t) && t[i+1] == '$' {
-		j := findCloser(t, i+2, "$$", maxDisplayMath, true)
+		j := pr.findCloser(t, i+2, "$$", maxDisplayMath)
 		if j > i+2 {
 			return j + 2, true
 		}
@@ -127,47 +150,19 @@ func dollarMath(t string, i int) (int, bool) {
 	if i+1 >= len(t) || isSpace(t[i+1]) {
 		return 0, false
 	}
-	limit := min(len(t), i+1+maxInlineMath)
-	for j := i + 1; j < limit; j++ {
-		switch t[j] {
-		case '\\':
-			j++ // skip the escaped character (\$ inside math)
-		case '\n':
-			if blankFollows(t, j) {
-				return 0, false
-			}
-		case '$':
-			if !isSpace(t[j-1]) && (j+1 >= len(t) || !isDigit(t[j+1])) {
-				return j + 1, true
-			}
-			if j+1 < len(t) && t[j+1] == '$' {
-				return 0, false // "$a $$": no inline span here
-			}
-		}
+	// The next unescaped '$' decides: it closes the span when the rules
+	// allow, and otherwise no span starts here.
+	j := pr.find("$", t, i+1, maxInlineMath, dollarAt)
+	if j < 0 || isSpace(t[j-1]) || (j+1 < len(t) && isDigit(t[j+1])) {
+		return 0, false
 	}
-	return 0, false
+	return j + 1, true
 }
 
 // findCloser returns the index of closer in t[from:], giving up at a blank
-// line (when stopAtBlank) or after limit bytes.
-func findCloser(t string, from int, closer string, limit int, stopAtBlank bool) int {
-	end := min(len(t), from+limit)
-	for k := from; k < end; k++ {
-		switch t[k] {
-		case '\n':
-			if stopAtBlank && blankFollows(t, k) {
-				return -1
-			}
-		case closer[0]:
-			if strings.HasPrefix(t[k:], closer) {
-				return k
-			}
-			if closer[0] == '\\' {
-				k++ // "\\" and other escapes inside the span
-			}
-		}
-	}
-	return -1
+// line or after limit bytes.
+func (pr *protector) findCloser(t string, from int, closer string, limit int) int {
+	return pr.find(closer, t, from, limit, closerAt(closer))
 }
 
 // blankFollows reports whether the line after the newline at t[k] is blank.
@@ -220,10 +215,21 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 func (pr *protector) emitMath(t string, last, a, b int, env string) {
 	raw := t[a:b]
 	body := mathBody(raw, env)
-	ls := strings.LastIndexByte(t[:a], '\n') + 1
-	le := lineEnd(t, b)
-	display := strings.TrimSpace(t[ls:a]) == "" && strings.TrimSpace(t[b:le]) == "" &&
-		(env != "" || strings.HasPrefix(raw, "$$") || strings.HasPrefix(raw, `\[`))
+	display := (env != "" || strings.HasPrefix(raw, "$$") || strings.HasPrefix(raw, `\[`))
+	ls := a
+	if display {
+		// Alone on its lines: only spaces between the previous newline and
+		// the span, and between the span and the next newline. Scanning
+		// only over spaces keeps this O(span), not O(text).
+		for ls > 0 && t[ls-1] == ' ' {
+			ls--
+		}
+		le := b
+		for le < len(t) && t[le] == ' ' {
+			le++
+		}
+		display = (ls == 0 || t[ls-1] == '\n') && (le == len(t) || t[le] == '\n')
+	}
 	if display {
 		pr.out.WriteString(t[last:ls])
 		tok := pr.add(span{kind: spanDisplay, raw: raw, body: body, env: env, src: t[ls:b]}, 0)
