@@ -1,0 +1,167 @@
+package store_test
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stepwise-dev/stepwise/store"
+	"github.com/stepwise-dev/stepwise/store/storetest"
+)
+
+// The search benchmarks run on a generated store of 1,000,000 traces
+// (STEPWISE_BENCH_TRACES changes the count), built once and cached; see
+// package storetest for where (STEPWISE_BENCH_DB overrides). Building it
+// takes about two minutes and 3.6 GB of disk.
+//
+//	go test ./store -run '^$' -bench Search -benchtime 5x
+//
+// Metrics: ms-first (time to the first screen of 50 traces, or to the end
+// when there are fewer), ms-full (time to the complete count), traces and
+// hits (what was found), cpu-ms (user and system time of the process during
+// the search: the machine is shared, so wall time varies with its load).
+
+func benchStore(b *testing.B) *store.DB {
+	b.Helper()
+	n := 1000000
+	if v, err := strconv.Atoi(os.Getenv("STEPWISE_BENCH_TRACES")); err == nil && v > 0 {
+		n = v
+	}
+	path := storetest.Generate(b, "", n)
+	db, err := store.Open(path, store.Options{ReadOnly: true, Timeout: 10 * time.Second})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	return db
+}
+
+// benchQueries are a word in nearly every trace, words in a few percent and
+// in about one trace in a thousand, a non-ASCII word (the slower
+// case-folding path), a marker in exactly one trace, and a filtered search.
+var benchQueries = []struct {
+	name string
+	q    store.SearchQuery
+}{
+	{"common-the", store.SearchQuery{Text: "the"}},
+	{"medium-remainder", store.SearchQuery{Text: "remainder"}},
+	{"rare-cauchy", store.SearchQuery{Text: "cauchy"}},
+	{"nonascii-pokémon", store.SearchQuery{Text: "pokémon"}},
+	{"unique-marker", store.SearchQuery{Text: strings.TrimSpace(storetest.Marker(777777))}},
+	{"case-Therefore", store.SearchQuery{Text: "Therefore"}},
+	{"filtered-model", store.SearchQuery{Text: "remainder", Filter: store.Filter{Model: storetest.Models[3]}}},
+}
+
+const screen = 50
+
+func BenchmarkSearchFirstScreen(b *testing.B) {
+	db := benchStore(b)
+	for _, bq := range benchQueries {
+		b.Run(bq.name, func(b *testing.B) {
+			var total time.Duration
+			for range b.N {
+				ctx, cancel := context.WithCancel(context.Background())
+				got := 0
+				start := time.Now()
+				var first time.Duration
+				err := db.Search(ctx, bq.q, func(h []store.TraceHits) {
+					got += len(h)
+					if got >= screen && first == 0 {
+						first = time.Since(start)
+						cancel()
+					}
+				}, nil)
+				if first == 0 {
+					first = time.Since(start)
+				}
+				cancel()
+				if err != nil && !errors.Is(err, context.Canceled) {
+					b.Fatal(err)
+				}
+				total += first
+			}
+			b.ReportMetric(float64(total.Microseconds())/1e3/float64(b.N), "ms-first")
+		})
+	}
+}
+
+func BenchmarkSearchFull(b *testing.B) {
+	db := benchStore(b)
+	for _, bq := range benchQueries {
+		b.Run(bq.name, func(b *testing.B) {
+			var p store.SearchProgress
+			var total, cpu time.Duration
+			for range b.N {
+				start, cpu0 := time.Now(), cpuTime()
+				err := db.Search(context.Background(), bq.q, nil, func(sp store.SearchProgress) { p = sp })
+				total += time.Since(start)
+				cpu += cpuTime() - cpu0
+				if err != nil || !p.Done {
+					b.Fatalf("search: %v (done %v)", err, p.Done)
+				}
+			}
+			b.ReportMetric(float64(total.Microseconds())/1e3/float64(b.N), "ms-full")
+			b.ReportMetric(float64(cpu.Microseconds())/1e3/float64(b.N), "cpu-ms")
+			b.ReportMetric(float64(p.Traces), "traces")
+			b.ReportMetric(float64(p.Hits), "hits")
+		})
+	}
+}
+
+// BenchmarkSearchMemory reports the process's resident memory (from
+// /proc/self/status) before and after a full search, split into anonymous
+// memory (the Go heap) and file pages (bbolt's mapping of the store).
+func BenchmarkSearchMemory(b *testing.B) {
+	db := benchStore(b)
+	q := store.SearchQuery{Text: "remainder"}
+	for range b.N {
+		before := readRSS(b)
+		if err := db.Search(context.Background(), q, nil, nil); err != nil {
+			b.Fatal(err)
+		}
+		after := readRSS(b)
+		b.ReportMetric(before["VmRSS"], "rss-before-MB")
+		b.ReportMetric(after["VmRSS"], "rss-after-MB")
+		b.ReportMetric(after["RssAnon"], "anon-after-MB")
+		b.ReportMetric(after["RssFile"], "file-after-MB")
+	}
+}
+
+// cpuTime is the process's user and system time so far: on a shared
+// machine it says what a search costs when the wall clock says little.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// readRSS reads the memory lines of /proc/self/status, in MB.
+func readRSS(tb testing.TB) map[string]float64 {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		tb.Skip("no /proc/self/status")
+	}
+	defer f.Close()
+	out := map[string]float64{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		k, v, ok := strings.Cut(sc.Text(), ":")
+		if !ok || !strings.HasPrefix(k, "Vm") && !strings.HasPrefix(k, "Rss") {
+			continue
+		}
+		fields := strings.Fields(v)
+		if len(fields) == 2 && fields[1] == "kB" {
+			n, _ := strconv.ParseFloat(fields[0], 64)
+			out[k] = n / 1024
+		}
+	}
+	return out
+}

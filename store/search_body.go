@@ -1,0 +1,179 @@
+package store
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+
+	"github.com/stepwise-dev/stepwise"
+)
+
+// Search reads bodies in place: the raw text is a slice of bbolt's mapped
+// page (valid only inside the transaction), and only a body that contains a
+// match is parsed further, for its step spans alone. These readers follow
+// encodeBody in record.go; TestBodySpansMatchDecodeBody keeps them in step.
+
+// bodyRaw returns the raw text of an encoded body and the bytes after it,
+// without copying.
+func bodyRaw(seq uint64, v []byte) (raw, rest []byte, err error) {
+	if len(v) == 0 {
+		return nil, nil, fmt.Errorf("trace %d: empty body", seq)
+	}
+	if v[0] != bodyVersion {
+		return nil, nil, fmt.Errorf("trace %d: body version %d is not %d (a newer program wrote it?)", seq, v[0], bodyVersion)
+	}
+	n, k := binary.Uvarint(v[1:])
+	if k <= 0 || n > uint64(len(v)-1-k) {
+		return nil, nil, fmt.Errorf("trace %d: corrupt body: raw text length", seq)
+	}
+	start := 1 + k
+	return v[start : start+int(n)], v[start+int(n):], nil
+}
+
+// skipper walks an encoded value without decoding it. Most numbers in a
+// body are one byte long, so uvarint takes that path inline; the first
+// error sticks, as with dec.
+type skipper struct {
+	b   []byte
+	i   int
+	bad bool
+}
+
+func (s *skipper) uvarint() uint64 {
+	if i := s.i; i < len(s.b) {
+		if c := s.b[i]; c < 0x80 {
+			s.i = i + 1
+			return uint64(c)
+		}
+	}
+	return s.uvarintSlow()
+}
+
+func (s *skipper) uvarintSlow() uint64 {
+	v, n := binary.Uvarint(s.b[s.i:])
+	if n <= 0 {
+		s.fail()
+		return 0
+	}
+	s.i += n
+	return v
+}
+
+// int reads a zig-zag varint (enc.int).
+func (s *skipper) int() int {
+	u := s.uvarint()
+	return int(int64(u>>1) ^ -int64(u&1))
+}
+
+func (s *skipper) skip(n uint64) {
+	if n > uint64(len(s.b)-s.i) {
+		s.fail()
+		return
+	}
+	s.i += int(n)
+}
+
+func (s *skipper) str() { s.skip(s.uvarint()) }
+
+func (s *skipper) strs(n int) {
+	for range n {
+		s.str()
+	}
+}
+
+func (s *skipper) fail() { s.bad, s.i = true, len(s.b) }
+
+func (s *skipper) ok() bool { return !s.bad }
+
+// count reads a list length, bounded by the bytes left.
+func (s *skipper) count() uint64 {
+	n := s.uvarint()
+	if n > uint64(len(s.b)-s.i) {
+		s.fail()
+		return 0
+	}
+	return n
+}
+
+// rest is what is left to read.
+func (s *skipper) rest() []byte { return s.b[s.i:] }
+
+var errCorruptBody = errors.New("record ends early or has a bad length")
+
+// bodySpans appends the step spans of a body (rest is what follows the raw
+// text) to spans, checking each against the raw text's length.
+func bodySpans(seq uint64, rest []byte, rawLen int, spans []stepwise.Span) ([]stepwise.Span, error) {
+	s := skipper{b: rest}
+	s.strs(2) // segmenter, correct_by
+	// Sections: kind, title, span, step range, labels.
+	for n := s.count(); n > 0 && s.ok(); n-- {
+		s.strs(2)
+		for range 4 {
+			s.uvarint()
+		}
+		s.labels()
+	}
+	// Steps: kind, role, span, then the rest.
+	for n := s.count(); n > 0 && s.ok(); n-- {
+		s.strs(2)
+		sp := stepwise.Span{Start: s.int(), End: s.int()}
+		if s.ok() && (sp.Start < 0 || sp.End > rawLen || sp.Start > sp.End) {
+			return spans, fmt.Errorf("trace %d: step span %v outside raw text of %d bytes", seq, sp, rawLen)
+		}
+		spans = append(spans, sp)
+		s.stepRest()
+	}
+	if !s.ok() {
+		return spans, fmt.Errorf("trace %d: corrupt body: %w", seq, errCorruptBody)
+	}
+	return spans, nil
+}
+
+// stepRest skips what follows a step's span: labels, tool, calcs and
+// formalizations.
+func (s *skipper) stepRest() {
+	s.labels()
+	if s.byte() == 1 {
+		s.strs(4) // tool: call id, name, arguments, error
+	}
+	for n := s.count(); n > 0 && s.ok(); n-- { // calcs
+		s.strs(2)
+		s.uvarint()
+		s.uvarint()
+	}
+	for n := s.count(); n > 0 && s.ok(); n-- { // formalizations
+		s.strs(8) // statement … toolchain
+		for m := s.count(); m > 0 && s.ok(); m-- {
+			s.str()
+		}
+		s.str()   // evidence
+		s.skip(8) // elapsed
+		s.str()   // cache key
+	}
+}
+
+func (s *skipper) labels() {
+	for n := s.count(); n > 0 && s.ok(); n-- {
+		s.byte()    // rating
+		s.strs(3)   // scope, origin, source
+		s.uvarint() // orig index
+		s.uvarint() // base
+		s.byte()    // first error
+		s.strs(2)   // category, reason
+		s.byte()    // flagged
+		s.str()     // annotator
+		for m := s.count(); m > 0 && s.ok(); m-- {
+			s.str()   // text
+			s.skip(3) // rating, flagged, human
+		}
+	}
+}
+
+func (s *skipper) byte() byte {
+	if s.i >= len(s.b) {
+		s.fail()
+		return 0
+	}
+	s.i++
+	return s.b[s.i-1]
+}

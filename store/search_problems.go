@@ -1,0 +1,158 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"unicode/utf8"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Problems are shared by many traces, so Search matches each problem once
+// and then finds its traces. When the matching problems have few traces
+// between them, their traces are listed through the problem index (one
+// prefix scan each) and looked up by binary search; when they have many (a
+// common word is in most problems), each scanned trace's summary names its
+// problem instead, which costs one sequential cursor step per trace and no
+// up-front pass.
+const (
+	maxIndexedProblems = 256
+	maxIndexedTraces   = 1 << 16
+)
+
+// problemHits maps traces to the matches in their problem.
+type problemHits struct {
+	byID map[string]int
+	// index mode: the traces of matching problems, by seq.
+	seqs   []uint64
+	counts []int
+	// summary mode: look the problem id up in each trace's summary.
+	bySummary bool
+}
+
+// of returns the number of matches in trace seq's problem.
+func (p *problemHits) of(seq uint64, w *searchWorker) int {
+	if !p.bySummary {
+		if i, ok := slices.BinarySearch(p.seqs, seq); ok {
+			return p.counts[i]
+		}
+		return 0
+	}
+	v := w.traces.get(seq)
+	if v == nil {
+		return 0
+	}
+	return p.byID[string(summaryProblemID(v))]
+}
+
+// searchProblems matches every problem's text and prepares the lookup; nil
+// when no problem matches.
+func searchProblems(ctx context.Context, tx *bolt.Tx, m *matcher) (*problemHits, error) {
+	verbatim := jsonVerbatim(m)
+	byID := map[string]int{}
+	var buf []byte
+	c := tx.Bucket(bProblems).Cursor()
+	i := 0
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if i++; i%cancelEvery == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		// A query that JSON writes unescaped can only match a problem
+		// whose encoded record contains it: most records are skipped
+		// without decoding.
+		if verbatim {
+			if start, _ := m.index(m.prepare(&buf, v)); start < 0 {
+				continue
+			}
+		}
+		var p struct {
+			Text string `json:"text"`
+		}
+		if err := json.Unmarshal(v, &p); err != nil {
+			return nil, fmt.Errorf("search: problem %s: corrupt record: %w", k, err)
+		}
+		if n := m.count(m.prepare(&buf, []byte(p.Text))); n > 0 {
+			byID[string(k)] = n
+		}
+	}
+	if len(byID) == 0 {
+		return nil, nil
+	}
+	p := &problemHits{byID: byID}
+	if len(byID) > maxIndexedProblems || !p.listTraces(tx) {
+		p.seqs, p.counts, p.bySummary = nil, nil, true
+	}
+	return p, nil
+}
+
+// listTraces fills seqs and counts from the problem index; false when the
+// matching problems have too many traces for a list.
+func (p *problemHits) listTraces(tx *bolt.Tx) bool {
+	type hit struct {
+		seq uint64
+		n   int
+	}
+	var hits []hit
+	idx := tx.Bucket(bIndex)
+	for id, n := range p.byID {
+		it := newTermIter(idx, FieldProblem, id)
+		for seq, ok := it.next(); ok; seq, ok = it.next() {
+			if len(hits) == maxIndexedTraces {
+				return false
+			}
+			hits = append(hits, hit{seq, n})
+		}
+	}
+	slices.SortFunc(hits, func(a, b hit) int { return compareU64(a.seq, b.seq) })
+	for _, h := range hits {
+		p.seqs = append(p.seqs, h.seq)
+		p.counts = append(p.counts, h.n)
+	}
+	return true
+}
+
+func compareU64(a, b uint64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// jsonVerbatim reports whether every character of the query appears
+// unescaped in the JSON encoding/json writes (it escapes control
+// characters, quote, backslash, <, >, &, U+2028, U+2029 and invalid UTF-8).
+func jsonVerbatim(m *matcher) bool {
+	q := m.pat
+	if m.mode == matchUnicodeFold {
+		q = []byte(string(m.runes))
+	}
+	if !utf8.Valid(q) {
+		return false
+	}
+	for _, r := range string(q) {
+		switch {
+		case r < 0x20, r == '"', r == '\\', r == '<', r == '>', r == '&', r == '\u2028', r == '\u2029':
+			return false
+		}
+	}
+	return true
+}
+
+// summaryProblemID reads the problem id out of an encoded summary without
+// decoding the rest (see encodeSummary: version, id, source id, dataset,
+// model, problem id).
+func summaryProblemID(v []byte) []byte {
+	s := skipper{b: v}
+	s.byte()
+	s.strs(4)
+	n := s.uvarint()
+	if rest := s.rest(); s.ok() && n <= uint64(len(rest)) {
+		return rest[:n]
+	}
+	return nil
+}
