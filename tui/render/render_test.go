@@ -283,6 +283,10 @@ func TestCodeHighlight(t *testing.T) {
 		}
 	}
 	th := theme(t, "dark")
+	adm := r.Code(th, "", "example : 1 = 1 := by\n  admit", "lean", Options{Width: 80})
+	if want := entrySGR(th.Chroma().Get(chroma.GenericError)); !strings.Contains(adm.Lines[1], want+"admit") {
+		t.Errorf("admit not marked: %q", adm.Lines[1])
+	}
 	py := r.Code(th, "", "def f(x):\n    return x * 2  # twice\n", "python", Options{Width: 80})
 	if !py.Highlighted || len(py.Plain) != 3 || py.Plain[1] != "    return x * 2  # twice" {
 		t.Errorf("python: %v %q", py.Highlighted, py.Plain)
