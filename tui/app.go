@@ -15,6 +15,7 @@ import (
 
 	"github.com/stepwise-dev/stepwise/store"
 	"github.com/stepwise-dev/stepwise/themes"
+	"github.com/stepwise-dev/stepwise/tui/render"
 )
 
 // screen identifies a screen on the navigation stack.
@@ -67,6 +68,8 @@ type Model struct {
 	trace   traceScreen
 	step    stepScreen
 
+	render *render.Renderer
+
 	prompt   *prompt
 	showHelp bool
 	helpTop  int
@@ -91,7 +94,8 @@ func New(opts Options) (*Model, error) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	m := &Model{ctx: ctx, cancel: cancel, db: opts.DB, keys: km, st: newStyles(t), opts: opts,
-		width: 80, height: 24, stack: []screen{scrLibrary}}
+		width: 80, height: 24, stack: []screen{scrLibrary},
+		render: render.New(render.NewCache(64 << 20))}
 	m.list.init()
 	return m, nil
 }
@@ -124,8 +128,19 @@ func (m *Model) pop() {
 	}
 }
 
-// Update routes a message: global keys and results first, then the screen.
+// Update routes a message, then starts any rendering the new layout needs.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	_, cmd := m.update(msg)
+	if m.current() == scrTrace {
+		if rc := m.trace.renderCmd(m); rc != nil {
+			return m, tea.Batch(cmd, rc)
+		}
+	}
+	return m, cmd
+}
+
+// update routes a message: global keys and results first, then the screen.
+func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = max(msg.Width, 20), max(msg.Height, 6)
@@ -155,7 +170,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case jobMsg:
 		return m, m.jobs.update(m, msg)
 	case streamMsg:
-		_, cmd := m.Update(msg.msg)
+		_, cmd := m.update(msg.msg)
 		return m, tea.Batch(cmd, msg.next)
 	case importDoneMsg:
 		return m, m.importDone(msg)
@@ -175,7 +190,6 @@ func (m *Model) handleResult(msg tea.Msg) tea.Cmd {
 	case traceMsg:
 		return m.trace.loaded(m, msg)
 	case renderedMsg:
-		m.step.rendered(m, msg)
 		return nil
 	case searchMsg:
 		return m.list.searchUpdate(m, msg)

@@ -60,6 +60,25 @@ func (j *jobs) finish(m *Model, id int) tea.Cmd {
 	return j.update(m, jobMsg{id: id, finished: true})
 }
 
+// set updates a job's progress from Update.
+func (j *jobs) set(id int, done float64, detail string) {
+	for _, jb := range j.list {
+		if jb.id == id {
+			jb.done, jb.detail = done, detail
+		}
+	}
+}
+
+// cancelJob stops one job.
+func (j *jobs) cancelJob(m *Model, id int) tea.Cmd {
+	for _, jb := range j.list {
+		if jb.id == id {
+			jb.cancel()
+		}
+	}
+	return j.finish(m, id)
+}
+
 // cancelNewest stops the most recent job.
 func (j *jobs) cancelNewest(m *Model) tea.Cmd {
 	if len(j.list) == 0 {

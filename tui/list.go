@@ -102,11 +102,11 @@ func (l *listScreen) reload(m *Model) tea.Cmd {
 			return seqsMsg{req: req, done: true, err: err, count: int(n)}
 		}
 	}
-	ctx := m.ctx
-	f, o := l.filter, l.order
 	if l.search != nil {
 		return l.search.restart(m)
 	}
+	ctx := m.ctx
+	f, o := l.filter, l.order
 	return streamSeqs(req, func(emit func([]uint64) error) error {
 		return db.Seqs(ctx, f, o, emit)
 	})
@@ -243,12 +243,23 @@ func (l *listScreen) key(m *Model, a action) tea.Cmd {
 			m.setError("no trace selected")
 			return nil
 		}
+		m.trace.query = ""
+		if l.search != nil {
+			m.trace.query = l.search.query
+		}
 		return m.trace.open(m, traceRef{seq: seq, row: l.cursor})
 	case "filter":
 		m.prompt = newPrompt(m, promptFilter, "filter ", formatFilter(l.filter))
 		return nil
 	case "clear-filter":
 		return l.setFilter(m, store.Filter{})
+	case "sort", "reverse":
+		if l.search != nil {
+			m.setError("search results are in import order: clear the search (/ then ⏎ on an empty line) to sort")
+			return nil
+		}
+	}
+	switch a {
 	case "sort":
 		keys := store.SortKeys()
 		for i, k := range keys {

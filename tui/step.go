@@ -22,10 +22,6 @@ type stepScreen struct {
 	width int
 }
 
-// renderedMsg delivers rendered text from a background render (markdown,
-// Lean highlighting).
-type renderedMsg struct{}
-
 func (s *stepScreen) open(m *Model, t *stepwise.Trace, p *stepwise.Problem, i int) tea.Cmd {
 	s.t, s.p, s.index, s.top = t, p, i, 0
 	m.push(scrStep)
@@ -39,8 +35,6 @@ func (s *stepScreen) resize(m *Model) tea.Cmd {
 	}
 	return nil
 }
-
-func (s *stepScreen) rendered(*Model, renderedMsg) {}
 
 // build lays out the detail lines for the current width.
 func (s *stepScreen) build(m *Model) {

@@ -42,8 +42,9 @@ func (c *blockCache) put(i int, b []string)      { c.blocks[i] = b }
 func (c *blockCache) drop(i int)                 { delete(c.blocks, i) }
 
 // renderStepBlock lays out step i: a section title when a section starts
-// here, the gutter and the wrapped text, label notes, and a blank line.
-func renderStepBlock(m *Model, t *stepwise.Trace, i, width int, raw, selected bool, matches []textMatch) []string {
+// here, the gutter and the text (markdown lines when they are rendered,
+// else wrapped plain text), label notes, and a blank line.
+func renderStepBlock(m *Model, t *stepwise.Trace, i, width int, markdown []string, selected bool, matches []textMatch) []string {
 	s := &t.Steps[i]
 	var out []string
 	for _, sec := range t.Sections {
@@ -51,7 +52,12 @@ func renderStepBlock(m *Model, t *stepwise.Trace, i, width int, raw, selected bo
 			out = append(out, sectionTitle(m, sec))
 		}
 	}
-	body := stepBody(m, s, width, matches)
+	body := markdown
+	if body == nil {
+		body = stepBody(m, s, width, matches)
+	} else if s.Kind == stepwise.StepMessage {
+		body = append([]string{m.st.accent.Render(termsafe.Line(orDash(s.Role)) + ":")}, body...)
+	}
 	for j, line := range body {
 		g := strings.Repeat(" ", gutterWidth)
 		if j == 0 {
@@ -79,7 +85,11 @@ func gutter(m *Model, s *stepwise.Step, selected bool) string {
 	} else {
 		num = m.st.dim.Render(num)
 	}
-	return mark + num + ratingBadge(m, s.StepRating()) + proofBadge(m, s) + "  "
+	rating := " " // the source says nothing about this step
+	if len(s.Labels) > 0 {
+		rating = ratingBadge(m, s.StepRating())
+	}
+	return mark + num + rating + proofBadge(m, s) + "  "
 }
 
 // ratingBadge shows the source's verdict with a distinct glyph per state,
@@ -98,7 +108,7 @@ func proofBadge(m *Model, s *stepwise.Step) string {
 
 func sectionTitle(m *Model, sec stepwise.Section) string {
 	name := string(sec.Kind)
-	if sec.Title != "" {
+	if sec.Title != "" && sec.Title != name {
 		name += ": " + sec.Title
 	}
 	for _, l := range sec.Labels {
@@ -203,11 +213,15 @@ func wrapStyled(s string, width int) []string {
 	if width < 1 {
 		width = 1
 	}
-	out := strings.Split(ansi.Wrap(s, width, ""), "\n")
-	for i, l := range out {
+	var out []string
+	for _, l := range strings.Split(ansi.Wrap(s, width, ""), "\n") {
+		// Wrap can leave a line one column over (a hyphen kept at its
+		// end): break it again rather than cut a character off.
 		if ansi.StringWidth(l) > width {
-			out[i] = ansi.Truncate(l, width, "")
+			out = append(out, strings.Split(ansi.Hardwrap(l, width, true), "\n")...)
+			continue
 		}
+		out = append(out, l)
 	}
 	return out
 }

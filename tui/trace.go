@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/tui/render"
 	"github.com/stepwise-dev/stepwise/tui/termsafe"
 )
 
@@ -40,6 +41,16 @@ type traceScreen struct {
 	match       int
 
 	blocks *blockCache
+	// want lists steps whose markdown is not rendered yet; inflight those
+	// a background render is working on.
+	want     map[int]bool
+	inflight map[int]bool
+}
+
+// renderedMsg says a background render of some steps finished.
+type renderedMsg struct {
+	req   int
+	steps []int
 }
 
 type traceMsg struct {
@@ -101,6 +112,7 @@ func (ts *traceScreen) loaded(m *Model, msg traceMsg) tea.Cmd {
 	ts.cursor, ts.top, ts.topLine = 0, 0, 0
 	ts.showProblem = true
 	ts.blocks = newBlockCache()
+	ts.want, ts.inflight = map[int]bool{}, map[int]bool{}
 	if ts.query != "" {
 		ts.setQuery(m, ts.query)
 	}
@@ -182,9 +194,71 @@ func (ts *traceScreen) block(m *Model, i int) []string {
 	if b, ok := ts.blocks.get(i); ok {
 		return b
 	}
-	b := renderStepBlock(m, ts.t, i, ts.contentWidth(m), ts.raw, i == ts.cursor, ts.matchesIn(i))
+	matches := ts.matchesIn(i)
+	var md []string
+	if req, ok := ts.markdownRequest(m, i); ok && len(matches) == 0 {
+		if res, ok := m.render.Lookup(m.st.theme, req); ok {
+			md = res.Lines
+		} else if !ts.inflight[i] {
+			ts.want[i] = true
+		}
+	}
+	b := renderStepBlock(m, ts.t, i, ts.contentWidth(m), md, i == ts.cursor, matches)
 	ts.blocks.put(i, b)
 	return b
+}
+
+// markdownRequest is the render request for step i's text, when the step
+// is prose (not a tool call or result) and the view is not in raw mode.
+func (ts *traceScreen) markdownRequest(m *Model, i int) (render.Request, bool) {
+	s := &ts.t.Steps[i]
+	if ts.raw || s.Kind == stepwise.StepToolCall || s.Kind == stepwise.StepToolResult {
+		return render.Request{}, false
+	}
+	return render.Request{
+		Format: render.Markdown,
+		ID:     fmt.Sprintf("%s/%d", ts.t.ID, i),
+		Text:   s.Text,
+		Options: render.Options{Width: ts.contentWidth(m), MathUnicode: false,
+			Currency: strings.Contains(ts.t.Dataset, "gsm8k")},
+	}, true
+}
+
+// renderCmd renders, off the UI goroutine, the markdown of the steps the
+// last layout found missing; their plain text shows meanwhile.
+func (ts *traceScreen) renderCmd(m *Model) tea.Cmd {
+	if ts.t == nil || len(ts.want) == 0 {
+		return nil
+	}
+	var reqs []render.Request
+	var steps []int
+	for i := range ts.want {
+		if req, ok := ts.markdownRequest(m, i); ok {
+			reqs = append(reqs, req)
+			steps = append(steps, i)
+			ts.inflight[i] = true
+		}
+	}
+	ts.want = map[int]bool{}
+	r, th, req := m.render, m.st.theme, ts.req
+	return func() tea.Msg {
+		for _, rq := range reqs {
+			r.Render(th, rq)
+		}
+		return renderedMsg{req: req, steps: steps}
+	}
+}
+
+// rendered drops the plain blocks of freshly rendered steps.
+func (ts *traceScreen) rendered(m *Model, msg renderedMsg) {
+	if msg.req != ts.req {
+		return
+	}
+	for _, i := range msg.steps {
+		delete(ts.inflight, i)
+		ts.blocks.drop(i)
+	}
+	ts.layout(m)
 }
 
 func (ts *traceScreen) key(m *Model, a action) tea.Cmd {

@@ -155,3 +155,19 @@ func TestResizeKeepsCursorVisible(t *testing.T) {
 		t.Fatalf("cursor %d off screen (top %d, page %d)", m.list.cursor, m.list.top, m.list.pageSize(m))
 	}
 }
+
+func TestWrapKeepsEveryCharacter(t *testing.T) {
+	text := "On Saturday, they take back one third of the flamingos. Since there were 18 flamingos, \\(1/3 \\times 18 = 6\\) flamingos are taken back. So, they have \\(18 - 6 = 12\\) flamingos left in their possession. 中文字符和emoji 🙂 done"
+	for w := 5; w <= 90; w++ {
+		lines := wrapText(text, w)
+		joined := strings.Join(lines, "")
+		if strings.ReplaceAll(joined, " ", "") != strings.ReplaceAll(text, " ", "") {
+			t.Fatalf("width %d lost text:\n%q", w, lines)
+		}
+		for _, l := range lines {
+			if lipgloss.Width(l) > w {
+				t.Fatalf("width %d: line %q is %d wide", w, l, lipgloss.Width(l))
+			}
+		}
+	}
+}

@@ -1,0 +1,200 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The end-to-end tests run the real binary in tmux, as a user would, and
+// read the screen with capture-pane. CI installs tmux; elsewhere they skip
+// when it is missing.
+
+// buildBinary compiles stepwise once per test binary.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "stepwise")
+	cmd := exec.Command("go", "build", "-o", bin, ".")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// tmuxSession drives one tmux server on a private socket.
+type tmuxSession struct {
+	t      *testing.T
+	socket string
+}
+
+func newTmux(t *testing.T, width, height int, env []string, command string) *tmuxSession {
+	t.Helper()
+	if _, err := exec.LookPath("tmux"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("tmux is not installed (CI must install it)")
+		}
+		t.Skip("tmux not installed")
+	}
+	s := &tmuxSession{t: t, socket: filepath.Join(t.TempDir(), "tmux.sock")}
+	args := []string{"new-session", "-d", "-x", strconv.Itoa(width), "-y", strconv.Itoa(height)}
+	for _, kv := range env {
+		args = append(args, "-e", kv)
+	}
+	s.run(append(args, command)...)
+	s.run("set-option", "-g", "remain-on-exit", "on")
+	t.Cleanup(func() { exec.Command("tmux", "-S", s.socket, "kill-server").Run() })
+	return s
+}
+
+func (s *tmuxSession) run(args ...string) string {
+	s.t.Helper()
+	out, err := exec.Command("tmux", append([]string{"-S", s.socket}, args...)...).CombinedOutput()
+	if err != nil {
+		s.t.Fatalf("tmux %v: %v\n%s", args, err, out)
+	}
+	return string(out)
+}
+
+func (s *tmuxSession) screen() string { return s.run("capture-pane", "-p") }
+
+// keys sends tmux key names ("Enter", "Escape", "j") one at a time, with a
+// pause: a terminal reads Escape followed at once by a key as Alt+key.
+func (s *tmuxSession) keys(keys ...string) {
+	for _, k := range keys {
+		s.run("send-keys", k)
+		time.Sleep(60 * time.Millisecond)
+	}
+}
+
+// typeText sends literal text.
+func (s *tmuxSession) typeText(text string) { s.run("send-keys", "-l", text) }
+
+// waitFor polls the screen until it contains want.
+func (s *tmuxSession) waitFor(want string) string {
+	s.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		scr := s.screen()
+		if strings.Contains(scr, want) {
+			return scr
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("screen never showed %q; last screen:\n%s", want, scr)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// exited waits for the program to end and returns its exit status.
+func (s *tmuxSession) exited() string {
+	s.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if out := strings.TrimSpace(s.run("display", "-p", "#{pane_dead} #{pane_dead_status}")); strings.HasPrefix(out, "1 ") {
+			return strings.TrimPrefix(out, "1 ")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	s.t.Fatalf("the program did not exit; screen:\n%s", s.screen())
+	return ""
+}
+
+func testEnv(t *testing.T) []string {
+	home := t.TempDir()
+	return []string{"HOME=" + home, "XDG_DATA_HOME=" + filepath.Join(home, "data"),
+		"XDG_CONFIG_HOME=" + filepath.Join(home, "config"), "XDG_STATE_HOME=" + filepath.Join(home, "state"),
+		"TERM=xterm-256color"}
+}
+
+func TestEndToEndDemo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end")
+	}
+	bin := buildBinary(t)
+	s := newTmux(t, 120, 40, testEnv(t), bin+" demo")
+	s.waitFor("Library")
+	s.waitFor("processbench/gsm8k")
+	s.keys("Enter")
+	s.waitFor("traces")
+	// Search the trace list.
+	s.keys("/")
+	s.typeText("flamingos")
+	s.keys("Enter")
+	scr := s.waitFor("/flamingos")
+	if !strings.Contains(scr, "gsm8k-0") {
+		t.Fatalf("search did not list gsm8k-0 (its problem is about flamingos):\n%s", scr)
+	}
+	// Open the first hit, move to a step, open its detail.
+	s.keys("Enter")
+	s.waitFor("answer")
+	s.keys("j", "Enter")
+	s.waitFor("step 1 of")
+	s.keys("?")
+	s.waitFor("Keys")
+	s.keys("Escape", "q")
+	if st := s.exited(); st != "0" {
+		t.Fatalf("exit status %s", st)
+	}
+}
+
+// TestHostileTraceCannotTouchTerminal imports a trace whose fields carry OSC
+// title and clipboard sequences, shows it, and checks that tmux's pane title
+// and paste buffers are untouched. A control run first proves the check
+// sees such sequences when they do reach the terminal.
+func TestHostileTraceCannotTouchTerminal(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end")
+	}
+	bin := buildBinary(t)
+	env := testEnv(t)
+
+	control := newTmux(t, 80, 10, env, "sh")
+	control.run("set-option", "-g", "set-clipboard", "on")
+	control.run("select-pane", "-T", "safe-title")
+	control.keys(`printf '\033]2;pwned\033\\'; printf '\033]52;c;cHduZWQ=\007'`, "Enter")
+	time.Sleep(300 * time.Millisecond)
+	if title := strings.TrimSpace(control.run("display", "-p", "#{pane_title}")); title != "pwned" {
+		t.Fatalf("control: tmux did not take the title sequence (title %q); the test cannot see leaks", title)
+	}
+	if !strings.Contains(control.run("list-buffers"), "pwned") {
+		t.Fatal("control: tmux did not take the OSC 52 clipboard write; the test cannot see leaks")
+	}
+
+	db := filepath.Join(t.TempDir(), "h.db")
+	hostile := filepath.Join("..", "..", "tui", "testdata", "hostile.jsonl")
+	if out, err := exec.Command(bin, "--db", db, "import", hostile).CombinedOutput(); err != nil {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+	s := newTmux(t, 120, 40, env, bin+" --db "+db)
+	s.run("set-option", "-g", "set-clipboard", "on")
+	s.run("select-pane", "-T", "safe-title")
+	s.waitFor("processbench/hostile")
+	s.keys("Enter")
+	s.waitFor("hostile-1")
+	s.keys("Enter")
+	// The workbench titles its window "stepwise"; a leaked OSC 0/2 from the
+	// trace would replace that with one of the fixture's "pwned" titles.
+	checkTitle := func(where string) {
+		time.Sleep(200 * time.Millisecond)
+		if title := strings.TrimSpace(s.run("display", "-p", "#{pane_title}")); title != "stepwise" {
+			t.Errorf("%s: the terminal title is %q, want the workbench's own \"stepwise\"", where, title)
+		}
+	}
+	s.waitFor("pwned-title") // the problem text is on screen, neutralized
+	checkTitle("trace view")
+	s.keys("j", "Enter")
+	s.waitFor("step 1 of")
+	checkTitle("step detail")
+	s.keys("Escape", "Escape", "Escape", "q")
+	s.exited()
+	if title := strings.TrimSpace(s.run("display", "-p", "#{pane_title}")); strings.Contains(title, "pwned") {
+		t.Errorf("the trace changed the terminal title to %q", title)
+	}
+	if bufs := s.run("list-buffers"); strings.TrimSpace(bufs) != "" {
+		t.Errorf("the trace wrote the clipboard: %s", bufs)
+	}
+}
