@@ -53,8 +53,10 @@ const (
 	// searchWindow bounds the chunks scanned ahead of delivery, so a slow
 	// consumer holds back the workers instead of piling up results.
 	searchWindow = 64
-	// firstBatch hits go out as soon as they are found (a screenful); later
-	// hits are gathered for batchInterval or up to maxBatch.
+	// Until firstBatch hits (a screenful) have gone out, each chunk's hits
+	// go out as soon as the chunk is in order, so that the first rows show
+	// at once even for a rare word; later hits are gathered for
+	// batchInterval or up to maxBatch.
 	firstBatch    = 64
 	maxBatch      = 4096
 	batchInterval = 50 * time.Millisecond
@@ -99,6 +101,7 @@ func (db *DB) search(ctx context.Context, q SearchQuery, chunk uint64, onHits fu
 		plan.filtered = true
 	}
 	out := newHitSink(ctx, onHits, onProgress, plan.total)
+	out.chunk = int(chunk)
 	if err := db.runSearch(ctx, &plan, out); err != nil {
 		return err
 	}
@@ -149,6 +152,9 @@ func (db *DB) runSearch(ctx context.Context, plan *searchPlan, out *hitSink) err
 			defer wg.Done()
 			err := db.bolt.View(func(tx *bolt.Tx) error {
 				w := newSearchWorker(tx, plan)
+				// Scanned pages go back to the system, inside this
+				// transaction (see search_release_linux.go).
+				defer w.pages.done()
 				for {
 					select {
 					case <-tokens:
@@ -233,6 +239,7 @@ type searchWorker struct {
 	tx     *bolt.Tx
 	spans  []stepwise.Span
 	buf    []byte // the matcher's scratch text
+	pages  pageRuns
 	err    error
 }
 
@@ -255,6 +262,7 @@ func (w *searchWorker) scan(ctx context.Context, n int, hits []TraceHits) ([]Tra
 	lo := uint64(n)*w.plan.chunk + 1
 	hi := min(lo+w.plan.chunk, w.plan.total+1)
 	visit := func(seq uint64, body []byte) error {
+		w.pages.add(body)
 		h, ok, err := w.trace(seq, body)
 		if ok {
 			hits = append(hits, h)
@@ -448,7 +456,8 @@ type hitSink struct {
 	onProgress func(SearchProgress)
 	batch      []TraceHits
 	progress   SearchProgress
-	sentFirst  bool
+	sent       int // hits handed over so far
+	chunk      int
 	last       time.Time
 }
 
@@ -456,23 +465,28 @@ func newHitSink(ctx context.Context, onHits func([]TraceHits), onProgress func(S
 	return &hitSink{ctx: ctx, onHits: onHits, onProgress: onProgress, progress: SearchProgress{Total: total}, last: time.Now()}
 }
 
-// add takes a chunk's hits, in order, and flushes when a screenful is first
-// ready, when the batch is full, or when batchInterval has passed.
+// add takes a chunk's hits, in order, and flushes while the first screenful
+// is not out yet, when the batch is full, or when batchInterval has passed.
 func (s *hitSink) add(hits []TraceHits, scanned uint64) {
+	if s.batch == nil && s.sent >= firstBatch && len(hits) > 0 {
+		// Sized for a full batch plus a chunk, so it never grows: a search
+		// for a common word hands over a million hits.
+		s.batch = make([]TraceHits, 0, maxBatch+s.chunk)
+	}
 	s.batch = append(s.batch, hits...)
 	s.progress.Scanned = scanned
 	s.progress.Traces += len(hits)
 	for _, h := range hits {
 		s.progress.Hits += h.ProblemHits + h.StepHits
 	}
-	if (!s.sentFirst && len(s.batch) >= firstBatch) || len(s.batch) >= maxBatch || time.Since(s.last) >= batchInterval {
+	if (s.sent < firstBatch && len(s.batch) > 0) || len(s.batch) >= maxBatch || time.Since(s.last) >= batchInterval {
 		s.flush()
 	}
 }
 
 func (s *hitSink) flush() {
 	if len(s.batch) > 0 {
-		s.sentFirst = true
+		s.sent += len(s.batch)
 		if s.onHits != nil && s.ctx.Err() == nil {
 			s.onHits(s.batch)
 		}
