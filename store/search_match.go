@@ -260,6 +260,8 @@ func (m *matcher) index(s []byte) (int, int) {
 		return m.indexASCIIFold(s)
 	case matchUnicodeFold:
 		return m.indexUnicodeFold(s)
+	case matchLowered:
+		return m.indexLowered(s)
 	}
 	if i := bytes.Index(s, m.pat); i >= 0 {
 		return i, i + len(m.pat)
@@ -307,6 +309,27 @@ func (m *matcher) indexASCIIFold(s []byte) (int, int) {
 			return -1, -1
 		}
 		if start := p - a; equalFoldASCII(s[start:start+n], m.pat) {
+			return start, start + n
+		}
+		i = p + 1
+	}
+	return -1, -1
+}
+
+// indexLowered finds the lowered query in lowered text from its rarest
+// byte. bytes.Index would do, but a common word is found millions of times
+// in a full search, and each call of bytes.Index starts its strategy over;
+// this loop costs one IndexByte per candidate.
+func (m *matcher) indexLowered(s []byte) (int, int) {
+	n, a := len(m.pat), m.anchor
+	c := m.pat[a]
+	for i := a; i < len(s)-(n-1-a); {
+		j := bytes.IndexByte(s[i:len(s)-(n-1-a)], c)
+		if j < 0 {
+			break
+		}
+		p := i + j
+		if start := p - a; bytes.Equal(s[start:start+n], m.pat) {
 			return start, start + n
 		}
 		i = p + 1

@@ -5,9 +5,11 @@
 // thousands of problems).
 //
 // Building a million-trace store takes minutes and about 2.5 GB of disk, so
-// Generate caches it: by default at os.TempDir()/stepwise-bench-<n>-v<Version>.db,
-// or at $STEPWISE_BENCH_DB. A cached file is reused when it holds exactly n
-// traces; it is never overwritten or deleted (remove it by hand to rebuild).
+// Generate caches it: by default at
+// os.TempDir()/stepwise-bench-<n>-v<Version>-s<store.SchemaVersion>.db, or at
+// $STEPWISE_BENCH_DB. A cached file is reused when it holds exactly n
+// traces; it is never overwritten or deleted (remove it by hand to rebuild,
+// and remove caches of older versions or schemas, which are not reused).
 package storetest
 
 import (
@@ -52,7 +54,7 @@ func CachePath(n int) string {
 	if p := os.Getenv("STEPWISE_BENCH_DB"); p != "" {
 		return p
 	}
-	return filepath.Join(os.TempDir(), fmt.Sprintf("stepwise-bench-%d-v%d.db", n, Version))
+	return filepath.Join(os.TempDir(), fmt.Sprintf("stepwise-bench-%d-v%d-s%d.db", n, Version, store.SchemaVersion))
 }
 
 // Generate returns the path of a store of n generated traces: path, or

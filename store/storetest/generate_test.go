@@ -111,7 +111,8 @@ func TestGenerateReusesTheCache(t *testing.T) {
 		t.Fatalf("STEPWISE_BENCH_DB ignored: %s", CachePath(5))
 	}
 	t.Setenv("STEPWISE_BENCH_DB", "")
-	if want := filepath.Join(os.TempDir(), "stepwise-bench-5-v1.db"); CachePath(5) != want {
+	want := filepath.Join(os.TempDir(), fmt.Sprintf("stepwise-bench-5-v1-s%d.db", store.SchemaVersion))
+	if CachePath(5) != want {
 		t.Fatalf("CachePath(5) = %s, want %s", CachePath(5), want)
 	}
 }
