@@ -22,6 +22,13 @@ type SearchQuery struct {
 	// CaseSensitive forces exact case. When false, smart case applies: the
 	// search ignores case unless Text has an upper-case letter.
 	CaseSensitive bool
+	// KeepPages leaves the file pages the scan read mapped into the
+	// process, so that the next search does not map them again: on the
+	// million-trace benchmark store a full search then takes about a third
+	// of the CPU time, but the process keeps up to the file's size resident
+	// (clean page-cache pages, which the kernel may reclaim) until
+	// ReleasePages. By default a search gives them back as it goes.
+	KeepPages bool
 }
 
 // TraceHits says where a trace matches.
@@ -96,7 +103,7 @@ func (db *DB) search(ctx context.Context, q SearchQuery, chunk uint64, onHits fu
 	if err != nil {
 		return err
 	}
-	plan.m, plan.filter = m, q.Filter
+	plan.m, plan.filter, plan.keepPages = m, q.Filter, q.KeepPages
 	if !q.Filter.isEmpty() {
 		plan.filtered = true
 	}
@@ -117,6 +124,8 @@ type searchPlan struct {
 	total    uint64
 	chunk    uint64
 	problems *problemHits
+	// keepPages: see SearchQuery.KeepPages.
+	keepPages bool
 }
 
 // chunkResult is one scanned chunk.
@@ -244,7 +253,7 @@ type searchWorker struct {
 }
 
 func newSearchWorker(tx *bolt.Tx, plan *searchPlan) *searchWorker {
-	w := &searchWorker{plan: plan, tx: tx,
+	w := &searchWorker{plan: plan, tx: tx, pages: pageRuns{keep: plan.keepPages},
 		bodies: seqCursor{c: tx.Bucket(bBodies).Cursor()}, traces: seqCursor{c: tx.Bucket(bTraces).Cursor()}}
 	if plan.filtered {
 		it, err := plan.filter.iterator(tx)

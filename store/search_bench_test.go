@@ -114,43 +114,50 @@ func BenchmarkSearchFull(b *testing.B) {
 	}
 }
 
-// BenchmarkSearchMemory reports the process's resident memory (VmRSS from
-// /proc/self/status, sampled every 5 ms) before, during (peak) and after a
-// full search, split after into anonymous memory (the Go heap) and file
-// pages (bbolt's mapping of the store), and the time of that first search
-// and of a second one. Build with -tags stepwise_keeppages to see the same
-// without giving scanned pages back. Run it on its own, so that earlier
-// benchmarks have not mapped the file already:
+// BenchmarkSearchMemory reports the process's resident memory (VmRSS,
+// RssAnon, RssFile from /proc/self/status; the peak sampled every 5 ms) and
+// the CPU time of full searches: one that gives scanned pages back as it
+// goes (the default), then one with KeepPages (which maps them in), one more
+// with KeepPages (which finds them mapped), and ReleasePages. Run it on its
+// own, so that no earlier benchmark has mapped the file already:
 //
 //	go test ./store -run '^$' -bench SearchMemory -benchtime 1x
 func BenchmarkSearchMemory(b *testing.B) {
 	db := benchStore(b)
 	q := store.SearchQuery{Text: "remainder"}
-	for range b.N {
-		before := readRSS(b)
+	report := func(name string, v float64) { b.ReportMetric(v, name) }
+	search := func(q store.SearchQuery) (cpuMS, peakMB float64) {
 		stop, peak := sampleRSS(b)
-		start, cpu0, flt0 := time.Now(), cpuTime(), minorFaults()
+		cpu0 := cpuTime()
 		if err := db.Search(context.Background(), q, nil, nil); err != nil {
 			b.Fatal(err)
 		}
-		first, firstCPU, faults := time.Since(start), cpuTime()-cpu0, minorFaults()-flt0
+		cpu := cpuTime() - cpu0
 		stop()
+		return float64(cpu.Milliseconds()), *peak
+	}
+	for range b.N {
+		report("rss-open-MB", readRSS(b)["VmRSS"])
+		cpu, peak := search(q)
 		after := readRSS(b)
-		start, cpu0 = time.Now(), cpuTime()
-		if err := db.Search(context.Background(), q, nil, nil); err != nil {
+		report("release-cpu-ms", cpu)
+		report("release-peak-MB", peak)
+		report("release-rss-MB", after["VmRSS"])
+		report("release-anon-MB", after["RssAnon"])
+		report("release-file-MB", after["RssFile"])
+		keep := q
+		keep.KeepPages = true
+		cpu, _ = search(keep)
+		report("keep1-cpu-ms", cpu)
+		cpu, _ = search(keep)
+		after = readRSS(b)
+		report("keep2-cpu-ms", cpu)
+		report("keep-rss-MB", after["VmRSS"])
+		report("keep-file-MB", after["RssFile"])
+		if err := db.ReleasePages(); err != nil {
 			b.Fatal(err)
 		}
-		second, secondCPU := time.Since(start), cpuTime()-cpu0
-		b.ReportMetric(before["VmRSS"], "rss-before-MB")
-		b.ReportMetric(*peak, "rss-peak-MB")
-		b.ReportMetric(after["VmRSS"], "rss-after-MB")
-		b.ReportMetric(after["RssAnon"], "anon-after-MB")
-		b.ReportMetric(after["RssFile"], "file-after-MB")
-		b.ReportMetric(float64(first.Milliseconds()), "ms-first-search")
-		b.ReportMetric(float64(firstCPU.Milliseconds()), "cpu-ms-first")
-		b.ReportMetric(float64(second.Milliseconds()), "ms-second-search")
-		b.ReportMetric(float64(secondCPU.Milliseconds()), "cpu-ms-second")
-		b.ReportMetric(float64(faults), "faults-first")
+		report("released-rss-MB", readRSS(b)["VmRSS"])
 	}
 }
 
@@ -185,15 +192,6 @@ func cpuTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// minorFaults is the process's count of page faults served without I/O.
-func minorFaults() int64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return ru.Minflt
 }
 
 // readRSS reads the memory lines of /proc/self/status, in MB.

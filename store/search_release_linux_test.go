@@ -1,4 +1,4 @@
-//go:build linux && !stepwise_keeppages
+//go:build linux
 
 package store
 
@@ -7,11 +7,14 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"unsafe"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 // The release drops a shared read-only file mapping's pages from the
@@ -84,4 +87,33 @@ func mappingRSS(t *testing.T, addr uintptr) int {
 	}
 	t.Fatalf("mapping %#x not in /proc/self/smaps", addr)
 	return 0
+}
+
+// A search with KeepPages leaves the store's pages mapped; ReleasePages
+// drops them, and the store reads the same afterwards.
+func TestReleasePagesAfterKeepPages(t *testing.T) {
+	db := sampleStore(t)
+	var start uintptr
+	db.bolt.View(func(tx *bolt.Tx) error {
+		_, v := tx.Bucket(bBodies).Cursor().First()
+		start, _ = mappingOf(uintptr(unsafe.Pointer(&v[0])))
+		return nil
+	})
+	if start == 0 {
+		t.Fatal("the store's mapping is not in /proc/self/maps")
+	}
+	db.ReleasePages()
+	want := collect(t, db, SearchQuery{Text: "the", KeepPages: true}, searchChunk)
+	if rss := mappingRSS(t, start); rss < 1<<20 {
+		t.Fatalf("after a search that kept its pages, %d bytes of the store resident; want the bodies read", rss)
+	}
+	if err := db.ReleasePages(); err != nil {
+		t.Fatal(err)
+	}
+	if rss := mappingRSS(t, start); rss > 256<<10 {
+		t.Fatalf("after ReleasePages, %d bytes still resident", rss)
+	}
+	if got := collect(t, db, SearchQuery{Text: "the"}, searchChunk); !reflect.DeepEqual(got, want) {
+		t.Fatal("the store searches differently after ReleasePages")
+	}
 }
