@@ -16,6 +16,22 @@ func TestProblemIDIgnoresWhitespace(t *testing.T) {
 	}
 }
 
+func TestNormalizeText(t *testing.T) {
+	cases := map[string]string{
+		"  a \t\n b  ":   "a b",
+		"x\u00a0\u2003y": "x y", // no-break and em spaces are spaces
+		"中文  字符\n":       "中文 字符",
+		"":               "",
+		"\xff bad  utf8": "\xff bad utf8",
+		"no_space":       "no_space",
+	}
+	for in, want := range cases {
+		if got := NormalizeText(in); got != want {
+			t.Errorf("NormalizeText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 func TestFirstErrorSemantics(t *testing.T) {
 	mk := func(rs ...Rating) *Trace {
 		tr := &Trace{}

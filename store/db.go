@@ -22,6 +22,9 @@ type DB struct {
 	bolt     *bolt.DB
 	path     string
 	readOnly bool
+	// seen is the importer's dedupe filter (bloom.go); only the writer,
+	// inside a write transaction, touches it.
+	seen *seenFilter
 }
 
 // Options tune Open.
@@ -86,6 +89,11 @@ func Open(path string, opts Options) (*DB, error) {
 		ReadOnly:        opts.ReadOnly,
 		FreelistType:    bolt.FreelistMapType,
 		InitialMmapSize: 256 << 20,
+		// 64 KB pages: bbolt writes a transaction page by page, and an
+		// import of 180 MB at 4 KB pages spends most of its time in those
+		// writes (measured: 3.2 s at 4 KB, 2.1 s at 64 KB for 100k traces).
+		// Only applies when the file is created.
+		PageSize: 64 << 10,
 	})
 	if err != nil {
 		if errors.Is(err, bolterrors.ErrTimeout) {

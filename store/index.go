@@ -6,9 +6,11 @@ import (
 	"strconv"
 )
 
-// Indexed fields. Each trace gets one index key per field:
-// field \0 value \0 u64(seq), so that the traces with a given value are one
-// ordered prefix scan, and several filters intersect by merging seqs.
+// Indexed fields. Low-cardinality fields go to postings (postings.go); the
+// problem id, with a value per handful of traces, gets one index key per
+// trace: field \0 value \0 u64(seq), so that the traces
+// with a value are one ordered prefix scan. Filters intersect either kind by
+// leapfrogging over seqs.
 const (
 	FieldDataset   = "dataset"
 	FieldModel     = "model"
@@ -16,14 +18,16 @@ const (
 	FieldLabel     = "label"     // none | error | correct | partial (stepwise.LabelState)
 	FieldTruncated = "truncated" // true | false
 	FieldProblem   = "problem"
-	FieldSource    = "source" // source id
 	FieldFormat    = "format"
 	// Sort-only fields: their values are fixed-width big-endian numbers, so
-	// scanning the field's keys visits traces in numeric order.
+	// scanning the field's postings visits traces in numeric order.
 	FieldSteps      = "steps"
-	FieldChars      = "chars"
 	FieldFirstError = "first_error"
 )
+
+// postingFields are indexed by postings; the others by per-trace keys.
+var postingFields = map[string]bool{FieldDataset: true, FieldModel: true, FieldCorrect: true, FieldLabel: true,
+	FieldTruncated: true, FieldFormat: true, FieldSteps: true, FieldFirstError: true}
 
 // term is one (field, value) pair of a trace.
 type term struct{ field, value string }
@@ -37,10 +41,8 @@ func terms(s *Summary) []term {
 		{FieldLabel, string(s.LabelState)},
 		{FieldTruncated, strconv.FormatBool(s.Truncated)},
 		{FieldProblem, s.ProblemID},
-		{FieldSource, s.SourceID},
 		{FieldFormat, s.Source.Format},
 		{FieldSteps, sortNumber(uint32(min(s.Steps, 1<<31)))},
-		{FieldChars, sortNumber(uint32(min(s.Chars, 1<<31)))},
 		{FieldFirstError, sortNumber(firstErrorRank(s.FirstError))},
 	}
 }

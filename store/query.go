@@ -28,7 +28,6 @@ type Filter struct {
 	Truncated string // true | false
 	Problem   string
 	Format    string
-	SourceID  string
 	// Offset skips that many matches; Limit stops after that many (0: all).
 	Offset, Limit int
 }
@@ -114,16 +113,15 @@ func (db *DB) Count(f Filter) (int, error) {
 
 func (f *Filter) isEmpty() bool {
 	return f.Dataset == "" && f.Model == "" && f.Correct == "" && f.Label == "" && f.Truncated == "" &&
-		f.Problem == "" && f.Format == "" && f.SourceID == ""
+		f.Problem == "" && f.Format == ""
 }
 
 // iterator builds the intersection of the filter's index scans.
 func (f *Filter) iterator(tx *bolt.Tx) (seqIter, error) {
-	idx := tx.Bucket(bIndex)
 	var parts []seqIter
 	add := func(field, value string) {
 		if value != "" {
-			parts = append(parts, newTermIter(idx, field, value))
+			parts = append(parts, fieldIter(tx, field, value))
 		}
 	}
 	if f.Dataset != "" {
@@ -135,7 +133,6 @@ func (f *Filter) iterator(tx *bolt.Tx) (seqIter, error) {
 	add(FieldTruncated, f.Truncated)
 	add(FieldProblem, f.Problem)
 	add(FieldFormat, f.Format)
-	add(FieldSource, f.SourceID)
 	switch len(parts) {
 	case 0:
 		return &allIter{c: tx.Bucket(bTraces).Cursor()}, nil
@@ -148,18 +145,35 @@ func (f *Filter) iterator(tx *bolt.Tx) (seqIter, error) {
 // datasetIter unions the index scans of a dataset and its subsets; the
 // dataset names come from the running counts, not from a scan.
 func datasetIter(tx *bolt.Tx, name string) seqIter {
-	idx := tx.Bucket(bIndex)
 	var parts []seqIter
 	for _, d := range datasetNames(tx) {
 		if d == name || strings.HasPrefix(d, name+"/") {
-			parts = append(parts, newTermIter(idx, FieldDataset, d))
+			parts = append(parts, fieldIter(tx, FieldDataset, d))
 		}
 	}
-	if len(parts) == 1 {
+	switch len(parts) {
+	case 0:
+		return &emptyIter{}
+	case 1:
 		return parts[0]
 	}
 	return newOrIter(parts)
 }
+
+// fieldIter scans the traces with field=value, from postings or from the
+// per-trace index, whichever holds the field.
+func fieldIter(tx *bolt.Tx, field, value string) seqIter {
+	if postingFields[field] {
+		return newPostingIter(tx.Bucket(bPostings), field, value)
+	}
+	return newTermIter(tx.Bucket(bIndex), field, value)
+}
+
+// emptyIter matches nothing (a dataset filter no dataset satisfies).
+type emptyIter struct{}
+
+func (emptyIter) next() (uint64, bool) { return 0, false }
+func (emptyIter) seek(uint64)          {}
 
 // datasetNames lists the datasets in the store.
 func datasetNames(tx *bolt.Tx) []string {
@@ -388,39 +402,37 @@ func (e *AmbiguousError) Error() string {
 	return fmt.Sprintf("%q matches several traces: %s%s", e.ID, strings.Join(c, ", "), more)
 }
 
-// resolve maps an id, a source id or an id prefix to a seq.
+// resolve maps an id, a source id or an id prefix to a seq. A trace whose
+// source gave an id has the id "<dataset>:<source id>" (or "...#2" when
+// taken), so a source id is looked up under every dataset.
 func resolve(tx *bolt.Tx, id string) (uint64, error) {
 	ids := tx.Bucket(bIDs)
 	if v := ids.Get([]byte(id)); len(v) == 8 {
 		return seqOfIndexKey(v), nil
 	}
-	var cands []uint64
-	it := newTermIter(tx.Bucket(bIndex), FieldSource, id)
-	for seq, ok := it.next(); ok; seq, ok = it.next() {
-		cands = append(cands, seq)
-	}
 	var names []string
-	if len(cands) == 0 {
+	var cands []uint64
+	collect := func(prefix string, exact bool) {
 		c := ids.Cursor()
-		for k, v := c.Seek([]byte(id)); k != nil && bytes.HasPrefix(k, []byte(id)); k, v = c.Next() {
+		for k, v := c.Seek([]byte(prefix)); k != nil && bytes.HasPrefix(k, []byte(prefix)); k, v = c.Next() {
+			if exact && len(k) != len(prefix) && k[len(prefix)] != '#' {
+				continue
+			}
 			cands = append(cands, seqOfIndexKey(v))
 			names = append(names, string(k))
 		}
+	}
+	for _, d := range datasetNames(tx) {
+		collect(d+":"+id, true)
+	}
+	if len(cands) == 0 {
+		collect(id, false)
 	}
 	switch len(cands) {
 	case 0:
 		return 0, fmt.Errorf("trace %q: %w", id, ErrNotFound)
 	case 1:
 		return cands[0], nil
-	}
-	if names == nil {
-		for _, seq := range cands {
-			s, err := decodeSummary(seq, tx.Bucket(bTraces).Get(u64(seq)))
-			if err != nil {
-				return 0, err
-			}
-			names = append(names, s.ID)
-		}
 	}
 	sort.Strings(names)
 	return 0, &AmbiguousError{ID: id, Candidates: names}

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"time"
@@ -9,7 +10,11 @@ import (
 )
 
 // SchemaVersion is the layout this program writes.
-const SchemaVersion = 1
+//
+//	1: per-trace index keys for every field
+//	2: postings for low-cardinality fields (postings.go); per-trace keys for
+//	   problem ids only
+const SchemaVersion = 2
 
 // Buckets. Keys are big-endian so that byte order is numeric order.
 var (
@@ -19,17 +24,61 @@ var (
 	bIDs      = []byte("ids")      // trace id → u64 seq
 	bHashes   = []byte("hashes")   // 16-byte content hash → u64 seq (import dedupe)
 	bProblems = []byte("problems") // problem id → problem (JSON)
-	bIndex    = []byte("index")    // field \0 value \0 u64 seq → empty
+	bIndex    = []byte("index")    // field \0 value \0 u64 seq → empty (problem, source)
+	bPostings = []byte("postings") // field \0 value \0 u32 block → seq set
 	bCounts   = []byte("counts")   // count key → u64
 	bImports  = []byte("imports")  // u64 seq → import run record (JSON)
 )
 
-var allBuckets = [][]byte{bMeta, bTraces, bBodies, bIDs, bHashes, bProblems, bIndex, bCounts, bImports}
+var allBuckets = [][]byte{bMeta, bTraces, bBodies, bIDs, bHashes, bProblems, bIndex, bPostings, bCounts, bImports}
 
 var keySchema = []byte("schema_version")
 
 // migrations[v] upgrades a store from schema v to v+1, inside one transaction.
-var migrations = map[int]func(*bolt.Tx) error{}
+var migrations = map[int]func(*bolt.Tx) error{
+	1: migratePostings,
+}
+
+// migratePostings (1 → 2) moves the low-cardinality fields from per-trace
+// index keys into postings, and drops the chars sort field and the source-id
+// index (ids resolve source ids now).
+func migratePostings(tx *bolt.Tx) error {
+	post, err := tx.CreateBucketIfNotExists(bPostings)
+	if err != nil {
+		return err
+	}
+	idx := tx.Bucket(bIndex)
+	pw := newPostingWriter()
+	var drop [][]byte
+	err = idx.ForEach(func(k, _ []byte) error {
+		field, _, ok := bytes.Cut(k, []byte{0})
+		if !ok || len(k) < len(field)+10 {
+			return fmt.Errorf("malformed index key %q", k)
+		}
+		switch f := string(field); {
+		case postingFields[f]:
+			pw.add(term{f, valueOfIndexKey(k)}, seqOfIndexKey(k))
+			drop = append(drop, bytes.Clone(k))
+		case f == "chars" || f == "source":
+			drop = append(drop, bytes.Clone(k))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	// Index keys are sorted by value then seq, so each term's seqs are
+	// ascending already, as commit expects.
+	if err := pw.commit(post); err != nil {
+		return err
+	}
+	for _, k := range drop {
+		if err := idx.Delete(k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // prepare creates the buckets of a new store, checks the schema version, and
 // migrates an older store.

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"slices"
@@ -19,7 +18,6 @@ const (
 	SortDataset    SortKey = SortKey(FieldDataset)
 	SortModel      SortKey = SortKey(FieldModel)
 	SortSteps      SortKey = SortKey(FieldSteps)
-	SortChars      SortKey = SortKey(FieldChars)
 	SortCorrect    SortKey = SortKey(FieldCorrect)
 	SortFirstError SortKey = SortKey(FieldFirstError)
 	SortLabel      SortKey = SortKey(FieldLabel)
@@ -28,7 +26,7 @@ const (
 
 // SortKeys lists the keys in column order.
 func SortKeys() []SortKey {
-	return []SortKey{SortImport, SortID, SortDataset, SortModel, SortSteps, SortChars,
+	return []SortKey{SortImport, SortID, SortDataset, SortModel, SortSteps,
 		SortCorrect, SortFirstError, SortLabel, SortTruncated}
 }
 
@@ -118,7 +116,7 @@ func orderedSource(tx *bolt.Tx, f Filter, key SortKey) (seqIter, error) {
 	if !valid {
 		return nil, fmt.Errorf("cannot sort by %q", key)
 	}
-	return &fieldScan{c: tx.Bucket(bIndex).Cursor(), prefix: []byte(string(key) + "\x00"), keep: member}, nil
+	return newFieldPostings(tx.Bucket(bPostings), string(key), member), nil
 }
 
 // bitset is a set of seqs.
@@ -142,36 +140,6 @@ func memberSet(tx *bolt.Tx, f Filter) (bitset, error) {
 	}
 	return set, nil
 }
-
-// fieldScan walks every key of one index field: traces ordered by value,
-// then by seq.
-type fieldScan struct {
-	c       *bolt.Cursor
-	prefix  []byte
-	keep    func(uint64) bool
-	started bool
-}
-
-func (s *fieldScan) next() (uint64, bool) {
-	for {
-		var k []byte
-		if !s.started {
-			k, _ = s.c.Seek(s.prefix)
-			s.started = true
-		} else {
-			k, _ = s.c.Next()
-		}
-		if k == nil || !bytes.HasPrefix(k, s.prefix) {
-			return 0, false
-		}
-		seq := seqOfIndexKey(k)
-		if s.keep == nil || s.keep(seq) {
-			return seq, true
-		}
-	}
-}
-
-func (s *fieldScan) seek(uint64) { panic("fieldScan is not seekable") }
 
 // bucketValueIter yields the u64 values of a bucket in key order (ids → seq).
 type bucketValueIter struct {

@@ -61,7 +61,10 @@ type batchResult struct {
 func (db *DB) writeBatch(batch []prepared) (batchResult, error) {
 	var res batchResult
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
-		w := newTxWriter(tx)
+		if db.seen == nil || db.seen.stale() {
+			db.seen = loadSeenFilter(tx)
+		}
+		w := newTxWriter(tx, db.seen)
 		for i := range batch {
 			stored, err := w.add(&batch[i])
 			if err != nil {
@@ -76,6 +79,9 @@ func (db *DB) writeBatch(batch []prepared) (batchResult, error) {
 		return w.commit()
 	})
 	if err != nil {
+		// The filter may hold entries of the rolled-back batch: harmless
+		// (false "maybe"s cost a lookup), but rebuild it to stay tight.
+		db.seen = nil
 		return batchResult{}, fmt.Errorf("write to store: %w", err)
 	}
 	return res, nil
@@ -90,29 +96,32 @@ type kv struct{ k, v []byte }
 // again and again; sorted inserts append instead.
 type txWriter struct {
 	tx                                *bolt.Tx
+	seen                              *seenFilter
 	traces, ids, hashes, problems     *bolt.Bucket
 	tracePuts, bodyPuts, idPuts, hash []kv
 	indexPuts                         []kv
+	postings                          *postingWriter
 	newIDs                            map[string]bool
 	newHashes                         map[[16]byte]bool
 	problemsSeen                      map[string]*stepwise.Problem
 	deltas                            map[string]int64
 }
 
-func newTxWriter(tx *bolt.Tx) *txWriter {
+func newTxWriter(tx *bolt.Tx, seen *seenFilter) *txWriter {
 	return &txWriter{
-		tx: tx, traces: tx.Bucket(bTraces), ids: tx.Bucket(bIDs), hashes: tx.Bucket(bHashes),
+		tx: tx, seen: seen, traces: tx.Bucket(bTraces), ids: tx.Bucket(bIDs), hashes: tx.Bucket(bHashes),
 		problems: tx.Bucket(bProblems), newIDs: map[string]bool{}, newHashes: map[[16]byte]bool{},
-		problemsSeen: map[string]*stepwise.Problem{}, deltas: map[string]int64{},
+		problemsSeen: map[string]*stepwise.Problem{}, deltas: map[string]int64{}, postings: newPostingWriter(),
 	}
 }
 
 // add queues one trace unless an identical one is stored or queued.
 func (w *txWriter) add(p *prepared) (bool, error) {
-	if w.newHashes[p.hash] || w.hashes.Get(p.hash[:]) != nil {
+	if w.newHashes[p.hash] || (w.seen.hashes.mayHave(p.hash) && w.hashes.Get(p.hash[:]) != nil) {
 		return false, nil
 	}
 	w.newHashes[p.hash] = true
+	w.seen.hashes.add(p.hash)
 	seq, err := w.traces.NextSequence()
 	if err != nil {
 		return false, err
@@ -120,13 +129,18 @@ func (w *txWriter) add(p *prepared) (bool, error) {
 	p.summary.Seq = seq
 	p.summary.ID = w.freeID(p.baseID)
 	w.newIDs[p.summary.ID] = true
+	w.seen.ids.add(w.seen.idKey(p.summary.ID))
 	key := u64(seq)
 	w.tracePuts = append(w.tracePuts, kv{key, encodeSummary(&p.summary)})
 	w.bodyPuts = append(w.bodyPuts, kv{key, p.body})
 	w.idPuts = append(w.idPuts, kv{[]byte(p.summary.ID), key})
 	w.hash = append(w.hash, kv{p.hash[:], key})
 	for _, t := range terms(&p.summary) {
-		w.indexPuts = append(w.indexPuts, kv{indexKey(t.field, t.value, seq), nil})
+		if postingFields[t.field] {
+			w.postings.add(t, seq)
+		} else {
+			w.indexPuts = append(w.indexPuts, kv{indexKey(t.field, t.value, seq), nil})
+		}
 		if countedFields[t.field] {
 			w.deltas[countKey("", t.field, t.value)]++
 			if t.field != FieldDataset {
@@ -141,7 +155,9 @@ func (w *txWriter) add(p *prepared) (bool, error) {
 // freeID returns id, or id#2, id#3... when a different trace already has it
 // (source ids are not unique in every dataset).
 func (w *txWriter) freeID(id string) string {
-	taken := func(c string) bool { return w.newIDs[c] || w.ids.Get([]byte(c)) != nil }
+	taken := func(c string) bool {
+		return w.newIDs[c] || (w.seen.ids.mayHave(w.seen.idKey(c)) && w.ids.Get([]byte(c)) != nil)
+	}
 	if !taken(id) {
 		return id
 	}
@@ -222,6 +238,9 @@ func (w *txWriter) commit() error {
 		if err := putSorted(w.tx.Bucket(job.bucket), job.puts, job.fill); err != nil {
 			return fmt.Errorf("bucket %s: %w", job.bucket, err)
 		}
+	}
+	if err := w.postings.commit(w.tx.Bucket(bPostings)); err != nil {
+		return err
 	}
 	return w.flushCounts()
 }

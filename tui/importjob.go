@@ -63,9 +63,12 @@ func (m *Model) startImport(paths []string, opts store.ImportOptions) tea.Cmd {
 	}
 	db := m.db
 	go func() {
+		defer close(ch)
 		rep, err := db.Import(ctx, paths, opts)
-		ch <- importDoneMsg{job: id, rep: rep, err: err, problems: problems}
-		close(ch)
+		select {
+		case ch <- importDoneMsg{job: id, rep: rep, err: err, problems: problems}:
+		case <-ctx.Done():
+		}
 	}()
 	return tea.Batch(waitStream(ch), m.relayout())
 }

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -107,7 +108,7 @@ func (l *listScreen) reload(m *Model) tea.Cmd {
 	}
 	ctx := m.ctx
 	f, o := l.filter, l.order
-	return streamSeqs(req, func(emit func([]uint64) error) error {
+	return streamSeqs(ctx, req, func(emit func([]uint64) error) error {
 		return db.Seqs(ctx, f, o, emit)
 	})
 }
@@ -117,11 +118,20 @@ func isEmptyFilter(f store.Filter) bool { return formatFilter(f) == "" }
 // streamSeqs runs a producer in a goroutine and turns its chunks into
 // seqsMsg messages, coalescing whatever has arrived since the last one so
 // that a million-row scan sends a handful of messages, the first at once.
-func streamSeqs(req int, produce func(emit func([]uint64) error) error) tea.Cmd {
+// The producer stops when ctx ends: it holds a read transaction, and a
+// stuck one would keep the store from closing.
+func streamSeqs(ctx context.Context, req int, produce func(emit func([]uint64) error) error) tea.Cmd {
 	ch := make(chan []uint64, 64)
 	errc := make(chan error, 1)
 	go func() {
-		errc <- produce(func(c []uint64) error { ch <- c; return nil })
+		errc <- produce(func(c []uint64) error {
+			select {
+			case ch <- c:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		})
 		close(ch)
 	}()
 	var wait tea.Cmd

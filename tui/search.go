@@ -68,16 +68,24 @@ func (s *listSearch) restart(m *Model) tea.Cmd {
 	db, req := m.db, s.req
 	q := store.SearchQuery{Text: s.query, Filter: l.filter}
 	go func() {
+		defer close(ch)
 		err := db.Search(ctx, q,
-			func(h []store.TraceHits) { ch <- searchMsg{req: req, hits: h} },
+			func(h []store.TraceHits) {
+				select { // a search nobody reads any more must not hold its transaction
+				case ch <- searchMsg{req: req, hits: h}:
+				case <-ctx.Done():
+				}
+			},
 			func(p store.SearchProgress) {
 				select { // progress may be dropped; hits never are
 				case ch <- searchMsg{req: req, progress: &p}:
 				default:
 				}
 			})
-		ch <- searchMsg{req: req, done: true, err: err}
-		close(ch)
+		select {
+		case ch <- searchMsg{req: req, done: true, err: err}:
+		case <-ctx.Done():
+		}
 	}()
 	return tea.Batch(waitStream(ch), m.relayout())
 }

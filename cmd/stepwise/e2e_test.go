@@ -29,6 +29,9 @@ func buildBinary(t *testing.T) string {
 type tmuxSession struct {
 	t      *testing.T
 	socket string
+	stderr string // the program's standard error, for diagnostics
+	status string // a file the program's exit status is written to
+	prog   string // the command, to find the process if it hangs
 }
 
 func newTmux(t *testing.T, width, height int, env []string, command string) *tmuxSession {
@@ -39,7 +42,11 @@ func newTmux(t *testing.T, width, height int, env []string, command string) *tmu
 		}
 		t.Skip("tmux not installed")
 	}
-	s := &tmuxSession{t: t, socket: filepath.Join(t.TempDir(), "tmux.sock")}
+	dir := t.TempDir()
+	s := &tmuxSession{t: t, socket: filepath.Join(dir, "tmux.sock"), stderr: filepath.Join(dir, "stderr"),
+		status: filepath.Join(dir, "status"), prog: strings.Fields(command)[0]}
+	// The shell records the exit status itself: tmux does not always know it.
+	command = command + " 2>" + s.stderr + "; echo $? >" + s.status
 	args := []string{"new-session", "-d", "-x", strconv.Itoa(width), "-y", strconv.Itoa(height)}
 	for _, kv := range env {
 		args = append(args, "-e", kv)
@@ -66,7 +73,11 @@ func (s *tmuxSession) screen() string { return s.run("capture-pane", "-p") }
 func (s *tmuxSession) keys(keys ...string) {
 	for _, k := range keys {
 		s.run("send-keys", k)
-		time.Sleep(60 * time.Millisecond)
+		pause := 60 * time.Millisecond
+		if k == "Escape" {
+			pause = 400 * time.Millisecond // longer than any escape-sequence timeout
+		}
+		time.Sleep(pause)
 	}
 }
 
@@ -94,12 +105,17 @@ func (s *tmuxSession) exited() string {
 	s.t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
-		if out := strings.TrimSpace(s.run("display", "-p", "#{pane_dead} #{pane_dead_status}")); strings.HasPrefix(out, "1 ") {
-			return strings.TrimPrefix(out, "1 ")
+		if b, err := os.ReadFile(s.status); err == nil && len(b) > 0 {
+			return strings.TrimSpace(string(b))
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	s.t.Fatalf("the program did not exit; screen:\n%s", s.screen())
+	// Stuck: ask the Go runtime for its goroutines (it prints them on
+	// SIGQUIT) so the failure says where.
+	exec.Command("pkill", "-QUIT", "-f", "^"+s.prog).Run()
+	time.Sleep(500 * time.Millisecond)
+	dump, _ := os.ReadFile(s.stderr)
+	s.t.Fatalf("the program did not exit; screen:\n%s\nstderr:\n%s", s.screen(), dump)
 	return ""
 }
 

@@ -18,6 +18,16 @@ type stepBuilder struct {
 
 func newStepBuilder(sep string) *stepBuilder { return &stepBuilder{sep: sep} }
 
+// grow reserves room for texts, so that building Raw copies each byte once.
+func (b *stepBuilder) grow(texts []string) {
+	n := len(b.sep) * len(texts)
+	for _, t := range texts {
+		n += len(t)
+	}
+	b.raw.Grow(n)
+	b.steps = make([]stepwise.Step, 0, len(texts))
+}
+
 // add appends one step of the given kind and returns it for labelling.
 func (b *stepBuilder) add(kind stepwise.StepKind, text string) *stepwise.Step {
 	if b.raw.Len() > 0 {

@@ -58,6 +58,7 @@ func (processBench) Decode(rec Record, opts *Options) ([]Item, error) {
 		t.CorrectBy = "source: final_answer_correct"
 	}
 	b := newStepBuilder(processBenchSep)
+	b.grow(r.Steps)
 	for i, s := range r.Steps {
 		st := b.add(stepwise.StepReasoning, s)
 		st.Labels = []stepwise.Label{firstErrorLabel(i, *r.Label, 0, "processbench.label")}

@@ -1,0 +1,88 @@
+package store
+
+import (
+	"encoding/binary"
+	"hash/maphash"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// seenFilter remembers, approximately, which content hashes and trace ids
+// the store holds, so that the importer's writer looks one up in bbolt only
+// when the filter says "maybe": on a fresh import nearly every record is a
+// definite "no", and two B+tree searches per record are the writer's
+// largest cost after the writes themselves. It is built from the store on
+// the first import in a process and kept current by the writer.
+type seenFilter struct {
+	hashes, ids bloom
+	seed        maphash.Seed
+}
+
+// bloom is a Bloom filter with four probes and 16 bits an entry (about
+// 0.2% false positives at capacity).
+type bloom struct {
+	bits []uint64
+	n    int
+}
+
+func newBloom(capacity int) bloom {
+	words := max(1024, capacity*16/64)
+	return bloom{bits: make([]uint64, words)}
+}
+
+func (b *bloom) full() bool { return b.n*16 > len(b.bits)*64 }
+
+// probes derives four bit positions from a 16-byte random hash.
+func (b *bloom) probes(h [16]byte) [4]uint64 {
+	m := uint64(len(b.bits) * 64)
+	return [4]uint64{
+		uint64(binary.LittleEndian.Uint32(h[0:])) * m >> 32,
+		uint64(binary.LittleEndian.Uint32(h[4:])) * m >> 32,
+		uint64(binary.LittleEndian.Uint32(h[8:])) * m >> 32,
+		uint64(binary.LittleEndian.Uint32(h[12:])) * m >> 32,
+	}
+}
+
+func (b *bloom) add(h [16]byte) {
+	for _, p := range b.probes(h) {
+		b.bits[p/64] |= 1 << (p % 64)
+	}
+	b.n++
+}
+
+func (b *bloom) mayHave(h [16]byte) bool {
+	for _, p := range b.probes(h) {
+		if b.bits[p/64]&(1<<(p%64)) == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func (f *seenFilter) idKey(id string) [16]byte {
+	var k [16]byte
+	binary.LittleEndian.PutUint64(k[0:], maphash.String(f.seed, id))
+	binary.LittleEndian.PutUint64(k[8:], maphash.String(f.seed, id+"\x00"))
+	return k
+}
+
+// loadSeenFilter builds the filter from the store's hashes and ids, sized
+// for growth.
+func loadSeenFilter(tx *bolt.Tx) *seenFilter {
+	n := tx.Bucket(bHashes).Stats().KeyN
+	f := &seenFilter{hashes: newBloom(2*n + 100000), ids: newBloom(2*n + 100000), seed: maphash.MakeSeed()}
+	tx.Bucket(bHashes).ForEach(func(k, _ []byte) error {
+		var h [16]byte
+		copy(h[:], k)
+		f.hashes.add(h)
+		return nil
+	})
+	tx.Bucket(bIDs).ForEach(func(k, _ []byte) error {
+		f.ids.add(f.idKey(string(k)))
+		return nil
+	})
+	return f
+}
+
+// stale reports that the filter is past its capacity and should be rebuilt.
+func (f *seenFilter) stale() bool { return f.hashes.full() || f.ids.full() }

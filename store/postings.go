@@ -1,0 +1,306 @@
+package store
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"math/bits"
+	"slices"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Postings index the low-cardinality fields (dataset, model, correctness,
+// label state, truncation, format, step count, first error). Instead of one
+// key per trace and field — eleven puts a trace, the bulk of an import's
+// writes — each (field, value) keeps compressed sets of trace seqs, one
+// container per block of 65,536 seqs (as Roaring bitmaps do): a sorted
+// array of 16-bit offsets while small, a 8 KB bitmap once dense. An import
+// batch updates a handful of containers, and a filter intersects them.
+//
+// Key: field \0 value \0 u32 block. Seqs are dense (1, 2, 3...), so a
+// million traces span 16 blocks.
+
+const (
+	blockBits      = 16
+	blockSize      = 1 << blockBits
+	arrayMax       = 4096 // an array container holds at most this many offsets
+	containerArray = 0
+	containerBits  = 1
+)
+
+func postingKey(field, value string, block uint32) []byte {
+	k := make([]byte, 0, len(field)+len(value)+6)
+	k = append(k, field...)
+	k = append(k, 0)
+	k = append(k, value...)
+	k = append(k, 0)
+	return binary.BigEndian.AppendUint32(k, block)
+}
+
+// postingPrefix is the prefix of every container of field=value.
+func postingPrefix(field, value string) []byte { return indexPrefix(field, value) }
+
+// container is a decoded set of offsets within one block.
+type container struct {
+	array []uint16 // sorted, when bitmap is nil
+	bits  []uint64 // 1024 words, when dense
+}
+
+func decodeContainer(b []byte) (container, error) {
+	if len(b) == 0 {
+		return container{}, fmt.Errorf("empty posting container")
+	}
+	switch b[0] {
+	case containerArray:
+		if (len(b)-1)%2 != 0 {
+			return container{}, fmt.Errorf("posting array of odd length %d", len(b)-1)
+		}
+		a := make([]uint16, (len(b)-1)/2)
+		for i := range a {
+			a[i] = binary.LittleEndian.Uint16(b[1+2*i:])
+		}
+		return container{array: a}, nil
+	case containerBits:
+		if len(b) != 1+blockSize/8 {
+			return container{}, fmt.Errorf("posting bitmap of %d bytes", len(b)-1)
+		}
+		w := make([]uint64, blockSize/64)
+		for i := range w {
+			w[i] = binary.LittleEndian.Uint64(b[1+8*i:])
+		}
+		return container{bits: w}, nil
+	}
+	return container{}, fmt.Errorf("unknown posting container kind %d", b[0])
+}
+
+func (c container) encode() []byte {
+	if c.bits != nil {
+		b := make([]byte, 1, 1+blockSize/8)
+		b[0] = containerBits
+		for _, w := range c.bits {
+			b = binary.LittleEndian.AppendUint64(b, w)
+		}
+		return b
+	}
+	b := make([]byte, 1, 1+2*len(c.array))
+	b[0] = containerArray
+	for _, o := range c.array {
+		b = binary.LittleEndian.AppendUint16(b, o)
+	}
+	return b
+}
+
+// add merges sorted offsets into the container.
+func (c *container) add(offs []uint16) {
+	if c.bits == nil && len(c.array)+len(offs) <= arrayMax {
+		if len(c.array) == 0 || offs[0] > c.array[len(c.array)-1] {
+			c.array = append(c.array, offs...) // the common case: new seqs are larger
+			return
+		}
+		c.array = append(c.array, offs...)
+		slices.Sort(c.array)
+		c.array = slices.Compact(c.array)
+		return
+	}
+	if c.bits == nil {
+		c.bits = make([]uint64, blockSize/64)
+		for _, o := range c.array {
+			c.bits[o/64] |= 1 << (o % 64)
+		}
+		c.array = nil
+	}
+	for _, o := range offs {
+		c.bits[o/64] |= 1 << (o % 64)
+	}
+}
+
+// next returns the first offset ≥ from, and false when there is none.
+func (c container) next(from int) (uint16, bool) {
+	if c.bits == nil {
+		i, _ := slices.BinarySearch(c.array, uint16(min(from, blockSize-1)))
+		if from >= blockSize || i >= len(c.array) {
+			return 0, false
+		}
+		return c.array[i], true
+	}
+	for w := from / 64; w < len(c.bits) && from < blockSize; w++ {
+		word := c.bits[w]
+		if w == from/64 {
+			word &= ^uint64(0) << (from % 64)
+		}
+		if word != 0 {
+			return uint16(w*64 + bits.TrailingZeros64(word)), true
+		}
+	}
+	return 0, false
+}
+
+// postingWriter gathers a batch's seqs per term and merges them into the
+// stored containers at commit.
+type postingWriter struct {
+	terms map[term][]uint64
+}
+
+func newPostingWriter() *postingWriter { return &postingWriter{terms: map[term][]uint64{}} }
+
+func (p *postingWriter) add(t term, seq uint64) { p.terms[t] = append(p.terms[t], seq) }
+
+// commit updates every touched container, in key order.
+func (p *postingWriter) commit(b *bolt.Bucket) error {
+	keys := make([]term, 0, len(p.terms))
+	for t := range p.terms {
+		keys = append(keys, t)
+	}
+	slices.SortFunc(keys, func(a, b term) int {
+		return bytes.Compare(postingPrefix(a.field, a.value), postingPrefix(b.field, b.value))
+	})
+	for _, t := range keys {
+		seqs := p.terms[t] // ascending: seqs are assigned in order
+		for len(seqs) > 0 {
+			block := uint32(seqs[0] >> blockBits)
+			n := 0
+			offs := make([]uint16, 0, len(seqs))
+			for n < len(seqs) && uint32(seqs[n]>>blockBits) == block {
+				offs = append(offs, uint16(seqs[n]&(blockSize-1)))
+				n++
+			}
+			seqs = seqs[n:]
+			key := postingKey(t.field, t.value, block)
+			var c container
+			if old := b.Get(key); old != nil {
+				var err error
+				if c, err = decodeContainer(old); err != nil {
+					return fmt.Errorf("posting %s=%q block %d: %w", t.field, t.value, block, err)
+				}
+			}
+			c.add(offs)
+			if err := b.Put(key, c.encode()); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// postingIter yields the seqs of one (field, value), ascending, one
+// container at a time.
+type postingIter struct {
+	c      *bolt.Cursor
+	prefix []byte
+	cur    container
+	block  uint64
+	off    int // next offset to look at in cur
+	loaded bool
+	done   bool
+	err    error
+}
+
+func newPostingIter(b *bolt.Bucket, field, value string) *postingIter {
+	return &postingIter{c: b.Cursor(), prefix: postingPrefix(field, value)}
+}
+
+// load positions on the first container at or after block.
+func (p *postingIter) load(block uint64) {
+	k, v := p.c.Seek(binary.BigEndian.AppendUint32(bytes.Clone(p.prefix), uint32(block)))
+	p.setFrom(k, v)
+}
+
+func (p *postingIter) setFrom(k, v []byte) {
+	if k == nil || !bytes.HasPrefix(k, p.prefix) || len(k) != len(p.prefix)+4 {
+		p.done = true
+		return
+	}
+	c, err := decodeContainer(v)
+	if err != nil {
+		p.err, p.done = err, true
+		return
+	}
+	p.cur, p.block, p.off, p.loaded = c, uint64(binary.BigEndian.Uint32(k[len(p.prefix):])), 0, true
+}
+
+func (p *postingIter) next() (uint64, bool) {
+	if !p.loaded && !p.done {
+		p.load(0)
+	}
+	for !p.done {
+		if o, ok := p.cur.next(p.off); ok {
+			p.off = int(o) + 1
+			return p.block<<blockBits | uint64(o), true
+		}
+		p.setFrom(p.c.Next())
+	}
+	return 0, false
+}
+
+// seek positions the iterator so that next returns the first seq ≥ target
+// (forward or back, like a cursor Seek).
+func (p *postingIter) seek(target uint64) {
+	b := target >> blockBits
+	if !p.loaded || b != p.block {
+		p.done = false
+		p.load(b)
+		if p.done || p.block != b {
+			return // the first container at or after b starts later: from its start
+		}
+	}
+	p.off = int(target & (blockSize - 1))
+}
+
+// fieldPostings walks every (value, container) of a field in key order:
+// traces ordered by value, then by seq, for sorting.
+type fieldPostings struct {
+	c      *bolt.Cursor
+	prefix []byte
+	keep   func(uint64) bool
+	cur    container
+	block  uint64
+	off    int
+	active bool
+	start  bool
+}
+
+func newFieldPostings(b *bolt.Bucket, field string, keep func(uint64) bool) *fieldPostings {
+	return &fieldPostings{c: b.Cursor(), prefix: []byte(field + "\x00"), keep: keep, start: true}
+}
+
+func (f *fieldPostings) advance() bool {
+	var k, v []byte
+	if f.start {
+		k, v = f.c.Seek(f.prefix)
+		f.start = false
+	} else {
+		k, v = f.c.Next()
+	}
+	if k == nil || !bytes.HasPrefix(k, f.prefix) || len(k) < len(f.prefix)+5 {
+		f.active = false
+		return false
+	}
+	c, err := decodeContainer(v)
+	if err != nil {
+		f.active = false
+		return false
+	}
+	f.cur, f.block, f.off, f.active = c, uint64(binary.BigEndian.Uint32(k[len(k)-4:])), 0, true
+	return true
+}
+
+func (f *fieldPostings) next() (uint64, bool) {
+	for {
+		if !f.active && !f.advance() {
+			return 0, false
+		}
+		o, ok := f.cur.next(f.off)
+		if !ok {
+			f.active = false
+			continue
+		}
+		f.off = int(o) + 1
+		seq := f.block<<blockBits | uint64(o)
+		if f.keep == nil || f.keep(seq) {
+			return seq, true
+		}
+	}
+}
+
+func (f *fieldPostings) seek(uint64) { panic("fieldPostings is ordered by value, not seq: not seekable") }
