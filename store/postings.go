@@ -303,4 +303,6 @@ func (f *fieldPostings) next() (uint64, bool) {
 	}
 }
 
-func (f *fieldPostings) seek(uint64) { panic("fieldPostings is ordered by value, not seq: not seekable") }
+func (f *fieldPostings) seek(uint64) {
+	panic("fieldPostings is ordered by value, not seq: not seekable")
+}
