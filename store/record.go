@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/binary"
 	"fmt"
 	"sort"
 
@@ -43,9 +44,21 @@ func summarize(t *stepwise.Trace) Summary {
 const summaryVersion = 1
 
 func encodeSummary(s *Summary) []byte {
-	e := enc{b: make([]byte, 0, 128+len(s.Strip)+len(s.FinalAnswer))}
+	return encodeSummaryHead(s.ID, encodeSummaryTail(nil, s))
+}
+
+// encodeSummaryHead prefixes an encoded tail with the version and the id.
+func encodeSummaryHead(id string, tail []byte) []byte {
+	e := enc{b: make([]byte, 0, 2+binary.MaxVarintLen64+len(id)+len(tail))}
 	e.byte(summaryVersion)
-	e.str(s.ID)
+	e.str(id)
+	e.b = append(e.b, tail...)
+	return e.b
+}
+
+// encodeSummaryTail appends everything after the id.
+func encodeSummaryTail(b []byte, s *Summary) []byte {
+	e := enc{b: b}
 	e.str(s.SourceID)
 	e.str(s.Dataset)
 	e.str(s.Model)

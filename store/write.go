@@ -22,8 +22,13 @@ type prepared struct {
 	problem *stepwise.Problem
 	baseID  string
 	summary Summary
-	body    []byte
-	hash    [16]byte
+	// tail is the summary's encoding after its id, which only the writer
+	// knows; terms and counts are its index terms and running-count keys.
+	tail   []byte
+	terms  []term
+	counts []string
+	body   []byte
+	hash   [16]byte
 }
 
 // prepare encodes an item. The content hash covers what the trace says, not
@@ -41,6 +46,19 @@ func prepare(it formats.Item) prepared {
 	h.Write(body)
 	p := prepared{problem: it.Problem, body: body, summary: summarize(t)}
 	copy(p.hash[:], h.Sum(nil))
+	// Everything that does not depend on the id or the seq is computed
+	// here, on the worker goroutines: the single writer is the bottleneck.
+	p.tail = encodeSummaryTail(nil, &p.summary)
+	p.terms = terms(&p.summary)
+	p.counts = append(make([]string, 0, 2*len(p.terms)+1), "total")
+	for _, tm := range p.terms {
+		if countedFields[tm.field] {
+			p.counts = append(p.counts, countKey("", tm.field, tm.value))
+			if tm.field != FieldDataset {
+				p.counts = append(p.counts, countKey(p.summary.Dataset, tm.field, tm.value))
+			}
+		}
+	}
 	// The id: the dataset and the source's own id, or a short content hash
 	// where the source has none.
 	if t.SourceID != "" {
@@ -131,24 +149,20 @@ func (w *txWriter) add(p *prepared) (bool, error) {
 	w.newIDs[p.summary.ID] = true
 	w.seen.ids.add(w.seen.idKey(p.summary.ID))
 	key := u64(seq)
-	w.tracePuts = append(w.tracePuts, kv{key, encodeSummary(&p.summary)})
+	w.tracePuts = append(w.tracePuts, kv{key, encodeSummaryHead(p.summary.ID, p.tail)})
 	w.bodyPuts = append(w.bodyPuts, kv{key, p.body})
 	w.idPuts = append(w.idPuts, kv{[]byte(p.summary.ID), key})
 	w.hash = append(w.hash, kv{p.hash[:], key})
-	for _, t := range terms(&p.summary) {
+	for _, t := range p.terms {
 		if postingFields[t.field] {
 			w.postings.add(t, seq)
 		} else {
 			w.indexPuts = append(w.indexPuts, kv{indexKey(t.field, t.value, seq), nil})
 		}
-		if countedFields[t.field] {
-			w.deltas[countKey("", t.field, t.value)]++
-			if t.field != FieldDataset {
-				w.deltas[countKey(p.summary.Dataset, t.field, t.value)]++
-			}
-		}
 	}
-	w.deltas["total"]++
+	for _, c := range p.counts {
+		w.deltas[c]++
+	}
 	return true, w.queueProblem(p.problem)
 }
 

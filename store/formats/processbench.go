@@ -59,9 +59,11 @@ func (processBench) Decode(rec Record, opts *Options) ([]Item, error) {
 	}
 	b := newStepBuilder(processBenchSep)
 	b.grow(r.Steps)
+	labels := make([]stepwise.Label, len(r.Steps)) // one allocation for every step's label
 	for i, s := range r.Steps {
 		st := b.add(stepwise.StepReasoning, s)
-		st.Labels = []stepwise.Label{firstErrorLabel(i, *r.Label, 0, "processbench.label")}
+		labels[i] = firstErrorLabel(i, *r.Label, 0, "processbench.label")
+		st.Labels = labels[i : i+1 : i+1]
 	}
 	b.into(t, "list joined by blank lines")
 	if n := len(t.Steps); n > 0 {
