@@ -31,7 +31,7 @@ import (
 
 // Version changes whenever the generated content changes, so that a cache
 // written by an older generator is not taken for a current one.
-const Version = 1
+const Version = 2
 
 // Models are the generated traces' models: twenty, so that a model filter
 // selects about 5%.

@@ -1,0 +1,288 @@
+package tui
+
+import (
+	"bufio"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/stepwise-dev/stepwise/store"
+	"github.com/stepwise-dev/stepwise/store/storetest"
+	"github.com/stepwise-dev/stepwise/themes"
+)
+
+// The benchmarks run on a generated store of a million traces
+// (store/storetest; built once and cached, see its package comment).
+// Each operation is timed from the key press to the finished frame: the
+// Update, every command it starts (store reads, renders) run to completion,
+// and View. So the figures are what a user waits for, not just Update.
+//
+//	go test ./tui -run '^$' -bench . -benchtime 200x
+//
+// STEPWISE_BENCH_TRACES changes the store size.
+
+func benchTraces() int {
+	if n, err := strconv.Atoi(os.Getenv("STEPWISE_BENCH_TRACES")); err == nil && n > 0 {
+		return n
+	}
+	return 1_000_000
+}
+
+// benchModel opens the big store and builds a model at 120×40.
+func benchModel(b *testing.B) (*Model, *store.DB) {
+	b.Helper()
+	path := storetest.Generate(b, "", benchTraces())
+	db, err := store.Open(path, store.Options{ReadOnly: true, Timeout: time.Minute})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	th, _ := themes.Builtin("dark")
+	m, err := New(Options{DB: db, Theme: th, ThemeFixed: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	settle(b, m, m.Init())
+	send(b, m, tea_WindowSize(120, 40))
+	return m, db
+}
+
+// frame presses a key, settles, and renders.
+func frame(b *testing.B, m *Model, key string) {
+	send(b, m, keyMsg(key))
+	_ = m.View()
+}
+
+// BenchmarkFirstFrame: from opening the store to the first complete view
+// (the library, which reads only running counts).
+func BenchmarkFirstFrame(b *testing.B) {
+	path := storetest.Generate(b, "", benchTraces())
+	th, _ := themes.Builtin("dark")
+	b.ResetTimer()
+	for range b.N {
+		db, err := store.Open(path, store.Options{ReadOnly: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		m, err := New(Options{DB: db, Theme: th, ThemeFixed: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		settle(b, m, m.Init())
+		send(b, m, tea_WindowSize(120, 40))
+		if !strings.Contains(m.View().Content, "all traces") {
+			b.Fatal("library not shown")
+		}
+		b.StopTimer()
+		db.Close()
+		b.StartTimer()
+	}
+}
+
+// BenchmarkListRow: one row down in the unfiltered list of every trace.
+func BenchmarkListRow(b *testing.B) {
+	m, _ := benchModel(b)
+	press(b, m, "enter")
+	b.ResetTimer()
+	for range b.N {
+		frame(b, m, "j")
+	}
+}
+
+// BenchmarkListPage: one page down.
+func BenchmarkListPage(b *testing.B) {
+	m, _ := benchModel(b)
+	press(b, m, "enter")
+	b.ResetTimer()
+	for range b.N {
+		frame(b, m, "pgdown")
+		if m.list.cursor > m.list.total-100 {
+			press(b, m, "g")
+		}
+	}
+}
+
+// BenchmarkFilteredListRow: one row down in a list filtered by model and
+// label state, sorted by step count.
+func BenchmarkFilteredListRow(b *testing.B) {
+	m, _ := benchModel(b)
+	press(b, m, "enter")
+	applyFilter(b, m, "model:"+storetest.Models[3]+" label:error")
+	press(b, m, "s", "s", "s", "s") // id, dataset, model, steps
+	b.ResetTimer()
+	for range b.N {
+		frame(b, m, "j")
+	}
+}
+
+// applyFilter sets a filter as the prompt would and settles the scan.
+func applyFilter(b *testing.B, m *Model, f string) {
+	pf, err := parseFilter(f)
+	if err != nil {
+		b.Fatal(err)
+	}
+	settle(b, m, m.list.setFilter(m, pf))
+}
+
+// BenchmarkFilterKeystroke: typing one character into the filter prompt.
+func BenchmarkFilterKeystroke(b *testing.B) {
+	m, _ := benchModel(b)
+	press(b, m, "enter", "f")
+	b.ResetTimer()
+	for i := range b.N {
+		if i%40 == 39 {
+			press(b, m, "esc", "f")
+		}
+		frame(b, m, "d")
+	}
+}
+
+// BenchmarkApplyFilter: from pressing enter on a filter to its first
+// screen of rows, and (as a metric) to the complete count.
+func BenchmarkApplyFilter(b *testing.B) {
+	m, _ := benchModel(b)
+	press(b, m, "enter")
+	var full time.Duration
+	b.ResetTimer()
+	for i := range b.N {
+		start := time.Now()
+		_, cmd := m.Update(keyMsg("f"))
+		m.prompt.input.SetValue("model:" + storetest.Models[i%len(storetest.Models)])
+		_, cmd = m.Update(keyMsg("enter"))
+		settle(b, m, cmd)
+		_ = m.View()
+		full += time.Since(start)
+		if !m.list.complete || m.list.total == 0 {
+			b.Fatalf("filter gave %d rows (complete %v)", m.list.total, m.list.complete)
+		}
+	}
+	b.ReportMetric(float64(full.Milliseconds())/float64(b.N), "ms-to-full-list")
+}
+
+// BenchmarkOpenTrace: enter on a list row until the trace view is drawn.
+func BenchmarkOpenTrace(b *testing.B) {
+	m, _ := benchModel(b)
+	press(b, m, "enter")
+	b.ResetTimer()
+	for range b.N {
+		frame(b, m, "enter")
+		if m.trace.t == nil {
+			b.Fatal("no trace")
+		}
+		b.StopTimer()
+		press(b, m, "esc", "j")
+		b.StartTimer()
+	}
+}
+
+// BenchmarkStepMove: one step down in a trace view (wrapping at the end).
+func BenchmarkStepMove(b *testing.B) {
+	m, _ := benchModel(b)
+	press(b, m, "enter", "enter")
+	b.ResetTimer()
+	for range b.N {
+		frame(b, m, "j")
+		if m.trace.cursor == len(m.trace.t.Steps)-1 {
+			press(b, m, "g")
+		}
+	}
+}
+
+// BenchmarkSearch: from submitting a search to the first screen of hits
+// (ns/op), and to the complete count (metric).
+func BenchmarkSearch(b *testing.B) {
+	m, _ := benchModel(b)
+	press(b, m, "enter")
+	var first, full time.Duration
+	b.ResetTimer()
+	for i := range b.N {
+		query := []string{"remainder", "cauchy", "perimeter"}[i%3]
+		start := time.Now()
+		cmd := m.list.startSearch(m, query)
+		// Run the search's commands until a screenful of rows is drawn.
+		queue := []tea.Cmd{cmd}
+		sawFirst := false
+		for len(queue) > 0 {
+			c := queue[0]
+			queue = queue[1:]
+			if c == nil {
+				continue
+			}
+			msg := c()
+			if bm, ok := msg.(tea.BatchMsg); ok {
+				queue = append(queue, bm...)
+				continue
+			}
+			if msg == nil {
+				continue
+			}
+			_, next := m.Update(msg)
+			queue = append(queue, next)
+			if !sawFirst && (m.list.total >= m.list.pageSize(m) || m.list.complete) && m.list.has(first0(m)) {
+				_ = m.View()
+				first += time.Since(start)
+				sawFirst = true
+			}
+		}
+		full += time.Since(start)
+		if !m.list.complete {
+			b.Fatal("search did not complete")
+		}
+	}
+	b.ReportMetric(float64(first.Milliseconds())/float64(b.N), "ms-first-screen")
+	b.ReportMetric(float64(full.Milliseconds())/float64(b.N), "ms-full-count")
+}
+
+func first0(m *Model) uint64 {
+	seq, _ := m.list.seqAt(m.list.top)
+	return seq
+}
+
+// BenchmarkResidentMemory walks a session over the million traces —
+// library, full list to its end, a filter, a search, a trace — and reports
+// the process's resident memory (VmRSS, with its anonymous and file-backed
+// parts: bbolt maps the store file, so pages it reads count as RssFile).
+func BenchmarkResidentMemory(b *testing.B) {
+	m, _ := benchModel(b)
+	for range b.N {
+		press(b, m, "enter", "G", "g")
+		applyFilter(b, m, "label:error")
+		press(b, m, "G", "enter", "j", "esc")
+		settle(b, m, m.list.startSearch(m, "remainder"))
+		press(b, m, "enter", "j", "esc", "esc")
+	}
+	b.StopTimer()
+	rss, anon, file := memStatus()
+	b.ReportMetric(rss, "rss-MB")
+	b.ReportMetric(anon, "anon-MB")
+	b.ReportMetric(file, "file-MB")
+}
+
+func memStatus() (rss, anon, file float64) {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		if len(fields) < 2 {
+			continue
+		}
+		kb, _ := strconv.ParseFloat(fields[1], 64)
+		switch fields[0] {
+		case "VmRSS:":
+			rss = kb / 1024
+		case "RssAnon:":
+			anon = kb / 1024
+		case "RssFile:":
+			file = kb / 1024
+		}
+	}
+	return
+}
