@@ -77,6 +77,9 @@ func driveTo(t *testing.T, theme string, w, h int, keys []string, until string) 
 // finishRenders completes the markdown renders the program had not
 // delivered when it quit, so a golden never depends on their timing.
 func finishRenders(t *testing.T, m *Model) {
+	if m.step.t != nil {
+		settle(t, m, m.step.rebuild(m))
+	}
 	if m.trace.t == nil {
 		return
 	}

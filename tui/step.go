@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/tui/render"
 	"github.com/stepwise-dev/stepwise/tui/termsafe"
 )
 
@@ -20,19 +21,58 @@ type stepScreen struct {
 	top   int
 	lines []string
 	width int
+	// want holds renders the last build found missing (markdown, Lean);
+	// they run in a command and the screen is rebuilt when they arrive.
+	want []render.Request
+	req  int
 }
+
+// stepRenderedMsg says the step screen's renders are in the cache.
+type stepRenderedMsg struct{ req int }
 
 func (s *stepScreen) open(m *Model, t *stepwise.Trace, p *stepwise.Problem, i int) tea.Cmd {
 	s.t, s.p, s.index, s.top = t, p, i, 0
 	m.push(scrStep)
-	s.build(m)
-	return nil
+	return s.rebuild(m)
 }
 
 func (s *stepScreen) resize(m *Model) tea.Cmd {
 	if s.t != nil {
+		return s.rebuild(m)
+	}
+	return nil
+}
+
+// rebuild lays the screen out and starts the renders it lacks.
+func (s *stepScreen) rebuild(m *Model) tea.Cmd {
+	s.want = nil
+	s.build(m)
+	if len(s.want) == 0 {
+		return nil
+	}
+	s.req = m.req()
+	reqs, r, th, req := s.want, m.render, m.st.theme, s.req
+	return func() tea.Msg {
+		for _, rq := range reqs {
+			r.Render(th, rq)
+		}
+		return stepRenderedMsg{req: req}
+	}
+}
+
+func (s *stepScreen) rendered(m *Model, msg stepRenderedMsg) {
+	if msg.req == s.req && s.t != nil {
 		s.build(m)
 	}
+}
+
+// cached returns rendered lines when the cache has them, else queues the
+// render and returns nil.
+func (s *stepScreen) cached(m *Model, req render.Request) []string {
+	if res, ok := m.render.Lookup(m.st.theme, req); ok {
+		return res.Lines
+	}
+	s.want = append(s.want, req)
 	return nil
 }
 
@@ -46,8 +86,16 @@ func (s *stepScreen) build(m *Model) {
 	if st.Role != "" {
 		head += " · " + termsafe.Line(st.Role)
 	}
-	add(m.st.title.Render(head)+"  "+ratingBadge(m, st.StepRating()), "")
-	for _, l := range wrapText(st.Text, w) {
+	if len(st.Labels) > 0 {
+		head += "  " + ratingBadge(m, st.StepRating())
+	}
+	add(m.st.title.Render(head), "")
+	text := s.cached(m, render.Request{Format: render.Markdown, ID: fmt.Sprintf("%s/%d/detail", s.t.ID, s.index),
+		Text: st.Text, Options: render.Options{Width: w, Currency: strings.Contains(s.t.Dataset, "gsm8k")}})
+	if text == nil {
+		text = wrapText(st.Text, w)
+	}
+	for _, l := range text {
 		add(" " + l)
 	}
 	if st.Tool != nil {
@@ -78,8 +126,8 @@ func (s *stepScreen) build(m *Model) {
 	}
 	if len(st.Formalizations) > 0 {
 		add("", m.st.header.Render(fmt.Sprintf("formalizations (%d)", len(st.Formalizations))))
-		for _, f := range st.Formalizations {
-			add(formalLines(m, f, w)...)
+		for i, f := range st.Formalizations {
+			add(s.formalLines(m, i, f, w)...)
 		}
 	}
 	s.lines, s.width = out, m.width
@@ -128,7 +176,7 @@ func labelLines(m *Model, l stepwise.Label, w int) []string {
 	return append(out, "")
 }
 
-func formalLines(m *Model, f stepwise.Formalization, w int) []string {
+func (s *stepScreen) formalLines(m *Model, i int, f stepwise.Formalization, w int) []string {
 	status := string(f.Status)
 	if f.Status == stepwise.StatusStored {
 		status = "stored by the dataset, not re-checked"
@@ -140,18 +188,22 @@ func formalLines(m *Model, f stepwise.Formalization, w int) []string {
 	if f.Backend != "" {
 		out = append(out, kv(m, "backend", f.Backend+" "+f.Toolchain))
 	}
-	if f.Statement != "" {
-		out = append(out, kv(m, "statement", ""))
-		for _, l := range wrapText(f.Statement, w-4) {
-			out = append(out, "    "+m.st.accent.Render(l))
+	lean := func(name, code string) {
+		if code == "" {
+			return
 		}
-	}
-	if f.Proof != "" {
-		out = append(out, kv(m, "proof", ""))
-		for _, l := range wrapText(f.Proof, w-4) {
+		out = append(out, kv(m, name, ""))
+		lines := s.cached(m, render.Request{Format: render.Code, Lang: "lean4",
+			ID: fmt.Sprintf("%s/%d/f%d/%s", s.t.ID, s.index, i, name), Text: code, Options: render.Options{Width: w - 4}})
+		if lines == nil {
+			lines = wrapText(code, w-4)
+		}
+		for _, l := range lines {
 			out = append(out, "    "+l)
 		}
 	}
+	lean("statement", f.Statement)
+	lean("proof", f.Proof)
 	for _, msg := range f.Messages {
 		out = append(out, kv(m, "message", msg))
 	}
@@ -194,7 +246,7 @@ func (s *stepScreen) key(m *Model, a action) tea.Cmd {
 		if n := s.index + d; n >= 0 && n < len(s.t.Steps) {
 			s.index, s.top = n, 0
 			m.trace.select_(m, n)
-			s.build(m)
+			return s.rebuild(m)
 		}
 	case "next-trace", "prev-trace":
 		m.pop()

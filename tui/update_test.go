@@ -1,9 +1,11 @@
 package tui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 )
@@ -169,5 +171,58 @@ func TestWrapKeepsEveryCharacter(t *testing.T) {
 				t.Fatalf("width %d: line %q is %d wide", w, l, lipgloss.Width(l))
 			}
 		}
+	}
+}
+
+func TestMouseWheelAndClick(t *testing.T) {
+	m := newTestModel(t, 120, 40, "dark")
+	press(t, m, "enter") // all traces
+	// Click the third table row (body row 3: the header is row 0 of the body).
+	send(t, m, tea.MouseClickMsg{X: 5, Y: m.bodyTop() + 3, Button: tea.MouseLeft})
+	if m.list.cursor != 2 {
+		t.Fatalf("click selected row %d, want 2", m.list.cursor)
+	}
+	// A second click on the selected row opens it.
+	send(t, m, tea.MouseClickMsg{X: 5, Y: m.bodyTop() + 3, Button: tea.MouseLeft})
+	if m.current() != scrTrace {
+		t.Fatalf("double click did not open the trace (screen %v)", m.current())
+	}
+	// Open the long Sky-T1 trace and scroll it with the wheel.
+	press(t, m, "esc", ":")
+	for _, r := range "aime24_sky-t1-32b-ckpt140/21" {
+		send(t, m, keyMsg(string(r)))
+	}
+	press(t, m, "enter")
+	if m.trace.t == nil || len(m.trace.t.Steps) < 1000 {
+		t.Fatalf("long trace not open")
+	}
+	for range 20 {
+		send(t, m, tea.MouseWheelMsg{X: 10, Y: 10, Button: tea.MouseWheelDown})
+	}
+	if m.trace.top == 0 && m.trace.topLine == 0 {
+		t.Fatal("wheel did not scroll the trace")
+	}
+	top := m.trace.top
+	for range 40 {
+		send(t, m, tea.MouseWheelMsg{X: 10, Y: 10, Button: tea.MouseWheelUp})
+	}
+	if m.trace.top >= top || m.trace.top != 0 || m.trace.topLine != 0 {
+		t.Fatalf("wheel up: top %d line %d (was %d)", m.trace.top, m.trace.topLine, top)
+	}
+}
+
+func TestLongTraceEndIsReachable(t *testing.T) {
+	m := newTestModel(t, 120, 40, "dark")
+	press(t, m, ":")
+	for _, r := range "aime24_sky-t1-32b-ckpt140/21" {
+		send(t, m, keyMsg(string(r)))
+	}
+	press(t, m, "enter", "G")
+	last := len(m.trace.t.Steps) - 1
+	if m.trace.cursor != last {
+		t.Fatalf("G: cursor %d, want %d", m.trace.cursor, last)
+	}
+	if !strings.Contains(ansi.Strip(viewOf(m)), fmt.Sprintf("%d", last)) {
+		t.Fatalf("last step %d not on screen:\n%s", last, ansi.Strip(viewOf(m)))
 	}
 }
