@@ -111,7 +111,7 @@ func TestGenerateReusesTheCache(t *testing.T) {
 		t.Fatalf("STEPWISE_BENCH_DB ignored: %s", CachePath(5))
 	}
 	t.Setenv("STEPWISE_BENCH_DB", "")
-	want := filepath.Join(os.TempDir(), fmt.Sprintf("stepwise-bench-5-v1-s%d.db", store.SchemaVersion))
+	want := filepath.Join(os.TempDir(), fmt.Sprintf("stepwise-bench-5-v%d-s%d.db", Version, store.SchemaVersion))
 	if CachePath(5) != want {
 		t.Fatalf("CachePath(5) = %s, want %s", CachePath(5), want)
 	}
