@@ -14,7 +14,9 @@ import (
 //	1: per-trace index keys for every field
 //	2: postings for low-cardinality fields (postings.go); per-trace keys for
 //	   problem ids only
-const SchemaVersion = 2
+//	3: buckets for annotation events, verification results, the proof cache
+//	   and judge analyses
+const SchemaVersion = 3
 
 // Buckets. Keys are big-endian so that byte order is numeric order.
 var (
@@ -28,15 +30,34 @@ var (
 	bPostings = []byte("postings") // field \0 value \0 u32 block → seq set
 	bCounts   = []byte("counts")   // count key → u64
 	bImports  = []byte("imports")  // u64 seq → import run record (JSON)
+
+	bEvents      = []byte("events")       // u64 event seq → annotation event
+	bTraceEvents = []byte("trace_events") // u64 trace seq | u64 event seq → empty
+	bChecks      = []byte("checks")       // u64 trace seq | u32 step | u32 n → checked formalization
+	bProofCache  = []byte("proof_cache")  // verification cache key → result
+	bAnalyses    = []byte("analyses")     // u64 run seq → judge analysis
+	bTraceRuns   = []byte("trace_runs")   // u64 trace seq | u64 run seq → empty
 )
 
-var allBuckets = [][]byte{bMeta, bTraces, bBodies, bIDs, bHashes, bProblems, bIndex, bPostings, bCounts, bImports}
+var allBuckets = [][]byte{bMeta, bTraces, bBodies, bIDs, bHashes, bProblems, bIndex, bPostings, bCounts, bImports,
+	bEvents, bTraceEvents, bChecks, bProofCache, bAnalyses, bTraceRuns}
 
 var keySchema = []byte("schema_version")
 
 // migrations[v] upgrades a store from schema v to v+1, inside one transaction.
 var migrations = map[int]func(*bolt.Tx) error{
 	1: migratePostings,
+	2: createBuckets,
+}
+
+// createBuckets (2 → 3) adds the buckets a newer schema introduced.
+func createBuckets(tx *bolt.Tx) error {
+	for _, name := range allBuckets {
+		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+			return fmt.Errorf("create bucket %s: %w", name, err)
+		}
+	}
+	return nil
 }
 
 // migratePostings (1 → 2) moves the low-cardinality fields from per-trace

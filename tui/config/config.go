@@ -27,6 +27,10 @@ type Config struct {
 	Keys map[string][]string `toml:"keys"`
 	// Taxonomy replaces the default error types for annotation.
 	Taxonomy []string `toml:"taxonomy"`
+	// Verify configures the verification backends.
+	Verify VerifyConfig `toml:"verify"`
+	// Judge configures the LLM judge's endpoints.
+	Judge JudgeConfig `toml:"judge"`
 
 	// Dir is the directory the file was read from (themes/ lives there).
 	Dir string `toml:"-"`
