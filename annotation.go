@@ -43,7 +43,7 @@ type StepMark struct {
 	// than being given to this step.
 	Implied bool `json:"implied,omitempty"`
 	// Event is the Seq of the event that set the label.
-	Event uint64 `json:"event"`
+	Event uint64    `json:"event"`
 	Time  time.Time `json:"time"`
 }
 
