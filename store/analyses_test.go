@@ -48,7 +48,7 @@ func sampleAnalysis(id, trace string, started time.Time, trace60k string) stepwi
 	a.Stages = append(a.Stages, stepwise.AnalysisStage{Name: "criteria", Prompt: "Problem: x\n\nWrite questions.", Output: `{"criteria":["Is the arithmetic right?"]}`})
 	for i, q := range a.Criteria {
 		s := stepwise.AnalysisStage{Name: "analysis/" + string(rune('1'+i)), Criterion: q, Prompt: prompt(q),
-			Output: `{"mode":"code","analysis":"checks products","code":"def evaluate(text, steps): print(1)"}`,
+			Output:    `{"mode":"code","analysis":"checks products","code":"def evaluate(text, steps): print(1)"}`,
 			Reasoning: "thinking…", Usage: stepwise.Usage{PromptTokens: 400, CompletionTokens: 80}}
 		if i == 0 {
 			s.Code = "def evaluate(text, steps):\n    print('<b>&</b>')\n"
