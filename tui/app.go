@@ -46,6 +46,10 @@ type Options struct {
 	NoColor bool
 	// Title is shown in the header (e.g. "demo").
 	Title string
+	// Annotator is the name labels are saved under ("" disables labelling).
+	Annotator string
+	// Taxonomy replaces DefaultTaxonomy.
+	Taxonomy []string
 	// Import, when set, is imported as a background job on start.
 	Import        []string
 	ImportOptions store.ImportOptions
@@ -193,6 +197,8 @@ func (m *Model) handleResult(msg tea.Msg) tea.Cmd {
 		return nil
 	case searchMsg:
 		return m.list.searchUpdate(m, msg)
+	case annotatedMsg:
+		return m.trace.annotated(m, msg)
 	case errMsg:
 		m.setError(msg.err.Error())
 	}
@@ -241,6 +247,15 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case "jump":
 		m.prompt = newPrompt(m, promptJump, ": trace id ", "")
 		return nil
+	}
+	if s := m.current(); s == scrTrace || s == scrStep {
+		i := m.trace.cursor
+		if s == scrStep {
+			i = m.step.index
+		}
+		if cmd, ok := m.trace.annotateKey(m, b.action, key, i); ok {
+			return cmd
+		}
 	}
 	switch m.current() {
 	case scrLibrary:

@@ -60,9 +60,9 @@ func (m *Model) hints() string {
 	case scrList:
 		acts = []action{"open", "filter", "search", "sort", "back", "help"}
 	case scrTrace:
-		acts = []action{"down", "open", "next-trace", "search", "back", "help"}
+		acts = []action{"rate-good", "rate-bad", "first-error", "undo", "open", "next-trace", "help"}
 	case scrStep:
-		acts = []action{"down", "next-trace", "back", "help"}
+		acts = []action{"rate-good", "rate-bad", "next-step", "back", "help"}
 	}
 	var parts []string
 	for _, a := range acts {
@@ -86,7 +86,7 @@ func short(help string) string {
 // helpView is the key reference, generated from the bindings: every key,
 // grouped, with the screens where it works.
 func (m *Model) helpView() string {
-	groups := []string{"general", "move", "find", "trace"}
+	groups := []string{"general", "move", "find", "trace", "annotate"}
 	var lines []string
 	lines = append(lines, m.st.title.Render("Keys")+m.st.muted.Render("  (esc or ? closes; j/k scroll)"), "")
 	here := m.current().where()
@@ -108,6 +108,19 @@ func (m *Model) helpView() string {
 		}
 		lines = append(lines, "")
 	}
+	lines = append(lines, m.st.header.Render("error types (number keys)"))
+	for i, t := range m.taxonomy() {
+		if i >= 9 {
+			break
+		}
+		lines = append(lines, "  "+m.st.helpKey.Render(padRight(fmt.Sprint(i+1), 22))+m.st.help.Render(t))
+	}
+	lines = append(lines, "")
+	who := m.opts.Annotator
+	if who == "" {
+		who = "(not set: --annotator NAME or annotator in config.toml)"
+	}
+	lines = append(lines, m.st.muted.Render("Annotating as "+who+". Labels are saved (synced to disk) before the status line says saved ✓."))
 	lines = append(lines, m.st.muted.Render("Mouse: wheel scrolls, click selects. Rebind keys in $XDG_CONFIG_HOME/stepwise/config.toml under [keys]."))
 	h := m.bodyHeight()
 	top := min(m.helpTop, max(0, len(lines)-h))

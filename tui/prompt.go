@@ -15,6 +15,8 @@ const (
 	promptSearch
 	promptJump
 	promptTraceSearch
+	promptNote
+	promptVerdict
 )
 
 // prompt is the one-line input at the bottom of the screen.
@@ -76,6 +78,8 @@ func (m *Model) submitPrompt(kind promptKind, value string) tea.Cmd {
 	case promptTraceSearch:
 		m.trace.setQuery(m, value)
 		return nil
+	case promptNote, promptVerdict:
+		return m.trace.noteOrVerdict(m, kind, value)
 	case promptJump:
 		if value == "" {
 			return nil

@@ -111,6 +111,10 @@ func (s *stepScreen) build(m *Model) {
 			add(kv(m, "error", st.Tool.Error))
 		}
 	}
+	if human := humanLines(m, m.trace.ann.marks, s.index); len(human) > 0 {
+		add("", m.st.header.Render("human labels"))
+		add(human...)
+	}
 	add("", m.st.header.Render(fmt.Sprintf("source labels (%d)", len(st.Labels))))
 	if len(st.Labels) == 0 {
 		add(m.st.muted.Render("  the source does not label this step"))
@@ -244,15 +248,20 @@ func (s *stepScreen) key(m *Model, a action) tea.Cmd {
 			d = -1
 		}
 		if n := s.index + d; n >= 0 && n < len(s.t.Steps) {
-			s.index, s.top = n, 0
 			m.trace.select_(m, n)
-			return s.rebuild(m)
+			return s.moveTo(m, n)
 		}
 	case "next-trace", "prev-trace":
 		m.pop()
 		return m.trace.sibling(m, a == "next-trace")
 	}
 	return nil
+}
+
+// moveTo shows step n.
+func (s *stepScreen) moveTo(m *Model, n int) tea.Cmd {
+	s.index, s.top = n, 0
+	return s.rebuild(m)
 }
 
 func (s *stepScreen) scroll(d int) {

@@ -12,9 +12,10 @@ import (
 	"github.com/stepwise-dev/stepwise/tui/termsafe"
 )
 
-// gutterWidth is the width of the badge column left of each step:
-// cursor mark, step number, source-label badge, proof badge.
-const gutterWidth = 10
+// gutterWidth is the width of the badge column left of each step: cursor
+// mark, step number, source-label badge, proof badge, your label, your
+// hallucination flag.
+const gutterWidth = 12
 
 // blockCache keeps rendered step blocks for one width and mode; a change of
 // either starts it afresh.
@@ -44,7 +45,7 @@ func (c *blockCache) drop(i int)                 { delete(c.blocks, i) }
 // renderStepBlock lays out step i: a section title when a section starts
 // here, the gutter and the text (markdown lines when they are rendered,
 // else wrapped plain text), label notes, and a blank line.
-func renderStepBlock(m *Model, t *stepwise.Trace, i, width int, markdown []string, selected bool, matches []textMatch) []string {
+func renderStepBlock(m *Model, t *stepwise.Trace, i, width int, markdown []string, selected bool, matches []textMatch, mine *stepwise.TraceMarks) []string {
 	s := &t.Steps[i]
 	var out []string
 	for _, sec := range t.Sections {
@@ -61,7 +62,7 @@ func renderStepBlock(m *Model, t *stepwise.Trace, i, width int, markdown []strin
 	for j, line := range body {
 		g := strings.Repeat(" ", gutterWidth)
 		if j == 0 {
-			g = gutter(m, s, selected)
+			g = gutter(m, s, selected, mine)
 		} else if selected {
 			g = m.st.stepCursor.Render("▌") + strings.Repeat(" ", gutterWidth-1)
 		}
@@ -74,7 +75,7 @@ func renderStepBlock(m *Model, t *stepwise.Trace, i, width int, markdown []strin
 }
 
 // gutter is the first column of a step: cursor, number and badges.
-func gutter(m *Model, s *stepwise.Step, selected bool) string {
+func gutter(m *Model, s *stepwise.Step, selected bool, mine *stepwise.TraceMarks) string {
 	mark := " "
 	if selected {
 		mark = m.st.stepCursor.Render("▶")
@@ -89,7 +90,7 @@ func gutter(m *Model, s *stepwise.Step, selected bool) string {
 	if len(s.Labels) > 0 {
 		rating = ratingBadge(m, s.StepRating())
 	}
-	return mark + num + rating + proofBadge(m, s) + "  "
+	return mark + num + rating + proofBadge(m, s) + humanBadge(m, mine, s.Index) + flagBadge(m, mine, s.Index) + "  "
 }
 
 // ratingBadge shows the source's verdict with a distinct glyph per state,

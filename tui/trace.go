@@ -45,6 +45,8 @@ type traceScreen struct {
 	// a background render is working on.
 	want     map[int]bool
 	inflight map[int]bool
+
+	ann annotation
 }
 
 // renderedMsg says a background render of some steps finished.
@@ -54,10 +56,11 @@ type renderedMsg struct {
 }
 
 type traceMsg struct {
-	req int
-	t   *stepwise.Trace
-	p   *stepwise.Problem
-	err error
+	req    int
+	t      *stepwise.Trace
+	p      *stepwise.Problem
+	events []stepwise.Annotation
+	err    error
 }
 
 func (ts *traceScreen) title() string {
@@ -92,7 +95,11 @@ func (ts *traceScreen) open(m *Model, ref traceRef) tea.Cmd {
 			return traceMsg{req: req, err: err}
 		}
 		p, err := db.Problem(t.ProblemID)
-		return traceMsg{req: req, t: t, p: p, err: err}
+		if err != nil {
+			return traceMsg{req: req, err: err}
+		}
+		evs, err := db.Events(t.ID)
+		return traceMsg{req: req, t: t, p: p, events: evs, err: err}
 	}
 }
 
@@ -109,6 +116,7 @@ func (ts *traceScreen) loaded(m *Model, msg traceMsg) tea.Cmd {
 		return nil
 	}
 	ts.t, ts.p = msg.t, msg.p
+	ts.ann.reset(msg.events, len(msg.t.Steps))
 	ts.cursor, ts.top, ts.topLine = 0, 0, 0
 	ts.showProblem = true
 	ts.blocks = newBlockCache()
@@ -203,7 +211,7 @@ func (ts *traceScreen) block(m *Model, i int) []string {
 			ts.want[i] = true
 		}
 	}
-	b := renderStepBlock(m, ts.t, i, ts.contentWidth(m), md, i == ts.cursor, matches)
+	b := renderStepBlock(m, ts.t, i, ts.contentWidth(m), md, i == ts.cursor, matches, ts.mine(m))
 	ts.blocks.put(i, b)
 	return b
 }

@@ -72,7 +72,8 @@ func workbenchOptions(e *env) (tui.Options, error) {
 	if err != nil {
 		return tui.Options{}, err
 	}
-	opts := tui.Options{KeyOverrides: cfg.Keys, NoColor: themes.NoColorRequested(os.Getenv)}
+	opts := tui.Options{KeyOverrides: cfg.Keys, NoColor: themes.NoColorRequested(os.Getenv),
+		Annotator: annotatorName(e, cfg), Taxonomy: cfg.Taxonomy}
 	name := e.theme
 	if name == "" {
 		name = cfg.Theme
@@ -85,4 +86,16 @@ func workbenchOptions(e *env) (tui.Options, error) {
 		opts.Theme, opts.ThemeFixed = t, true
 	}
 	return opts, nil
+}
+
+// annotatorName is --annotator, else the config file's annotator, else the
+// login name.
+func annotatorName(e *env, cfg *config.Config) string {
+	switch {
+	case e.annotator != "":
+		return e.annotator
+	case cfg.Annotator != "":
+		return cfg.Annotator
+	}
+	return os.Getenv("USER")
 }

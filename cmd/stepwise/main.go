@@ -34,6 +34,7 @@ type env struct {
 	dbPath         string
 	dbExplicit     bool // --db or STEPWISE_DB named the store
 	theme          string
+	annotator      string // --annotator
 	// isTerminal reports whether stderr is a terminal (progress bars).
 	isTerminal bool
 }
@@ -72,7 +73,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintln(stderr, "stepwise:", err)
 		return exitUsage
 	}
-	e.theme = g.theme
+	e.theme, e.annotator = g.theme, g.annotator
 	e.dbExplicit = g.db != "" || os.Getenv("STEPWISE_DB") != ""
 	if g.db != "" {
 		e.dbPath = g.db
@@ -101,14 +102,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 }
 
 // globals are the flags every command takes, anywhere on the line.
-type globals struct{ db, theme string }
+type globals struct{ db, theme, annotator string }
 
 // globalFlags takes --db PATH and --theme NAME (or --flag=value) from
 // anywhere in the arguments.
 func globalFlags(args []string) ([]string, globals, error) {
 	var rest []string
 	var g globals
-	targets := map[string]*string{"db": &g.db, "theme": &g.theme}
+	targets := map[string]*string{"db": &g.db, "theme": &g.theme, "annotator": &g.annotator}
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		if a == "--" {

@@ -1,0 +1,117 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/stepwise-dev/stepwise"
+)
+
+// openGSM8K0 opens ProcessBench's gsm8k-0 (4 steps) in the trace view.
+func openGSM8K0(t *testing.T, m *Model) {
+	t.Helper()
+	press(t, m, ":")
+	for _, r := range "gsm8k-0" {
+		send(t, m, keyMsg(string(r)))
+	}
+	press(t, m, "enter")
+	if m.trace.t == nil || m.trace.t.SourceID != "gsm8k-0" {
+		t.Fatal("gsm8k-0 did not open")
+	}
+}
+
+func TestAnnotateAndAdvance(t *testing.T) {
+	m := newTestModel(t, 120, 40, "dark")
+	openGSM8K0(t, m)
+	press(t, m, "+", "-", "x")
+	if m.trace.cursor != 3 {
+		t.Fatalf("cursor %d after three labels, want 3", m.trace.cursor)
+	}
+	mk := m.trace.mine(m)
+	if mk == nil || mk.Rating(0) != stepwise.Good || mk.Rating(1) != stepwise.Bad || !mk.Steps[2].Hallucinated {
+		t.Fatalf("marks %+v", mk)
+	}
+	if !strings.Contains(m.status, "saved ✓") {
+		t.Fatalf("status %q", m.status)
+	}
+	// The labels are in the store, not only on screen.
+	marks, err := m.db.Marks(m.trace.t.ID)
+	if err != nil || marks["tester"].Rating(1) != stepwise.Bad {
+		t.Fatalf("store marks %v %v", marks, err)
+	}
+	// Error type from the taxonomy on a number key.
+	press(t, m, "1")
+	if got := m.trace.mine(m).Steps[3].ErrorType; got != DefaultTaxonomy[0] {
+		t.Fatalf("error type %q", got)
+	}
+}
+
+func TestFirstErrorModeAndUndoRedo(t *testing.T) {
+	m := newTestModel(t, 120, 40, "dark")
+	openGSM8K0(t, m)
+	press(t, m, "j", "j", "e") // step 2 is the earliest wrong step
+	mk := m.trace.mine(m)
+	want := []stepwise.Rating{stepwise.Good, stepwise.Good, stepwise.Bad, stepwise.Unlabeled}
+	for i, w := range want {
+		if mk.Rating(i) != w {
+			t.Fatalf("step %d %v, want %v", i, mk.Rating(i), w)
+		}
+	}
+	if fe := mk.EarliestBad(4); fe == nil || *fe != 2 {
+		t.Fatalf("earliest bad %v", fe)
+	}
+	press(t, m, "u")
+	if mk := m.trace.mine(m); mk.Rating(0) != stepwise.Unlabeled || mk.Rating(2) != stepwise.Unlabeled {
+		t.Fatalf("after undo %v", mk.Steps)
+	}
+	press(t, m, "ctrl+r")
+	if mk := m.trace.mine(m); mk.Rating(2) != stepwise.Bad {
+		t.Fatalf("after redo %v", mk.Steps)
+	}
+	// Reopening the trace shows the saved labels.
+	press(t, m, "esc")
+	openGSM8K0(t, m)
+	if mk := m.trace.mine(m); mk == nil || mk.Rating(2) != stepwise.Bad || mk.Rating(1) != stepwise.Good {
+		t.Fatalf("labels after reopening: %v", mk)
+	}
+	if !strings.Contains(viewOf(m), "▶   0") {
+		t.Log(viewOf(m))
+	}
+}
+
+func TestAnnotateNeedsAName(t *testing.T) {
+	m := newTestModel(t, 120, 40, "dark")
+	m.opts.Annotator = ""
+	openGSM8K0(t, m)
+	press(t, m, "+")
+	if !strings.Contains(m.status, "--annotator") {
+		t.Fatalf("status %q", m.status)
+	}
+	if evs, _ := m.db.Events(m.trace.t.ID); len(evs) != 0 {
+		t.Fatal("an event was written without an annotator")
+	}
+}
+
+func TestNoteAndVerdict(t *testing.T) {
+	m := newTestModel(t, 120, 40, "dark")
+	openGSM8K0(t, m)
+	press(t, m, "-", "k", "a")
+	for _, r := range "off by one" {
+		send(t, m, keyMsg(string(r)))
+	}
+	press(t, m, "enter", "v")
+	for _, r := range "wrong" {
+		send(t, m, keyMsg(string(r)))
+	}
+	press(t, m, "enter")
+	mk := m.trace.mine(m)
+	if mk.Steps[0].Note != "off by one" || mk.Rating(0) != stepwise.Bad || mk.Verdict != "wrong" {
+		t.Fatalf("note/verdict: %+v verdict %q", mk.Steps[0], mk.Verdict)
+	}
+	press(t, m, "enter") // step detail shows the human label
+	if v := ansi.Strip(viewOf(m)); !strings.Contains(v, "human labels") || !strings.Contains(v, "off by one") {
+		t.Fatalf("step detail lacks the human label:\n%s", v)
+	}
+}
