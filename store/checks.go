@@ -318,3 +318,15 @@ func (db *DB) ProofCounts() (*ProofCounts, error) {
 	})
 	return pc, err
 }
+
+// ResolveSeq maps a trace id (or a source id, or a unique id prefix, as Get
+// accepts) to its sequence number.
+func (db *DB) ResolveSeq(id string) (uint64, error) {
+	var seq uint64
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		var err error
+		seq, err = resolve(tx, id)
+		return err
+	})
+	return seq, err
+}

@@ -157,12 +157,7 @@ func (db *DB) ProofStrips(seqs []uint64) ([]string, error) {
 
 // ProofStrip returns one trace's proof strip ("" when never checked).
 func (db *DB) ProofStrip(traceID string) (string, error) {
-	var seq uint64
-	err := db.bolt.View(func(tx *bolt.Tx) error {
-		var err error
-		seq, err = resolve(tx, traceID)
-		return err
-	})
+	seq, err := db.ResolveSeq(traceID)
 	if err != nil {
 		return "", err
 	}
