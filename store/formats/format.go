@@ -103,6 +103,8 @@ var registry = []Codec{
 	skyT1{},
 	openR1{},
 	mathShepherd{},
+	stepRows{}, // stepwise's own steps-jsonl export
+	trl{},
 	formalStep{},
 	safeTrace{},
 	inspectLog{},

@@ -1,0 +1,129 @@
+package formats
+
+import (
+	"io"
+
+	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/compress/snappy"
+
+	"github.com/stepwise-dev/stepwise"
+)
+
+// StepRow is one step as a flat row: what Hugging Face datasets and pandas
+// load as a table. JSON keys are in alphabetical order (the field order),
+// so output is deterministic and diffable; null marks the unknown (an
+// unlabeled step's label, an unknown correctness or first error).
+type StepRow struct {
+	Annotator          string `json:"annotator" parquet:"annotator"`
+	Dataset            string `json:"dataset" parquet:"dataset"`
+	ErrorType          string `json:"error_type" parquet:"error_type"`
+	FinalAnswer        string `json:"final_answer" parquet:"final_answer"`
+	FinalAnswerCorrect *bool  `json:"final_answer_correct" parquet:"final_answer_correct,optional"`
+	// FirstError is the trace's earliest wrong step under the exported labels.
+	FirstError   *int64 `json:"first_error" parquet:"first_error,optional"`
+	Hallucinated bool   `json:"hallucinated" parquet:"hallucinated"`
+	// Label is +1, 0 or -1 (PRM800K's scale), null when unlabeled.
+	Label *int64 `json:"label" parquet:"label,optional"`
+	// LabelOrigin is human, source, or "" when unlabeled.
+	LabelOrigin string `json:"label_origin" parquet:"label_origin"`
+	Model       string `json:"model" parquet:"model"`
+	Note        string `json:"note" parquet:"note"`
+	Problem     string `json:"problem" parquet:"problem"`
+	ProblemID   string `json:"problem_id" parquet:"problem_id"`
+	// Rating is good, neutral, bad or unlabeled.
+	Rating    string `json:"rating" parquet:"rating"`
+	SourceID  string `json:"source_id" parquet:"source_id"`
+	Step      int64  `json:"step" parquet:"step"`
+	StepCount int64  `json:"step_count" parquet:"step_count"`
+	Text      string `json:"text" parquet:"text"`
+	TraceID   string `json:"trace_id" parquet:"trace_id"`
+}
+
+// StepRows flattens an item into one row per step.
+func StepRows(it *ExportItem) []StepRow {
+	t := it.Trace
+	var fe *int64
+	if v := it.FirstError(); v != nil {
+		x := int64(*v)
+		fe = &x
+	}
+	rows := make([]StepRow, len(t.Steps))
+	for i := range t.Steps {
+		l := it.Labels[i]
+		r := StepRow{Annotator: l.Annotator, Dataset: t.Dataset, ErrorType: l.ErrorType, FinalAnswer: t.FinalAnswer,
+			FinalAnswerCorrect: t.Correct, FirstError: fe, Hallucinated: l.Hallucinated, LabelOrigin: l.Origin,
+			Model: t.Model, Note: l.Note, Problem: it.Problem.Text, ProblemID: t.ProblemID, Rating: l.Rating.String(),
+			SourceID: t.SourceID, Step: int64(i), StepCount: int64(len(t.Steps)), Text: t.Steps[i].Text, TraceID: t.ID}
+		if v, ok := l.Rating.PRM800K(); ok {
+			x := int64(v)
+			r.Label = &x
+		}
+		rows[i] = r
+	}
+	return rows
+}
+
+type stepsJSONLWriter struct{ jsonlWriter }
+
+func newStepsJSONLWriter(w io.Writer) Exporter { return stepsJSONLWriter{newJSONL(w)} }
+
+func (s stepsJSONLWriter) Write(it *ExportItem) (string, error) {
+	if len(it.Trace.Steps) == 0 {
+		return "no steps", nil
+	}
+	for _, r := range StepRows(it) {
+		if err := s.put(&r); err != nil {
+			return "", err
+		}
+	}
+	return "", nil
+}
+
+// stepsParquetWriter writes the same rows as Parquet (snappy), buffering a
+// row group's worth before handing rows to the encoder.
+type stepsParquetWriter struct {
+	w   *parquet.GenericWriter[StepRow]
+	buf []StepRow
+}
+
+const parquetBatch = 4096
+
+func newStepsParquetWriter(w io.Writer) Exporter {
+	return &stepsParquetWriter{w: parquet.NewGenericWriter[StepRow](w, parquet.Compression(&snappy.Codec{})),
+		buf: make([]StepRow, 0, parquetBatch)}
+}
+
+func (s *stepsParquetWriter) Write(it *ExportItem) (string, error) {
+	if len(it.Trace.Steps) == 0 {
+		return "no steps", nil
+	}
+	s.buf = append(s.buf, StepRows(it)...)
+	if len(s.buf) >= parquetBatch {
+		return "", s.flush()
+	}
+	return "", nil
+}
+
+func (s *stepsParquetWriter) flush() error {
+	if len(s.buf) == 0 {
+		return nil
+	}
+	_, err := s.w.Write(s.buf)
+	s.buf = s.buf[:0]
+	return err
+}
+
+func (s *stepsParquetWriter) Close() error {
+	if err := s.flush(); err != nil {
+		return err
+	}
+	return s.w.Close()
+}
+
+// ratingOf reads a step row's label back.
+func ratingOf(label *int64) stepwise.Rating {
+	if label == nil {
+		return stepwise.Unlabeled
+	}
+	return stepwise.RatingFromPRM800K(int(*label))
+}
