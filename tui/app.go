@@ -198,7 +198,14 @@ func (m *Model) handleResult(msg tea.Msg) tea.Cmd {
 	case searchMsg:
 		return m.list.searchUpdate(m, msg)
 	case annotatedMsg:
-		return m.trace.annotated(m, msg)
+		cmd := m.trace.annotated(m, msg)
+		if m.current() == scrStep {
+			cmd = tea.Batch(cmd, m.step.loadHistory(m))
+		}
+		return cmd
+	case historyMsg:
+		m.step.historyLoaded(m, msg)
+		return nil
 	case errMsg:
 		m.setError(msg.err.Error())
 	}

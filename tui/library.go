@@ -29,12 +29,15 @@ type libraryRow struct {
 	labeled int // traces with any source label
 	errors  int
 	trunc   int
+	human   int // traces with a current human label (anyone)
+	mine    int // traces with your current label
 }
 
 type libraryMsg struct {
-	req   int
-	stats *store.Stats
-	err   error
+	req      int
+	stats    *store.Stats
+	progress []store.LabelProgress
+	err      error
 }
 
 func (l *libraryScreen) load(m *Model) tea.Cmd {
@@ -42,7 +45,11 @@ func (l *libraryScreen) load(m *Model) tea.Cmd {
 	req, db := l.req, m.db
 	return func() tea.Msg {
 		st, err := db.Stats()
-		return libraryMsg{req: req, stats: st, err: err}
+		if err != nil {
+			return libraryMsg{req: req, err: err}
+		}
+		prog, err := db.Progress()
+		return libraryMsg{req: req, stats: st, progress: prog, err: err}
 	}
 }
 
@@ -63,6 +70,19 @@ func (l *libraryScreen) loaded(m *Model, msg libraryMsg) tea.Cmd {
 	sort.Strings(names)
 	for _, d := range names {
 		l.rows = append(l.rows, rowOf(d, msg.stats.By[store.FieldDataset][d], msg.stats.Datasets[d]))
+	}
+	for i := range l.rows {
+		for _, p := range msg.progress {
+			if p.Dataset != l.rows[i].dataset && l.rows[i].dataset != "" {
+				continue
+			}
+			switch p.Annotator {
+			case "":
+				l.rows[i].human += p.Traces
+			case m.opts.Annotator:
+				l.rows[i].mine += p.Traces
+			}
+		}
 	}
 	l.cursor = min(l.cursor, len(l.rows)-1)
 	return nil
@@ -141,8 +161,22 @@ func (l *libraryScreen) view(m *Model) string {
 		b.WriteString(m.st.muted.Render("The store is empty. Import traces with `stepwise import FILE...`,\nor run `stepwise demo` for a bundled set of real samples."))
 		return b.String()
 	}
-	nameW := max(12, min(40, m.width-60))
-	head := padRight("DATASET", nameW) + padLeft("TRACES", 8) + padLeft("RIGHT", 8) + padLeft("WRONG", 8) + "  " + padRight("SOURCE LABELS", 24) + padLeft("TRUNC", 7)
+	// Narrow terminals drop the truncation and your-labels columns first.
+	wide := m.width >= 110
+	fixed := 8*3 + 2 + 24 + 8
+	if wide {
+		fixed += 7 + 8
+	}
+	nameW := max(10, min(40, m.width-fixed))
+	head := padRight("DATASET", nameW) + padLeft("TRACES", 8) + padLeft("RIGHT", 8) + padLeft("WRONG", 8) + "  " +
+		padRight("SOURCE LABELS", 24)
+	if wide {
+		head += padLeft("TRUNC", 7)
+	}
+	head += padLeft("HUMAN", 8)
+	if wide {
+		head += padLeft("YOURS", 8)
+	}
 	b.WriteString(m.st.header.Render(truncate(head, m.width)) + "\n")
 	for i, r := range l.rows {
 		name := r.dataset
@@ -150,7 +184,14 @@ func (l *libraryScreen) view(m *Model) string {
 			name = "all traces"
 		}
 		line := padRight(termsafe.Line(name), nameW) + padLeft(fmt.Sprint(r.traces), 8) + padLeft(fmt.Sprint(r.correct), 8) +
-			padLeft(fmt.Sprint(r.wrong), 8) + "  " + l.progress(m, r, i == l.cursor) + padLeft(fmt.Sprint(r.trunc), 7)
+			padLeft(fmt.Sprint(r.wrong), 8) + "  " + l.progress(m, r, i == l.cursor)
+		if wide {
+			line += padLeft(fmt.Sprint(r.trunc), 7)
+		}
+		line += padLeft(fmt.Sprint(r.human), 8)
+		if wide {
+			line += padLeft(fmt.Sprint(r.mine), 8)
+		}
 		if i == l.cursor {
 			line = m.st.selected.Render(padRight(line, m.width))
 		}

@@ -25,6 +25,16 @@ type stepScreen struct {
 	// they run in a command and the screen is rebuilt when they arrive.
 	want []render.Request
 	req  int
+	// history is the step's annotation events, oldest first.
+	history    []stepwise.Annotation
+	historyReq int
+}
+
+// historyMsg delivers a step's annotation history.
+type historyMsg struct {
+	req    int
+	events []stepwise.Annotation
+	err    error
 }
 
 // stepRenderedMsg says the step screen's renders are in the cache.
@@ -33,7 +43,29 @@ type stepRenderedMsg struct{ req int }
 func (s *stepScreen) open(m *Model, t *stepwise.Trace, p *stepwise.Problem, i int) tea.Cmd {
 	s.t, s.p, s.index, s.top = t, p, i, 0
 	m.push(scrStep)
-	return s.rebuild(m)
+	return tea.Batch(s.rebuild(m), s.loadHistory(m))
+}
+
+// loadHistory reads the step's annotation events.
+func (s *stepScreen) loadHistory(m *Model) tea.Cmd {
+	s.history, s.historyReq = nil, m.req()
+	db, req, id, i := m.db, s.historyReq, s.t.ID, s.index
+	return func() tea.Msg {
+		evs, err := db.StepHistory(id, i)
+		return historyMsg{req: req, events: evs, err: err}
+	}
+}
+
+func (s *stepScreen) historyLoaded(m *Model, msg historyMsg) {
+	if msg.req != s.historyReq || s.t == nil {
+		return
+	}
+	if msg.err != nil {
+		m.setError("history: " + msg.err.Error())
+		return
+	}
+	s.history = msg.events
+	s.build(m)
 }
 
 func (s *stepScreen) resize(m *Model) tea.Cmd {
@@ -132,6 +164,12 @@ func (s *stepScreen) build(m *Model) {
 		add("", m.st.header.Render(fmt.Sprintf("formalizations (%d)", len(st.Formalizations))))
 		for i, f := range st.Formalizations {
 			add(s.formalLines(m, i, f, w)...)
+		}
+	}
+	if len(s.history) > 0 {
+		add("", m.st.header.Render(fmt.Sprintf("annotation history (%d events)", len(s.history))))
+		for _, e := range s.history {
+			add(historyLine(m, e))
 		}
 	}
 	s.lines, s.width = out, m.width
@@ -261,7 +299,7 @@ func (s *stepScreen) key(m *Model, a action) tea.Cmd {
 // moveTo shows step n.
 func (s *stepScreen) moveTo(m *Model, n int) tea.Cmd {
 	s.index, s.top = n, 0
-	return s.rebuild(m)
+	return tea.Batch(s.rebuild(m), s.loadHistory(m))
 }
 
 func (s *stepScreen) scroll(d int) {
@@ -274,4 +312,17 @@ func (s *stepScreen) view(m *Model) string {
 	}
 	end := min(len(s.lines), s.top+m.bodyHeight())
 	return strings.Join(s.lines[s.top:end], "\n")
+}
+
+// historyLine is one event of a step's history.
+func historyLine(m *Model, e stepwise.Annotation) string {
+	what := describeEvent(e)
+	if e.Undoes != 0 {
+		what = fmt.Sprintf("undo of event %d", e.Undoes)
+	}
+	if e.Note != "" {
+		what += ": " + e.Note
+	}
+	return "  " + m.st.muted.Render(e.Time.Local().Format("2006-01-02 15:04:05")) + "  " +
+		termsafe.Line(e.Annotator) + "  " + termsafe.Line(what)
 }
