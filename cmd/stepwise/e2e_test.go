@@ -8,6 +8,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store"
 )
 
 // The end-to-end tests run the real binary in tmux, as a user would, and
@@ -213,4 +216,84 @@ func TestHostileTraceCannotTouchTerminal(t *testing.T) {
 	if bufs := s.run("list-buffers"); strings.TrimSpace(bufs) != "" {
 		t.Errorf("the trace wrote the clipboard: %s", bufs)
 	}
+}
+
+// TestEndToEndAnnotation labels steps in the demo (plain labels, first-error
+// mode, an undo), quits, labels more in a second run and kills it with
+// SIGKILL right after the screen says saved, then checks the store holds
+// every label the screen called saved.
+func TestEndToEndAnnotation(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end")
+	}
+	bin := buildBinary(t)
+	env := testEnv(t)
+	db := filepath.Join(t.TempDir(), "demo.db")
+	run := bin + " --db " + db + " --annotator e2e demo"
+
+	s := newTmux(t, 120, 40, env, run)
+	s.waitFor("processbench/gsm8k")
+	open := func(s *tmuxSession, id string) {
+		s.keys(":")
+		s.typeText(id)
+		s.keys("Enter")
+		s.waitFor(id)
+	}
+	open(s, "gsm8k-1")
+	s.keys("+")
+	s.waitFor("saved ✓ step 0 good")
+	s.keys("-")
+	s.waitFor("saved ✓ step 1 bad")
+	s.keys("x")
+	s.waitFor("saved ✓ step 2 bad, hallucinated")
+	s.keys("u") // undoes the hallucination label on step 2
+	s.waitFor("saved ✓ undo")
+	s.keys("Escape")
+	open(s, "gsm8k-2")
+	s.keys("j", "j", "e")
+	s.waitFor("saved ✓ first error at step 2")
+	s.keys("Escape", "q")
+	if st := s.exited(); st != "0" {
+		t.Fatalf("first run exit status %s", st)
+	}
+
+	// Second run: one more label, then SIGKILL once it shows as saved.
+	s2 := newTmux(t, 120, 40, env, run)
+	s2.waitFor("processbench/gsm8k")
+	open(s2, "gsm8k-3")
+	s2.keys("0")
+	s2.waitFor("saved ✓ step 0 neutral")
+	exec.Command("pkill", "-KILL", "-f", "^"+s2.prog).Run()
+	s2.exited()
+
+	store := openStoreForTest(t, db)
+	defer store.Close()
+	check := func(id string, want map[int]stepwise.Rating) {
+		t.Helper()
+		marks, err := store.Marks(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mk := marks["e2e"]
+		if mk == nil {
+			t.Fatalf("%s: no labels by e2e", id)
+		}
+		for i, r := range want {
+			if got := mk.Rating(i); got != r {
+				t.Errorf("%s step %d: %v, want %v", id, i, got, r)
+			}
+		}
+	}
+	check("processbench/gsm8k:gsm8k-1", map[int]stepwise.Rating{0: stepwise.Good, 1: stepwise.Bad, 2: stepwise.Unlabeled})
+	check("processbench/gsm8k:gsm8k-2", map[int]stepwise.Rating{0: stepwise.Good, 1: stepwise.Good, 2: stepwise.Bad, 3: stepwise.Unlabeled})
+	check("processbench/gsm8k:gsm8k-3", map[int]stepwise.Rating{0: stepwise.Neutral})
+}
+
+func openStoreForTest(t *testing.T, path string) *store.DB {
+	t.Helper()
+	db, err := store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatalf("the store does not open after kill -9: %v", err)
+	}
+	return db
 }
