@@ -319,8 +319,6 @@ func sortedAnnotators(marks map[string]*stepwise.TraceMarks) []string {
 	for n := range marks {
 		names = append(names, n)
 	}
-	sortStrings(names)
+	sort.Strings(names)
 	return names
 }
-
-func sortStrings(s []string) { sort.Strings(s) }
