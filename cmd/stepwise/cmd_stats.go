@@ -10,7 +10,7 @@ import (
 	"github.com/stepwise-dev/stepwise/tui/termsafe"
 )
 
-func runStats(_ context.Context, e *env, args []string) int {
+func runStats(ctx context.Context, e *env, args []string) int {
 	fs := newFlags(e, "stats", "[--json]", "Counts by dataset, model, correctness and label state.")
 	asJSON := fs.Bool("json", false, "print as JSON")
 	if _, err := parse(fs, args); err != nil {
@@ -26,8 +26,16 @@ func runStats(_ context.Context, e *env, args []string) int {
 		fmt.Fprintln(e.stderr, "stepwise stats:", err)
 		return exitError
 	}
+	human, err := loadHumanStats(ctx, db, "")
+	if err != nil {
+		fmt.Fprintln(e.stderr, "stepwise stats:", err)
+		return exitError
+	}
 	if *asJSON {
-		writeJSON(e.stdout, st)
+		writeJSON(e.stdout, struct {
+			*store.Stats
+			Human *humanStats `json:"human"`
+		}{st, human})
 		return exitOK
 	}
 	fmt.Fprintf(e.stdout, "%s: %d traces, %d problems, %.1f MB\n", st.Path, st.Traces, st.Problems, float64(st.Bytes)/1e6)
@@ -55,6 +63,7 @@ func runStats(_ context.Context, e *env, args []string) int {
 		fmt.Fprintf(tw, "%s\t%d\n", l, st.By[store.FieldLabel][l])
 	}
 	tw.Flush()
+	printHumanStats(e.stdout, human)
 	return exitOK
 }
 

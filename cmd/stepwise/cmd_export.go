@@ -1,0 +1,150 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/stepwise-dev/stepwise/store"
+	"github.com/stepwise-dev/stepwise/store/formats"
+)
+
+func runExport(ctx context.Context, e *env, args []string) int {
+	fs := newFlags(e, "export", "--format F [filters] [-o FILE]",
+		"Export traces with their labels (or the annotation event log) in a format the field trains and evaluates on.\n"+
+			"Formats: "+exportFormatList()+".\n"+
+			"--annotator (a global flag) keeps one annotator's labels.")
+	var opts store.ExportOptions
+	f := &opts.Filter
+	fs.StringVar(&opts.Format, "format", "", "output format (required)")
+	fs.StringVar(&f.Dataset, "dataset", "", "only this dataset (and its subsets)")
+	fs.StringVar(&f.Model, "model", "", "only traces by this model")
+	fs.StringVar(&f.Correct, "correct", "", "final answer: true, false or unknown")
+	fs.StringVar(&f.Label, "label", "", "source label state: none, error, correct or partial")
+	fs.StringVar(&f.Truncated, "truncated", "", "true or false")
+	fs.StringVar(&f.Problem, "problem", "", "only traces of this problem id")
+	fs.StringVar(&f.Format, "source-format", "", "only traces imported by this codec")
+	fs.IntVar(&f.Limit, "limit", 0, "stop after N traces")
+	fs.IntVar(&f.Offset, "offset", 0, "skip the first N traces")
+	labels := fs.String("labels", "merged", "human, source, or merged (a human label where there is one, else the dataset's)")
+	fs.BoolVar(&opts.LabeledOnly, "labeled-only", false, "skip traces without a label")
+	since := fs.String("since", "", "only human labels made at or after this date (2006-01-02 or RFC 3339)")
+	until := fs.String("until", "", "only human labels made before this date")
+	fs.BoolVar(&opts.IncludeQC, "include-qc", false, "keep PRM800K quality-control and screening records")
+	out := fs.String("o", "-", "output file (- for standard output)")
+	asJSON := fs.Bool("json", false, "print the summary as JSON")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return flagExit(err)
+	}
+	if len(pos) > 0 {
+		return usageError(e.stderr, fs, fmt.Sprintf("unexpected argument %q", pos[0]))
+	}
+	if opts.Format == "" {
+		return usageError(e.stderr, fs, "--format is required ("+exportFormatList()+")")
+	}
+	if _, err := formats.LookupExport(opts.Format); err != nil && opts.Format != store.FormatAnnotations {
+		return usageError(e.stderr, fs, err.Error())
+	}
+	opts.Labels = store.LabelMode(*labels)
+	opts.Annotator = e.annotator
+	if opts.Since, err = parseDate(*since); err != nil {
+		return usageError(e.stderr, fs, "--since: "+err.Error())
+	}
+	if opts.Until, err = parseDate(*until); err != nil {
+		return usageError(e.stderr, fs, "--until: "+err.Error())
+	}
+	if err := f.Validate(); err != nil {
+		return usageError(e.stderr, fs, err.Error())
+	}
+	db, code := openStore(e, true)
+	if db == nil {
+		return code
+	}
+	defer db.Close()
+	start := time.Now()
+	rep, err := exportTo(ctx, db, *out, e.stdout, opts)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "stepwise export:", err)
+		return exitError
+	}
+	if *asJSON {
+		writeJSON(e.stderr, rep)
+		return exitOK
+	}
+	where := *out
+	if where == "-" {
+		where = "standard output"
+	}
+	took := time.Since(start).Round(time.Millisecond)
+	if opts.Format == store.FormatAnnotations {
+		fmt.Fprintf(e.stderr, "exported %d events to %s in %s\n", rep.Written, where, took)
+	} else {
+		fmt.Fprintf(e.stderr, "exported %d records from %d traces as %s to %s in %s\n", rep.Written, rep.Traces, opts.Format, where, took)
+	}
+	reasons := make([]string, 0, len(rep.Skipped))
+	for r := range rep.Skipped {
+		reasons = append(reasons, r)
+	}
+	sort.Strings(reasons)
+	for _, r := range reasons {
+		fmt.Fprintf(e.stderr, "  skipped %d: %s\n", rep.Skipped[r], r)
+	}
+	return exitOK
+}
+
+// exportTo writes into a temporary file beside the output and renames it at
+// the end, so an interrupted export never leaves a half file under the name.
+func exportTo(ctx context.Context, db *store.DB, path string, stdout io.Writer, opts store.ExportOptions) (*store.ExportReport, error) {
+	if path == "-" {
+		return db.Export(ctx, stdout, opts)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return nil, err
+	}
+	rep, err := db.Export(ctx, tmp, opts)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return nil, err
+	}
+	return rep, nil
+}
+
+func exportFormatList() string {
+	var names []string
+	for _, f := range formats.ExportFormats() {
+		names = append(names, f.Name)
+	}
+	return strings.Join(append(names, store.FormatAnnotations), ", ")
+}
+
+// parseDate reads 2006-01-02 (midnight UTC) or an RFC 3339 time; "" is zero.
+func parseDate(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		return t, nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}, errors.New("want a date (2006-01-02) or an RFC 3339 time")
+	}
+	return t, nil
+}

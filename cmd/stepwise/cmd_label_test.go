@@ -1,0 +1,98 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func runCLI(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(context.Background(), args, strings.NewReader(stdin), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// TestLabelExportMerge drives label, export and merge as a script would:
+// labels by two annotators, an export of the event log, a merge into a
+// second store, and a ProcessBench export of the human labels.
+func TestLabelExportMerge(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "cfg"))
+	t.Setenv("STEPWISE_CONFIG", "")
+	db1, db2 := filepath.Join(dir, "a.db"), filepath.Join(dir, "b.db")
+	pb := filepath.Join("..", "..", "testdata", "samples", "processbench", "gsm8k_0-99_and_200-299.json")
+	for _, db := range []string{db1, db2} {
+		if code, _, errs := runCLI(t, "", "--db", db, "import", pb); code != exitOK {
+			t.Fatalf("import: %d %s", code, errs)
+		}
+	}
+	// gsm8k-0 has 4 steps: step 4 is out of range (exit 2), an unknown
+	// trace exits 5, a -1 step with --first-error is a flag-free positional.
+	cases := []struct {
+		args []string
+		code int
+	}{
+		{[]string{"label", "gsm8k-0", "2", "-1", "--error-type", "calculation", "--annotator", "ana"}, exitOK},
+		{[]string{"label", "gsm8k-0", "-1", "--first-error", "--annotator", "bo"}, exitOK},
+		{[]string{"label", "gsm8k-0", "4", "good", "--annotator", "ana"}, exitUsage},
+		{[]string{"label", "no-such", "0", "good", "--annotator", "ana"}, exitNotFound},
+		{[]string{"label", "gsm8k-0", "1", "sorta", "--annotator", "ana"}, exitUsage},
+	}
+	for _, c := range cases {
+		if code, _, errs := runCLI(t, "", append([]string{"--db", db1}, c.args...)...); code != c.code {
+			t.Errorf("%v: exit %d, want %d (%s)", c.args, code, c.code, errs)
+		}
+	}
+	lines := `{"trace_id":"gsm8k-1","step":0,"rating":"good"}` + "\n" + `{"trace_id":"gsm8k-1","step":1,"rating":"bad","note":"wrong sum"}` + "\n"
+	if code, out, errs := runCLI(t, lines, "--db", db1, "label", "--from", "-", "--annotator", "bo"); code != exitOK ||
+		!strings.Contains(out, "saved 2 events") {
+		t.Fatalf("label --from: %d %q %s", code, out, errs)
+	}
+	log := filepath.Join(dir, "events.jsonl")
+	if code, _, errs := runCLI(t, "", "--db", db1, "export", "--format", "annotations", "-o", log); code != exitOK {
+		t.Fatalf("export annotations: %d %s", code, errs)
+	}
+	for i, want := range []string{"merged 4 events, 0 already present", "merged 0 events, 4 already present"} {
+		code, out, errs := runCLI(t, "", "--db", db2, "merge", log)
+		if code != exitOK || !strings.Contains(out, want) {
+			t.Fatalf("merge %d: %d %q %s", i, code, out, errs)
+		}
+	}
+	// The second store exports the same human ProcessBench labels as the first.
+	var got [2]string
+	for i, db := range []string{db1, db2} {
+		path := filepath.Join(dir, "pb"+string(rune('0'+i))+".jsonl")
+		if code, _, errs := runCLI(t, "", "--db", db, "export", "--format", "processbench", "--labels", "human", "-o", path); code != exitOK {
+			t.Fatalf("export: %d %s", code, errs)
+		}
+		b, _ := os.ReadFile(path)
+		got[i] = string(b)
+	}
+	if got[0] != got[1] || got[0] == "" {
+		t.Fatalf("exports differ:\n%s\n%s", got[0], got[1])
+	}
+	var labels []int
+	for _, l := range strings.Split(strings.TrimSpace(got[0]), "\n") {
+		var r struct{ Label int }
+		json.Unmarshal([]byte(l), &r)
+		labels = append(labels, r.Label)
+	}
+	// gsm8k-0: ana marks step 2 bad, bo (later) marks all good; the latest
+	// label per step wins: steps 0, 1, 3 good by bo, step 2 good by bo (his
+	// event is later): -1. gsm8k-1: steps 0 good, 1 bad, rest unlabeled: 1.
+	if len(labels) != 2 || labels[0] != -1 || labels[1] != 1 {
+		t.Fatalf("labels %v from\n%s", labels, got[0])
+	}
+	code, out, _ := runCLI(t, "", "--db", db1, "stats")
+	if code != exitOK || !strings.Contains(out, "HUMAN LABELS") || !strings.Contains(out, "ana / bo") {
+		t.Fatalf("stats: %d\n%s", code, out)
+	}
+	if code, _, _ := runCLI(t, "", "--db", db1, "export", "--format", "nope"); code != exitUsage {
+		t.Fatalf("unknown format exit %d", code)
+	}
+}

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"text/tabwriter"
+	"time"
+
+	"github.com/stepwise-dev/stepwise/store"
+	"github.com/stepwise-dev/stepwise/tui/termsafe"
+)
+
+// humanStats is the annotation part of `stepwise stats`: progress per
+// dataset and annotator (running counts), and agreement (computed over the
+// annotated traces only).
+type humanStats struct {
+	Progress  []store.LabelProgress `json:"progress"`
+	Agreement *store.Agreement      `json:"agreement,omitempty"`
+}
+
+func loadHumanStats(ctx context.Context, db *store.DB, dataset string) (*humanStats, error) {
+	prog, err := db.Progress()
+	if err != nil {
+		return nil, err
+	}
+	h := &humanStats{Progress: prog}
+	if len(prog) == 0 {
+		return h, nil
+	}
+	h.Agreement, err = db.Agreement(ctx, store.AgreementOptions{Dataset: dataset})
+	return h, err
+}
+
+func printHumanStats(w io.Writer, h *humanStats) {
+	if len(h.Progress) == 0 {
+		fmt.Fprintln(w, "\nHUMAN LABELS: none yet")
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "\nHUMAN LABELS\tANNOTATOR\tTRACES\tOF\tSTEPS\tEVENTS\tTIME")
+	for _, p := range h.Progress {
+		who := p.Annotator
+		if who == "" {
+			who = "(anyone)"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%s\n", termsafe.Line(p.Dataset), termsafe.Line(who), p.Traces,
+			p.TotalTraces, p.Steps, p.Events, (time.Duration(p.ElapsedMS) * time.Millisecond).Round(time.Second))
+	}
+	tw.Flush()
+	a := h.Agreement
+	if a == nil {
+		return
+	}
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "\nAGREEMENT\tα (nominal)\tα (ordinal)\tPAIR\tκ\tOBSERVED\tUNITS")
+	for _, k := range a.Kinds {
+		ord := ""
+		if k.AlphaOrdinal != nil {
+			ord = k.AlphaOrdinal.String()
+		}
+		if len(k.Pairs) == 0 {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t-\t\t\t\n", k.Kind, k.Alpha, ord)
+		}
+		for i, p := range k.Pairs {
+			kind, alpha, o := k.Kind, k.Alpha.String(), ord
+			if i > 0 {
+				kind, alpha, o = "", "", ""
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s / %s\t%s\t%s\t%d\n", kind, alpha, o, termsafe.Line(p.A), termsafe.Line(p.B),
+				p.Kappa, p.Observed, p.Kappa.N)
+		}
+	}
+	tw.Flush()
+	if len(a.HumanVsSource) > 0 {
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "\nHUMAN VS DATASET\tκ\tOBSERVED\tSTEPS")
+		for _, s := range a.HumanVsSource {
+			who := s.Annotator
+			if who == "" {
+				who = "(all annotators)"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\n", termsafe.Line(who), s.Kappa, s.Observed, s.Kappa.N)
+		}
+		tw.Flush()
+	}
+	if len(a.Gold) > 0 {
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "\nGOLD ITEMS\tSCORED\tCORRECT\tACCURACY")
+		for _, g := range a.Gold {
+			fmt.Fprintf(tw, "%s\t%d\t%d\t%s\n", termsafe.Line(g.Annotator), g.Items, g.Correct, g.Accuracy)
+		}
+		tw.Flush()
+	}
+}
