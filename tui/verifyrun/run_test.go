@@ -11,6 +11,7 @@ import (
 
 	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/store"
+	"github.com/stepwise-dev/stepwise/store/formats"
 	"github.com/stepwise-dev/stepwise/verify"
 )
 
@@ -296,5 +297,73 @@ func TestApplyChecks(t *testing.T) {
 	}
 	if tr.Steps[1].Formalizations[0].Status != stepwise.StatusStored {
 		t.Fatalf("unchecked step changed: %+v", tr.Steps[1].Formalizations)
+	}
+}
+
+// scripted answers autoformalization prompts by the step they end with.
+type scripted struct {
+	mu    sync.Mutex
+	calls int
+	reply map[string]string
+}
+
+func (s *scripted) Complete(_ context.Context, _, user string) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls++
+	for step, ans := range s.reply {
+		if strings.Contains(user, "## Step to check\n"+step) {
+			return ans, nil
+		}
+	}
+	return "", errors.New("no scripted answer")
+}
+
+func TestAutoformalizeProseSteps(t *testing.T) {
+	db := openImported(t, filepath.Join(t.TempDir(), "s.db"))
+	defer db.Close()
+	raw := "Let us add the two piles.\nThe piles hold three and four, so seven in all.\nDone."
+	steps := []stepwise.Step{
+		{Kind: stepwise.StepReasoning, Span: stepwise.Span{Start: 0, End: 25}},
+		{Kind: stepwise.StepReasoning, Span: stepwise.Span{Start: 26, End: 73}},
+		{Kind: stepwise.StepToolCall, Span: stepwise.Span{Start: 74, End: 79}},
+	}
+	for i := range steps {
+		steps[i].Text = raw[steps[i].Span.Start:steps[i].Span.End]
+	}
+	tr := &stepwise.Trace{Dataset: "constructed", SourceID: "piles", Raw: raw, Steps: steps}
+	if _, _, err := db.Add([]formats.Item{{Problem: &stepwise.Problem{Text: "How many in all?"}, Trace: tr}}); err != nil {
+		t.Fatal(err)
+	}
+	llm := &scripted{reply: map[string]string{
+		"Let us add": "False",
+		"The piles":  "```lean\ntheorem test (a b : ℝ) (h₀ : a = 3) (h₁ : b = 4) : (a + b = 7) := by sorry\n```",
+	}}
+	v := New(db, offline)
+	defer v.Close()
+	var got []stepwise.Formalization
+	sum, err := v.Run(context.Background(), TraceTarget("constructed:piles"), Options{Auto: &verify.AutoFormalizer{LLM: llm}},
+		func(u Update) {
+			if u.Result != nil {
+				got = append(got, u.Result.Formalization)
+			}
+		})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Two prose steps without arithmetic go to the model; the tool call does not.
+	if llm.calls != 2 || len(got) != 2 {
+		t.Fatalf("%d LLM calls, results %+v", llm.calls, got)
+	}
+	if sum.ByStatus[stepwise.StatusSkipped] != 1 || sum.ByStatus[stepwise.StatusProved] != 1 {
+		t.Errorf("statuses %v, want one skipped and one proved", sum.ByStatus)
+	}
+	for _, f := range got {
+		if f.Origin != stepwise.FormalLLM {
+			t.Errorf("origin %s", f.Origin)
+		}
+	}
+	if strip, _ := db.ProofStrip("constructed:piles"); strip != "-+." {
+		t.Errorf("strip %q, want \"-+.\"", strip)
 	}
 }
