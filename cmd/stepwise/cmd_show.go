@@ -11,6 +11,7 @@ import (
 	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/store"
 	"github.com/stepwise-dev/stepwise/tui/termsafe"
+	"github.com/stepwise-dev/stepwise/tui/verifyrun"
 )
 
 func runShow(_ context.Context, e *env, args []string) int {
@@ -42,6 +43,13 @@ func runShow(_ context.Context, e *env, args []string) int {
 		fmt.Fprintln(e.stderr, "stepwise show:", err)
 		return exitError
 	}
+	// Saved checks (stepwise verify) show in place of the stored statuses.
+	checks, err := db.Checks(t.ID)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "stepwise show:", err)
+		return exitError
+	}
+	verifyrun.ApplyChecks(t, checks)
 	if *asJSON {
 		writeJSON(e.stdout, struct {
 			*stepwise.Trace
@@ -108,6 +116,9 @@ func printTrace(w io.Writer, t *stepwise.Trace, p *stepwise.Problem) {
 		}
 		for _, f := range s.Formalizations {
 			fmt.Fprintf(w, "    formal (%s, %s): %s\n", f.Origin, statusText(f), termsafe.Line(f.Statement))
+			if f.Status == stepwise.StatusDisproved || f.Status == stepwise.StatusVacuous {
+				fmt.Fprintf(w, "      %s (%s)\n", termsafe.Line(evidenceHead(f.Evidence)), termsafe.Line(strings.Join(f.Messages, "; ")))
+			}
 		}
 		fmt.Fprintln(w, indent(termsafe.Clean(s.Text)))
 	}
@@ -116,6 +127,9 @@ func printTrace(w io.Writer, t *stepwise.Trace, p *stepwise.Problem) {
 func statusText(f stepwise.Formalization) string {
 	if f.Status == stepwise.StatusStored && f.StoredState != "" {
 		return "stored: " + f.StoredState
+	}
+	if f.Backend != "" {
+		return string(f.Status) + " by " + f.Backend
 	}
 	return string(f.Status)
 }
@@ -158,4 +172,12 @@ func labelText(l stepwise.Label) string {
 
 func indent(s string) string {
 	return "    " + strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n    ")
+}
+
+// evidenceHead is the first section of a check's evidence on one line
+// ("counterexample: b = 3, x = -2").
+func evidenceHead(ev string) string {
+	label, rest, _ := strings.Cut(strings.TrimSpace(ev), "\n")
+	first, _, _ := strings.Cut(rest, "\n")
+	return strings.TrimSpace(label + " " + first)
 }

@@ -58,6 +58,8 @@ func commands() []command {
 		{"formats", "", "list the formats stepwise can import", runFormats},
 		{"verify", "[filters]", "formalize and check steps, save the results (--json: one object per check)", runVerify},
 		{"doctor", "", "which verification backends are usable, and how to enable the others", runDoctor},
+		{"verify", "[filters]", "formalize and check steps, save the results (--json: one object per check)", runVerify},
+		{"doctor", "", "which verification backends are usable, and how to enable the others", runDoctor},
 		{"export", "--format F", "export labeled traces (processbench, prm800k, trl, ..., annotations)", runExport},
 		{"label", "ID STEP RATING", "record an annotation event from a script (--from FILE for many)", runLabel},
 		{"merge", "FILE...", "merge other annotators' event logs", runMerge},
