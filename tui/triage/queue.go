@@ -1,0 +1,255 @@
+package triage
+
+import (
+	"container/heap"
+	"context"
+	"encoding/binary"
+	"hash/fnv"
+	"math"
+	"sort"
+
+	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/judge/analyze"
+	"github.com/stepwise-dev/stepwise/store"
+)
+
+// Item is one step of the queue.
+type Item struct {
+	TraceID string
+	Seq     uint64
+	Step    int
+	Score   float64
+	Reasons []string
+	// Gold marks a hidden quality-control item: a step whose answer is
+	// known (the dataset's label). The workbench must not reveal it —
+	// hide the source labels while it is on screen — and must record the
+	// annotator's events on it with Annotation.Gold set, so that they
+	// score the annotator (store.Agreement) and stay out of exports.
+	Gold bool
+}
+
+// Options shape a queue.
+type Options struct {
+	Filter store.Filter
+	// Annotator: steps this annotator labeled are left out; "" leaves out
+	// steps anyone labeled.
+	Annotator string
+	// Limit is the number of suspicious steps (default 500).
+	Limit int
+	// GoldRate is the share of gold items in the queue (0: none; 0.05 is
+	// one in twenty).
+	GoldRate float64
+	// Seed makes the gold sample reproducible per annotator and session.
+	Seed uint64
+	// NoArithmetic skips checking arithmetic claims the verifier has not
+	// stored results for.
+	NoArithmetic bool
+}
+
+// Build reads the evidence of every trace matching the filter (one pass,
+// one read transaction) and returns the queue: the Limit most suspicious
+// unlabeled steps, most suspicious first, with gold items mixed in.
+func Build(ctx context.Context, db *store.DB, opts Options) ([]Item, error) {
+	if opts.Limit <= 0 {
+		opts.Limit = 500
+	}
+	q := &builder{opts: opts, checker: analyze.VerifyChecker{}}
+	q.goldK = int(math.Ceil(float64(opts.Limit) * opts.GoldRate))
+	err := db.EachEvidence(ctx, opts.Filter, func(ev *store.TraceEvidence) error {
+		return q.trace(ctx, ev)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return q.result(), nil
+}
+
+type builder struct {
+	opts    Options
+	checker analyze.VerifyChecker
+	top     itemHeap // min-heap by score: the weakest of the best on top
+	gold    goldHeap // max-heap by hash: the k smallest hashes are a uniform sample
+	goldK   int
+}
+
+func (q *builder) trace(ctx context.Context, ev *store.TraceEvidence) error {
+	t := ev.Trace
+	labeled := humanLabeled(ev.Events, q.opts.Annotator, len(t.Steps))
+	checks := map[int][]stepwise.Formalization{}
+	for _, c := range ev.Checks {
+		checks[c.Step] = c.Formalizations
+	}
+	var findings []float64
+	if ev.Findings != nil {
+		findings = ev.Findings.StepScores(len(t.Steps))
+	}
+	for i := range t.Steps {
+		if labeled[i] {
+			continue
+		}
+		e := q.evidence(ctx, t, i, checks[i], findings)
+		s := ScoreStep(e)
+		it := Item{TraceID: t.ID, Seq: ev.Seq, Step: i, Score: s.Value, Reasons: s.Reasons}
+		if e.Source != stepwise.Unlabeled && q.goldK > 0 {
+			q.offerGold(it)
+		}
+		if s.Value <= wNoSource {
+			continue // nothing but the absence of a label: not suspicious
+		}
+		if q.top.Len() < q.opts.Limit {
+			heap.Push(&q.top, it)
+		} else if better(it, q.top[0]) {
+			q.top[0] = it
+			heap.Fix(&q.top, 0)
+		}
+	}
+	return nil
+}
+
+func (q *builder) evidence(ctx context.Context, t *stepwise.Trace, i int, checked []stepwise.Formalization, findings []float64) Evidence {
+	st := &t.Steps[i]
+	e := Evidence{Source: st.StepRating(), AnswerWrong: t.Correct != nil && !*t.Correct}
+	for _, f := range st.Formalizations {
+		status := f.Status
+		if status == stepwise.StatusStored {
+			if s, ok := stepwise.SafeState(f.StoredState); ok {
+				status = s
+			}
+		}
+		e.Proofs = append(e.Proofs, status)
+	}
+	arith := checked
+	if len(checked) == 0 && !q.opts.NoArithmetic {
+		arith, _ = q.checker.CheckStep(ctx, t, i)
+	}
+	for _, f := range arith {
+		e.Proofs = append(e.Proofs, f.Status)
+		switch f.Status {
+		case stepwise.StatusDisproved:
+			e.ArithWrong++
+			e.ArithChecked++
+		case stepwise.StatusProved:
+			e.ArithChecked++
+		}
+	}
+	if i < len(findings) {
+		e.Finding = findings[i]
+	}
+	return e
+}
+
+// humanLabeled marks the steps that already carry a human label (by the
+// annotator, or by anyone when annotator is "").
+func humanLabeled(evs []store.Event, annotator string, n int) []bool {
+	out := make([]bool, n)
+	if len(evs) == 0 {
+		return out
+	}
+	anns := make([]stepwise.Annotation, 0, len(evs))
+	for _, e := range evs {
+		if annotator == "" || e.Annotator == annotator {
+			anns = append(anns, e.Annotation)
+		}
+	}
+	for _, m := range stepwise.FoldAnnotations(anns, n) {
+		for i, sm := range m.Steps {
+			if i < n && sm.Rating != stepwise.Unlabeled {
+				out[i] = true
+			}
+		}
+	}
+	return out
+}
+
+func (q *builder) offerGold(it Item) {
+	h := fnv.New64a()
+	var b [20]byte
+	binary.BigEndian.PutUint64(b[:], q.opts.Seed)
+	binary.BigEndian.PutUint64(b[8:], it.Seq)
+	binary.BigEndian.PutUint32(b[16:], uint32(it.Step))
+	h.Write(b[:])
+	g := goldItem{Item: it, hash: h.Sum64()}
+	if q.gold.Len() < q.goldK {
+		heap.Push(&q.gold, g)
+	} else if g.hash < q.gold[0].hash {
+		q.gold[0] = g
+		heap.Fix(&q.gold, 0)
+	}
+}
+
+// result sorts the queue and interleaves the gold items evenly.
+func (q *builder) result() []Item {
+	gs := append([]goldItem(nil), q.gold...)
+	sort.Slice(gs, func(i, j int) bool { return gs[i].hash < gs[j].hash })
+	isGold := map[[2]uint64]bool{}
+	gold := make([]Item, 0, len(gs))
+	for _, g := range gs {
+		g.Item.Gold = true
+		gold = append(gold, g.Item)
+		isGold[[2]uint64{g.Seq, uint64(g.Step)}] = true
+	}
+	items := make([]Item, 0, len(q.top))
+	for _, it := range q.top {
+		if !isGold[[2]uint64{it.Seq, uint64(it.Step)}] {
+			items = append(items, it)
+		}
+	}
+	sort.Slice(items, func(i, j int) bool { return better(items[i], items[j]) })
+	if len(gold) == 0 {
+		return items
+	}
+	every := max(1, int(math.Round(1/q.opts.GoldRate))-1) // regular items between gold ones
+	out := make([]Item, 0, len(items)+len(gold))
+	for len(items) > 0 || len(gold) > 0 {
+		k := min(every, len(items))
+		out = append(out, items[:k]...)
+		items = items[k:]
+		if len(gold) > 0 {
+			out = append(out, gold[0])
+			gold = gold[1:]
+		}
+	}
+	return out
+}
+
+// better orders items: higher score, then earlier trace, then earlier step.
+func better(a, b Item) bool {
+	if a.Score != b.Score {
+		return a.Score > b.Score
+	}
+	if a.Seq != b.Seq {
+		return a.Seq < b.Seq
+	}
+	return a.Step < b.Step
+}
+
+type itemHeap []Item
+
+func (h itemHeap) Len() int           { return len(h) }
+func (h itemHeap) Less(i, j int) bool { return better(h[j], h[i]) }
+func (h itemHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *itemHeap) Push(x any)        { *h = append(*h, x.(Item)) }
+func (h *itemHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
+type goldItem struct {
+	Item
+	hash uint64
+}
+
+type goldHeap []goldItem
+
+func (h goldHeap) Len() int           { return len(h) }
+func (h goldHeap) Less(i, j int) bool { return h[i].hash > h[j].hash }
+func (h goldHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *goldHeap) Push(x any)        { *h = append(*h, x.(goldItem)) }
+func (h *goldHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}

@@ -1,0 +1,103 @@
+package triage
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store"
+	"github.com/stepwise-dev/stepwise/store/formats"
+)
+
+func TestScoreStep(t *testing.T) {
+	none := ScoreStep(Evidence{Source: stepwise.Good})
+	if none.Value != 0 || len(none.Reasons) != 0 {
+		t.Fatalf("a good step with no evidence: %+v", none)
+	}
+	// Disproved claim on a step the dataset calls good: 1.0 + 0.6.
+	s := ScoreStep(Evidence{Source: stepwise.Good, Proofs: []stepwise.ProofStatus{stepwise.StatusDisproved}})
+	if s.Value != wDisproved+wDisagreement || !strings.Contains(strings.Join(s.Reasons, ";"), "evidence says otherwise") {
+		t.Fatalf("disproved: %+v", s)
+	}
+	// A step the dataset calls wrong whose claims all check: disagreement only.
+	s = ScoreStep(Evidence{Source: stepwise.Bad, ArithChecked: 2})
+	if s.Value != wDisagreement {
+		t.Fatalf("claims check on a bad step: %+v", s)
+	}
+	// Wrong arithmetic outranks a failed proof, which outranks nothing.
+	a := ScoreStep(Evidence{ArithWrong: 1, ArithChecked: 1})
+	f := ScoreStep(Evidence{Proofs: []stepwise.ProofStatus{stepwise.StatusFailed}})
+	if !(a.Value > f.Value && f.Value > ScoreStep(Evidence{}).Value) {
+		t.Fatalf("order: arith %v failed %v", a.Value, f.Value)
+	}
+}
+
+// item builds a constructed trace whose step 1 carries a calculator
+// annotation: 48/2 = 25 (wrong) or 24 (right).
+func item(id, result string) formats.Item {
+	steps := []string{"Natalia sold 48 clips in April.", "In May she sold 48/2=<<48/2=" + result + ">>" + result + " clips.", "The answer is " + result + "."}
+	raw := strings.Join(steps, "\n")
+	tr := &stepwise.Trace{SourceID: id, Dataset: "constructed", Raw: raw}
+	pos := 0
+	for _, s := range steps {
+		st := stepwise.Step{Span: stepwise.Span{Start: pos, End: pos + len(s)}, Text: s,
+			Labels: []stepwise.Label{{Rating: stepwise.Good, Scope: stepwise.ScopeStep, Origin: stepwise.OriginHuman}}}
+		if k := strings.Index(s, "<<"); k >= 0 {
+			e := strings.Index(s, ">>") + 2
+			st.Calcs = []stepwise.Calc{{Expr: "48/2", Result: result, Span: stepwise.Span{Start: pos + k, End: pos + e}}}
+		}
+		tr.Steps = append(tr.Steps, st)
+		pos += len(s) + 1
+	}
+	return formats.Item{Problem: &stepwise.Problem{Text: "Natalia sold clips to 48 friends " + id}, Trace: tr}
+}
+
+func TestBuildQueue(t *testing.T) {
+	db, err := store.Open(filepath.Join(t.TempDir(), "q.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, _, err := db.Add([]formats.Item{item("right", "24"), item("wrong", "25"), item("wrong2", "25")}); err != nil {
+		t.Fatal(err)
+	}
+	q, err := Build(context.Background(), db, Options{Annotator: "ana"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The two wrong calculator steps, and nothing else (every other step
+	// is labeled good by the dataset and has no evidence against it).
+	if len(q) != 2 || q[0].TraceID != "constructed:wrong" || q[0].Step != 1 || q[1].TraceID != "constructed:wrong2" {
+		t.Fatalf("queue %+v", q)
+	}
+	if r := strings.Join(q[0].Reasons, "; "); !strings.Contains(r, "arithmetic claim does not check") ||
+		!strings.Contains(r, "dataset labels it correct") {
+		t.Fatalf("reasons %q", r)
+	}
+	// Once ana labels it, it leaves her queue but not bo's.
+	if _, err := db.Annotate(stepwise.Annotation{Annotator: "ana", TraceID: "constructed:wrong", Step: 1, Rating: stepwise.Bad}); err != nil {
+		t.Fatal(err)
+	}
+	q, _ = Build(context.Background(), db, Options{Annotator: "ana"})
+	if len(q) != 1 || q[0].TraceID != "constructed:wrong2" {
+		t.Fatalf("ana's queue after labeling %+v", q)
+	}
+	q, _ = Build(context.Background(), db, Options{Annotator: "bo"})
+	if len(q) != 2 {
+		t.Fatalf("bo's queue %+v", q)
+	}
+	// Gold at one in two with Limit 2: ceil(2·0.5) = 1 gold item, a step
+	// with a dataset label that is not among the suspicious ones, placed
+	// after one regular item; the same seed gives the same gold item.
+	opts := Options{Annotator: "bo", Limit: 2, GoldRate: 0.5, Seed: 7}
+	q, _ = Build(context.Background(), db, opts)
+	if len(q) != 3 || q[0].Gold || !q[1].Gold || q[2].Gold {
+		t.Fatalf("gold placement %+v", q)
+	}
+	again, _ := Build(context.Background(), db, opts)
+	if again[1].TraceID != q[1].TraceID || again[1].Step != q[1].Step {
+		t.Fatalf("gold not reproducible: %+v vs %+v", again[1], q[1])
+	}
+}

@@ -1,0 +1,101 @@
+// Package triage orders unlabeled steps by suspicion, so that the most
+// informative steps are labeled first, and mixes in hidden gold items to
+// measure each annotator's accuracy (PRM800K's quality control).
+//
+// The scoring (this file) is a pure function of the evidence about one
+// step; queue.go gathers the evidence from the store in one pass and keeps
+// the best items in a bounded heap. It lives outside the store because it
+// checks arithmetic with the verifier, which the store may not import.
+package triage
+
+import (
+	"github.com/stepwise-dev/stepwise"
+)
+
+// Evidence is what is known about one step.
+type Evidence struct {
+	// Source is the dataset's rating of the step (Unlabeled when none).
+	Source stepwise.Rating
+	// Proofs are the statuses of the step's formalizations: stored in the
+	// data and checked by the verifier.
+	Proofs []stepwise.ProofStatus
+	// ArithWrong and ArithChecked count the step's arithmetic claims that
+	// the exact evaluator disproved, and all it could decide.
+	ArithWrong, ArithChecked int
+	// Finding is the highest offline-analyzer score of the step, in [0, 1].
+	Finding float64
+	// JudgeFlag is set when an LLM judge flagged the step.
+	JudgeFlag bool
+	// AnswerWrong: the trace's final answer is known wrong.
+	AnswerWrong bool
+}
+
+// Score is a step's suspicion with the reasons for it, most weighty first.
+type Score struct {
+	Value   float64
+	Reasons []string
+}
+
+// Weights: a disproved claim is near-certain evidence of an error; a
+// failed proof is weaker (the prover may just have failed); a dataset
+// label that contradicts the evidence is the most informative thing a
+// person can settle.
+const (
+	wDisproved    = 1.0
+	wArithWrong   = 0.9
+	wJudgeFlag    = 0.7
+	wFinding      = 0.8
+	wDisagreement = 0.6
+	wFailedProof  = 0.25
+	wAnswerWrong  = 0.15
+	wNoSource     = 0.05
+)
+
+// ScoreStep weighs the evidence about one step.
+func ScoreStep(ev Evidence) Score {
+	var s Score
+	add := func(w float64, reason string) {
+		s.Value += w
+		s.Reasons = append(s.Reasons, reason)
+	}
+	disproved, proved, failed := false, false, false
+	for _, p := range ev.Proofs {
+		switch p {
+		case stepwise.StatusDisproved, stepwise.StatusVacuous:
+			disproved = true
+		case stepwise.StatusProved, stepwise.StatusProvedTrustingCompiler:
+			proved = true
+		case stepwise.StatusFailed, stepwise.StatusStatementError:
+			failed = true
+		}
+	}
+	if disproved {
+		add(wDisproved, "a formal statement of the step is disproved")
+	}
+	if ev.ArithWrong > 0 {
+		add(wArithWrong, "an arithmetic claim does not check")
+	}
+	if ev.JudgeFlag {
+		add(wJudgeFlag, "a judge flagged the step")
+	}
+	if ev.Finding > 0 {
+		add(wFinding*ev.Finding, "offline analyzers found a problem")
+	}
+	evidenceBad := disproved || ev.ArithWrong > 0 || ev.JudgeFlag || ev.Finding >= 0.5
+	switch {
+	case ev.Source == stepwise.Good && evidenceBad:
+		add(wDisagreement, "the dataset labels it correct, the evidence says otherwise")
+	case ev.Source == stepwise.Bad && (proved || (ev.ArithChecked > 0 && ev.ArithWrong == 0)) && !evidenceBad:
+		add(wDisagreement, "the dataset labels it wrong, but its claims check")
+	}
+	if failed && !disproved {
+		add(wFailedProof, "a proof attempt failed")
+	}
+	if ev.AnswerWrong && ev.Source == stepwise.Unlabeled {
+		add(wAnswerWrong, "the final answer is wrong")
+	}
+	if ev.Source == stepwise.Unlabeled {
+		add(wNoSource, "no dataset label")
+	}
+	return s
+}
