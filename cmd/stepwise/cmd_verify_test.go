@@ -21,13 +21,13 @@ const (
 
 // cli runs the command line in-process, as main does.
 type cli struct {
-	t  *testing.T
+	t  testing.TB
 	db string
 }
 
 // newCLI makes a store and a configuration that pins the offline backends,
 // so the results do not depend on a Lean installation on the machine.
-func newCLI(t *testing.T, configBody string) *cli {
+func newCLI(t testing.TB, configBody string) *cli {
 	t.Helper()
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "config.toml")
