@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"path/filepath"
 	"reflect"
@@ -276,5 +277,35 @@ func TestReadOnlyStoreRefusesRuns(t *testing.T) {
 	}
 	if err := ro.SaveFindings([]TraceFindings{{TraceID: "t"}}); err == nil {
 		t.Fatal("read-only store saved findings")
+	}
+}
+
+// BenchmarkLatestJudgement is the trace gutter's read: a trace with ten
+// runs, the newest a pairwise one, so two heads are decoded.
+func BenchmarkLatestJudgement(b *testing.B) {
+	db, err := Open(filepath.Join(b.TempDir(), "s.db"), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Import(context.Background(), []string{filepath.Join(samples, "processbench", "gsm8k_0-99_and_200-299.json")}, ImportOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	long := randomText(60_000, 3)
+	for i := range 10 {
+		a := sampleAnalysis(fmt.Sprint("an-", i), pbWrong, time.Now(), long)
+		if i == 9 {
+			a.Mode, a.TraceIDs, a.Pair = "pairwise", []string{pbWrong, pbWrong2}, &stepwise.PairResult{}
+		}
+		if _, err := db.SaveAnalysis(&a); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		h, err := db.LatestJudgement(pbWrong)
+		if err != nil || h == nil || h.ID != "an-8" {
+			b.Fatal(h, err)
+		}
 	}
 }

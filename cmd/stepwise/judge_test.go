@@ -270,7 +270,8 @@ func TestJudgeConfirmsOnATerminal(t *testing.T) {
 		t.Fatalf("declined: exit %d, %d calls\n%s", code, srv.Calls(), errOut)
 	}
 	code, out, errOut := c.runIn(strings.NewReader("y\n"), true, "judge", "--limit", "2")
-	if code != exitOK || srv.Calls() != 12 || strings.Count(out, "\n") != 2 {
+	// On a terminal the progress line is drawn on stderr and cleared.
+	if code != exitOK || srv.Calls() != 12 || strings.Count(out, "\n") != 2 || !strings.Contains(errOut, "\r\x1b[Kjudging: 0/2 done") {
 		t.Fatalf("accepted: exit %d, %d calls\n%s%s", code, srv.Calls(), out, errOut)
 	}
 	code, _, _ = c.runIn(strings.NewReader(""), true, "judge", "--limit", "1", "--yes")
