@@ -288,3 +288,32 @@ func TestJudgeCancelledIsSaved(t *testing.T) {
 		t.Fatalf("cancelled run: %+v %v", s, err)
 	}
 }
+
+// TestJudgeStreamsDeltas: with Deltas on, the criteria call's streamed text,
+// merged by the buffer, is the whole answer the stage records.
+func TestJudgeStreamsDeltas(t *testing.T) {
+	db := testStore(t, pbFile)
+	srv := judgetest.New(judgetest.Script{})
+	defer srv.Close()
+	r := runner(t, srv)
+	r.Deltas = true
+	var buf EventBuffer
+	s, err := Judge(context.Background(), db, r, buf.Add, "gsm8k-0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	streamed := map[string]string{}
+	for _, e := range buf.Drain() {
+		if e.Kind == judge.EventDelta {
+			streamed[e.StageName] += e.Delta
+		}
+	}
+	if len(streamed) != 6 {
+		t.Fatalf("streamed stages: %v", streamed)
+	}
+	for _, st := range s.Analysis.Stages {
+		if streamed[st.Name] != st.Output {
+			t.Fatalf("stage %s: streamed %q, recorded %q", st.Name, streamed[st.Name], st.Output)
+		}
+	}
+}
