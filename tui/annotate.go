@@ -74,7 +74,7 @@ func (ts *traceScreen) annotateKey(m *Model, a action, key string, i int) (tea.C
 			return nil, true
 		}
 	}
-	ev := stepwise.Annotation{Annotator: m.opts.Annotator, TraceID: ts.t.ID, Step: i}
+	ev := stepwise.Annotation{Annotator: m.opts.Annotator, TraceID: ts.t.ID, Step: i, Gold: ts.ref.gold}
 	advance := true
 	switch a {
 	case "rate-good":
@@ -150,7 +150,7 @@ func (ts *traceScreen) noteOrVerdict(m *Model, kind promptKind, text string) tea
 	if ts.t == nil {
 		return nil
 	}
-	ev := stepwise.Annotation{Annotator: m.opts.Annotator, TraceID: ts.t.ID, Step: -1}
+	ev := stepwise.Annotation{Annotator: m.opts.Annotator, TraceID: ts.t.ID, Step: -1, Gold: ts.ref.gold}
 	if kind == promptNote {
 		cur := ts.current(m, ts.cursor)
 		ev.Step, ev.Rating, ev.Hallucinated, ev.ErrorType, ev.Note = ts.cursor, cur.Rating, cur.Hallucinated, cur.ErrorType, text
@@ -235,6 +235,9 @@ func (ts *traceScreen) annotated(m *Model, msg annotatedMsg) tea.Cmd {
 		return nil
 	}
 	if msg.req == ts.req && ts.t != nil {
+		if ts.ref.queue > 0 && (msg.ev.Step == ts.ref.step || msg.ev.FirstError) {
+			m.queue.labeled(ts.ref.queue - 1)
+		}
 		ts.ann.events = append(ts.ann.events, msg.ev)
 		ts.ann.marks = stepwise.FoldAnnotations(ts.ann.events, len(ts.t.Steps))
 		ts.ann.saved++

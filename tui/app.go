@@ -26,10 +26,13 @@ const (
 	scrList
 	scrTrace
 	scrStep
+	scrQueue
+	scrConflicts
+	scrStats
 )
 
 func (s screen) where() where {
-	return [...]where{ctxLibrary, ctxList, ctxTrace, ctxStep}[s]
+	return [...]where{ctxLibrary, ctxList, ctxTrace, ctxStep, ctxQueue, ctxConflicts, ctxStats}[s]
 }
 
 // Options configure the workbench.
@@ -69,8 +72,11 @@ type Model struct {
 
 	library libraryScreen
 	list    listScreen
-	trace   traceScreen
-	step    stepScreen
+	trace     traceScreen
+	step      stepScreen
+	queue     queueScreen
+	conflicts conflictsScreen
+	stats     statsScreen
 
 	render *render.Renderer
 
@@ -178,6 +184,8 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(cmd, msg.next)
 	case importDoneMsg:
 		return m, m.importDone(msg)
+	case exportDoneMsg:
+		return m, m.exportDone(msg)
 	}
 	return m, m.handleResult(msg)
 }
@@ -206,6 +214,12 @@ func (m *Model) handleResult(msg tea.Msg) tea.Cmd {
 	case historyMsg:
 		m.step.historyLoaded(m, msg)
 		return nil
+	case queueMsg:
+		return m.queue.loaded(m, msg)
+	case conflictsMsg:
+		m.conflicts.loaded(m, msg)
+	case statsMsg:
+		m.stats.loaded(m, msg)
 	case errMsg:
 		m.setError(msg.err.Error())
 	}
@@ -254,6 +268,15 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case "jump":
 		m.prompt = newPrompt(m, promptJump, ": trace id ", "")
 		return nil
+	case "queue":
+		return m.queue.build(m, m.scopeFilter())
+	case "conflicts":
+		return m.conflicts.load(m, m.scopeFilter().Dataset)
+	case "stats-view":
+		return m.stats.load(m, m.scopeFilter().Dataset)
+	case "export":
+		m.prompt = newPrompt(m, promptExport, "export FORMAT [PATH] [human|source|merged] ", "")
+		return nil
 	}
 	if s := m.current(); s == scrTrace || s == scrStep {
 		i := m.trace.cursor
@@ -273,8 +296,29 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.trace.key(m, b.action)
 	case scrStep:
 		return m.step.key(m, b.action)
+	case scrQueue:
+		return m.queue.key(m, b.action)
+	case scrConflicts:
+		return m.conflicts.key(m, b.action)
+	case scrStats:
+		return m.stats.key(m, b.action)
 	}
 	return nil
+}
+
+// scopeFilter is what the queue, the conflicts, the stats and an export
+// cover: the list's filter when the list is open, else the library's
+// selected dataset.
+func (m *Model) scopeFilter() store.Filter {
+	for _, s := range m.stack {
+		if s == scrList {
+			return m.list.filter
+		}
+	}
+	if r := m.library.cursor; r < len(m.library.rows) {
+		return store.Filter{Dataset: m.library.rows[r].dataset}
+	}
+	return store.Filter{}
 }
 
 func (m *Model) handleWheel(msg tea.MouseWheelMsg) tea.Cmd {
@@ -296,6 +340,12 @@ func (m *Model) handleWheel(msg tea.MouseWheelMsg) tea.Cmd {
 		return m.trace.scroll(m, delta)
 	case scrStep:
 		m.step.scroll(delta)
+	case scrQueue:
+		m.queue.move(m, delta)
+	case scrConflicts:
+		m.conflicts.move(m, delta)
+	case scrStats:
+		m.stats.move(m, delta)
 	}
 	return nil
 }
@@ -312,6 +362,14 @@ func (m *Model) handleClick(msg tea.MouseClickMsg) tea.Cmd {
 		return m.list.click(m, row)
 	case scrTrace:
 		return m.trace.click(m, row)
+	case scrQueue:
+		if m.queue.click(m, row) {
+			return m.queue.key(m, "open")
+		}
+	case scrConflicts:
+		if m.conflicts.click(m, row) {
+			return m.conflicts.key(m, "open")
+		}
 	}
 	return nil
 }
@@ -357,6 +415,12 @@ func (m *Model) View() tea.View {
 			body = m.trace.view(m)
 		case scrStep:
 			body = m.step.view(m)
+		case scrQueue:
+			body = m.queue.view(m)
+		case scrConflicts:
+			body = m.conflicts.view(m)
+		case scrStats:
+			body = m.stats.view(m)
 		}
 	}
 	b.WriteString(fitHeight(body, m.bodyHeight(), m.width))

@@ -25,6 +25,12 @@ func (m *Model) header() string {
 			parts = append(parts, m.st.crumb.Render(termsafe.Line(m.trace.title())))
 		case scrStep:
 			parts = append(parts, m.st.crumb.Render(fmt.Sprintf("step %d", m.step.index)))
+		case scrQueue:
+			parts = append(parts, m.st.crumb.Render("triage queue"))
+		case scrConflicts:
+			parts = append(parts, m.st.crumb.Render("conflicts"))
+		case scrStats:
+			parts = append(parts, m.st.crumb.Render("stats"))
 		}
 	}
 	if len(m.stack) == 1 {
@@ -63,6 +69,10 @@ func (m *Model) hints() string {
 		acts = []action{"rate-good", "rate-bad", "first-error", "undo", "open", "next-trace", "help"}
 	case scrStep:
 		acts = []action{"rate-good", "rate-bad", "next-step", "back", "help"}
+	case scrQueue, scrConflicts:
+		acts = []action{"open", "down", "back", "help"}
+	case scrStats:
+		acts = []action{"down", "back", "help"}
 	}
 	var parts []string
 	for _, a := range acts {

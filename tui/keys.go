@@ -18,7 +18,10 @@ const (
 	ctxLibrary where = "library"
 	ctxList    where = "trace list"
 	ctxTrace   where = "trace view"
-	ctxStep    where = "step detail"
+	ctxStep      where = "step detail"
+	ctxQueue     where = "triage queue"
+	ctxConflicts where = "conflicts view"
+	ctxStats     where = "stats view"
 )
 
 // binding is one action with its keys, help text and the screens it works on.
@@ -38,7 +41,7 @@ func defaultBindings() []binding {
 		{"quit", []string{"q", "ctrl+c"}, "quit", "general", nil},
 		{"help", []string{"?"}, "show or hide this help", "general", nil},
 		{"back", []string{"esc", "h", "left", "backspace"}, "go back", "general", nil},
-		{"open", []string{"enter", "l", "right"}, "open the selection", "general", []where{ctxLibrary, ctxList, ctxTrace}},
+		{"open", []string{"enter", "l", "right"}, "open the selection", "general", []where{ctxLibrary, ctxList, ctxTrace, ctxQueue, ctxConflicts}},
 		{"cancel-job", []string{"ctrl+x"}, "cancel the newest background job", "general", nil},
 
 		{"down", []string{"j", "down"}, "move down", "move", nil},
@@ -59,8 +62,12 @@ func defaultBindings() []binding {
 		{"sort", []string{"s"}, "sort by the next column", "find", []where{ctxList}},
 		{"reverse", []string{"S"}, "reverse the sort order", "find", []where{ctxList}},
 
-		{"next-trace", []string{"J", "]"}, "next trace in the list", "trace", []where{ctxTrace, ctxStep}},
-		{"prev-trace", []string{"K", "["}, "previous trace in the list", "trace", []where{ctxTrace, ctxStep}},
+		{"next-trace", []string{"J", "]"}, "next trace in the list (or item of the queue)", "trace", []where{ctxTrace, ctxStep}},
+		{"prev-trace", []string{"K", "["}, "previous trace in the list (or item of the queue)", "trace", []where{ctxTrace, ctxStep}},
+		{"queue", []string{"Q"}, "triage queue: unlabeled steps, most suspicious first", "annotate", []where{ctxLibrary, ctxList}},
+		{"conflicts", []string{"C"}, "disagreements between annotators, to adjudicate", "annotate", []where{ctxLibrary, ctxList}},
+		{"stats-view", []string{"I"}, "annotation progress and agreement (κ, α)", "annotate", []where{ctxLibrary, ctxList}},
+		{"export", []string{"X"}, "export the listed traces (processbench, prm800k, trl, steps-parquet, ...)", "annotate", []where{ctxLibrary, ctxList}},
 		{"next-step", []string{"tab", "."}, "next step", "trace", []where{ctxStep}},
 		{"prev-step", []string{"shift+tab", ","}, "previous step", "trace", []where{ctxStep}},
 		{"rate-good", []string{"+", "="}, "label the step good (+1) and move on", "annotate", []where{ctxTrace, ctxStep}},

@@ -17,6 +17,7 @@ const (
 	promptTraceSearch
 	promptNote
 	promptVerdict
+	promptExport
 )
 
 // prompt is the one-line input at the bottom of the screen.
@@ -78,6 +79,8 @@ func (m *Model) submitPrompt(kind promptKind, value string) tea.Cmd {
 	case promptTraceSearch:
 		m.trace.setQuery(m, value)
 		return nil
+	case promptExport:
+		return m.startExport(value, m.scopeFilter())
 	case promptNote, promptVerdict:
 		return m.trace.noteOrVerdict(m, kind, value)
 	case promptJump:

@@ -17,6 +17,12 @@ type traceRef struct {
 	seq uint64
 	id  string
 	row int
+	// queue is the 1-based triage queue item the trace was opened for (0:
+	// not from the queue); step is the step to show; gold hides the
+	// dataset's labels (a quality-control item).
+	queue int
+	step  int
+	gold  bool
 }
 
 // traceScreen shows one trace: the problem on top, then the steps with a
@@ -116,6 +122,9 @@ func (ts *traceScreen) loaded(m *Model, msg traceMsg) tea.Cmd {
 		return nil
 	}
 	ts.t, ts.p = msg.t, msg.p
+	if ts.ref.gold {
+		hideSourceLabels(ts.t)
+	}
 	ts.ann.reset(msg.events, len(msg.t.Steps))
 	ts.cursor, ts.top, ts.topLine = 0, 0, 0
 	ts.showProblem = true
@@ -125,7 +134,24 @@ func (ts *traceScreen) loaded(m *Model, msg traceMsg) tea.Cmd {
 		ts.setQuery(m, ts.query)
 	}
 	ts.layout(m)
+	if ts.ref.step > 0 && ts.ref.step < len(ts.t.Steps) {
+		ts.select_(m, ts.ref.step)
+		ts.layout(m)
+	}
 	return nil
+}
+
+// hideSourceLabels drops the dataset's labels from a trace shown as a
+// quality-control item, so they cannot give the answer away.
+func hideSourceLabels(t *stepwise.Trace) {
+	t.Labels = nil
+	for i := range t.Steps {
+		t.Steps[i].Labels = nil
+	}
+	for i := range t.Sections {
+		t.Sections[i].Labels = nil
+	}
+	t.Correct = nil
 }
 
 func (ts *traceScreen) resize(m *Model) tea.Cmd {
@@ -312,8 +338,20 @@ func (ts *traceScreen) key(m *Model, a action) tea.Cmd {
 	return nil
 }
 
-// sibling opens the next or previous trace of the list it came from.
+// sibling opens the next or previous trace of the list it came from, or
+// the next or previous item of the triage queue.
 func (ts *traceScreen) sibling(m *Model, next bool) tea.Cmd {
+	if ts.ref.queue > 0 {
+		i := ts.ref.queue - 1 - 1
+		if next {
+			i = ts.ref.queue - 1 + 1
+		}
+		if i < 0 || i >= len(m.queue.items) {
+			m.setError("no more items in the triage queue")
+			return nil
+		}
+		return m.queue.open(m, i)
+	}
 	if ts.ref.seq == 0 {
 		m.setError("this trace was opened by id, not from a list: no next or previous")
 		return nil

@@ -99,7 +99,7 @@ func TestFilterAndSort(t *testing.T) {
 func TestDisabledKeySaysWhy(t *testing.T) {
 	m := newTestModel(t, 100, 30, "dark")
 	press(t, m, "J")
-	if !strings.Contains(m.status, "next trace in the list works in the trace view") {
+	if !strings.Contains(m.status, "works in the trace view and step detail, not in the library") {
 		t.Fatalf("status %q", m.status)
 	}
 	press(t, m, "Z")

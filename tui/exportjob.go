@@ -1,0 +1,79 @@
+package tui
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/stepwise-dev/stepwise/store"
+)
+
+// exportDoneMsg ends an export job.
+type exportDoneMsg struct {
+	job  int
+	path string
+	rep  *store.ExportReport
+	err  error
+}
+
+// startExport writes the list's traces in a format, as a background job.
+// The prompt's text is "FORMAT [PATH] [human|source|merged]".
+func (m *Model) startExport(text string, f store.Filter) tea.Cmd {
+	words := strings.Fields(text)
+	if len(words) == 0 {
+		m.setError("export: write a format (processbench, prm800k, prmbench, trl, math-shepherd, dpo, sft, steps-jsonl, steps-parquet, annotations)")
+		return nil
+	}
+	opts := store.ExportOptions{Format: words[0], Filter: f}
+	path := ""
+	for _, w := range words[1:] {
+		switch w {
+		case "human", "source", "merged":
+			opts.Labels = store.LabelMode(w)
+		default:
+			path = w
+		}
+	}
+	if path == "" {
+		ext := ".jsonl"
+		if opts.Format == "steps-parquet" {
+			ext = ".parquet"
+		}
+		path = "stepwise-" + opts.Format + ext
+	}
+	id, ctx := m.jobs.start(m, "export "+filepath.Base(path))
+	return tea.Batch(m.relayout(), func() tea.Msg {
+		tmp := path + ".part"
+		out, err := os.Create(tmp)
+		if err != nil {
+			return exportDoneMsg{job: id, err: err}
+		}
+		rep, err := m.db.Export(ctx, out, opts)
+		if cerr := out.Close(); err == nil {
+			err = cerr
+		}
+		if err == nil {
+			err = os.Rename(tmp, path)
+		} else {
+			os.Remove(tmp)
+		}
+		return exportDoneMsg{job: id, path: path, rep: rep, err: err}
+	})
+}
+
+func (m *Model) exportDone(msg exportDoneMsg) tea.Cmd {
+	cmd := m.jobs.finish(m, msg.job)
+	if msg.err != nil {
+		m.setError("export: " + msg.err.Error())
+		return cmd
+	}
+	skipped := 0
+	for _, n := range msg.rep.Skipped {
+		skipped += n
+	}
+	m.setInfo(fmt.Sprintf("exported %d records (%d traces, %d skipped) to %s", msg.rep.Written, msg.rep.Traces, skipped, msg.path))
+	return cmd
+}

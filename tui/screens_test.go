@@ -1,0 +1,112 @@
+package tui
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/stepwise-dev/stepwise"
+)
+
+func TestTriageQueueOpensSuspiciousSteps(t *testing.T) {
+	m := newTestModel(t, 120, 40, "dark")
+	press(t, m, "Q")
+	if m.current() != scrQueue || m.queue.loading {
+		t.Fatalf("queue screen %v loading %v", m.current(), m.queue.loading)
+	}
+	if len(m.queue.items) == 0 {
+		t.Fatal("the queue is empty on a store with GSM8K calculator annotations and ProcessBench labels")
+	}
+	first := m.queue.items[0]
+	press(t, m, "enter")
+	if m.current() != scrTrace || m.trace.t.ID != first.TraceID || m.trace.cursor != first.Step {
+		t.Fatalf("opened %s at step %d, want %s at %d", m.trace.t.ID, m.trace.cursor, first.TraceID, first.Step)
+	}
+	press(t, m, "-")
+	if !m.queue.done[0] {
+		t.Fatal("labelling the queued step did not mark the item done")
+	}
+	if first.Gold {
+		if evs, _ := m.db.Events(first.TraceID); len(evs) == 0 || !evs[len(evs)-1].Gold {
+			t.Fatal("a label on a gold item was not recorded as gold")
+		}
+	}
+	if len(m.queue.items) > 1 {
+		press(t, m, "J")
+		if m.trace.t.ID != m.queue.items[1].TraceID {
+			t.Fatalf("J opened %s, want the next queue item %s", m.trace.t.ID, m.queue.items[1].TraceID)
+		}
+	}
+}
+
+func TestGoldItemHidesSourceLabels(t *testing.T) {
+	m := newTestModel(t, 120, 40, "dark")
+	press(t, m, "enter") // list: the first trace has ProcessBench labels
+	seq, _ := m.list.seqAt(0)
+	send(t, m, traceMsgFor(t, m, traceRef{seq: seq, gold: true, queue: 1, step: 1}))
+	for _, s := range m.trace.t.Steps {
+		if len(s.Labels) != 0 {
+			t.Fatal("a gold item shows the dataset's labels")
+		}
+	}
+}
+
+// traceMsgFor opens a trace with a given reference and returns the loaded
+// message's effect by settling the open command.
+func traceMsgFor(t *testing.T, m *Model, ref traceRef) struct{} {
+	settle(t, m, m.trace.open(m, ref))
+	return struct{}{}
+}
+
+func TestConflictsAndAgreementScreens(t *testing.T) {
+	m := newTestModel(t, 120, 40, "dark")
+	id := "processbench/gsm8k:gsm8k-0"
+	for _, ev := range []stepwise.Annotation{
+		{Annotator: "ana", TraceID: id, Step: 1, Rating: stepwise.Bad},
+		{Annotator: "bob", TraceID: id, Step: 1, Rating: stepwise.Good},
+		{Annotator: "ana", TraceID: id, Step: 0, Rating: stepwise.Good},
+		{Annotator: "bob", TraceID: id, Step: 0, Rating: stepwise.Good},
+	} {
+		if _, err := m.db.Annotate(ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	press(t, m, "C")
+	if len(m.conflicts.items) != 1 || m.conflicts.items[0].Step != 1 {
+		t.Fatalf("conflicts %+v", m.conflicts.items)
+	}
+	press(t, m, "enter")
+	if m.trace.t.ID != id || m.trace.cursor != 1 {
+		t.Fatalf("opened %s at %d", m.trace.t.ID, m.trace.cursor)
+	}
+	press(t, m, "esc", "esc", "I")
+	v := ansi.Strip(viewOf(m))
+	if !strings.Contains(v, "ana × bob") || !strings.Contains(v, "AGREEMENT between 2 annotators") {
+		t.Fatalf("stats view:\n%s", v)
+	}
+}
+
+func TestExportFromTheWorkbench(t *testing.T) {
+	m := newTestModel(t, 120, 40, "dark")
+	dir := t.TempDir()
+	out := filepath.Join(dir, "pb.jsonl")
+	press(t, m, "enter", "f")
+	for _, r := range "dataset:processbench/gsm8k" {
+		send(t, m, keyMsg(string(r)))
+	}
+	press(t, m, "enter", "X")
+	for _, r := range "processbench " + out {
+		send(t, m, keyMsg(string(r)))
+	}
+	press(t, m, "enter")
+	if !strings.Contains(m.status, "exported 200 records") {
+		t.Fatalf("status %q", m.status)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil || strings.Count(string(b), "\n") != 200 {
+		t.Fatalf("export file: %d lines, %v", strings.Count(string(b), "\n"), err)
+	}
+}

@@ -1,0 +1,111 @@
+package tui
+
+import (
+	"fmt"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/stepwise-dev/stepwise/store"
+	"github.com/stepwise-dev/stepwise/store/agree"
+	"github.com/stepwise-dev/stepwise/tui/termsafe"
+)
+
+// statsScreen shows annotation progress and agreement: Krippendorff's α
+// per label kind, Cohen's κ per annotator pair, human against dataset
+// labels, and accuracy on hidden gold items.
+type statsScreen struct {
+	table
+	req int
+}
+
+type statsMsg struct {
+	req      int
+	agree    *store.Agreement
+	progress []store.LabelProgress
+	err      error
+}
+
+func (s *statsScreen) load(m *Model, dataset string) tea.Cmd {
+	if m.current() != scrStats {
+		m.push(scrStats)
+	}
+	title := "Annotation progress and agreement"
+	if dataset != "" {
+		title += " — " + dataset
+	}
+	s.table = table{title: title, loading: true}
+	s.req = m.req()
+	db, req, ctx := m.db, s.req, m.ctx
+	return func() tea.Msg {
+		prog, err := db.Progress()
+		if err != nil {
+			return statsMsg{req: req, err: err}
+		}
+		a, err := db.Agreement(ctx, store.AgreementOptions{Dataset: dataset})
+		return statsMsg{req: req, agree: a, progress: prog, err: err}
+	}
+}
+
+func (s *statsScreen) loaded(m *Model, msg statsMsg) {
+	if msg.req != s.req {
+		return
+	}
+	s.loading = false
+	if msg.err != nil {
+		m.setError("stats: " + msg.err.Error())
+		return
+	}
+	s.rows = nil
+	add := func(format string, args ...any) { s.rows = append(s.rows, fmt.Sprintf(format, args...)) }
+	add("PROGRESS (traces and steps with a current human label)")
+	for _, p := range msg.progress {
+		who := p.Annotator
+		if who == "" {
+			who = "anyone"
+		}
+		add("  %-30s %-14s %6d / %-6d traces  %7d steps  %6.1f min", termsafe.Line(p.Dataset), termsafe.Line(who),
+			p.Traces, p.TotalTraces, p.Steps, float64(p.ElapsedMS)/60000)
+	}
+	a := msg.agree
+	add("")
+	add("AGREEMENT between %d annotators (α: Krippendorff, nominal; κ: Cohen, per pair)", len(a.Annotators))
+	for _, k := range a.Kinds {
+		line := fmt.Sprintf("  %-14s α %s", k.Kind, coef(k.Alpha))
+		if k.AlphaOrdinal != nil {
+			line += "   ordinal α " + coef(*k.AlphaOrdinal)
+		}
+		add("%s", line)
+		for _, p := range k.Pairs {
+			add("      %s × %s: κ %s, observed %s", termsafe.Line(p.A), termsafe.Line(p.B), coef(p.Kappa), coef(p.Observed))
+		}
+	}
+	add("")
+	add("HUMAN vs DATASET step ratings")
+	for _, h := range a.HumanVsSource {
+		who := h.Annotator
+		if who == "" {
+			who = "everyone"
+		}
+		add("  %-20s κ %s, observed %s", termsafe.Line(who), coef(h.Kappa), coef(h.Observed))
+	}
+	if len(a.Gold) > 0 {
+		add("")
+		add("GOLD (hidden check items)")
+		for _, g := range a.Gold {
+			add("  %-20s %d of %d right: %s", termsafe.Line(g.Annotator), g.Correct, g.Items, coef(g.Accuracy))
+		}
+	}
+}
+
+// coef prints a coefficient with the number of units it rests on.
+func coef(c agree.Coefficient) string {
+	if !c.Defined() {
+		return fmt.Sprintf("n/a (n=%d)", c.N)
+	}
+	return fmt.Sprintf("%.3f (n=%d)", c.Value, c.N)
+}
+
+func (s *statsScreen) key(m *Model, a action) tea.Cmd {
+	s.moveKey(m, a)
+	return nil
+}
