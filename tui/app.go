@@ -70,8 +70,8 @@ type Model struct {
 	width, height int
 	stack         []screen
 
-	library libraryScreen
-	list    listScreen
+	library   libraryScreen
+	list      listScreen
 	trace     traceScreen
 	step      stepScreen
 	queue     queueScreen

@@ -14,10 +14,10 @@ type action string
 type where string
 
 const (
-	ctxGlobal  where = "global"
-	ctxLibrary where = "library"
-	ctxList    where = "trace list"
-	ctxTrace   where = "trace view"
+	ctxGlobal    where = "global"
+	ctxLibrary   where = "library"
+	ctxList      where = "trace list"
+	ctxTrace     where = "trace view"
 	ctxStep      where = "step detail"
 	ctxQueue     where = "triage queue"
 	ctxConflicts where = "conflicts view"
