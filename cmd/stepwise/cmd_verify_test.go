@@ -155,8 +155,8 @@ func TestVerifyTwiceMakesNoBackendCall(t *testing.T) {
 	}
 	// --no-cache checks again.
 	third := c.must("verify", "--no-cache", "--limit", "3")
-	if strings.Contains(third, "backend calls 0,") {
-		t.Fatalf("--no-cache made no backend call:\n%s", third)
+	if strings.Contains(third, "backend calls 0,") || !strings.Contains(third, "of 3 traces") {
+		t.Fatalf("--no-cache --limit 3 made no backend call or checked the wrong traces:\n%s", third)
 	}
 }
 
