@@ -13,6 +13,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
+	"github.com/stepwise-dev/stepwise/judge"
 	"github.com/stepwise-dev/stepwise/store"
 	"github.com/stepwise-dev/stepwise/themes"
 	"github.com/stepwise-dev/stepwise/tui/render"
@@ -29,10 +30,11 @@ const (
 	scrQueue
 	scrConflicts
 	scrStats
+	scrJudge
 )
 
 func (s screen) where() where {
-	return [...]where{ctxLibrary, ctxList, ctxTrace, ctxStep, ctxQueue, ctxConflicts, ctxStats}[s]
+	return [...]where{ctxLibrary, ctxList, ctxTrace, ctxStep, ctxQueue, ctxConflicts, ctxStats, ctxJudge}[s]
 }
 
 // Options configure the workbench.
@@ -53,6 +55,9 @@ type Options struct {
 	Annotator string
 	// Taxonomy replaces DefaultTaxonomy.
 	Taxonomy []string
+	// Judge runs the LLM judge (nil when not configured; JudgeErr says why).
+	Judge    *judge.Runner
+	JudgeErr error
 	// Import, when set, is imported as a background job on start.
 	Import        []string
 	ImportOptions store.ImportOptions
@@ -77,6 +82,7 @@ type Model struct {
 	queue     queueScreen
 	conflicts conflictsScreen
 	stats     statsScreen
+	judge     judgeScreen
 
 	render *render.Renderer
 
@@ -220,6 +226,16 @@ func (m *Model) handleResult(msg tea.Msg) tea.Cmd {
 		m.conflicts.loaded(m, msg)
 	case statsMsg:
 		m.stats.loaded(m, msg)
+	case judgeTickMsg:
+		return m.judge.ticked(m, msg)
+	case judgeDoneMsg:
+		return m.judge.done(m, msg)
+	case judgeRunsMsg:
+		m.judge.runsLoaded(m, msg)
+	case judgeRunMsg:
+		m.judge.runLoaded(m, msg)
+	case judgementMsg:
+		m.trace.judgementLoaded(m, msg)
 	case errMsg:
 		m.setError(msg.err.Error())
 	}
@@ -302,6 +318,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.conflicts.key(m, b.action)
 	case scrStats:
 		return m.stats.key(m, b.action)
+	case scrJudge:
+		return m.judge.key(m, b.action)
 	}
 	return nil
 }
@@ -421,6 +439,8 @@ func (m *Model) View() tea.View {
 			body = m.conflicts.view(m)
 		case scrStats:
 			body = m.stats.view(m)
+		case scrJudge:
+			body = m.judge.view(m)
 		}
 	}
 	b.WriteString(fitHeight(body, m.bodyHeight(), m.width))

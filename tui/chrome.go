@@ -31,6 +31,8 @@ func (m *Model) header() string {
 			parts = append(parts, m.st.crumb.Render("conflicts"))
 		case scrStats:
 			parts = append(parts, m.st.crumb.Render("stats"))
+		case scrJudge:
+			parts = append(parts, m.st.crumb.Render("judge"))
 		}
 	}
 	if len(m.stack) == 1 {
@@ -71,7 +73,7 @@ func (m *Model) hints() string {
 		acts = []action{"rate-good", "rate-bad", "next-step", "back", "help"}
 	case scrQueue, scrConflicts:
 		acts = []action{"open", "down", "back", "help"}
-	case scrStats:
+	case scrStats, scrJudge:
 		acts = []action{"down", "back", "help"}
 	}
 	var parts []string
@@ -96,7 +98,7 @@ func short(help string) string {
 // helpView is the key reference, generated from the bindings: every key,
 // grouped, with the screens where it works.
 func (m *Model) helpView() string {
-	groups := []string{"general", "move", "find", "trace", "annotate"}
+	groups := []string{"general", "move", "find", "trace", "annotate", "judge"}
 	var lines []string
 	lines = append(lines, m.st.title.Render("Keys")+m.st.muted.Render("  (esc or ? closes; j/k scroll)"), "")
 	here := m.current().where()

@@ -22,6 +22,7 @@ const (
 	ctxQueue     where = "triage queue"
 	ctxConflicts where = "conflicts view"
 	ctxStats     where = "stats view"
+	ctxJudge     where = "judge view"
 )
 
 // binding is one action with its keys, help text and the screens it works on.
@@ -41,7 +42,7 @@ func defaultBindings() []binding {
 		{"quit", []string{"q", "ctrl+c"}, "quit", "general", nil},
 		{"help", []string{"?"}, "show or hide this help", "general", nil},
 		{"back", []string{"esc", "h", "left", "backspace"}, "go back", "general", nil},
-		{"open", []string{"enter", "l", "right"}, "open the selection", "general", []where{ctxLibrary, ctxList, ctxTrace, ctxQueue, ctxConflicts}},
+		{"open", []string{"enter", "l", "right"}, "open the selection", "general", []where{ctxLibrary, ctxList, ctxTrace, ctxQueue, ctxConflicts, ctxJudge}},
 		{"cancel-job", []string{"ctrl+x"}, "cancel the newest background job", "general", nil},
 
 		{"down", []string{"j", "down"}, "move down", "move", nil},
@@ -82,6 +83,9 @@ func defaultBindings() []binding {
 		{"verdict", []string{"v"}, "give the trace a verdict", "annotate", []where{ctxTrace, ctxStep}},
 		{"undo", []string{"u"}, "undo your last label on this trace (an undo event)", "annotate", []where{ctxTrace, ctxStep}},
 		{"redo", []string{"ctrl+r"}, "redo what you undid", "annotate", []where{ctxTrace, ctxStep}},
+		{"judge", []string{"A"}, "run the LLM judge on this trace (criteria → analyses → verdict)", "judge", []where{ctxTrace, ctxStep}},
+		{"judge-pair", []string{"P"}, "judge this trace against another of its problem, both orders", "judge", []where{ctxTrace, ctxStep}},
+		{"judge-runs", []string{"R"}, "the judge runs saved for this trace", "judge", []where{ctxTrace, ctxStep}},
 		{"toggle-problem", []string{"p"}, "show or hide the problem", "trace", []where{ctxTrace}},
 		{"raw", []string{"r"}, "toggle raw text / rendered markdown", "trace", []where{ctxTrace, ctxStep}},
 	}

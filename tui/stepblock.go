@@ -14,8 +14,8 @@ import (
 
 // gutterWidth is the width of the badge column left of each step: cursor
 // mark, step number, source-label badge, proof badge, your label, your
-// hallucination flag.
-const gutterWidth = 12
+// hallucination flag, the judge's flag.
+const gutterWidth = 13
 
 // blockCache keeps rendered step blocks for one width and mode; a change of
 // either starts it afresh.
@@ -45,7 +45,7 @@ func (c *blockCache) drop(i int)                 { delete(c.blocks, i) }
 // renderStepBlock lays out step i: a section title when a section starts
 // here, the gutter and the text (markdown lines when they are rendered,
 // else wrapped plain text), label notes, and a blank line.
-func renderStepBlock(m *Model, t *stepwise.Trace, i, width int, markdown []string, selected bool, matches []textMatch, mine *stepwise.TraceMarks) []string {
+func renderStepBlock(m *Model, t *stepwise.Trace, i, width int, markdown []string, selected bool, matches []textMatch, mine *stepwise.TraceMarks, judgeFlag string) []string {
 	s := &t.Steps[i]
 	var out []string
 	for _, sec := range t.Sections {
@@ -62,7 +62,7 @@ func renderStepBlock(m *Model, t *stepwise.Trace, i, width int, markdown []strin
 	for j, line := range body {
 		g := strings.Repeat(" ", gutterWidth)
 		if j == 0 {
-			g = gutter(m, s, selected, mine)
+			g = gutter(m, s, selected, mine, judgeFlag != "")
 		} else if selected {
 			g = m.st.stepCursor.Render("▌") + strings.Repeat(" ", gutterWidth-1)
 		}
@@ -71,11 +71,15 @@ func renderStepBlock(m *Model, t *stepwise.Trace, i, width int, markdown []strin
 	for _, note := range labelNotes(m, s) {
 		out = append(out, strings.Repeat(" ", gutterWidth)+note)
 	}
+	if judgeFlag != "" {
+		note := m.st.theme.Styles.Flag.Render() + " judge: " + termsafe.Line(judgeFlag)
+		out = append(out, strings.Repeat(" ", gutterWidth)+truncate(note, m.width-gutterWidth-1))
+	}
 	return append(out, "")
 }
 
 // gutter is the first column of a step: cursor, number and badges.
-func gutter(m *Model, s *stepwise.Step, selected bool, mine *stepwise.TraceMarks) string {
+func gutter(m *Model, s *stepwise.Step, selected bool, mine *stepwise.TraceMarks, flagged bool) string {
 	mark := " "
 	if selected {
 		mark = m.st.stepCursor.Render("▶")
@@ -90,7 +94,11 @@ func gutter(m *Model, s *stepwise.Step, selected bool, mine *stepwise.TraceMarks
 	if len(s.Labels) > 0 {
 		rating = ratingBadge(m, s.StepRating())
 	}
-	return mark + num + rating + proofBadge(m, s) + humanBadge(m, mine, s.Index) + flagBadge(m, mine, s.Index) + "  "
+	judged := " "
+	if flagged {
+		judged = m.st.theme.Styles.Flag.Render()
+	}
+	return mark + num + rating + proofBadge(m, s) + humanBadge(m, mine, s.Index) + flagBadge(m, mine, s.Index) + judged + "  "
 }
 
 // ratingBadge shows the source's verdict with a distinct glyph per state,

@@ -7,6 +7,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store"
+	"github.com/stepwise-dev/stepwise/tui/judgerun"
 	"github.com/stepwise-dev/stepwise/tui/render"
 	"github.com/stepwise-dev/stepwise/tui/termsafe"
 )
@@ -53,6 +55,15 @@ type traceScreen struct {
 	inflight map[int]bool
 
 	ann annotation
+	// judged is the latest single-trace judge run's head (flags, first
+	// error), nil when the trace has none.
+	judged *store.RunHead
+}
+
+// judgementMsg delivers a trace's latest judge run head.
+type judgementMsg struct {
+	req  int
+	head *store.RunHead
 }
 
 // renderedMsg says a background render of some steps finished.
@@ -66,6 +77,7 @@ type traceMsg struct {
 	t      *stepwise.Trace
 	p      *stepwise.Problem
 	events []stepwise.Annotation
+	judged *store.RunHead
 	err    error
 }
 
@@ -105,7 +117,11 @@ func (ts *traceScreen) open(m *Model, ref traceRef) tea.Cmd {
 			return traceMsg{req: req, err: err}
 		}
 		evs, err := db.Events(t.ID)
-		return traceMsg{req: req, t: t, p: p, events: evs, err: err}
+		if err != nil {
+			return traceMsg{req: req, err: err}
+		}
+		head, err := db.LatestJudgement(t.ID)
+		return traceMsg{req: req, t: t, p: p, events: evs, judged: head, err: err}
 	}
 }
 
@@ -126,6 +142,7 @@ func (ts *traceScreen) loaded(m *Model, msg traceMsg) tea.Cmd {
 		hideSourceLabels(ts.t)
 	}
 	ts.ann.reset(msg.events, len(msg.t.Steps))
+	ts.judged = msg.judged
 	ts.cursor, ts.top, ts.topLine = 0, 0, 0
 	ts.showProblem = true
 	ts.blocks = newBlockCache()
@@ -139,6 +156,39 @@ func (ts *traceScreen) loaded(m *Model, msg traceMsg) tea.Cmd {
 		ts.layout(m)
 	}
 	return nil
+}
+
+// judgeFlag is the latest judge run's flag reason on step i ("" when none).
+func (ts *traceScreen) judgeFlag(i int) string {
+	if ts.judged == nil {
+		return ""
+	}
+	for _, f := range ts.judged.StepFlags {
+		if f.Step == i {
+			return f.Reason
+		}
+	}
+	return ""
+}
+
+// reloadJudgement refreshes the judge flags after a run.
+func (ts *traceScreen) reloadJudgement(m *Model) tea.Cmd {
+	if ts.t == nil {
+		return nil
+	}
+	db, req, id := m.db, ts.req, ts.t.ID
+	return func() tea.Msg {
+		head, _ := db.LatestJudgement(id)
+		return judgementMsg{req: req, head: head}
+	}
+}
+
+func (ts *traceScreen) judgementLoaded(m *Model, msg judgementMsg) {
+	if msg.req == ts.req && ts.t != nil {
+		ts.judged = msg.head
+		ts.blocks = newBlockCache()
+		ts.layout(m)
+	}
 }
 
 // hideSourceLabels drops the dataset's labels from a trace shown as a
@@ -237,7 +287,7 @@ func (ts *traceScreen) block(m *Model, i int) []string {
 			ts.want[i] = true
 		}
 	}
-	b := renderStepBlock(m, ts.t, i, ts.contentWidth(m), md, i == ts.cursor, matches, ts.mine(m))
+	b := renderStepBlock(m, ts.t, i, ts.contentWidth(m), md, i == ts.cursor, matches, ts.mine(m), ts.judgeFlag(i))
 	ts.blocks.put(i, b)
 	return b
 }
@@ -333,6 +383,12 @@ func (ts *traceScreen) key(m *Model, a action) tea.Cmd {
 		return nil
 	case "next-match", "prev-match":
 		ts.nextMatch(m, a == "next-match")
+	case "judge":
+		return m.judge.start(m, ts.t.ID)
+	case "judge-pair":
+		return ts.judgePair(m)
+	case "judge-runs":
+		return m.judge.list(m, ts.t.ID)
 	}
 	ts.layout(m)
 	return nil
@@ -492,6 +548,19 @@ func (ts *traceScreen) view(m *Model) string {
 		lines = lines[:m.bodyHeight()]
 	}
 	return strings.Join(lines, "\n")
+}
+
+// judgePair finds another trace of the problem and judges the pair.
+func (ts *traceScreen) judgePair(m *Model) tea.Cmd {
+	partner, err := judgerun.Partner(m.db, ts.t.ID)
+	if err != nil || partner == "" {
+		if err == nil {
+			err = errNoPartner
+		}
+		m.setError("pairwise judge: " + err.Error())
+		return nil
+	}
+	return m.judge.start(m, ts.t.ID, partner)
 }
 
 func orDash(s string) string {

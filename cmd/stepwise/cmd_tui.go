@@ -9,6 +9,7 @@ import (
 	"github.com/stepwise-dev/stepwise/themes"
 	"github.com/stepwise-dev/stepwise/tui"
 	"github.com/stepwise-dev/stepwise/tui/config"
+	"github.com/stepwise-dev/stepwise/tui/judgerun"
 )
 
 // runWorkbench opens the TUI on the store.
@@ -74,6 +75,9 @@ func workbenchOptions(e *env) (tui.Options, error) {
 	}
 	opts := tui.Options{KeyOverrides: cfg.Keys, NoColor: themes.NoColorRequested(os.Getenv),
 		Annotator: annotatorName(e, cfg), Taxonomy: cfg.Taxonomy}
+	// The judge is optional: without a configured model the workbench
+	// runs, and the judge keys say why they cannot.
+	opts.Judge, opts.JudgeErr = judgerun.NewRunner(cfg.Judge, judgerun.Options{ConfigDir: cfg.Dir, Deltas: true})
 	name := e.theme
 	if name == "" {
 		name = cfg.Theme

@@ -1,0 +1,379 @@
+package tui
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/judge"
+	"github.com/stepwise-dev/stepwise/store"
+	"github.com/stepwise-dev/stepwise/tui/judgerun"
+	"github.com/stepwise-dev/stepwise/tui/render"
+	"github.com/stepwise-dev/stepwise/tui/termsafe"
+)
+
+// judgeScreen shows a judge run: live, as its stages stream in, or a saved
+// one — criteria, then each analysis (generated code highlighted, with its
+// sandboxed output), then the verdict — or the list of a trace's runs.
+type judgeScreen struct {
+	lines []string
+	top   int
+	// runs lists the trace's saved runs (list mode), newest first.
+	runs    []store.RunHead
+	cursor  int
+	listing bool
+
+	run      *stepwise.Analysis // the run shown
+	live     []liveStage        // stages of the running judge, in order
+	running  bool
+	buf      *judgerun.EventBuffer
+	req, job int
+	traceIDs []string
+}
+
+// liveStage is a stage as it streams.
+type liveStage struct {
+	name  string
+	text  string
+	stage *stepwise.AnalysisStage // set when the stage finished
+}
+
+type judgeTickMsg struct{ req int }
+
+type judgeDoneMsg struct {
+	req   int
+	saved judgerun.Saved
+	err   error
+}
+
+type judgeRunsMsg struct {
+	req  int
+	runs []store.RunHead
+	err  error
+}
+
+type judgeRunMsg struct {
+	req int
+	run *stepwise.Analysis
+	err error
+}
+
+// start runs the judge on one trace (single) or two (a pair of one problem).
+func (j *judgeScreen) start(m *Model, ids ...string) tea.Cmd {
+	if m.opts.Judge == nil {
+		why := "no judge configured"
+		if m.opts.JudgeErr != nil {
+			why = m.opts.JudgeErr.Error()
+		}
+		m.setError("judge: " + why)
+		return nil
+	}
+	if m.current() != scrJudge {
+		m.push(scrJudge)
+	}
+	*j = judgeScreen{running: true, buf: &judgerun.EventBuffer{}, traceIDs: ids, req: m.req()}
+	mode := "single-trace"
+	if len(ids) == 2 {
+		mode = "pairwise"
+	}
+	id, ctx := m.jobs.start(m, "judge "+mode)
+	j.job = id
+	db, r, req, buf := m.db, m.opts.Judge, j.req, j.buf
+	run := func() tea.Msg {
+		saved, err := judgerun.Judge(ctx, db, r, buf.Add, ids...)
+		return judgeDoneMsg{req: req, saved: saved, err: err}
+	}
+	j.build(m)
+	return tea.Batch(run, j.tick(), m.relayout())
+}
+
+func (j *judgeScreen) tick() tea.Cmd {
+	req := j.req
+	return tea.Tick(100*time.Millisecond, func(time.Time) tea.Msg { return judgeTickMsg{req: req} })
+}
+
+// ticked folds the events gathered since the last tick into the view.
+func (j *judgeScreen) ticked(m *Model, msg judgeTickMsg) tea.Cmd {
+	if msg.req != j.req || !j.running {
+		return nil
+	}
+	for _, e := range j.buf.Drain() {
+		j.event(e)
+	}
+	if m.current() == scrJudge {
+		j.build(m)
+	}
+	return j.tick()
+}
+
+func (j *judgeScreen) event(e judge.Event) {
+	switch e.Kind {
+	case judge.EventStage:
+		if e.Stage == nil {
+			return
+		}
+		for i := range j.live {
+			if j.live[i].name == e.Stage.Name && j.live[i].stage == nil {
+				j.live[i].stage = e.Stage
+				return
+			}
+		}
+		j.live = append(j.live, liveStage{name: e.Stage.Name, stage: e.Stage})
+	case judge.EventDelta:
+		for i := range j.live {
+			if j.live[i].name == e.StageName && j.live[i].stage == nil {
+				if e.Restart {
+					j.live[i].text = ""
+				}
+				j.live[i].text += e.Delta
+				return
+			}
+		}
+		j.live = append(j.live, liveStage{name: e.StageName, text: e.Delta})
+	case judge.EventDone:
+		j.run = e.Analysis
+	}
+}
+
+func (j *judgeScreen) done(m *Model, msg judgeDoneMsg) tea.Cmd {
+	if msg.req != j.req {
+		return nil
+	}
+	j.running = false
+	for _, e := range j.buf.Drain() {
+		j.event(e)
+	}
+	cmd := m.jobs.finish(m, j.job)
+	switch {
+	case msg.err != nil && msg.saved.Analysis.ID == "":
+		m.setError("judge: " + msg.err.Error())
+	case msg.err != nil:
+		m.setError("judge: " + msg.err.Error() + " (the partial run is saved)")
+	default:
+		m.setInfo(fmt.Sprintf("judge: %s, %d tokens, $%.4f — saved", orDash(msg.saved.Analysis.Verdict),
+			msg.saved.Analysis.Usage.PromptTokens+msg.saved.Analysis.Usage.CompletionTokens, msg.saved.Analysis.Usage.CostUSD))
+	}
+	if msg.saved.Analysis.ID != "" {
+		a := msg.saved.Analysis
+		j.run = &a
+	}
+	if m.current() == scrJudge {
+		j.build(m)
+	}
+	return tea.Batch(cmd, m.trace.reloadJudgement(m))
+}
+
+// list shows the saved runs of a trace.
+func (j *judgeScreen) list(m *Model, id string) tea.Cmd {
+	if m.current() != scrJudge {
+		m.push(scrJudge)
+	}
+	*j = judgeScreen{listing: true, req: m.req(), traceIDs: []string{id}}
+	db, req := m.db, j.req
+	j.build(m)
+	return func() tea.Msg {
+		runs, err := db.Runs(id)
+		return judgeRunsMsg{req: req, runs: runs, err: err}
+	}
+}
+
+func (j *judgeScreen) runsLoaded(m *Model, msg judgeRunsMsg) {
+	if msg.req != j.req {
+		return
+	}
+	if msg.err != nil {
+		m.setError("judge runs: " + msg.err.Error())
+	}
+	j.runs = msg.runs
+	j.build(m)
+}
+
+func (j *judgeScreen) runLoaded(m *Model, msg judgeRunMsg) {
+	if msg.req != j.req {
+		return
+	}
+	if msg.err != nil {
+		m.setError("judge run: " + msg.err.Error())
+		return
+	}
+	j.listing, j.run, j.top = false, msg.run, 0
+	j.build(m)
+}
+
+func (j *judgeScreen) key(m *Model, a action) tea.Cmd {
+	h := m.bodyHeight()
+	if j.listing {
+		switch a {
+		case "down":
+			j.cursor = min(j.cursor+1, max(0, len(j.runs)-1))
+		case "up":
+			j.cursor = max(j.cursor-1, 0)
+		case "open":
+			if j.cursor >= len(j.runs) {
+				m.setError("no judge runs on this trace yet: A runs the judge, P a pairwise comparison")
+				return nil
+			}
+			j.req = m.req()
+			db, req, seq := m.db, j.req, j.runs[j.cursor].Seq
+			return func() tea.Msg {
+				run, err := db.AnalysisSeq(seq)
+				return judgeRunMsg{req: req, run: run, err: err}
+			}
+		}
+		j.build(m)
+		return nil
+	}
+	switch a {
+	case "down":
+		j.top++
+	case "up":
+		j.top--
+	case "page-down", "half-down":
+		j.top += h / 2
+	case "page-up", "half-up":
+		j.top -= h / 2
+	case "top":
+		j.top = 0
+	case "bottom":
+		j.top = len(j.lines) - h
+	}
+	j.top = max(0, min(j.top, len(j.lines)-1))
+	return nil
+}
+
+// build lays out the screen's lines.
+func (j *judgeScreen) build(m *Model) {
+	w := m.width - 2
+	var out []string
+	add := func(l ...string) { out = append(out, l...) }
+	para := func(text string, style func(...string) string) {
+		for _, l := range wrapText(text, w-4) {
+			add("    " + style(l))
+		}
+	}
+	plain := func(s ...string) string { return strings.Join(s, "") }
+	if j.listing {
+		add(m.st.title.Render("Judge runs of "+termsafe.Line(strings.Join(j.traceIDs, ", "))), "")
+		if len(j.runs) == 0 {
+			add(m.st.muted.Render("  none yet: A runs the judge on a trace, P compares it with another trace of its problem"))
+		}
+		for i, r := range j.runs {
+			line := fmt.Sprintf(" %-8s %-19s %-24s %-10s %s", r.Mode, r.Started.Local().Format("2006-01-02 15:04"),
+				termsafe.Line(r.Model), termsafe.Line(orDash(r.Verdict)), termsafe.Line(r.Prompt))
+			if i == j.cursor {
+				line = m.st.selected.Render(padRight(line, m.width))
+			}
+			add(line)
+		}
+		j.lines = out
+		return
+	}
+	title := "Judge"
+	if j.running {
+		title += " — running (ctrl+x cancels)"
+	}
+	add(m.st.title.Render(title+": "+termsafe.Line(strings.Join(j.traceIDs, " vs "))), "")
+	if a := j.run; a != nil {
+		add(kv(m, "model", a.Model+"  "+a.Endpoint), kv(m, "prompts", a.Prompt), kv(m, "verdict", orDash(a.Verdict)))
+		if a.FirstError != nil {
+			add(kv(m, "first error", firstErrorWord(*a.FirstError)))
+		}
+		if a.Pair != nil {
+			add(kv(m, "orders", fmt.Sprintf("%s / %s — consistent: %v", orDash(a.Pair.Winners[0]), orDash(a.Pair.Winners[1]), a.Pair.Consistent)))
+		}
+		u := a.Usage
+		add(kv(m, "usage", fmt.Sprintf("%d prompt + %d completion tokens (%d reasoning), %.1f s, $%.4f",
+			u.PromptTokens, u.CompletionTokens, u.ReasoningTokens, u.LatencySeconds, u.CostUSD)))
+		if a.Error != "" {
+			add(m.st.bad.Render("  error: " + termsafe.Line(a.Error)))
+		}
+		if len(a.StepFlags) > 0 {
+			add("", m.st.header.Render("flagged steps"))
+			for _, f := range a.StepFlags {
+				add(fmt.Sprintf("  %s step %d: %s", m.st.theme.Styles.Flag.Render(), f.Step, termsafe.Line(f.Reason)))
+			}
+		}
+		if len(a.Criteria) > 0 {
+			add("", m.st.header.Render("criteria"))
+			for i, c := range a.Criteria {
+				add(fmt.Sprintf("  %d. %s", i+1, termsafe.Line(c)))
+			}
+		}
+	}
+	stages := j.live
+	if !j.running && j.run != nil && len(j.run.Stages) > 0 {
+		stages = nil
+		for i := range j.run.Stages {
+			stages = append(stages, liveStage{name: j.run.Stages[i].Name, stage: &j.run.Stages[i]})
+		}
+	}
+	for _, s := range stages {
+		add("", m.st.header.Render("stage: "+termsafe.Line(s.name)))
+		if s.stage == nil {
+			para(s.text+" ▍", m.st.muted.Render)
+			continue
+		}
+		st := s.stage
+		if st.Criterion != "" {
+			add(kv(m, "question", st.Criterion))
+		}
+		if st.Reasoning != "" {
+			add(kv(m, "reasoning", ""))
+			para(st.Reasoning, m.st.muted.Render)
+		}
+		if st.Output != "" {
+			para(st.Output, plain)
+		}
+		if st.Code != "" {
+			add(kv(m, "code", ""))
+			res := m.render.Render(m.st.theme, render.Request{Format: render.Code, Lang: "python",
+				ID: "judge/" + s.name + "/" + fmt.Sprint(len(st.Code)), Text: st.Code, Options: render.Options{Width: w - 4}})
+			for _, l := range res.Lines {
+				add("    " + l)
+			}
+		}
+		if e := st.Exec; e != nil {
+			add(kv(m, "ran", fmt.Sprintf("exit %d in %.2f s %s", e.ExitCode, e.Seconds, e.Killed)))
+			if e.Stdout != "" {
+				add(kv(m, "stdout", ""))
+				para(e.Stdout, plain)
+			}
+			if e.Stderr != "" {
+				add(kv(m, "stderr", ""))
+				para(e.Stderr, m.st.bad.Render)
+			}
+		}
+		if st.Error != "" {
+			add(m.st.bad.Render("  failed: " + termsafe.Line(st.Error)))
+		}
+	}
+	if j.running && len(stages) == 0 {
+		add(m.st.muted.Render("  waiting for the model…"))
+	}
+	j.lines = out
+	if j.running {
+		j.top = max(0, len(j.lines)-m.bodyHeight()) // follow the stream
+	}
+}
+
+func firstErrorWord(fe int) string {
+	if fe < 0 {
+		return "none: every step sound"
+	}
+	return fmt.Sprintf("step %d", fe)
+}
+
+func (j *judgeScreen) view(m *Model) string {
+	end := min(len(j.lines), j.top+m.bodyHeight())
+	if j.top >= end {
+		return ""
+	}
+	return strings.Join(j.lines[j.top:end], "\n")
+}
+
+// errNoPartner explains a pairwise request without a second trace.
+var errNoPartner = errors.New("no other trace of this problem to compare with")
