@@ -28,6 +28,10 @@ type Filter struct {
 	Truncated string // true | false
 	Problem   string
 	Format    string
+	// Human selects traces with (yes) or without (no) annotation events;
+	// Annotator, traces with events by that annotator.
+	Human     string
+	Annotator string
 	// Offset skips that many matches; Limit stops after that many (0: all).
 	Offset, Limit int
 }
@@ -50,6 +54,7 @@ func (f *Filter) Validate() error {
 		check("label", f.Label, string(stepwise.LabelNone), string(stepwise.LabelError),
 			string(stepwise.LabelCorrect), string(stepwise.LabelPartial)),
 		check("truncated", f.Truncated, "true", "false"),
+		check("human", f.Human, "yes", "no"),
 	)
 }
 
@@ -113,7 +118,7 @@ func (db *DB) Count(f Filter) (int, error) {
 
 func (f *Filter) isEmpty() bool {
 	return f.Dataset == "" && f.Model == "" && f.Correct == "" && f.Label == "" && f.Truncated == "" &&
-		f.Problem == "" && f.Format == ""
+		f.Problem == "" && f.Format == "" && f.Human == "" && f.Annotator == ""
 }
 
 // iterator builds the intersection of the filter's index scans.
@@ -133,6 +138,15 @@ func (f *Filter) iterator(tx *bolt.Tx) (seqIter, error) {
 	add(FieldTruncated, f.Truncated)
 	add(FieldProblem, f.Problem)
 	add(FieldFormat, f.Format)
+	if f.Annotator != "" {
+		parts = append(parts, annotatedIter(tx, f.Annotator))
+	}
+	switch f.Human {
+	case "yes":
+		parts = append(parts, annotatedIter(tx, ""))
+	case "no":
+		parts = append(parts, &notIter{in: annotatedIter(tx, ""), max: tx.Bucket(bTraces).Sequence()})
+	}
 	switch len(parts) {
 	case 0:
 		return &allIter{c: tx.Bucket(bTraces).Cursor()}, nil
@@ -167,6 +181,51 @@ func fieldIter(tx *bolt.Tx, field, value string) seqIter {
 		return newPostingIter(tx.Bucket(bPostings), field, value)
 	}
 	return newTermIter(tx.Bucket(bIndex), field, value)
+}
+
+// notIter yields the seqs 1..max that another iterator does not: the
+// complement, for "no annotation events" (postings only ever grow).
+type notIter struct {
+	in      seqIter
+	max     uint64
+	cur     uint64 // the next candidate
+	skip    uint64 // the inner iterator's next seq (0: exhausted)
+	started bool
+}
+
+func (n *notIter) next() (uint64, bool) {
+	if !n.started {
+		n.started, n.cur = true, 1
+		n.advanceSkip(1)
+	}
+	for n.cur <= n.max {
+		c := n.cur
+		n.cur++
+		if c == n.skip {
+			n.advanceSkip(c + 1)
+			continue
+		}
+		return c, true
+	}
+	return 0, false
+}
+
+// advanceSkip moves the inner iterator to its first seq ≥ from.
+func (n *notIter) advanceSkip(from uint64) {
+	n.in.seek(from)
+	if v, ok := n.in.next(); ok {
+		n.skip = v
+	} else {
+		n.skip = 0
+	}
+}
+
+func (n *notIter) seek(t uint64) {
+	if !n.started {
+		n.started = true
+	}
+	n.cur = max(t, 1)
+	n.advanceSkip(n.cur)
 }
 
 // emptyIter matches nothing (a dataset filter no dataset satisfies).

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"github.com/stepwise-dev/stepwise"
 	"path/filepath"
 	"testing"
 )
@@ -53,5 +54,45 @@ func TestSeqsOrderAndFilter(t *testing.T) {
 	max, _ := db.MaxSeq()
 	if max != 600 {
 		t.Fatalf("MaxSeq %d", max)
+	}
+}
+
+func TestHumanFilters(t *testing.T) {
+	db := openTemp(t)
+	importOK(t, db, filepath.Join(samples, "processbench", "gsm8k_0-99_and_200-299.json"))
+	for _, ev := range []stepwise.Annotation{
+		{Annotator: "ana", TraceID: "processbench/gsm8k:gsm8k-3", Step: 0, Rating: stepwise.Good},
+		{Annotator: "bob", TraceID: "processbench/gsm8k:gsm8k-5", Step: 0, Rating: stepwise.Bad},
+		{Annotator: "ana", TraceID: "processbench/gsm8k:gsm8k-7", Step: 1, Rating: stepwise.Bad},
+	} {
+		if _, err := db.Annotate(ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	count := func(f Filter) int {
+		n, err := db.Count(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := count(Filter{Human: "yes"}); n != 3 {
+		t.Errorf("human:yes %d, want 3", n)
+	}
+	if n := count(Filter{Human: "no"}); n != 197 {
+		t.Errorf("human:no %d, want 197", n)
+	}
+	if n := count(Filter{Annotator: "ana"}); n != 2 {
+		t.Errorf("annotator:ana %d, want 2", n)
+	}
+	if n := count(Filter{Human: "no", Label: "correct"}); n != 96 {
+		t.Errorf("human:no label:correct %d, want 96 (the three annotated traces have errors)", n)
+	}
+	var seqs []uint64
+	db.List(Filter{Human: "no", Limit: 6}, func(s Summary) error { seqs = append(seqs, s.Seq); return nil })
+	for _, s := range seqs {
+		if s == 4 || s == 6 {
+			t.Errorf("human:no listed annotated trace seq %d", s)
+		}
 	}
 }
