@@ -8,6 +8,7 @@ package tui
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -17,6 +18,7 @@ import (
 	"github.com/stepwise-dev/stepwise/store"
 	"github.com/stepwise-dev/stepwise/themes"
 	"github.com/stepwise-dev/stepwise/tui/render"
+	"github.com/stepwise-dev/stepwise/tui/verifyrun"
 )
 
 // screen identifies a screen on the navigation stack.
@@ -55,6 +57,8 @@ type Options struct {
 	Annotator string
 	// Taxonomy replaces DefaultTaxonomy.
 	Taxonomy []string
+	// Verifier checks formalizations (nil when verification is not set up).
+	Verifier *verifyrun.Verifier
 	// Judge runs the LLM judge (nil when not configured; JudgeErr says why).
 	Judge    *judge.Runner
 	JudgeErr error
@@ -192,6 +196,11 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.importDone(msg)
 	case exportDoneMsg:
 		return m, m.exportDone(msg)
+	case verifyMsg:
+		m.verifyUpdate(msg)
+		return m, nil
+	case verifyDoneMsg:
+		return m, m.verifyDone(msg)
 	}
 	return m, m.handleResult(msg)
 }
@@ -293,6 +302,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case "export":
 		m.prompt = newPrompt(m, promptExport, "export FORMAT [PATH] [human|source|merged] ", "")
 		return nil
+	case "verify":
+		return m.verifyHere()
 	}
 	if s := m.current(); s == scrTrace || s == scrStep {
 		i := m.trace.cursor
@@ -322,6 +333,26 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.judge.key(m, b.action)
 	}
 	return nil
+}
+
+// verifyHere verifies what the screen shows: the step in step detail, the
+// trace in the trace view, the filtered set in the list or library.
+func (m *Model) verifyHere() tea.Cmd {
+	switch m.current() {
+	case scrStep:
+		return m.startVerify(fmt.Sprintf("step %d", m.step.index), verifyrun.StepTarget(m.step.t.ID, m.step.index))
+	case scrTrace:
+		if m.trace.t == nil {
+			return nil
+		}
+		return m.startVerify("trace", verifyrun.TraceTarget(m.trace.t.ID))
+	}
+	f := m.scopeFilter()
+	name := formatFilter(f)
+	if name == "" {
+		name = "all traces"
+	}
+	return m.startVerify(name, verifyrun.FilterTarget(f))
 }
 
 // scopeFilter is what the queue, the conflicts, the stats and an export

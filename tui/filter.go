@@ -8,7 +8,7 @@ import (
 )
 
 // filterFields are the keys of the filter syntax "dataset:gsm8k label:error".
-var filterFields = []string{"dataset", "model", "correct", "label", "truncated", "problem", "format"}
+var filterFields = []string{"dataset", "model", "correct", "label", "truncated", "problem", "format", "human", "annotator"}
 
 // parseFilter reads "field:value" words into a store filter.
 func parseFilter(s string) (store.Filter, error) {
@@ -33,6 +33,10 @@ func parseFilter(s string) (store.Filter, error) {
 			f.Problem = v
 		case "format":
 			f.Format = v
+		case "human", "h":
+			f.Human = v
+		case "annotator", "a":
+			f.Annotator = v
 		default:
 			return f, fmt.Errorf("filter: unknown field %q (fields: %s)", k, strings.Join(filterFields, ", "))
 		}
@@ -55,5 +59,7 @@ func formatFilter(f store.Filter) string {
 	add("truncated", f.Truncated)
 	add("problem", f.Problem)
 	add("format", f.Format)
+	add("human", f.Human)
+	add("annotator", f.Annotator)
 	return strings.Join(parts, " ")
 }

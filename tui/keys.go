@@ -83,6 +83,7 @@ func defaultBindings() []binding {
 		{"verdict", []string{"v"}, "give the trace a verdict", "annotate", []where{ctxTrace, ctxStep}},
 		{"undo", []string{"u"}, "undo your last label on this trace (an undo event)", "annotate", []where{ctxTrace, ctxStep}},
 		{"redo", []string{"ctrl+r"}, "redo what you undid", "annotate", []where{ctxTrace, ctxStep}},
+		{"verify", []string{"V"}, "verify: the step (step detail), the trace (trace view), or every listed trace", "judge", []where{ctxLibrary, ctxList, ctxTrace, ctxStep}},
 		{"judge", []string{"A"}, "run the LLM judge on this trace (criteria → analyses → verdict)", "judge", []where{ctxTrace, ctxStep}},
 		{"judge-pair", []string{"P"}, "judge this trace against another of its problem, both orders", "judge", []where{ctxTrace, ctxStep}},
 		{"judge-runs", []string{"R"}, "the judge runs saved for this trace", "judge", []where{ctxTrace, ctxStep}},

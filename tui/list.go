@@ -33,6 +33,9 @@ type listScreen struct {
 	pending     [2]int // row range being fetched
 
 	search *listSearch
+	// proofStrips are the verification strips of loaded rows ("" never
+	// checked), kept apart from the summaries: checks change them.
+	proofStrips map[uint64]string
 }
 
 type seqsMsg struct {
@@ -45,12 +48,16 @@ type seqsMsg struct {
 }
 
 type rowsMsg struct {
-	req  int
-	rows []store.Summary
-	err  error
+	req    int
+	rows   []store.Summary
+	proofs []string
+	err    error
 }
 
-func (l *listScreen) init() { l.rows = map[uint64]store.Summary{} }
+func (l *listScreen) init() {
+	l.rows = map[uint64]store.Summary{}
+	l.proofStrips = map[uint64]string{}
+}
 
 // title is the breadcrumb text.
 func (l *listScreen) title() string {
@@ -213,7 +220,11 @@ func (l *listScreen) ensureRows(m *Model) tea.Cmd {
 	req, db := l.rowReq, m.db
 	return func() tea.Msg {
 		rows, err := db.Summaries(seqs)
-		return rowsMsg{req: req, rows: rows, err: err}
+		if err != nil {
+			return rowsMsg{req: req, err: err}
+		}
+		proofs, err := db.ProofStrips(seqs)
+		return rowsMsg{req: req, rows: rows, proofs: proofs, err: err}
 	}
 }
 
@@ -229,10 +240,13 @@ func (l *listScreen) rowsLoaded(m *Model, msg rowsMsg) tea.Cmd {
 		return nil
 	}
 	if len(l.rows) > 4000 {
-		l.rows = map[uint64]store.Summary{} // keep memory flat; the window is refetched
+		l.init() // keep memory flat; the window is refetched
 	}
-	for _, r := range msg.rows {
+	for i, r := range msg.rows {
 		l.rows[r.Seq] = r
+		if i < len(msg.proofs) {
+			l.proofStrips[r.Seq] = msg.proofs[i]
+		}
 	}
 	return l.ensureRows(m)
 }
@@ -356,10 +370,11 @@ func (l *listScreen) click(m *Model, row int) tea.Cmd {
 type listColumns struct{ id, dataset, model, strip int }
 
 func (l *listScreen) columns(width int) listColumns {
-	// Fixed: steps 6, answer 4, first error 6, labels 9, trunc 2, gaps.
-	rest := width - 6 - 4 - 6 - 9 - 2 - 8
-	c := listColumns{strip: min(32, max(0, rest/5))}
-	rest -= c.strip
+	// Fixed: steps 6, answer 4, first error 6, labels 9, trunc 2, gaps;
+	// the label strip and the proof strip share what the names leave.
+	rest := width - 6 - 4 - 6 - 9 - 2 - 9
+	c := listColumns{strip: min(24, max(0, rest/6))}
+	rest -= 2 * c.strip
 	c.dataset = max(8, min(24, rest/4))
 	c.model = max(8, min(26, rest/4))
 	c.id = max(8, rest-c.dataset-c.model)
@@ -416,7 +431,8 @@ func (l *listScreen) headerLine(m *Model, c listColumns) string {
 	line := " " + col("ID", store.SortID, c.id, false) + " " + col("DATASET", store.SortDataset, c.dataset, false) + " " +
 		col("MODEL", store.SortModel, c.model, false) + " " + col("STEPS", store.SortSteps, 6, true) + " " +
 		col("ANS", store.SortCorrect, 4, false) + col("1ST✗", store.SortFirstError, 6, true) + " " +
-		col("LABELS", store.SortLabel, 9, false) + col("✂", store.SortTruncated, 2, false) + " " + count
+		col("LABELS", store.SortLabel, 9, false) + col("✂", store.SortTruncated, 2, false) + " " +
+		padRight("SOURCE", c.strip) + " " + padRight("PROOFS", c.strip) + " " + count
 	return m.st.header.Render(truncate(line, m.width))
 }
 
@@ -448,10 +464,12 @@ func (l *listScreen) rowLine(m *Model, c listColumns, r store.Summary, selected 
 	if r.LabelState == "none" {
 		strip = "" // no source labels: nothing to draw, not a row of "unlabeled"
 	}
+	proofs := proofStripView(m, l.proofStrips[r.Seq], c.strip)
+	tail := padRight(stripView(m, strip, c.strip), c.strip) + " " + proofs
 	if selected {
-		return m.st.selected.Render(text) + stripView(m, strip, c.strip) + m.st.selected.Render(padRight("", max(0, m.width-lipgloss.Width(text)-c.strip)))
+		return m.st.selected.Render(text) + tail + m.st.selected.Render(padRight("", max(0, m.width-lipgloss.Width(text)-lipgloss.Width(tail))))
 	}
-	return m.st.row.Render(text) + stripView(m, strip, c.strip)
+	return m.st.row.Render(text) + tail
 }
 
 // stripView draws one badge per step (good, neutral, bad, unlabeled),
@@ -473,6 +491,31 @@ func stripView(m *Model, strip string, w int) string {
 		badge := m.st.theme.Styles.Rating(ratingOfStrip(strip[i]))
 		b.WriteString(badge.Style.Render(strings.Repeat(badge.Glyph, j-i)))
 		i = j
+	}
+	if more {
+		b.WriteString(m.st.dim.Render("…"))
+	}
+	return b.String()
+}
+
+// proofStripView draws a trace's proof strip: one status badge per step
+// with a check, blank for steps never checked.
+func proofStripView(m *Model, strip string, w int) string {
+	if w <= 0 || strings.TrimSpace(strip) == "" {
+		return ""
+	}
+	more := len(strip) > w
+	if more {
+		strip = strip[:w-1]
+	}
+	var b strings.Builder
+	for i := 0; i < len(strip); i++ {
+		st, ok := store.StripStatus(strip[i])
+		if !ok {
+			b.WriteByte(' ')
+			continue
+		}
+		b.WriteString(m.st.proof(st))
 	}
 	if more {
 		b.WriteString(m.st.dim.Render("…"))

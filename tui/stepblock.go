@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store"
 	"github.com/stepwise-dev/stepwise/tui/termsafe"
 )
 
@@ -105,14 +106,14 @@ func gutter(m *Model, s *stepwise.Step, selected bool, mine *stepwise.TraceMarks
 // so the state reads without colour.
 func ratingBadge(m *Model, r stepwise.Rating) string { return m.st.rating(r) }
 
-// proofBadge shows the status of the step's first formalization; a stored
-// dataset status shows as the status a re-check would be expected to give,
-// in the "stored" style until it is re-checked.
+// proofBadge shows the step's most telling proof status (a disproved claim
+// outweighs a proved one); a dataset's stored status shows as stored until
+// it is re-checked.
 func proofBadge(m *Model, s *stepwise.Step) string {
 	if len(s.Formalizations) == 0 {
 		return " "
 	}
-	return m.st.proof(s.Formalizations[0].Status)
+	return m.st.proof(store.StepStatus(s.Formalizations))
 }
 
 func sectionTitle(m *Model, sec stepwise.Section) string {

@@ -11,6 +11,7 @@ import (
 	"github.com/stepwise-dev/stepwise/tui/judgerun"
 	"github.com/stepwise-dev/stepwise/tui/render"
 	"github.com/stepwise-dev/stepwise/tui/termsafe"
+	"github.com/stepwise-dev/stepwise/tui/verifyrun"
 )
 
 // traceRef says which trace to open: by seq (from the list, with its row so
@@ -58,6 +59,9 @@ type traceScreen struct {
 	// judged is the latest single-trace judge run's head (flags, first
 	// error), nil when the trace has none.
 	judged *store.RunHead
+	// checked holds the verification results saved or streamed for the
+	// trace's steps; they replace the dataset's stored statuses.
+	checked map[int][]stepwise.Formalization
 }
 
 // judgementMsg delivers a trace's latest judge run head.
@@ -76,9 +80,10 @@ type traceMsg struct {
 	req    int
 	t      *stepwise.Trace
 	p      *stepwise.Problem
-	events []stepwise.Annotation
-	judged *store.RunHead
-	err    error
+	events  []stepwise.Annotation
+	judged  *store.RunHead
+	checked map[int][]stepwise.Formalization
+	err     error
 }
 
 func (ts *traceScreen) title() string {
@@ -121,7 +126,14 @@ func (ts *traceScreen) open(m *Model, ref traceRef) tea.Cmd {
 			return traceMsg{req: req, err: err}
 		}
 		head, err := db.LatestJudgement(t.ID)
-		return traceMsg{req: req, t: t, p: p, events: evs, judged: head, err: err}
+		if err != nil {
+			return traceMsg{req: req, err: err}
+		}
+		checked, err := db.Checks(t.ID)
+		if err == nil {
+			verifyrun.ApplyChecks(t, checked)
+		}
+		return traceMsg{req: req, t: t, p: p, events: evs, judged: head, checked: checked, err: err}
 	}
 }
 
@@ -142,7 +154,7 @@ func (ts *traceScreen) loaded(m *Model, msg traceMsg) tea.Cmd {
 		hideSourceLabels(ts.t)
 	}
 	ts.ann.reset(msg.events, len(msg.t.Steps))
-	ts.judged = msg.judged
+	ts.judged, ts.checked = msg.judged, msg.checked
 	ts.cursor, ts.top, ts.topLine = 0, 0, 0
 	ts.showProblem = true
 	ts.blocks = newBlockCache()

@@ -10,6 +10,8 @@ import (
 	"github.com/stepwise-dev/stepwise/tui"
 	"github.com/stepwise-dev/stepwise/tui/config"
 	"github.com/stepwise-dev/stepwise/tui/judgerun"
+	"github.com/stepwise-dev/stepwise/tui/verifyrun"
+	"github.com/stepwise-dev/stepwise/verify"
 )
 
 // runWorkbench opens the TUI on the store.
@@ -22,22 +24,33 @@ func runWorkbench(ctx context.Context, e *env, args []string) int {
 }
 
 func openWorkbench(ctx context.Context, e *env, title string) int {
-	opts, err := workbenchOptions(e)
+	wb, err := workbenchOptions(e)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "stepwise:", err)
 		return exitUsage
 	}
-	opts.Title = title
-	return runTUI(ctx, e, opts)
+	wb.opts.Title = title
+	return runTUI(ctx, e, wb)
 }
 
-func runTUI(ctx context.Context, e *env, opts tui.Options) int {
+// workbench is what the TUI is started with: its options, and the
+// verification settings, which need the open store to become a verifier.
+type workbench struct {
+	opts   tui.Options
+	verify verify.Config
+}
+
+func runTUI(ctx context.Context, e *env, wb workbench) int {
 	db, code := openStore(e, false)
 	if db == nil {
 		return code
 	}
 	defer db.Close()
+	opts := wb.opts
 	opts.DB = db
+	v := verifyrun.New(db, wb.verify)
+	defer v.Close()
+	opts.Verifier = v
 	if err := tui.Run(ctx, opts); err != nil {
 		fmt.Fprintln(e.stderr, "stepwise:", err)
 		return exitError
@@ -57,21 +70,25 @@ func runOpen(ctx context.Context, e *env, args []string) int {
 	if len(paths) == 0 {
 		return usageError(e.stderr, fs, "no files to open")
 	}
-	opts, err := workbenchOptions(e)
+	wb, err := workbenchOptions(e)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "stepwise:", err)
 		return exitUsage
 	}
-	opts.Import, opts.ImportOptions = paths, imp.options()
-	return runTUI(ctx, e, opts)
+	wb.opts.Import, wb.opts.ImportOptions = paths, imp.options()
+	return runTUI(ctx, e, wb)
 }
 
 // workbenchOptions reads the configuration file and the theme choice:
 // --theme, else the config file's theme, else the terminal's background.
-func workbenchOptions(e *env) (tui.Options, error) {
+func workbenchOptions(e *env) (workbench, error) {
 	cfg, err := config.Load()
 	if err != nil {
-		return tui.Options{}, err
+		return workbench{}, err
+	}
+	vcfg, err := cfg.Verify.EngineConfig(os.Getenv)
+	if err != nil {
+		return workbench{}, err
 	}
 	opts := tui.Options{KeyOverrides: cfg.Keys, NoColor: themes.NoColorRequested(os.Getenv),
 		Annotator: annotatorName(e, cfg), Taxonomy: cfg.Taxonomy}
@@ -85,11 +102,11 @@ func workbenchOptions(e *env) (tui.Options, error) {
 	if name != "" {
 		t, err := themes.Get(name, filepath.Join(cfg.Dir, "themes"))
 		if err != nil {
-			return opts, err
+			return workbench{}, err
 		}
 		opts.Theme, opts.ThemeFixed = t, true
 	}
-	return opts, nil
+	return workbench{opts: opts, verify: vcfg}, nil
 }
 
 // annotatorName is --annotator, else the config file's annotator, else the
