@@ -77,9 +77,9 @@ type renderedMsg struct {
 }
 
 type traceMsg struct {
-	req    int
-	t      *stepwise.Trace
-	p      *stepwise.Problem
+	req     int
+	t       *stepwise.Trace
+	p       *stepwise.Problem
 	events  []stepwise.Annotation
 	judged  *store.RunHead
 	checked map[int][]stepwise.Formalization
