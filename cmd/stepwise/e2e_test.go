@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -266,11 +267,10 @@ func TestEndToEndAnnotation(t *testing.T) {
 	exec.Command("pkill", "-KILL", "-f", "^"+s2.prog).Run()
 	s2.exited()
 
-	store := openStoreForTest(t, db)
-	defer store.Close()
+	sdb := openStoreForTest(t, db)
 	check := func(id string, want map[int]stepwise.Rating) {
 		t.Helper()
-		marks, err := store.Marks(id)
+		marks, err := sdb.Marks(id)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -287,6 +287,41 @@ func TestEndToEndAnnotation(t *testing.T) {
 	check("processbench/gsm8k:gsm8k-1", map[int]stepwise.Rating{0: stepwise.Good, 1: stepwise.Bad, 2: stepwise.Unlabeled})
 	check("processbench/gsm8k:gsm8k-2", map[int]stepwise.Rating{0: stepwise.Good, 1: stepwise.Good, 2: stepwise.Bad, 3: stepwise.Unlabeled})
 	check("processbench/gsm8k:gsm8k-3", map[int]stepwise.Rating{0: stepwise.Neutral})
+	sdb.Close()
+
+	// Export the human labels as ProcessBench and read the file back.
+	out := filepath.Join(t.TempDir(), "human.jsonl")
+	cmd := exec.Command(bin, "--db", db, "export", "--format", "processbench", "--labels", "human",
+		"--dataset", "processbench/gsm8k", "-o", out)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("export: %v\n%s", err, b)
+	}
+	labels := map[string]int{}
+	f, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(f)), "\n") {
+		var rec struct {
+			ID    string `json:"id"`
+			Label int    `json:"label"`
+		}
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatalf("exported line %q: %v", line, err)
+		}
+		labels[rec.ID] = rec.Label
+	}
+	// gsm8k-1: step 0 good, step 1 wrong → earliest error 1; gsm8k-2: the
+	// first-error mark at step 2; gsm8k-3 has no known earliest error.
+	want := map[string]int{"gsm8k-1": 1, "gsm8k-2": 2}
+	if len(labels) != len(want) {
+		t.Fatalf("exported %v, want %v", labels, want)
+	}
+	for id, l := range want {
+		if got, ok := labels[id]; !ok || got != l {
+			t.Errorf("exported %s label %d (present %v), want %d", id, got, ok, l)
+		}
+	}
 }
 
 func openStoreForTest(t *testing.T, path string) *store.DB {
