@@ -84,7 +84,8 @@ func TestConflictsAndAgreementScreens(t *testing.T) {
 	}
 	press(t, m, "esc", "esc", "I")
 	v := ansi.Strip(viewOf(m))
-	if !strings.Contains(v, "ana × bob") || !strings.Contains(v, "AGREEMENT between 2 annotators") {
+	if !strings.Contains(v, "ana × bob") || !strings.Contains(v, "AGREEMENT between 2 annotators") ||
+		!strings.Contains(v, "JUDGE vs the dataset's labels") {
 		t.Fatalf("stats view:\n%s", v)
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/stepwise-dev/stepwise/store"
 	"github.com/stepwise-dev/stepwise/store/agree"
+	"github.com/stepwise-dev/stepwise/tui/judgerun"
 	"github.com/stepwise-dev/stepwise/tui/termsafe"
 )
 
@@ -22,7 +23,9 @@ type statsMsg struct {
 	req      int
 	agree    *store.Agreement
 	progress []store.LabelProgress
-	err      error
+	// judge against the dataset's labels and against yours
+	judgeData, judgeHuman judgerun.Agreement
+	err                   error
 }
 
 func (s *statsScreen) load(m *Model, dataset string) tea.Cmd {
@@ -35,14 +38,23 @@ func (s *statsScreen) load(m *Model, dataset string) tea.Cmd {
 	}
 	s.table = table{title: title, loading: true}
 	s.req = m.req()
-	db, req, ctx := m.db, s.req, m.ctx
+	db, req, ctx, who := m.db, s.req, m.ctx, m.opts.Annotator
 	return func() tea.Msg {
 		prog, err := db.Progress()
 		if err != nil {
 			return statsMsg{req: req, err: err}
 		}
 		a, err := db.Agreement(ctx, store.AgreementOptions{Dataset: dataset})
-		return statsMsg{req: req, agree: a, progress: prog, err: err}
+		if err != nil {
+			return statsMsg{req: req, err: err}
+		}
+		f := store.Filter{Dataset: dataset}
+		jd, err := judgerun.DatasetAgreement(ctx, db, f)
+		if err != nil {
+			return statsMsg{req: req, err: err}
+		}
+		jh, err := judgerun.HumanAgreement(ctx, db, f, who)
+		return statsMsg{req: req, agree: a, progress: prog, judgeData: jd, judgeHuman: jh, err: err}
 	}
 }
 
@@ -87,6 +99,22 @@ func (s *statsScreen) loaded(m *Model, msg statsMsg) {
 			who = "everyone"
 		}
 		add("  %-20s κ %s, observed %s", termsafe.Line(who), coef(h.Kappa), coef(h.Observed))
+	}
+	for _, j := range []struct {
+		name string
+		a    judgerun.Agreement
+	}{{"the dataset's labels", msg.judgeData}, {"your labels", msg.judgeHuman}} {
+		add("")
+		add("JUDGE vs %s (%d judged traces)", j.name, j.a.Traces)
+		if j.a.Traces == 0 {
+			add("  no judged trace with such labels yet (A runs the judge on a trace)")
+			continue
+		}
+		fe := j.a.FirstError
+		add("  first error  ProcessBench F1 %s (erroneous %d/%d, correct %d/%d)", fe.F1, fe.ErroneousMatch, fe.Erroneous, fe.CorrectMatch, fe.Correct)
+		st := j.a.Steps
+		add("  step flags   precision %s, recall %s, κ %s", st.Precision, st.Recall, st.Kappa)
+		add("  verdicts     %d of %d agree, κ %s", j.a.Verdict.Agree, j.a.Verdict.N, j.a.Verdict.Kappa)
 	}
 	if len(a.Gold) > 0 {
 		add("")

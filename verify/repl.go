@@ -61,7 +61,7 @@ func (r *REPL) command() []string {
 func (r *REPL) Probe(ctx context.Context) Health {
 	h := Health{Backend: BackendREPL}
 	enable := "build a Lake project with Mathlib (lake exe cache get && lake build), build leanprover-community/repl " +
-		"with the same toolchain, then set LEAN_PROJECT_DIR and LEAN_REPL (or lean.project_dir / lean.repl in the config)"
+		"with the same toolchain, then set LEAN_PROJECT_DIR and LEAN_REPL (or lean_project and repl in the [verify] section of config.toml)"
 	if why := checkProject(r.cfg.LeanProjectDir); why != "" {
 		h.Why, h.Enable = why, enable
 		return h
