@@ -125,6 +125,7 @@ func TestLongCoTDetectionExclusive(t *testing.T) {
 		"r1_api_responses.jsonl":              "r1",
 		"r1_openr1_math.jsonl":                "openr1",
 		"safe_trace_example.json":             "safe",
+		"safe_false_steps_constructed.json":   "safe",
 		"formalstep_example.jsonl":            "formalstep",
 	}
 	mine := map[string]bool{"sky-t1": true, "deltabench": true, "r1": true, "openr1": true, "safe": true, "formalstep": true}
