@@ -116,6 +116,18 @@ func (db *DB) prepare() error {
 			return nil
 		})
 	}
+	// A current store needs no write: opening it costs no sync.
+	current := false
+	if err := db.bolt.View(func(tx *bolt.Tx) error {
+		v, err := schemaOf(tx)
+		current = v == SchemaVersion
+		return err
+	}); err != nil {
+		return err
+	}
+	if current {
+		return nil
+	}
 	return db.bolt.Update(func(tx *bolt.Tx) error {
 		v, err := schemaOf(tx)
 		if err != nil {
