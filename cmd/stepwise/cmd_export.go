@@ -21,17 +21,8 @@ func runExport(ctx context.Context, e *env, args []string) int {
 			"Formats: "+exportFormatList()+".\n"+
 			"--annotator (a global flag) keeps one annotator's labels.")
 	var opts store.ExportOptions
-	f := &opts.Filter
 	fs.StringVar(&opts.Format, "format", "", "output format (required)")
-	fs.StringVar(&f.Dataset, "dataset", "", "only this dataset (and its subsets)")
-	fs.StringVar(&f.Model, "model", "", "only traces by this model")
-	fs.StringVar(&f.Correct, "correct", "", "final answer: true, false or unknown")
-	fs.StringVar(&f.Label, "label", "", "source label state: none, error, correct or partial")
-	fs.StringVar(&f.Truncated, "truncated", "", "true or false")
-	fs.StringVar(&f.Problem, "problem", "", "only traces of this problem id")
-	fs.StringVar(&f.Format, "source-format", "", "only traces imported by this codec")
-	fs.IntVar(&f.Limit, "limit", 0, "stop after N traces")
-	fs.IntVar(&f.Offset, "offset", 0, "skip the first N traces")
+	filterFlags(fs, &opts.Filter, "source-format")
 	labels := fs.String("labels", "merged", "human, source, or merged (a human label where there is one, else the dataset's)")
 	fs.BoolVar(&opts.LabeledOnly, "labeled-only", false, "skip traces without a label")
 	since := fs.String("since", "", "only human labels made at or after this date (2006-01-02 or RFC 3339)")
@@ -60,7 +51,7 @@ func runExport(ctx context.Context, e *env, args []string) int {
 	if opts.Until, err = parseDate(*until); err != nil {
 		return usageError(e.stderr, fs, "--until: "+err.Error())
 	}
-	if err := f.Validate(); err != nil {
+	if err := opts.Filter.Validate(); err != nil {
 		return usageError(e.stderr, fs, err.Error())
 	}
 	db, code := openStore(e, true)

@@ -40,15 +40,22 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-// filterFlags registers the trace filters shared by ls, export, verify, judge.
-func filterFlags(fs *flag.FlagSet, f *store.Filter) {
+// filterFlags registers the trace filters shared by ls, export, verify,
+// judge and analyze. formatFlag names the flag of the source-codec filter:
+// "format" everywhere but export, whose --format is the output format.
+func filterFlags(fs *flag.FlagSet, f *store.Filter, formatFlag ...string) {
 	fs.StringVar(&f.Dataset, "dataset", "", "only this dataset (and its subsets: processbench matches processbench/gsm8k)")
 	fs.StringVar(&f.Model, "model", "", "only traces by this model")
 	fs.StringVar(&f.Correct, "correct", "", "final answer: true, false or unknown")
 	fs.StringVar(&f.Label, "label", "", "source label state: none, error, correct or partial")
 	fs.StringVar(&f.Truncated, "truncated", "", "true or false")
 	fs.StringVar(&f.Problem, "problem", "", "only traces of this problem id")
-	fs.StringVar(&f.Format, "format", "", "only traces imported by this codec")
+	name := "format"
+	if len(formatFlag) > 0 {
+		name = formatFlag[0]
+	}
+	fs.StringVar(&f.Format, name, "", "only traces imported by this codec")
+	fs.StringVar(&f.Human, "human", "", "yes: traces with human labels; no: traces without")
 	fs.IntVar(&f.Limit, "limit", 0, "stop after N traces")
 	fs.IntVar(&f.Offset, "offset", 0, "skip the first N traces")
 }
