@@ -314,25 +314,34 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 			return cmd
 		}
 	}
-	switch m.current() {
-	case scrLibrary:
-		return m.library.key(m, b.action)
+	return m.pane(m.current()).key(m, b.action)
+}
+
+// pane is what every screen does: take an action, draw its body.
+type pane interface {
+	key(m *Model, a action) tea.Cmd
+	view(m *Model) string
+}
+
+// pane returns the screen's implementation.
+func (m *Model) pane(s screen) pane {
+	switch s {
 	case scrList:
-		return m.list.key(m, b.action)
+		return &m.list
 	case scrTrace:
-		return m.trace.key(m, b.action)
+		return &m.trace
 	case scrStep:
-		return m.step.key(m, b.action)
+		return &m.step
 	case scrQueue:
-		return m.queue.key(m, b.action)
+		return &m.queue
 	case scrConflicts:
-		return m.conflicts.key(m, b.action)
+		return &m.conflicts
 	case scrStats:
-		return m.stats.key(m, b.action)
+		return &m.stats
 	case scrJudge:
-		return m.judge.key(m, b.action)
+		return &m.judge
 	}
-	return nil
+	return &m.library
 }
 
 // verifyHere verifies what the screen shows: the step in step detail, the
@@ -455,24 +464,7 @@ func (m *Model) View() tea.View {
 	if m.showHelp {
 		body = m.helpView()
 	} else {
-		switch m.current() {
-		case scrLibrary:
-			body = m.library.view(m)
-		case scrList:
-			body = m.list.view(m)
-		case scrTrace:
-			body = m.trace.view(m)
-		case scrStep:
-			body = m.step.view(m)
-		case scrQueue:
-			body = m.queue.view(m)
-		case scrConflicts:
-			body = m.conflicts.view(m)
-		case scrStats:
-			body = m.stats.view(m)
-		case scrJudge:
-			body = m.judge.view(m)
-		}
+		body = m.pane(m.current()).view(m)
 	}
 	b.WriteString(fitHeight(body, m.bodyHeight(), m.width))
 	if m.jobs.active() {
