@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"errors"
 	"encoding/binary"
 	"fmt"
 	"time"
@@ -43,6 +44,9 @@ var allBuckets = [][]byte{bMeta, bTraces, bBodies, bIDs, bHashes, bProblems, bIn
 	bEvents, bTraceEvents, bChecks, bProofCache, bAnalyses, bTraceRuns}
 
 var keySchema = []byte("schema_version")
+
+// ErrNeedsMigration is returned by a read-only open of an older store.
+var ErrNeedsMigration = errors.New("store needs migration")
 
 // migrations[v] upgrades a store from schema v to v+1, inside one transaction.
 var migrations = map[int]func(*bolt.Tx) error{
@@ -111,7 +115,7 @@ func (db *DB) prepare() error {
 				return err
 			}
 			if v != SchemaVersion {
-				return fmt.Errorf("store %s has schema %d; open it once read-write to migrate it to %d", db.path, v, SchemaVersion)
+				return fmt.Errorf("%w: store %s has schema %d; open it once read-write to migrate it to %d", ErrNeedsMigration, db.path, v, SchemaVersion)
 			}
 			return nil
 		})

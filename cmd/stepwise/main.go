@@ -168,6 +168,14 @@ func openStore(e *env, readOnly bool) (*store.DB, int) {
 		}
 	}
 	db, err := store.Open(e.dbPath, store.Options{ReadOnly: readOnly})
+	if errors.Is(err, store.ErrNeedsMigration) {
+		// An older store: migrate it (a read-write open does), then read.
+		if rw, werr := store.Open(e.dbPath, store.Options{}); werr == nil {
+			rw.Close()
+			fmt.Fprintf(e.stderr, "stepwise: migrated %s to schema %d\n", e.dbPath, store.SchemaVersion)
+			db, err = store.Open(e.dbPath, store.Options{ReadOnly: true})
+		}
+	}
 	if err != nil {
 		fmt.Fprintln(e.stderr, "stepwise:", err)
 		if errors.Is(err, store.ErrLocked) {
