@@ -27,6 +27,10 @@ func TestFormalizeText(t *testing.T) {
 		{"x = 5 and 5 = 5", nil},               // no operator: nothing claimed
 		{"Step 2: 2^{10} = 1024", []string{"2 ^ (10) = 1024"}},
 		{"10 − 4 = 6", []string{"10 - 4 = 6"}},
+		// A function name or an absolute value bar beside a side makes it a
+		// fragment (real Sky-T1 step): "1/2 = 4" must not be claimed.
+		{"Then \\( y = 4 g(\\frac{1}{2}) = 4 |\\frac{1}{2} - \\frac{1}{4}| = 4 \\times \\frac{1}{4} = 1 \\).", []string{"4 * ((1) / (4)) = 1"}},
+		{"so f(3) = 2 * 3 = 6", []string{"2 * 3 = 6"}},
 	}
 	for _, c := range cases {
 		got := FormalizeText(c.text)

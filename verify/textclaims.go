@@ -2,6 +2,7 @@ package verify
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/stepwise-dev/stepwise"
@@ -29,9 +30,13 @@ func FormalizeText(text string) []Claim {
 			j++
 		}
 		// A word glued into arithmetic ("9 hours * 2/3 = 6", "240g/5")
-		// cuts an expression: the sides next to the cut are fragments.
-		cutAfter := j+1 < len(toks) && toks[j+1].kind == 'o'
-		out = append(out, runClaims(toks[i:j], src, latex, cutAfter)...)
+		// cuts an expression: the sides next to the cut are fragments. So
+		// does a symbol or a one-letter name beside the run: "4 g(1/2) = 4
+		// |1/2 - 1/4|" must not become the claim 1/2 = 4.
+		cutBefore := i > 0 && i < len(toks) && cuts(src.s, toks[i-1], toks[i-1].end == toks[i].start)
+		cutAfter := j+1 < len(toks) && toks[j+1].kind == 'o' ||
+			j < len(toks) && j > i && cuts(src.s, toks[j], toks[j-1].end == toks[j].start)
+		out = append(out, runClaims(toks[i:j], src, latex, cutBefore, cutAfter)...)
 		i = j + 1
 	}
 	return out
@@ -39,7 +44,7 @@ func FormalizeText(text string) []Claim {
 
 // runClaims splits a run of math tokens at '=' and makes claims of
 // neighbouring sides.
-func runClaims(run []mathTok, src mapped, latex, cutAfter bool) []Claim {
+func runClaims(run []mathTok, src mapped, latex, cutBefore, cutAfter bool) []Claim {
 	var sides [][]mathTok
 	last := 0
 	for k, t := range run {
@@ -54,7 +59,7 @@ func runClaims(run []mathTok, src mapped, latex, cutAfter bool) []Claim {
 	sides = append(sides, run[last:])
 	var out []Claim
 	first, last := 0, len(sides)-1
-	if s := sides[0]; len(s) > 0 && s[0].kind == 'o' {
+	if s := sides[0]; cutBefore || (len(s) > 0 && s[0].kind == 'o') {
 		first = 1 // "* 40% = 80" after "200 GB": the left side is a fragment
 	}
 	if s := sides[last]; cutAfter || (len(s) > 0 && s[len(s)-1].kind == 'o') {
@@ -119,6 +124,27 @@ func balance(s []mathTok, left bool) []mathTok {
 		return nil
 	}
 	return s
+}
+
+// cuts reports whether the word w beside a run of arithmetic makes the
+// adjacent side a fragment: sentence punctuation never does; a word glued
+// to the run ("2x", "g(") or one holding a symbol ("|", "\\sqrt", "π") does;
+// an ordinary word set off by spaces ("sells", "a", "clips.") does not.
+func cuts(s string, w mathTok, glued bool) bool {
+	word := strings.Trim(s[w.start:w.end], ".,;:!?\"'’”“$")
+	switch word {
+	case "", `\`, `\(`, `\)`, `\[`, `\]`: // sentence punctuation, math delimiters
+		return false
+	}
+	if glued {
+		return true // "g(", "f'(", "2x": a name applied to or multiplying the side
+	}
+	for _, r := range word {
+		if !unicode.IsLetter(r) && r != '\'' && r != '’' && r != '-' {
+			return true
+		}
+	}
+	return false
 }
 
 func hasOp(s []mathTok) bool {
