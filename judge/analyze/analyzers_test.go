@@ -202,3 +202,31 @@ func TestReportUsesImportedAnswerAndGSM8KGold(t *testing.T) {
 		t.Errorf("findings %+v", rep.Findings)
 	}
 }
+
+// TestRoundedCalculatorOutputIsNotAnError checks a real GSM8K model
+// solution line (example_model_solutions, record 5) with the real checker:
+// "800/3 = 266.6666666666667" is false as written, but only by rounding,
+// and is reported as such, not as a false claim.
+func TestRoundedCalculatorOutputIsNotAnError(t *testing.T) {
+	tr := traceFromText("t3", "She feeds 800/3 = <<800/3=266.6666666666667>>266.6666666666667 cups a day.\n\nThen 7 × 8 = 54.")
+	tr.Steps[0].Calcs = []stepwise.Calc{{Expr: "800/3", Result: "266.6666666666667"}}
+	rep, err := Run(context.Background(), &tr, &stepwise.Problem{}, Options{Arithmetic: VerifyChecker{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	codes := map[int][]string{}
+	for _, f := range rep.Findings {
+		codes[f.Step] = append(codes[f.Step], f.Code)
+	}
+	for _, c := range codes[0] {
+		if c == "arith_false" {
+			t.Fatalf("rounded calculator output reported as false: %v", rep.Findings)
+		}
+	}
+	if !strings.Contains(strings.Join(codes[0], ","), "arith_rounded") {
+		t.Errorf("step 0 findings %v, want arith_rounded", codes[0])
+	}
+	if !strings.Contains(strings.Join(codes[1], ","), "arith_false") {
+		t.Errorf("step 1 findings %v, want arith_false (7 × 8 is not 54)", codes[1])
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/verify"
 )
 
 // Severity ranks a finding.
@@ -201,13 +202,21 @@ func (r *Report) arithmetic(ctx context.Context, tr *stepwise.Trace, c Arithmeti
 		}
 		for _, f := range fs {
 			tally.add(f)
-			if f.Status == stepwise.StatusDisproved {
-				msg := "false arithmetic claim: " + clip(f.Statement, 100)
-				if f.Evidence != "" {
-					msg += " (" + clip(f.Evidence, 80) + ")"
-				}
-				r.add(Finding{Analyzer: AnalyzerArithmetic, Code: "arith_false", Severity: Error, Step: i, Message: msg, Score: 0.9})
+			if f.Status != stepwise.StatusDisproved {
+				continue
 			}
+			if d, ok := verify.RoundingOnly(f.Statement); ok {
+				// A calculator's 800/3 = 266.6666666666667: false as
+				// written, but only in the last place — not a reasoning error.
+				r.add(Finding{Analyzer: AnalyzerArithmetic, Code: "arith_rounded", Severity: Info, Step: i,
+					Message: fmt.Sprintf("holds only to %d decimals: %s", d, clip(f.Statement, 100)), Score: 0.1})
+				continue
+			}
+			msg := "false arithmetic claim: " + clip(f.Statement, 100)
+			if f.Evidence != "" {
+				msg += " (" + clip(f.Evidence, 80) + ")"
+			}
+			r.add(Finding{Analyzer: AnalyzerArithmetic, Code: "arith_false", Severity: Error, Step: i, Message: msg, Score: 0.9})
 		}
 	}
 	return nil
