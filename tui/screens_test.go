@@ -111,3 +111,27 @@ func TestExportFromTheWorkbench(t *testing.T) {
 		t.Fatalf("export file: %d lines, %v", strings.Count(string(b), "\n"), err)
 	}
 }
+
+func TestSearchNextMatchCrossesTraces(t *testing.T) {
+	m := newTestModel(t, 120, 40, "dark")
+	press(t, m, "enter")
+	settle(t, m, m.list.startSearch(m, "flamingos"))
+	if m.list.total < 2 {
+		t.Fatalf("%d traces match", m.list.total)
+	}
+	press(t, m, "enter")
+	first := m.trace.t.ID
+	if len(m.trace.matches) == 0 || m.trace.match != 0 {
+		t.Fatalf("opened without matches: %d", len(m.trace.matches))
+	}
+	for i := 0; i < len(m.trace.matches); i++ {
+		press(t, m, "n")
+	}
+	if m.trace.t.ID == first || len(m.trace.matches) == 0 {
+		t.Fatalf("n past the last match stayed in %s", m.trace.t.ID)
+	}
+	press(t, m, "N")
+	if m.trace.t.ID != first {
+		t.Fatalf("N before the first match went to %s, want back to %s", m.trace.t.ID, first)
+	}
+}

@@ -394,7 +394,9 @@ func (ts *traceScreen) key(m *Model, a action) tea.Cmd {
 		m.prompt = newPrompt(m, promptTraceSearch, "/", ts.query)
 		return nil
 	case "next-match", "prev-match":
-		ts.nextMatch(m, a == "next-match")
+		if cmd := ts.nextMatch(m, a == "next-match"); cmd != nil {
+			return cmd
+		}
 	case "judge":
 		return m.judge.start(m, ts.t.ID)
 	case "judge-pair":

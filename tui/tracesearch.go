@@ -2,6 +2,8 @@ package tui
 
 import (
 	"fmt"
+
+	tea "charm.land/bubbletea/v2"
 	"strings"
 	"unicode"
 )
@@ -89,17 +91,27 @@ func (ts *traceScreen) setQuery(m *Model, q string) {
 	ts.gotoMatch(m)
 }
 
-func (ts *traceScreen) nextMatch(m *Model, forward bool) {
+// nextMatch moves to the next or previous match; past the last (or first)
+// match of a trace opened from search results it opens the next (or
+// previous) trace that matches, as a search across the list.
+func (ts *traceScreen) nextMatch(m *Model, forward bool) tea.Cmd {
 	if len(ts.matches) == 0 {
 		m.setError("no search: press / to search this trace")
-		return
+		return nil
 	}
-	if forward {
+	fromSearch := m.list.search != nil && ts.ref.seq != 0 && ts.ref.queue == 0
+	switch {
+	case forward && ts.match == len(ts.matches)-1 && fromSearch:
+		return ts.sibling(m, true)
+	case !forward && ts.match == 0 && fromSearch:
+		return ts.sibling(m, false)
+	case forward:
 		ts.match = (ts.match + 1) % len(ts.matches)
-	} else {
+	default:
 		ts.match = (ts.match - 1 + len(ts.matches)) % len(ts.matches)
 	}
 	ts.gotoMatch(m)
+	return nil
 }
 
 func (ts *traceScreen) gotoMatch(m *Model) {
