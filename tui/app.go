@@ -217,6 +217,10 @@ func (m *Model) handleResult(msg tea.Msg) tea.Cmd {
 	case traceMsg:
 		return m.trace.loaded(m, msg)
 	case renderedMsg:
+		m.trace.rendered(m, msg)
+		return nil
+	case stepRenderedMsg:
+		m.step.rendered(m, msg)
 		return nil
 	case searchMsg:
 		return m.list.searchUpdate(m, msg)

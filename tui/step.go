@@ -77,7 +77,6 @@ func (s *stepScreen) resize(m *Model) tea.Cmd {
 
 // rebuild lays the screen out and starts the renders it lacks.
 func (s *stepScreen) rebuild(m *Model) tea.Cmd {
-	s.want = nil
 	s.build(m)
 	if len(s.want) == 0 {
 		return nil
@@ -108,8 +107,10 @@ func (s *stepScreen) cached(m *Model, req render.Request) []string {
 	return nil
 }
 
-// build lays out the detail lines for the current width.
+// build lays out the detail lines for the current width. It lists afresh
+// the renders still missing, so a build after they land leaves none.
 func (s *stepScreen) build(m *Model) {
+	s.want = nil
 	st := &s.t.Steps[s.index]
 	w := m.width - 2
 	var out []string

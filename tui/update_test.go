@@ -226,3 +226,48 @@ func TestLongTraceEndIsReachable(t *testing.T) {
 		t.Fatalf("last step %d not on screen:\n%s", last, ansi.Strip(viewOf(m)))
 	}
 }
+
+// TestMarkdownReplacesPlainText: steps show as plain text first; once the
+// background render lands, the trace view and step detail show markdown
+// (here: the emphasis markers of "**...**" are gone), with nothing left
+// waiting or in flight.
+func TestMarkdownReplacesPlainText(t *testing.T) {
+	m := newTestModel(t, 120, 40, "dark")
+	press(t, m, ":")
+	for _, r := range "aime24_sky-t1-32b-ckpt140/0" {
+		send(t, m, keyMsg(string(r)))
+	}
+	press(t, m, "enter")
+	if m.trace.t == nil {
+		t.Fatal("trace not open")
+	}
+	if len(m.trace.want) != 0 || len(m.trace.inflight) != 0 {
+		t.Fatalf("renders left: want %d, in flight %d", len(m.trace.want), len(m.trace.inflight))
+	}
+	// Find a visible step whose text has markdown emphasis.
+	found := false
+	for i := m.trace.top; i < len(m.trace.t.Steps) && i < m.trace.top+8; i++ {
+		if !strings.Contains(m.trace.t.Steps[i].Text, "**") {
+			continue
+		}
+		found = true
+		block := ansi.Strip(strings.Join(m.trace.block(m, i), "\n"))
+		if strings.Contains(block, "**") {
+			t.Fatalf("step %d still shows raw markdown:\n%s", i, block)
+		}
+	}
+	if !found {
+		// No emphasis on screen: check that blocks came from the renderer.
+		req, ok := m.trace.markdownRequest(m, m.trace.top)
+		if !ok {
+			t.Fatal("no markdown request for the top step")
+		}
+		if _, ok := m.render.Lookup(m.st.theme, req); !ok {
+			t.Fatal("the top step's markdown was never rendered")
+		}
+	}
+	press(t, m, "enter")
+	if len(m.step.want) != 0 {
+		t.Fatalf("step detail renders left: %d", len(m.step.want))
+	}
+}
