@@ -151,6 +151,7 @@ func BenchmarkApplyFilter(b *testing.B) {
 	for i := range b.N {
 		start := time.Now()
 		_, cmd := m.Update(keyMsg("f"))
+		settle(b, m, cmd)
 		m.prompt.input.SetValue("model:" + storetest.Models[i%len(storetest.Models)])
 		_, cmd = m.Update(keyMsg("enter"))
 		settle(b, m, cmd)

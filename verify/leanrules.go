@@ -38,10 +38,8 @@ func axiomsOf(o leanOutcome, name string) (axioms []string, found bool) {
 			if g[1] != name {
 				continue
 			}
-			for _, a := range strings.FieldsFunc(g[2], func(r rune) bool { return r == ',' || r == ' ' || r == '\n' }) {
-				axioms = append(axioms, a)
-			}
-			return axioms, true
+			sep := func(r rune) bool { return r == ',' || r == ' ' || r == '\n' }
+			return strings.FieldsFunc(g[2], sep), true
 		}
 	}
 	return nil, false

@@ -121,10 +121,6 @@ func stripDelims(s string) string {
 	}
 }
 
-func hasDigit(s string) bool {
-	return strings.IndexFunc(s, unicode.IsDigit) >= 0
-}
-
 func removeSpace(s string) string {
 	return strings.Map(func(r rune) rune {
 		if unicode.IsSpace(r) {

@@ -432,8 +432,6 @@ func userTasks(uid int) (int, error) {
 	return n, nil
 }
 
-var errNoState = errors.New("no process state")
-
 func TestProbeIgnoresCallerCancellation(t *testing.T) {
 	if _, err := exec.LookPath("bwrap"); err != nil {
 		t.Skip("bubblewrap is not installed")

@@ -69,16 +69,6 @@ func addParagraphSection(t *stepwise.Trace, kind stepwise.SectionKind, title str
 	return true
 }
 
-// sectionOfKind returns the span of the trace's first section of a kind.
-func sectionOfKind(t *stepwise.Trace, kind stepwise.SectionKind) (stepwise.Span, bool) {
-	for _, s := range t.Sections {
-		if s.Kind == kind {
-			return s.Span, true
-		}
-	}
-	return stepwise.Span{}, false
-}
-
 // jsonText renders a JSON scalar as text: a string as itself, a number or a
 // bool as written, null or an absent value as "" (with ok false). Arrays and
 // objects come back as compact JSON, so no value is lost.

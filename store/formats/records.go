@@ -63,7 +63,6 @@ type RecordReader struct {
 	index     int
 	started   bool // array mode: '[' consumed
 	done      bool
-	pending   *Record // JSONL: first line read during sniffing
 }
 
 // NewRecordReader sniffs the container and returns a reader positioned at the

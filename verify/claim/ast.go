@@ -22,9 +22,6 @@ func (t Type) String() string {
 	return "?"
 }
 
-// isNumeric reports a number type.
-func (t Type) isNumeric() bool { return t >= Nat && t <= Real }
-
 // integral reports ℕ or ℤ.
 func (t Type) integral() bool { return t == Nat || t == Int }
 
