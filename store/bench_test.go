@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"os/exec"
@@ -11,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 // BenchmarkImportProcessBench imports a ProcessBench-shaped JSONL built from
@@ -112,4 +115,102 @@ func sampleHeap(peak *uint64) (stop func()) {
 		}
 	}()
 	return func() { close(done); wg.Wait() }
+}
+
+// BenchmarkImportFloor measures what the import cannot go below with one
+// bbolt value per trace: it imports the same generated file once, copies the
+// trace bodies and summaries out, and then times only writing those values
+// (sorted, 10k per transaction, the store's page size and sync) into a
+// fresh bbolt file: no parsing, hashing, indexes or dedupe. Metrics:
+// python-s and floor/python, to set beside BenchmarkImportProcessBench.
+//
+//	go test ./store -run '^$' -bench ImportFloor -benchtime 3x
+func BenchmarkImportFloor(b *testing.B) {
+	n := 100000
+	if v, err := strconv.Atoi(os.Getenv("STEPWISE_BENCH_TRACES")); err == nil && v > 0 {
+		n = v
+	}
+	dir := b.TempDir()
+	src := filepath.Join(dir, "pb.jsonl")
+	genProcessBench(b, src, n)
+	py := pythonParseSeconds(b, src)
+	vals := importedValues(b, filepath.Join(dir, "src.db"), src, n)
+	b.ResetTimer()
+	var total time.Duration
+	for i := range b.N {
+		b.StopTimer()
+		path := filepath.Join(dir, "f"+strconv.Itoa(i)+".db")
+		bdb, err := bolt.Open(path, 0o600, &bolt.Options{
+			FreelistType: bolt.FreelistMapType, InitialMmapSize: 256 << 20, PageSize: 64 << 10})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		start := time.Now()
+		for lo := 0; lo < len(vals); lo += 10000 {
+			batch := vals[lo:min(lo+10000, len(vals))]
+			err := bdb.Update(func(tx *bolt.Tx) error {
+				for _, name := range [][]byte{bTraces, bBodies} {
+					bk, err := tx.CreateBucketIfNotExists(name)
+					if err != nil {
+						return err
+					}
+					for _, kv := range batch {
+						v := kv.body
+						if string(name) == string(bTraces) {
+							v = kv.summary
+						}
+						if err := bk.Put(kv.key, v); err != nil {
+							return err
+						}
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+		total += time.Since(start)
+		b.StopTimer()
+		bdb.Close()
+		os.Remove(path)
+		b.StartTimer()
+	}
+	b.StopTimer()
+	if py > 0 {
+		b.ReportMetric(py, "python-s")
+		b.ReportMetric(total.Seconds()/float64(b.N)/py, "floor/python")
+	}
+}
+
+type floorValue struct{ key, summary, body []byte }
+
+// importedValues imports src into a store at path and returns copies of
+// its per-trace summary and body values in key order.
+func importedValues(b *testing.B, path, src string, n int) []floorValue {
+	db, err := Open(path, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	if rep, err := db.Import(context.Background(), []string{src}, ImportOptions{}); err != nil || rep.Imported != n {
+		b.Fatalf("imported %d of %d: %v", rep.Imported, n, err)
+	}
+	var out []floorValue
+	err = db.bolt.View(func(tx *bolt.Tx) error {
+		sums := tx.Bucket(bTraces)
+		return tx.Bucket(bBodies).ForEach(func(k, v []byte) error {
+			out = append(out, floorValue{
+				key:     bytes.Clone(k),
+				summary: bytes.Clone(sums.Get(k)),
+				body:    bytes.Clone(v),
+			})
+			return nil
+		})
+	})
+	if err != nil || len(out) != n {
+		b.Fatalf("read %d bodies of %d: %v", len(out), n, err)
+	}
+	return out
 }
