@@ -153,6 +153,16 @@ func (m *TraceMarks) apply(e Annotation, nSteps int) {
 	}
 }
 
+// Strip is one character per step in Trace.Strip's alphabet ('+' good,
+// '0' neutral, 'x' bad, '.' unlabeled) for the annotator's current labels.
+func (m *TraceMarks) Strip(nSteps int) string {
+	b := make([]byte, nSteps)
+	for i := range b {
+		b[i] = ".+0x"[m.Steps[i].Rating]
+	}
+	return string(b)
+}
+
 // EarliestBad is the first step the annotator labels bad; else -1 when a
 // first-error mark said no step is wrong or every step is labeled and none
 // is bad; else nil (the labels do not say).

@@ -58,17 +58,51 @@ func (db *DB) Marks(traceID string) (map[string]*stepwise.TraceMarks, error) {
 	return out, err
 }
 
-func summaryAndEvents(tx *bolt.Tx, seq uint64) (Summary, []Event, error) {
-	sv := tx.Bucket(bTraces).Get(u64(seq))
-	if sv == nil {
-		return Summary{}, nil, fmt.Errorf("trace %d: %w", seq, ErrNotFound)
+// HumanStrips returns, for each trace seq, the annotator's current labels
+// as a strip (TraceMarks.Strip), or "" when they have labeled nothing on
+// it. A trace without events costs one cursor seek.
+func (db *DB) HumanStrips(seqs []uint64, annotator string) ([]string, error) {
+	out := make([]string, len(seqs))
+	if annotator == "" {
+		return out, nil
 	}
-	s, err := decodeSummary(seq, sv)
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		for i, seq := range seqs {
+			evs, err := traceEvents(tx, seq)
+			if err != nil || len(evs) == 0 {
+				if err != nil {
+					return err
+				}
+				continue
+			}
+			s, err := summaryOf(tx, seq)
+			if err != nil {
+				return err
+			}
+			if mk := stepwise.FoldAnnotations(annotations(evs), s.Steps)[annotator]; mk != nil && len(mk.Steps) > 0 {
+				out[i] = mk.Strip(s.Steps)
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+func summaryAndEvents(tx *bolt.Tx, seq uint64) (Summary, []Event, error) {
+	s, err := summaryOf(tx, seq)
 	if err != nil {
 		return Summary{}, nil, err
 	}
 	evs, err := traceEvents(tx, seq)
 	return s, evs, err
+}
+
+func summaryOf(tx *bolt.Tx, seq uint64) (Summary, error) {
+	sv := tx.Bucket(bTraces).Get(u64(seq))
+	if sv == nil {
+		return Summary{}, fmt.Errorf("trace %d: %w", seq, ErrNotFound)
+	}
+	return decodeSummary(seq, sv)
 }
 
 // StepHistory lists, in order, the events of a trace that touched step:

@@ -361,3 +361,39 @@ func TestAnnotateChild(t *testing.T) {
 		fmt.Println("saved", ev.Seq)
 	}
 }
+
+// TestHumanStrips: one strip per seq for the named annotator only; a first-
+// error mark fills the steps it implies; "" for traces they never touched,
+// for a cleared trace, and for an empty annotator.
+func TestHumanStrips(t *testing.T) {
+	db := annotatedStore(t)
+	mustAnnotate(t, db, stepwise.Annotation{Annotator: "ana", TraceID: "gsm8k-0", Step: 1, Rating: stepwise.Bad})
+	mustAnnotate(t, db, stepwise.Annotation{Annotator: "bo", TraceID: "gsm8k-0", Step: 0, Rating: stepwise.Good})
+	mustAnnotate(t, db, stepwise.Annotation{Annotator: "ana", TraceID: "gsm8k-1", Step: 2, FirstError: true})
+	mustAnnotate(t, db, stepwise.Annotation{Annotator: "ana", TraceID: "gsm8k-2", Step: 0, Rating: stepwise.Neutral})
+	mustAnnotate(t, db, stepwise.Annotation{Annotator: "ana", TraceID: "gsm8k-2", Step: 0}) // clears it
+	var seqs []uint64
+	for _, id := range []string{"gsm8k-0", "gsm8k-1", "gsm8k-2", "gsm8k-3"} {
+		seq, err := db.ResolveSeq(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seqs = append(seqs, seq)
+	}
+	got, err := db.HumanStrips(seqs, "ana")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{".x..", "++x....", "", ""}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("ana strip %d = %q, want %q (all %q)", i, got[i], want[i], got)
+		}
+	}
+	if got, _ := db.HumanStrips(seqs[:1], "bo"); got[0] != "+..." {
+		t.Fatalf("bo strip %q", got[0])
+	}
+	if got, _ := db.HumanStrips(seqs[:1], ""); got[0] != "" {
+		t.Fatalf("empty annotator strip %q", got[0])
+	}
+}

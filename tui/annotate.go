@@ -240,6 +240,10 @@ func (ts *traceScreen) annotated(m *Model, msg annotatedMsg) tea.Cmd {
 		}
 		ts.ann.events = append(ts.ann.events, msg.ev)
 		ts.ann.marks = stepwise.FoldAnnotations(ts.ann.events, len(ts.t.Steps))
+		m.list.humanStrips[ts.ref.seq] = ""
+		if mk := ts.mine(m); mk != nil && len(mk.Steps) > 0 {
+			m.list.humanStrips[ts.ref.seq] = mk.Strip(len(ts.t.Steps))
+		}
 		ts.ann.saved++
 		ts.blocks = newBlockCache()
 		ts.layout(m)

@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store"
 )
 
 // openGSM8K0 opens ProcessBench's gsm8k-0 (4 steps) in the trace view.
@@ -113,5 +114,44 @@ func TestNoteAndVerdict(t *testing.T) {
 	press(t, m, "enter") // step detail shows the human label
 	if v := ansi.Strip(viewOf(m)); !strings.Contains(v, "human labels") || !strings.Contains(v, "off by one") {
 		t.Fatalf("step detail lacks the human label:\n%s", v)
+	}
+}
+
+// TestListShowsYourLabels: the trace list's YOURS column shows the
+// annotator's labels as they make them, and again when the rows are read
+// back from the store.
+func TestListShowsYourLabels(t *testing.T) {
+	m := newTestModel(t, 120, 40, "dark")
+	settle(t, m, m.list.openWith(m, store.Filter{Dataset: "processbench/gsm8k"}))
+	seq, _ := m.list.seqAt(0)
+	if r := m.list.rows[seq]; r.SourceID != "gsm8k-0" {
+		t.Fatalf("first row %q, want gsm8k-0", r.SourceID)
+	}
+	if !strings.Contains(ansi.Strip(viewOf(m)), "YOURS") {
+		t.Fatalf("no YOURS column:\n%s", ansi.Strip(viewOf(m)))
+	}
+	if got := m.list.humanStrips[seq]; got != "" {
+		t.Fatalf("strip %q before any label", got)
+	}
+	press(t, m, "enter", "+", "-")
+	press(t, m, "esc")
+	if got := m.list.humanStrips[seq]; got != "+x.." {
+		t.Fatalf("strip after labeling %q, want +x..", got)
+	}
+	var row string
+	for _, l := range strings.Split(ansi.Strip(viewOf(m)), "\n") {
+		if strings.HasPrefix(l, " gsm8k-0 ") {
+			row = l
+		}
+	}
+	good := m.st.theme.Styles.Rating(stepwise.Good).Glyph
+	bad := m.st.theme.Styles.Rating(stepwise.Bad).Glyph
+	if !strings.Contains(row, good+bad) {
+		t.Fatalf("row does not show %s%s:\n%s", good, bad, row)
+	}
+	m.list.init() // forget the loaded rows: they come back from the store
+	settle(t, m, m.list.ensureRows(m))
+	if got := m.list.humanStrips[seq]; got != "+x.." {
+		t.Fatalf("strip read back %q, want +x..", got)
 	}
 }

@@ -42,7 +42,7 @@ func benchModel(b *testing.B) (*Model, *store.DB) {
 	}
 	b.Cleanup(func() { db.Close() })
 	th, _ := themes.Builtin("dark")
-	m, err := New(Options{DB: db, Theme: th, ThemeFixed: true})
+	m, err := New(Options{DB: db, Theme: th, ThemeFixed: true, Annotator: "bench"})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -68,7 +68,7 @@ func BenchmarkFirstFrame(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		m, err := New(Options{DB: db, Theme: th, ThemeFixed: true})
+		m, err := New(Options{DB: db, Theme: th, ThemeFixed: true, Annotator: "bench"})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -36,6 +36,9 @@ type listScreen struct {
 	// proofStrips are the verification strips of loaded rows ("" never
 	// checked), kept apart from the summaries: checks change them.
 	proofStrips map[uint64]string
+	// humanStrips are the annotator's own labels of loaded rows ("" none),
+	// updated as they label.
+	humanStrips map[uint64]string
 }
 
 type seqsMsg struct {
@@ -51,12 +54,14 @@ type rowsMsg struct {
 	req    int
 	rows   []store.Summary
 	proofs []string
+	humans []string
 	err    error
 }
 
 func (l *listScreen) init() {
 	l.rows = map[uint64]store.Summary{}
 	l.proofStrips = map[uint64]string{}
+	l.humanStrips = map[uint64]string{}
 }
 
 // title is the breadcrumb text.
@@ -217,14 +222,18 @@ func (l *listScreen) ensureRows(m *Model) tea.Cmd {
 	}
 	l.rowReq = m.req()
 	l.pending = [2]int{from, to}
-	req, db := l.rowReq, m.db
+	req, db, who := l.rowReq, m.db, m.opts.Annotator
 	return func() tea.Msg {
 		rows, err := db.Summaries(seqs)
 		if err != nil {
 			return rowsMsg{req: req, err: err}
 		}
 		proofs, err := db.ProofStrips(seqs)
-		return rowsMsg{req: req, rows: rows, proofs: proofs, err: err}
+		if err != nil {
+			return rowsMsg{req: req, err: err}
+		}
+		humans, err := db.HumanStrips(seqs, who)
+		return rowsMsg{req: req, rows: rows, proofs: proofs, humans: humans, err: err}
 	}
 }
 
@@ -246,6 +255,9 @@ func (l *listScreen) rowsLoaded(m *Model, msg rowsMsg) tea.Cmd {
 		l.rows[r.Seq] = r
 		if i < len(msg.proofs) {
 			l.proofStrips[r.Seq] = msg.proofs[i]
+		}
+		if i < len(msg.humans) {
+			l.humanStrips[r.Seq] = msg.humans[i]
 		}
 	}
 	return l.ensureRows(m)
@@ -366,15 +378,23 @@ func (l *listScreen) click(m *Model, row int) tea.Cmd {
 	return nil
 }
 
-// columns of the table, sized to the terminal.
-type listColumns struct{ id, dataset, model, strip int }
+// columns of the table, sized to the terminal. yours is false when no
+// annotator is set: there is no one's labels to show.
+type listColumns struct {
+	id, dataset, model, strip int
+	yours                     bool
+}
 
-func (l *listScreen) columns(width int) listColumns {
+func (l *listScreen) columns(width int, yours bool) listColumns {
 	// Fixed: steps 6, answer 4, first error 6, labels 9, trunc 2, gaps;
-	// the label strip and the proof strip share what the names leave.
-	rest := width - 6 - 4 - 6 - 9 - 2 - 9
-	c := listColumns{strip: min(24, max(0, rest/6))}
-	rest -= 2 * c.strip
+	// the strips (source labels, yours, proofs) share what the names leave.
+	strips := 2
+	if yours {
+		strips = 3
+	}
+	rest := width - 6 - 4 - 6 - 9 - 2 - 7 - strips
+	c := listColumns{strip: min(24, max(0, rest/(3*strips))), yours: yours}
+	rest -= strips * c.strip
 	c.dataset = max(8, min(24, rest/4))
 	c.model = max(8, min(26, rest/4))
 	c.id = max(8, rest-c.dataset-c.model)
@@ -382,7 +402,7 @@ func (l *listScreen) columns(width int) listColumns {
 }
 
 func (l *listScreen) view(m *Model) string {
-	c := l.columns(m.width)
+	c := l.columns(m.width, m.opts.Annotator != "")
 	var b strings.Builder
 	b.WriteString(l.headerLine(m, c))
 	h := l.pageSize(m)
@@ -432,7 +452,11 @@ func (l *listScreen) headerLine(m *Model, c listColumns) string {
 		col("MODEL", store.SortModel, c.model, false) + " " + col("STEPS", store.SortSteps, 6, true) + " " +
 		col("ANS", store.SortCorrect, 4, false) + col("1ST✗", store.SortFirstError, 6, true) + " " +
 		col("LABELS", store.SortLabel, 9, false) + col("✂", store.SortTruncated, 2, false) + " " +
-		padRight("SOURCE", c.strip) + " " + padRight("PROOFS", c.strip) + " " + count
+		padRight("SOURCE", c.strip) + " "
+	if c.yours {
+		line += padRight("YOURS", c.strip) + " "
+	}
+	line += padRight("PROOFS", c.strip) + " " + count
 	return m.st.header.Render(truncate(line, m.width))
 }
 
@@ -465,7 +489,11 @@ func (l *listScreen) rowLine(m *Model, c listColumns, r store.Summary, selected 
 		strip = "" // no source labels: nothing to draw, not a row of "unlabeled"
 	}
 	proofs := proofStripView(m, l.proofStrips[r.Seq], c.strip)
-	tail := padRight(stripView(m, strip, c.strip), c.strip) + " " + proofs
+	tail := padRight(stripView(m, strip, c.strip), c.strip) + " "
+	if c.yours {
+		tail += padRight(stripView(m, l.humanStrips[r.Seq], c.strip), c.strip) + " "
+	}
+	tail += proofs
 	if selected {
 		return m.st.selected.Render(text) + tail + m.st.selected.Render(padRight("", max(0, m.width-lipgloss.Width(text)-lipgloss.Width(tail))))
 	}
