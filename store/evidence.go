@@ -19,6 +19,9 @@ type TraceEvidence struct {
 	Checks []CheckedStep
 	// Findings is nil when the offline analyzers have not run on the trace.
 	Findings *TraceFindings
+	// Judgement is the newest single-trace judge run with a verdict (what
+	// the trace view's gutter shows), nil when the trace was never judged.
+	Judgement *RunHead
 }
 
 // EachEvidence streams the traces matching f with their evidence, in seq
@@ -60,6 +63,11 @@ func (db *DB) EachEvidence(ctx context.Context, f Filter, fn func(*TraceEvidence
 					if ev.Findings, err = decodeFindings(seq, v); err != nil {
 						return err
 					}
+				}
+			}
+			if tx.Bucket(bTraceRuns) != nil {
+				if ev.Judgement, err = latestSingle(tx, seq); err != nil {
+					return err
 				}
 			}
 			if err := fn(ev); err != nil {

@@ -89,6 +89,7 @@ func (q *builder) trace(ctx context.Context, ev *store.TraceEvidence) error {
 			continue
 		}
 		e := q.evidence(ctx, t, i, checks[i], findings)
+		e.JudgeFlag, e.JudgeClears = judgeOn(ev.Judgement, i)
 		s := ScoreStep(e)
 		it := Item{TraceID: t.ID, Seq: ev.Seq, Step: i, Score: s.Value, Reasons: s.Reasons}
 		if e.Source != stepwise.Unlabeled && q.goldK > 0 {
@@ -141,6 +142,24 @@ func (q *builder) evidence(ctx context.Context, t *stepwise.Trace, i int, checke
 		e.Finding = findings[i]
 	}
 	return e
+}
+
+// judgeOn reads a judge run's word on step i: flagged (a step flag, or
+// the first error it names), or cleared (before its first error, or in a
+// trace it finds no error in, and not flagged).
+func judgeOn(h *store.RunHead, i int) (flagged, cleared bool) {
+	if h == nil {
+		return false, false
+	}
+	for _, f := range h.StepFlags {
+		if f.Step == i {
+			return true, false
+		}
+	}
+	if fe := h.FirstError; fe != nil {
+		return *fe == i, *fe == -1 || i < *fe
+	}
+	return false, false
 }
 
 // humanLabeled marks the steps that already carry a human label (by the

@@ -101,3 +101,57 @@ func TestBuildQueue(t *testing.T) {
 		t.Fatalf("gold not reproducible: %+v vs %+v", again[1], q[1])
 	}
 }
+
+// TestJudgeFeedsQueue: a judge's step flag and its named first error put
+// steps the dataset calls good in the queue; a step the dataset calls
+// wrong that the judge puts before its first error is a disagreement.
+// Only the newest run with a verdict counts.
+func TestJudgeFeedsQueue(t *testing.T) {
+	db, err := store.Open(filepath.Join(t.TempDir(), "q.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	cleared := item("cleared", "24")
+	cleared.Trace.Steps[0].Labels[0].Rating = stepwise.Bad
+	if _, _, err := db.Add([]formats.Item{item("right", "24"), cleared}); err != nil {
+		t.Fatal(err)
+	}
+	q, _ := Build(context.Background(), db, Options{Annotator: "ana", NoArithmetic: true})
+	if len(q) != 0 {
+		t.Fatalf("queue before judging %+v", q)
+	}
+	one, none := 1, -1
+	save := func(a stepwise.Analysis) {
+		t.Helper()
+		a.Mode = "single"
+		if _, err := db.SaveAnalysis(&a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// An older run that flags step 2 of "right": replaced by the newer one.
+	save(stepwise.Analysis{ID: "r0", TraceIDs: []string{"constructed:right"}, Verdict: "wrong",
+		StepFlags: []stepwise.StepFlag{{Step: 2, Reason: "old"}}})
+	save(stepwise.Analysis{ID: "r1", TraceIDs: []string{"constructed:right"}, Verdict: "wrong", FirstError: &one,
+		StepFlags: []stepwise.StepFlag{{Step: 0, Reason: "unsupported"}}})
+	save(stepwise.Analysis{ID: "r2", TraceIDs: []string{"constructed:cleared"}, Verdict: "correct", FirstError: &none})
+	q, err = Build(context.Background(), db, Options{Annotator: "ana", NoArithmetic: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, it := range q {
+		got[it.TraceID+"#"+string(rune('0'+it.Step))] = strings.Join(it.Reasons, "; ")
+	}
+	if len(got) != 3 {
+		t.Fatalf("queue %+v", q)
+	}
+	for _, k := range []string{"constructed:right#0", "constructed:right#1"} {
+		if !strings.Contains(got[k], "a judge flagged the step") || !strings.Contains(got[k], "dataset labels it correct") {
+			t.Fatalf("%s: reasons %q", k, got[k])
+		}
+	}
+	if r := got["constructed:cleared#0"]; !strings.Contains(r, "a judge finds no error there") {
+		t.Fatalf("cleared step: reasons %q", r)
+	}
+}

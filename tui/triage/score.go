@@ -24,8 +24,10 @@ type Evidence struct {
 	ArithWrong, ArithChecked int
 	// Finding is the highest offline-analyzer score of the step, in [0, 1].
 	Finding float64
-	// JudgeFlag is set when an LLM judge flagged the step.
-	JudgeFlag bool
+	// JudgeFlag is set when an LLM judge flagged the step or named it the
+	// earliest error; JudgeClears when a judge ruled on the trace and puts
+	// the step before its first error (or finds none) without flagging it.
+	JudgeFlag, JudgeClears bool
 	// AnswerWrong: the trace's final answer is known wrong.
 	AnswerWrong bool
 }
@@ -87,6 +89,8 @@ func ScoreStep(ev Evidence) Score {
 		add(wDisagreement, "the dataset labels it correct, the evidence says otherwise")
 	case ev.Source == stepwise.Bad && (proved || (ev.ArithChecked > 0 && ev.ArithWrong == 0)) && !evidenceBad:
 		add(wDisagreement, "the dataset labels it wrong, but its claims check")
+	case ev.Source == stepwise.Bad && ev.JudgeClears && !evidenceBad:
+		add(wDisagreement, "the dataset labels it wrong, a judge finds no error there")
 	}
 	if failed && !disproved {
 		add(wFailedProof, "a proof attempt failed")
