@@ -125,17 +125,22 @@ func (q *builder) evidence(ctx context.Context, t *stepwise.Trace, i int, checke
 		arith, _ = q.checker.CheckStep(ctx, t, i)
 	}
 	for _, f := range arith {
-		if _, rounding := verify.RoundingOnly(f.Statement); rounding && f.Status == stepwise.StatusDisproved {
-			e.ArithChecked++ // false only in the last decimal place: not evidence of an error
+		if f.Origin != stepwise.FormalRule {
+			e.Proofs = append(e.Proofs, f.Status) // an LLM's statement: a formal proof attempt
 			continue
 		}
-		e.Proofs = append(e.Proofs, f.Status)
+		// A rule-extracted claim is arithmetic: it counts once, as such,
+		// not also as a disproved formal statement.
 		switch f.Status {
 		case stepwise.StatusDisproved:
-			e.ArithWrong++
 			e.ArithChecked++
+			if _, rounding := verify.RoundingOnly(f.Statement); !rounding {
+				e.ArithWrong++ // false beyond the last decimal place written
+			}
 		case stepwise.StatusProved:
 			e.ArithChecked++
+		default:
+			e.Proofs = append(e.Proofs, f.Status)
 		}
 	}
 	if i < len(findings) {

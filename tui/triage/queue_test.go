@@ -73,8 +73,11 @@ func TestBuildQueue(t *testing.T) {
 		t.Fatalf("queue %+v", q)
 	}
 	if r := strings.Join(q[0].Reasons, "; "); !strings.Contains(r, "arithmetic claim does not check") ||
-		!strings.Contains(r, "dataset labels it correct") {
-		t.Fatalf("reasons %q", r)
+		!strings.Contains(r, "dataset labels it correct") || strings.Contains(r, "formal statement") {
+		t.Fatalf("reasons %q (a wrong calculation counts once, as arithmetic)", r)
+	}
+	if want := wArithWrong + wDisagreement; q[0].Score != want {
+		t.Fatalf("score %v, want %v", q[0].Score, want)
 	}
 	// Once ana labels it, it leaves her queue but not bo's.
 	if _, err := db.Annotate(stepwise.Annotation{Annotator: "ana", TraceID: "constructed:wrong", Step: 1, Rating: stepwise.Bad}); err != nil {
