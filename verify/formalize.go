@@ -80,7 +80,13 @@ func calcClaim(c stepwise.Calc, base int) Claim {
 // makeClaim builds the statement `(lhs : ℝ) = rhs` and keeps it only if
 // the claim package reads it (so every emitted claim is decidable).
 func makeClaim(lhs, rhs, source string) (Claim, error) {
-	body := "(" + lhs + " : ℝ) = " + rhs
+	return makeTypedClaim(lhs, rhs, source, "ℝ")
+}
+
+// makeTypedClaim is makeClaim over another type (ℕ for whole-number
+// division).
+func makeTypedClaim(lhs, rhs, source, typ string) (Claim, error) {
+	body := "(" + lhs + " : " + typ + ") = " + rhs
 	stmt := "theorem test : " + body + " := by sorry"
 	st, err := claim.Parse(stmt)
 	if err != nil {

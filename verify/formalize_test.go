@@ -31,6 +31,12 @@ func TestFormalizeText(t *testing.T) {
 		// fragment (real Sky-T1 step): "1/2 = 4" must not be claimed.
 		{"Then \\( y = 4 g(\\frac{1}{2}) = 4 |\\frac{1}{2} - \\frac{1}{4}| = 4 \\times \\frac{1}{4} = 1 \\).", []string{"4 * ((1) / (4)) = 1"}},
 		{"so f(3) = 2 * 3 = 6", []string{"2 * 3 = 6"}},
+		// "× 100 = 70%" is the percentage written with its sign (real
+		// ProcessBench gsm8k-9 step); elsewhere a percentage is p/100.
+		{"\\[ \\left( \\frac{1400}{2000} \\right) \\times 100 = 0.7 \\times 100 = 70\\% \\]",
+			[]string{"(((1400) / (2000))) * 100 = 0.7 * 100", "0.7 * 100 = 70"}},
+		{"0.7 * 100 = 70%", []string{"0.7 * 100 = 70"}},
+		{"so 7 / 10 = 70%", []string{"7 / 10 = (70 / 100)"}},
 	}
 	for _, c := range cases {
 		got := FormalizeText(c.text)

@@ -39,14 +39,35 @@ func RoundingOnly(statement string) (int, bool) {
 	}
 	diff := fmt.Sprintf("((%s : ℝ) - (%s))", exact, dec)
 	src := fmt.Sprintf("theorem t : |%s| ≤ 1 / (2 * 10 ^ %d) ∨ (0 ≤ %s ∧ %s < 1 / 10 ^ %d) := by sorry", diff, d, diff, diff, d)
+	if significantDigits(dec) >= 15 {
+		// A binary float printed in full ("1/3*5 = 1.6666666666666665"):
+		// off in the last place by float error, within 10^−15 relative.
+		src = strings.TrimSuffix(src, " := by sorry") + fmt.Sprintf(" ∨ |%s| * 10 ^ 15 ≤ |(%s : ℝ)| := by sorry", diff, dec)
+	}
 	v, err := claim.Decide(src)
 	return d, err == nil && v == claim.True
 }
 
+// decimals is the number of decimal places of a side that is a plain
+// decimal ("- 9.38" counts: the formalizer spaces a leading minus), else 0.
 func decimals(side string) int {
-	m := decimalLiteral.FindStringSubmatch(strings.Trim(side, "()"))
+	m := decimalLiteral.FindStringSubmatch(strings.ReplaceAll(strings.Trim(side, "()"), " ", ""))
 	if m == nil {
 		return 0
 	}
 	return len(m[1])
+}
+
+// significantDigits counts a decimal's digits from its first non-zero one.
+func significantDigits(dec string) int {
+	n, started := 0, false
+	for _, r := range dec {
+		if r >= '1' && r <= '9' {
+			started = true
+		}
+		if started && r >= '0' && r <= '9' {
+			n++
+		}
+	}
+	return n
 }

@@ -70,6 +70,7 @@ func runClaims(run []mathTok, src mapped, latex, cutBefore, cutAfter bool) []Cla
 		if len(l) == 0 || len(r) == 0 || !(hasOp(l) || hasOp(r)) {
 			continue
 		}
+		r = percentAsNumber(l, r)
 		source := "equation"
 		if latex {
 			source = "latex"
@@ -77,11 +78,21 @@ func runClaims(run []mathTok, src mapped, latex, cutBefore, cutAfter bool) []Cla
 		if hasPercent(l) || hasPercent(r) {
 			source = "percent"
 		}
+		span := stepwise.Span{Start: src.orig(l[0].start), End: src.origEnd(r[len(r)-1].end)}
+		if rem, whole := wholeDivision(src.s[r[len(r)-1].end:]); whole && k+1 == last {
+			if cs, ok := naturalClaims(l, r, rem, source); ok {
+				for _, c := range cs {
+					c.Span = span
+					out = append(out, c)
+				}
+				continue
+			}
+		}
 		c, err := makeClaim(leanOf(l), leanOf(r), source)
 		if err != nil {
 			continue
 		}
-		c.Span = stepwise.Span{Start: src.orig(l[0].start), End: src.origEnd(r[len(r)-1].end)}
+		c.Span = span
 		out = append(out, c)
 	}
 	return out
@@ -145,6 +156,19 @@ func cuts(s string, w mathTok, glued bool) bool {
 		}
 	}
 	return false
+}
+
+// percentAsNumber reads "× 100 = 70%" as the idiom it is: the percentage
+// is the number 70, written with its sign, not 70/100. Only a lone
+// percentage after a side that ends in multiplying by 100 is changed.
+func percentAsNumber(l, r []mathTok) []mathTok {
+	n := len(l)
+	if len(r) != 1 || !r[0].percent || n < 2 || l[n-2].lean != "*" || l[n-1].lean != "100" {
+		return r
+	}
+	t := r[0]
+	t.lean, t.percent = strings.TrimSuffix(strings.TrimPrefix(t.lean, "("), " / 100)"), false
+	return []mathTok{t}
 }
 
 func hasOp(s []mathTok) bool {
