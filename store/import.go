@@ -105,7 +105,7 @@ func listFiles(paths []string) ([]string, int64, error) {
 	for _, p := range paths {
 		st, err := os.Stat(p)
 		if err != nil {
-			return nil, 0, fmt.Errorf("import: %w", err)
+			return nil, 0, err // names the path: "stat x: no such file or directory"
 		}
 		if !st.IsDir() {
 			files = append(files, p)
@@ -133,7 +133,7 @@ func listFiles(paths []string) ([]string, int64, error) {
 			return nil
 		})
 		if err != nil {
-			return nil, 0, fmt.Errorf("import: %w", err)
+			return nil, 0, err // names the path: "stat x: no such file or directory"
 		}
 	}
 	return files, total, nil

@@ -49,8 +49,8 @@ func runImport(ctx context.Context, e *env, args []string) int {
 	}
 	if *asJSON {
 		writeJSON(e.stdout, rep)
-	} else {
-		printReport(e, rep, time.Since(start))
+	} else if err == nil || (rep != nil && rep.Files > 0) {
+		printReport(e, rep, time.Since(start)) // not "0 traces from 0 files" above an error
 	}
 	switch {
 	case errors.Is(err, store.ErrStrict):

@@ -96,3 +96,14 @@ func TestLabelExportMerge(t *testing.T) {
 		t.Fatalf("unknown format exit %d", code)
 	}
 }
+
+// TestImportMissingPath: a path that does not exist fails with one line
+// naming it, and no "imported 0 traces" report above the error.
+func TestImportMissingPath(t *testing.T) {
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "nope.jsonl")
+	code, out, errs := runCLI(t, "", "--db", filepath.Join(dir, "s.db"), "import", missing)
+	if code != exitError || out != "" || errs != "stepwise import: stat "+missing+": no such file or directory\n" {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+}
