@@ -1,0 +1,95 @@
+package analyze
+
+import (
+	"github.com/stepwise-dev/stepwise"
+)
+
+// Comparing the sampled solutions of one problem: their final answers
+// grouped into clusters of equivalent answers (self-consistency's vote),
+// and the answers a long trace commits to along the way.
+
+// AnswerCluster is a group of equivalent final answers.
+type AnswerCluster struct {
+	// Answer is the first member's answer as written ("" for the traces
+	// that give none).
+	Answer string
+	// Members are indexes into the answers given to ClusterAnswers, in
+	// input order.
+	Members []int
+	// Gold is set when the answer is equivalent to the gold answer.
+	Gold bool
+}
+
+// ClusterAnswers groups answers by Equivalent, largest cluster first (ties:
+// the one seen first), the traces without an answer last. An answer joins
+// the first cluster whose representative it is equivalent to, so the
+// grouping is stable for a given input order.
+func ClusterAnswers(answers []string, gold string) []AnswerCluster {
+	var out []AnswerCluster
+	var none []int
+	for i, a := range answers {
+		if a == "" {
+			none = append(none, i)
+			continue
+		}
+		joined := false
+		for k := range out {
+			if ok, _ := Equivalent(a, out[k].Answer); ok {
+				out[k].Members = append(out[k].Members, i)
+				joined = true
+				break
+			}
+		}
+		if !joined {
+			out = append(out, AnswerCluster{Answer: a, Members: []int{i}})
+		}
+	}
+	for k := range out {
+		if gold != "" {
+			out[k].Gold, _ = Equivalent(out[k].Answer, gold)
+		}
+	}
+	sortClusters(out)
+	if len(none) > 0 {
+		out = append(out, AnswerCluster{Members: none})
+	}
+	return out
+}
+
+// sortClusters orders by size, then first appearance (a stable insertion
+// sort: there are few clusters).
+func sortClusters(cs []AnswerCluster) {
+	for i := 1; i < len(cs); i++ {
+		for j := i; j > 0 && len(cs[j].Members) > len(cs[j-1].Members); j-- {
+			cs[j], cs[j-1] = cs[j-1], cs[j]
+		}
+	}
+}
+
+// Checkpoint is an answer a trace commits to at a step.
+type Checkpoint struct {
+	Step   int    `json:"step"`
+	Answer string `json:"answer"`
+}
+
+// Checkpoints lists the answers a trace states step by step (a \boxed{},
+// a GSM8K "#### x", an answer line or "the answer is x"), keeping a step
+// only when its answer differs from the one before: a long trace that
+// says "so the answer is 25" five times and then changes its mind shows
+// as 25 → 24.
+func Checkpoints(t *stepwise.Trace) []Checkpoint {
+	var out []Checkpoint
+	for i := range t.Steps {
+		a, ok := FinalAnswer(t.Steps[i].Text)
+		if !ok || a.Text == "" {
+			continue
+		}
+		if n := len(out); n > 0 {
+			if same, _ := Equivalent(a.Text, out[n-1].Answer); same {
+				continue
+			}
+		}
+		out = append(out, Checkpoint{Step: i, Answer: a.Text})
+	}
+	return out
+}
