@@ -33,10 +33,13 @@ const (
 	scrConflicts
 	scrStats
 	scrJudge
+	scrSamples
+	scrCompare
 )
 
 func (s screen) where() where {
-	return [...]where{ctxLibrary, ctxList, ctxTrace, ctxStep, ctxQueue, ctxConflicts, ctxStats, ctxJudge}[s]
+	return [...]where{ctxLibrary, ctxList, ctxTrace, ctxStep, ctxQueue, ctxConflicts, ctxStats, ctxJudge,
+		ctxSamples, ctxCompare}[s]
 }
 
 // Options configure the workbench.
@@ -87,6 +90,8 @@ type Model struct {
 	conflicts conflictsScreen
 	stats     statsScreen
 	judge     judgeScreen
+	samples   samplesScreen
+	compare   compareScreen
 
 	render *render.Renderer
 
@@ -249,6 +254,12 @@ func (m *Model) handleResult(msg tea.Msg) tea.Cmd {
 		m.judge.runLoaded(m, msg)
 	case judgementMsg:
 		m.trace.judgementLoaded(m, msg)
+	case samplesMsg:
+		m.samples.loaded(m, msg)
+	case compareMsg:
+		m.compare.loaded(m, msg)
+	case partnerMsg:
+		return m.trace.partnerFound(m, msg)
 	case errMsg:
 		m.setError(msg.err.Error())
 	}
@@ -262,7 +273,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if m.prompt != nil {
 		return m.prompt.update(m, msg)
 	}
-	b, ok := m.keys.lookup(key)
+	b, ok := m.keys.lookup(key, m.current().where())
 	if m.showHelp {
 		if ok && (b.action == "help" || b.action == "back" || b.action == "quit") {
 			m.showHelp = false
@@ -344,6 +355,10 @@ func (m *Model) pane(s screen) pane {
 		return &m.stats
 	case scrJudge:
 		return &m.judge
+	case scrSamples:
+		return &m.samples
+	case scrCompare:
+		return &m.compare
 	}
 	return &m.library
 }
@@ -408,6 +423,10 @@ func (m *Model) handleWheel(msg tea.MouseWheelMsg) tea.Cmd {
 		m.conflicts.move(m, delta)
 	case scrStats:
 		m.stats.move(m, delta)
+	case scrSamples:
+		m.samples.move(m, delta)
+	case scrCompare:
+		m.compare.scroll(m, delta)
 	}
 	return nil
 }
@@ -432,13 +451,17 @@ func (m *Model) handleClick(msg tea.MouseClickMsg) tea.Cmd {
 		if m.conflicts.click(m, row) {
 			return m.conflicts.key(m, "open")
 		}
+	case scrSamples:
+		if m.samples.click(m, row) {
+			return m.samples.key(m, "open")
+		}
 	}
 	return nil
 }
 
 // relayout tells every screen the body size changed.
 func (m *Model) relayout() tea.Cmd {
-	return tea.Batch(m.list.resize(m), m.trace.resize(m), m.step.resize(m))
+	return tea.Batch(m.list.resize(m), m.trace.resize(m), m.step.resize(m), m.compare.resize(m))
 }
 
 func (m *Model) setError(s string) { m.status, m.statusOK = s, false }

@@ -33,6 +33,10 @@ func (m *Model) header() string {
 			parts = append(parts, m.st.crumb.Render("stats"))
 		case scrJudge:
 			parts = append(parts, m.st.crumb.Render("judge"))
+		case scrSamples:
+			parts = append(parts, m.st.crumb.Render("samples"))
+		case scrCompare:
+			parts = append(parts, m.st.crumb.Render(termsafe.Line(m.compare.title())))
 		}
 	}
 	if len(m.stack) == 1 {
@@ -75,6 +79,10 @@ func (m *Model) hints() string {
 		acts = []action{"open", "down", "back", "help"}
 	case scrStats, scrJudge:
 		acts = []action{"down", "back", "help"}
+	case scrSamples:
+		acts = []action{"open", "compare", "judge-pair", "back", "help"}
+	case scrCompare:
+		acts = []action{"down", "up", "back", "help"}
 	}
 	var parts []string
 	for _, a := range acts {

@@ -23,6 +23,8 @@ const (
 	ctxConflicts where = "conflicts view"
 	ctxStats     where = "stats view"
 	ctxJudge     where = "judge view"
+	ctxSamples   where = "samples view"
+	ctxCompare   where = "compare view"
 )
 
 // binding is one action with its keys, help text and the screens it works on.
@@ -42,7 +44,7 @@ func defaultBindings() []binding {
 		{"quit", []string{"q", "ctrl+c"}, "quit", "general", nil},
 		{"help", []string{"?"}, "show or hide this help", "general", nil},
 		{"back", []string{"esc", "h", "left", "backspace"}, "go back", "general", nil},
-		{"open", []string{"enter", "l", "right"}, "open the selection", "general", []where{ctxLibrary, ctxList, ctxTrace, ctxQueue, ctxConflicts, ctxJudge}},
+		{"open", []string{"enter", "l", "right"}, "open the selection", "general", []where{ctxLibrary, ctxList, ctxTrace, ctxQueue, ctxConflicts, ctxJudge, ctxSamples}},
 		{"cancel-job", []string{"ctrl+x"}, "cancel the newest background job", "general", nil},
 
 		{"down", []string{"j", "down"}, "move down", "move", nil},
@@ -69,8 +71,10 @@ func defaultBindings() []binding {
 		{"conflicts", []string{"C"}, "disagreements between annotators, to adjudicate", "annotate", []where{ctxLibrary, ctxList}},
 		{"stats-view", []string{"I"}, "annotation progress and agreement (κ, α)", "annotate", []where{ctxLibrary, ctxList}},
 		{"export", []string{"X"}, "export the listed traces (processbench, prm800k, trl, steps-parquet, ...)", "annotate", []where{ctxLibrary, ctxList}},
-		{"next-step", []string{"tab", "."}, "next step", "trace", []where{ctxStep}},
-		{"prev-step", []string{"shift+tab", ","}, "previous step", "trace", []where{ctxStep}},
+		{"next-step", []string{"tab", "."}, "next step", "trace", []where{ctxStep, ctxCompare}},
+		{"prev-step", []string{"shift+tab", ","}, "previous step", "trace", []where{ctxStep, ctxCompare}},
+		{"samples", []string{"o"}, "all samples of this problem: answer clusters, accuracy, checkpoint answers", "trace", []where{ctxTrace, ctxStep}},
+		{"compare", []string{"c"}, "compare side by side with the trace you came from (◆)", "trace", []where{ctxSamples}},
 		{"rate-good", []string{"+", "="}, "label the step good (+1) and move on", "annotate", []where{ctxTrace, ctxStep}},
 		{"rate-neutral", []string{"0"}, "label the step neutral (0) and move on", "annotate", []where{ctxTrace, ctxStep}},
 		{"rate-bad", []string{"-"}, "label the step wrong (−1) and move on", "annotate", []where{ctxTrace, ctxStep}},
@@ -85,7 +89,7 @@ func defaultBindings() []binding {
 		{"redo", []string{"ctrl+r"}, "redo what you undid", "annotate", []where{ctxTrace, ctxStep}},
 		{"verify", []string{"V"}, "verify: the step (step detail), the trace (trace view), or every listed trace", "judge", []where{ctxLibrary, ctxList, ctxTrace, ctxStep}},
 		{"judge", []string{"A"}, "run the LLM judge on this trace (criteria → analyses → verdict)", "judge", []where{ctxTrace, ctxStep}},
-		{"judge-pair", []string{"P"}, "judge this trace against another of its problem, both orders", "judge", []where{ctxTrace, ctxStep}},
+		{"judge-pair", []string{"P"}, "judge this trace against another of its problem, both orders (in samples: the selected one)", "judge", []where{ctxTrace, ctxStep, ctxSamples}},
 		{"judge-runs", []string{"R"}, "the judge runs saved for this trace", "judge", []where{ctxTrace, ctxStep}},
 		{"toggle-problem", []string{"p"}, "show or hide the problem", "trace", []where{ctxTrace}},
 		{"raw", []string{"r"}, "toggle raw text / rendered markdown", "trace", []where{ctxTrace, ctxStep}},
@@ -95,7 +99,9 @@ func defaultBindings() []binding {
 // keyMap resolves key strings to actions.
 type keyMap struct {
 	bindings []binding
-	byKey    map[string]*binding
+	// byKey lists each key's bindings: one key may do different things on
+	// screens that never share it ("c" clears a label, or compares).
+	byKey map[string][]*binding
 }
 
 func newKeyMap(overrides map[string][]string) (*keyMap, error) {
@@ -110,14 +116,16 @@ func newKeyMap(overrides map[string][]string) (*keyMap, error) {
 		}
 		km.bindings[i].keys = keys
 	}
-	km.byKey = map[string]*binding{}
+	km.byKey = map[string][]*binding{}
 	for i := range km.bindings {
 		b := &km.bindings[i]
 		for _, k := range b.keys {
-			if other, ok := km.byKey[k]; ok && overlaps(other, b) {
-				return nil, fmt.Errorf("keys: %q is bound to both %s and %s", k, other.action, b.action)
+			for _, other := range km.byKey[k] {
+				if overlaps(other, b) {
+					return nil, fmt.Errorf("keys: %q is bound to both %s and %s", k, other.action, b.action)
+				}
 			}
-			km.byKey[k] = b
+			km.byKey[k] = append(km.byKey[k], b)
 		}
 	}
 	return km, nil
@@ -146,9 +154,19 @@ func (km *keyMap) actionNames() []string {
 }
 
 // lookup finds the binding for a key. ok is false for unbound keys.
-func (km *keyMap) lookup(key string) (*binding, bool) {
-	b, ok := km.byKey[key]
-	return b, ok
+// lookup finds what key does on screen here: the binding that works there,
+// else (to say why it does nothing) the first bound to the key.
+func (km *keyMap) lookup(key string, here where) (*binding, bool) {
+	bs := km.byKey[key]
+	for _, b := range bs {
+		if ok, _ := b.availableOn(here); ok {
+			return b, true
+		}
+	}
+	if len(bs) == 0 {
+		return nil, false
+	}
+	return bs[0], true
 }
 
 // availableOn reports whether b works on screen c, and if not, why.

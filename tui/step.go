@@ -293,6 +293,8 @@ func (s *stepScreen) key(m *Model, a action) tea.Cmd {
 	case "next-trace", "prev-trace":
 		m.pop()
 		return m.trace.sibling(m, a == "next-trace")
+	case "judge", "judge-pair", "judge-runs", "samples":
+		return m.trace.key(m, a) // they act on the trace the step belongs to
 	}
 	return nil
 }

@@ -53,7 +53,7 @@ func (t *table) moveKey(m *Model, a action) bool {
 
 func (t *table) view(m *Model) string {
 	var b strings.Builder
-	b.WriteString(m.st.title.Render(t.title) + "\n")
+	b.WriteString(m.st.title.Render(truncate(t.title, m.width)) + "\n")
 	b.WriteString(m.st.header.Render(truncate(t.header, m.width)))
 	if t.loading {
 		b.WriteString("\n" + m.st.muted.Render("working…"))

@@ -401,6 +401,8 @@ func (ts *traceScreen) key(m *Model, a action) tea.Cmd {
 		return m.judge.start(m, ts.t.ID)
 	case "judge-pair":
 		return ts.judgePair(m)
+	case "samples":
+		return m.samples.open(m, ts.t)
 	case "judge-runs":
 		return m.judge.list(m, ts.t.ID)
 	}
@@ -565,16 +567,37 @@ func (ts *traceScreen) view(m *Model) string {
 }
 
 // judgePair finds another trace of the problem and judges the pair.
+// partnerMsg brings the trace a pairwise judge run pairs with this one.
+type partnerMsg struct {
+	req     int
+	id      string
+	partner string
+	err     error
+}
+
+// judgePair finds a partner (another trace of the problem, one with the
+// other outcome if there is one) in the background, then judges the pair.
 func (ts *traceScreen) judgePair(m *Model) tea.Cmd {
-	partner, err := judgerun.Partner(m.db, ts.t.ID)
-	if err != nil || partner == "" {
+	db, req, id := m.db, ts.req, ts.t.ID
+	return func() tea.Msg {
+		partner, err := judgerun.Partner(db, id)
+		return partnerMsg{req: req, id: id, partner: partner, err: err}
+	}
+}
+
+func (ts *traceScreen) partnerFound(m *Model, msg partnerMsg) tea.Cmd {
+	if msg.req != ts.req {
+		return nil
+	}
+	if msg.err != nil || msg.partner == "" {
+		err := msg.err
 		if err == nil {
 			err = errNoPartner
 		}
 		m.setError("pairwise judge: " + err.Error())
 		return nil
 	}
-	return m.judge.start(m, ts.t.ID, partner)
+	return m.judge.start(m, msg.id, msg.partner)
 }
 
 func orDash(s string) string {

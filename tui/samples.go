@@ -1,0 +1,231 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/judge/analyze"
+	"github.com/stepwise-dev/stepwise/store"
+	"github.com/stepwise-dev/stepwise/tui/termsafe"
+)
+
+// samplesScreen shows every trace of one problem — the samples of a
+// self-consistency run, or the same problem across datasets and models —
+// grouped into clusters of equivalent final answers, with the sampled
+// accuracy and each trace's checkpoint answers. From here a trace opens,
+// or is compared side by side (or judged as a pair) with the trace the
+// screen was opened from.
+type samplesScreen struct {
+	table
+	origin  string // id of the trace the screen was opened from
+	problem *stepwise.Problem
+	sums    []store.Summary
+	// rowTrace maps a table row to its index in sums (-1: a cluster header).
+	rowTrace []int
+	req      int
+}
+
+// Limits of one samples screen: the traces listed, and those read whole
+// for their checkpoint answers.
+const (
+	maxSamples     = 2000
+	maxCheckpoints = 200
+)
+
+type samplesMsg struct {
+	req         int
+	problem     *stepwise.Problem
+	sums        []store.Summary
+	more        bool // the problem has more than maxSamples traces
+	checkpoints map[uint64][]analyze.Checkpoint
+	err         error
+}
+
+// open lists the samples of the trace's problem (a background load).
+func (s *samplesScreen) open(m *Model, t *stepwise.Trace) tea.Cmd {
+	if m.current() != scrSamples {
+		m.push(scrSamples)
+	}
+	s.table = table{title: "Samples", loading: true, header: samplesHeader,
+		note: "no traces of this problem"}
+	s.origin, s.problem, s.sums, s.rowTrace = t.ID, nil, nil, nil
+	s.req = m.req()
+	db, req, pid := m.db, s.req, t.ProblemID
+	return func() tea.Msg { return loadSamples(db, req, pid) }
+}
+
+const samplesHeader = "   ANSWER / TRACE                              MODEL                   STEPS ANS 1ST✗  CHECKPOINT ANSWERS"
+
+func loadSamples(db *store.DB, req int, pid string) samplesMsg {
+	msg := samplesMsg{req: req}
+	if msg.problem, msg.err = db.Problem(pid); msg.err != nil {
+		return msg
+	}
+	errFull := fmt.Errorf("full")
+	msg.err = db.List(store.Filter{Problem: pid}, func(s store.Summary) error {
+		if len(msg.sums) == maxSamples {
+			msg.more = true
+			return errFull
+		}
+		msg.sums = append(msg.sums, s)
+		return nil
+	})
+	if msg.err == errFull {
+		msg.err = nil
+	}
+	if msg.err != nil {
+		return msg
+	}
+	// Read after List: it holds a read transaction while calling back.
+	msg.checkpoints = map[uint64][]analyze.Checkpoint{}
+	for _, s := range msg.sums[:min(len(msg.sums), maxCheckpoints)] {
+		t, err := db.GetSeq(s.Seq)
+		if err != nil {
+			msg.err = err
+			return msg
+		}
+		msg.checkpoints[s.Seq] = analyze.Checkpoints(t)
+	}
+	return msg
+}
+
+func (s *samplesScreen) loaded(m *Model, msg samplesMsg) {
+	if msg.req != s.req {
+		return
+	}
+	s.loading = false
+	if msg.err != nil {
+		m.setError("samples: " + msg.err.Error())
+		return
+	}
+	s.problem, s.sums = msg.problem, msg.sums
+	answers := make([]string, len(s.sums))
+	for i, r := range s.sums {
+		answers[i] = r.FinalAnswer
+	}
+	clusters := analyze.ClusterAnswers(answers, s.problem.GoldAnswer)
+	s.rows, s.rowTrace = nil, nil
+	for _, c := range clusters {
+		s.rows = append(s.rows, s.clusterLine(m, c))
+		s.rowTrace = append(s.rowTrace, -1)
+		for _, i := range c.Members {
+			s.rows = append(s.rows, s.traceLine(s.sums[i], msg.checkpoints[s.sums[i].Seq]))
+			s.rowTrace = append(s.rowTrace, i)
+			if s.sums[i].ID == s.origin {
+				s.cursor = len(s.rows) - 1
+			}
+		}
+	}
+	s.title = s.titleLine(len(clusters), msg.more)
+	s.move(m, 0)
+}
+
+// titleLine: how many samples, the sampled accuracy and the gold answer.
+func (s *samplesScreen) titleLine(clusters int, more bool) string {
+	known, right := 0, 0
+	for _, r := range s.sums {
+		if r.Correct != nil {
+			known++
+			if *r.Correct {
+				right++
+			}
+		}
+	}
+	n := fmt.Sprint(len(s.sums))
+	if more {
+		n = "first " + n
+	}
+	t := fmt.Sprintf("Samples of problem %s — %s traces, %d answers", s.problem.ID, n, clusters)
+	if known > 0 {
+		t += fmt.Sprintf(" · accuracy %d/%d (%.0f%%)", right, known, 100*float64(right)/float64(known))
+	}
+	if s.problem.GoldAnswer != "" {
+		t += " · gold " + termsafe.Line(s.problem.GoldAnswer)
+	}
+	return t
+}
+
+// clusterLine is a cluster's header: its answer, whether it is gold, and
+// its share of the samples as a bar.
+func (s *samplesScreen) clusterLine(m *Model, c analyze.AnswerCluster) string {
+	ans := termsafe.Line(c.Answer)
+	switch {
+	case c.Answer == "":
+		ans = "(no final answer)"
+	case c.Gold:
+		ans += "  ✓ gold"
+	case s.problem.GoldAnswer != "":
+		ans += "  ✗"
+	}
+	share := float64(len(c.Members)) / float64(max(1, len(s.sums)))
+	bar := strings.Repeat("█", int(share*12+0.5)) + strings.Repeat("░", 12-int(share*12+0.5))
+	return fmt.Sprintf(" ▸ %s %s %d of %d (%.0f%%)", padRight(ans, 40), bar, len(c.Members), len(s.sums), 100*share)
+}
+
+// traceLine is one sample under its cluster.
+func (s *samplesScreen) traceLine(r store.Summary, cps []analyze.Checkpoint) string {
+	ans := "?"
+	if r.Correct != nil {
+		ans = map[bool]string{true: "✓", false: "✗"}[*r.Correct]
+	}
+	fe := "-"
+	if r.FirstError != nil {
+		fe = "none"
+		if *r.FirstError >= 0 {
+			fe = fmt.Sprint(*r.FirstError)
+		}
+	}
+	id := termsafe.Line(r.ID)
+	if r.ID == s.origin {
+		id = "◆ " + id
+	}
+	var parts []string
+	for _, c := range cps {
+		parts = append(parts, fmt.Sprintf("%s@%d", termsafe.Line(c.Answer), c.Step))
+	}
+	return fmt.Sprintf("     %s %s %5d  %s  %4s  %s", padRight(id, 40), padRight(termsafe.Line(r.Model), 22),
+		r.Steps, ans, fe, strings.Join(parts, " → "))
+}
+
+// selected is the summary under the cursor (false on a cluster header).
+func (s *samplesScreen) selected() (store.Summary, bool) {
+	if s.cursor >= len(s.rowTrace) || s.rowTrace[s.cursor] < 0 {
+		return store.Summary{}, false
+	}
+	return s.sums[s.rowTrace[s.cursor]], true
+}
+
+func (s *samplesScreen) key(m *Model, a action) tea.Cmd {
+	if s.moveKey(m, a) {
+		return nil
+	}
+	r, ok := s.selected()
+	switch a {
+	case "open", "compare", "judge-pair":
+		if !ok {
+			m.setError("move to a trace (a cluster header is not one)")
+			return nil
+		}
+	default:
+		return nil
+	}
+	switch a {
+	case "compare":
+		if r.ID == s.origin {
+			m.setError("this is the trace you came from (◆): pick another to compare with")
+			return nil
+		}
+		return m.compare.open(m, s.origin, r.ID)
+	case "judge-pair":
+		if r.ID == s.origin {
+			m.setError("this is the trace you came from (◆): pick another to judge against it")
+			return nil
+		}
+		return m.judge.start(m, s.origin, r.ID)
+	}
+	m.trace.query = ""
+	return m.trace.open(m, traceRef{seq: r.Seq})
+}
