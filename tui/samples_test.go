@@ -7,7 +7,6 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-
 // jumpTo opens a trace by id with ":".
 func jumpTo(t *testing.T, m *Model, id string) {
 	t.Helper()
