@@ -13,14 +13,7 @@ import (
 // openGSM8K0 opens ProcessBench's gsm8k-0 (4 steps) in the trace view.
 func openGSM8K0(t *testing.T, m *Model) {
 	t.Helper()
-	press(t, m, ":")
-	for _, r := range "gsm8k-0" {
-		send(t, m, keyMsg(string(r)))
-	}
-	press(t, m, "enter")
-	if m.trace.t == nil || m.trace.t.SourceID != "gsm8k-0" {
-		t.Fatal("gsm8k-0 did not open")
-	}
+	jumpTo(t, m, "gsm8k-0")
 }
 
 func TestAnnotateAndAdvance(t *testing.T) {

@@ -7,7 +7,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-// jumpTo opens a trace by id with ":".
+// jumpTo opens a trace by id (or its source's id) with ":".
 func jumpTo(t *testing.T, m *Model, id string) {
 	t.Helper()
 	press(t, m, ":")
@@ -15,7 +15,7 @@ func jumpTo(t *testing.T, m *Model, id string) {
 		send(t, m, keyMsg(string(r)))
 	}
 	press(t, m, "enter")
-	if m.trace.t == nil || m.trace.t.ID != id {
+	if m.trace.t == nil || m.trace.t.ID != id && m.trace.t.SourceID != id {
 		t.Fatalf("%s did not open", id)
 	}
 }

@@ -233,14 +233,7 @@ func TestLongTraceEndIsReachable(t *testing.T) {
 // waiting or in flight.
 func TestMarkdownReplacesPlainText(t *testing.T) {
 	m := newTestModel(t, 120, 40, "dark")
-	press(t, m, ":")
-	for _, r := range "aime24_sky-t1-32b-ckpt140/0" {
-		send(t, m, keyMsg(string(r)))
-	}
-	press(t, m, "enter")
-	if m.trace.t == nil {
-		t.Fatal("trace not open")
-	}
+	jumpTo(t, m, "aime24_sky-t1-32b-ckpt140/0")
 	if len(m.trace.want) != 0 || len(m.trace.inflight) != 0 {
 		t.Fatalf("renders left: want %d, in flight %d", len(m.trace.want), len(m.trace.inflight))
 	}
