@@ -213,11 +213,8 @@ func TestMouseWheelAndClick(t *testing.T) {
 
 func TestLongTraceEndIsReachable(t *testing.T) {
 	m := newTestModel(t, 120, 40, "dark")
-	press(t, m, ":")
-	for _, r := range "aime24_sky-t1-32b-ckpt140/21" {
-		send(t, m, keyMsg(string(r)))
-	}
-	press(t, m, "enter", "G")
+	jumpTo(t, m, "aime24_sky-t1-32b-ckpt140/21")
+	press(t, m, "G")
 	last := len(m.trace.t.Steps) - 1
 	if m.trace.cursor != last {
 		t.Fatalf("G: cursor %d, want %d", m.trace.cursor, last)
