@@ -180,6 +180,27 @@ func BenchmarkOpenTrace(b *testing.B) {
 	}
 }
 
+// BenchmarkOpenSamples: "o" in a trace view until the samples of its
+// problem (a few hundred traces each at 1M, checkpoint answers read from
+// up to 200 of them) are drawn. Metric: samples per problem.
+func BenchmarkOpenSamples(b *testing.B) {
+	m, _ := benchModel(b)
+	press(b, m, "enter", "enter")
+	n := 0
+	b.ResetTimer()
+	for range b.N {
+		frame(b, m, "o")
+		if m.current() != scrSamples || len(m.samples.sums) == 0 {
+			b.Fatalf("no samples (%q)", m.status)
+		}
+		n += len(m.samples.sums)
+		b.StopTimer()
+		press(b, m, "esc", "J")
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(n)/float64(b.N), "samples")
+}
+
 // BenchmarkStepMove: one step down in a trace view (wrapping at the end).
 func BenchmarkStepMove(b *testing.B) {
 	m, _ := benchModel(b)
