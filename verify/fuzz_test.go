@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"strings"
 	"testing"
+
+	"github.com/stepwise-dev/stepwise/verify/claim"
 )
 
 // The fuzz targets check that every parser of untrusted text (backend
@@ -76,8 +78,14 @@ func FuzzFormalizeText(f *testing.F) {
 	f.Add("Janet sells 16 - 3 - 4 = <<16-3-4=9>>9 duck eggs a day.")
 	f.Add(`we get $\frac{10}{4} \cdot 2 = 5$ and 20% of 50 = 10`)
 	f.Add("200 GB * 40% = 80 GB; 1,200 + 300 = 1,500")
+	f.Add(`\( \frac{36}{5} = 7 \) full pens (with a remainder of 1, but) and 87/5 = 17 with 3 left over`)
+	f.Add(`\left( \frac{1400}{2000} \right) \times 100 = 0.7 \times 100 = 70\%`)
 	f.Fuzz(func(t *testing.T, s string) {
 		for _, c := range FormalizeText(blankCalcs(s)) {
+			if _, err := claim.Parse(c.Statement); err != nil {
+				t.Fatalf("claim %q does not parse: %v", c.Statement, err)
+			}
+			RoundingOnly(c.Statement) // must not panic on any claim
 			if c.Span.Start < 0 || c.Span.End > len(s) || c.Span.Start > c.Span.End {
 				t.Fatalf("span %+v out of %d bytes", c.Span, len(s))
 			}
