@@ -58,6 +58,9 @@ type ImportReport struct {
 	SkippedBy map[string]int `json:"skipped_by_reason"`
 	// Formats counts files by the codec that read them.
 	Formats map[string]int `json:"formats"`
+	// Companions counts files passed over because they belong to data read
+	// from other files (an unzipped Inspect log's header and summaries).
+	Companions int `json:"companion_files,omitempty"`
 }
 
 // importMemoryLimit is the soft heap limit during an import (see Import).
@@ -158,6 +161,11 @@ func (im *importer) file(ctx context.Context, i int, path string) error {
 	im.rep.Files++
 	im.current, im.index, im.read = path, i, 0
 	in, err := formats.Open(path, im.opts.Format)
+	var companion *formats.CompanionError
+	if errors.As(err, &companion) {
+		im.rep.Companions++
+		return nil
+	}
 	if err != nil {
 		im.skip(err)
 		if im.opts.Strict {

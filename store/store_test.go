@@ -166,3 +166,15 @@ func TestLockedStoreSaysSo(t *testing.T) {
 		t.Fatalf("second open: %v", err)
 	}
 }
+
+// TestImportUnzippedInspectLog: a directory of Inspect logs, one of them
+// unzipped, imports with nothing skipped: the unzipped log's sample is the
+// same trace as the JSON log of the same run (a duplicate), and its header,
+// summaries and journal are counted as companions.
+func TestImportUnzippedInspectLog(t *testing.T) {
+	db := openTemp(t)
+	rep := importOK(t, db, filepath.Join(samples, "inspect_ai"))
+	if rep.Skipped != 0 || rep.Companions != 5 || rep.Duplicates != 1 || rep.Files != 11 {
+		t.Fatalf("report %+v", rep)
+	}
+}

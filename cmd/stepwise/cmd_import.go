@@ -84,6 +84,9 @@ func printReport(e *env, rep *store.ImportReport, took time.Duration) {
 	for _, name := range sortedKeys(rep.Formats) {
 		fmt.Fprintf(e.stdout, "  format %-16s %d files\n", name, rep.Formats[name])
 	}
+	if rep.Companions > 0 {
+		fmt.Fprintf(e.stdout, "  passed over %d files that belong to data read from others (an unzipped Inspect log's header, summaries, journal)\n", rep.Companions)
+	}
 	for _, reason := range sortedKeys(rep.SkippedBy) {
 		fmt.Fprintf(e.stdout, "  skipped %5d  %s\n", rep.SkippedBy[reason], termsafe.Line(reason))
 	}

@@ -61,12 +61,23 @@ func Open(path, format string) (*Input, error) {
 		f.Close()
 		return openEvalZip(path, format)
 	}
+	header, member, err := evalMember(path)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
 	rr, err := NewRecordReader(f, path)
 	if err != nil {
 		f.Close()
 		return nil, err
 	}
 	in.next = rr.Next
+	if member {
+		in.withHeader(header)
+		if format == "" {
+			format = "inspect" // a sample alone may not look like one
+		}
+	}
 	return in, in.choose(format)
 }
 

@@ -2,6 +2,8 @@ package formats
 
 import (
 	"archive/zip"
+	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -371,8 +373,13 @@ func TestInspectDetectionAndErrors(t *testing.T) {
 		}
 		in.Close()
 	}
-	// A header alone is not detected (no samples), and says why when forced.
-	_, errs := readAllErrs(t, sample("inspect_ai", "eval_zip_members_log_formats", "header.json"), "inspect", nil)
+	// A header alone (outside its log) is not detected (no samples), and
+	// says why when forced.
+	hdr, err := os.ReadFile(sample("inspect_ai", "eval_zip_members_log_formats", "header.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, errs := readAllErrs(t, writeTemp(t, "header.json", string(hdr)), "inspect", nil)
 	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "holds no samples") {
 		t.Errorf("header only: %v", errs)
 	}
@@ -394,4 +401,29 @@ func FuzzDecodeInspect(f *testing.F) {
 	f.Add([]byte(`{"version":2,"status":"error","eval":{"task":"t","model":"m"},"results":{"scores":[{"name":"s"}]},"samples":[{"id":1,"epoch":1,"input":[{"role":"user","content":"attachment://0123456789abcdef0123456789abcdef"}],"target":["a"],"messages":[{"role":"assistant","content":[{"type":"reasoning","reasoning":"r"}],"tool_calls":[{"id":"x","function":"f","arguments":{"a":1},"parse_error":"p"}]},{"role":"tool","tool_call_id":"x","function":"f","content":"","error":{"type":"timeout","message":"m"}}],"scores":{"s":{"value":0.5,"answer":"a"}},"attachments":{"0123456789abcdef0123456789abcdef":"q"}}]}`))
 	f.Add([]byte(`{"id":"s","epoch":0,"input":"q","target":"t","messages":[],"output":{"choices":[{"message":{"role":"assistant","content":"tc://x"},"stop_reason":"max_tokens"}]},"transcript":{"events":[{"event":"model","output":{"usage":{"input_tokens":1}}}],"content":{"x":"y"}}}`))
 	fuzzCodec(f, inspectLog{})
+}
+
+// TestInspectUnzippedLog: the members of an unzipped .eval log read as the
+// zip does — the sample with the log's header (task and model read here
+// from header.json) — and the other members are companions, not errors.
+func TestInspectUnzippedLog(t *testing.T) {
+	root := sample("inspect_ai", "eval_zip_members_log_formats")
+	var hdr struct {
+		Eval struct{ Task, Model string }
+	}
+	b, err := os.ReadFile(filepath.Join(root, "header.json"))
+	if err != nil || json.Unmarshal(b, &hdr) != nil || hdr.Eval.Task == "" {
+		t.Fatalf("header: %v", err)
+	}
+	items := readAll(t, filepath.Join(root, "samples", "1_epoch_1.json"), "", nil)
+	if len(items) != 1 || items[0].Trace.Dataset != "inspect/"+hdr.Eval.Task || items[0].Trace.Model != hdr.Eval.Model {
+		t.Fatalf("sample member: %d items %+v", len(items), items)
+	}
+	for _, m := range []string{"header.json", "summaries.json", "reductions.json", "_journal/start.json", "_journal/summaries/1.json"} {
+		_, err := Open(filepath.Join(root, filepath.FromSlash(m)), "")
+		var ce *CompanionError
+		if !errors.As(err, &ce) {
+			t.Errorf("%s: %v, want a companion", m, err)
+		}
+	}
 }
