@@ -48,6 +48,9 @@ type ExportOptions struct {
 	// IncludeQC keeps PRM800K quality-control and screening records, which
 	// training and evaluation sets leave out.
 	IncludeQC bool
+	// Resolve picks among several annotators' labels of a step (default
+	// latest).
+	Resolve Resolve
 }
 
 // ExportReport counts what an export wrote and what it skipped, by reason.
@@ -81,6 +84,10 @@ func (db *DB) Export(ctx context.Context, w io.Writer, opts ExportOptions) (*Exp
 	case LabelsMerged, LabelsHuman, LabelsSource:
 	default:
 		return nil, fmt.Errorf("--labels %q: want human, source or merged", opts.Labels)
+	}
+	var err error
+	if opts.Resolve, err = ParseResolve(string(opts.Resolve)); err != nil {
+		return nil, err
 	}
 	rep := &ExportReport{Format: opts.Format}
 	if opts.Format == FormatAnnotations {
@@ -234,7 +241,7 @@ func (x *exportRun) item(seq uint64) (*formats.ExportItem, string, error) {
 		return nil, "", err
 	}
 	item := &formats.ExportItem{Problem: p, Trace: t}
-	resolveLabels(item, x.keepEvents(evs), x.opts.Labels)
+	resolveLabels(item, x.keepEvents(evs), x.opts.Labels, x.opts.Resolve)
 	if x.opts.LabeledOnly && !hasLabel(item) {
 		return nil, "unlabeled", nil
 	}
@@ -289,12 +296,12 @@ func hasLabel(it *formats.ExportItem) bool {
 	return it.Verdict != ""
 }
 
-// resolveLabels fills the item's per-step labels. A human label is the
-// latest among the annotators' current labels of the step (an adjudicator
-// who labels after the others wins); the dataset's is the step's source
-// rating, with the bad label's category and reason, and PRM800K's flag as
-// the hallucination flag.
-func resolveLabels(it *formats.ExportItem, evs []stepwise.Annotation, mode LabelMode) {
+// resolveLabels fills the item's per-step labels. A human label is chosen
+// among the annotators' current labels of the step by the resolution rule
+// (latest: an adjudicator who labels after the others wins; majority); the
+// dataset's is the step's source rating, with the bad label's category and
+// reason, and PRM800K's flag as the hallucination flag.
+func resolveLabels(it *formats.ExportItem, evs []stepwise.Annotation, mode LabelMode, rule Resolve) {
 	n := len(it.Trace.Steps)
 	it.Labels = make([]formats.StepLabel, n)
 	var marks map[string]*stepwise.TraceMarks
@@ -308,22 +315,26 @@ func resolveLabels(it *formats.ExportItem, evs []stepwise.Annotation, mode Label
 	sort.Strings(names)
 	used := map[string]bool{}
 	var verdictTime time.Time
+	byStep := make([][]namedMark, n)
 	for _, name := range names {
 		m := marks[name]
 		for i, sm := range m.Steps {
-			if sm.Rating == stepwise.Unlabeled || i >= n {
-				continue
+			if sm.Rating != stepwise.Unlabeled && i < n {
+				byStep[i] = append(byStep[i], namedMark{name, sm})
 			}
-			cur := it.Labels[i]
-			if cur.Origin == formats.LabelOriginHuman && !later(sm, marks[cur.Annotator].Steps[i]) {
-				continue
-			}
-			it.Labels[i] = formats.StepLabel{Rating: sm.Rating, Hallucinated: sm.Hallucinated, ErrorType: sm.ErrorType,
-				Note: sm.Note, Origin: formats.LabelOriginHuman, Annotator: name}
 		}
 		if m.Verdict != "" && !m.Updated.Before(verdictTime) {
 			it.Verdict, verdictTime = m.Verdict, m.Updated
 		}
+	}
+	for i, ms := range byStep {
+		if len(ms) == 0 {
+			continue
+		}
+		w := rule.pick(ms)
+		sm := w.mark
+		it.Labels[i] = formats.StepLabel{Rating: sm.Rating, Hallucinated: sm.Hallucinated, ErrorType: sm.ErrorType,
+			Note: sm.Note, Origin: formats.LabelOriginHuman, Annotator: w.name}
 	}
 	for i := range it.Labels {
 		if it.Labels[i].Origin == formats.LabelOriginHuman {

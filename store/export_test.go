@@ -481,3 +481,43 @@ func TestExportSkipsQualityControl(t *testing.T) {
 		t.Fatalf("QC record not exported with IncludeQC: %+v", rep)
 	}
 }
+
+// TestExportResolve: three annotators label steps of gsm8k-0 in order ana,
+// bo, cy. Step 1: bad, bad, good — latest gives cy's good, majority bo's
+// bad. Step 2: bad, good — a tie: both rules give bo's good (the latest).
+func TestExportResolve(t *testing.T) {
+	db := annotatedStore(t)
+	for _, ev := range []stepwise.Annotation{
+		{Annotator: "ana", Step: 1, Rating: stepwise.Bad, ErrorType: "logic"},
+		{Annotator: "bo", Step: 1, Rating: stepwise.Bad, Hallucinated: true},
+		{Annotator: "cy", Step: 1, Rating: stepwise.Good},
+		{Annotator: "ana", Step: 2, Rating: stepwise.Bad},
+		{Annotator: "bo", Step: 2, Rating: stepwise.Good},
+	} {
+		ev.TraceID = "gsm8k-0"
+		mustAnnotate(t, db, ev)
+	}
+	for _, c := range []struct {
+		rule  Resolve
+		step1 [3]any // rating, annotator, hallucinated
+	}{
+		{ResolveLatest, [3]any{"good", "cy", false}},
+		{ResolveMajority, [3]any{"bad", "bo", true}},
+	} {
+		path, _ := exportTo(t, db, ExportOptions{Format: "steps-jsonl", Labels: LabelsHuman, Resolve: c.rule,
+			Filter: Filter{Dataset: "processbench/gsm8k", Limit: 1}})
+		rows := readJSONL(t, path)
+		if len(rows) != 4 || rows[1]["source_id"] != "gsm8k-0" {
+			t.Fatalf("%s: %d rows", c.rule, len(rows))
+		}
+		if got := [3]any{rows[1]["rating"], rows[1]["annotator"], rows[1]["hallucinated"]}; got != c.step1 {
+			t.Errorf("%s: step 1 %v, want %v", c.rule, got, c.step1)
+		}
+		if rows[2]["rating"] != "good" || rows[2]["annotator"] != "bo" {
+			t.Errorf("%s: step 2 %v by %v, want good by bo", c.rule, rows[2]["rating"], rows[2]["annotator"])
+		}
+	}
+	if _, err := ParseResolve("vote"); err == nil {
+		t.Fatal("unknown rule accepted")
+	}
+}

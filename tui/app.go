@@ -315,7 +315,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case "stats-view":
 		return m.stats.load(m, m.scopeFilter().Dataset)
 	case "export":
-		m.prompt = newPrompt(m, promptExport, "export FORMAT [PATH] [human|source|merged] ", "")
+		m.prompt = newPrompt(m, promptExport, "export FORMAT [PATH] [human|source|merged] [latest|majority] ", "")
 		return nil
 	case "verify":
 		return m.verifyHere()

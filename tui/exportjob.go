@@ -20,7 +20,7 @@ type exportDoneMsg struct {
 }
 
 // startExport writes the list's traces in a format, as a background job.
-// The prompt's text is "FORMAT [PATH] [human|source|merged]".
+// The prompt's text is "FORMAT [PATH] [human|source|merged] [latest|majority]".
 func (m *Model) startExport(text string, f store.Filter) tea.Cmd {
 	words := strings.Fields(text)
 	if len(words) == 0 {
@@ -33,6 +33,8 @@ func (m *Model) startExport(text string, f store.Filter) tea.Cmd {
 		switch w {
 		case "human", "source", "merged":
 			opts.Labels = store.LabelMode(w)
+		case "latest", "majority":
+			opts.Resolve = store.Resolve(w)
 		default:
 			path = w
 		}

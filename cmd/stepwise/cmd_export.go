@@ -24,6 +24,7 @@ func runExport(ctx context.Context, e *env, args []string) int {
 	fs.StringVar(&opts.Format, "format", "", "output format (required)")
 	filterFlags(fs, &opts.Filter, "source-format")
 	labels := fs.String("labels", "merged", "human, source, or merged (a human label where there is one, else the dataset's)")
+	resolve := fs.String("resolve", "latest", "when annotators differ on a step: latest (an adjudicator's later label wins) or majority (the most given rating; ties to the latest)")
 	fs.BoolVar(&opts.LabeledOnly, "labeled-only", false, "skip traces without a label")
 	since := fs.String("since", "", "only human labels made at or after this date (2006-01-02 or RFC 3339)")
 	until := fs.String("until", "", "only human labels made before this date")
@@ -44,6 +45,9 @@ func runExport(ctx context.Context, e *env, args []string) int {
 		return usageError(e.stderr, fs, err.Error())
 	}
 	opts.Labels = store.LabelMode(*labels)
+	if opts.Resolve, err = store.ParseResolve(*resolve); err != nil {
+		return usageError(e.stderr, fs, "--resolve: "+err.Error())
+	}
 	opts.Annotator = e.annotator
 	if opts.Since, err = parseDate(*since); err != nil {
 		return usageError(e.stderr, fs, "--since: "+err.Error())
