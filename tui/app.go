@@ -461,7 +461,7 @@ func (m *Model) handleClick(msg tea.MouseClickMsg) tea.Cmd {
 
 // relayout tells every screen the body size changed.
 func (m *Model) relayout() tea.Cmd {
-	return tea.Batch(m.list.resize(m), m.trace.resize(m), m.step.resize(m), m.compare.resize(m))
+	return tea.Batch(m.list.resize(m), m.trace.resize(m), m.step.resize(m), m.compare.resize(m), m.samples.resize(m))
 }
 
 func (m *Model) setError(s string) { m.status, m.statusOK = s, false }

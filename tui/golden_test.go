@@ -28,6 +28,9 @@ func TestGoldenViews(t *testing.T) {
 		{"list", []string{"enter"}, "traces"},
 		{"trace", []string{"enter", "enter", "j"}, "first error"},
 		{"step", []string{"enter", "enter", "j", "enter"}, "step 1 of"},
+		// gsm8k-0 and GSM8K's reference solution share a problem.
+		{"samples", []string{"enter", "enter", "o"}, "Samples of problem"},
+		{"compare", []string{"enter", "enter", "o", "g", "j", "c"}, "reference · 4 steps"},
 	}
 	for _, theme := range []string{"dark", "light"} {
 		for _, size := range [][2]int{{80, 24}, {120, 40}} {

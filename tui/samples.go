@@ -21,10 +21,14 @@ import (
 type samplesScreen struct {
 	table
 	origin  string // id of the trace the screen was opened from
-	problem *stepwise.Problem
-	sums    []store.Summary
+	problem     *stepwise.Problem
+	sums        []store.Summary
+	checkpoints map[uint64][]analyze.Checkpoint
+	clusters    []analyze.AnswerCluster
+	more        bool
 	// rowTrace maps a table row to its index in sums (-1: a cluster header).
 	rowTrace []int
+	width    int // the rows are laid out for this width
 	req      int
 }
 
@@ -49,15 +53,12 @@ func (s *samplesScreen) open(m *Model, t *stepwise.Trace) tea.Cmd {
 	if m.current() != scrSamples {
 		m.push(scrSamples)
 	}
-	s.table = table{title: "Samples", loading: true, header: samplesHeader,
-		note: "no traces of this problem"}
+	s.table = table{title: "Samples", loading: true, note: "no traces of this problem"}
 	s.origin, s.problem, s.sums, s.rowTrace = t.ID, nil, nil, nil
 	s.req = m.req()
 	db, req, pid := m.db, s.req, t.ProblemID
 	return func() tea.Msg { return loadSamples(db, req, pid) }
 }
-
-const samplesHeader = "   ANSWER / TRACE                              MODEL                   STEPS ANS 1ST✗  CHECKPOINT ANSWERS"
 
 func loadSamples(db *store.DB, req int, pid string) samplesMsg {
 	msg := samplesMsg{req: req}
@@ -101,26 +102,55 @@ func (s *samplesScreen) loaded(m *Model, msg samplesMsg) {
 		m.setError("samples: " + msg.err.Error())
 		return
 	}
-	s.problem, s.sums = msg.problem, msg.sums
+	s.problem, s.sums, s.checkpoints, s.more = msg.problem, msg.sums, msg.checkpoints, msg.more
 	answers := make([]string, len(s.sums))
 	for i, r := range s.sums {
 		answers[i] = r.FinalAnswer
 	}
-	clusters := analyze.ClusterAnswers(answers, s.problem.GoldAnswer)
-	s.rows, s.rowTrace = nil, nil
-	for _, c := range clusters {
-		s.rows = append(s.rows, s.clusterLine(m, c))
-		s.rowTrace = append(s.rowTrace, -1)
-		for _, i := range c.Members {
-			s.rows = append(s.rows, s.traceLine(s.sums[i], msg.checkpoints[s.sums[i].Seq]))
-			s.rowTrace = append(s.rowTrace, i)
-			if s.sums[i].ID == s.origin {
-				s.cursor = len(s.rows) - 1
-			}
+	s.clusters = analyze.ClusterAnswers(answers, s.problem.GoldAnswer)
+	s.layout(m)
+	for row, i := range s.rowTrace {
+		if i >= 0 && s.sums[i].ID == s.origin {
+			s.cursor = row
 		}
 	}
-	s.title = s.titleLine(len(clusters), msg.more)
 	s.move(m, 0)
+}
+
+// samplesColumns are the widths of the trace and model columns.
+type samplesColumns struct{ id, model int }
+
+func samplesColumnsFor(width int) samplesColumns {
+	// Fixed: indent 5, steps 6, answer 3, first error 6, gaps; the
+	// checkpoint answers take what is left after the names.
+	rest := width - 26
+	return samplesColumns{id: max(12, min(40, rest*2/5)), model: max(8, min(22, rest/5))}
+}
+
+// layout builds the table rows for the screen width.
+func (s *samplesScreen) layout(m *Model) {
+	s.width = m.width
+	c := samplesColumnsFor(m.width)
+	s.header = fmt.Sprintf("   %s %s %5s %s %4s  %s", padRight("ANSWER / TRACE", c.id+2), padRight("MODEL", c.model),
+		"STEPS", "ANS", "1ST✗", "CHECKPOINT ANSWERS")
+	s.rows, s.rowTrace = nil, nil
+	for _, cl := range s.clusters {
+		s.rows = append(s.rows, s.clusterLine(cl, c))
+		s.rowTrace = append(s.rowTrace, -1)
+		for _, i := range cl.Members {
+			s.rows = append(s.rows, s.traceLine(s.sums[i], s.checkpoints[s.sums[i].Seq], c))
+			s.rowTrace = append(s.rowTrace, i)
+		}
+	}
+	s.title = s.titleLine(len(s.clusters), s.more)
+}
+
+func (s *samplesScreen) resize(m *Model) tea.Cmd {
+	if s.problem != nil && s.width != m.width {
+		s.layout(m)
+		s.move(m, 0)
+	}
+	return nil
 }
 
 // titleLine: how many samples, the sampled accuracy and the gold answer.
@@ -150,7 +180,7 @@ func (s *samplesScreen) titleLine(clusters int, more bool) string {
 
 // clusterLine is a cluster's header: its answer, whether it is gold, and
 // its share of the samples as a bar.
-func (s *samplesScreen) clusterLine(m *Model, c analyze.AnswerCluster) string {
+func (s *samplesScreen) clusterLine(c analyze.AnswerCluster, cols samplesColumns) string {
 	ans := termsafe.Line(c.Answer)
 	switch {
 	case c.Answer == "":
@@ -162,11 +192,11 @@ func (s *samplesScreen) clusterLine(m *Model, c analyze.AnswerCluster) string {
 	}
 	share := float64(len(c.Members)) / float64(max(1, len(s.sums)))
 	bar := strings.Repeat("█", int(share*12+0.5)) + strings.Repeat("░", 12-int(share*12+0.5))
-	return fmt.Sprintf(" ▸ %s %s %d of %d (%.0f%%)", padRight(ans, 40), bar, len(c.Members), len(s.sums), 100*share)
+	return fmt.Sprintf(" ▸ %s %s %d of %d (%.0f%%)", padRight(ans, cols.id+2), bar, len(c.Members), len(s.sums), 100*share)
 }
 
 // traceLine is one sample under its cluster.
-func (s *samplesScreen) traceLine(r store.Summary, cps []analyze.Checkpoint) string {
+func (s *samplesScreen) traceLine(r store.Summary, cps []analyze.Checkpoint, c samplesColumns) string {
 	ans := "?"
 	if r.Correct != nil {
 		ans = map[bool]string{true: "✓", false: "✗"}[*r.Correct]
@@ -186,7 +216,7 @@ func (s *samplesScreen) traceLine(r store.Summary, cps []analyze.Checkpoint) str
 	for _, c := range cps {
 		parts = append(parts, fmt.Sprintf("%s@%d", termsafe.Line(c.Answer), c.Step))
 	}
-	return fmt.Sprintf("     %s %s %5d  %s  %4s  %s", padRight(id, 40), padRight(termsafe.Line(r.Model), 22),
+	return fmt.Sprintf("     %s %s %5d  %s  %4s  %s", padRight(id, c.id), padRight(termsafe.Line(r.Model), c.model),
 		r.Steps, ans, fe, strings.Join(parts, " → "))
 }
 

@@ -21,7 +21,7 @@ type AnswerCluster struct {
 }
 
 // ClusterAnswers groups answers by Equivalent, largest cluster first (ties:
-// the one seen first), the traces without an answer last. An answer joins
+// the gold one, then the one seen first), the traces without an answer last. An answer joins
 // the first cluster whose representative it is equivalent to, so the
 // grouping is stable for a given input order.
 func ClusterAnswers(answers []string, gold string) []AnswerCluster {
@@ -56,11 +56,17 @@ func ClusterAnswers(answers []string, gold string) []AnswerCluster {
 	return out
 }
 
-// sortClusters orders by size, then first appearance (a stable insertion
-// sort: there are few clusters).
+// sortClusters orders by size, then gold first, then first appearance (a
+// stable insertion sort: there are few clusters).
 func sortClusters(cs []AnswerCluster) {
+	before := func(a, b AnswerCluster) bool {
+		if len(a.Members) != len(b.Members) {
+			return len(a.Members) > len(b.Members)
+		}
+		return a.Gold && !b.Gold
+	}
 	for i := 1; i < len(cs); i++ {
-		for j := i; j > 0 && len(cs[j].Members) > len(cs[j-1].Members); j-- {
+		for j := i; j > 0 && before(cs[j], cs[j-1]); j-- {
 			cs[j], cs[j-1] = cs[j-1], cs[j]
 		}
 	}

@@ -22,6 +22,10 @@ func TestClusterAnswers(t *testing.T) {
 	if got := ClusterAnswers(nil, "1"); len(got) != 0 {
 		t.Fatalf("no answers: %+v", got)
 	}
+	// Equal sizes: the gold cluster first.
+	if got := ClusterAnswers([]string{"30", "24"}, "24"); len(got) != 2 || got[0].Answer != "24" || !got[0].Gold {
+		t.Fatalf("tie: %+v", got)
+	}
 }
 
 func TestCheckpoints(t *testing.T) {
