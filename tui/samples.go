@@ -20,7 +20,7 @@ import (
 // screen was opened from.
 type samplesScreen struct {
 	table
-	origin  string // id of the trace the screen was opened from
+	origin      string // id of the trace the screen was opened from
 	problem     *stepwise.Problem
 	sums        []store.Summary
 	checkpoints map[uint64][]analyze.Checkpoint
