@@ -308,3 +308,18 @@ func memStatus() (rss, anon, file float64) {
 	}
 	return
 }
+
+// BenchmarkCompareLongTraces: from the loaded traces to the drawn compare
+// view for the longest Sky-T1 trace (153,912 characters, 1,224 steps)
+// beside another: the whole side-by-side layout is built in Update.
+func BenchmarkCompareLongTraces(b *testing.B) {
+	m := newTestModel(b, 120, 40, "dark")
+	msg := m.compare.open(m, "sky-t1/aime24:aime24_sky-t1-32b-ckpt140/21", "sky-t1/aime24:aime24_sky-t1-32b-ckpt140/4")()
+	b.ResetTimer()
+	for range b.N {
+		m.compare.req = msg.(compareMsg).req
+		m.Update(msg)
+		_ = m.View()
+	}
+	b.ReportMetric(float64(len(m.compare.lines)), "lines")
+}
