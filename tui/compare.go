@@ -15,17 +15,20 @@ import (
 // step with its index and source label. A "=" between two steps says their
 // text is the same once normalized: where two samples of a problem share a
 // beginning, and where they part.
+//
+// Rows are laid out when first drawn and kept for the width: the screen is
+// anchored on a row (top, with an offset into it) as the trace view is, so
+// a frame costs the rows on screen, whatever the traces' length.
 type compareScreen struct {
 	a, b    *stepwise.Trace
 	loading bool
 	req     int
 
-	// Layout for width: lines of the aligned rows, and where row i starts.
-	width    int
-	lines    []string
-	rowStart []int
-	cursor   int // the aligned row (step index) under the cursor
-	top      int // first line on screen
+	width  int
+	rows   [][]string // laid-out aligned rows (nil: not yet)
+	cursor int        // the aligned row (step index) under the cursor
+	top    int        // first row on screen
+	topOff int        // lines of the top row scrolled off
 }
 
 type compareMsg struct {
@@ -61,12 +64,21 @@ func (c *compareScreen) loaded(m *Model, msg compareMsg) {
 		return
 	}
 	c.a, c.b = msg.a, msg.b
-	c.layout(m)
+	c.reset(m)
+}
+
+// reset drops the laid-out rows (a new width) and keeps the cursor shown.
+func (c *compareScreen) reset(m *Model) {
+	c.width = m.width
+	c.rows = make([][]string, max(len(c.a.Steps), len(c.b.Steps)))
+	c.cursor = min(c.cursor, max(0, len(c.rows)-1))
+	c.top, c.topOff = min(c.top, c.cursor), 0
+	c.clamp(m)
 }
 
 func (c *compareScreen) resize(m *Model) tea.Cmd {
 	if c.a != nil && c.width != m.width {
-		c.layout(m)
+		c.reset(m)
 	}
 	return nil
 }
@@ -74,37 +86,33 @@ func (c *compareScreen) resize(m *Model) tea.Cmd {
 // colWidth is the width of one side: half the screen less the separator.
 func (c *compareScreen) colWidth(m *Model) int { return max(10, (m.width-3)/2) }
 
-// layout wraps both traces' steps into aligned rows.
-func (c *compareScreen) layout(m *Model) {
-	c.width = m.width
-	w := c.colWidth(m)
-	n := max(len(c.a.Steps), len(c.b.Steps))
-	c.lines, c.rowStart = c.lines[:0], make([]int, 0, n)
-	for i := 0; i < n; i++ {
-		left, right := compareCell(m, c.a, i, w), compareCell(m, c.b, i, w)
-		sep := " │ "
-		if i < len(c.a.Steps) && i < len(c.b.Steps) &&
-			stepwise.NormalizeText(c.a.Steps[i].Text) == stepwise.NormalizeText(c.b.Steps[i].Text) {
-			sep = m.st.muted.Render(" = ")
-		}
-		c.rowStart = append(c.rowStart, len(c.lines))
-		for k := 0; k < max(len(left), len(right)); k++ {
-			l, r := "", ""
-			if k < len(left) {
-				l = left[k]
-			}
-			if k < len(right) {
-				r = right[k]
-			}
-			c.lines = append(c.lines, padStyled(l, w)+sep+r)
-			if k == 0 {
-				sep = " │ "
-			}
-		}
-		c.lines = append(c.lines, strings.Repeat(" ", w)+" │ ")
+// row returns aligned row i, laying it out on first use: both steps'
+// lines side by side, then a blank separator line.
+func (c *compareScreen) row(m *Model, i int) []string {
+	if c.rows[i] != nil {
+		return c.rows[i]
 	}
-	c.cursor = min(c.cursor, max(0, n-1))
-	c.clamp(m)
+	w := c.colWidth(m)
+	left, right := compareCell(m, c.a, i, w), compareCell(m, c.b, i, w)
+	sep := " │ "
+	if i < len(c.a.Steps) && i < len(c.b.Steps) &&
+		stepwise.NormalizeText(c.a.Steps[i].Text) == stepwise.NormalizeText(c.b.Steps[i].Text) {
+		sep = m.st.muted.Render(" = ")
+	}
+	var out []string
+	for k := 0; k < max(len(left), len(right)); k++ {
+		l, r := "", ""
+		if k < len(left) {
+			l = left[k]
+		}
+		if k < len(right) {
+			r = right[k]
+		}
+		out = append(out, padStyled(l, w)+sep+r)
+		sep = " │ "
+	}
+	c.rows[i] = append(out, strings.Repeat(" ", w)+" │ ")
+	return c.rows[i]
 }
 
 // compareCell is step i of t as lines of width w: a gutter with the index
@@ -167,24 +175,32 @@ func (c *compareScreen) headLines(m *Model) []string {
 // pageLines is the number of step lines on screen.
 func (c *compareScreen) pageLines(m *Model) int { return max(1, m.bodyHeight()-3) }
 
-// clamp keeps the cursor's row on screen.
+// clamp keeps the cursor's row on screen: it becomes the top row when it
+// is above the screen; when it is below, the screen ends with it (or starts
+// with it, if it is taller than the screen).
 func (c *compareScreen) clamp(m *Model) {
-	if len(c.rowStart) == 0 {
+	if len(c.rows) == 0 {
 		return
 	}
 	h := c.pageLines(m)
-	start := c.rowStart[c.cursor]
-	end := len(c.lines)
-	if c.cursor+1 < len(c.rowStart) {
-		end = c.rowStart[c.cursor+1]
+	if c.cursor <= c.top {
+		c.top, c.topOff = c.cursor, 0
+		return
 	}
-	if start < c.top {
-		c.top = start
+	used := -c.topOff
+	for i := c.top; i <= c.cursor && used <= h; i++ {
+		used += len(c.row(m, i)) // stops at a screenful: a jump lays out no more
 	}
-	if end > c.top+h {
-		c.top = min(start, end-h)
+	if used <= h {
+		return
 	}
-	c.top = max(0, min(c.top, len(c.lines)-h))
+	// Walk back from the cursor's row until the screen is full.
+	c.top, c.topOff = c.cursor, 0
+	used = len(c.row(m, c.cursor))
+	for c.top > 0 && used+len(c.row(m, c.top-1)) <= h {
+		c.top--
+		used += len(c.row(m, c.top))
+	}
 }
 
 func (c *compareScreen) key(m *Model, a action) tea.Cmd {
@@ -204,20 +220,42 @@ func (c *compareScreen) key(m *Model, a action) tea.Cmd {
 	case "top":
 		c.cursor = 0
 	case "bottom":
-		c.cursor = len(c.rowStart) - 1
+		c.cursor = len(c.rows) - 1
 	default:
 		return nil
 	}
-	c.cursor = max(0, min(c.cursor, len(c.rowStart)-1))
+	c.cursor = max(0, min(c.cursor, len(c.rows)-1))
 	c.clamp(m)
 	return nil
 }
 
+// scroll moves the screen by d lines (the mouse wheel), the cursor staying
+// where it is.
 func (c *compareScreen) scroll(m *Model, d int) {
-	if c.a == nil {
+	if c.a == nil || len(c.rows) == 0 {
 		return
 	}
-	c.top = max(0, min(c.top+d, len(c.lines)-c.pageLines(m)))
+	c.topOff += d
+	for c.topOff < 0 && c.top > 0 {
+		c.top--
+		c.topOff += len(c.row(m, c.top))
+	}
+	for c.top < len(c.rows)-1 && c.topOff >= len(c.row(m, c.top)) {
+		c.topOff -= len(c.row(m, c.top))
+		c.top++
+	}
+	c.topOff = max(0, min(c.topOff, len(c.row(m, c.top))-1))
+}
+
+// visible is the range of rows with a line on screen.
+func (c *compareScreen) visible(m *Model) (first, last int) {
+	used := -c.topOff
+	last = c.top
+	for i := c.top; i < len(c.rows) && used < c.pageLines(m); i++ {
+		used += len(c.row(m, i))
+		last = i
+	}
+	return c.top, last
 }
 
 func (c *compareScreen) view(m *Model) string {
@@ -226,16 +264,21 @@ func (c *compareScreen) view(m *Model) string {
 	}
 	out := c.headLines(m)
 	h := c.pageLines(m)
-	cur := -1
-	if len(c.rowStart) > 0 {
-		cur = c.rowStart[c.cursor]
-	}
-	for i := c.top; i < min(len(c.lines), c.top+h); i++ {
-		l := c.lines[i]
-		if i == cur {
-			l = m.st.stepCursor.Render("▶") + ansi.Cut(l, 1, m.width) // over the gutter's first blank
+	skip := c.topOff
+	for i := c.top; i < len(c.rows) && len(out) < h+3; i++ {
+		for k, l := range c.row(m, i) {
+			if skip > 0 {
+				skip--
+				continue
+			}
+			if len(out) >= h+3 {
+				break
+			}
+			if i == c.cursor && k == 0 {
+				l = m.st.stepCursor.Render("▶") + ansi.Cut(l, 1, m.width) // over the gutter's first blank
+			}
+			out = append(out, truncate(l, m.width))
 		}
-		out = append(out, truncate(l, m.width))
 	}
 	return strings.Join(out, "\n")
 }

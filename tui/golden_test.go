@@ -1,8 +1,9 @@
 package tui
 
 import (
-	"bytes"
 	"fmt"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -19,18 +20,21 @@ import (
 // view with testdata/TestGoldenViews/... (go test ./tui -run Golden -update
 // rewrites them after a deliberate change).
 func TestGoldenViews(t *testing.T) {
+	// A key string starting with "@" waits until that screen has loaded: a
+	// key sent before the screen it acts on has its data would be lost.
+	// until is the screen whose load the final view must include.
 	screens := []struct {
 		name  string
 		keys  []string
 		until string
 	}{
-		{"library", nil, ""},
-		{"list", []string{"enter"}, "traces"},
-		{"trace", []string{"enter", "enter", "j"}, "first error"},
-		{"step", []string{"enter", "enter", "j", "enter"}, "step 1 of"},
+		{"library", nil, "library"},
+		{"list", []string{"enter"}, "list"},
+		{"trace", []string{"enter", "@list", "enter", "@trace", "j"}, "trace"},
+		{"step", []string{"enter", "@list", "enter", "@trace", "j", "enter"}, "step"},
 		// gsm8k-0 and GSM8K's reference solution share a problem.
-		{"samples", []string{"enter", "enter", "o"}, "Samples of problem"},
-		{"compare", []string{"enter", "enter", "o", "g", "j", "c"}, "reference · 4 steps"},
+		{"samples", []string{"enter", "@list", "enter", "@trace", "o"}, "samples"},
+		{"compare", []string{"enter", "@list", "enter", "@trace", "o", "@samples", "g", "j", "c"}, "compare"},
 	}
 	for _, theme := range []string{"dark", "light"} {
 		for _, size := range [][2]int{{80, 24}, {120, 40}} {
@@ -45,34 +49,86 @@ func TestGoldenViews(t *testing.T) {
 	}
 }
 
-// driveTo runs the program, types keys (waiting for the screen to show
-// until after the last one), quits, and returns the final view with every
-// pending render finished.
+// probe wraps the model so that a test can wait on its state instead of
+// on text in the output (the renderer writes only the cells that changed,
+// so a text may never appear whole): after every Update it publishes which
+// screen is shown and whether that screen's data has arrived.
+type probe struct {
+	*Model
+	ready atomic.Value // string: the screen name once its data has loaded
+}
+
+func (p *probe) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	_, cmd := p.Model.Update(msg)
+	p.ready.Store(readyScreen(p.Model))
+	return p, cmd
+}
+
+// readyScreen names the current screen when its data has loaded, else "".
+func readyScreen(m *Model) string {
+	switch m.current() {
+	case scrLibrary:
+		if len(m.library.rows) > 0 {
+			return "library"
+		}
+	case scrList:
+		if seq, ok := m.list.seqAt(m.list.top); ok && m.list.has(seq) {
+			return "list"
+		}
+	case scrTrace:
+		if m.trace.t != nil && !m.trace.loading {
+			return "trace"
+		}
+	case scrStep:
+		if m.step.t != nil {
+			return "step"
+		}
+	case scrSamples:
+		if m.samples.problem != nil {
+			return "samples"
+		}
+	case scrCompare:
+		if m.compare.a != nil {
+			return "compare"
+		}
+	}
+	return ""
+}
+
+// driveTo runs the program, types keys (waiting where they say), waits
+// for the last screen to load, quits, and returns the final view with
+// every pending render finished.
 func driveTo(t *testing.T, theme string, w, h int, keys []string, until string) string {
 	th, _ := themes.Builtin(theme)
 	m, err := New(Options{DB: openTestStore(t), Theme: th, ThemeFixed: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h),
+	p := &probe{Model: m}
+	tm := teatest.NewTestModel(t, p, teatest.WithInitialTermSize(w, h),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.TrueColor)))
-	wait := func(text string) {
-		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(text)) },
-			teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+	wait := func(screen string) {
+		deadline := time.Now().Add(10 * time.Second)
+		for p.ready.Load() != screen {
+			if time.Now().After(deadline) {
+				t.Fatalf("the %s screen did not load in 10 s (now: %q)", screen, p.ready.Load())
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
 	}
-	// WaitFor consumes what it reads: wait once per frame of interest.
-	wait("processbench/gsm8k")
+	wait("library")
 	for _, k := range keys {
+		if screen, ok := strings.CutPrefix(k, "@"); ok {
+			wait(screen)
+			continue
+		}
 		tm.Send(keyMsg(k))
-		time.Sleep(30 * time.Millisecond)
 	}
-	if until != "" {
-		wait(until)
-	}
+	wait(until)
 	if err := tm.Quit(); err != nil {
 		t.Fatal(err)
 	}
-	fm := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(*Model)
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(*probe).Model
 	finishRenders(t, fm)
 	return fm.View().Content
 }

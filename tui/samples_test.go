@@ -59,8 +59,8 @@ func TestSamplesAndCompare(t *testing.T) {
 		t.Fatalf("compare screen %v: %+v", m.current(), m.compare)
 	}
 	n := max(len(m.compare.a.Steps), len(m.compare.b.Steps))
-	if len(m.compare.rowStart) != n {
-		t.Fatalf("%d aligned rows, want %d", len(m.compare.rowStart), n)
+	if len(m.compare.rows) != n {
+		t.Fatalf("%d aligned rows, want %d", len(m.compare.rows), n)
 	}
 	v = ansi.Strip(viewOf(m))
 	if !strings.Contains(v, origin) || !strings.Contains(v, other) || !strings.Contains(v, "answer 18 ✓ correct") {
@@ -73,9 +73,11 @@ func TestSamplesAndCompare(t *testing.T) {
 	}
 	// The last aligned row can be reached and is on screen.
 	press(t, m, "G")
-	last := m.compare.rowStart[n-1]
-	if m.compare.cursor != n-1 || last < m.compare.top || last >= m.compare.top+m.compare.pageLines(m) {
-		t.Fatalf("cursor %d, row line %d, top %d", m.compare.cursor, last, m.compare.top)
+	if first, last := m.compare.visible(m); m.compare.cursor != n-1 || last != n-1 || first > n-1 {
+		t.Fatalf("cursor %d, rows %d–%d on screen, want the last (%d)", m.compare.cursor, first, last, n-1)
+	}
+	if !strings.Contains(ansi.Strip(viewOf(m)), "▶") {
+		t.Fatalf("no cursor on screen:\n%s", ansi.Strip(viewOf(m)))
 	}
 	for _, l := range strings.Split(viewOf(m), "\n") {
 		if w := ansi.StringWidth(l); w > 120 {
