@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -65,7 +66,7 @@ func loadSamples(db *store.DB, req int, pid string) samplesMsg {
 	if msg.problem, msg.err = db.Problem(pid); msg.err != nil {
 		return msg
 	}
-	errFull := fmt.Errorf("full")
+	errFull := errors.New("enough samples") // stops the listing
 	msg.err = db.List(store.Filter{Problem: pid}, func(s store.Summary) error {
 		if len(msg.sums) == maxSamples {
 			msg.more = true
