@@ -47,13 +47,14 @@ func (m *Model) startExport(text string, f store.Filter) tea.Cmd {
 		path = "stepwise-" + opts.Format + ext
 	}
 	id, ctx := m.jobs.start(m, "export "+filepath.Base(path))
+	db := m.db // the command must not touch the model
 	return tea.Batch(m.relayout(), func() tea.Msg {
 		tmp := path + ".part"
 		out, err := os.Create(tmp)
 		if err != nil {
 			return exportDoneMsg{job: id, err: err}
 		}
-		rep, err := m.db.Export(ctx, out, opts)
+		rep, err := db.Export(ctx, out, opts)
 		if cerr := out.Close(); err == nil {
 			err = cerr
 		}
