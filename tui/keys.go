@@ -65,8 +65,8 @@ func defaultBindings() []binding {
 		{"sort", []string{"s"}, "sort by the next column", "find", []where{ctxList}},
 		{"reverse", []string{"S"}, "reverse the sort order", "find", []where{ctxList}},
 
-		{"next-trace", []string{"J", "]"}, "next trace in the list (or item of the queue)", "trace", []where{ctxTrace, ctxStep}},
-		{"prev-trace", []string{"K", "["}, "previous trace in the list (or item of the queue)", "trace", []where{ctxTrace, ctxStep}},
+		{"next-trace", []string{"J", "]"}, "next trace of the list, queue or samples it was opened from", "trace", []where{ctxTrace, ctxStep}},
+		{"prev-trace", []string{"K", "["}, "previous trace of the list, queue or samples it was opened from", "trace", []where{ctxTrace, ctxStep}},
 		{"queue", []string{"Q"}, "triage queue: unlabeled steps, most suspicious first", "annotate", []where{ctxLibrary, ctxList}},
 		{"conflicts", []string{"C"}, "disagreements between annotators, to adjudicate", "annotate", []where{ctxLibrary, ctxList}},
 		{"stats-view", []string{"I"}, "annotation progress and agreement (κ, α)", "annotate", []where{ctxLibrary, ctxList}},

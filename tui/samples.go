@@ -258,5 +258,23 @@ func (s *samplesScreen) key(m *Model, a action) tea.Cmd {
 		return m.judge.start(m, s.origin, r.ID)
 	}
 	m.trace.query = ""
-	return m.trace.open(m, traceRef{seq: r.Seq})
+	return m.trace.open(m, traceRef{seq: r.Seq, sample: s.cursor + 1})
+}
+
+// sibling opens the next or previous trace of the samples view after row
+// (cluster headers are passed over): J and K in a trace opened from here.
+func (s *samplesScreen) sibling(m *Model, row int, next bool) tea.Cmd {
+	d := -1
+	if next {
+		d = 1
+	}
+	for i := row + d; i >= 0 && i < len(s.rowTrace); i += d {
+		if k := s.rowTrace[i]; k >= 0 {
+			s.cursor = i
+			s.move(m, 0)
+			return m.trace.open(m, traceRef{seq: s.sums[k].Seq, sample: i + 1})
+		}
+	}
+	m.setError("no more traces of this problem")
+	return nil
 }

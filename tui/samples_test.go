@@ -166,3 +166,28 @@ func TestTraceKeysWorkInStepDetail(t *testing.T) {
 		t.Fatalf("A in step detail: status %q", m.status)
 	}
 }
+
+// TestNextTraceWalksTheSamples: J and K in a trace opened from the samples
+// view move through that problem's traces, not the list's.
+func TestNextTraceWalksTheSamples(t *testing.T) {
+	m := newTestModel(t, 120, 40, "dark")
+	jumpTo(t, m, "processbench/gsm8k:gsm8k-93")
+	press(t, m, "o", "g", "j", "enter")
+	first := m.trace.t.ID
+	press(t, m, "J")
+	if m.trace.t.ID == first || m.trace.t.ProblemID != m.samples.problem.ID {
+		t.Fatalf("J went from %s to %s (problem %s)", first, m.trace.t.ID, m.trace.t.ProblemID)
+	}
+	press(t, m, "J")
+	if !strings.Contains(m.status, "no more traces of this problem") {
+		t.Fatalf("past the last sample: status %q", m.status)
+	}
+	press(t, m, "K")
+	if m.trace.t.ID != first {
+		t.Fatalf("K went to %s, want %s", m.trace.t.ID, first)
+	}
+	press(t, m, "esc")
+	if m.current() != scrSamples {
+		t.Fatalf("esc lands on %v", m.current())
+	}
+}

@@ -21,11 +21,13 @@ type traceRef struct {
 	id  string
 	row int
 	// queue is the 1-based triage queue item the trace was opened for (0:
-	// not from the queue); step is the step to show; gold hides the
-	// dataset's labels (a quality-control item).
-	queue int
-	step  int
-	gold  bool
+	// not from the queue); sample the 1-based row of the samples view it
+	// was opened from; step is the step to show; gold hides the dataset's
+	// labels (a quality-control item).
+	queue  int
+	sample int
+	step   int
+	gold   bool
 }
 
 // traceScreen shows one trace: the problem on top, then the steps with a
@@ -423,6 +425,9 @@ func (ts *traceScreen) sibling(m *Model, next bool) tea.Cmd {
 			return nil
 		}
 		return m.queue.open(m, i)
+	}
+	if ts.ref.sample > 0 {
+		return m.samples.sibling(m, ts.ref.sample-1, next)
 	}
 	if ts.ref.seq == 0 {
 		m.setError("this trace was opened by id, not from a list: no next or previous")
