@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"syscall"
@@ -395,5 +396,36 @@ func TestHumanStrips(t *testing.T) {
 	}
 	if got, _ := db.HumanStrips(seqs[:1], ""); got[0] != "" {
 		t.Fatalf("empty annotator strip %q", got[0])
+	}
+}
+
+// TestLabelDistribution: current labels only (an undone label and a gold
+// item do not count), per annotator and summed, first-error marks filling
+// the steps they imply.
+func TestLabelDistribution(t *testing.T) {
+	db := annotatedStore(t)
+	mustAnnotate(t, db, stepwise.Annotation{Annotator: "ana", TraceID: "gsm8k-0", Step: 1, Rating: stepwise.Bad,
+		Hallucinated: true, ErrorType: "calculation"})
+	mustAnnotate(t, db, stepwise.Annotation{Annotator: "ana", TraceID: "gsm8k-0", Step: 2, Rating: stepwise.Good})
+	if _, err := db.Undo("gsm8k-0", "ana", 0); err != nil { // takes back step 2's label
+		t.Fatal(err)
+	}
+	mustAnnotate(t, db, stepwise.Annotation{Annotator: "ana", TraceID: "gsm8k-0", Step: -1, Verdict: "wrong"})
+	mustAnnotate(t, db, stepwise.Annotation{Annotator: "bo", TraceID: "gsm8k-1", Step: 2, FirstError: true, ErrorType: "logic"})
+	mustAnnotate(t, db, stepwise.Annotation{Annotator: "bo", TraceID: "gsm8k-2", Step: 0, Rating: stepwise.Neutral, Gold: true})
+	got, err := db.LabelDistribution(context.Background(), "processbench")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []LabelCounts{
+		{Annotator: "", Good: 2, Bad: 2, Hallucinated: 1, ErrorTypes: map[string]int{"calculation": 1, "logic": 1}, Verdicts: map[string]int{"wrong": 1}},
+		{Annotator: "ana", Bad: 1, Hallucinated: 1, ErrorTypes: map[string]int{"calculation": 1}, Verdicts: map[string]int{"wrong": 1}},
+		{Annotator: "bo", Good: 2, Bad: 1, ErrorTypes: map[string]int{"logic": 1}, Verdicts: map[string]int{}},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("distribution\n got %+v\nwant %+v", got, want)
+	}
+	if got, _ := db.LabelDistribution(context.Background(), "gsm8k-nothing"); len(got) != 0 {
+		t.Fatalf("other dataset: %+v", got)
 	}
 }

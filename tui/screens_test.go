@@ -88,6 +88,14 @@ func TestConflictsAndAgreementScreens(t *testing.T) {
 		!strings.Contains(v, "JUDGE vs the dataset's labels") {
 		t.Fatalf("stats view:\n%s", v)
 	}
+	// The labels section counts each annotator's current ratings.
+	rows := strings.Join(m.stats.rows, "\n")
+	for _, want := range []string{"LABELS (current human labels", "3 good · 0 neutral · 1 wrong",
+		"ana", "1 good · 0 neutral · 1 wrong", "bob", "2 good · 0 neutral · 0 wrong"} {
+		if !strings.Contains(rows, want) {
+			t.Fatalf("stats rows lack %q:\n%s", want, rows)
+		}
+	}
 }
 
 func TestExportFromTheWorkbench(t *testing.T) {

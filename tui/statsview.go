@@ -2,17 +2,21 @@ package tui
 
 import (
 	"fmt"
+	"sort"
+	"strings"
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/store"
 	"github.com/stepwise-dev/stepwise/store/agree"
 	"github.com/stepwise-dev/stepwise/tui/judgerun"
 	"github.com/stepwise-dev/stepwise/tui/termsafe"
 )
 
-// statsScreen shows annotation progress and agreement: Krippendorff's α
-// per label kind, Cohen's κ per annotator pair, human against dataset
+// statsScreen shows annotation progress, what the labels say (ratings,
+// hallucination flags, error types, as bars), and agreement: Krippendorff's
+// α per label kind, Cohen's κ per annotator pair, human against dataset
 // labels, and accuracy on hidden gold items.
 type statsScreen struct {
 	table
@@ -23,6 +27,7 @@ type statsMsg struct {
 	req      int
 	agree    *store.Agreement
 	progress []store.LabelProgress
+	labels   []store.LabelCounts
 	// judge against the dataset's labels and against yours
 	judgeData, judgeHuman judgerun.Agreement
 	err                   error
@@ -44,6 +49,10 @@ func (s *statsScreen) load(m *Model, dataset string) tea.Cmd {
 		if err != nil {
 			return statsMsg{req: req, err: err}
 		}
+		labels, err := db.LabelDistribution(ctx, dataset)
+		if err != nil {
+			return statsMsg{req: req, err: err}
+		}
 		a, err := db.Agreement(ctx, store.AgreementOptions{Dataset: dataset})
 		if err != nil {
 			return statsMsg{req: req, err: err}
@@ -54,7 +63,7 @@ func (s *statsScreen) load(m *Model, dataset string) tea.Cmd {
 			return statsMsg{req: req, err: err}
 		}
 		jh, err := judgerun.HumanAgreement(ctx, db, f, who)
-		return statsMsg{req: req, agree: a, progress: prog, judgeData: jd, judgeHuman: jh, err: err}
+		return statsMsg{req: req, agree: a, progress: prog, labels: labels, judgeData: jd, judgeHuman: jh, err: err}
 	}
 }
 
@@ -78,6 +87,7 @@ func (s *statsScreen) loaded(m *Model, msg statsMsg) {
 		add("  %-30s %-14s %6d / %-6d traces  %7d steps  %6.1f min", termsafe.Line(p.Dataset), termsafe.Line(who),
 			p.Traces, p.TotalTraces, p.Steps, float64(p.ElapsedMS)/60000)
 	}
+	s.rows = append(s.rows, labelRows(m, msg.labels)...)
 	a := msg.agree
 	add("")
 	add("AGREEMENT between %d annotators (α: Krippendorff, nominal; κ: Cohen, per pair)", len(a.Annotators))
@@ -136,4 +146,61 @@ func coef(c agree.Coefficient) string {
 func (s *statsScreen) key(m *Model, a action) tea.Cmd {
 	s.moveKey(m, a)
 	return nil
+}
+
+// labelRows chart what the current human labels say: per annotator the
+// step ratings as a bar of rating glyphs (one per 1/24 of the labels), the
+// hallucinated share, and the most given error types and verdicts.
+func labelRows(m *Model, counts []store.LabelCounts) []string {
+	out := []string{"", "LABELS (current human labels; gold items left out)"}
+	if len(counts) == 0 {
+		return append(out, "  none yet")
+	}
+	glyph := func(r stepwise.Rating) string { return m.st.theme.Styles.Rating(r).Glyph }
+	for _, c := range counts {
+		who := c.Annotator
+		if who == "" {
+			who = "everyone"
+		}
+		n := c.Good + c.Neutral + c.Bad
+		const width = 24
+		bar := ""
+		if n > 0 {
+			g := c.Good * width / n
+			u := c.Neutral * width / n
+			bar = strings.Repeat(glyph(stepwise.Good), g) + strings.Repeat(glyph(stepwise.Neutral), u) +
+				strings.Repeat(glyph(stepwise.Bad), width-g-u)
+		}
+		out = append(out, fmt.Sprintf("  %-20s %s  %d good · %d neutral · %d wrong · %d hallucinated", termsafe.Line(who),
+			padRight(bar, width), c.Good, c.Neutral, c.Bad, c.Hallucinated))
+		if t := topCounts(c.ErrorTypes, 5); t != "" {
+			out = append(out, "  "+strings.Repeat(" ", 21)+"error types: "+t)
+		}
+		if t := topCounts(c.Verdicts, 5); t != "" {
+			out = append(out, "  "+strings.Repeat(" ", 21)+"verdicts: "+t)
+		}
+	}
+	return out
+}
+
+// topCounts lists the k largest counts ("logic 12 · calculation 8").
+func topCounts(m map[string]int, k int) string {
+	names := make([]string, 0, len(m))
+	for n := range m {
+		names = append(names, n)
+	}
+	sort.Slice(names, func(i, j int) bool {
+		if m[names[i]] != m[names[j]] {
+			return m[names[i]] > m[names[j]]
+		}
+		return names[i] < names[j]
+	})
+	var parts []string
+	for _, n := range names[:min(k, len(names))] {
+		parts = append(parts, fmt.Sprintf("%s %d", termsafe.Line(n), m[n]))
+	}
+	if len(names) > k {
+		parts = append(parts, fmt.Sprintf("+%d more", len(names)-k))
+	}
+	return strings.Join(parts, " · ")
 }
