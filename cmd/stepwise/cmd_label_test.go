@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/stepwise-dev/stepwise/store"
 )
 
 func runCLI(t *testing.T, stdin string, args ...string) (int, string, string) {
@@ -91,6 +93,24 @@ func TestLabelExportMerge(t *testing.T) {
 	code, out, _ := runCLI(t, "", "--db", db1, "stats")
 	if code != exitOK || !strings.Contains(out, "HUMAN LABELS") || !strings.Contains(out, "ana / bo") {
 		t.Fatalf("stats: %d\n%s", code, out)
+	}
+	// What the labels say: ana marked step 2 of gsm8k-0 wrong (calculation);
+	// bo said gsm8k-0 has no wrong step (4 good) and labeled gsm8k-1's
+	// steps 0 good and 1 wrong.
+	code, out, _ = runCLI(t, "", "--db", db1, "stats", "--json")
+	var js struct {
+		Human struct{ Labels []store.LabelCounts }
+	}
+	if err := json.Unmarshal([]byte(out), &js); code != exitOK || err != nil {
+		t.Fatalf("stats --json: %d %v", code, err)
+	}
+	byName := map[string]store.LabelCounts{}
+	for _, c := range js.Human.Labels {
+		byName[c.Annotator] = c
+	}
+	if a, b, all := byName["ana"], byName["bo"], byName[""]; a.Bad != 1 || a.ErrorTypes["calculation"] != 1 ||
+		b.Good != 5 || b.Bad != 1 || all.Good != 5 || all.Bad != 2 {
+		t.Fatalf("label counts %+v", js.Human.Labels)
 	}
 	if code, _, _ := runCLI(t, "", "--db", db1, "export", "--format", "nope"); code != exitUsage {
 		t.Fatalf("unknown format exit %d", code)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"sort"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -12,10 +14,11 @@ import (
 )
 
 // humanStats is the annotation part of `stepwise stats`: progress per
-// dataset and annotator (running counts), and agreement (computed over the
+// dataset and annotator (running counts), what the labels say, and agreement (computed over the
 // annotated traces only).
 type humanStats struct {
 	Progress  []store.LabelProgress `json:"progress"`
+	Labels    []store.LabelCounts   `json:"labels,omitempty"`
 	Agreement *store.Agreement      `json:"agreement,omitempty"`
 }
 
@@ -27,6 +30,9 @@ func loadHumanStats(ctx context.Context, db *store.DB, dataset string) (*humanSt
 	h := &humanStats{Progress: prog}
 	if len(prog) == 0 {
 		return h, nil
+	}
+	if h.Labels, err = db.LabelDistribution(ctx, dataset); err != nil {
+		return nil, err
 	}
 	h.Agreement, err = db.Agreement(ctx, store.AgreementOptions{Dataset: dataset})
 	return h, err
@@ -46,6 +52,17 @@ func printHumanStats(w io.Writer, h *humanStats) {
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%s\n", termsafe.Line(p.Dataset), termsafe.Line(who), p.Traces,
 			p.TotalTraces, p.Steps, p.Events, (time.Duration(p.ElapsedMS) * time.Millisecond).Round(time.Second))
+	}
+	tw.Flush()
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "\nLABELS\tGOOD\tNEUTRAL\tWRONG\tHALLUCINATED\tERROR TYPES")
+	for _, c := range h.Labels {
+		who := c.Annotator
+		if who == "" {
+			who = "(everyone)"
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%s\n", termsafe.Line(who), c.Good, c.Neutral, c.Bad, c.Hallucinated,
+			termsafe.Line(countList(c.ErrorTypes)))
 	}
 	tw.Flush()
 	a := h.Agreement
@@ -92,4 +109,15 @@ func printHumanStats(w io.Writer, h *humanStats) {
 		}
 		tw.Flush()
 	}
+}
+
+// countList writes counts largest first ("logic 3, calculation 1").
+func countList(m map[string]int) string {
+	names := sortedKeys(m)
+	sort.SliceStable(names, func(i, j int) bool { return m[names[i]] > m[names[j]] })
+	parts := make([]string, len(names))
+	for i, n := range names {
+		parts[i] = fmt.Sprintf("%s %d", n, m[n])
+	}
+	return strings.Join(parts, ", ")
 }
