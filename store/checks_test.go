@@ -205,3 +205,58 @@ func FuzzDecodeCheck(f *testing.F) {
 		}
 	})
 }
+
+// TestProofFilter: traces selected by their proof strips — a status any
+// step has, checked, unchecked — alone and combined with another filter.
+func TestProofFilter(t *testing.T) {
+	db := openTemp(t)
+	importOK(t, db, filepath.Join(samples, "gsm8k", "test_first200.jsonl"))
+	var ids []string
+	var seqs []uint64
+	db.List(Filter{Dataset: "gsm8k", Limit: 3}, func(x Summary) error {
+		ids, seqs = append(ids, x.ID), append(seqs, x.Seq)
+		return nil
+	})
+	stmt := "theorem a : (1 + 1 : ℝ) = 2 := by sorry"
+	put := func(id string, st stepwise.ProofStatus) {
+		t.Helper()
+		if err := db.PutChecks(id, []CheckedStep{{Step: 0, Formalizations: []stepwise.Formalization{formal(stmt, st)}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put(ids[0], stepwise.StatusDisproved)
+	put(ids[2], stepwise.StatusProved)
+	seqsOf := func(f Filter) []uint64 {
+		t.Helper()
+		var out []uint64
+		if err := db.List(f, func(s Summary) error { out = append(out, s.Seq); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	cases := []struct {
+		f    Filter
+		want []uint64
+	}{
+		{Filter{Proof: "disproved"}, seqs[:1]},
+		{Filter{Proof: "proved"}, seqs[2:3]},
+		{Filter{Proof: "checked"}, []uint64{seqs[0], seqs[2]}},
+		{Filter{Proof: "checked", Dataset: "gsm8k", Limit: 1}, seqs[:1]},
+		{Filter{Proof: "sorry"}, nil},
+	}
+	for _, c := range cases {
+		if got := seqsOf(c.f); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%+v: %v, want %v", c.f, got, c.want)
+		}
+	}
+	if un := seqsOf(Filter{Proof: "unchecked"}); len(un) != 198 || un[0] != seqs[1] {
+		t.Errorf("unchecked: %d traces starting %v, want 198 starting %d", len(un), un[:1], seqs[1])
+	}
+	if n, err := db.Count(Filter{Proof: "checked"}); err != nil || n != 2 {
+		t.Errorf("count checked %d %v", n, err)
+	}
+	bad := Filter{Proof: "wrongish"}
+	if err := bad.Validate(); err == nil || !strings.Contains(err.Error(), "disproved") {
+		t.Errorf("bad proof value: %v", err)
+	}
+}

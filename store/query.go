@@ -32,6 +32,9 @@ type Filter struct {
 	// Annotator, traces with events by that annotator.
 	Human     string
 	Annotator string
+	// Proof selects traces by their verification: checked, unchecked, or
+	// with at least one step of a status (disproved, proved, ...).
+	Proof string
 	// Offset skips that many matches; Limit stops after that many (0: all).
 	Offset, Limit int
 }
@@ -49,7 +52,12 @@ func (f *Filter) Validate() error {
 		}
 		return fmt.Errorf("--%s %q: want one of %s", name, v, strings.Join(ok, ", "))
 	}
+	var proof error
+	if f.Proof != "" {
+		_, proof = proofMatcher(f.Proof)
+	}
 	return errors.Join(
+		proof,
 		check("correct", f.Correct, "true", "false", "unknown"),
 		check("label", f.Label, string(stepwise.LabelNone), string(stepwise.LabelError),
 			string(stepwise.LabelCorrect), string(stepwise.LabelPartial)),
@@ -118,7 +126,7 @@ func (db *DB) Count(f Filter) (int, error) {
 
 func (f *Filter) isEmpty() bool {
 	return f.Dataset == "" && f.Model == "" && f.Correct == "" && f.Label == "" && f.Truncated == "" &&
-		f.Problem == "" && f.Format == "" && f.Human == "" && f.Annotator == ""
+		f.Problem == "" && f.Format == "" && f.Human == "" && f.Annotator == "" && f.Proof == ""
 }
 
 // iterator builds the intersection of the filter's index scans.
@@ -146,6 +154,13 @@ func (f *Filter) iterator(tx *bolt.Tx) (seqIter, error) {
 		parts = append(parts, annotatedIter(tx, ""))
 	case "no":
 		parts = append(parts, &notIter{in: annotatedIter(tx, ""), max: tx.Bucket(bTraces).Sequence()})
+	}
+	if f.Proof != "" {
+		it, err := proofIterFor(tx, f.Proof)
+		if err != nil {
+			return nil, err
+		}
+		parts = append(parts, it)
 	}
 	switch len(parts) {
 	case 0:

@@ -8,7 +8,7 @@ import (
 )
 
 // filterFields are the keys of the filter syntax "dataset:gsm8k label:error".
-var filterFields = []string{"dataset", "model", "correct", "label", "truncated", "problem", "format", "human", "annotator"}
+var filterFields = []string{"dataset", "model", "correct", "label", "truncated", "problem", "format", "human", "annotator", "proof"}
 
 // parseFilter reads "field:value" words into a store filter.
 func parseFilter(s string) (store.Filter, error) {
@@ -37,6 +37,8 @@ func parseFilter(s string) (store.Filter, error) {
 			f.Human = v
 		case "annotator", "a":
 			f.Annotator = v
+		case "proof":
+			f.Proof = v
 		default:
 			return f, fmt.Errorf("filter: unknown field %q (fields: %s)", k, strings.Join(filterFields, ", "))
 		}
@@ -61,5 +63,6 @@ func formatFilter(f store.Filter) string {
 	add("format", f.Format)
 	add("human", f.Human)
 	add("annotator", f.Annotator)
+	add("proof", f.Proof)
 	return strings.Join(parts, " ")
 }

@@ -56,7 +56,7 @@ func defaultBindings() []binding {
 		{"top", []string{"g", "home"}, "go to the top", "move", nil},
 		{"bottom", []string{"G", "end"}, "go to the bottom", "move", nil},
 
-		{"filter", []string{"f"}, "filter traces (dataset:, model:, correct:, label:, truncated:)", "find", []where{ctxLibrary, ctxList}},
+		{"filter", []string{"f"}, "filter traces (dataset:, model:, correct:, label:, truncated:, human:, proof:)", "find", []where{ctxLibrary, ctxList}},
 		{"clear-filter", []string{"F"}, "clear the filter", "find", []where{ctxList}},
 		{"search", []string{"/"}, "search problem and step text", "find", []where{ctxLibrary, ctxList, ctxTrace}},
 		{"next-match", []string{"n"}, "next search match", "find", []where{ctxList, ctxTrace}},

@@ -261,3 +261,19 @@ func TestMarkdownReplacesPlainText(t *testing.T) {
 		t.Fatalf("step detail renders left: %d", len(m.step.want))
 	}
 }
+
+// TestFilterSyntaxRoundTrips: every field of the prompt's syntax parses and
+// prints back the same; bad values say what is wanted.
+func TestFilterSyntaxRoundTrips(t *testing.T) {
+	in := "dataset:gsm8k model:m correct:false label:error truncated:true problem:p format:gsm8k human:yes annotator:ana proof:disproved"
+	f, err := parseFilter(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Proof != "disproved" || f.Human != "yes" || formatFilter(f) != in {
+		t.Fatalf("parsed %+v, printed %q", f, formatFilter(f))
+	}
+	if _, err := parseFilter("proof:maybe"); err == nil || !strings.Contains(err.Error(), "unchecked") {
+		t.Fatalf("proof:maybe: %v", err)
+	}
+}

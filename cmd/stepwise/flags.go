@@ -56,6 +56,7 @@ func filterFlags(fs *flag.FlagSet, f *store.Filter, formatFlag ...string) {
 	}
 	fs.StringVar(&f.Format, name, "", "only traces imported by this codec")
 	fs.StringVar(&f.Human, "human", "", "yes: traces with human labels; no: traces without")
+	fs.StringVar(&f.Proof, "proof", "", "checked, unchecked, or a status at least one step has (disproved, proved, failed, ...)")
 	fs.IntVar(&f.Limit, "limit", 0, "stop after N traces")
 	fs.IntVar(&f.Offset, "offset", 0, "skip the first N traces")
 }

@@ -1,0 +1,113 @@
+package store
+
+import (
+	"encoding/binary"
+	"fmt"
+	"sort"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/stepwise-dev/stepwise"
+)
+
+// Filtering by proof status reads the proof strips: one value per checked
+// trace, so the scan follows what was verified, not the store's size.
+
+// Proof filter values besides the status names.
+const (
+	ProofChecked   = "checked"   // at least one step was checked
+	ProofUnchecked = "unchecked" // never verified
+)
+
+// ProofFilterValues lists what Filter.Proof accepts.
+func ProofFilterValues() []string {
+	out := []string{ProofChecked, ProofUnchecked}
+	var names []string
+	for s := range stripChars {
+		names = append(names, string(s))
+	}
+	sort.Strings(names)
+	return append(out, names...)
+}
+
+// proofMatcher returns the test a strip must pass for the filter value.
+func proofMatcher(value string) (func(strip []byte) bool, error) {
+	if value == ProofChecked || value == ProofUnchecked {
+		return func(strip []byte) bool {
+			for _, c := range strip {
+				if c != StripUnchecked {
+					return true
+				}
+			}
+			return false
+		}, nil
+	}
+	c, ok := stripChars[stepwise.ProofStatus(value)]
+	if !ok {
+		return nil, fmt.Errorf("--proof %q: want one of %v", value, ProofFilterValues())
+	}
+	return func(strip []byte) bool {
+		for _, s := range strip {
+			if s == c {
+				return true
+			}
+		}
+		return false
+	}, nil
+}
+
+// proofIter yields the seqs whose proof strip passes match, in seq order.
+type proofIter struct {
+	c       *bolt.Cursor // nil: no trace was ever checked
+	match   func([]byte) bool
+	started bool
+	target  *uint64
+}
+
+func newProofIter(tx *bolt.Tx, match func([]byte) bool) *proofIter {
+	p := &proofIter{match: match}
+	if b := tx.Bucket(bProofStrips); b != nil {
+		p.c = b.Cursor()
+	}
+	return p
+}
+
+func (p *proofIter) next() (uint64, bool) {
+	if p.c == nil {
+		return 0, false
+	}
+	var k, v []byte
+	switch {
+	case p.target != nil:
+		k, v = p.c.Seek(u64(*p.target))
+		p.target = nil
+	case !p.started:
+		k, v = p.c.First()
+	default:
+		k, v = p.c.Next()
+	}
+	p.started = true
+	for ; k != nil; k, v = p.c.Next() {
+		// A strip of a newer version is skipped here; reading it reports
+		// the version (ProofStrips).
+		if len(k) == 8 && len(v) > 0 && v[0] == stripVersion && p.match(v[1:]) {
+			return binary.BigEndian.Uint64(k), true
+		}
+	}
+	return 0, false
+}
+
+func (p *proofIter) seek(t uint64) { p.target = &t; p.started = true }
+
+// proofIterFor builds the iterator of a Proof filter value.
+func proofIterFor(tx *bolt.Tx, value string) (seqIter, error) {
+	match, err := proofMatcher(value)
+	if err != nil {
+		return nil, err
+	}
+	it := newProofIter(tx, match)
+	if value == ProofUnchecked {
+		return &notIter{in: it, max: tx.Bucket(bTraces).Sequence()}, nil
+	}
+	return it, nil
+}
