@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"sort"
+	"strings"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -44,7 +45,7 @@ func proofMatcher(value string) (func(strip []byte) bool, error) {
 	}
 	c, ok := stripChars[stepwise.ProofStatus(value)]
 	if !ok {
-		return nil, fmt.Errorf("--proof %q: want one of %v", value, ProofFilterValues())
+		return nil, fmt.Errorf("--proof %q: want one of %s", value, strings.Join(ProofFilterValues(), ", "))
 	}
 	return func(strip []byte) bool {
 		for _, s := range strip {
