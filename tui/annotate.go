@@ -11,6 +11,7 @@ import (
 
 	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/store"
+	"github.com/stepwise-dev/stepwise/tui/termsafe"
 )
 
 // DefaultTaxonomy is the error types offered on the number keys: PRMBench's
@@ -328,4 +329,27 @@ func sortedAnnotators(marks map[string]*stepwise.TraceMarks) []string {
 	}
 	sort.Strings(names)
 	return names
+}
+
+// paletteLine is the label palette shown above the steps while annotating:
+// the labelling keys as bound (rebinding shows here too) and the taxonomy
+// on the number keys, cut to the width.
+func paletteLine(m *Model) string {
+	keyOf := func(a action) string {
+		for i := range m.keys.bindings {
+			if b := &m.keys.bindings[i]; b.action == a && len(b.keys) > 0 {
+				return m.st.statusKey.Render(prettyKey(b.keys[0]))
+			}
+		}
+		return "?"
+	}
+	parts := []string{keyOf("rate-good") + " good", keyOf("rate-neutral") + " neutral", keyOf("rate-bad") + " wrong",
+		keyOf("hallucinated") + " hallucinated", keyOf("first-error") + " first error", keyOf("undo") + " undo"}
+	for i, t := range m.taxonomy() {
+		if i == 9 {
+			break
+		}
+		parts = append(parts, m.st.statusKey.Render(fmt.Sprint(i+1))+" "+termsafe.Line(t))
+	}
+	return truncate(" "+strings.Join(parts, m.st.dim.Render(" · ")), m.width)
 }

@@ -148,3 +148,36 @@ func TestListShowsYourLabels(t *testing.T) {
 		t.Fatalf("strip read back %q, want +x..", got)
 	}
 }
+
+// TestLabelPalette: while annotating, the trace view shows the label keys
+// as bound and the taxonomy on the number keys; t hides it, giving the
+// line back to the steps.
+func TestLabelPalette(t *testing.T) {
+	m := newTestModel(t, 160, 40, "dark")
+	openGSM8K0(t, m)
+	v := ansi.Strip(viewOf(m))
+	for _, want := range []string{"+ good", "- wrong", "e first error", "1 " + DefaultTaxonomy[0], "2 " + DefaultTaxonomy[1]} {
+		if !strings.Contains(v, want) {
+			t.Fatalf("palette lacks %q:\n%s", want, v)
+		}
+	}
+	h := m.trace.stepsHeight(m)
+	press(t, m, "t")
+	if strings.Contains(ansi.Strip(viewOf(m)), "1 "+DefaultTaxonomy[0]) || m.trace.stepsHeight(m) != h+1 {
+		t.Fatalf("t did not hide the palette (steps height %d, was %d)", m.trace.stepsHeight(m), h)
+	}
+	// A rebound key shows as bound.
+	km, err := newKeyMap(map[string][]string{"rate-good": {"y"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.keys, m.hidePalette = km, false
+	if !strings.Contains(ansi.Strip(paletteLine(m)), "y good") {
+		t.Fatalf("palette after rebinding: %q", ansi.Strip(paletteLine(m)))
+	}
+	// No annotator, no palette.
+	m.opts.Annotator = ""
+	if strings.Contains(ansi.Strip(strings.Join(m.trace.headerLines(m), "\n")), "good") {
+		t.Fatal("palette shown without an annotator")
+	}
+}

@@ -97,11 +97,13 @@ type Model struct {
 
 	prompt   *prompt
 	showHelp bool
-	helpTop  int
-	status   string
-	statusOK bool
-	jobs     jobs
-	nextReq  int
+	// hidePalette hides the label palette above the steps.
+	hidePalette bool
+	helpTop     int
+	status      string
+	statusOK    bool
+	jobs        jobs
+	nextReq     int
 }
 
 // New builds the model. The store stays open for the model's lifetime.

@@ -92,6 +92,7 @@ func defaultBindings() []binding {
 		{"judge-pair", []string{"P"}, "judge this trace against another of its problem, both orders (in samples: the selected one)", "judge", []where{ctxTrace, ctxStep, ctxSamples}},
 		{"judge-runs", []string{"R"}, "the judge runs saved for this trace", "judge", []where{ctxTrace, ctxStep}},
 		{"toggle-problem", []string{"p"}, "show or hide the problem", "trace", []where{ctxTrace}},
+		{"palette", []string{"t"}, "show or hide the label palette (label keys and the error types on 1–9)", "annotate", []where{ctxTrace}},
 		{"raw", []string{"r"}, "toggle raw text / rendered markdown", "trace", []where{ctxTrace, ctxStep}},
 	}
 }

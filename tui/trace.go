@@ -265,8 +265,11 @@ func (ts *traceScreen) headerLines(m *Model) []string {
 			ans += "   " + m.st.good.Render("no step labeled wrong")
 		}
 	}
-	out = append(out, ans, m.st.border.Render(strings.Repeat("─", m.width)))
-	return out
+	out = append(out, ans)
+	if m.opts.Annotator != "" && !m.hidePalette {
+		out = append(out, paletteLine(m))
+	}
+	return append(out, m.st.border.Render(strings.Repeat("─", m.width)))
 }
 
 // stepsHeight is the rows left for steps under the header.
@@ -388,6 +391,8 @@ func (ts *traceScreen) key(m *Model, a action) tea.Cmd {
 		return m.step.open(m, ts.t, ts.p, ts.cursor)
 	case "toggle-problem":
 		ts.showProblem = !ts.showProblem
+	case "palette":
+		m.hidePalette = !m.hidePalette
 	case "raw":
 		ts.raw = !ts.raw
 	case "next-trace", "prev-trace":
