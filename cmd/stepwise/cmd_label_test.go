@@ -94,6 +94,12 @@ func TestLabelExportMerge(t *testing.T) {
 	if code != exitOK || !strings.Contains(out, "HUMAN LABELS") || !strings.Contains(out, "ana / bo") {
 		t.Fatalf("stats: %d\n%s", code, out)
 	}
+	// show prints every annotator's current label under the step.
+	code, out, _ = runCLI(t, "", "--db", db1, "show", "gsm8k-0")
+	if code != exitOK || !strings.Contains(out, "human: bad by ana (calculation)") ||
+		!strings.Contains(out, "human: good by bo (implied by a first-error mark)") {
+		t.Fatalf("show: %d\n%s", code, out)
+	}
 	// What the labels say: ana marked step 2 of gsm8k-0 wrong (calculation);
 	// bo said gsm8k-0 has no wrong step (4 good) and labeled gsm8k-1's
 	// steps 0 good and 1 wrong.

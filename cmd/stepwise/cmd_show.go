@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 
 	"github.com/stepwise-dev/stepwise"
@@ -50,22 +51,33 @@ func runShow(_ context.Context, e *env, args []string) int {
 		return exitError
 	}
 	verifyrun.ApplyChecks(t, checks)
+	marks, err := db.Marks(t.ID)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "stepwise show:", err)
+		return exitError
+	}
 	if *asJSON {
 		writeJSON(e.stdout, struct {
 			*stepwise.Trace
-			Problem *stepwise.Problem `json:"problem"`
-		}{t, p})
+			Problem *stepwise.Problem               `json:"problem"`
+			Human   map[string]*stepwise.TraceMarks `json:"human,omitempty"`
+		}{t, p, marks})
 		return exitOK
 	}
 	w := bufio.NewWriter(e.stdout)
-	printTrace(w, t, p)
+	printTrace(w, t, p, marks)
 	w.Flush()
 	return exitOK
 }
 
 // printTrace renders a trace as plain text; every field from the data goes
 // through termsafe first.
-func printTrace(w io.Writer, t *stepwise.Trace, p *stepwise.Problem) {
+func printTrace(w io.Writer, t *stepwise.Trace, p *stepwise.Problem, marks map[string]*stepwise.TraceMarks) {
+	annotators := make([]string, 0, len(marks))
+	for name := range marks {
+		annotators = append(annotators, name)
+	}
+	sort.Strings(annotators)
 	field := func(name, v string) {
 		if v != "" {
 			fmt.Fprintf(w, "%-13s %s\n", name+":", termsafe.Line(v))
@@ -91,6 +103,11 @@ func printTrace(w io.Writer, t *stepwise.Trace, p *stepwise.Problem) {
 	for _, l := range t.Labels {
 		field("trace label", labelText(l))
 	}
+	for _, name := range annotators {
+		if v := marks[name].Verdict; v != "" {
+			field("verdict", v+" (by "+name+")")
+		}
+	}
 	fmt.Fprintf(w, "\nproblem (%s):\n%s\n", p.ID, indent(termsafe.Clean(p.Text)))
 	section := -1
 	for i := range t.Steps {
@@ -110,6 +127,11 @@ func printTrace(w io.Writer, t *stepwise.Trace, p *stepwise.Problem) {
 		fmt.Fprintln(w)
 		for _, l := range s.Labels {
 			fmt.Fprintf(w, "    label: %s\n", termsafe.Line(labelText(l)))
+		}
+		for _, name := range annotators {
+			if sm, ok := marks[name].Steps[i]; ok {
+				fmt.Fprintf(w, "    human: %s\n", termsafe.Line(markText(name, sm)))
+			}
 		}
 		if s.Tool != nil {
 			fmt.Fprintf(w, "    tool: %s %s\n", termsafe.Line(s.Tool.Name), termsafe.Line(s.Tool.CallID))
@@ -180,4 +202,26 @@ func evidenceHead(ev string) string {
 	label, rest, _ := strings.Cut(strings.TrimSpace(ev), "\n")
 	first, _, _ := strings.Cut(rest, "\n")
 	return strings.TrimSpace(label + " " + first)
+}
+
+// markText describes an annotator's current label of a step.
+func markText(who string, sm stepwise.StepMark) string {
+	s := sm.Rating.String() + " by " + who
+	var extra []string
+	if sm.Hallucinated {
+		extra = append(extra, "hallucinated")
+	}
+	if sm.ErrorType != "" {
+		extra = append(extra, sm.ErrorType)
+	}
+	if sm.Implied {
+		extra = append(extra, "implied by a first-error mark")
+	}
+	if len(extra) > 0 {
+		s += " (" + strings.Join(extra, ", ") + ")"
+	}
+	if sm.Note != "" {
+		s += ": " + sm.Note
+	}
+	return s
 }
