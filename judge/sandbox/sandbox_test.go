@@ -443,3 +443,40 @@ func TestProbeIgnoresCallerCancellation(t *testing.T) {
 		t.Fatalf("probe with a cancelled context: %v", err)
 	}
 }
+
+// TestSeccompRefusesKernelInterfaces: inside the sandbox, ptrace, keyrings,
+// bpf, userfaultfd and new namespaces fail with EPERM, while threads and
+// child processes (clone without namespace flags, clone3 falling back to
+// clone) still work. Without the filter PTRACE_TRACEME succeeds.
+func TestSeccompRefusesKernelInterfaces(t *testing.T) {
+	if !Filtered() {
+		t.Skip("no seccomp table for this architecture")
+	}
+	s := testSandbox(t, nil)
+	code := `import ctypes, os, subprocess, threading
+libc = ctypes.CDLL(None, use_errno=True)
+def call(name, nr, *args):
+    ctypes.set_errno(0)
+    r = libc.syscall(nr, *args)
+    print(name, r, ctypes.get_errno())
+def evaluate(text):
+    call("ptrace", 101, 0, 0, 0, 0)
+    call("keyctl", 250, 0, 0, 0, 0)
+    call("bpf", 321, 0, 0, 0)
+    call("userfaultfd", 323, 0)
+    call("unshare", 272, 0x10000000)
+    call("clone-newns", 56, 0x00020000 | 17, 0, 0, 0, 0)
+    out = []
+    th = threading.Thread(target=lambda: out.append("thread ok"))
+    th.start(); th.join()
+    print(out[0])
+    print(subprocess.run(["/bin/echo", "child ok"], capture_output=True, text=True).stdout.strip())
+`
+	r := run(t, s, code)
+	for _, want := range []string{"ptrace -1 1\n", "keyctl -1 1\n", "bpf -1 1\n", "userfaultfd -1 1\n",
+		"unshare -1 1\n", "clone-newns -1 1\n", "thread ok\n", "child ok\n"} {
+		if !strings.Contains(r.Stdout, want) {
+			t.Errorf("stdout lacks %q:\n%s\nstderr: %s", want, r.Stdout, r.Stderr)
+		}
+	}
+}
