@@ -8,6 +8,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/stepwise-dev/stepwise/judge/sandbox"
 	"github.com/stepwise-dev/stepwise/tui/config"
 	"github.com/stepwise-dev/stepwise/tui/termsafe"
 	"github.com/stepwise-dev/stepwise/verify"
@@ -20,10 +21,16 @@ type doctorReport struct {
 	// Autoformalize describes the configured LLM formalizer ("" for none).
 	Autoformalize      string `json:"autoformalize,omitempty"`
 	AutoformalizeError string `json:"autoformalize_error,omitempty"`
+	// Judge is the default judge endpoint and whether its key is set;
+	// Sandbox whether code analyses can run here, and with what.
+	Judge   string `json:"judge"`
+	Sandbox string `json:"sandbox"`
+	// SandboxUsable is false when code analyses would be refused.
+	SandboxUsable bool `json:"sandbox_usable"`
 }
 
 func runDoctor(ctx context.Context, e *env, args []string) int {
-	fs := newFlags(e, "doctor", "[--json]", "Say which verification backends are usable and, for each that is not, why and how to enable it.")
+	fs := newFlags(e, "doctor", "[--json]", "Say which verification backends are usable and, for each that is not, why and how to enable it; then the judge endpoint and whether the code sandbox works here.")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -50,6 +57,8 @@ func runDoctor(ctx context.Context, e *env, args []string) int {
 			rep.Autoformalize = fmt.Sprintf("profile %s: %s at %s", name, p.Model, p.BaseURL)
 		}
 	}
+	rep.Judge = judgeHealth(cfgFile.Judge)
+	rep.Sandbox, rep.SandboxUsable = sandboxHealth(ctx, cfgFile.Judge.Sandbox)
 	if *asJSON {
 		writeJSON(e.stdout, rep)
 	} else {
@@ -92,7 +101,48 @@ func printDoctor(w io.Writer, rep doctorReport) {
 	default:
 		fmt.Fprintln(w, "\nautoformalize: off (set [verify] autoformalize to a [judge.profiles] name to formalize prose steps with an LLM)")
 	}
+	fmt.Fprintf(w, "\njudge: %s\n", termsafe.Line(rep.Judge))
+	fmt.Fprintf(w, "code sandbox: %s\n", termsafe.Line(rep.Sandbox))
 	fmt.Fprintf(w, "\n%d of %d backends usable.\n", usable, len(rep.Backends))
+}
+
+// judgeHealth describes the default judge endpoint: which profile, model
+// and URL, and whether the variable holding its key is set (never the key).
+func judgeHealth(j config.JudgeConfig) string {
+	p, err := j.ResolveProfile("", os.Getenv)
+	if err != nil {
+		return "not usable: " + err.Error()
+	}
+	s := fmt.Sprintf("profile %s: %s at %s", p.Name, orNone(p.Model), p.Endpoint())
+	if os.Getenv(p.APIKeyEnv) == "" {
+		s += fmt.Sprintf(" (%s is not set: fine for a local server without keys)", p.APIKeyEnv)
+	}
+	return s
+}
+
+// sandboxHealth says whether generated checkers can run here: bubblewrap
+// and Python found and a probe run confined, with or without the seccomp
+// filter; or why not, and that code analyses are then refused.
+func sandboxHealth(ctx context.Context, c config.JudgeSandbox) (string, bool) {
+	if !c.On() {
+		return "off ([judge.sandbox] enabled = false): the judge answers in prose only", false
+	}
+	s := sandbox.New(c.SandboxConfig())
+	if err := s.Available(ctx); err != nil {
+		return "not usable: " + err.Error() + " — code analyses are refused, never run unsandboxed", false
+	}
+	filter := "with a seccomp filter"
+	if !sandbox.Filtered() {
+		filter = "without a seccomp filter (no syscall table for this architecture)"
+	}
+	return fmt.Sprintf("usable: bubblewrap %s, python %s, %s", s.Config().Bwrap, s.Config().Python, filter), true
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(no model set)"
+	}
+	return s
 }
 
 func firstLine(s string) string {

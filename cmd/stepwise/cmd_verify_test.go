@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -217,6 +218,17 @@ func TestDoctor(t *testing.T) {
 	}
 	if len(rep.Backends) != 6 || !rep.Backends[0].Usable || rep.Backends[4].Usable || rep.Backends[4].Enable == "" {
 		t.Errorf("doctor --json: %+v", rep)
+	}
+	// The judge endpoint and the code sandbox are reported too; the sandbox
+	// is usable exactly when bubblewrap is here.
+	_, bwErr := exec.LookPath("bwrap")
+	if !strings.Contains(rep.Judge, "profile env") || rep.SandboxUsable != (bwErr == nil) ||
+		(bwErr == nil && !strings.Contains(rep.Sandbox, "seccomp")) {
+		t.Errorf("doctor judge %q, sandbox %q (usable %v)", rep.Judge, rep.Sandbox, rep.SandboxUsable)
+	}
+	c = newCLI(t, "[judge.sandbox]\nenabled = false\n")
+	if out := c.must("doctor"); !strings.Contains(out, "code sandbox: off") {
+		t.Errorf("sandbox off:\n%s", out)
 	}
 	// No usable backend at all is a failure a script can see.
 	c = newCLI(t, "[verify]\nbackends = [\"kimina\"]\n")
