@@ -24,15 +24,8 @@ func runAnalyze(ctx context.Context, e *env, args []string) int {
 	force := fs.Bool("force", false, "re-analyze traces whose findings are up to date")
 	noArith := fs.Bool("no-arith", false, "skip the arithmetic checks")
 	asJSON := fs.Bool("json", false, "one JSON object per analyzed trace per line: id, version, findings")
-	pos, err := parse(fs, args)
-	if err != nil {
-		return flagExit(err)
-	}
-	if len(pos) > 0 {
-		return usageError(e.stderr, fs, fmt.Sprintf("unexpected argument %q", pos[0]))
-	}
-	if err := f.Validate(); err != nil {
-		return usageError(e.stderr, fs, err.Error())
+	if code, ok := parseNoArgs(e, fs, args, &f); !ok {
+		return code
 	}
 	db, code := openStore(e, false)
 	if db == nil {

@@ -32,12 +32,8 @@ type doctorReport struct {
 func runDoctor(ctx context.Context, e *env, args []string) int {
 	fs := newFlags(e, "doctor", "[--json]", "Say which verification backends are usable and, for each that is not, why and how to enable it; then the judge endpoint and whether the code sandbox works here.")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
-	pos, err := parse(fs, args)
-	if err != nil {
-		return flagExit(err)
-	}
-	if len(pos) > 0 {
-		return usageError(e.stderr, fs, fmt.Sprintf("unexpected argument %q", pos[0]))
+	if code, ok := parseNoArgs(e, fs, args, nil); !ok {
+		return code
 	}
 	cfgFile, err := config.Load()
 	if err != nil {

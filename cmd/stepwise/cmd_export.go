@@ -31,12 +31,8 @@ func runExport(ctx context.Context, e *env, args []string) int {
 	fs.BoolVar(&opts.IncludeQC, "include-qc", false, "keep PRM800K quality-control and screening records")
 	out := fs.String("o", "-", "output file (- for standard output)")
 	asJSON := fs.Bool("json", false, "print the summary as JSON")
-	pos, err := parse(fs, args)
-	if err != nil {
-		return flagExit(err)
-	}
-	if len(pos) > 0 {
-		return usageError(e.stderr, fs, fmt.Sprintf("unexpected argument %q", pos[0]))
+	if code, ok := parseNoArgs(e, fs, args, &opts.Filter); !ok {
+		return code
 	}
 	if opts.Format == "" {
 		return usageError(e.stderr, fs, "--format is required ("+exportFormatList()+")")
@@ -45,6 +41,7 @@ func runExport(ctx context.Context, e *env, args []string) int {
 		return usageError(e.stderr, fs, err.Error())
 	}
 	opts.Labels = store.LabelMode(*labels)
+	var err error
 	if opts.Resolve, err = store.ParseResolve(*resolve); err != nil {
 		return usageError(e.stderr, fs, "--resolve: "+err.Error())
 	}
@@ -54,9 +51,6 @@ func runExport(ctx context.Context, e *env, args []string) int {
 	}
 	if opts.Until, err = parseDate(*until); err != nil {
 		return usageError(e.stderr, fs, "--until: "+err.Error())
-	}
-	if err := opts.Filter.Validate(); err != nil {
-		return usageError(e.stderr, fs, err.Error())
 	}
 	db, code := openStore(e, true)
 	if db == nil {

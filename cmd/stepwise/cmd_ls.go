@@ -20,15 +20,8 @@ func runLs(_ context.Context, e *env, args []string) int {
 	var f store.Filter
 	filterFlags(fs, &f)
 	asJSON := fs.Bool("json", false, "one JSON object per trace per line")
-	pos, err := parse(fs, args)
-	if err != nil {
-		return flagExit(err)
-	}
-	if len(pos) > 0 {
-		return usageError(e.stderr, fs, fmt.Sprintf("unexpected argument %q", pos[0]))
-	}
-	if err := f.Validate(); err != nil {
-		return usageError(e.stderr, fs, err.Error())
+	if code, ok := parseNoArgs(e, fs, args, &f); !ok {
+		return code
 	}
 	db, code := openStore(e, true)
 	if db == nil {
@@ -51,7 +44,7 @@ func runLs(_ context.Context, e *env, args []string) int {
 			return err
 		}
 	}
-	err = db.List(f, emit)
+	err := db.List(f, emit)
 	if tw != nil {
 		tw.Flush()
 	}

@@ -22,6 +22,24 @@ func newFlags(e *env, name, args, summary string) *flag.FlagSet {
 
 // parse parses flags anywhere among the arguments (`import a.json --strict`
 // works as well as `import --strict a.json`) and returns the positionals.
+// parseNoArgs parses the flags of a command that takes no positional
+// arguments and checks its filter (nil: none). ok false means: return code.
+func parseNoArgs(e *env, fs *flag.FlagSet, args []string, f *store.Filter) (code int, ok bool) {
+	pos, err := parse(fs, args)
+	if err != nil {
+		return flagExit(err), false
+	}
+	if len(pos) > 0 {
+		return usageError(e.stderr, fs, fmt.Sprintf("unexpected argument %q", pos[0])), false
+	}
+	if f != nil {
+		if err := f.Validate(); err != nil {
+			return usageError(e.stderr, fs, err.Error()), false
+		}
+	}
+	return exitOK, true
+}
+
 func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
