@@ -176,7 +176,29 @@ func (s *samplesScreen) titleLine(clusters int, more bool) string {
 	if s.problem.GoldAnswer != "" {
 		t += " · gold " + termsafe.Line(s.problem.GoldAnswer)
 	}
-	return t
+	return t + s.majority()
+}
+
+// majority is the self-consistency vote: the answer most samples give
+// (and whether it is the gold one), or that no answer leads.
+func (s *samplesScreen) majority() string {
+	var top []analyze.AnswerCluster
+	for _, c := range s.clusters {
+		if c.Answer != "" && (len(top) == 0 || len(c.Members) == len(top[0].Members)) {
+			top = append(top, c)
+		}
+	}
+	switch {
+	case len(top) == 0 || len(s.clusters) < 2 && len(top[0].Members) < 2:
+		return "" // one answer once: no vote to speak of
+	case len(top) > 1:
+		return " · majority: none (a tie)"
+	case s.problem.GoldAnswer == "":
+		return " · majority " + termsafe.Line(top[0].Answer)
+	case top[0].Gold:
+		return " · majority " + termsafe.Line(top[0].Answer) + " ✓"
+	}
+	return " · majority " + termsafe.Line(top[0].Answer) + " ✗"
 }
 
 // clusterLine is a cluster's header: its answer, whether it is gold, and

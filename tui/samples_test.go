@@ -33,7 +33,7 @@ func TestSamplesAndCompare(t *testing.T) {
 		t.Fatalf("screen %v, %d samples", m.current(), len(m.samples.sums))
 	}
 	v := ansi.Strip(viewOf(m))
-	for _, want := range []string{"2 traces", "gold 18", "18  ✓ gold", "◆ " + origin, "accuracy 1/2"} {
+	for _, want := range []string{"2 traces", "gold 18", "18  ✓ gold", "◆ " + origin, "accuracy 1/2", "majority 18 ✓"} {
 		if !strings.Contains(v, want) {
 			t.Fatalf("samples view lacks %q:\n%s", want, v)
 		}
