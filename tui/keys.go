@@ -73,7 +73,7 @@ func defaultBindings() []binding {
 		{"export", []string{"X"}, "export the listed traces (processbench, prm800k, trl, steps-parquet, ...)", "annotate", []where{ctxLibrary, ctxList}},
 		{"next-step", []string{"tab", "."}, "next step", "trace", []where{ctxStep, ctxCompare}},
 		{"prev-step", []string{"shift+tab", ","}, "previous step", "trace", []where{ctxStep, ctxCompare}},
-		{"samples", []string{"o"}, "all samples of this problem: answer clusters, accuracy, checkpoint answers", "trace", []where{ctxTrace, ctxStep}},
+		{"samples", []string{"o"}, "all samples of this problem: answer clusters, accuracy, checkpoint answers", "trace", []where{ctxList, ctxTrace, ctxStep}},
 		{"compare", []string{"c"}, "compare side by side with the trace you came from (◆)", "trace", []where{ctxSamples}},
 		{"rate-good", []string{"+", "="}, "label the step good (+1) and move on", "annotate", []where{ctxTrace, ctxStep}},
 		{"rate-neutral", []string{"0"}, "label the step neutral (0) and move on", "annotate", []where{ctxTrace, ctxStep}},

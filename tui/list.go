@@ -287,6 +287,14 @@ func (l *listScreen) key(m *Model, a action) tea.Cmd {
 	case "filter":
 		m.prompt = newPrompt(m, promptFilter, "filter ", formatFilter(l.filter))
 		return nil
+	case "samples":
+		seq, _ := l.seqAt(l.cursor)
+		r, ok := l.rows[seq]
+		if !ok {
+			m.setError("no trace selected (or its row is still loading)")
+			return nil
+		}
+		return m.samples.open(m, r.ID, r.ProblemID)
 	case "clear-filter":
 		return l.setFilter(m, store.Filter{})
 	case "sort", "reverse":

@@ -49,15 +49,16 @@ type samplesMsg struct {
 	err         error
 }
 
-// open lists the samples of the trace's problem (a background load).
-func (s *samplesScreen) open(m *Model, t *stepwise.Trace) tea.Cmd {
+// open lists the samples of a trace's problem (a background load); origin
+// is the trace the screen is opened from.
+func (s *samplesScreen) open(m *Model, origin, problemID string) tea.Cmd {
 	if m.current() != scrSamples {
 		m.push(scrSamples)
 	}
 	s.table = table{title: "Samples", loading: true, note: "no traces of this problem"}
-	s.origin, s.problem, s.sums, s.rowTrace = t.ID, nil, nil, nil
+	s.origin, s.problem, s.sums, s.rowTrace = origin, nil, nil, nil
 	s.req = m.req()
-	db, req, pid := m.db, s.req, t.ProblemID
+	db, req, pid := m.db, s.req, problemID
 	return func() tea.Msg { return loadSamples(db, req, pid) }
 }
 

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/stepwise-dev/stepwise/store"
 )
 
 // jumpTo opens a trace by id (or its source's id) with ":".
@@ -189,5 +191,22 @@ func TestNextTraceWalksTheSamples(t *testing.T) {
 	press(t, m, "esc")
 	if m.current() != scrSamples {
 		t.Fatalf("esc lands on %v", m.current())
+	}
+}
+
+// TestSamplesFromTheList: "o" on a list row opens the samples of that
+// row's problem, the row's trace marked as the one compared against.
+func TestSamplesFromTheList(t *testing.T) {
+	m := newTestModel(t, 120, 40, "dark")
+	settle(t, m, m.list.openWith(m, store.Filter{Dataset: "processbench/gsm8k"}))
+	seq, _ := m.list.seqAt(0)
+	row := m.list.rows[seq]
+	press(t, m, "o")
+	if m.current() != scrSamples || m.samples.origin != row.ID || m.samples.problem == nil || m.samples.problem.ID != row.ProblemID {
+		t.Fatalf("screen %v, origin %q, problem %+v (row %s of %s)", m.current(), m.samples.origin, m.samples.problem, row.ID, row.ProblemID)
+	}
+	press(t, m, "esc")
+	if m.current() != scrList {
+		t.Fatalf("back lands on %v", m.current())
 	}
 }

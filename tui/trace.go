@@ -409,7 +409,7 @@ func (ts *traceScreen) key(m *Model, a action) tea.Cmd {
 	case "judge-pair":
 		return ts.judgePair(m)
 	case "samples":
-		return m.samples.open(m, ts.t)
+		return m.samples.open(m, ts.t.ID, ts.t.ProblemID)
 	case "judge-runs":
 		return m.judge.list(m, ts.t.ID)
 	}
