@@ -8,6 +8,7 @@ import (
 
 	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/store"
+	"github.com/stepwise-dev/stepwise/themes"
 	"github.com/stepwise-dev/stepwise/tui/judgerun"
 	"github.com/stepwise-dev/stepwise/tui/render"
 	"github.com/stepwise-dev/stepwise/tui/termsafe"
@@ -58,6 +59,9 @@ type traceScreen struct {
 	inflight map[int]bool
 
 	ann annotation
+	// head caches the header block for headKey.
+	head    []string
+	headKey headerKey
 	// judged is the latest single-trace judge run's head (flags, first
 	// error), nil when the trace has none.
 	judged *store.RunHead
@@ -228,8 +232,26 @@ func (ts *traceScreen) resize(m *Model) tea.Cmd {
 // contentWidth is the width of a step's text, right of the gutter.
 func (ts *traceScreen) contentWidth(m *Model) int { return max(10, m.width-gutterWidth-1) }
 
+// headerKey is what the header block depends on: it is rebuilt only when
+// one of these changes (it is asked for several times per frame).
+type headerKey struct {
+	t            *stepwise.Trace
+	width        int
+	problem, pal bool
+	theme        *themes.Theme
+}
+
 // headerLines is the problem and answer block above the steps.
 func (ts *traceScreen) headerLines(m *Model) []string {
+	k := headerKey{ts.t, m.width, ts.showProblem, m.opts.Annotator != "" && !m.hidePalette, m.st.theme}
+	if ts.head != nil && ts.headKey == k {
+		return ts.head
+	}
+	ts.head, ts.headKey = ts.buildHeader(m), k
+	return ts.head
+}
+
+func (ts *traceScreen) buildHeader(m *Model) []string {
 	t, p := ts.t, ts.p
 	var out []string
 	info := fmt.Sprintf("%s · %s · %d steps", termsafe.Line(t.Dataset), termsafe.Line(orDash(t.Model)), len(t.Steps))
