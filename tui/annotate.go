@@ -293,6 +293,8 @@ func flagBadge(m *Model, mk *stepwise.TraceMarks, i int) string {
 }
 
 // humanLines describe every annotator's label of step i, for step detail.
+// Names, error types and notes may come from another store's event log
+// (merge): they are untrusted text like the trace's.
 func humanLines(m *Model, marks map[string]*stepwise.TraceMarks, i int) []string {
 	var out []string
 	for _, who := range sortedAnnotators(marks) {
@@ -300,7 +302,7 @@ func humanLines(m *Model, marks map[string]*stepwise.TraceMarks, i int) []string
 		if !ok {
 			continue
 		}
-		line := "  " + m.st.theme.Styles.Rating(sm.Rating).Render() + " " + sm.Rating.String() + "  by " + who
+		line := "  " + m.st.theme.Styles.Rating(sm.Rating).Render() + " " + sm.Rating.String() + "  by " + termsafe.Line(who)
 		var extra []string
 		if sm.Implied {
 			extra = append(extra, "from a first-error mark")
@@ -309,14 +311,21 @@ func humanLines(m *Model, marks map[string]*stepwise.TraceMarks, i int) []string
 			extra = append(extra, "hallucinated")
 		}
 		if sm.ErrorType != "" {
-			extra = append(extra, sm.ErrorType)
+			extra = append(extra, termsafe.Line(sm.ErrorType))
 		}
 		if len(extra) > 0 {
 			line += " (" + strings.Join(extra, ", ") + ")"
 		}
 		out = append(out, line)
-		if sm.Note != "" {
-			out = append(out, "    note: "+sm.Note)
+		if sm.Note == "" {
+			continue
+		}
+		for k, l := range wrapText(sm.Note, max(10, m.width-12)) {
+			if k == 0 {
+				out = append(out, "    note: "+l)
+			} else {
+				out = append(out, "          "+l)
+			}
 		}
 	}
 	return out
