@@ -278,7 +278,7 @@ func verdictText(a *stepwise.Analysis) string {
 	case a.Pair != nil:
 		return "inconsistent (the two orders disagree)"
 	}
-	s := a.Verdict
+	s := termsafe.Line(a.Verdict) // an enum when parsed; a stored record is still data
 	if a.FirstError != nil {
 		s += ", first error " + firstErrText(a.FirstError)
 	}
