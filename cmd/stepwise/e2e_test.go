@@ -155,6 +155,11 @@ func TestEndToEndDemo(t *testing.T) {
 	s.waitFor("step 1 of")
 	s.keys("?")
 	s.waitFor("Keys")
+	// Back to the trace, then the samples of its problem.
+	s.keys("Escape", "Escape")
+	s.waitFor("answer")
+	s.keys("o")
+	s.waitFor("Samples of problem")
 	s.keys("Escape", "q")
 	if st := s.exited(); st != "0" {
 		t.Fatalf("exit status %s", st)
