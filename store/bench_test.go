@@ -25,10 +25,7 @@ import (
 //
 //	go test ./store -run '^$' -bench ImportProcessBench -benchtime 3x
 func BenchmarkImportProcessBench(b *testing.B) {
-	n := 100000
-	if v, err := strconv.Atoi(os.Getenv("STEPWISE_BENCH_TRACES")); err == nil && v > 0 {
-		n = v
-	}
+	n := benchTraceCount(100000)
 	dir := b.TempDir()
 	src := filepath.Join(dir, "pb.jsonl")
 	size := genProcessBench(b, src, n)
@@ -65,6 +62,15 @@ func BenchmarkImportProcessBench(b *testing.B) {
 		b.ReportMetric(goSec/py, "go/python")
 	}
 	b.ReportMetric(float64(peak)/1e6, "peak-heap-MB")
+}
+
+// benchTraceCount is $STEPWISE_BENCH_TRACES, or def. (Benchmarks outside
+// the package use storetest.TraceCount: storetest imports this package.)
+func benchTraceCount(def int) int {
+	if v, err := strconv.Atoi(os.Getenv("STEPWISE_BENCH_TRACES")); err == nil && v > 0 {
+		return v
+	}
+	return def
 }
 
 // pythonParseSeconds runs the baseline script; 0 when python3 is missing.
@@ -126,10 +132,7 @@ func sampleHeap(peak *uint64) (stop func()) {
 //
 //	go test ./store -run '^$' -bench ImportFloor -benchtime 3x
 func BenchmarkImportFloor(b *testing.B) {
-	n := 100000
-	if v, err := strconv.Atoi(os.Getenv("STEPWISE_BENCH_TRACES")); err == nil && v > 0 {
-		n = v
-	}
+	n := benchTraceCount(100000)
 	dir := b.TempDir()
 	src := filepath.Join(dir, "pb.jsonl")
 	genProcessBench(b, src, n)

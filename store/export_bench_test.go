@@ -3,9 +3,7 @@ package store
 import (
 	"context"
 	"io"
-	"os"
 	"path/filepath"
-	"strconv"
 	"testing"
 	"time"
 
@@ -23,10 +21,7 @@ import (
 //
 //	go test ./store -run '^$' -bench Export -benchtime 1x
 func BenchmarkExport(b *testing.B) {
-	n := 100000
-	if v, err := strconv.Atoi(os.Getenv("STEPWISE_BENCH_TRACES")); err == nil && v > 0 {
-		n = v
-	}
+	n := benchTraceCount(100000)
 	dir := b.TempDir()
 	src := filepath.Join(dir, "pb.jsonl")
 	genProcessBench(b, src, n)

@@ -59,10 +59,8 @@ func proofMatcher(value string) (func(strip []byte) bool, error) {
 
 // proofIter yields the seqs whose proof strip passes match, in seq order.
 type proofIter struct {
-	c       *bolt.Cursor // nil: no trace was ever checked
-	match   func([]byte) bool
-	started bool
-	target  *uint64
+	cursorStep // c is nil when no trace was ever checked
+	match      func([]byte) bool
 }
 
 func newProofIter(tx *bolt.Tx, match func([]byte) bool) *proofIter {
@@ -77,18 +75,7 @@ func (p *proofIter) next() (uint64, bool) {
 	if p.c == nil {
 		return 0, false
 	}
-	var k, v []byte
-	switch {
-	case p.target != nil:
-		k, v = p.c.Seek(u64(*p.target))
-		p.target = nil
-	case !p.started:
-		k, v = p.c.First()
-	default:
-		k, v = p.c.Next()
-	}
-	p.started = true
-	for ; k != nil; k, v = p.c.Next() {
+	for k, v := p.step(nil, u64); k != nil; k, v = p.c.Next() {
 		// A strip of a newer version is skipped here; reading it reports
 		// the version (ProofStrips).
 		if len(k) == 8 && len(v) > 0 && v[0] == stripVersion && p.match(v[1:]) {
@@ -97,8 +84,6 @@ func (p *proofIter) next() (uint64, bool) {
 	}
 	return 0, false
 }
-
-func (p *proofIter) seek(t uint64) { p.target = &t; p.started = true }
 
 // proofIterFor builds the iterator of a Proof filter value.
 func proofIterFor(tx *bolt.Tx, value string) (seqIter, error) {

@@ -164,7 +164,7 @@ func (f *Filter) iterator(tx *bolt.Tx) (seqIter, error) {
 	}
 	switch len(parts) {
 	case 0:
-		return &allIter{c: tx.Bucket(bTraces).Cursor()}, nil
+		return &allIter{cursorStep{c: tx.Bucket(bTraces).Cursor()}}, nil
 	case 1:
 		return parts[0], nil
 	}
@@ -270,63 +270,61 @@ type seqIter interface {
 	seek(target uint64)
 }
 
-type allIter struct {
+// cursorStep is the positioning the cursor iterators share: the first
+// step goes to start (the first key when nil), a pending seek to
+// seekKey(target), any other step to the next key.
+type cursorStep struct {
 	c       *bolt.Cursor
 	started bool
 	target  *uint64
 }
 
-func (a *allIter) next() (uint64, bool) {
-	var k []byte
+func (s *cursorStep) step(start []byte, seekKey func(uint64) []byte) (k, v []byte) {
 	switch {
-	case a.target != nil:
-		k, _ = a.c.Seek(u64(*a.target))
-		a.target = nil
-	case !a.started:
-		k, _ = a.c.First()
+	case s.target != nil:
+		k, v = s.c.Seek(seekKey(*s.target))
+		s.target = nil
+	case s.started:
+		k, v = s.c.Next()
+	case start == nil:
+		k, v = s.c.First()
 	default:
-		k, _ = a.c.Next()
+		k, v = s.c.Seek(start)
 	}
-	a.started = true
+	s.started = true
+	return k, v
+}
+
+func (s *cursorStep) seek(t uint64) { s.target = &t; s.started = true }
+
+// allIter yields every trace seq.
+type allIter struct{ cursorStep }
+
+func (a *allIter) next() (uint64, bool) {
+	k, _ := a.step(nil, u64)
 	if k == nil {
 		return 0, false
 	}
 	return seqOfIndexKey(k), true
 }
 
-func (a *allIter) seek(t uint64) { a.target = &t; a.started = true }
-
 // termIter scans one field=value prefix of the index.
 type termIter struct {
-	c       *bolt.Cursor
-	prefix  []byte
-	started bool
-	target  *uint64
+	cursorStep
+	prefix []byte
 }
 
 func newTermIter(idx *bolt.Bucket, field, value string) *termIter {
-	return &termIter{c: idx.Cursor(), prefix: indexPrefix(field, value)}
+	return &termIter{cursorStep: cursorStep{c: idx.Cursor()}, prefix: indexPrefix(field, value)}
 }
 
 func (t *termIter) next() (uint64, bool) {
-	var k []byte
-	switch {
-	case t.target != nil:
-		k, _ = t.c.Seek(append(bytes.Clone(t.prefix), u64(*t.target)...))
-		t.target = nil
-	case !t.started:
-		k, _ = t.c.Seek(t.prefix)
-	default:
-		k, _ = t.c.Next()
-	}
-	t.started = true
+	k, _ := t.step(t.prefix, func(seq uint64) []byte { return append(bytes.Clone(t.prefix), u64(seq)...) })
 	if k == nil || !bytes.HasPrefix(k, t.prefix) || len(k) != len(t.prefix)+8 {
 		return 0, false
 	}
 	return seqOfIndexKey(k), true
 }
-
-func (t *termIter) seek(target uint64) { t.target = &target; t.started = true }
 
 // andIter intersects sorted iterators by leapfrogging: each seeks to the
 // largest seq seen so far.

@@ -29,11 +29,7 @@ import (
 
 func benchStore(b *testing.B) *store.DB {
 	b.Helper()
-	n := 1000000
-	if v, err := strconv.Atoi(os.Getenv("STEPWISE_BENCH_TRACES")); err == nil && v > 0 {
-		n = v
-	}
-	path := storetest.Generate(b, "", n)
+	path := storetest.Generate(b, "", storetest.TraceCount(1000000))
 	db, err := store.Open(path, store.Options{ReadOnly: true, Timeout: 10 * time.Second})
 	if err != nil {
 		b.Fatal(err)

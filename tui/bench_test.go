@@ -25,12 +25,7 @@ import (
 //
 // STEPWISE_BENCH_TRACES changes the store size.
 
-func benchTraces() int {
-	if n, err := strconv.Atoi(os.Getenv("STEPWISE_BENCH_TRACES")); err == nil && n > 0 {
-		return n
-	}
-	return 1_000_000
-}
+func benchTraces() int { return storetest.TraceCount(1_000_000) }
 
 // benchModel opens the big store and builds a model at 120×40.
 func benchModel(b *testing.B) (*Model, *store.DB) {

@@ -246,3 +246,12 @@ func decodeFile(path string) ([]formats.Item, error) {
 	rest, err := in.Flush(opts)
 	return append(items, rest...), err
 }
+
+// TraceCount is the store size benchmarks ask for: $STEPWISE_BENCH_TRACES,
+// or def.
+func TraceCount(def int) int {
+	if v, err := strconv.Atoi(os.Getenv("STEPWISE_BENCH_TRACES")); err == nil && v > 0 {
+		return v
+	}
+	return def
+}
