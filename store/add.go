@@ -32,13 +32,14 @@ func (db *DB) Add(items []formats.Item) (imported, duplicates int, err error) {
 	}
 	done := make(chan struct{})
 	defer close(done)
-	batches := make(chan []prepared, 1)
+	batches := make(chan *batch, 1)
 	// Preparing batch k+1 (encoding and hashing, on every core) overlaps
 	// writing batch k.
 	go func() {
 		defer close(batches)
 		for start := 0; start < len(items); start += addBatch {
-			b := prepareAll(items[start:min(start+addBatch, len(items))])
+			ps := prepareAll(items[start:min(start+addBatch, len(items))])
+			b := &batch{items: ps, counts: tally(ps)}
 			select {
 			case batches <- b:
 			case <-done:

@@ -21,7 +21,7 @@ import (
 // the count) and, in the same run, times python3 merely parsing the same file
 // with json.loads. Metrics: python-s (the baseline), go/python (the ratio of
 // the import's time to the baseline: below 1 means faster than Python only
-// parsing), peak-heap-MB.
+// parsing), peak-heap-MB, cpu-s (CPU time of one import, all cores).
 //
 //	go test ./store -run '^$' -bench ImportProcessBench -benchtime 3x
 func BenchmarkImportProcessBench(b *testing.B) {
@@ -34,6 +34,7 @@ func BenchmarkImportProcessBench(b *testing.B) {
 	b.ResetTimer()
 	var total time.Duration
 	var peak uint64
+	var cpu float64
 	for i := range b.N {
 		b.StopTimer()
 		dbPath := filepath.Join(dir, "b"+strconv.Itoa(i)+".db")
@@ -43,9 +44,10 @@ func BenchmarkImportProcessBench(b *testing.B) {
 		}
 		stop := sampleHeap(&peak)
 		b.StartTimer()
-		start := time.Now()
+		start, cpu0 := time.Now(), processCPUSeconds()
 		rep, err := db.Import(context.Background(), []string{src}, ImportOptions{})
 		total += time.Since(start)
+		cpu += processCPUSeconds() - cpu0
 		b.StopTimer()
 		stop()
 		if err != nil || rep.Imported != n {
@@ -62,6 +64,7 @@ func BenchmarkImportProcessBench(b *testing.B) {
 		b.ReportMetric(goSec/py, "go/python")
 	}
 	b.ReportMetric(float64(peak)/1e6, "peak-heap-MB")
+	b.ReportMetric(cpu/float64(b.N), "cpu-s")
 }
 
 // benchTraceCount is $STEPWISE_BENCH_TRACES, or def. (Benchmarks outside

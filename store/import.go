@@ -150,7 +150,7 @@ type importer struct {
 	total   int64
 	done    int64 // bytes of finished files
 	files   int
-	batch   []prepared
+	batch   batch
 	current string
 	index   int
 	read    int64
@@ -199,8 +199,9 @@ type chunk struct {
 	recs  []formats.Record
 	bytes int64
 	out   []prepared
-	errs  []error // per-record problems, in record order
-	fatal error   // the file cannot be read further
+	count map[string]int64 // the running-count changes of out
+	errs  []error          // per-record problems, in record order
+	fatal error            // the file cannot be read further
 }
 
 const chunkRecords = 256
@@ -255,9 +256,11 @@ func (im *importer) decode(ctx context.Context, in *formats.Input) error {
 	if err != nil {
 		return im.recordProblem(err)
 	}
-	for _, it := range items {
-		im.batch = append(im.batch, prepare(it))
+	ps := make([]prepared, len(items))
+	for i, it := range items {
+		ps[i] = prepare(it)
 	}
+	im.batch.append(ps, tally(ps))
 	return nil
 }
 
@@ -316,6 +319,7 @@ func (im *importer) work(in *formats.Input, c *chunk) {
 			c.out = append(c.out, prepare(it))
 		}
 	}
+	c.count = tally(c.out)
 	c.recs = nil
 }
 
@@ -331,8 +335,8 @@ func (im *importer) apply(c *chunk) error {
 		}
 	}
 	im.read += c.bytes
-	im.batch = append(im.batch, c.out...)
-	if len(im.batch) >= im.opts.BatchSize {
+	im.batch.append(c.out, c.count)
+	if len(im.batch.items) >= im.opts.BatchSize {
 		if err := im.flush(); err != nil {
 			return err
 		}
@@ -362,16 +366,16 @@ func (im *importer) skip(err error) {
 
 // flush writes the queued traces.
 func (im *importer) flush() error {
-	if len(im.batch) == 0 {
+	if len(im.batch.items) == 0 {
 		return nil
 	}
-	res, err := im.db.writeBatch(im.batch)
+	res, err := im.db.writeBatch(&im.batch)
 	if err != nil {
 		return err
 	}
 	im.rep.Imported += res.imported
 	im.rep.Duplicates += res.duplicates
-	im.batch = im.batch[:0]
+	im.batch.reset()
 	im.progress()
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 
@@ -23,12 +24,11 @@ type prepared struct {
 	baseID  string
 	summary Summary
 	// tail is the summary's encoding after its id, which only the writer
-	// knows; terms and counts are its index terms and running-count keys.
-	tail   []byte
-	terms  []term
-	counts []string
-	body   []byte
-	hash   [16]byte
+	// knows; terms are its index terms.
+	tail  []byte
+	terms []term
+	body  []byte
+	hash  [16]byte
 }
 
 // prepare encodes an item. The content hash covers what the trace says, not
@@ -50,15 +50,6 @@ func prepare(it formats.Item) prepared {
 	// here, on the worker goroutines: the single writer is the bottleneck.
 	p.tail = encodeSummaryTail(nil, &p.summary)
 	p.terms = terms(&p.summary)
-	p.counts = append(make([]string, 0, 2*len(p.terms)+1), "total")
-	for _, tm := range p.terms {
-		if countedFields[tm.field] {
-			p.counts = append(p.counts, countKey("", tm.field, tm.value))
-			if tm.field != FieldDataset {
-				p.counts = append(p.counts, countKey(p.summary.Dataset, tm.field, tm.value))
-			}
-		}
-	}
 	// The id: the dataset and the source's own id, or a short content hash
 	// where the source has none.
 	if t.SourceID != "" {
@@ -76,15 +67,15 @@ type batchResult struct {
 
 // writeBatch stores prepared traces in one transaction: all of a record or
 // nothing of it, and a crash leaves the last committed batch intact.
-func (db *DB) writeBatch(batch []prepared) (batchResult, error) {
+func (db *DB) writeBatch(b *batch) (batchResult, error) {
 	var res batchResult
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
 		if db.seen == nil || db.seen.stale() {
 			db.seen = loadSeenFilter(tx)
 		}
-		w := newTxWriter(tx, db.seen)
-		for i := range batch {
-			stored, err := w.add(&batch[i])
+		w := newTxWriter(tx, db.seen, b.counts)
+		for i := range b.items {
+			stored, err := w.add(&b.items[i])
 			if err != nil {
 				return err
 			}
@@ -125,17 +116,25 @@ type txWriter struct {
 	deltas                            map[string]int64
 }
 
-func newTxWriter(tx *bolt.Tx, seen *seenFilter) *txWriter {
+// newTxWriter starts a transaction's writes. deltas are the running-count
+// changes of the batch if every trace is stored; add takes back those of
+// duplicates.
+func newTxWriter(tx *bolt.Tx, seen *seenFilter, deltas map[string]int64) *txWriter {
 	return &txWriter{
 		tx: tx, seen: seen, traces: tx.Bucket(bTraces), ids: tx.Bucket(bIDs), hashes: tx.Bucket(bHashes),
 		problems: tx.Bucket(bProblems), newIDs: map[string]bool{}, newHashes: map[[16]byte]bool{},
-		problemsSeen: map[string]*stepwise.Problem{}, deltas: map[string]int64{}, postings: newPostingWriter(),
+		problemsSeen: map[string]*stepwise.Problem{}, deltas: maps.Clone(deltas), postings: newPostingWriter(),
 	}
 }
 
 // add queues one trace unless an identical one is stored or queued.
 func (w *txWriter) add(p *prepared) (bool, error) {
 	if w.newHashes[p.hash] || (w.seen.hashes.mayHave(p.hash) && w.hashes.Get(p.hash[:]) != nil) {
+		var c counter
+		c.add(p)
+		for k, d := range c.keys() {
+			w.deltas[k] -= d
+		}
 		return false, nil
 	}
 	w.newHashes[p.hash] = true
@@ -159,9 +158,6 @@ func (w *txWriter) add(p *prepared) (bool, error) {
 		} else {
 			w.indexPuts = append(w.indexPuts, kv{indexKey(t.field, t.value, seq), nil})
 		}
-	}
-	for _, c := range p.counts {
-		w.deltas[c]++
 	}
 	return true, w.queueProblem(p.problem)
 }

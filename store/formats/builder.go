@@ -50,6 +50,12 @@ func (b *stepBuilder) mark() int { return b.raw.Len() }
 // into moves the raw text and steps into t.
 func (b *stepBuilder) into(t *stepwise.Trace, segmenter string) {
 	t.Raw = b.raw.String()
+	// Each step's text becomes a slice of Raw: the decoder's copies can be
+	// collected, and finish's span check compares equal pointers, not bytes.
+	for i := range b.steps {
+		sp := b.steps[i].Span
+		b.steps[i].Text = t.Raw[sp.Start:sp.End]
+	}
 	t.Steps = b.steps
 	t.Segmenter = segmenter
 }
