@@ -43,10 +43,11 @@ func (c *counter) keys() map[string]int64 {
 }
 
 // batch is a run of prepared traces with the running-count changes they make
-// if all of them are stored.
+// if all of them are stored, and the input bytes they were read from.
 type batch struct {
 	items  []prepared
 	counts map[string]int64
+	bytes  int64
 }
 
 // append adds traces and their tallied counts.
@@ -58,12 +59,6 @@ func (b *batch) append(items []prepared, counts map[string]int64) {
 	for k, n := range counts {
 		b.counts[k] += n
 	}
-}
-
-// reset empties the batch, keeping its storage.
-func (b *batch) reset() {
-	b.items = b.items[:0]
-	clear(b.counts)
 }
 
 // tally counts prepared traces.

@@ -150,7 +150,6 @@ type importer struct {
 	total   int64
 	done    int64 // bytes of finished files
 	files   int
-	batch   batch
 	current string
 	index   int
 	read    int64
@@ -176,9 +175,6 @@ func (im *importer) file(ctx context.Context, i int, path string) error {
 	defer in.Close()
 	im.rep.Formats[in.Codec.Name()]++
 	err = im.decode(ctx, in)
-	if err == nil {
-		err = im.flush()
-	}
 	im.done += fileSize(path)
 	im.read = 0
 	im.progress()
@@ -207,8 +203,10 @@ type chunk struct {
 const chunkRecords = 256
 
 // decode runs the pipeline for one file: a reader cuts records into chunks,
-// workers decode and encode them, and chunks are written in file order so
-// that ids and sequence numbers do not depend on scheduling.
+// workers decode and encode them, and this goroutine puts the chunks back in
+// file order (so that ids and sequence numbers do not depend on scheduling)
+// and hands batches to a writer goroutine, one transaction at a time. While a
+// transaction is written and synced, decoding goes on into the next batch.
 func (im *importer) decode(ctx context.Context, in *formats.Input) error {
 	workers := im.opts.Workers
 	if in.Sequential() {
@@ -231,19 +229,49 @@ func (im *importer) decode(ctx context.Context, in *formats.Input) error {
 		}()
 	}
 	go func() { wg.Wait(); close(results) }()
+	w := im.db.startWriter()
+	defer w.close()
 
+	cur := &batch{}
 	pending := map[int]*chunk{}
 	next := 0
 	var firstErr error
-	for c := range results {
-		pending[c.n] = c
-		for c := pending[next]; c != nil && firstErr == nil; c = pending[next] {
-			delete(pending, next)
-			next++
-			if err := im.apply(c); err != nil {
-				firstErr = err
-				cancel()
+	fail := func(err error) {
+		if err != nil && firstErr == nil {
+			firstErr = err
+			cancel()
+		}
+	}
+	for results != nil || w.busy {
+		// The writer takes full batches (small transactions rewrite the
+		// same pages again and again); while it is busy a full batch stops
+		// the intake, which bounds memory to two batches.
+		var send chan<- *batch
+		if !w.busy && firstErr == nil && len(cur.items) >= im.opts.BatchSize {
+			send = w.in
+		}
+		recv := results
+		if firstErr == nil && len(cur.items) >= im.opts.BatchSize {
+			recv = nil
+		}
+		select {
+		case c, ok := <-recv:
+			if !ok {
+				results = nil
+				continue
 			}
+			pending[c.n] = c
+			for c := pending[next]; c != nil && firstErr == nil; c = pending[next] {
+				delete(pending, next)
+				next++
+				fail(im.apply(cur, c))
+			}
+		case send <- cur:
+			w.busy = true
+			cur = &batch{}
+		case o := <-w.out:
+			w.busy = false
+			fail(im.written(o))
 		}
 	}
 	if firstErr != nil {
@@ -254,14 +282,20 @@ func (im *importer) decode(ctx context.Context, in *formats.Input) error {
 	}
 	items, err := in.Flush(&im.opts.Decode)
 	if err != nil {
-		return im.recordProblem(err)
+		if err := im.recordProblem(err); err != nil {
+			return err
+		}
 	}
 	ps := make([]prepared, len(items))
 	for i, it := range items {
 		ps[i] = prepare(it)
 	}
-	im.batch.append(ps, tally(ps))
-	return nil
+	cur.append(ps, tally(ps))
+	if len(cur.items) == 0 {
+		return nil
+	}
+	w.in <- cur
+	return im.written(<-w.out)
 }
 
 // readChunks cuts the file into chunks of records.
@@ -323,9 +357,9 @@ func (im *importer) work(in *formats.Input, c *chunk) {
 	c.recs = nil
 }
 
-// apply takes a decoded chunk in file order: reports its problems, queues its
-// traces, and writes full batches.
-func (im *importer) apply(c *chunk) error {
+// apply takes a decoded chunk in file order: reports its problems and queues
+// its traces in b.
+func (im *importer) apply(b *batch, c *chunk) error {
 	for _, err := range c.errs {
 		im.rep.Records++
 		if err != nil {
@@ -334,13 +368,8 @@ func (im *importer) apply(c *chunk) error {
 			}
 		}
 	}
-	im.read += c.bytes
-	im.batch.append(c.out, c.count)
-	if len(im.batch.items) >= im.opts.BatchSize {
-		if err := im.flush(); err != nil {
-			return err
-		}
-	}
+	b.append(c.out, c.count)
+	b.bytes += c.bytes
 	if c.fatal != nil {
 		return im.recordProblem(c.fatal)
 	}
@@ -364,18 +393,14 @@ func (im *importer) skip(err error) {
 	}
 }
 
-// flush writes the queued traces.
-func (im *importer) flush() error {
-	if len(im.batch.items) == 0 {
-		return nil
+// written takes the outcome of a write transaction.
+func (im *importer) written(o writeOutcome) error {
+	if o.err != nil {
+		return o.err
 	}
-	res, err := im.db.writeBatch(&im.batch)
-	if err != nil {
-		return err
-	}
-	im.rep.Imported += res.imported
-	im.rep.Duplicates += res.duplicates
-	im.batch.reset()
+	im.rep.Imported += o.res.imported
+	im.rep.Duplicates += o.res.duplicates
+	im.read += o.bytes
 	im.progress()
 	return nil
 }

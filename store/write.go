@@ -284,3 +284,38 @@ func (w *txWriter) flushCounts() error {
 	}
 	return nil
 }
+
+// batchWriter commits batches on a goroutine of its own, one transaction at
+// a time, so that an import decodes the next batch while one is written.
+type batchWriter struct {
+	in   chan *batch
+	out  chan writeOutcome
+	busy bool // a batch was sent and its outcome not yet received
+}
+
+// writeOutcome is what one batch's transaction did.
+type writeOutcome struct {
+	res   batchResult
+	err   error
+	bytes int64 // the input bytes of the batch, for progress
+}
+
+// startWriter starts a writer; close stops it.
+func (db *DB) startWriter() *batchWriter {
+	w := &batchWriter{in: make(chan *batch), out: make(chan writeOutcome, 1)}
+	go func() {
+		defer close(w.out)
+		for b := range w.in {
+			res, err := db.writeBatch(b)
+			w.out <- writeOutcome{res: res, err: err, bytes: b.bytes}
+		}
+	}()
+	return w
+}
+
+// close stops the writer after the batch it holds, if any.
+func (w *batchWriter) close() {
+	close(w.in)
+	for range w.out {
+	}
+}
