@@ -17,7 +17,9 @@ import (
 //	   problem ids only
 //	3: buckets for annotation events, verification results, the proof cache
 //	   and judge analyses
-const SchemaVersion = 3
+//	4: dedupe hashes are xxh3-128 of the summary's identity fields and the
+//	   body (contenthash.go)
+const SchemaVersion = 4
 
 // Buckets. Keys are big-endian so that byte order is numeric order.
 var (
@@ -52,6 +54,7 @@ var ErrNeedsMigration = errors.New("store needs migration")
 var migrations = map[int]func(*bolt.Tx) error{
 	1: migratePostings,
 	2: createBuckets,
+	3: rehashContent,
 }
 
 // createBuckets (2 → 3) adds the buckets a newer schema introduced.

@@ -31,21 +31,11 @@ type prepared struct {
 	hash  [16]byte
 }
 
-// prepare encodes an item. The content hash covers what the trace says, not
-// where it was read from, so the same record imported from a copy of the
-// file is still recognized as a duplicate.
+// prepare encodes an item.
 func prepare(it formats.Item) prepared {
 	t := it.Trace
-	body := encodeBody(t)
-	h := sha256.New()
-	for _, s := range []string{t.Dataset, t.SourceID, t.Model, strconv.Itoa(t.Sample), it.Problem.Text,
-		t.FinalAnswer, correctValue(t.Correct), strconv.FormatBool(t.Truncated)} {
-		h.Write([]byte(s))
-		h.Write([]byte{0})
-	}
-	h.Write(body)
-	p := prepared{problem: it.Problem, body: body, summary: summarize(t)}
-	copy(p.hash[:], h.Sum(nil))
+	p := prepared{problem: it.Problem, body: encodeBody(t), summary: summarize(t)}
+	p.hash = contentHash(&p.summary, p.body)
 	// Everything that does not depend on the id or the seq is computed
 	// here, on the worker goroutines: the single writer is the bottleneck.
 	p.tail = encodeSummaryTail(nil, &p.summary)
@@ -55,9 +45,24 @@ func prepare(it formats.Item) prepared {
 	if t.SourceID != "" {
 		p.baseID = t.Dataset + ":" + t.SourceID
 	} else {
-		p.baseID = t.Dataset + ":" + hex.EncodeToString(p.hash[:5])
+		p.baseID = t.Dataset + ":" + shortContentID(t, it.Problem.Text, p.body)
 	}
 	return p
+}
+
+// shortContentID names a trace whose source gives it no id. It is the
+// SHA-256 that schema 3 used for dedupe (over the problem's text, not its
+// id), kept so that such a trace gets the same id from every version of
+// stepwise: ids appear in exports and annotation files.
+func shortContentID(t *stepwise.Trace, problemText string, body []byte) string {
+	h := sha256.New()
+	for _, s := range []string{t.Dataset, t.SourceID, t.Model, strconv.Itoa(t.Sample), problemText,
+		t.FinalAnswer, correctValue(t.Correct), strconv.FormatBool(t.Truncated)} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	h.Write(body)
+	return hex.EncodeToString(h.Sum(nil)[:5])
 }
 
 // batchResult counts what one write transaction did.
