@@ -38,8 +38,7 @@ func (db *DB) Add(items []formats.Item) (imported, duplicates int, err error) {
 	go func() {
 		defer close(batches)
 		for start := 0; start < len(items); start += addBatch {
-			ps := prepareAll(items[start:min(start+addBatch, len(items))])
-			b := &batch{items: ps, counts: tally(ps)}
+			b := prepareBatch(items[start:min(start+addBatch, len(items))])
 			select {
 			case batches <- b:
 			case <-done:
@@ -96,20 +95,26 @@ func completeItem(it *formats.Item) error {
 	return nil
 }
 
-// prepareAll prepares items on every core, keeping their order.
-func prepareAll(items []formats.Item) []prepared {
-	out := make([]prepared, len(items))
-	workers := min(runtime.GOMAXPROCS(0), max(1, len(items)/64))
+// prepareBatch prepares items on every core, keeping their order: each
+// core takes a contiguous part, so that its bodies make blocks.
+func prepareBatch(items []formats.Item) *batch {
+	workers := min(runtime.GOMAXPROCS(0), max(1, len(items)/256))
+	parts := make([]batch, workers)
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := w; i < len(items); i += workers {
-				out[i] = prepare(items[i])
-			}
+			lo, hi := w*len(items)/workers, (w+1)*len(items)/workers
+			p := &parts[w]
+			p.items, p.runs = encodeRuns(items[lo:hi], nil, nil)
+			p.counts = tally(p.items)
 		}()
 	}
 	wg.Wait()
-	return out
+	b := &batch{}
+	for _, p := range parts {
+		b.append(p.items, p.runs, p.counts)
+	}
+	return b
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -27,12 +28,40 @@ func checkStore(t *testing.T, db *DB) {
 			return err
 		}
 		traces := tx.Bucket(bTraces)
-		return tx.Bucket(bIndex).ForEach(func(k, _ []byte) error {
+		err := tx.Bucket(bIndex).ForEach(func(k, _ []byte) error {
 			if traces.Get(u64(seqOfIndexKey(k))) == nil {
 				return fmt.Errorf("index key %q points nowhere", k)
 			}
 			return nil
 		})
+		if err != nil {
+			return err
+		}
+		// Every trace has a body and every body a trace.
+		bodies := newBodyCursor(tx)
+		err = traces.ForEach(func(k, _ []byte) error {
+			seq := seqOfIndexKey(k)
+			body, err := bodies.get(seq)
+			if err != nil || body == nil {
+				return fmt.Errorf("trace %d: no body (%v)", seq, err)
+			}
+			_, _, err = bodyRaw(seq, body)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		n := 0
+		err = newBodyCursor(tx).scan(0, math.MaxUint64, func(seq uint64, _ []byte) error {
+			if n++; traces.Get(u64(seq)) == nil {
+				return fmt.Errorf("body of trace %d has no trace", seq)
+			}
+			return nil
+		})
+		if err == nil && n != traces.Stats().KeyN {
+			err = fmt.Errorf("%d bodies for %d traces", n, traces.Stats().KeyN)
+		}
+		return err
 	})
 	if err != nil {
 		t.Fatalf("store check: %v", err)

@@ -34,7 +34,7 @@ func contentHash(s *Summary, body []byte) [16]byte {
 // rehashContent (3 → 4) recomputes the dedupe hashes, which schema 3 made
 // with SHA-256 over the problem text rather than its id.
 func rehashContent(tx *bolt.Tx) error {
-	bodies := tx.Bucket(bBodies)
+	bodies := newBodyCursor(tx)
 	var puts []kv
 	err := tx.Bucket(bTraces).ForEach(func(k, v []byte) error {
 		seq := binary.BigEndian.Uint64(k)
@@ -42,7 +42,10 @@ func rehashContent(tx *bolt.Tx) error {
 		if err != nil {
 			return err
 		}
-		body := bodies.Get(k)
+		body, err := bodies.get(seq)
+		if err != nil {
+			return err
+		}
 		if body == nil {
 			return fmt.Errorf("trace %d: no body", seq)
 		}

@@ -194,7 +194,9 @@ type chunk struct {
 	n     int
 	recs  []formats.Record
 	bytes int64
+	items []formats.Item // decoded, until encoded into out
 	out   []prepared
+	runs  []bodyRun        // out's bodies, in blocks
 	count map[string]int64 // the running-count changes of out
 	errs  []error          // per-record problems, in record order
 	fatal error            // the file cannot be read further
@@ -232,7 +234,7 @@ func (im *importer) decode(ctx context.Context, in *formats.Input) error {
 	w := im.db.startWriter()
 	defer w.close()
 
-	cur := &batch{}
+	cur := im.newBatch()
 	pending := map[int]*chunk{}
 	next := 0
 	var firstErr error
@@ -268,7 +270,7 @@ func (im *importer) decode(ctx context.Context, in *formats.Input) error {
 			}
 		case send <- cur:
 			w.busy = true
-			cur = &batch{}
+			cur = im.newBatch()
 		case o := <-w.out:
 			w.busy = false
 			fail(im.written(o))
@@ -286,11 +288,8 @@ func (im *importer) decode(ctx context.Context, in *formats.Input) error {
 			return err
 		}
 	}
-	ps := make([]prepared, len(items))
-	for i, it := range items {
-		ps[i] = prepare(it)
-	}
-	cur.append(ps, tally(ps))
+	rest := prepareBatch(items)
+	cur.append(rest.items, rest.runs, rest.counts)
 	if len(cur.items) == 0 {
 		return nil
 	}
@@ -349,12 +348,11 @@ func (im *importer) work(in *formats.Input, c *chunk) {
 			c.errs[i] = err
 			continue
 		}
-		for _, it := range items {
-			c.out = append(c.out, prepare(it))
-		}
+		c.items = append(c.items, items...)
 	}
+	c.out, c.runs = encodeRuns(c.items, nil, nil)
 	c.count = tally(c.out)
-	c.recs = nil
+	c.recs, c.items = nil, nil
 }
 
 // apply takes a decoded chunk in file order: reports its problems and queues
@@ -368,7 +366,7 @@ func (im *importer) apply(b *batch, c *chunk) error {
 			}
 		}
 	}
-	b.append(c.out, c.count)
+	b.append(c.out, c.runs, c.count)
 	b.bytes += c.bytes
 	if c.fatal != nil {
 		return im.recordProblem(c.fatal)
@@ -449,4 +447,10 @@ func reasonOf(err error) string {
 		out = out[:i] // detection failures group by cause, not by key set
 	}
 	return out
+}
+
+// newBatch makes an empty batch with room for a full one (a batch is
+// filled chunk by chunk; growing it would copy the traces again and again).
+func (im *importer) newBatch() *batch {
+	return &batch{items: make([]prepared, 0, im.opts.BatchSize+chunkRecords)}
 }

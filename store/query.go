@@ -512,7 +512,10 @@ func resolve(tx *bolt.Tx, id string) (uint64, error) {
 
 func loadTrace(tx *bolt.Tx, seq uint64) (*stepwise.Trace, error) {
 	sv := tx.Bucket(bTraces).Get(u64(seq))
-	bv := tx.Bucket(bBodies).Get(u64(seq))
+	bv, err := bodyOf(tx, seq)
+	if err != nil {
+		return nil, err
+	}
 	if sv == nil || bv == nil {
 		return nil, fmt.Errorf("trace %d: %w", seq, ErrNotFound)
 	}

@@ -112,7 +112,15 @@ const bodyVersion = 1
 // encodeBody writes the parts of a trace that the summary does not hold. Step
 // texts are not written: they are Raw[span].
 func encodeBody(t *stepwise.Trace) []byte {
-	e := enc{b: make([]byte, 0, len(t.Raw)+64*len(t.Steps)+64)}
+	return appendBody(make([]byte, 0, bodySizeHint(t)), t)
+}
+
+// bodySizeHint is about the size of a trace's encoded body.
+func bodySizeHint(t *stepwise.Trace) int { return len(t.Raw) + 64*len(t.Steps) + 64 }
+
+// appendBody appends the encoding of encodeBody to b.
+func appendBody(b []byte, t *stepwise.Trace) []byte {
+	e := enc{b: b}
 	e.byte(bodyVersion)
 	e.str(t.Raw)
 	e.str(t.Segmenter)

@@ -18,14 +18,14 @@ import (
 //	3: buckets for annotation events, verification results, the proof cache
 //	   and judge analyses
 //	4: dedupe hashes are xxh3-128 of the summary's identity fields and the
-//	   body (contenthash.go)
+//	   body (contenthash.go); new bodies are written in blocks (bodies.go)
 const SchemaVersion = 4
 
 // Buckets. Keys are big-endian so that byte order is numeric order.
 var (
 	bMeta     = []byte("meta")     // schema version, creation time
 	bTraces   = []byte("traces")   // u64 seq → summary
-	bBodies   = []byte("bodies")   // u64 seq → body (raw text, steps, labels)
+	bBodies   = []byte("bodies")   // u64 last seq + 'b' → block of bodies (raw text, steps, labels); bodies.go
 	bIDs      = []byte("ids")      // trace id → u64 seq
 	bHashes   = []byte("hashes")   // 16-byte content hash → u64 seq (import dedupe)
 	bProblems = []byte("problems") // problem id → problem (JSON)

@@ -242,7 +242,7 @@ func (db *DB) runSearch(ctx context.Context, plan *searchPlan, out *hitSink) err
 // searchWorker scans chunks inside one read transaction.
 type searchWorker struct {
 	plan   *searchPlan
-	bodies seqCursor
+	bodies *bodyCursor
 	traces seqCursor // only when problem hits are looked up by summary
 	filter *chunkIter
 	tx     *bolt.Tx
@@ -254,7 +254,7 @@ type searchWorker struct {
 
 func newSearchWorker(tx *bolt.Tx, plan *searchPlan) *searchWorker {
 	w := &searchWorker{plan: plan, tx: tx, pages: pageRuns{keep: plan.keepPages},
-		bodies: seqCursor{c: tx.Bucket(bBodies).Cursor()}, traces: seqCursor{c: tx.Bucket(bTraces).Cursor()}}
+		bodies: newBodyCursor(tx), traces: seqCursor{c: tx.Bucket(bTraces).Cursor()}}
 	if plan.filtered {
 		it, err := plan.filter.iterator(tx)
 		w.filter, w.err = &chunkIter{it: it}, err
@@ -294,7 +294,10 @@ func (w *searchWorker) scan(ctx context.Context, n int, hits []TraceHits) ([]Tra
 			w.filter.unread(seq)
 			return hits, nil
 		}
-		body := w.bodies.get(seq)
+		body, err := w.bodies.get(seq)
+		if err != nil {
+			return nil, err
+		}
 		if body == nil {
 			return nil, fmt.Errorf("search: index points at missing trace %d (run `stepwise vacuum` to rebuild)", seq)
 		}
@@ -306,22 +309,13 @@ func (w *searchWorker) scan(ctx context.Context, n int, hits []TraceHits) ([]Tra
 
 // scanAll walks the bodies of [lo, hi) with one cursor.
 func (w *searchWorker) scanAll(ctx context.Context, lo, hi uint64, visit func(uint64, []byte) error) error {
-	c := w.bodies.c
 	i := 0
-	for k, v := c.Seek(u64(lo)); k != nil; k, v = c.Next() {
-		seq := seqOfIndexKey(k)
-		if seq >= hi {
-			break
-		}
+	return w.bodies.scan(lo, hi, func(seq uint64, body []byte) error {
 		if i++; i%cancelEvery == 0 && ctx.Err() != nil {
 			return ctx.Err()
 		}
-		if err := visit(seq, v); err != nil {
-			return err
-		}
-	}
-	w.bodies.valid = false
-	return nil
+		return visit(seq, body)
+	})
 }
 
 // trace searches one trace's body and looks up its problem's hits.

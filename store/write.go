@@ -31,10 +31,10 @@ type prepared struct {
 	hash  [16]byte
 }
 
-// prepare encodes an item.
-func prepare(it formats.Item) prepared {
+// prepareEncoded makes an item ready for the writer, given its encoded body.
+func prepareEncoded(it formats.Item, body []byte) prepared {
 	t := it.Trace
-	p := prepared{problem: it.Problem, body: encodeBody(t), summary: summarize(t)}
+	p := prepared{problem: it.Problem, body: body, summary: summarize(t)}
 	p.hash = contentHash(&p.summary, p.body)
 	// Everything that does not depend on the id or the seq is computed
 	// here, on the worker goroutines: the single writer is the bottleneck.
@@ -90,6 +90,7 @@ func (db *DB) writeBatch(b *batch) (batchResult, error) {
 				res.duplicates++
 			}
 		}
+		w.bodyPuts = blockPuts(b)
 		return w.commit()
 	})
 	if err != nil {
@@ -154,7 +155,6 @@ func (w *txWriter) add(p *prepared) (bool, error) {
 	w.seen.ids.add(w.seen.idKey(p.summary.ID))
 	key := u64(seq)
 	w.tracePuts = append(w.tracePuts, kv{key, encodeSummaryHead(p.summary.ID, p.tail)})
-	w.bodyPuts = append(w.bodyPuts, kv{key, p.body})
 	w.idPuts = append(w.idPuts, kv{[]byte(p.summary.ID), key})
 	w.hash = append(w.hash, kv{p.hash[:], key})
 	for _, t := range p.terms {

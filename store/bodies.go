@@ -1,0 +1,275 @@
+package store
+
+import (
+	"encoding/binary"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store/formats"
+)
+
+// Trace bodies are stored in blocks: one bbolt value holds the bodies of a
+// run of consecutive sequence numbers, under the key u64(last seq) + 'b'.
+// One value per body cost the single import writer a B+tree insert, a page
+// element and a copy per trace; a block of a few hundred costs one. A body
+// is still one slice of bbolt's mapping, found with one seek: the key is
+// the run's last seq, so seeking a seq lands on the block that holds it.
+//
+// A block is: version byte, uvarint count n, n+1 little-endian u32 offsets
+// into the data (fixed width, so entry i is found without a scan), data.
+//
+// Stores written before schema 4 hold one body per 8-byte key u64(seq);
+// readers take either (a seq is in one or the other, never both).
+const (
+	bodyBlockVersion = 1
+	bodyBlockTag     = 'b'
+	// A block closes at whichever comes first (estimated sizes).
+	bodyBlockBytes  = 1 << 20
+	bodyBlockBodies = 1024
+)
+
+func bodyBlockKey(last uint64) []byte {
+	return append(binary.BigEndian.AppendUint64(make([]byte, 0, 9), last), bodyBlockTag)
+}
+
+// blockBuilder encodes bodies straight into one block, so that a body is
+// written once: by the decoding worker, into the value the writer stores.
+type blockBuilder struct {
+	b    []byte
+	offs int // where the offsets start
+	data int // where the data starts
+	n, i int
+}
+
+// newBlockBuilder starts a block of n bodies of about size bytes in all.
+func newBlockBuilder(n, size int) *blockBuilder {
+	b := make([]byte, 0, 1+binary.MaxVarintLen64+4*(n+1)+size)
+	b = append(b, bodyBlockVersion)
+	b = binary.AppendUvarint(b, uint64(n))
+	bb := &blockBuilder{offs: len(b), n: n}
+	b = b[:len(b)+4*(n+1)]
+	bb.data = len(b)
+	bb.b = b
+	return bb
+}
+
+// add appends the next trace's body and returns it (a slice of the block).
+func (bb *blockBuilder) add(t *stepwise.Trace) []byte {
+	start := len(bb.b)
+	binary.LittleEndian.PutUint32(bb.b[bb.offs+4*bb.i:], uint32(start-bb.data))
+	bb.i++
+	bb.b = appendBody(bb.b, t)
+	return bb.b[start:len(bb.b):len(bb.b)]
+}
+
+// addEncoded appends a body encoded elsewhere.
+func (bb *blockBuilder) addEncoded(body []byte) {
+	binary.LittleEndian.PutUint32(bb.b[bb.offs+4*bb.i:], uint32(len(bb.b)-bb.data))
+	bb.i++
+	bb.b = append(bb.b, body...)
+}
+
+// finish returns the block, once all n bodies are added.
+func (bb *blockBuilder) finish() []byte {
+	binary.LittleEndian.PutUint32(bb.b[bb.offs+4*bb.n:], uint32(len(bb.b)-bb.data))
+	return bb.b
+}
+
+// bodyRun is a run of consecutive prepared traces whose bodies, in order,
+// make one block.
+type bodyRun struct {
+	start, end int // indexes into the batch
+	block      []byte
+}
+
+// encodeRuns prepares items with their bodies written into blocks of at
+// most bodyBlockBodies bodies and about bodyBlockBytes bytes (a single
+// larger body makes a block of its own), appending the traces to out and
+// the runs (indexes relative to out's length) to runs.
+func encodeRuns(items []formats.Item, out []prepared, runs []bodyRun) ([]prepared, []bodyRun) {
+	for len(items) > 0 {
+		n, size := 0, 0
+		for n < len(items) && n < bodyBlockBodies {
+			h := bodySizeHint(items[n].Trace)
+			if n > 0 && size+h > bodyBlockBytes {
+				break
+			}
+			size += h
+			n++
+		}
+		bb := newBlockBuilder(n, size)
+		start := len(out)
+		for _, it := range items[:n] {
+			out = append(out, prepareEncoded(it, bb.add(it.Trace)))
+		}
+		runs = append(runs, bodyRun{start: start, end: len(out), block: bb.finish()})
+		items = items[n:]
+	}
+	return out, runs
+}
+
+// blockPuts returns the body blocks of a batch's stored traces: a run's
+// block as the workers built it when every trace of the run was stored (the
+// writer gave them consecutive seqs), else a block of the survivors.
+func blockPuts(b *batch) []kv {
+	var puts []kv
+	for _, r := range b.runs {
+		items := b.items[r.start:r.end]
+		first, last := items[0].summary.Seq, items[len(items)-1].summary.Seq
+		if first != 0 && last-first == uint64(len(items)-1) {
+			puts = append(puts, kv{bodyBlockKey(last), r.block})
+			continue
+		}
+		var singles []kv
+		for i := range items {
+			if seq := items[i].summary.Seq; seq != 0 {
+				singles = append(singles, kv{u64(seq), items[i].body})
+			}
+		}
+		puts = append(puts, packBodies(singles)...)
+	}
+	return puts
+}
+
+// packBodies groups the bodies of consecutive seqs (puts in seq order) into
+// blocks: for the traces of a run that lost some to dedupe.
+func packBodies(puts []kv) []kv {
+	var out []kv
+	for len(puts) > 0 {
+		n, size := 0, 0
+		for n < len(puts) && n < bodyBlockBodies && (n == 0 || size+len(puts[n].v) <= bodyBlockBytes) {
+			size += len(puts[n].v)
+			n++
+		}
+		bb := newBlockBuilder(n, size)
+		for _, p := range puts[:n] {
+			bb.addEncoded(p.v)
+		}
+		last := binary.BigEndian.Uint64(puts[n-1].k)
+		out = append(out, kv{bodyBlockKey(last), bb.finish()})
+		puts = puts[n:]
+	}
+	return out
+}
+
+// bodyBlock is a decoded block header; bodies are slices of its value.
+type bodyBlock struct {
+	first, last uint64
+	offs        []byte // n+1 u32
+	data        []byte
+}
+
+func decodeBodyBlock(k, v []byte) (bodyBlock, error) {
+	last := binary.BigEndian.Uint64(k)
+	bad := func(why string) (bodyBlock, error) {
+		return bodyBlock{}, fmt.Errorf("body block ending at trace %d: corrupt (%s)", last, why)
+	}
+	if len(v) == 0 || v[0] != bodyBlockVersion {
+		return bad("version")
+	}
+	n, w := binary.Uvarint(v[1:])
+	if w <= 0 || n == 0 || n > last || n > uint64(len(v)) {
+		return bad("count")
+	}
+	head := 1 + w + 4*(int(n)+1)
+	if head > len(v) {
+		return bad("offsets")
+	}
+	blk := bodyBlock{first: last - n + 1, last: last, offs: v[1+w : head], data: v[head:]}
+	if int(binary.LittleEndian.Uint32(blk.offs[4*n:])) != len(blk.data) {
+		return bad("data length")
+	}
+	return blk, nil
+}
+
+// body returns the body of seq, which the block holds.
+func (b *bodyBlock) body(seq uint64) ([]byte, error) {
+	i := seq - b.first
+	lo := binary.LittleEndian.Uint32(b.offs[4*i:])
+	hi := binary.LittleEndian.Uint32(b.offs[4*i+4:])
+	if lo > hi || int(hi) > len(b.data) {
+		return nil, fmt.Errorf("body of trace %d: corrupt block offsets", seq)
+	}
+	return b.data[lo:hi:hi], nil
+}
+
+// bodyCursor reads bodies by seq, in any order; reading seqs in ascending
+// order stays inside a block and seeks once per block.
+type bodyCursor struct {
+	c   *bolt.Cursor
+	blk bodyBlock // the last block read; last == 0 when none
+}
+
+func newBodyCursor(tx *bolt.Tx) *bodyCursor { return &bodyCursor{c: tx.Bucket(bBodies).Cursor()} }
+
+// get returns the body of seq, nil when the store has none.
+func (bc *bodyCursor) get(seq uint64) ([]byte, error) {
+	if bc.blk.last != 0 && seq >= bc.blk.first && seq <= bc.blk.last {
+		return bc.blk.body(seq)
+	}
+	k, v := bc.c.Seek(u64(seq))
+	switch {
+	case k == nil:
+		return nil, nil
+	case len(k) == 8: // one body per key (schema 3 and before)
+		if binary.BigEndian.Uint64(k) != seq {
+			return nil, nil
+		}
+		return v, nil
+	case len(k) == 9 && k[8] == bodyBlockTag:
+		blk, err := decodeBodyBlock(k, v)
+		if err != nil {
+			return nil, err
+		}
+		if seq < blk.first {
+			return nil, nil
+		}
+		bc.blk = blk
+		return blk.body(seq)
+	}
+	return nil, fmt.Errorf("bodies: unexpected key %x", k)
+}
+
+// scan visits the bodies of seqs in [lo, hi) in order.
+func (bc *bodyCursor) scan(lo, hi uint64, visit func(seq uint64, body []byte) error) error {
+	for k, v := bc.c.Seek(u64(lo)); k != nil; k, v = bc.c.Next() {
+		if len(k) == 8 {
+			seq := binary.BigEndian.Uint64(k)
+			if seq >= hi {
+				return nil
+			}
+			if err := visit(seq, v); err != nil {
+				return err
+			}
+			continue
+		}
+		if len(k) != 9 || k[8] != bodyBlockTag {
+			return fmt.Errorf("bodies: unexpected key %x", k)
+		}
+		blk, err := decodeBodyBlock(k, v)
+		if err != nil {
+			return err
+		}
+		bc.blk = blk
+		for seq := max(lo, blk.first); seq <= blk.last; seq++ {
+			if seq >= hi {
+				return nil
+			}
+			body, err := blk.body(seq)
+			if err != nil {
+				return err
+			}
+			if err := visit(seq, body); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// bodyOf returns the body of one trace, nil when the store has none.
+func bodyOf(tx *bolt.Tx, seq uint64) ([]byte, error) {
+	return newBodyCursor(tx).get(seq)
+}

@@ -1,0 +1,200 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"testing"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/stepwise-dev/stepwise"
+)
+
+// snapshot is what a reader sees of a store's traces: each trace as JSON
+// by seq (without the file and line it came from), and the hits of a search
+// that reads every body.
+type snapshot struct {
+	traces map[uint64]string
+	hits   []TraceHits
+}
+
+func takeSnapshot(t *testing.T, db *DB) snapshot {
+	t.Helper()
+	s := snapshot{traces: map[uint64]string{}}
+	err := db.List(Filter{}, func(sm Summary) error {
+		tr, err := db.GetSeq(sm.Seq)
+		if err != nil {
+			return err
+		}
+		tr.Source = stepwise.SourceRef{} // where it was read from: not content
+		b, err := json.Marshal(tr)
+		s.traces[sm.Seq] = string(b)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Search(context.Background(), SearchQuery{Text: "the"}, func(h []TraceHits) { s.hits = append(s.hits, h...) }, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.SortFunc(s.hits, func(a, b TraceHits) int { return int(a.Seq) - int(b.Seq) })
+	if len(s.traces) == 0 || len(s.hits) == 0 {
+		t.Fatalf("empty snapshot: %d traces, %d hits", len(s.traces), len(s.hits))
+	}
+	return s
+}
+
+// TestBodiesReadBothLayouts: a store written before schema 4 holds one body
+// per key; the import now writes blocks. Turning every other block of an
+// imported store back into single bodies must change nothing a reader sees:
+// loading traces, listing, searching (which scans the bodies bucket in
+// order), and the store check.
+func TestBodiesReadBothLayouts(t *testing.T) {
+	db := openTemp(t)
+	importOK(t, db, filepath.Join(samples, "processbench"), filepath.Join(samples, "gsm8k"))
+	blocks := 0
+	db.bolt.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bBodies).ForEach(func(k, _ []byte) error {
+			if len(k) == 9 {
+				blocks++
+			}
+			return nil
+		})
+	})
+	if blocks < 2 {
+		t.Fatalf("%d body blocks: the import should write blocks", blocks)
+	}
+	before := takeSnapshot(t, db)
+
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bBodies)
+		var keys, vals [][]byte
+		b.ForEach(func(k, v []byte) error {
+			keys, vals = append(keys, bytes.Clone(k)), append(vals, bytes.Clone(v))
+			return nil
+		})
+		for i := 0; i < len(keys); i += 2 {
+			blk, err := decodeBodyBlock(keys[i], vals[i])
+			if err != nil {
+				return err
+			}
+			if err := b.Delete(keys[i]); err != nil {
+				return err
+			}
+			for seq := blk.first; seq <= blk.last; seq++ {
+				body, err := blk.body(seq)
+				if err != nil {
+					return err
+				}
+				if err := b.Put(u64(seq), body); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	after := takeSnapshot(t, db)
+	if !reflect.DeepEqual(before, after) {
+		t.Fatalf("readers see a different store after unpacking blocks: %d/%d traces, %d/%d hits",
+			len(before.traces), len(after.traces), len(before.hits), len(after.hits))
+	}
+	checkStore(t, db)
+}
+
+// TestDuplicatesRepackBlocks: workers write bodies into blocks before the
+// writer knows which traces are duplicates; a run that loses some is
+// repacked from the survivors. A file with every record twice (twins in
+// the same run and in other runs) must read back exactly like the file
+// with each record once.
+func TestDuplicatesRepackBlocks(t *testing.T) {
+	dir := t.TempDir()
+	once, twice, n := twinFiles(t, dir)
+	a := openTemp(t)
+	if _, err := a.Import(context.Background(), []string{once}, ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	b := openTemp(t)
+	rep, err := b.Import(context.Background(), []string{twice}, ImportOptions{BatchSize: 16})
+	if err != nil || rep.Imported != n {
+		t.Fatalf("import: %+v %v", rep, err)
+	}
+	if sa, sb := takeSnapshot(t, a), takeSnapshot(t, b); !reflect.DeepEqual(sa, sb) {
+		t.Fatalf("the store of twins reads differently: %d/%d traces", len(sa.traces), len(sb.traces))
+	}
+	checkStore(t, b)
+}
+
+// TestBodyBlockBounds: blocks close at their size or count limit, and a
+// body larger than the size limit gets a block of its own.
+func TestBodyBlockBounds(t *testing.T) {
+	var puts []kv
+	sizes := []int{10, bodyBlockBytes + 5, 20, 30}
+	for range bodyBlockBodies + 3 {
+		sizes = append(sizes, 1)
+	}
+	for i, n := range sizes {
+		puts = append(puts, kv{u64(uint64(i + 1)), bytes.Repeat([]byte{byte(i)}, n)})
+	}
+	blocks := packBodies(puts)
+	var got [][]byte
+	for _, kv := range blocks {
+		blk, err := decodeBodyBlock(kv.k, kv.v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if blk.last-blk.first+1 > bodyBlockBodies || (len(blk.data) > bodyBlockBytes && blk.first != blk.last) {
+			t.Errorf("block %d..%d holds %d bytes", blk.first, blk.last, len(blk.data))
+		}
+		for seq := blk.first; seq <= blk.last; seq++ {
+			b, err := blk.body(seq)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, b)
+		}
+	}
+	if len(got) != len(puts) || len(blocks) < 4 {
+		t.Fatalf("%d bodies in %d blocks, want %d bodies in at least 4", len(got), len(blocks), len(puts))
+	}
+	for i := range puts {
+		if !bytes.Equal(got[i], puts[i].v) {
+			t.Fatalf("body %d differs", i+1)
+		}
+	}
+}
+
+// FuzzBodyBlock: a damaged block is an error, never a panic or a slice
+// outside the value.
+func FuzzBodyBlock(f *testing.F) {
+	good := packBodies([]kv{{u64(7), []byte("abc")}, {u64(8), []byte("de")}})[0]
+	f.Add(good.k, good.v, uint64(7))
+	f.Add(good.k, good.v[:len(good.v)-1], uint64(8))
+	f.Add(bodyBlockKey(3), []byte{1, 9, 0, 0, 0, 0}, uint64(1))
+	f.Fuzz(func(t *testing.T, k, v []byte, seq uint64) {
+		if len(k) != 9 {
+			return
+		}
+		blk, err := decodeBodyBlock(k, v)
+		if err != nil {
+			return
+		}
+		if blk.first < 1 || blk.first > blk.last || blk.last != binary.BigEndian.Uint64(k) {
+			t.Fatalf("block bounds %d..%d for key %x", blk.first, blk.last, k)
+		}
+		if seq < blk.first || seq > blk.last {
+			seq = blk.first + seq%(blk.last-blk.first+1)
+		}
+		if b, err := blk.body(seq); err == nil && len(b) > len(v) {
+			t.Fatal("body longer than the block")
+		}
+	})
+}
