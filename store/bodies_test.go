@@ -19,13 +19,14 @@ import (
 // by seq (without the file and line it came from), and the hits of a search
 // that reads every body.
 type snapshot struct {
-	traces map[uint64]string
-	hits   []TraceHits
+	traces   map[uint64]string
+	hits     []TraceHits
+	filtered map[string][]uint64 // seqs by filter (postings and index keys)
 }
 
 func takeSnapshot(t *testing.T, db *DB) snapshot {
 	t.Helper()
-	s := snapshot{traces: map[uint64]string{}}
+	s := snapshot{traces: map[uint64]string{}, filtered: map[string][]uint64{}}
 	err := db.List(Filter{}, func(sm Summary) error {
 		tr, err := db.GetSeq(sm.Seq)
 		if err != nil {
@@ -44,6 +45,18 @@ func takeSnapshot(t *testing.T, db *DB) snapshot {
 		t.Fatal(err)
 	}
 	slices.SortFunc(s.hits, func(a, b TraceHits) int { return int(a.Seq) - int(b.Seq) })
+	first, err := db.GetSeq(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, f := range map[string]Filter{"label=error": {Label: "error"}, "label=correct": {Label: "correct"},
+		"correct=true": {Correct: "true"}, "correct=false": {Correct: "false"}, "model": {Model: first.Model},
+		"dataset": {Dataset: first.Dataset}, "problem": {Problem: first.ProblemID}} {
+		err := db.List(f, func(sm Summary) error { s.filtered[name] = append(s.filtered[name], sm.Seq); return nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 	if len(s.traces) == 0 || len(s.hits) == 0 {
 		t.Fatalf("empty snapshot: %d traces, %d hits", len(s.traces), len(s.hits))
 	}
