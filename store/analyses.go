@@ -53,11 +53,11 @@ func (db *DB) SaveAnalysis(a *stepwise.Analysis) (uint64, error) {
 		ids := tx.Bucket(bIDs)
 		traceSeqs := make([]uint64, len(a.TraceIDs))
 		for i, id := range a.TraceIDs {
-			v := ids.Get([]byte(id))
-			if len(v) != 8 {
+			seq, ok := seqOfID(ids.Get([]byte(id)))
+			if !ok {
 				return fmt.Errorf("save analysis %s: trace %q: %w", a.ID, id, ErrNotFound)
 			}
-			traceSeqs[i] = binary.BigEndian.Uint64(v)
+			traceSeqs[i] = seq
 		}
 		runs := tx.Bucket(bAnalyses)
 		runs.FillPercent = 0.9 // append-only keys
@@ -108,11 +108,11 @@ func runSeqsOf(tx *bolt.Tx, traceSeq uint64) []uint64 {
 // exactSeq resolves an exact trace id (no prefixes: run lookups are keyed by
 // what the store itself handed out).
 func exactSeq(tx *bolt.Tx, traceID string) (uint64, error) {
-	v := tx.Bucket(bIDs).Get([]byte(traceID))
-	if len(v) != 8 {
+	seq, ok := seqOfID(tx.Bucket(bIDs).Get([]byte(traceID)))
+	if !ok {
 		return 0, fmt.Errorf("trace %q: %w", traceID, ErrNotFound)
 	}
-	return binary.BigEndian.Uint64(v), nil
+	return seq, nil
 }
 
 func runRecord(tx *bolt.Tx, seq uint64) ([]byte, error) {

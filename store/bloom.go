@@ -7,15 +7,15 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// seenFilter remembers, approximately, which content hashes and trace ids
-// the store holds, so that the importer's writer looks one up in bbolt only
-// when the filter says "maybe": on a fresh import nearly every record is a
-// definite "no", and two B+tree searches per record are the writer's
-// largest cost after the writes themselves. It is built from the store on
-// the first import in a process and kept current by the writer.
+// seenFilter remembers, approximately, which trace ids the store holds, so
+// that the importer's writer looks an id up in bbolt only when the filter
+// says "maybe": on a fresh import nearly every record is a definite "no",
+// and a B+tree search per record would be one of the writer's largest
+// costs. It is built from the store on the first import in a process and
+// kept current by the writer.
 type seenFilter struct {
-	hashes, ids bloom
-	seed        maphash.Seed
+	ids  bloom
+	seed maphash.Seed
 }
 
 // bloom is a Bloom filter with four probes and 16 bits an entry (about
@@ -66,17 +66,10 @@ func (f *seenFilter) idKey(id string) [16]byte {
 	return k
 }
 
-// loadSeenFilter builds the filter from the store's hashes and ids, sized
-// for growth.
+// loadSeenFilter builds the filter from the store's ids, sized for growth.
 func loadSeenFilter(tx *bolt.Tx) *seenFilter {
-	n := tx.Bucket(bHashes).Stats().KeyN
-	f := &seenFilter{hashes: newBloom(2*n + 100000), ids: newBloom(2*n + 100000), seed: maphash.MakeSeed()}
-	tx.Bucket(bHashes).ForEach(func(k, _ []byte) error {
-		var h [16]byte
-		copy(h[:], k)
-		f.hashes.add(h)
-		return nil
-	})
+	n := tx.Bucket(bIDs).Stats().KeyN
+	f := &seenFilter{ids: newBloom(2*n + 100000), seed: maphash.MakeSeed()}
 	tx.Bucket(bIDs).ForEach(func(k, _ []byte) error {
 		f.ids.add(f.idKey(string(k)))
 		return nil
@@ -85,4 +78,4 @@ func loadSeenFilter(tx *bolt.Tx) *seenFilter {
 }
 
 // stale reports that the filter is past its capacity and should be rebuilt.
-func (f *seenFilter) stale() bool { return f.hashes.full() || f.ids.full() }
+func (f *seenFilter) stale() bool { return f.ids.full() }

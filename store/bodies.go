@@ -20,7 +20,7 @@ import (
 // A block is: version byte, uvarint count n, n+1 little-endian u32 offsets
 // into the data (fixed width, so entry i is found without a scan), data.
 //
-// Stores written before schema 4 hold one body per 8-byte key u64(seq);
+// Stores written by earlier versions hold one body per 8-byte key u64(seq);
 // readers take either (a seq is in one or the other, never both).
 const (
 	bodyBlockVersion = 1

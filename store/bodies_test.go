@@ -63,8 +63,8 @@ func takeSnapshot(t *testing.T, db *DB) snapshot {
 	return s
 }
 
-// TestBodiesReadBothLayouts: a store written before schema 4 holds one body
-// per key; the import now writes blocks. Turning every other block of an
+// TestBodiesReadBothLayouts: a store written by an earlier version holds one
+// body per key; the import now writes blocks. Turning every other block of an
 // imported store back into single bodies must change nothing a reader sees:
 // loading traces, listing, searching (which scans the bodies bucket in
 // order), and the store check.

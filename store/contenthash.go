@@ -1,14 +1,14 @@
 package store
 
 import (
-	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 
 	"github.com/zeebo/xxh3"
 	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 )
 
 // contentHash identifies what a trace says — its dataset, source id, model,
@@ -31,9 +31,39 @@ func contentHash(s *Summary, body []byte) [16]byte {
 	return h.Sum128().Bytes()
 }
 
-// rehashContent (3 → 4) recomputes the dedupe hashes, which schema 3 made
-// with SHA-256 over the problem text rather than its id.
-func rehashContent(tx *bolt.Tx) error {
+// idValue is an ids entry: the trace's seq, then its content hash.
+func idValue(seq uint64, hash [16]byte) []byte {
+	return append(binary.BigEndian.AppendUint64(make([]byte, 0, 24), seq), hash[:]...)
+}
+
+// seqOfID reads the seq of an ids entry (schema 3 entries hold only it).
+func seqOfID(v []byte) (uint64, bool) {
+	if len(v) < 8 {
+		return 0, false
+	}
+	return binary.BigEndian.Uint64(v), true
+}
+
+// hashOfID reads the content hash of an ids entry.
+func hashOfID(v []byte) ([16]byte, bool) {
+	var h [16]byte
+	if len(v) != 24 {
+		return h, false
+	}
+	copy(h[:], v[8:])
+	return h, true
+}
+
+// bLegacyHashes is the bucket of content hash → seq of schemas 3 and 4.
+var bLegacyHashes = []byte("hashes")
+
+// foldContentHashes (4 → 5; 3 → 4 does nothing) recomputes each trace's dedupe hash, which
+// schema 3 made with SHA-256 over the problem text rather than its id, and
+// keeps it in the trace's ids entry instead of a bucket of its own: a
+// duplicate has the same base id, so import checks the hashes of the ids it
+// walks anyway, and a bucket of random keys less saves the writer a fifth
+// of its time.
+func foldContentHashes(tx *bolt.Tx) error {
 	bodies := newBodyCursor(tx)
 	var puts []kv
 	err := tx.Bucket(bTraces).ForEach(func(k, v []byte) error {
@@ -49,25 +79,14 @@ func rehashContent(tx *bolt.Tx) error {
 		if body == nil {
 			return fmt.Errorf("trace %d: no body", seq)
 		}
-		h := contentHash(&s, body)
-		puts = append(puts, kv{h[:], bytes.Clone(k)})
+		puts = append(puts, kv{[]byte(s.ID), idValue(seq, contentHash(&s, body))})
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	if err := tx.DeleteBucket(bHashes); err != nil {
+	if err := tx.DeleteBucket(bLegacyHashes); err != nil && !errors.Is(err, bolterrors.ErrBucketNotFound) {
 		return err
 	}
-	hashes, err := tx.CreateBucket(bHashes)
-	if err != nil {
-		return err
-	}
-	slices.SortFunc(puts, func(a, b kv) int { return bytes.Compare(a.k, b.k) })
-	for _, p := range puts {
-		if err := hashes.Put(p.k, p.v); err != nil {
-			return err
-		}
-	}
-	return nil
+	return putSorted(tx.Bucket(bIDs), puts, bolt.DefaultFillPercent)
 }

@@ -1,8 +1,10 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -13,11 +15,18 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// TestMigrateRehashesContent: a schema-3 store's dedupe hashes were made by
-// another function; after the migration to schema 4, importing the same
-// files again must add nothing (without the rehash every trace would be
-// imported a second time).
+// TestMigrateRehashesContent: the dedupe hashes of a schema-3 or schema-4
+// store are kept in a bucket of their own (schema 3 made them with another
+// function); after the migration to schema 5 (hashes recomputed into the
+// ids entries), importing the same files again must add nothing (without it
+// every trace would be imported a second time).
 func TestMigrateRehashesContent(t *testing.T) {
+	for _, from := range []uint64{3, 4} {
+		t.Run(fmt.Sprint("from", from), func(t *testing.T) { testMigrateRehashes(t, from) })
+	}
+}
+
+func testMigrateRehashes(t *testing.T, from uint64) {
 	path := filepath.Join(t.TempDir(), "m.db")
 	db, err := Open(path, Options{})
 	if err != nil {
@@ -25,22 +34,30 @@ func TestMigrateRehashesContent(t *testing.T) {
 	}
 	files := []string{filepath.Join(samples, "processbench"), filepath.Join(samples, "gsm8k")}
 	first := importOK(t, db, files...)
+	// Schemas 3 and 4: ids hold only the seq, and a bucket holds hashes
+	// (here made by another function).
 	err = db.bolt.Update(func(tx *bolt.Tx) error {
-		if err := tx.DeleteBucket(bHashes); err != nil {
-			return err
-		}
-		hashes, err := tx.CreateBucket(bHashes)
+		hashes, err := tx.CreateBucket(bLegacyHashes)
 		if err != nil {
 			return err
 		}
-		err = tx.Bucket(bTraces).ForEach(func(k, _ []byte) error {
-			old := sha256.Sum256(k) // not what schema 4 computes
-			return hashes.Put(old[:16], k)
+		ids := tx.Bucket(bIDs)
+		var puts []kv
+		err = ids.ForEach(func(k, v []byte) error {
+			old := sha256.Sum256(v[:8]) // not what schema 5 computes
+			if err := hashes.Put(old[:16], v[:8]); err != nil {
+				return err
+			}
+			puts = append(puts, kv{bytes.Clone(k), bytes.Clone(v[:8])})
+			return nil
 		})
 		if err != nil {
 			return err
 		}
-		return putUint(tx.Bucket(bMeta), keySchema, 3)
+		if err := putSorted(ids, puts, bolt.DefaultFillPercent); err != nil {
+			return err
+		}
+		return putUint(tx.Bucket(bMeta), keySchema, from)
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -56,6 +73,12 @@ func TestMigrateRehashesContent(t *testing.T) {
 	if rep.Imported != 0 || rep.Duplicates != first.Imported+first.Duplicates {
 		t.Fatalf("re-import after migration: %+v (first import %+v)", rep, first)
 	}
+	db.bolt.View(func(tx *bolt.Tx) error {
+		if tx.Bucket(bLegacyHashes) != nil {
+			t.Error("the schema-3 hashes bucket is still there")
+		}
+		return nil
+	})
 	checkStore(t, db)
 }
 

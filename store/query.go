@@ -479,8 +479,8 @@ func (e *AmbiguousError) Error() string {
 // taken), so a source id is looked up under every dataset.
 func resolve(tx *bolt.Tx, id string) (uint64, error) {
 	ids := tx.Bucket(bIDs)
-	if v := ids.Get([]byte(id)); len(v) == 8 {
-		return seqOfIndexKey(v), nil
+	if seq, ok := seqOfID(ids.Get([]byte(id))); ok {
+		return seq, nil
 	}
 	var names []string
 	var cands []uint64
@@ -490,7 +490,8 @@ func resolve(tx *bolt.Tx, id string) (uint64, error) {
 			if exact && len(k) != len(prefix) && k[len(prefix)] != '#' {
 				continue
 			}
-			cands = append(cands, seqOfIndexKey(v))
+			seq, _ := seqOfID(v)
+			cands = append(cands, seq)
 			names = append(names, string(k))
 		}
 	}

@@ -18,16 +18,17 @@ import (
 //	3: buckets for annotation events, verification results, the proof cache
 //	   and judge analyses
 //	4: dedupe hashes are xxh3-128 of the summary's identity fields and the
-//	   body (contenthash.go); new bodies are written in blocks (bodies.go)
-const SchemaVersion = 4
+//	   body, in the hashes bucket (an intermediate step, a few commits long)
+//	5: the dedupe hash is kept in the ids bucket beside the seq
+//	   (contenthash.go); new bodies are written in blocks (bodies.go)
+const SchemaVersion = 5
 
 // Buckets. Keys are big-endian so that byte order is numeric order.
 var (
 	bMeta     = []byte("meta")     // schema version, creation time
 	bTraces   = []byte("traces")   // u64 seq → summary
 	bBodies   = []byte("bodies")   // u64 last seq + 'b' → block of bodies (raw text, steps, labels); bodies.go
-	bIDs      = []byte("ids")      // trace id → u64 seq
-	bHashes   = []byte("hashes")   // 16-byte content hash → u64 seq (import dedupe)
+	bIDs      = []byte("ids")      // trace id → u64 seq + 16-byte content hash (import dedupe)
 	bProblems = []byte("problems") // problem id → problem (JSON)
 	bIndex    = []byte("index")    // field \0 value \0 u64 seq → empty (problem, source)
 	bPostings = []byte("postings") // field \0 value \0 u32 block → seq set
@@ -42,7 +43,7 @@ var (
 	bTraceRuns   = []byte("trace_runs")   // u64 trace seq | u64 run seq → empty
 )
 
-var allBuckets = [][]byte{bMeta, bTraces, bBodies, bIDs, bHashes, bProblems, bIndex, bPostings, bCounts, bImports,
+var allBuckets = [][]byte{bMeta, bTraces, bBodies, bIDs, bProblems, bIndex, bPostings, bCounts, bImports,
 	bEvents, bTraceEvents, bChecks, bProofCache, bAnalyses, bTraceRuns}
 
 var keySchema = []byte("schema_version")
@@ -54,7 +55,8 @@ var ErrNeedsMigration = errors.New("store needs migration")
 var migrations = map[int]func(*bolt.Tx) error{
 	1: migratePostings,
 	2: createBuckets,
-	3: rehashContent,
+	3: createBuckets, // nothing to do: 4 → 5 recomputes every hash
+	4: foldContentHashes,
 }
 
 // createBuckets (2 → 3) adds the buckets a newer schema introduced.

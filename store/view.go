@@ -160,7 +160,7 @@ func (b *bucketValueIter) next() (uint64, bool) {
 		if v == nil {
 			return 0, false
 		}
-		seq := seqOfIndexKey(v)
+		seq, _ := seqOfID(v)
 		if b.keep == nil || b.keep(seq) {
 			return seq, true
 		}

@@ -110,16 +110,15 @@ type kv struct{ k, v []byte }
 // so inserting thousands of random keys into one leaf moves its entries
 // again and again; sorted inserts append instead.
 type txWriter struct {
-	tx                                *bolt.Tx
-	seen                              *seenFilter
-	traces, ids, hashes, problems     *bolt.Bucket
-	tracePuts, bodyPuts, idPuts, hash []kv
-	indexPuts                         []kv
-	postings                          *postingWriter
-	newIDs                            map[string]bool
-	newHashes                         map[[16]byte]bool
-	problemsSeen                      map[string]*stepwise.Problem
-	deltas                            map[string]int64
+	tx                          *bolt.Tx
+	seen                        *seenFilter
+	traces, ids, problems       *bolt.Bucket
+	tracePuts, bodyPuts, idPuts []kv
+	indexPuts                   []kv
+	postings                    *postingWriter
+	newIDs                      map[string][16]byte // ids queued here → content hash
+	problemsSeen                map[string]*stepwise.Problem
+	deltas                      map[string]int64
 }
 
 // newTxWriter starts a transaction's writes. deltas are the running-count
@@ -127,15 +126,16 @@ type txWriter struct {
 // duplicates.
 func newTxWriter(tx *bolt.Tx, seen *seenFilter, deltas map[string]int64) *txWriter {
 	return &txWriter{
-		tx: tx, seen: seen, traces: tx.Bucket(bTraces), ids: tx.Bucket(bIDs), hashes: tx.Bucket(bHashes),
-		problems: tx.Bucket(bProblems), newIDs: map[string]bool{}, newHashes: map[[16]byte]bool{},
+		tx: tx, seen: seen, traces: tx.Bucket(bTraces), ids: tx.Bucket(bIDs),
+		problems: tx.Bucket(bProblems), newIDs: map[string][16]byte{},
 		problemsSeen: map[string]*stepwise.Problem{}, deltas: maps.Clone(deltas), postings: newPostingWriter(),
 	}
 }
 
 // add queues one trace unless an identical one is stored or queued.
 func (w *txWriter) add(p *prepared) (bool, error) {
-	if w.newHashes[p.hash] || (w.seen.hashes.mayHave(p.hash) && w.hashes.Get(p.hash[:]) != nil) {
+	id, dup := w.place(p)
+	if dup {
 		var c counter
 		c.add(p)
 		for k, d := range c.keys() {
@@ -143,20 +143,16 @@ func (w *txWriter) add(p *prepared) (bool, error) {
 		}
 		return false, nil
 	}
-	w.newHashes[p.hash] = true
-	w.seen.hashes.add(p.hash)
 	seq, err := w.traces.NextSequence()
 	if err != nil {
 		return false, err
 	}
-	p.summary.Seq = seq
-	p.summary.ID = w.freeID(p.baseID)
-	w.newIDs[p.summary.ID] = true
-	w.seen.ids.add(w.seen.idKey(p.summary.ID))
+	p.summary.Seq, p.summary.ID = seq, id
+	w.newIDs[id] = p.hash
+	w.seen.ids.add(w.seen.idKey(id))
 	key := u64(seq)
-	w.tracePuts = append(w.tracePuts, kv{key, encodeSummaryHead(p.summary.ID, p.tail)})
-	w.idPuts = append(w.idPuts, kv{[]byte(p.summary.ID), key})
-	w.hash = append(w.hash, kv{p.hash[:], key})
+	w.tracePuts = append(w.tracePuts, kv{key, encodeSummaryHead(id, p.tail)})
+	w.idPuts = append(w.idPuts, kv{[]byte(id), idValue(seq, p.hash)})
 	for _, t := range p.terms {
 		if postingFields[t.field] {
 			w.postings.add(t, seq)
@@ -167,18 +163,33 @@ func (w *txWriter) add(p *prepared) (bool, error) {
 	return true, w.queueProblem(p.problem)
 }
 
-// freeID returns id, or id#2, id#3... when a different trace already has it
-// (source ids are not unique in every dataset).
-func (w *txWriter) freeID(id string) string {
-	taken := func(c string) bool {
-		return w.newIDs[c] || (w.seen.ids.mayHave(w.seen.idKey(c)) && w.ids.Get([]byte(c)) != nil)
-	}
-	if !taken(id) {
-		return id
-	}
-	for n := 2; ; n++ {
-		if c := id + "#" + strconv.Itoa(n); !taken(c) {
-			return c
+// place finds a trace's id: its base id, or the first free one of id#2,
+// id#3... (source ids are not unique in every dataset). On the way it
+// meets every stored or queued trace that could be the same record, since
+// the same content means the same base id: one with an equal content hash
+// makes this trace a duplicate. Ids are never removed, so a chain has no
+// gaps.
+func (w *txWriter) place(p *prepared) (id string, dup bool) {
+	for n := 1; ; n++ {
+		c := p.baseID
+		if n > 1 {
+			c += "#" + strconv.Itoa(n)
+		}
+		if h, ok := w.newIDs[c]; ok {
+			if h == p.hash {
+				return "", true
+			}
+			continue
+		}
+		if !w.seen.ids.mayHave(w.seen.idKey(c)) {
+			return c, false
+		}
+		v := w.ids.Get([]byte(c))
+		if v == nil {
+			return c, false
+		}
+		if h, ok := hashOfID(v); ok && h == p.hash {
+			return "", true
 		}
 	}
 }
@@ -246,7 +257,6 @@ func (w *txWriter) commit() error {
 		{bTraces, w.tracePuts, 0.9},
 		{bBodies, w.bodyPuts, 0.9},
 		{bIDs, w.idPuts, bolt.DefaultFillPercent},
-		{bHashes, w.hash, bolt.DefaultFillPercent},
 		{bIndex, w.indexPuts, bolt.DefaultFillPercent},
 		{bProblems, problemPuts, bolt.DefaultFillPercent},
 	} {
