@@ -2,8 +2,9 @@ package store
 
 import (
 	"encoding/binary"
-	"hash/maphash"
+	"math/rand/v2"
 
+	"github.com/zeebo/xxh3"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -15,7 +16,7 @@ import (
 // kept current by the writer.
 type seenFilter struct {
 	ids  bloom
-	seed maphash.Seed
+	seed uint64 // random: ids come from untrusted files
 }
 
 // bloom is a Bloom filter with four probes and 16 bits an entry (about
@@ -59,17 +60,16 @@ func (b *bloom) mayHave(h [16]byte) bool {
 	return true
 }
 
+// idKey is the filter's 16-byte hash of an id: one pass, no allocation
+// (the writer asks it for every trace).
 func (f *seenFilter) idKey(id string) [16]byte {
-	var k [16]byte
-	binary.LittleEndian.PutUint64(k[0:], maphash.String(f.seed, id))
-	binary.LittleEndian.PutUint64(k[8:], maphash.String(f.seed, id+"\x00"))
-	return k
+	return xxh3.HashString128Seed(id, f.seed).Bytes()
 }
 
 // loadSeenFilter builds the filter from the store's ids, sized for growth.
 func loadSeenFilter(tx *bolt.Tx) *seenFilter {
 	n := tx.Bucket(bIDs).Stats().KeyN
-	f := &seenFilter{ids: newBloom(2*n + 100000), seed: maphash.MakeSeed()}
+	f := &seenFilter{ids: newBloom(2*n + 100000), seed: rand.Uint64()}
 	tx.Bucket(bIDs).ForEach(func(k, _ []byte) error {
 		f.ids.add(f.idKey(string(k)))
 		return nil
