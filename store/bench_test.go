@@ -150,7 +150,7 @@ func BenchmarkImportFloor(b *testing.B) {
 		b.StopTimer()
 		path := filepath.Join(dir, "f"+strconv.Itoa(i)+".db")
 		bdb, err := bolt.Open(path, 0o600, &bolt.Options{
-			FreelistType: bolt.FreelistMapType, InitialMmapSize: 256 << 20, PageSize: 64 << 10})
+			FreelistType: bolt.FreelistMapType, InitialMmapSize: 256 << 20, PageSize: 16 << 10})
 		if err != nil {
 			b.Fatal(err)
 		}
