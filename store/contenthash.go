@@ -57,12 +57,13 @@ func hashOfID(v []byte) ([16]byte, bool) {
 // bLegacyHashes is the bucket of content hash → seq of schemas 3 and 4.
 var bLegacyHashes = []byte("hashes")
 
-// foldContentHashes (4 → 5; 3 → 4 does nothing) recomputes each trace's dedupe hash, which
-// schema 3 made with SHA-256 over the problem text rather than its id, and
-// keeps it in the trace's ids entry instead of a bucket of its own: a
-// duplicate has the same base id, so import checks the hashes of the ids it
-// walks anyway, and a bucket of random keys less saves the writer a fifth
-// of its time.
+// foldContentHashes (4 → 5; 3 → 4 does nothing) recomputes each trace's
+// dedupe hash, which schema 3 made with SHA-256 over the problem text
+// rather than its id, and keeps it in the trace's ids entry instead of a
+// bucket of its own: a duplicate has the same base id, so import checks the
+// hashes of the ids it walks anyway, and one bucket of random keys less
+// saved the writer a tenth of an import. It runs in one transaction: a
+// million-trace store needs about 200 MB for it, once.
 func foldContentHashes(tx *bolt.Tx) error {
 	bodies := newBodyCursor(tx)
 	var puts []kv

@@ -71,6 +71,15 @@ func DefaultPath() (string, error) {
 	return filepath.Join(dir, "stepwise", "stepwise.db"), nil
 }
 
+// pageSize is the page size of new store files (and of vacuumed ones).
+// Bodies are stored in blocks (large values on contiguous pages), so what
+// the page size decides is how much each import transaction rewrites of the
+// buckets of small random keys (ids, the problem index), whose leaves it
+// touches all over and which grow with the store. Measured on 400k
+// generated ProcessBench traces: 4.1-4.4 s at 4 or 16 KB, 5.4-5.6 s at
+// 64 KB (the three are within noise at 100k).
+const pageSize = 16 << 10
+
 // Open opens (creating if needed) the store at path, migrating an older
 // schema and refusing a newer one.
 func Open(path string, opts Options) (*DB, error) {
@@ -89,14 +98,7 @@ func Open(path string, opts Options) (*DB, error) {
 		ReadOnly:        opts.ReadOnly,
 		FreelistType:    bolt.FreelistMapType,
 		InitialMmapSize: 256 << 20,
-		// 16 KB pages. Bodies are stored in blocks (large values on
-		// contiguous pages), so the page size matters for the buckets of
-		// small random keys (ids, the problem index): every import
-		// transaction rewrites the leaves its keys land in, and those grow
-		// with the store. Measured on 400k generated ProcessBench traces:
-		// 4.1-4.4 s at 4 or 16 KB, 5.4-5.6 s at 64 KB (the same at 100k).
-		// Only applies when the file is created.
-		PageSize: 16 << 10,
+		PageSize:        pageSize, // only when the file is created
 	})
 	if err != nil {
 		if errors.Is(err, bolterrors.ErrTimeout) {

@@ -26,7 +26,7 @@ func (db *DB) Vacuum() (VacuumResult, error) {
 	}
 	tmp := db.path + ".vacuum"
 	os.Remove(tmp)
-	dst, err := bolt.Open(tmp, 0o600, &bolt.Options{FreelistType: bolt.FreelistMapType})
+	dst, err := bolt.Open(tmp, 0o600, &bolt.Options{FreelistType: bolt.FreelistMapType, PageSize: pageSize})
 	if err != nil {
 		return res, fmt.Errorf("vacuum: create %s: %w", tmp, err)
 	}
