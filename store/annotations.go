@@ -14,6 +14,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/bytedance/sonic"
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/stepwise-dev/stepwise"
@@ -396,6 +397,11 @@ func traceEvents(tx *bolt.Tx, traceSeq uint64) ([]Event, error) {
 }
 
 // decodeEvent reads a stored event; it copies what it keeps.
+// eventJSON decodes stored events with sonic (an export decodes every
+// event of every trace it writes), copying strings: the record lies in
+// bbolt's mapping, which is gone after the transaction.
+var eventJSON = sonic.Config{CopyString: true, ValidateString: true}.Froze()
+
 func decodeEvent(seq uint64, v []byte) (Event, error) {
 	if len(v) < 9 {
 		return Event{}, fmt.Errorf("event %d: corrupt record (%d bytes)", seq, len(v))
@@ -404,8 +410,12 @@ func decodeEvent(seq uint64, v []byte) (Event, error) {
 		return Event{}, fmt.Errorf("event %d: record version %d is newer than this program", seq, v[0])
 	}
 	var ev Event
-	if err := json.Unmarshal(v[9:], &ev); err != nil {
-		return Event{}, fmt.Errorf("event %d: corrupt record: %w", seq, err)
+	if eventJSON.Unmarshal(v[9:], &ev) != nil {
+		// encoding/json's verdict and message for a corrupt record.
+		ev = Event{}
+		if err := json.Unmarshal(v[9:], &ev); err != nil {
+			return Event{}, fmt.Errorf("event %d: corrupt record: %w", seq, err)
+		}
 	}
 	ev.Seq = seq
 	ev.TraceSeq = binary.BigEndian.Uint64(v[1:9])

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"runtime"
 	"sort"
 	"time"
 
@@ -71,8 +72,9 @@ func (r *ExportReport) skip(reason string, n int) {
 	r.Skipped[reason] += n
 }
 
-// Export streams the selected traces (or events) to w in one read
-// transaction: traces in import order (DPO: by problem), one at a time, so
+// Export streams the selected traces (or events) to w from one snapshot of
+// the store (read transactions opened together; export_parallel.go):
+// traces in import order (DPO: by problem), a few hundred at a time, so
 // memory does not grow with the store. Output is deterministic.
 func (db *DB) Export(ctx context.Context, w io.Writer, opts ExportOptions) (*ExportReport, error) {
 	if err := opts.Filter.Validate(); err != nil {
@@ -98,13 +100,23 @@ func (db *DB) Export(ctx context.Context, w io.Writer, opts ExportOptions) (*Exp
 		return nil, err
 	}
 	exp := f.New(w)
-	err = db.bolt.View(func(tx *bolt.Tx) error {
-		x := &exportRun{tx: tx, opts: opts, rep: rep, problems: map[string]*stepwise.Problem{}}
-		if g, ok := exp.(formats.GroupExporter); ok {
-			return x.byProblem(ctx, g)
+	// One read transaction lists the traces; the pipeline's workers load
+	// them, each in a transaction of its own on the same snapshot.
+	txs, err := db.snapshot(1 + runtime.GOMAXPROCS(0))
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		for _, tx := range txs {
+			tx.Rollback()
 		}
-		return x.inOrder(ctx, exp)
-	})
+	}()
+	x := &exportRun{tx: txs[0], opts: opts, rep: rep, problems: map[string]*stepwise.Problem{}}
+	if g, ok := exp.(formats.GroupExporter); ok {
+		err = x.byProblem(ctx, g)
+	} else {
+		err = x.pipeline(ctx, f, exp, w, txs[1:])
+	}
 	if cerr := exp.Close(); err == nil {
 		err = cerr
 	}
@@ -119,7 +131,9 @@ type exportRun struct {
 	problems map[string]*stepwise.Problem // a small cache: traces of a problem are often near
 }
 
-func (x *exportRun) inOrder(ctx context.Context, exp formats.Exporter) error {
+// selected visits the seqs of the selected traces in import order, within
+// the filter's offset and limit.
+func (x *exportRun) selected(ctx context.Context, fn func(seq uint64) error) error {
 	it, err := x.opts.Filter.iterator(x.tx)
 	if err != nil {
 		return err
@@ -142,24 +156,9 @@ func (x *exportRun) inOrder(ctx context.Context, exp formats.Exporter) error {
 		if x.opts.Filter.Limit > 0 && n > x.opts.Filter.Offset+x.opts.Filter.Limit {
 			break
 		}
-		item, skip, err := x.item(seq)
-		if err != nil {
+		if err := fn(seq); err != nil {
 			return err
 		}
-		x.rep.Traces++
-		if skip != "" {
-			x.rep.skip(skip, 1)
-			continue
-		}
-		reason, err := exp.Write(item)
-		if err != nil {
-			return err
-		}
-		if reason != "" {
-			x.rep.skip(reason, 1)
-			continue
-		}
-		x.rep.Written++
 	}
 	return ctx.Err()
 }

@@ -1,6 +1,7 @@
 package formats
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"strings"
@@ -40,8 +41,11 @@ func (p prmBenchWriter) Write(it *ExportItem) (string, error) {
 	}
 	out := prmBenchOut{OriginalQuestion: it.Problem.Text, ModifiedQuestion: it.Problem.Text, Question: it.Problem.Text,
 		ModifiedProcess: it.stepTexts(len(it.Trace.Steps)), ErrorSteps: []int{}, Idx: it.sourceID()}
-	if op := it.Trace.Meta["original_process"]; op != "" && json.Valid([]byte(op)) {
-		out.OriginalProcess = json.RawMessage(op)
+	if op := it.Trace.Meta["original_process"]; op != "" {
+		var compact bytes.Buffer // as stored; the record is written compact
+		if json.Compact(&compact, []byte(op)) == nil {
+			out.OriginalProcess = compact.Bytes()
+		}
 	}
 	var notes []string
 	for i, l := range it.Labels {

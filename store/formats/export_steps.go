@@ -4,7 +4,6 @@ import (
 	"io"
 
 	"github.com/parquet-go/parquet-go"
-	"github.com/parquet-go/parquet-go/compress/snappy"
 
 	"github.com/stepwise-dev/stepwise"
 )
@@ -89,7 +88,7 @@ type stepsParquetWriter struct {
 const parquetBatch = 4096
 
 func newStepsParquetWriter(w io.Writer) Exporter {
-	return &stepsParquetWriter{w: parquet.NewGenericWriter[StepRow](w, parquet.Compression(&snappy.Codec{})),
+	return &stepsParquetWriter{w: parquet.NewGenericWriter[StepRow](w, parquet.Compression(fastSnappy{})),
 		buf: make([]StepRow, 0, parquetBatch)}
 }
 

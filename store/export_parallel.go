@@ -1,0 +1,236 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store/formats"
+)
+
+// An export runs as a pipeline, so that it keeps up with an import, which
+// uses every core: the export's read transaction lists the selected seqs
+// in order and cuts them into jobs; workers load the traces of a job (each
+// in a read transaction of its own, on the same snapshot) and, for a
+// format whose records stand alone, encode them with an exporter of their
+// own; one goroutine takes the jobs back in order and writes them. Output
+// is byte for byte what one exporter writing trace after trace produces.
+
+// exportJobTraces is how many selected traces one job holds.
+const exportJobTraces = 256
+
+// exportJob is a run of consecutive selected traces.
+type exportJob struct {
+	n      int
+	seqs   []uint64
+	items  []*formats.ExportItem // loaded; nil after encoding
+	out    []byte                // encoded (line formats)
+	loaded map[string]int        // traces left out while loading, by reason
+	skips  map[string]int        // traces the exporter left out, by reason
+	wrote  int
+	err    error
+}
+
+// pipeline runs an export. lines: the format's records stand alone, so
+// workers encode them (with exporters from f) and write puts bytes out;
+// otherwise write hands the loaded traces to exp in order.
+// Each worker reads in one of txs, which show the snapshot x.tx shows.
+func (x *exportRun) pipeline(ctx context.Context, f formats.ExportFormat, exp formats.Exporter, w io.Writer, txs []*bolt.Tx) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	jobs := make(chan *exportJob, len(txs))
+	done := make(chan *exportJob, len(txs))
+	var wg sync.WaitGroup
+	for _, tx := range txs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			wx := &exportRun{tx: tx, opts: x.opts, problems: map[string]*stepwise.Problem{}}
+			var buf bytes.Buffer
+			var enc formats.Exporter
+			if f.Lines {
+				enc = f.New(&buf)
+			}
+			for j := range jobs {
+				if wx.load(j); j.err == nil && enc != nil {
+					j.encode(enc, &buf)
+				}
+				done <- j
+			}
+		}()
+	}
+	go func() { wg.Wait(); close(done) }()
+	writeErr := make(chan error, 1)
+	go func() { writeErr <- x.writeInOrder(cancel, done, f.Lines, exp, w) }()
+
+	listErr := x.listJobs(ctx, jobs)
+	close(jobs)
+	if err := <-writeErr; err != nil {
+		return err
+	}
+	if listErr != nil {
+		return listErr
+	}
+	return ctx.Err()
+}
+
+// snapshot opens n read transactions on one snapshot of the store: a
+// writer that commits between two openings moves the snapshot, and then all
+// are opened again. The caller rolls them back.
+func (db *DB) snapshot(n int) ([]*bolt.Tx, error) {
+	for range 100 {
+		txs := make([]*bolt.Tx, 0, n)
+		for range n {
+			t, err := db.bolt.Begin(false)
+			if err != nil {
+				for _, t := range txs {
+					t.Rollback()
+				}
+				return nil, fmt.Errorf("read transaction: %w", err)
+			}
+			txs = append(txs, t)
+		}
+		if oneSnapshot(txs) {
+			return txs, nil
+		}
+		for _, t := range txs {
+			t.Rollback()
+		}
+	}
+	return nil, errors.New("the store kept changing: no snapshot to read")
+}
+
+// oneSnapshot reports whether read transactions see the same version of
+// the store (the id of the last committed write).
+func oneSnapshot(txs []*bolt.Tx) bool {
+	for _, t := range txs {
+		if t.ID() != txs[0].ID() {
+			return false
+		}
+	}
+	return true
+}
+
+// listJobs lists the selected seqs in order and sends them in jobs.
+func (x *exportRun) listJobs(ctx context.Context, jobs chan<- *exportJob) error {
+	j := &exportJob{}
+	send := func() bool {
+		select {
+		case jobs <- j:
+			j = &exportJob{n: j.n + 1}
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	err := x.selected(ctx, func(seq uint64) error {
+		j.seqs = append(j.seqs, seq)
+		if len(j.seqs) == exportJobTraces && !send() {
+			return ctx.Err()
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if len(j.seqs) > 0 {
+		send()
+	}
+	return nil
+}
+
+// load loads a job's traces.
+func (x *exportRun) load(j *exportJob) {
+	for _, seq := range j.seqs {
+		item, skip, err := x.item(seq)
+		if err != nil {
+			j.err = err
+			return
+		}
+		if skip != "" {
+			if j.loaded == nil {
+				j.loaded = map[string]int{}
+			}
+			j.loaded[skip]++
+			continue
+		}
+		j.items = append(j.items, item)
+	}
+}
+
+// encode writes the job's records with exp into buf and keeps the bytes.
+func (j *exportJob) encode(exp formats.Exporter, buf *bytes.Buffer) {
+	buf.Reset()
+	j.skips, j.wrote, j.err = writeItems(exp, j.items)
+	if j.err == nil {
+		if j.err = exp.Close(); j.err == nil { // flushes into buf
+			j.out = bytes.Clone(buf.Bytes())
+		}
+	}
+	j.items = nil
+}
+
+// writeItems writes items with exp, counting what it writes and skips.
+func writeItems(exp formats.Exporter, items []*formats.ExportItem) (skips map[string]int, wrote int, err error) {
+	for _, it := range items {
+		reason, err := exp.Write(it)
+		if err != nil {
+			return skips, wrote, err
+		}
+		if reason == "" {
+			wrote++
+			continue
+		}
+		if skips == nil {
+			skips = map[string]int{}
+		}
+		skips[reason]++
+	}
+	return skips, wrote, nil
+}
+
+// writeInOrder takes jobs back in order and writes them: their bytes, or
+// their traces through exp. On an error it cancels the export and drains
+// the rest.
+func (x *exportRun) writeInOrder(cancel context.CancelFunc, done <-chan *exportJob, lines bool, exp formats.Exporter, w io.Writer) error {
+	pending := map[int]*exportJob{}
+	next := 0
+	var firstErr error
+	for j := range done {
+		pending[j.n] = j
+		for j := pending[next]; j != nil; j = pending[next] {
+			delete(pending, next)
+			next++
+			if firstErr != nil {
+				continue
+			}
+			if j.err == nil {
+				if lines {
+					_, j.err = w.Write(j.out)
+				} else {
+					j.skips, j.wrote, j.err = writeItems(exp, j.items)
+				}
+			}
+			if j.err != nil {
+				firstErr = j.err
+				cancel()
+				continue
+			}
+			x.rep.Traces += len(j.seqs)
+			x.rep.Written += j.wrote
+			for r, n := range j.loaded {
+				x.rep.skip(r, n)
+			}
+			for r, n := range j.skips {
+				x.rep.skip(r, n)
+			}
+		}
+	}
+	return firstErr
+}
