@@ -77,6 +77,21 @@ func (bb *blockBuilder) finish() []byte {
 	return bb.b
 }
 
+// nextBlock says how many of the next bodies (of count, sized by size) go
+// into one block, and their size: at most bodyBlockBodies, and no more than
+// bodyBlockBytes unless a single body is larger.
+func nextBlock(count int, size func(i int) int) (n, bytes int) {
+	for n < count && n < bodyBlockBodies {
+		s := size(n)
+		if n > 0 && bytes+s > bodyBlockBytes {
+			break
+		}
+		bytes += s
+		n++
+	}
+	return n, bytes
+}
+
 // bodyRun is a run of consecutive prepared traces whose bodies, in order,
 // make one block.
 type bodyRun struct {
@@ -90,15 +105,7 @@ type bodyRun struct {
 // the runs (indexes relative to out's length) to runs.
 func encodeRuns(items []formats.Item, out []prepared, runs []bodyRun) ([]prepared, []bodyRun) {
 	for len(items) > 0 {
-		n, size := 0, 0
-		for n < len(items) && n < bodyBlockBodies {
-			h := bodySizeHint(items[n].Trace)
-			if n > 0 && size+h > bodyBlockBytes {
-				break
-			}
-			size += h
-			n++
-		}
+		n, size := nextBlock(len(items), func(i int) int { return bodySizeHint(items[i].Trace) })
 		bb := newBlockBuilder(n, size)
 		start := len(out)
 		for _, it := range items[:n] {
@@ -138,11 +145,7 @@ func blockPuts(b *batch) []kv {
 func packBodies(puts []kv) []kv {
 	var out []kv
 	for len(puts) > 0 {
-		n, size := 0, 0
-		for n < len(puts) && n < bodyBlockBodies && (n == 0 || size+len(puts[n].v) <= bodyBlockBytes) {
-			size += len(puts[n].v)
-			n++
-		}
+		n, size := nextBlock(len(puts), func(i int) int { return len(puts[i].v) })
 		bb := newBlockBuilder(n, size)
 		for _, p := range puts[:n] {
 			bb.addEncoded(p.v)
