@@ -127,23 +127,12 @@ func runRecord(tx *bolt.Tx, seq uint64) ([]byte, error) {
 // prefix scan and one head per run.
 func (db *DB) Runs(traceID string) ([]RunHead, error) {
 	var out []RunHead
-	err := db.bolt.View(func(tx *bolt.Tx) error {
-		ts, err := exactSeq(tx, traceID)
-		if err != nil {
-			return err
-		}
-		for _, rs := range runSeqsOf(tx, ts) {
-			v, err := runRecord(tx, rs)
-			if err != nil {
-				return err
-			}
-			h, err := decodeRunHead(rs, v)
-			if err != nil {
-				return err
-			}
+	err := db.eachRun(traceID, func(rs uint64, v []byte) error {
+		h, err := decodeRunHead(rs, v)
+		if err == nil {
 			out = append(out, h)
 		}
-		return nil
+		return err
 	})
 	return out, err
 }
@@ -151,7 +140,20 @@ func (db *DB) Runs(traceID string) ([]RunHead, error) {
 // Analyses loads a trace's judge runs whole, newest first.
 func (db *DB) Analyses(traceID string) ([]stepwise.Analysis, error) {
 	var out []stepwise.Analysis
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.eachRun(traceID, func(rs uint64, v []byte) error {
+		a, err := decodeRun(rs, v)
+		if err == nil {
+			out = append(out, *a)
+		}
+		return err
+	})
+	return out, err
+}
+
+// eachRun calls fn with the seq and stored record of each of a trace's
+// judge runs, newest first, in one read transaction.
+func (db *DB) eachRun(traceID string, fn func(rs uint64, rec []byte) error) error {
+	return db.bolt.View(func(tx *bolt.Tx) error {
 		ts, err := exactSeq(tx, traceID)
 		if err != nil {
 			return err
@@ -161,15 +163,12 @@ func (db *DB) Analyses(traceID string) ([]stepwise.Analysis, error) {
 			if err != nil {
 				return err
 			}
-			a, err := decodeRun(rs, v)
-			if err != nil {
+			if err := fn(rs, v); err != nil {
 				return err
 			}
-			out = append(out, *a)
 		}
 		return nil
 	})
-	return out, err
 }
 
 // AnalysisSeq loads one run whole by its seq.

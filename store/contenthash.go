@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 
 	"github.com/zeebo/xxh3"
@@ -22,13 +23,20 @@ import (
 // tenth of an import's CPU.
 func contentHash(s *Summary, body []byte) [16]byte {
 	h := xxh3.New()
-	for _, f := range []string{s.Dataset, s.SourceID, s.Model, strconv.Itoa(s.Sample), s.ProblemID,
-		s.FinalAnswer, correctValue(s.Correct), strconv.FormatBool(s.Truncated)} {
-		h.WriteString(f)
-		h.Write([]byte{0})
-	}
+	writeIdentity(h, s, s.ProblemID)
 	h.Write(body)
 	return h.Sum128().Bytes()
+}
+
+// writeIdentity writes what identifies a trace apart from its body, each
+// field ended by a zero byte; problem is the problem's id or, for the
+// schema-3 short ids, its text.
+func writeIdentity(h io.Writer, s *Summary, problem string) {
+	for _, f := range []string{s.Dataset, s.SourceID, s.Model, strconv.Itoa(s.Sample), problem,
+		s.FinalAnswer, correctValue(s.Correct), strconv.FormatBool(s.Truncated)} {
+		io.WriteString(h, f)
+		h.Write([]byte{0})
+	}
 }
 
 // idValue is an ids entry: the trace's seq, then its content hash.

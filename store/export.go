@@ -99,10 +99,20 @@ func (db *DB) Export(ctx context.Context, w io.Writer, opts ExportOptions) (*Exp
 	if err != nil {
 		return nil, err
 	}
-	exp := f.New(w)
+	// One exporter writes the whole output, except for line formats, whose
+	// pipeline workers have one each.
+	var exp formats.Exporter
+	if !f.Lines {
+		exp = f.New(w)
+	}
+	g, grouped := exp.(formats.GroupExporter)
 	// One read transaction lists the traces; the pipeline's workers load
 	// them, each in a transaction of its own on the same snapshot.
-	txs, err := db.snapshot(1 + runtime.GOMAXPROCS(0))
+	n := 1 + runtime.GOMAXPROCS(0)
+	if grouped {
+		n = 1
+	}
+	txs, err := db.snapshot(n)
 	if err != nil {
 		return nil, err
 	}
@@ -112,13 +122,15 @@ func (db *DB) Export(ctx context.Context, w io.Writer, opts ExportOptions) (*Exp
 		}
 	}()
 	x := &exportRun{tx: txs[0], opts: opts, rep: rep, problems: map[string]*stepwise.Problem{}}
-	if g, ok := exp.(formats.GroupExporter); ok {
+	if grouped {
 		err = x.byProblem(ctx, g)
 	} else {
 		err = x.pipeline(ctx, f, exp, w, txs[1:])
 	}
-	if cerr := exp.Close(); err == nil {
-		err = cerr
+	if exp != nil {
+		if cerr := exp.Close(); err == nil {
+			err = cerr
+		}
 	}
 	return rep, err
 }

@@ -37,10 +37,11 @@ type exportJob struct {
 	err    error
 }
 
-// pipeline runs an export. lines: the format's records stand alone, so
-// workers encode them (with exporters from f) and write puts bytes out;
-// otherwise write hands the loaded traces to exp in order.
-// Each worker reads in one of txs, which show the snapshot x.tx shows.
+// pipeline runs an export. When f.Lines (records stand alone) the workers
+// encode them with exporters of their own and the ordered writer puts their
+// bytes to w, and exp is unused; otherwise the ordered writer hands the
+// loaded traces to exp. Each worker reads in one of txs, which show the
+// snapshot x.tx shows.
 func (x *exportRun) pipeline(ctx context.Context, f formats.ExportFormat, exp formats.Exporter, w io.Writer, txs []*bolt.Tx) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()

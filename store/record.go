@@ -109,16 +109,11 @@ func decodeSummary(seq uint64, b []byte) (Summary, error) {
 
 const bodyVersion = 1
 
-// encodeBody writes the parts of a trace that the summary does not hold. Step
-// texts are not written: they are Raw[span].
-func encodeBody(t *stepwise.Trace) []byte {
-	return appendBody(make([]byte, 0, bodySizeHint(t)), t)
-}
-
 // bodySizeHint is about the size of a trace's encoded body.
 func bodySizeHint(t *stepwise.Trace) int { return len(t.Raw) + 64*len(t.Steps) + 64 }
 
-// appendBody appends the encoding of encodeBody to b.
+// appendBody appends the encoding of the parts of a trace that the summary
+// does not hold. Step texts are not written: they are Raw[span].
 func appendBody(b []byte, t *stepwise.Trace) []byte {
 	e := enc{b: b}
 	e.byte(bodyVersion)

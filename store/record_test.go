@@ -70,3 +70,9 @@ func FuzzDecodeBody(f *testing.F) {
 		_, _ = decodeSummary(1, b)
 	})
 }
+
+// encodeBody encodes one trace's body on its own (the import writes bodies
+// straight into blocks).
+func encodeBody(t *stepwise.Trace) []byte {
+	return appendBody(make([]byte, 0, bodySizeHint(t)), t)
+}

@@ -45,7 +45,7 @@ func prepareEncoded(it formats.Item, body []byte) prepared {
 	if t.SourceID != "" {
 		p.baseID = t.Dataset + ":" + t.SourceID
 	} else {
-		p.baseID = t.Dataset + ":" + shortContentID(t, it.Problem.Text, p.body)
+		p.baseID = t.Dataset + ":" + shortContentID(&p.summary, it.Problem.Text, p.body)
 	}
 	return p
 }
@@ -54,13 +54,9 @@ func prepareEncoded(it formats.Item, body []byte) prepared {
 // SHA-256 that schema 3 used for dedupe (over the problem's text, not its
 // id), kept so that such a trace gets the same id from every version of
 // stepwise: ids appear in exports and annotation files.
-func shortContentID(t *stepwise.Trace, problemText string, body []byte) string {
+func shortContentID(s *Summary, problemText string, body []byte) string {
 	h := sha256.New()
-	for _, s := range []string{t.Dataset, t.SourceID, t.Model, strconv.Itoa(t.Sample), problemText,
-		t.FinalAnswer, correctValue(t.Correct), strconv.FormatBool(t.Truncated)} {
-		h.Write([]byte(s))
-		h.Write([]byte{0})
-	}
+	writeIdentity(h, s, problemText)
 	h.Write(body)
 	return hex.EncodeToString(h.Sum(nil)[:5])
 }
