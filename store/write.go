@@ -56,7 +56,7 @@ func prepareEncoded(it formats.Item, body []byte) prepared {
 // stepwise: ids appear in exports and annotation files.
 func shortContentID(s *Summary, problemText string, body []byte) string {
 	h := sha256.New()
-	writeIdentity(h, s, problemText)
+	h.Write(appendIdentity(nil, s, problemText))
 	h.Write(body)
 	return hex.EncodeToString(h.Sum(nil)[:5])
 }
