@@ -23,6 +23,8 @@ type Item struct {
 
 // Record is one JSON value cut from an input file.
 type Record struct {
+	// Data is the record's own memory: nothing writes to it once it is
+	// read, and decoded strings may share it.
 	Data []byte
 	Path string
 	// Line is the 1-based line where the value starts.
