@@ -1,6 +1,14 @@
 package stepwise
 
-import "testing"
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
 
 func TestProblemIDIgnoresWhitespace(t *testing.T) {
 	a := ProblemID("What is  2+2?\n")
@@ -92,4 +100,57 @@ func deref(p *int) any {
 		return nil
 	}
 	return *p
+}
+
+// TestProblemIDIsStable pins the id to its definition: ids are keys in
+// every store and appear in exports, so they must never change.
+func TestProblemIDIsStable(t *testing.T) {
+	sum := sha256.Sum256([]byte("Find x: x² = 4, x > 0."))
+	want := "p" + hex.EncodeToString(sum[:8])
+	if got := ProblemID("  Find x:\tx²  = 4,\n\nx > 0. "); got != want {
+		t.Fatalf("ProblemID = %s, want %s", got, want)
+	}
+}
+
+// FuzzNormalizeText checks the fast path against the plain definition:
+// fields split at Unicode white space, joined by one space.
+func FuzzNormalizeText(f *testing.F) {
+	for _, s := range []string{"  a \t\n b  ", "x\u00a0\u2003y", "中文  字符\n", "\xff bad  utf8", "a\x01b \x7f", "\u0085x\u3000"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := NormalizeText(s), strings.Join(strings.Fields(s), " "); got != want {
+			t.Fatalf("NormalizeText(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
+
+// BenchmarkProblemID runs over the problems of the ProcessBench samples.
+func BenchmarkProblemID(b *testing.B) {
+	files, _ := filepath.Glob("testdata/samples/processbench/*.json")
+	var texts []string
+	var size int64
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var recs []struct{ Problem string }
+		if err := json.Unmarshal(data, &recs); err != nil {
+			b.Fatal(err)
+		}
+		for _, r := range recs {
+			texts = append(texts, r.Problem)
+			size += int64(len(r.Problem))
+		}
+	}
+	if len(texts) == 0 {
+		b.Fatal("no ProcessBench samples")
+	}
+	b.SetBytes(size)
+	for b.Loop() {
+		for _, t := range texts {
+			ProblemID(t)
+		}
+	}
 }
