@@ -1,43 +1,63 @@
 package store
 
-// countTerm is one running count: a counted field's value overall (dataset
-// empty) or within one dataset.
-type countTerm struct{ dataset, field, value string }
-
-// counter tallies the running-count changes of many traces by term, so that
-// the count keys (strings built by concatenation) are made once per distinct
-// term rather than once per trace. Workers tally their chunks; the writer
-// only merges the results.
+// counter tallies the running-count changes of many traces. It counts each
+// distinct combination of counted values once per trace and makes the count
+// keys (strings built by concatenation) only per combination: traces in a
+// run share their dataset, model, format and mostly their correctness and
+// label state, so a chunk has a few combinations, and one map update a trace
+// replaces a dozen. Workers tally their chunks; the writer only merges the
+// results.
 type counter struct {
-	total int64
-	terms map[countTerm]int64
+	total  int64
+	combos map[countedValues]int64
+	fields []string // the counted fields, in terms order (the same for every trace)
 }
+
+// countedValues are a trace's values of the counted fields, in terms order.
+type countedValues [maxCountedFields]string
+
+const maxCountedFields = 8
 
 // add counts one trace.
 func (c *counter) add(p *prepared) {
-	if c.terms == nil {
-		c.terms = make(map[countTerm]int64, 64)
+	if c.combos == nil {
+		c.combos = make(map[countedValues]int64, 16)
+	}
+	var v countedValues
+	n := 0
+	for _, tm := range p.terms {
+		if countedFields[tm.field] {
+			if n == len(c.fields) {
+				c.fields = append(c.fields, tm.field) // the first trace
+			}
+			v[n] = tm.value
+			n++
+		}
 	}
 	c.total++
-	for _, tm := range p.terms {
-		if !countedFields[tm.field] {
-			continue
-		}
-		c.terms[countTerm{"", tm.field, tm.value}]++
-		if tm.field != FieldDataset {
-			c.terms[countTerm{p.summary.Dataset, tm.field, tm.value}]++
-		}
-	}
+	c.combos[v]++
 }
 
-// keys returns the tally by count key (see countKey).
+// keys returns the tally by count key (see countKey): each counted value
+// overall, and each within its trace's dataset.
 func (c *counter) keys() map[string]int64 {
-	out := make(map[string]int64, len(c.terms)+1)
+	out := make(map[string]int64, 4*len(c.combos)+1)
 	if c.total != 0 {
 		out["total"] = c.total
 	}
-	for t, n := range c.terms {
-		out[countKey(t.dataset, t.field, t.value)] += n
+	dataset := -1
+	for i, f := range c.fields {
+		if f == FieldDataset {
+			dataset = i
+		}
+	}
+	for v, n := range c.combos {
+		for i, f := range c.fields {
+			out[countKey("", f, v[i])] += n
+			if i != dataset && dataset >= 0 {
+				out[countKey(v[dataset], f, v[i])] += n
+			}
+		}
 	}
 	return out
 }

@@ -90,3 +90,11 @@ func statsAfter(t *testing.T, path string, batch int) *Stats {
 	}
 	return st
 }
+
+// TestCountedFieldsFit: a counter keeps a trace's counted values in a fixed
+// array.
+func TestCountedFieldsFit(t *testing.T) {
+	if len(countedFields) > maxCountedFields {
+		t.Fatalf("%d counted fields, room for %d", len(countedFields), maxCountedFields)
+	}
+}
