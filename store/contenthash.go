@@ -43,7 +43,11 @@ func appendIdentity(b []byte, s *Summary, problem string) []byte {
 
 // idValue is an ids entry: the trace's seq, then its content hash.
 func idValue(seq uint64, hash [16]byte) []byte {
-	return append(binary.BigEndian.AppendUint64(make([]byte, 0, 24), seq), hash[:]...)
+	return appendIDValue(make([]byte, 0, 24), seq, hash)
+}
+
+func appendIDValue(b []byte, seq uint64, hash [16]byte) []byte {
+	return append(binary.BigEndian.AppendUint64(b, seq), hash[:]...)
 }
 
 // seqOfID reads the seq of an ids entry (schema 3 entries hold only it).

@@ -80,7 +80,10 @@ func correctValue(c *bool) string {
 }
 
 func indexKey(field, value string, seq uint64) []byte {
-	k := make([]byte, 0, len(field)+len(value)+10)
+	return appendIndexKey(make([]byte, 0, len(field)+len(value)+10), field, value, seq)
+}
+
+func appendIndexKey(k []byte, field, value string, seq uint64) []byte {
 	k = append(k, field...)
 	k = append(k, 0)
 	k = append(k, value...)

@@ -44,16 +44,22 @@ func summarize(t *stepwise.Trace) Summary {
 const summaryVersion = 1
 
 func encodeSummary(s *Summary) []byte {
-	return encodeSummaryHead(s.ID, encodeSummaryTail(nil, s))
+	return encodeSummaryTail(appendSummaryHead(nil, s.ID), s)
+}
+
+// appendSummaryHead appends what a summary's encoding starts with: the
+// version and the id.
+func appendSummaryHead(b []byte, id string) []byte {
+	e := enc{b: b}
+	e.byte(summaryVersion)
+	e.str(id)
+	return e.b
 }
 
 // encodeSummaryHead prefixes an encoded tail with the version and the id.
 func encodeSummaryHead(id string, tail []byte) []byte {
-	e := enc{b: make([]byte, 0, 2+binary.MaxVarintLen64+len(id)+len(tail))}
-	e.byte(summaryVersion)
-	e.str(id)
-	e.b = append(e.b, tail...)
-	return e.b
+	b := appendSummaryHead(make([]byte, 0, 2+binary.MaxVarintLen64+len(id)+len(tail)), id)
+	return append(b, tail...)
 }
 
 // encodeSummaryTail appends everything after the id.

@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -23,12 +24,13 @@ type prepared struct {
 	problem *stepwise.Problem
 	baseID  string
 	summary Summary
-	// tail is the summary's encoding after its id, which only the writer
-	// knows; terms are its index terms.
-	tail  []byte
-	terms []term
-	body  []byte
-	hash  [16]byte
+	// value is the summary's encoding with the base id; the writer
+	// re-encodes it from tailAt on in the rare case that the id differs.
+	value  []byte
+	tailAt int
+	terms  []term // the summary's index terms
+	body   []byte
+	hash   [16]byte
 }
 
 // prepareEncoded makes an item ready for the writer, given its encoded body.
@@ -36,10 +38,6 @@ func prepareEncoded(it formats.Item, body []byte) prepared {
 	t := it.Trace
 	p := prepared{problem: it.Problem, body: body, summary: summarize(t)}
 	p.hash = contentHash(&p.summary, p.body)
-	// Everything that does not depend on the id or the seq is computed
-	// here, on the worker goroutines: the single writer is the bottleneck.
-	p.tail = encodeSummaryTail(nil, &p.summary)
-	p.terms = terms(&p.summary)
 	// The id: the dataset and the source's own id, or a short content hash
 	// where the source has none.
 	if t.SourceID != "" {
@@ -47,6 +45,13 @@ func prepareEncoded(it formats.Item, body []byte) prepared {
 	} else {
 		p.baseID = t.Dataset + ":" + shortContentID(&p.summary, it.Problem.Text, p.body)
 	}
+	// Everything that does not depend on the seq, or on an id other than
+	// the base id, is computed here, on the worker goroutines: the single
+	// writer is the bottleneck.
+	p.value = appendSummaryHead(make([]byte, 0, 256), p.baseID)
+	p.tailAt = len(p.value)
+	p.value = encodeSummaryTail(p.value, &p.summary)
+	p.terms = terms(&p.summary)
 	return p
 }
 
@@ -115,6 +120,7 @@ type txWriter struct {
 	newIDs                      map[string][16]byte // ids queued here → content hash
 	problemsSeen                map[string]*stepwise.Problem
 	deltas                      map[string]int64
+	arena                       arena // the small keys and values
 }
 
 // newTxWriter starts a transaction's writes. deltas are the running-count
@@ -146,14 +152,18 @@ func (w *txWriter) add(p *prepared) (bool, error) {
 	p.summary.Seq, p.summary.ID = seq, id
 	w.newIDs[id] = p.hash
 	w.seen.ids.add(w.seen.idKey(id))
-	key := u64(seq)
-	w.tracePuts = append(w.tracePuts, kv{key, encodeSummaryHead(id, p.tail)})
-	w.idPuts = append(w.idPuts, kv{[]byte(id), idValue(seq, p.hash)})
+	value := p.value
+	if id != p.baseID {
+		value = encodeSummaryHead(id, p.value[p.tailAt:])
+	}
+	key := binary.BigEndian.AppendUint64(w.arena.make(0, 8), seq)
+	w.tracePuts = append(w.tracePuts, kv{key, value})
+	w.idPuts = append(w.idPuts, kv{append(w.arena.make(0, len(id)), id...), appendIDValue(w.arena.make(0, 24), seq, p.hash)})
 	for _, t := range p.terms {
 		if postingFields[t.field] {
 			w.postings.add(t, seq)
 		} else {
-			w.indexPuts = append(w.indexPuts, kv{indexKey(t.field, t.value, seq), nil})
+			w.indexPuts = append(w.indexPuts, kv{appendIndexKey(w.arena.make(0, len(t.field)+len(t.value)+10), t.field, t.value, seq), nil})
 		}
 	}
 	return true, w.queueProblem(p.problem)

@@ -1,0 +1,20 @@
+package store
+
+// arena hands out small byte slices carved from larger blocks. The import
+// writer makes several small keys and values per trace, which bbolt only
+// references until the transaction commits: one allocation per block
+// instead of one per key saves the single writer time it cannot share.
+type arena struct{ block []byte }
+
+const arenaBlock = 64 << 10
+
+// make returns a slice of length n and capacity c, which appends to it
+// cannot grow past into another slice's bytes.
+func (a *arena) make(n, c int) []byte {
+	if cap(a.block)-len(a.block) < c {
+		a.block = make([]byte, 0, max(arenaBlock, c))
+	}
+	start := len(a.block)
+	a.block = a.block[:start+c]
+	return a.block[start : start+n : start+c]
+}
