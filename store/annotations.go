@@ -294,10 +294,7 @@ func (w *eventWriter) commit() error {
 		}
 	}
 	// postingWriter.commit expects each term's seqs ascending and unique.
-	for t, seqs := range w.post.terms {
-		slices.Sort(seqs)
-		w.post.terms[t] = slices.Compact(seqs)
-	}
+	w.post.normalize()
 	return w.post.commit(w.tx.Bucket(bPostings))
 }
 

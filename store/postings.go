@@ -139,12 +139,48 @@ func (c container) next(from int) (uint16, bool) {
 // postingWriter gathers a batch's seqs per term and merges them into the
 // stored containers at commit.
 type postingWriter struct {
-	terms map[term][]uint64
+	terms  map[term]*[]uint64
+	recent [8]recentTerm // by slot (see addAt)
 }
 
-func newPostingWriter() *postingWriter { return &postingWriter{terms: map[term][]uint64{}} }
+type recentTerm struct {
+	t    term
+	seqs *[]uint64
+}
 
-func (p *postingWriter) add(t term, seq uint64) { p.terms[t] = append(p.terms[t], seq) }
+func newPostingWriter() *postingWriter { return &postingWriter{terms: map[term]*[]uint64{}} }
+
+func (p *postingWriter) add(t term, seq uint64) { p.addAt(-1, t, seq) }
+
+// addAt adds seq to t, where slot is t's position in its trace's term list.
+// Traces written one after the other mostly share their dataset, model,
+// format and truncation: the term last added at a slot is usually this one,
+// found without hashing two strings (the import writer's largest map cost).
+func (p *postingWriter) addAt(slot int, t term, seq uint64) {
+	cached := slot >= 0 && slot < len(p.recent)
+	if cached && p.recent[slot].seqs != nil && p.recent[slot].t == t {
+		*p.recent[slot].seqs = append(*p.recent[slot].seqs, seq)
+		return
+	}
+	seqs := p.terms[t]
+	if seqs == nil {
+		seqs = new([]uint64)
+		p.terms[t] = seqs
+	}
+	*seqs = append(*seqs, seq)
+	if cached {
+		p.recent[slot] = recentTerm{t, seqs}
+	}
+}
+
+// normalize sorts each term's seqs and drops repeats, for writers that do
+// not add them in order.
+func (p *postingWriter) normalize() {
+	for _, seqs := range p.terms {
+		slices.Sort(*seqs)
+		*seqs = slices.Compact(*seqs)
+	}
+}
 
 // commit updates every touched container, in key order.
 func (p *postingWriter) commit(b *bolt.Bucket) error {
@@ -156,7 +192,7 @@ func (p *postingWriter) commit(b *bolt.Bucket) error {
 		return bytes.Compare(postingPrefix(a.field, a.value), postingPrefix(b.field, b.value))
 	})
 	for _, t := range keys {
-		seqs := p.terms[t] // ascending: seqs are assigned in order
+		seqs := *p.terms[t] // ascending: seqs are assigned in order
 		for len(seqs) > 0 {
 			block := uint32(seqs[0] >> blockBits)
 			n := 0

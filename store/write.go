@@ -159,9 +159,9 @@ func (w *txWriter) add(p *prepared) (bool, error) {
 	key := binary.BigEndian.AppendUint64(w.arena.make(0, 8), seq)
 	w.tracePuts = append(w.tracePuts, kv{key, value})
 	w.idPuts = append(w.idPuts, kv{append(w.arena.make(0, len(id)), id...), appendIDValue(w.arena.make(0, 24), seq, p.hash)})
-	for _, t := range p.terms {
+	for i, t := range p.terms {
 		if postingFields[t.field] {
-			w.postings.add(t, seq)
+			w.postings.addAt(i, t, seq)
 		} else {
 			w.indexPuts = append(w.indexPuts, kv{appendIndexKey(w.arena.make(0, len(t.field)+len(t.value)+10), t.field, t.value, seq), nil})
 		}
