@@ -19,8 +19,8 @@ import (
 	"github.com/stepwise-dev/stepwise/store/formats"
 )
 
-// checkStore verifies the bbolt file's integrity and that every index entry
-// points at a stored trace.
+// checkStore verifies the bbolt file's integrity, the postings against the
+// traces, and the bodies.
 func checkStore(t *testing.T, db *DB) {
 	t.Helper()
 	err := db.bolt.View(func(tx *bolt.Tx) error {
@@ -28,18 +28,40 @@ func checkStore(t *testing.T, db *DB) {
 			return err
 		}
 		traces := tx.Bucket(bTraces)
-		err := tx.Bucket(bIndex).ForEach(func(k, _ []byte) error {
-			if traces.Get(u64(seqOfIndexKey(k))) == nil {
-				return fmt.Errorf("index key %q points nowhere", k)
+		if k, _ := tx.Bucket(bIndex).Cursor().First(); k != nil {
+			return fmt.Errorf("index key %q in a schema-%d store", k, SchemaVersion)
+		}
+		// Every trace is in the postings of each of its terms, and nothing
+		// else is.
+		posted := 0
+		for field := range postingFields {
+			err := eachFieldSeq(tx.Bucket(bPostings), field, func(value []byte, seq uint64) error {
+				v := traces.Get(u64(seq))
+				if v == nil {
+					return fmt.Errorf("posting %s=%q: trace %d is not stored", field, value, seq)
+				}
+				s, err := decodeSummary(seq, v)
+				if err != nil {
+					return err
+				}
+				for _, tm := range terms(&s) {
+					if tm.field == field && tm.value != string(value) {
+						return fmt.Errorf("trace %d is in the postings of %s=%q, its value is %q", seq, field, value, tm.value)
+					}
+				}
+				posted++
+				return nil
+			})
+			if err != nil {
+				return err
 			}
-			return nil
-		})
-		if err != nil {
-			return err
+		}
+		if n := traces.Stats().KeyN * len(postingFields); posted != n {
+			return fmt.Errorf("%d postings for %d traces, want %d", posted, traces.Stats().KeyN, n)
 		}
 		// Every trace has a body and every body a trace.
 		bodies := newBodyCursor(tx)
-		err = traces.ForEach(func(k, _ []byte) error {
+		err := traces.ForEach(func(k, _ []byte) error {
 			seq := seqOfIndexKey(k)
 			body, err := bodies.get(seq)
 			if err != nil || body == nil {

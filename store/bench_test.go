@@ -25,11 +25,16 @@ import (
 // parsing), peak-heap-MB, cpu-s (CPU time of one import, all cores).
 //
 //	go test ./store -run '^$' -bench ImportProcessBench -benchtime 3x
-func BenchmarkImportProcessBench(b *testing.B) {
+func BenchmarkImportProcessBench(b *testing.B) { benchImport(b, false) }
+
+// BenchmarkImportDistinctProblems is the same with a problem per trace.
+func BenchmarkImportDistinctProblems(b *testing.B) { benchImport(b, true) }
+
+func benchImport(b *testing.B, distinctProblems bool) {
 	n := benchTraceCount(100000)
 	dir := b.TempDir()
 	src := filepath.Join(dir, "pb.jsonl")
-	size := genProcessBench(b, src, n)
+	size := genProcessBenchProblems(b, src, n, distinctProblems)
 	py := pythonParseSeconds(b, src)
 	b.SetBytes(size)
 	b.ResetTimer()

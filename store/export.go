@@ -176,7 +176,7 @@ func (x *exportRun) selected(ctx context.Context, fn func(seq uint64) error) err
 }
 
 // byProblem hands a group exporter every selected trace of a problem at
-// once, problem by problem (the problem index is ordered by problem id).
+// once, problem by problem (the problem postings are ordered by problem id).
 func (x *exportRun) byProblem(ctx context.Context, g formats.GroupExporter) error {
 	var member bitset
 	if !x.opts.Filter.isEmpty() {
@@ -185,8 +185,6 @@ func (x *exportRun) byProblem(ctx context.Context, g formats.GroupExporter) erro
 			return err
 		}
 	}
-	prefix := []byte(FieldProblem + "\x00")
-	c := x.tx.Bucket(bIndex).Cursor()
 	var group []*formats.ExportItem
 	var cur []byte
 	flush := func() error {
@@ -199,17 +197,15 @@ func (x *exportRun) byProblem(ctx context.Context, g formats.GroupExporter) erro
 		return err
 	}
 	n := 0
-	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+	err := eachFieldSeq(x.tx.Bucket(bPostings), FieldProblem, func(pid []byte, seq uint64) error {
 		if n++; n%256 == 0 {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
 		}
-		seq := seqOfIndexKey(k)
 		if member != nil && !member.has(seq) {
-			continue
+			return nil
 		}
-		pid := k[:len(k)-8]
 		if !bytes.Equal(pid, cur) {
 			if err := flush(); err != nil {
 				return err
@@ -223,9 +219,13 @@ func (x *exportRun) byProblem(ctx context.Context, g formats.GroupExporter) erro
 		x.rep.Traces++
 		if skip != "" {
 			x.rep.skip(skip, 1)
-			continue
+			return nil
 		}
 		group = append(group, item)
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	if err := flush(); err != nil {
 		return err

@@ -48,6 +48,15 @@ func loadProcessBench(tb testing.TB) []pbRecord {
 // file's size.
 func genProcessBench(tb testing.TB, path string, n int) int64 {
 	tb.Helper()
+	return genProcessBenchProblems(tb, path, n, false)
+}
+
+// genProcessBenchProblems is genProcessBench, with every trace of a problem
+// of its own when distinct is set (the samples' problems are otherwise
+// shared by some 270 traces each at 100k, as samples of one problem are in
+// best-of-n sets; ProcessBench itself has about one trace a problem).
+func genProcessBenchProblems(tb testing.TB, path string, n int, distinct bool) int64 {
+	tb.Helper()
 	base := loadProcessBench(tb)
 	f, err := os.Create(path)
 	if err != nil {
@@ -62,6 +71,9 @@ func genProcessBench(tb testing.TB, path string, n int) int64 {
 		r.ID = fmt.Sprintf("%s-g%d", r.ID, i)
 		r.Steps = append([]string(nil), r.Steps...)
 		r.Steps[0] += fmt.Sprintf(" (variant %d)", i)
+		if distinct {
+			r.Problem += fmt.Sprintf(" (problem %d)", i)
+		}
 		if err := enc.Encode(&r); err != nil {
 			tb.Fatal(err)
 		}

@@ -6,11 +6,10 @@ import (
 	"strconv"
 )
 
-// Indexed fields. Low-cardinality fields go to postings (postings.go); the
-// problem id, with a value per handful of traces, gets one index key per
-// trace: field \0 value \0 u64(seq), so that the traces
-// with a value are one ordered prefix scan. Filters intersect either kind by
-// leapfrogging over seqs.
+// Indexed fields, all kept in postings (postings.go): sets of trace seqs
+// per (field, value). Filters intersect them by leapfrogging over seqs.
+// Stores of schema 5 and before kept the problem id as one index key per
+// trace (field \0 value \0 u64 seq); the migration to 6 moves them.
 const (
 	FieldDataset   = "dataset"
 	FieldModel     = "model"
@@ -25,9 +24,11 @@ const (
 	FieldFirstError = "first_error"
 )
 
-// postingFields are indexed by postings; the others by per-trace keys.
+// postingFields are the fields of terms, indexed by postings. (Schema 1
+// kept every field as per-trace index keys, schemas 2 to 5 the problem id;
+// the migrations move those of the fields listed here into postings.)
 var postingFields = map[string]bool{FieldDataset: true, FieldModel: true, FieldCorrect: true, FieldLabel: true,
-	FieldTruncated: true, FieldFormat: true, FieldSteps: true, FieldFirstError: true}
+	FieldTruncated: true, FieldProblem: true, FieldFormat: true, FieldSteps: true, FieldFirstError: true}
 
 // term is one (field, value) pair of a trace.
 type term struct{ field, value string }

@@ -1,8 +1,11 @@
 package store
 
 import (
+	"bytes"
+	"context"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -94,4 +97,111 @@ func TestNotAStoreIsRefused(t *testing.T) {
 	if _, err := Open(path, Options{}); err == nil || !strings.Contains(err.Error(), "not a stepwise store") {
 		t.Fatalf("opening garbage: %v", err)
 	}
+}
+
+// TestMigrateProblemIndex turns the problem postings of a current store
+// back into the per-trace index keys of schemas 2 to 5, reopens it, and
+// checks that the migration to 6 gives every problem the same traces, and
+// that the export by problem groups them as before.
+func TestMigrateProblemIndex(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "m.db")
+	db, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	importOK(t, db, filepath.Join(samples, "processbench"), filepath.Join(samples, "gsm8k"), filepath.Join(samples, "prm800k"))
+	before := problemTraces(t, db)
+	shared := 0
+	for _, seqs := range before {
+		if len(seqs) > 1 {
+			shared++
+		}
+	}
+	if len(before) < 100 || shared < 10 {
+		t.Fatalf("%d problems, %d with several traces: too few to test", len(before), shared)
+	}
+	groupsBefore := exportGroups(t, db)
+	err = db.bolt.Update(func(tx *bolt.Tx) error {
+		idx, post := tx.Bucket(bIndex), tx.Bucket(bPostings)
+		for id, seqs := range before {
+			for _, seq := range seqs {
+				if err := idx.Put(indexKey(FieldProblem, id, seq), nil); err != nil {
+					return err
+				}
+			}
+		}
+		var drop [][]byte
+		prefix := []byte(FieldProblem + "\x00")
+		c := post.Cursor()
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			drop = append(drop, bytes.Clone(k))
+		}
+		for _, k := range drop {
+			if err := post.Delete(k); err != nil {
+				return err
+			}
+		}
+		return putUint(tx.Bucket(bMeta), keySchema, 5)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := problemTraces(t, db); len(got) != 0 {
+		t.Fatalf("%d problems still have postings in the schema-5 store", len(got))
+	}
+	db.Close()
+
+	db, err = Open(path, Options{})
+	if err != nil {
+		t.Fatalf("migration: %v", err)
+	}
+	defer db.Close()
+	if got := problemTraces(t, db); !reflect.DeepEqual(got, before) {
+		t.Fatalf("problem traces after migration differ: %d problems, %d before", len(got), len(before))
+	}
+	for id, seqs := range before {
+		if n, err := db.Count(Filter{Problem: id}); err != nil || n != len(seqs) {
+			t.Fatalf("problem %s: count %d (%v), want %d", id, n, err, len(seqs))
+		}
+	}
+	if got := exportGroups(t, db); !reflect.DeepEqual(got, groupsBefore) {
+		t.Fatalf("export groups after migration differ:\n got %v\nwant %v", got, groupsBefore)
+	}
+	db.bolt.View(func(tx *bolt.Tx) error {
+		if k, _ := tx.Bucket(bIndex).Cursor().First(); k != nil {
+			t.Errorf("index key %q left after migration", k)
+		}
+		return nil
+	})
+	checkStore(t, db)
+}
+
+// problemTraces maps each problem id with postings to its trace seqs.
+func problemTraces(t *testing.T, db *DB) map[string][]uint64 {
+	t.Helper()
+	out := map[string][]uint64{}
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		return eachFieldSeq(tx.Bucket(bPostings), FieldProblem, func(id []byte, seq uint64) error {
+			out[string(id)] = append(out[string(id)], seq)
+			return nil
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// exportGroups is the DPO export, which walks the traces problem by problem.
+func exportGroups(t *testing.T, db *DB) string {
+	t.Helper()
+	var buf strings.Builder
+	rep, err := db.Export(context.Background(), &buf, ExportOptions{Format: "dpo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Written == 0 {
+		t.Fatalf("the DPO export wrote no pairs: %+v", rep)
+	}
+	return buf.String()
 }

@@ -10,13 +10,14 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// Postings index the low-cardinality fields (dataset, model, correctness,
-// label state, truncation, format, step count, first error). Instead of one
-// key per trace and field — eleven puts a trace, the bulk of an import's
-// writes — each (field, value) keeps compressed sets of trace seqs, one
-// container per block of 65,536 seqs (as Roaring bitmaps do): a sorted
-// array of 16-bit offsets while small, a 8 KB bitmap once dense. An import
-// batch updates a handful of containers, and a filter intersects them.
+// Postings index every field of a trace (dataset, model, correctness,
+// label state, truncation, problem, format, step count, first error).
+// Instead of one key per trace and field — eleven puts a trace, the bulk of
+// an import's writes — each (field, value) keeps compressed sets of trace
+// seqs, one container per block of 65,536 seqs (as Roaring bitmaps do): a
+// sorted array of 16-bit offsets while small, a 8 KB bitmap once dense. An
+// import batch updates a handful of containers for the low-cardinality
+// fields, and one per problem it touches; a filter intersects them.
 //
 // Key: field \0 value \0 u32 block. Seqs are dense (1, 2, 3...), so a
 // million traces span 16 blocks.
@@ -140,7 +141,8 @@ func (c container) next(from int) (uint16, bool) {
 // stored containers at commit.
 type postingWriter struct {
 	terms  map[term]*[]uint64
-	recent [8]recentTerm // by slot (see addAt)
+	recent [8]recentTerm     // by slot (see addAt)
+	new    map[term]struct{} // terms known to have no stored containers
 }
 
 type recentTerm struct {
@@ -171,6 +173,24 @@ func (p *postingWriter) addAt(slot int, t term, seq uint64) {
 	if cached {
 		p.recent[slot] = recentTerm{t, seqs}
 	}
+}
+
+// markNew says that t has no stored containers, so that commit need not
+// look for them: most problems of a dataset have a trace or a few, and a
+// lookup per new problem was what a posting cost over a per-trace key.
+func (p *postingWriter) markNew(t term) {
+	if p.new == nil {
+		p.new = map[term]struct{}{}
+	}
+	p.new[t] = struct{}{}
+}
+
+// stored returns the stored container at key, of term t.
+func (p *postingWriter) stored(b *bolt.Bucket, t term, key []byte) []byte {
+	if _, ok := p.new[t]; ok {
+		return nil
+	}
+	return b.Get(key)
 }
 
 // normalize sorts each term's seqs and drops repeats, for writers that do
@@ -204,7 +224,7 @@ func (p *postingWriter) commit(b *bolt.Bucket) error {
 			seqs = seqs[n:]
 			key := postingKey(t.field, t.value, block)
 			var c container
-			if old := b.Get(key); old != nil {
+			if old := p.stored(b, t, key); old != nil {
 				var err error
 				if c, err = decodeContainer(old); err != nil {
 					return fmt.Errorf("posting %s=%q block %d: %w", t.field, t.value, block, err)
@@ -212,6 +232,30 @@ func (p *postingWriter) commit(b *bolt.Bucket) error {
 			}
 			c.add(offs)
 			if err := b.Put(key, c.encode()); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// eachFieldSeq calls fn with every value of field and each of its seqs,
+// by value, then by seq.
+func eachFieldSeq(b *bolt.Bucket, field string, fn func(value []byte, seq uint64) error) error {
+	prefix := append([]byte(field), 0)
+	c := b.Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		if len(k) < len(prefix)+5 {
+			return fmt.Errorf("malformed posting key %q", k)
+		}
+		value := k[len(prefix) : len(k)-5]
+		block := uint64(binary.BigEndian.Uint32(k[len(k)-4:]))
+		cont, err := decodeContainer(v)
+		if err != nil {
+			return fmt.Errorf("posting %s=%q block %d: %w", field, value, block, err)
+		}
+		for off, ok := cont.next(0); ok; off, ok = cont.next(int(off) + 1) {
+			if err := fn(value, block<<blockBits|uint64(off)); err != nil {
 				return err
 			}
 		}

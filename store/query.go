@@ -189,13 +189,9 @@ func datasetIter(tx *bolt.Tx, name string) seqIter {
 	return newOrIter(parts)
 }
 
-// fieldIter scans the traces with field=value, from postings or from the
-// per-trace index, whichever holds the field.
+// fieldIter scans the traces with field=value.
 func fieldIter(tx *bolt.Tx, field, value string) seqIter {
-	if postingFields[field] {
-		return newPostingIter(tx.Bucket(bPostings), field, value)
-	}
-	return newTermIter(tx.Bucket(bIndex), field, value)
+	return newPostingIter(tx.Bucket(bPostings), field, value)
 }
 
 // notIter yields the seqs 1..max that another iterator does not: the
@@ -303,24 +299,6 @@ type allIter struct{ cursorStep }
 func (a *allIter) next() (uint64, bool) {
 	k, _ := a.step(nil, u64)
 	if k == nil {
-		return 0, false
-	}
-	return seqOfIndexKey(k), true
-}
-
-// termIter scans one field=value prefix of the index.
-type termIter struct {
-	cursorStep
-	prefix []byte
-}
-
-func newTermIter(idx *bolt.Bucket, field, value string) *termIter {
-	return &termIter{cursorStep: cursorStep{c: idx.Cursor()}, prefix: indexPrefix(field, value)}
-}
-
-func (t *termIter) next() (uint64, bool) {
-	k, _ := t.step(t.prefix, func(seq uint64) []byte { return append(bytes.Clone(t.prefix), u64(seq)...) })
-	if k == nil || !bytes.HasPrefix(k, t.prefix) || len(k) != len(t.prefix)+8 {
 		return 0, false
 	}
 	return seqOfIndexKey(k), true

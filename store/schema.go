@@ -21,7 +21,8 @@ import (
 //	   body, in the hashes bucket (an intermediate step, a few commits long)
 //	5: the dedupe hash is kept in the ids bucket beside the seq
 //	   (contenthash.go); new bodies are written in blocks (bodies.go)
-const SchemaVersion = 5
+//	6: problem ids are postings too; the index bucket is left empty
+const SchemaVersion = 6
 
 // Buckets. Keys are big-endian so that byte order is numeric order.
 var (
@@ -30,7 +31,7 @@ var (
 	bBodies   = []byte("bodies")   // u64 last seq + 'b' → block of bodies (raw text, steps, labels); bodies.go
 	bIDs      = []byte("ids")      // trace id → u64 seq + 16-byte content hash (import dedupe)
 	bProblems = []byte("problems") // problem id → problem (JSON)
-	bIndex    = []byte("index")    // field \0 value \0 u64 seq → empty (problem, source)
+	bIndex    = []byte("index")    // schemas 1-5: field \0 value \0 u64 seq → empty; empty since
 	bPostings = []byte("postings") // field \0 value \0 u32 block → seq set
 	bCounts   = []byte("counts")   // count key → u64
 	bImports  = []byte("imports")  // u64 seq → import run record (JSON)
@@ -57,6 +58,7 @@ var migrations = map[int]func(*bolt.Tx) error{
 	2: createBuckets,
 	3: createBuckets, // nothing to do: 4 → 5 recomputes every hash
 	4: foldContentHashes,
+	5: migratePostings, // the problem ids, now posting fields too
 }
 
 // createBuckets (2 → 3) adds the buckets a newer schema introduced.
@@ -69,9 +71,12 @@ func createBuckets(tx *bolt.Tx) error {
 	return nil
 }
 
-// migratePostings (1 → 2) moves the low-cardinality fields from per-trace
-// index keys into postings, and drops the chars sort field and the source-id
-// index (ids resolve source ids now).
+// migratePostings moves the fields that postingFields lists from per-trace
+// index keys into postings: at 1 → 2 the low-cardinality ones, dropping the
+// chars sort field and the source-id index (ids resolve source ids now); at
+// 5 → 6 the problem ids. The index keys of a term are sorted by seq, so its
+// postings are written in one go; a store of a million traces needs some
+// tens of MB for it, once.
 func migratePostings(tx *bolt.Tx) error {
 	post, err := tx.CreateBucketIfNotExists(bPostings)
 	if err != nil {

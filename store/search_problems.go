@@ -113,9 +113,8 @@ func (p *problemHits) listTraces(tx *bolt.Tx) bool {
 		n   int
 	}
 	var hits []hit
-	idx := tx.Bucket(bIndex)
 	for id, n := range p.byID {
-		it := newTermIter(idx, FieldProblem, id)
+		it := fieldIter(tx, FieldProblem, id)
 		for seq, ok := it.next(); ok; seq, ok = it.next() {
 			if len(hits) == maxIndexedTraces {
 				return false

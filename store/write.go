@@ -115,7 +115,6 @@ type txWriter struct {
 	seen                        *seenFilter
 	traces, ids, problems       *bolt.Bucket
 	tracePuts, bodyPuts, idPuts []kv
-	indexPuts                   []kv
 	postings                    *postingWriter
 	newIDs                      map[string][16]byte // ids queued here → content hash
 	problemsSeen                map[string]*stepwise.Problem
@@ -160,11 +159,7 @@ func (w *txWriter) add(p *prepared) (bool, error) {
 	w.tracePuts = append(w.tracePuts, kv{key, value})
 	w.idPuts = append(w.idPuts, kv{append(w.arena.make(0, len(id)), id...), appendIDValue(w.arena.make(0, 24), seq, p.hash)})
 	for i, t := range p.terms {
-		if postingFields[t.field] {
-			w.postings.addAt(i, t, seq)
-		} else {
-			w.indexPuts = append(w.indexPuts, kv{appendIndexKey(w.arena.make(0, len(t.field)+len(t.value)+10), t.field, t.value, seq), nil})
-		}
+		w.postings.addAt(i, t, seq) // every term's field is a posting field
 	}
 	return true, w.queueProblem(p.problem)
 }
@@ -207,7 +202,12 @@ func (w *txWriter) queueProblem(p *stepwise.Problem) error {
 		mergeProblem(have, p)
 		return nil
 	}
-	if old := w.problems.Get([]byte(p.ID)); old != nil {
+	old := w.problems.Get([]byte(p.ID))
+	if old == nil {
+		// A problem is stored with its first trace, and never removed: a
+		// new one has no stored postings to merge with.
+		w.postings.markNew(term{FieldProblem, p.ID})
+	} else {
 		var have stepwise.Problem
 		if err := json.Unmarshal(old, &have); err != nil {
 			return fmt.Errorf("problem %s: corrupt record: %w", p.ID, err)
@@ -263,7 +263,6 @@ func (w *txWriter) commit() error {
 		{bTraces, w.tracePuts, 0.9},
 		{bBodies, w.bodyPuts, 0.9},
 		{bIDs, w.idPuts, bolt.DefaultFillPercent},
-		{bIndex, w.indexPuts, bolt.DefaultFillPercent},
 		{bProblems, problemPuts, bolt.DefaultFillPercent},
 	} {
 		if err := putSorted(w.tx.Bucket(job.bucket), job.puts, job.fill); err != nil {
