@@ -8,15 +8,16 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// seenFilter remembers, approximately, which trace ids the store holds, so
-// that the importer's writer looks an id up in bbolt only when the filter
-// says "maybe": on a fresh import nearly every record is a definite "no",
-// and a B+tree search per record would be one of the writer's largest
-// costs. It is built from the store on the first import in a process and
-// kept current by the writer.
+// seenFilter remembers, approximately, which trace ids and problem ids the
+// store holds, so that the importer's writer looks an id up in bbolt only
+// when the filter says "maybe": on a fresh import nearly every record is a
+// definite "no", and a B+tree search per record would be one of the
+// writer's largest costs. It is built from the store on the first import in
+// a process and kept current by the writer (the only writer of both
+// buckets, in a process that holds the store's lock).
 type seenFilter struct {
-	ids  bloom
-	seed uint64 // random: ids come from untrusted files
+	ids, problems bloom
+	seed          uint64 // random: ids come from untrusted files
 }
 
 // bloom is a Bloom filter with four probes and 16 bits an entry (about
@@ -60,22 +61,28 @@ func (b *bloom) mayHave(h [16]byte) bool {
 	return true
 }
 
-// idKey is the filter's 16-byte hash of an id: one pass, no allocation
-// (the writer asks it for every trace).
-func (f *seenFilter) idKey(id string) [16]byte {
+// key is the filter's 16-byte hash of an id: one pass, no allocation (the
+// writer asks it for every trace).
+func (f *seenFilter) key(id string) [16]byte {
 	return xxh3.HashString128Seed(id, f.seed).Bytes()
 }
 
 // loadSeenFilter builds the filter from the store's ids, sized for growth.
 func loadSeenFilter(tx *bolt.Tx) *seenFilter {
-	n := tx.Bucket(bIDs).Stats().KeyN
-	f := &seenFilter{ids: newBloom(2*n + 100000), seed: rand.Uint64()}
-	tx.Bucket(bIDs).ForEach(func(k, _ []byte) error {
-		f.ids.add(f.idKey(string(k)))
-		return nil
-	})
+	f := &seenFilter{seed: rand.Uint64()}
+	f.ids = f.load(tx.Bucket(bIDs))
+	f.problems = f.load(tx.Bucket(bProblems))
 	return f
 }
 
+func (f *seenFilter) load(b *bolt.Bucket) bloom {
+	bl := newBloom(2*b.Stats().KeyN + 100000)
+	b.ForEach(func(k, _ []byte) error {
+		bl.add(f.key(string(k)))
+		return nil
+	})
+	return bl
+}
+
 // stale reports that the filter is past its capacity and should be rebuilt.
-func (f *seenFilter) stale() bool { return f.ids.full() }
+func (f *seenFilter) stale() bool { return f.ids.full() || f.problems.full() }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/bits"
 	"slices"
+	"strings"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -31,7 +32,10 @@ const (
 )
 
 func postingKey(field, value string, block uint32) []byte {
-	k := make([]byte, 0, len(field)+len(value)+6)
+	return appendPostingKey(make([]byte, 0, len(field)+len(value)+6), field, value, block)
+}
+
+func appendPostingKey(k []byte, field, value string, block uint32) []byte {
 	k = append(k, field...)
 	k = append(k, 0)
 	k = append(k, value...)
@@ -208,21 +212,26 @@ func (p *postingWriter) commit(b *bolt.Bucket) error {
 	for t := range p.terms {
 		keys = append(keys, t)
 	}
+	// Key order (field \0 value \0 block) is this order as long as fields
+	// and values hold no zero byte; it only makes the puts sequential.
 	slices.SortFunc(keys, func(a, b term) int {
-		return bytes.Compare(postingPrefix(a.field, a.value), postingPrefix(b.field, b.value))
+		if c := strings.Compare(a.field, b.field); c != 0 {
+			return c
+		}
+		return strings.Compare(a.value, b.value)
 	})
+	var key []byte // reused: bbolt copies keys
+	var offs []uint16
 	for _, t := range keys {
 		seqs := *p.terms[t] // ascending: seqs are assigned in order
 		for len(seqs) > 0 {
 			block := uint32(seqs[0] >> blockBits)
-			n := 0
-			offs := make([]uint16, 0, len(seqs))
-			for n < len(seqs) && uint32(seqs[n]>>blockBits) == block {
-				offs = append(offs, uint16(seqs[n]&(blockSize-1)))
-				n++
+			offs = offs[:0]
+			for len(seqs) > 0 && uint32(seqs[0]>>blockBits) == block {
+				offs = append(offs, uint16(seqs[0]&(blockSize-1)))
+				seqs = seqs[1:]
 			}
-			seqs = seqs[n:]
-			key := postingKey(t.field, t.value, block)
+			key = appendPostingKey(key[:0], t.field, t.value, block)
 			var c container
 			if old := p.stored(b, t, key); old != nil {
 				var err error
@@ -230,7 +239,7 @@ func (p *postingWriter) commit(b *bolt.Bucket) error {
 					return fmt.Errorf("posting %s=%q block %d: %w", t.field, t.value, block, err)
 				}
 			}
-			c.add(offs)
+			c.add(offs) // copies offs
 			if err := b.Put(key, c.encode()); err != nil {
 				return err
 			}

@@ -117,7 +117,7 @@ type txWriter struct {
 	tracePuts, bodyPuts, idPuts []kv
 	postings                    *postingWriter
 	newIDs                      map[string][16]byte // ids queued here → content hash
-	problemsSeen                map[string]*stepwise.Problem
+	problemsSeen                map[string]*queuedProblem
 	deltas                      map[string]int64
 	arena                       arena // the small keys and values
 }
@@ -129,7 +129,7 @@ func newTxWriter(tx *bolt.Tx, seen *seenFilter, deltas map[string]int64) *txWrit
 	return &txWriter{
 		tx: tx, seen: seen, traces: tx.Bucket(bTraces), ids: tx.Bucket(bIDs),
 		problems: tx.Bucket(bProblems), newIDs: map[string][16]byte{},
-		problemsSeen: map[string]*stepwise.Problem{}, deltas: maps.Clone(deltas), postings: newPostingWriter(),
+		problemsSeen: map[string]*queuedProblem{}, deltas: maps.Clone(deltas), postings: newPostingWriter(),
 	}
 }
 
@@ -150,7 +150,7 @@ func (w *txWriter) add(p *prepared) (bool, error) {
 	}
 	p.summary.Seq, p.summary.ID = seq, id
 	w.newIDs[id] = p.hash
-	w.seen.ids.add(w.seen.idKey(id))
+	w.seen.ids.add(w.seen.key(id))
 	value := p.value
 	if id != p.baseID {
 		value = encodeSummaryHead(id, p.value[p.tailAt:])
@@ -182,7 +182,7 @@ func (w *txWriter) place(p *prepared) (id string, dup bool) {
 			}
 			continue
 		}
-		if !w.seen.ids.mayHave(w.seen.idKey(c)) {
+		if !w.seen.ids.mayHave(w.seen.key(c)) {
 			return c, false
 		}
 		v := w.ids.Get([]byte(c))
@@ -195,31 +195,41 @@ func (w *txWriter) place(p *prepared) (id string, dup bool) {
 	}
 }
 
+// queuedProblem is a problem met in this transaction; put says it must be
+// written (it is new, or gave fields the stored copy lacked).
+type queuedProblem struct {
+	p   *stepwise.Problem
+	put bool
+}
+
 // queueProblem keeps a problem for writing, or fills fields an earlier copy
 // lacked.
 func (w *txWriter) queueProblem(p *stepwise.Problem) error {
-	if have, ok := w.problemsSeen[p.ID]; ok {
-		mergeProblem(have, p)
+	if q, ok := w.problemsSeen[p.ID]; ok {
+		if mergeProblem(q.p, p) {
+			q.put = true
+		}
 		return nil
 	}
-	old := w.problems.Get([]byte(p.ID))
+	key := w.seen.key(p.ID)
+	var old []byte
+	if w.seen.problems.mayHave(key) {
+		old = w.problems.Get([]byte(p.ID))
+	}
 	if old == nil {
+		w.seen.problems.add(key)
 		// A problem is stored with its first trace, and never removed: a
 		// new one has no stored postings to merge with.
 		w.postings.markNew(term{FieldProblem, p.ID})
-	} else {
-		var have stepwise.Problem
-		if err := json.Unmarshal(old, &have); err != nil {
-			return fmt.Errorf("problem %s: corrupt record: %w", p.ID, err)
-		}
-		if !mergeProblem(&have, p) {
-			w.problemsSeen[p.ID] = &have // known, unchanged: merge later copies only
-			return nil
-		}
-		p = &have
+		cp := *p
+		w.problemsSeen[p.ID] = &queuedProblem{p: &cp, put: true}
+		return nil
 	}
-	cp := *p
-	w.problemsSeen[p.ID] = &cp
+	var have stepwise.Problem
+	if err := json.Unmarshal(old, &have); err != nil {
+		return fmt.Errorf("problem %s: corrupt record: %w", p.ID, err)
+	}
+	w.problemsSeen[p.ID] = &queuedProblem{p: &have, put: mergeProblem(&have, p)}
 	return nil
 }
 
@@ -243,13 +253,13 @@ func mergeProblem(have, p *stepwise.Problem) bool {
 // commit writes everything queued, each bucket in key order.
 func (w *txWriter) commit() error {
 	var problemPuts []kv
-	for id, p := range w.problemsSeen {
-		b, err := json.Marshal(p)
+	for id, q := range w.problemsSeen {
+		if !q.put {
+			continue
+		}
+		b, err := json.Marshal(q.p)
 		if err != nil {
 			return err
-		}
-		if old := w.problems.Get([]byte(id)); old != nil && bytes.Equal(old, b) {
-			continue
 		}
 		problemPuts = append(problemPuts, kv{[]byte(id), b})
 	}
