@@ -1,9 +1,12 @@
 package store
 
-// arena hands out small byte slices carved from larger blocks. The import
-// writer makes several small keys and values per trace, which bbolt only
-// references until the transaction commits: one allocation per block
-// instead of one per key saves the single writer time it cannot share.
+import "unsafe"
+
+// arena hands out small byte slices and strings carved from larger blocks.
+// The import writer makes several small keys and values per trace, which
+// bbolt only references until the transaction commits: one allocation per
+// block instead of one per key saves the single writer time it cannot
+// share. Workers copy the strings a queued trace keeps into one.
 type arena struct{ block []byte }
 
 const arenaBlock = 64 << 10
@@ -17,4 +20,14 @@ func (a *arena) make(n, c int) []byte {
 	start := len(a.block)
 	a.block = a.block[:start+c]
 	return a.block[start : start+n : start+c]
+}
+
+// clone copies s into the arena. The arena's blocks are never written where
+// a slice was handed out, so the string stays immutable.
+func (a *arena) clone(s string) string {
+	if s == "" {
+		return ""
+	}
+	b := append(a.make(0, len(s)), s...)
+	return unsafe.String(unsafe.SliceData(b), len(b))
 }

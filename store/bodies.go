@@ -104,12 +104,13 @@ type bodyRun struct {
 // larger body makes a block of its own), appending the traces to out and
 // the runs (indexes relative to out's length) to runs.
 func encodeRuns(items []formats.Item, out []prepared, runs []bodyRun) ([]prepared, []bodyRun) {
+	var strs arena
 	for len(items) > 0 {
 		n, size := nextBlock(len(items), func(i int) int { return bodySizeHint(items[i].Trace) })
 		bb := newBlockBuilder(n, size)
 		start := len(out)
 		for _, it := range items[:n] {
-			out = append(out, prepareEncoded(it, bb.add(it.Trace)))
+			out = append(out, prepareEncoded(it, bb.add(it.Trace), &strs))
 		}
 		runs = append(runs, bodyRun{start: start, end: len(out), block: bb.finish()})
 		items = items[n:]

@@ -33,10 +33,17 @@ type prepared struct {
 	hash   [16]byte
 }
 
-// prepareEncoded makes an item ready for the writer, given its encoded body.
-func prepareEncoded(it formats.Item, body []byte) prepared {
+// prepareEncoded makes an item ready for the writer, given its encoded
+// body. The strings it keeps are copied into strs: a decoded trace's
+// strings share the memory of its record and raw text, which a queued
+// trace would otherwise keep alive (a third of an import's live heap).
+func prepareEncoded(it formats.Item, body []byte, strs *arena) prepared {
 	t := it.Trace
-	p := prepared{problem: it.Problem, body: body, summary: summarize(t)}
+	p := prepared{problem: detachProblem(it.Problem, strs), body: body, summary: summarize(t)}
+	s := &p.summary
+	for _, f := range []*string{&s.SourceID, &s.Dataset, &s.Model, &s.FinalAnswer} {
+		*f = strs.clone(*f)
+	}
 	p.hash = contentHash(&p.summary, p.body)
 	// The id: the dataset and the source's own id, or a short content hash
 	// where the source has none.
@@ -53,6 +60,16 @@ func prepareEncoded(it formats.Item, body []byte) prepared {
 	p.value = encodeSummaryTail(p.value, &p.summary)
 	p.terms = terms(&p.summary)
 	return p
+}
+
+// detachProblem copies a problem with its strings in strs.
+func detachProblem(p *stepwise.Problem, strs *arena) *stepwise.Problem {
+	cp := *p
+	for _, f := range []*string{&cp.ID, &cp.Text, &cp.GoldAnswer, &cp.GoldSolution, &cp.Dataset, &cp.Split,
+		&cp.Subject, &cp.Level, &cp.SourceID} {
+		*f = strs.clone(*f)
+	}
+	return &cp
 }
 
 // shortContentID names a trace whose source gives it no id. It is the
