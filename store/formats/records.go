@@ -63,7 +63,12 @@ type RecordReader struct {
 	index     int
 	started   bool // array mode: '[' consumed
 	done      bool
+	slab      []byte // lines are copied into it (see readLine)
 }
+
+// lineSlab is the size of the blocks JSONL lines are copied into: one
+// allocation per few hundred lines instead of one per line.
+const lineSlab = 256 << 10
 
 // NewRecordReader sniffs the container and returns a reader positioned at the
 // first record. An empty file or one that is not JSON is an error naming why.
@@ -163,9 +168,7 @@ func (rr *RecordReader) nextLine() (Record, error) {
 func (rr *RecordReader) readLine() ([]byte, error) {
 	b, err := rr.r.ReadSlice('\n')
 	if err == nil {
-		out := make([]byte, len(b)-1)
-		copy(out, b)
-		return out, nil
+		return rr.keep(b[:len(b)-1]), nil
 	}
 	if err != bufio.ErrBufferFull {
 		out := append([]byte(nil), b...)
@@ -185,6 +188,17 @@ func (rr *RecordReader) readLine() ([]byte, error) {
 			return buf, err
 		}
 	}
+}
+
+// keep copies a line out of the read buffer. Each record gets bytes of its
+// own that nothing writes to afterwards (Record.Data).
+func (rr *RecordReader) keep(b []byte) []byte {
+	if cap(rr.slab)-len(rr.slab) < len(b) {
+		rr.slab = make([]byte, 0, max(lineSlab, len(b)))
+	}
+	n := len(rr.slab)
+	rr.slab = append(rr.slab, b...)
+	return rr.slab[n:len(rr.slab):len(rr.slab)]
 }
 
 // nextValue scans one JSON value in an array or a stream of values.
