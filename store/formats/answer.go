@@ -5,11 +5,27 @@ import (
 	"strings"
 )
 
+// lastBox returns where the last \boxed or \fbox in s starts, or -1. It
+// walks back over the backslashes once: the box is usually near the end,
+// and a search for each command would scan the whole text for the one that
+// is absent (this runs for every imported trace).
+func lastBox(s string) int {
+	i := len(s)
+	for {
+		if i = strings.LastIndexByte(s[:i], '\\'); i < 0 {
+			return -1
+		}
+		if strings.HasPrefix(s[i:], `\boxed`) || strings.HasPrefix(s[i:], `\fbox`) {
+			return i
+		}
+	}
+}
+
 // LastBoxed returns the content of the last \boxed{...} (or \fbox{...}) in s,
 // matching nested braces, and false when there is none. "\boxed 5" (a bare
 // token) is also understood.
 func LastBoxed(s string) (string, bool) {
-	i := max(strings.LastIndex(s, `\boxed`), strings.LastIndex(s, `\fbox`))
+	i := lastBox(s)
 	if i < 0 {
 		return "", false
 	}
