@@ -106,15 +106,14 @@ func prepareBatch(items []formats.Item) *batch {
 		go func() {
 			defer wg.Done()
 			lo, hi := w*len(items)/workers, (w+1)*len(items)/workers
-			p := &parts[w]
-			p.items, p.runs = encodeRuns(items[lo:hi], nil, nil)
-			p.counts = tally(p.items)
+			out, runs := encodeRuns(items[lo:hi])
+			parts[w].append(runs, tally(out))
 		}()
 	}
 	wg.Wait()
 	b := &batch{}
 	for _, p := range parts {
-		b.append(p.items, p.runs, p.counts)
+		b.append(p.runs, p.counts)
 	}
 	return b
 }

@@ -95,16 +95,18 @@ func nextBlock(count int, size func(i int) int) (n, bytes int) {
 // bodyRun is a run of consecutive prepared traces whose bodies, in order,
 // make one block.
 type bodyRun struct {
-	start, end int // indexes into the batch
-	block      []byte
+	items []prepared
+	block []byte
 }
 
 // encodeRuns prepares items with their bodies written into blocks of at
 // most bodyBlockBodies bodies and about bodyBlockBytes bytes (a single
-// larger body makes a block of its own), appending the traces to out and
-// the runs (indexes relative to out's length) to runs.
-func encodeRuns(items []formats.Item, out []prepared, runs []bodyRun) ([]prepared, []bodyRun) {
+// larger body makes a block of its own). It returns the traces and their
+// runs, which are slices of them.
+func encodeRuns(items []formats.Item) ([]prepared, []bodyRun) {
 	var strs arena
+	out := make([]prepared, 0, len(items))
+	var runs []bodyRun
 	for len(items) > 0 {
 		n, size := nextBlock(len(items), func(i int) int { return bodySizeHint(items[i].Trace) })
 		bb := newBlockBuilder(n, size)
@@ -112,7 +114,7 @@ func encodeRuns(items []formats.Item, out []prepared, runs []bodyRun) ([]prepare
 		for _, it := range items[:n] {
 			out = append(out, prepareEncoded(it, bb.add(it.Trace), &strs))
 		}
-		runs = append(runs, bodyRun{start: start, end: len(out), block: bb.finish()})
+		runs = append(runs, bodyRun{items: out[start:len(out):len(out)], block: bb.finish()})
 		items = items[n:]
 	}
 	return out, runs
@@ -124,7 +126,7 @@ func encodeRuns(items []formats.Item, out []prepared, runs []bodyRun) ([]prepare
 func blockPuts(b *batch) []kv {
 	var puts []kv
 	for _, r := range b.runs {
-		items := b.items[r.start:r.end]
+		items := r.items
 		first, last := items[0].summary.Seq, items[len(items)-1].summary.Seq
 		if first != 0 && last-first == uint64(len(items)-1) {
 			puts = append(puts, kv{bodyBlockKey(last), r.block})

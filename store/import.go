@@ -194,10 +194,9 @@ type chunk struct {
 	n     int
 	recs  []formats.Record
 	bytes int64
-	items []formats.Item // decoded, until encoded into out
-	out   []prepared
-	runs  []bodyRun        // out's bodies, in blocks
-	count map[string]int64 // the running-count changes of out
+	items []formats.Item // decoded, until encoded into runs
+	runs  []bodyRun        // the prepared traces, by body block
+	count map[string]int64 // the running-count changes of the traces
 	errs  []error          // per-record problems, in record order
 	fatal error            // the file cannot be read further
 }
@@ -234,7 +233,7 @@ func (im *importer) decode(ctx context.Context, in *formats.Input) error {
 	w := im.db.startWriter()
 	defer w.close()
 
-	cur := im.newBatch()
+	cur := &batch{}
 	pending := map[int]*chunk{}
 	next := 0
 	var firstErr error
@@ -249,11 +248,11 @@ func (im *importer) decode(ctx context.Context, in *formats.Input) error {
 		// same pages again and again); while it is busy a full batch stops
 		// the intake, which bounds memory to two batches.
 		var send chan<- *batch
-		if !w.busy && firstErr == nil && len(cur.items) >= im.opts.BatchSize {
+		if !w.busy && firstErr == nil && cur.traces >= im.opts.BatchSize {
 			send = w.in
 		}
 		recv := results
-		if firstErr == nil && len(cur.items) >= im.opts.BatchSize {
+		if firstErr == nil && cur.traces >= im.opts.BatchSize {
 			recv = nil
 		}
 		select {
@@ -270,7 +269,7 @@ func (im *importer) decode(ctx context.Context, in *formats.Input) error {
 			}
 		case send <- cur:
 			w.busy = true
-			cur = im.newBatch()
+			cur = &batch{}
 		case o := <-w.out:
 			w.busy = false
 			fail(im.written(o))
@@ -289,8 +288,8 @@ func (im *importer) decode(ctx context.Context, in *formats.Input) error {
 		}
 	}
 	rest := prepareBatch(items)
-	cur.append(rest.items, rest.runs, rest.counts)
-	if len(cur.items) == 0 {
+	cur.append(rest.runs, rest.counts)
+	if cur.traces == 0 {
 		return nil
 	}
 	w.in <- cur
@@ -350,8 +349,8 @@ func (im *importer) work(in *formats.Input, c *chunk) {
 		}
 		c.items = append(c.items, items...)
 	}
-	c.out, c.runs = encodeRuns(c.items, nil, nil)
-	c.count = tally(c.out)
+	out, runs := encodeRuns(c.items)
+	c.runs, c.count = runs, tally(out)
 	c.recs, c.items = nil, nil
 }
 
@@ -366,7 +365,7 @@ func (im *importer) apply(b *batch, c *chunk) error {
 			}
 		}
 	}
-	b.append(c.out, c.runs, c.count)
+	b.append(c.runs, c.count)
 	b.bytes += c.bytes
 	if c.fatal != nil {
 		return im.recordProblem(c.fatal)
@@ -447,10 +446,4 @@ func reasonOf(err error) string {
 		out = out[:i] // detection failures group by cause, not by key set
 	}
 	return out
-}
-
-// newBatch makes an empty batch with room for a full one (a batch is
-// filled chunk by chunk; growing it would copy the traces again and again).
-func (im *importer) newBatch() *batch {
-	return &batch{items: make([]prepared, 0, im.opts.BatchSize+chunkRecords)}
 }

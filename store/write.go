@@ -97,15 +97,17 @@ func (db *DB) writeBatch(b *batch) (batchResult, error) {
 			db.seen = loadSeenFilter(tx)
 		}
 		w := newTxWriter(tx, db.seen, b.counts)
-		for i := range b.items {
-			stored, err := w.add(&b.items[i])
-			if err != nil {
-				return err
-			}
-			if stored {
-				res.imported++
-			} else {
-				res.duplicates++
+		for _, r := range b.runs {
+			for i := range r.items {
+				stored, err := w.add(&r.items[i])
+				if err != nil {
+					return err
+				}
+				if stored {
+					res.imported++
+				} else {
+					res.duplicates++
+				}
 			}
 		}
 		w.bodyPuts = blockPuts(b)
