@@ -194,7 +194,7 @@ type chunk struct {
 	n     int
 	recs  []formats.Record
 	bytes int64
-	items []formats.Item // decoded, until encoded into runs
+	items []formats.Item   // decoded, until encoded into runs
 	runs  []bodyRun        // the prepared traces, by body block
 	count map[string]int64 // the running-count changes of the traces
 	errs  []error          // per-record problems, in record order
