@@ -25,9 +25,14 @@ func (a *arena) make(n, c int) []byte {
 // clone copies s into the arena. The arena's blocks are never written where
 // a slice was handed out, so the string stays immutable.
 func (a *arena) clone(s string) string {
-	if s == "" {
+	return a.text(unsafe.Slice(unsafe.StringData(s), len(s)))
+}
+
+// text returns a string of b's bytes, copied into the arena.
+func (a *arena) text(b []byte) string {
+	if len(b) == 0 {
 		return ""
 	}
-	b := append(a.make(0, len(s)), s...)
-	return unsafe.String(unsafe.SliceData(b), len(b))
+	c := append(a.make(0, len(b)), b...)
+	return unsafe.String(unsafe.SliceData(c), len(c))
 }

@@ -104,7 +104,7 @@ type bodyRun struct {
 // larger body makes a block of its own). It returns the traces and their
 // runs, which are slices of them.
 func encodeRuns(items []formats.Item) ([]prepared, []bodyRun) {
-	var strs arena
+	var mem chunkMem
 	out := make([]prepared, 0, len(items))
 	var runs []bodyRun
 	for len(items) > 0 {
@@ -112,7 +112,7 @@ func encodeRuns(items []formats.Item) ([]prepared, []bodyRun) {
 		bb := newBlockBuilder(n, size)
 		start := len(out)
 		for _, it := range items[:n] {
-			out = append(out, prepareEncoded(it, bb.add(it.Trace), &strs))
+			out = append(out, prepareEncoded(it, bb.add(it.Trace), &mem))
 		}
 		runs = append(runs, bodyRun{items: out[start:len(out):len(out)], block: bb.finish()})
 		items = items[n:]

@@ -98,3 +98,10 @@ func TestCountedFieldsFit(t *testing.T) {
 		t.Fatalf("%d counted fields, room for %d", len(countedFields), maxCountedFields)
 	}
 }
+
+// TestTermCount: the import's term slabs are cut termCount at a time.
+func TestTermCount(t *testing.T) {
+	if n := len(terms(&Summary{})); n != termCount {
+		t.Fatalf("a summary has %d terms, termCount says %d", n, termCount)
+	}
+}

@@ -33,9 +33,14 @@ var postingFields = map[string]bool{FieldDataset: true, FieldModel: true, FieldC
 // term is one (field, value) pair of a trace.
 type term struct{ field, value string }
 
+// termCount is how many terms a summary has.
+const termCount = 9
+
 // terms lists the index terms of a summary.
-func terms(s *Summary) []term {
-	return []term{
+func terms(s *Summary) []term { return appendTerms(make([]term, 0, termCount), s) }
+
+func appendTerms(ts []term, s *Summary) []term {
+	return append(ts, []term{
 		{FieldDataset, s.Dataset},
 		{FieldModel, s.Model},
 		{FieldCorrect, correctValue(s.Correct)},
@@ -45,7 +50,7 @@ func terms(s *Summary) []term {
 		{FieldFormat, s.Source.Format},
 		{FieldSteps, sortNumber(uint32(min(s.Steps, 1<<31)))},
 		{FieldFirstError, sortNumber(firstErrorRank(s.FirstError))},
-	}
+	}...)
 }
 
 // sortNumber encodes n so that byte order is numeric order.

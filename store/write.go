@@ -34,42 +34,67 @@ type prepared struct {
 }
 
 // prepareEncoded makes an item ready for the writer, given its encoded
-// body. The strings it keeps are copied into strs: a decoded trace's
-// strings share the memory of its record and raw text, which a queued
-// trace would otherwise keep alive (a third of an import's live heap).
-func prepareEncoded(it formats.Item, body []byte, strs *arena) prepared {
+// body. What it keeps comes from mem: a decoded trace's strings share the
+// memory of its record and raw text, which a queued trace would otherwise
+// keep alive (a third of an import's live heap), and a few blocks for a
+// chunk of traces are cheaper than several small objects for each.
+func prepareEncoded(it formats.Item, body []byte, mem *chunkMem) prepared {
 	t := it.Trace
-	p := prepared{problem: detachProblem(it.Problem, strs), body: body, summary: summarize(t)}
+	p := prepared{problem: mem.problem(it.Problem), body: body, summary: summarize(t)}
 	s := &p.summary
 	for _, f := range []*string{&s.SourceID, &s.Dataset, &s.Model, &s.FinalAnswer} {
-		*f = strs.clone(*f)
+		*f = mem.strs.clone(*f)
 	}
 	p.hash = contentHash(&p.summary, p.body)
 	// The id: the dataset and the source's own id, or a short content hash
 	// where the source has none.
-	if t.SourceID != "" {
-		p.baseID = t.Dataset + ":" + t.SourceID
-	} else {
-		p.baseID = t.Dataset + ":" + shortContentID(&p.summary, it.Problem.Text, p.body)
+	id := t.SourceID
+	if id == "" {
+		id = shortContentID(&p.summary, it.Problem.Text, p.body)
 	}
+	mem.scratch = append(append(append(mem.scratch[:0], s.Dataset...), ':'), id...)
+	p.baseID = mem.strs.text(mem.scratch)
 	// Everything that does not depend on the seq, or on an id other than
 	// the base id, is computed here, on the worker goroutines: the single
 	// writer is the bottleneck.
-	p.value = appendSummaryHead(make([]byte, 0, 256), p.baseID)
-	p.tailAt = len(p.value)
-	p.value = encodeSummaryTail(p.value, &p.summary)
-	p.terms = terms(&p.summary)
+	mem.scratch = appendSummaryHead(mem.scratch[:0], p.baseID)
+	p.tailAt = len(mem.scratch)
+	mem.scratch = encodeSummaryTail(mem.scratch, &p.summary)
+	p.value = append(mem.strs.make(0, len(mem.scratch)), mem.scratch...)
+	p.terms = mem.terms(&p.summary)
 	return p
 }
 
-// detachProblem copies a problem with its strings in strs.
-func detachProblem(p *stepwise.Problem, strs *arena) *stepwise.Problem {
-	cp := *p
+// chunkMem is where the prepared traces of a chunk keep what they keep.
+type chunkMem struct {
+	strs     arena
+	problems []stepwise.Problem
+	termSet  []term
+	scratch  []byte
+}
+
+// problem copies p, with its strings.
+func (m *chunkMem) problem(p *stepwise.Problem) *stepwise.Problem {
+	if len(m.problems) == cap(m.problems) {
+		m.problems = make([]stepwise.Problem, 0, 64)
+	}
+	m.problems = append(m.problems, *p)
+	cp := &m.problems[len(m.problems)-1]
 	for _, f := range []*string{&cp.ID, &cp.Text, &cp.GoldAnswer, &cp.GoldSolution, &cp.Dataset, &cp.Split,
 		&cp.Subject, &cp.Level, &cp.SourceID} {
-		*f = strs.clone(*f)
+		*f = m.strs.clone(*f)
 	}
-	return &cp
+	return cp
+}
+
+// terms returns the index terms of s.
+func (m *chunkMem) terms(s *Summary) []term {
+	if cap(m.termSet)-len(m.termSet) < termCount {
+		m.termSet = make([]term, 0, 64*termCount)
+	}
+	n := len(m.termSet)
+	m.termSet = appendTerms(m.termSet, s)
+	return m.termSet[n:len(m.termSet):len(m.termSet)]
 }
 
 // shortContentID names a trace whose source gives it no id. It is the
