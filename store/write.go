@@ -179,7 +179,7 @@ func newTxWriter(tx *bolt.Tx, seen *seenFilter, deltas map[string]int64) *txWrit
 
 // add queues one trace unless an identical one is stored or queued.
 func (w *txWriter) add(p *prepared) (bool, error) {
-	id, dup := w.place(p)
+	id, key, dup := w.place(p)
 	if dup {
 		var c counter
 		c.add(p)
@@ -194,13 +194,13 @@ func (w *txWriter) add(p *prepared) (bool, error) {
 	}
 	p.summary.Seq, p.summary.ID = seq, id
 	w.newIDs[id] = p.hash
-	w.seen.ids.add(w.seen.key(id))
+	w.seen.ids.add(key)
 	value := p.value
 	if id != p.baseID {
 		value = encodeSummaryHead(id, p.value[p.tailAt:])
 	}
-	key := binary.BigEndian.AppendUint64(w.arena.make(0, 8), seq)
-	w.tracePuts = append(w.tracePuts, kv{key, value})
+	seqKey := binary.BigEndian.AppendUint64(w.arena.make(0, 8), seq)
+	w.tracePuts = append(w.tracePuts, kv{seqKey, value})
 	w.idPuts = append(w.idPuts, kv{append(w.arena.make(0, len(id)), id...), appendIDValue(w.arena.make(0, 24), seq, p.hash)})
 	for i, t := range p.terms {
 		w.postings.addAt(i, t, seq) // every term's field is a posting field
@@ -213,8 +213,8 @@ func (w *txWriter) add(p *prepared) (bool, error) {
 // meets every stored or queued trace that could be the same record, since
 // the same content means the same base id: one with an equal content hash
 // makes this trace a duplicate. Ids are never removed, so a chain has no
-// gaps.
-func (w *txWriter) place(p *prepared) (id string, dup bool) {
+// gaps. key is the seen filter's key of the id.
+func (w *txWriter) place(p *prepared) (id string, key [16]byte, dup bool) {
 	for n := 1; ; n++ {
 		c := p.baseID
 		if n > 1 {
@@ -222,19 +222,20 @@ func (w *txWriter) place(p *prepared) (id string, dup bool) {
 		}
 		if h, ok := w.newIDs[c]; ok {
 			if h == p.hash {
-				return "", true
+				return "", key, true
 			}
 			continue
 		}
-		if !w.seen.ids.mayHave(w.seen.key(c)) {
-			return c, false
+		key = w.seen.key(c)
+		if !w.seen.ids.mayHave(key) {
+			return c, key, false
 		}
 		v := w.ids.Get([]byte(c))
 		if v == nil {
-			return c, false
+			return c, key, false
 		}
 		if h, ok := hashOfID(v); ok && h == p.hash {
-			return "", true
+			return "", key, true
 		}
 	}
 }
