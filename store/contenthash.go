@@ -9,13 +9,16 @@ import (
 	"github.com/zeebo/xxh3"
 	bolt "go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
+
+	"github.com/stepwise-dev/stepwise"
 )
 
 // contentHash identifies what a trace says — its dataset, source id, model,
 // sample, problem, answer, correctness, truncation and body — not where it
 // was read from, so that the same record read from a copy of a file is a
-// duplicate. It is computed from the summary and the encoded body only, so
-// that a migration can recompute it from what the store holds.
+// duplicate. It is computed from the summary and the body in the current
+// encoding only, so that a migration can recompute it from what the store
+// holds (re-encoding bodies stored in an older version).
 //
 // xxh3-128 rather than SHA-256: dedupe needs no resistance to a forger
 // (a collision would only skip a trace that differs), and SHA-256 took a
@@ -76,8 +79,10 @@ var bLegacyHashes = []byte("hashes")
 // rather than its id, and keeps it in the trace's ids entry instead of a
 // bucket of its own: a duplicate has the same base id, so import checks the
 // hashes of the ids it walks anyway, and one bucket of random keys less
-// saved the writer a tenth of an import. It runs in one transaction: a
-// million-trace store needs about 200 MB for it, once.
+// saved the writer a tenth of an import. It runs again at 6 → 7, when
+// bodies got names (body version 2): each body is re-encoded before it is
+// hashed, as import hashes the current encoding. It runs in one
+// transaction: a million-trace store needs about 200 MB for it, once.
 func foldContentHashes(tx *bolt.Tx) error {
 	bodies := newBodyCursor(tx)
 	var puts []kv
@@ -93,6 +98,13 @@ func foldContentHashes(tx *bolt.Tx) error {
 		}
 		if body == nil {
 			return fmt.Errorf("trace %d: no body", seq)
+		}
+		if len(body) == 0 || body[0] != bodyVersion {
+			t := &stepwise.Trace{ID: s.ID}
+			if err := decodeBody(t, body); err != nil {
+				return err
+			}
+			body = appendBody(nil, t)
 		}
 		puts = append(puts, kv{[]byte(s.ID), idValue(seq, contentHash(&s, body))})
 		return nil

@@ -4,15 +4,19 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/stepwise-dev/stepwise"
 )
 
 // TestMigrateRehashesContent: the dedupe hashes of a schema-3 or schema-4
@@ -113,4 +117,81 @@ func TestSourcelessIDsAreStable(t *testing.T) {
 	if len(want) == 0 || !slices.Equal(got, want) {
 		t.Fatalf("source-less ids changed: %d ids, want %d; first got %v", len(got), len(want), got[:min(3, len(got))])
 	}
+}
+
+// TestMigrateRehashesVersion1Bodies: a schema-6 store holds bodies in
+// version 1 and dedupe hashes of them; the migration to 7 rehashes the
+// bodies' version-2 encoding, which is what import hashes, so importing
+// the same files again adds nothing, and the old bodies still read.
+func TestMigrateRehashesVersion1Bodies(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "m.db")
+	db, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := []string{filepath.Join(samples, "processbench"), filepath.Join(samples, "prm800k"), filepath.Join(samples, "gsm8k")}
+	first := importOK(t, db, files...)
+	want := map[uint64]*stepwise.Trace{}
+	db.List(Filter{}, func(s Summary) error {
+		tr, err := db.GetSeq(s.Seq)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[s.Seq] = tr
+		return nil
+	})
+	// Schema 6: every body in version 1 (here one value per trace, the
+	// oldest layout), hashed as such.
+	err = db.bolt.Update(func(tx *bolt.Tx) error {
+		var bodies, ids []kv
+		err := tx.Bucket(bTraces).ForEach(func(k, v []byte) error {
+			seq := binary.BigEndian.Uint64(k)
+			s, err := decodeSummary(seq, v)
+			if err != nil {
+				return err
+			}
+			v1 := appendBodyVersion(nil, want[seq], bodyVersionNoNames)
+			bodies = append(bodies, kv{u64(seq), v1})
+			ids = append(ids, kv{[]byte(s.ID), idValue(seq, contentHash(&s, v1))})
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if err := tx.DeleteBucket(bBodies); err != nil {
+			return err
+		}
+		b, err := tx.CreateBucket(bBodies)
+		if err != nil {
+			return err
+		}
+		if err := putSorted(b, bodies, 0.9); err != nil {
+			return err
+		}
+		if err := putSorted(tx.Bucket(bIDs), ids, bolt.DefaultFillPercent); err != nil {
+			return err
+		}
+		return putUint(tx.Bucket(bMeta), keySchema, 6)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	db, err = Open(path, Options{})
+	if err != nil {
+		t.Fatalf("migration: %v", err)
+	}
+	defer db.Close()
+	for seq, tr := range want {
+		got, err := db.GetSeq(seq)
+		if err != nil || !reflect.DeepEqual(got, tr) {
+			t.Fatalf("trace %d reads back differently after the migration (%v)", seq, err)
+		}
+	}
+	rep := importOK(t, db, files...)
+	if rep.Imported != 0 || rep.Duplicates != first.Imported+first.Duplicates {
+		t.Fatalf("re-import after migration: %+v (first import %+v)", rep, first)
+	}
+	checkStore(t, db)
 }

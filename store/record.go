@@ -113,16 +113,26 @@ func decodeSummary(seq uint64, b []byte) (Summary, error) {
 	return s, nil
 }
 
-const bodyVersion = 1
+// Body versions: 1 wrote every string in full; 2 writes the strings that
+// recur on each step (kind, role, label scope, origin, source, category,
+// annotator, section kind) as names (enc.name).
+const (
+	bodyVersion        = 2
+	bodyVersionNoNames = 1
+)
 
 // bodySizeHint is about the size of a trace's encoded body.
 func bodySizeHint(t *stepwise.Trace) int { return len(t.Raw) + 64*len(t.Steps) + 64 }
 
 // appendBody appends the encoding of the parts of a trace that the summary
 // does not hold. Step texts are not written: they are Raw[span].
-func appendBody(b []byte, t *stepwise.Trace) []byte {
-	e := enc{b: b}
-	e.byte(bodyVersion)
+func appendBody(b []byte, t *stepwise.Trace) []byte { return appendBodyVersion(b, t, bodyVersion) }
+
+// appendBodyVersion appends a body in the given version (the short ids of
+// traces without a source id are hashes of their version-1 body).
+func appendBodyVersion(b []byte, t *stepwise.Trace, version byte) []byte {
+	e := enc{b: b, plain: version == bodyVersionNoNames}
+	e.byte(version)
 	e.str(t.Raw)
 	e.str(t.Segmenter)
 	e.str(t.CorrectBy)
@@ -143,7 +153,11 @@ func appendBody(b []byte, t *stepwise.Trace) []byte {
 // decodeBody fills the body fields of t (whose summary fields are set).
 func decodeBody(t *stepwise.Trace, b []byte) error {
 	d := dec{b: b}
-	if v := d.byte(); v != bodyVersion && d.err == nil {
+	switch v := d.byte(); {
+	case d.err != nil:
+	case v == bodyVersion:
+		d.named = true
+	case v != bodyVersionNoNames:
 		return fmt.Errorf("trace %s: body version %d is newer than this program", t.ID, v)
 	}
 	t.Raw = d.str()
@@ -170,7 +184,7 @@ func decodeBody(t *stepwise.Trace, b []byte) error {
 }
 
 func encSection(e *enc, s *stepwise.Section) {
-	e.str(string(s.Kind))
+	e.name(string(s.Kind))
 	e.str(s.Title)
 	e.int(s.Span.Start)
 	e.int(s.Span.End)
@@ -180,7 +194,7 @@ func encSection(e *enc, s *stepwise.Section) {
 }
 
 func decSection(d *dec, s *stepwise.Section) {
-	s.Kind = stepwise.SectionKind(d.str())
+	s.Kind = stepwise.SectionKind(d.name())
 	s.Title = d.str()
 	s.Span.Start = d.int()
 	s.Span.End = d.int()
@@ -190,8 +204,8 @@ func decSection(d *dec, s *stepwise.Section) {
 }
 
 func encStep(e *enc, s *stepwise.Step) {
-	e.str(string(s.Kind))
-	e.str(s.Role)
+	e.name(string(s.Kind))
+	e.name(s.Role)
 	e.int(s.Span.Start)
 	e.int(s.Span.End)
 	encLabels(e, s.Labels)
@@ -218,8 +232,8 @@ func encStep(e *enc, s *stepwise.Step) {
 }
 
 func decStep(d *dec, s *stepwise.Step, raw string) {
-	s.Kind = stepwise.StepKind(d.str())
-	s.Role = d.str()
+	s.Kind = stepwise.StepKind(d.name())
+	s.Role = d.name()
 	s.Span.Start = d.int()
 	s.Span.End = d.int()
 	if d.err == nil && (s.Span.Start < 0 || s.Span.End > len(raw) || s.Span.Start > s.Span.End) {
@@ -254,16 +268,16 @@ func encLabels(e *enc, ls []stepwise.Label) {
 	for i := range ls {
 		l := &ls[i]
 		e.byte(byte(l.Rating))
-		e.str(string(l.Scope))
-		e.str(string(l.Origin))
-		e.str(l.Source)
+		e.name(string(l.Scope))
+		e.name(string(l.Origin))
+		e.name(l.Source)
 		e.int(l.OrigIndex)
 		e.int(l.Base)
 		e.bool(l.FirstError)
-		e.str(l.Category)
+		e.name(l.Category)
 		e.str(l.Reason)
 		e.optBool(l.Flagged)
-		e.str(l.Annotator)
+		e.name(l.Annotator)
 		e.uvarint(uint64(len(l.Alternatives)))
 		for _, a := range l.Alternatives {
 			e.str(a.Text)
@@ -283,16 +297,16 @@ func decLabels(d *dec) []stepwise.Label {
 	for i := range ls {
 		l := &ls[i]
 		l.Rating = rating(d)
-		l.Scope = stepwise.Scope(d.str())
-		l.Origin = stepwise.Origin(d.str())
-		l.Source = d.str()
+		l.Scope = stepwise.Scope(d.name())
+		l.Origin = stepwise.Origin(d.name())
+		l.Source = d.name()
 		l.OrigIndex = d.int()
 		l.Base = d.int()
 		l.FirstError = d.bool()
-		l.Category = d.str()
+		l.Category = d.name()
 		l.Reason = d.str()
 		l.Flagged = d.optBool()
-		l.Annotator = d.str()
+		l.Annotator = d.name()
 		if m := d.count(); m > 0 {
 			l.Alternatives = make([]stepwise.Alternative, m)
 			for j := range l.Alternatives {

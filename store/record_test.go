@@ -1,6 +1,8 @@
 package store
 
 import (
+	"os"
+	"path/filepath"
 	"reflect"
 	"testing"
 
@@ -62,6 +64,9 @@ func TestBodyRoundTrip(t *testing.T) {
 // allocation.
 func FuzzDecodeBody(f *testing.F) {
 	f.Add(encodeBody(fullTrace()))
+	if v1, err := os.ReadFile(filepath.Join("testdata", "bodies_v1", "full.bin")); err == nil {
+		f.Add(v1)
+	}
 	s := summarize(fullTrace())
 	f.Add(encodeSummary(&s))
 	f.Fuzz(func(t *testing.T, b []byte) {
@@ -75,4 +80,56 @@ func FuzzDecodeBody(f *testing.F) {
 // straight into blocks).
 func encodeBody(t *stepwise.Trace) []byte {
 	return appendBody(make([]byte, 0, bodySizeHint(t)), t)
+}
+
+// TestBodyVersion1StillDecodes: bodies written before names (version 1;
+// testdata/bodies_v1 was written by that code, from fullTrace and from
+// ProcessBench and PRM800K samples) decode, search reads their spans, and
+// they re-encode as version 2 to the same trace in fewer bytes.
+func TestBodyVersion1StillDecodes(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "bodies_v1", "*.bin"))
+	if len(files) < 5 {
+		t.Fatalf("%d golden bodies", len(files))
+	}
+	for _, f := range files {
+		v1, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v1[0] != bodyVersionNoNames {
+			t.Fatalf("%s: version %d", f, v1[0])
+		}
+		var old stepwise.Trace
+		if err := decodeBody(&old, v1); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		if len(old.Steps) == 0 || old.Raw == "" {
+			t.Fatalf("%s: decoded no steps", f)
+		}
+		v2 := encodeBody(&old)
+		var again stepwise.Trace
+		if err := decodeBody(&again, v2); err != nil {
+			t.Fatalf("%s: version 2: %v", f, err)
+		}
+		if !reflect.DeepEqual(again, old) {
+			t.Fatalf("%s: version 2 decodes to another trace:\n got %+v\nwant %+v", f, again, old)
+		}
+		if len(v2) >= len(v1) {
+			t.Errorf("%s: version 2 takes %d bytes, version 1 %d", f, len(v2), len(v1))
+		}
+		raw, tail, err := bodyRaw(1, v1)
+		if err != nil || string(raw) != old.Raw {
+			t.Fatalf("%s: raw text: %v", f, err)
+		}
+		spans, err := bodySpans(1, tail, len(raw), nil)
+		if err != nil || len(spans) != len(old.Steps) {
+			t.Fatalf("%s: %d spans (%v) for %d steps", f, len(spans), err, len(old.Steps))
+		}
+		for i, sp := range spans {
+			if sp != old.Steps[i].Span {
+				t.Fatalf("%s step %d: span %v, want %v", f, i, sp, old.Steps[i].Span)
+			}
+		}
+		t.Logf("%s: %d steps, %d bytes in version 1, %d in version 2", filepath.Base(f), len(old.Steps), len(v1), len(v2))
+	}
 }

@@ -22,7 +22,9 @@ import (
 //	5: the dedupe hash is kept in the ids bucket beside the seq
 //	   (contenthash.go); new bodies are written in blocks (bodies.go)
 //	6: problem ids are postings too; the index bucket is left empty
-const SchemaVersion = 6
+//	7: new bodies write recurring strings as names (body version 2), and
+//	   the dedupe hashes are of version-2 bodies
+const SchemaVersion = 7
 
 // Buckets. Keys are big-endian so that byte order is numeric order.
 var (
@@ -59,6 +61,7 @@ var migrations = map[int]func(*bolt.Tx) error{
 	3: createBuckets, // nothing to do: 4 → 5 recomputes every hash
 	4: foldContentHashes,
 	5: migratePostings, // the problem ids, now posting fields too
+	6: foldContentHashes,
 }
 
 // createBuckets (2 → 3) adds the buckets a newer schema introduced.

@@ -321,13 +321,13 @@ func (w *searchWorker) scanAll(ctx context.Context, lo, hi uint64, visit func(ui
 // trace searches one trace's body and looks up its problem's hits.
 func (w *searchWorker) trace(seq uint64, body []byte) (TraceHits, bool, error) {
 	h := TraceHits{Seq: seq, FirstStep: -1}
-	raw, rest, err := bodyRaw(seq, body)
+	raw, tail, err := bodyRaw(seq, body)
 	if err != nil {
 		return h, false, err
 	}
 	text := w.plan.m.prepare(&w.buf, raw)
 	if start, end := w.plan.m.index(text); start >= 0 {
-		if err := w.stepHits(seq, text, rest, start, end, &h); err != nil {
+		if err := w.stepHits(seq, text, tail, start, end, &h); err != nil {
 			return h, false, err
 		}
 	}
@@ -339,8 +339,8 @@ func (w *searchWorker) trace(seq uint64, body []byte) (TraceHits, bool, error) {
 
 // stepHits counts the matches inside each step, given the first match in
 // the (prepared) text.
-func (w *searchWorker) stepHits(seq uint64, text, rest []byte, start, end int, h *TraceHits) error {
-	spans, err := bodySpans(seq, rest, len(text), w.spans[:0])
+func (w *searchWorker) stepHits(seq uint64, text []byte, tail bodyTail, start, end int, h *TraceHits) error {
+	spans, err := bodySpans(seq, tail, len(text), w.spans[:0])
 	w.spans = spans
 	if err != nil {
 		return err

@@ -13,30 +13,37 @@ import (
 // match is parsed further, for its step spans alone. These readers follow
 // encodeBody in record.go; TestBodySpansMatchDecodeBody keeps them in step.
 
-// bodyRaw returns the raw text of an encoded body and the bytes after it,
+// bodyTail is what follows the raw text in an encoded body.
+type bodyTail struct {
+	b     []byte
+	named bool // recurring strings are names (enc.name)
+}
+
+// bodyRaw returns the raw text of an encoded body and what follows it,
 // without copying.
-func bodyRaw(seq uint64, v []byte) (raw, rest []byte, err error) {
+func bodyRaw(seq uint64, v []byte) (raw []byte, tail bodyTail, err error) {
 	if len(v) == 0 {
-		return nil, nil, fmt.Errorf("trace %d: empty body", seq)
+		return nil, tail, fmt.Errorf("trace %d: empty body", seq)
 	}
-	if v[0] != bodyVersion {
-		return nil, nil, fmt.Errorf("trace %d: body version %d is not %d (a newer program wrote it?)", seq, v[0], bodyVersion)
+	if v[0] != bodyVersion && v[0] != bodyVersionNoNames {
+		return nil, tail, fmt.Errorf("trace %d: body version %d is newer than this program", seq, v[0])
 	}
 	n, k := binary.Uvarint(v[1:])
 	if k <= 0 || n > uint64(len(v)-1-k) {
-		return nil, nil, fmt.Errorf("trace %d: corrupt body: raw text length", seq)
+		return nil, tail, fmt.Errorf("trace %d: corrupt body: raw text length", seq)
 	}
 	start := 1 + k
-	return v[start : start+int(n)], v[start+int(n):], nil
+	return v[start : start+int(n)], bodyTail{b: v[start+int(n):], named: v[0] == bodyVersion}, nil
 }
 
 // skipper walks an encoded value without decoding it. Most numbers in a
 // body are one byte long, so uvarint takes that path inline; the first
 // error sticks, as with dec.
 type skipper struct {
-	b   []byte
-	i   int
-	bad bool
+	b     []byte
+	i     int
+	bad   bool
+	named bool // see dec.named
 }
 
 func (s *skipper) uvarint() uint64 {
@@ -75,6 +82,13 @@ func (s *skipper) skip(n uint64) {
 
 func (s *skipper) str() { s.skip(s.uvarint()) }
 
+// name skips a string written by enc.name (or enc.str, in an older body).
+func (s *skipper) name() {
+	if !s.named || s.uvarint() == 0 {
+		s.str()
+	}
+}
+
 func (s *skipper) strs(n int) {
 	for range n {
 		s.str()
@@ -100,14 +114,15 @@ func (s *skipper) rest() []byte { return s.b[s.i:] }
 
 var errCorruptBody = errors.New("record ends early or has a bad length")
 
-// bodySpans appends the step spans of a body (rest is what follows the raw
+// bodySpans appends the step spans of a body (tail is what follows the raw
 // text) to spans, checking each against the raw text's length.
-func bodySpans(seq uint64, rest []byte, rawLen int, spans []stepwise.Span) ([]stepwise.Span, error) {
-	s := skipper{b: rest}
+func bodySpans(seq uint64, tail bodyTail, rawLen int, spans []stepwise.Span) ([]stepwise.Span, error) {
+	s := skipper{b: tail.b, named: tail.named}
 	s.strs(2) // segmenter, correct_by
 	// Sections: kind, title, span, step range, labels.
 	for n := s.count(); n > 0 && s.ok(); n-- {
-		s.strs(2)
+		s.name() // kind
+		s.str()  // title
 		for range 4 {
 			s.uvarint()
 		}
@@ -115,7 +130,8 @@ func bodySpans(seq uint64, rest []byte, rawLen int, spans []stepwise.Span) ([]st
 	}
 	// Steps: kind, role, span, then the rest.
 	for n := s.count(); n > 0 && s.ok(); n-- {
-		s.strs(2)
+		s.name() // kind
+		s.name() // role
 		sp := stepwise.Span{Start: s.int(), End: s.int()}
 		if s.ok() && (sp.Start < 0 || sp.End > rawLen || sp.Start > sp.End) {
 			return spans, fmt.Errorf("trace %d: step span %v outside raw text of %d bytes", seq, sp, rawLen)
@@ -155,13 +171,16 @@ func (s *skipper) stepRest() {
 func (s *skipper) labels() {
 	for n := s.count(); n > 0 && s.ok(); n-- {
 		s.byte()    // rating
-		s.strs(3)   // scope, origin, source
+		s.name()    // scope
+		s.name()    // origin
+		s.name()    // source
 		s.uvarint() // orig index
 		s.uvarint() // base
 		s.byte()    // first error
-		s.strs(2)   // category, reason
+		s.name()    // category
+		s.str()     // reason
 		s.byte()    // flagged
-		s.str()     // annotator
+		s.name()    // annotator
 		for m := s.count(); m > 0 && s.ok(); m-- {
 			s.str()   // text
 			s.skip(3) // rating, flagged, human

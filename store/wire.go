@@ -14,7 +14,56 @@ import (
 // version byte so that a later schema can read older values.
 
 // enc appends values to a byte slice.
-type enc struct{ b []byte }
+type enc struct {
+	b     []byte
+	names nameTable // for name
+	plain bool      // name writes strings in full, as before names
+}
+
+// nameTable holds the names a value has written or read so far.
+type nameTable struct {
+	list [maxNames]string
+	n    int
+}
+
+// maxNames bounds a value's name table: names past it are written in full
+// each time. The strings that recur in a body are few (a step kind, a
+// label's scope, origin and source).
+const maxNames = 16
+
+func (t *nameTable) index(s string) int {
+	for i, n := range t.list[:t.n] {
+		if n == s {
+			return i
+		}
+	}
+	return -1
+}
+
+func (t *nameTable) add(s string) {
+	if t.n < maxNames {
+		t.list[t.n] = s
+		t.n++
+	}
+}
+
+// name writes a short string that recurs within a value: the first time in
+// full after a 0, then as 1 + its index in the value's table. A ProcessBench
+// body repeats its steps' kind and its labels' scope, origin and source on
+// every step: a fifth of its bytes, written in full.
+func (e *enc) name(s string) {
+	if e.plain {
+		e.str(s)
+		return
+	}
+	if i := e.names.index(s); i >= 0 {
+		e.uvarint(uint64(i + 1))
+		return
+	}
+	e.uvarint(0)
+	e.str(s)
+	e.names.add(s)
+}
 
 func (e *enc) uvarint(v uint64) { e.b = binary.AppendUvarint(e.b, v) }
 func (e *enc) varint(v int64)   { e.b = binary.AppendVarint(e.b, v) }
@@ -64,8 +113,29 @@ var errShort = errors.New("record ends early")
 // dec reads values written by enc. The first error sticks; callers check err
 // once at the end, so decoding a corrupt value never panics.
 type dec struct {
-	b   []byte
-	err error
+	b     []byte
+	err   error
+	named bool // names are written with enc.name (else with enc.str)
+	names nameTable
+}
+
+// name reads a string written by enc.name, or by enc.str in a value from
+// before names.
+func (d *dec) name() string {
+	if !d.named {
+		return d.str()
+	}
+	k := d.uvarint()
+	if k == 0 {
+		s := d.str()
+		d.names.add(s)
+		return s
+	}
+	if k > uint64(d.names.n) {
+		d.fail(fmt.Errorf("name %d of %d", k, d.names.n))
+		return ""
+	}
+	return d.names.list[k-1]
 }
 
 func (d *dec) fail(err error) {

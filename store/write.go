@@ -50,7 +50,7 @@ func prepareEncoded(it formats.Item, body []byte, mem *chunkMem) prepared {
 	// where the source has none.
 	id := t.SourceID
 	if id == "" {
-		id = shortContentID(&p.summary, it.Problem.Text, p.body)
+		id = shortContentID(&p.summary, it.Problem.Text, appendBodyVersion(nil, t, bodyVersionNoNames))
 	}
 	mem.scratch = append(append(append(mem.scratch[:0], s.Dataset...), ':'), id...)
 	p.baseID = mem.strs.text(mem.scratch)
@@ -99,8 +99,9 @@ func (m *chunkMem) terms(s *Summary) []term {
 
 // shortContentID names a trace whose source gives it no id. It is the
 // SHA-256 that schema 3 used for dedupe (over the problem's text, not its
-// id), kept so that such a trace gets the same id from every version of
-// stepwise: ids appear in exports and annotation files.
+// id, and the body in version 1), kept so that such a trace gets the same
+// id from every version of stepwise: ids appear in exports and annotation
+// files.
 func shortContentID(s *Summary, problemText string, body []byte) string {
 	h := sha256.New()
 	h.Write(appendIdentity(nil, s, problemText))
