@@ -243,12 +243,13 @@ func (im *importer) decode(ctx context.Context, in *formats.Input) error {
 			cancel()
 		}
 	}
-	for results != nil || w.busy {
+	for results != nil || w.inflight > 0 {
 		// The writer takes full batches (small transactions rewrite the
-		// same pages again and again); while it is busy a full batch stops
-		// the intake, which bounds memory to two batches.
+		// same pages again and again); while it holds all it can, a full
+		// batch stops the intake, which bounds memory to maxInflight+1
+		// batches.
 		var send chan<- *batch
-		if !w.busy && firstErr == nil && cur.traces >= im.opts.BatchSize {
+		if w.inflight < maxInflight && firstErr == nil && cur.traces >= im.opts.BatchSize {
 			send = w.in
 		}
 		recv := results
@@ -268,10 +269,10 @@ func (im *importer) decode(ctx context.Context, in *formats.Input) error {
 				fail(im.apply(cur, c))
 			}
 		case send <- cur:
-			w.busy = true
+			w.inflight++
 			cur = &batch{}
 		case o := <-w.out:
-			w.busy = false
+			w.inflight--
 			fail(im.written(o))
 		}
 	}
