@@ -96,6 +96,11 @@ func appendWord(b []byte, w string, space bool) []byte {
 // SHA-256 of the normalized text. Every trace of the same question, from any
 // dataset, shares it.
 func ProblemID(text string) string {
-	sum := sha256.Sum256(appendNormalized(make([]byte, 0, len(text)), text))
-	return "p" + hex.EncodeToString(sum[:8])
+	// Most problems normalize within a stack buffer; longer ones grow it.
+	var buf [2048]byte
+	sum := sha256.Sum256(appendNormalized(buf[:0], text))
+	var id [17]byte
+	id[0] = 'p'
+	hex.Encode(id[1:], sum[:8])
+	return string(id[:])
 }

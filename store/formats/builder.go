@@ -35,13 +35,18 @@ func (b *stepBuilder) add(kind stepwise.StepKind, text string) *stepwise.Step {
 	}
 	start := b.raw.Len()
 	b.raw.WriteString(text)
-	b.steps = append(b.steps, stepwise.Step{
-		Index: len(b.steps),
-		Kind:  kind,
-		Span:  stepwise.Span{Start: start, End: b.raw.Len()},
-		Text:  text,
-	})
-	return &b.steps[len(b.steps)-1]
+	// Filled in place: appending a composite literal of this size builds it
+	// on the stack and copies it, with write barriers.
+	n := len(b.steps)
+	if n < cap(b.steps) {
+		b.steps = b.steps[:n+1]
+	} else {
+		b.steps = append(b.steps, stepwise.Step{})
+	}
+	st := &b.steps[n]
+	st.Index, st.Kind, st.Text = n, kind, text
+	st.Span = stepwise.Span{Start: start, End: b.raw.Len()}
+	return st
 }
 
 // mark returns the current end of Raw, for section spans.
