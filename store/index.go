@@ -85,11 +85,10 @@ func correctValue(c *bool) string {
 	return "false"
 }
 
+// indexKey is a per-trace index key of schemas 1 to 5 (the migrations read
+// them; tests write them to build old stores).
 func indexKey(field, value string, seq uint64) []byte {
-	return appendIndexKey(make([]byte, 0, len(field)+len(value)+10), field, value, seq)
-}
-
-func appendIndexKey(k []byte, field, value string, seq uint64) []byte {
+	k := make([]byte, 0, len(field)+len(value)+10)
 	k = append(k, field...)
 	k = append(k, 0)
 	k = append(k, value...)

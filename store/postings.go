@@ -31,10 +31,7 @@ const (
 	containerBits  = 1
 )
 
-func postingKey(field, value string, block uint32) []byte {
-	return appendPostingKey(make([]byte, 0, len(field)+len(value)+6), field, value, block)
-}
-
+// appendPostingKey appends the key of field=value's container of block.
 func appendPostingKey(k []byte, field, value string, block uint32) []byte {
 	k = append(k, field...)
 	k = append(k, 0)

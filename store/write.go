@@ -2,9 +2,7 @@ package store
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/binary"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -15,100 +13,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/stepwise-dev/stepwise"
-	"github.com/stepwise-dev/stepwise/store/formats"
 )
-
-// prepared is a decoded trace made ready for writing off the writer's
-// goroutine: encoded, hashed and summarized. It does not keep the decoded
-// trace, so a queued batch holds only its encoded bytes.
-type prepared struct {
-	problem *stepwise.Problem
-	baseID  string
-	summary Summary
-	// value is the summary's encoding with the base id; the writer
-	// re-encodes it from tailAt on in the rare case that the id differs.
-	value  []byte
-	tailAt int
-	terms  []term // the summary's index terms
-	body   []byte
-	hash   [16]byte
-}
-
-// prepareEncoded makes an item ready for the writer, given its encoded
-// body. What it keeps comes from mem: a decoded trace's strings share the
-// memory of its record and raw text, which a queued trace would otherwise
-// keep alive (a third of an import's live heap), and a few blocks for a
-// chunk of traces are cheaper than several small objects for each.
-func prepareEncoded(it formats.Item, body []byte, mem *chunkMem) prepared {
-	t := it.Trace
-	p := prepared{problem: mem.problem(it.Problem), body: body, summary: summarize(t)}
-	s := &p.summary
-	for _, f := range []*string{&s.SourceID, &s.Dataset, &s.Model, &s.FinalAnswer} {
-		*f = mem.strs.clone(*f)
-	}
-	p.hash = contentHash(&p.summary, p.body)
-	// The id: the dataset and the source's own id, or a short content hash
-	// where the source has none.
-	id := t.SourceID
-	if id == "" {
-		id = shortContentID(&p.summary, it.Problem.Text, appendBodyVersion(nil, t, bodyVersionNoNames))
-	}
-	mem.scratch = append(append(append(mem.scratch[:0], s.Dataset...), ':'), id...)
-	p.baseID = mem.strs.text(mem.scratch)
-	// Everything that does not depend on the seq, or on an id other than
-	// the base id, is computed here, on the worker goroutines: the single
-	// writer is the bottleneck.
-	mem.scratch = appendSummaryHead(mem.scratch[:0], p.baseID)
-	p.tailAt = len(mem.scratch)
-	mem.scratch = encodeSummaryTail(mem.scratch, &p.summary)
-	p.value = append(mem.strs.make(0, len(mem.scratch)), mem.scratch...)
-	p.terms = mem.terms(&p.summary)
-	return p
-}
-
-// chunkMem is where the prepared traces of a chunk keep what they keep.
-type chunkMem struct {
-	strs     arena
-	problems []stepwise.Problem
-	termSet  []term
-	scratch  []byte
-}
-
-// problem copies p, with its strings.
-func (m *chunkMem) problem(p *stepwise.Problem) *stepwise.Problem {
-	if len(m.problems) == cap(m.problems) {
-		m.problems = make([]stepwise.Problem, 0, 64)
-	}
-	m.problems = append(m.problems, *p)
-	cp := &m.problems[len(m.problems)-1]
-	for _, f := range []*string{&cp.ID, &cp.Text, &cp.GoldAnswer, &cp.GoldSolution, &cp.Dataset, &cp.Split,
-		&cp.Subject, &cp.Level, &cp.SourceID} {
-		*f = m.strs.clone(*f)
-	}
-	return cp
-}
-
-// terms returns the index terms of s.
-func (m *chunkMem) terms(s *Summary) []term {
-	if cap(m.termSet)-len(m.termSet) < termCount {
-		m.termSet = make([]term, 0, 64*termCount)
-	}
-	n := len(m.termSet)
-	m.termSet = appendTerms(m.termSet, s)
-	return m.termSet[n:len(m.termSet):len(m.termSet)]
-}
-
-// shortContentID names a trace whose source gives it no id. It is the
-// SHA-256 that schema 3 used for dedupe (over the problem's text, not its
-// id, and the body in version 1), kept so that such a trace gets the same
-// id from every version of stepwise: ids appear in exports and annotation
-// files.
-func shortContentID(s *Summary, problemText string, body []byte) string {
-	h := sha256.New()
-	h.Write(appendIdentity(nil, s, problemText))
-	h.Write(body)
-	return hex.EncodeToString(h.Sum(nil)[:5])
-}
 
 // batchResult counts what one write transaction did.
 type batchResult struct {
