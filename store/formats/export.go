@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/bytedance/sonic"
+	"github.com/bytedance/sonic/encoder"
 
 	"github.com/stepwise-dev/stepwise"
 )
@@ -196,24 +196,29 @@ func LookupExport(name string) (ExportFormat, error) {
 // jsonlWriter encodes one JSON value per line, without HTML escaping
 // (trace text is full of < and >), in field order: deterministic output.
 type jsonlWriter struct {
-	bw *bufio.Writer
+	bw  *bufio.Writer
+	buf *[]byte // one line, reused
 }
 
 func newJSONL(w io.Writer) jsonlWriter {
-	return jsonlWriter{bw: bufio.NewWriterSize(w, 1<<20)}
+	return jsonlWriter{bw: bufio.NewWriterSize(w, 1<<20), buf: new([]byte)}
 }
 
-// lineJSON encodes export records with sonic, which escapes text several
-// times faster than encoding/json (escaping is most of an export's CPU);
-// like encoding/json it sorts map keys and turns invalid UTF-8 into U+FFFD.
-var lineJSON = sonic.Config{SortMapKeys: true, ValidateString: true}.Froze()
+// lineJSON are the options export records are encoded with: sonic, which
+// escapes text several times faster than encoding/json (escaping is most of
+// an export's CPU); like encoding/json it sorts map keys and turns invalid
+// UTF-8 into U+FFFD.
+const lineJSON = encoder.SortMapKeys | encoder.ValidateString
 
+// put writes v as one line. The line is encoded into a buffer the writer
+// keeps (sonic's Marshal copies each result out of its own).
 func (j jsonlWriter) put(v any) error {
-	b, err := lineJSON.Marshal(v)
-	if err != nil {
+	*j.buf = (*j.buf)[:0]
+	if err := encoder.EncodeInto(j.buf, v, lineJSON); err != nil {
 		return err
 	}
-	j.bw.Write(b)
-	return j.bw.WriteByte('\n') // a bufio.Writer keeps its first error
+	*j.buf = append(*j.buf, '\n')
+	_, err := j.bw.Write(*j.buf) // a bufio.Writer keeps its first error
+	return err
 }
 func (j jsonlWriter) Close() error { return j.bw.Flush() }
