@@ -40,7 +40,7 @@ func testMigrateRehashes(t *testing.T, from uint64) {
 	first := importOK(t, db, files...)
 	// Schemas 3 and 4: ids hold only the seq, and a bucket holds hashes
 	// (here made by another function).
-	err = db.bolt.Update(func(tx *bolt.Tx) error {
+	db = downgrade(t, db, path, from, func(tx *bolt.Tx) error {
 		hashes, err := tx.CreateBucket(bLegacyHashes)
 		if err != nil {
 			return err
@@ -58,21 +58,8 @@ func testMigrateRehashes(t *testing.T, from uint64) {
 		if err != nil {
 			return err
 		}
-		if err := putSorted(ids, puts, bolt.DefaultFillPercent); err != nil {
-			return err
-		}
-		return putUint(tx.Bucket(bMeta), keySchema, from)
+		return putSorted(ids, puts, bolt.DefaultFillPercent)
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
-
-	db, err = Open(path, Options{})
-	if err != nil {
-		t.Fatalf("migration: %v", err)
-	}
-	defer db.Close()
 	rep := importOK(t, db, files...)
 	if rep.Imported != 0 || rep.Duplicates != first.Imported+first.Duplicates {
 		t.Fatalf("re-import after migration: %+v (first import %+v)", rep, first)
@@ -142,7 +129,7 @@ func TestMigrateRehashesVersion1Bodies(t *testing.T) {
 	})
 	// Schema 6: every body in version 1 (here one value per trace, the
 	// oldest layout), hashed as such.
-	err = db.bolt.Update(func(tx *bolt.Tx) error {
+	db = downgrade(t, db, path, 6, func(tx *bolt.Tx) error {
 		var bodies, ids []kv
 		err := tx.Bucket(bTraces).ForEach(func(k, v []byte) error {
 			seq := binary.BigEndian.Uint64(k)
@@ -168,21 +155,8 @@ func TestMigrateRehashesVersion1Bodies(t *testing.T) {
 		if err := putSorted(b, bodies, 0.9); err != nil {
 			return err
 		}
-		if err := putSorted(tx.Bucket(bIDs), ids, bolt.DefaultFillPercent); err != nil {
-			return err
-		}
-		return putUint(tx.Bucket(bMeta), keySchema, 6)
+		return putSorted(tx.Bucket(bIDs), ids, bolt.DefaultFillPercent)
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
-
-	db, err = Open(path, Options{})
-	if err != nil {
-		t.Fatalf("migration: %v", err)
-	}
-	defer db.Close()
 	for seq, tr := range want {
 		got, err := db.GetSeq(seq)
 		if err != nil || !reflect.DeepEqual(got, tr) {

@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -27,7 +28,7 @@ func TestMigrateFromSchema1(t *testing.T) {
 	for i, f := range filters {
 		before[i], _ = db.Count(f)
 	}
-	err = db.bolt.Update(func(tx *bolt.Tx) error {
+	db = downgrade(t, db, path, 1, func(tx *bolt.Tx) error {
 		idx := tx.Bucket(bIndex)
 		err := tx.Bucket(bTraces).ForEach(func(k, v []byte) error {
 			s, err := decodeSummary(seqOfIndexKey(k), v)
@@ -44,21 +45,8 @@ func TestMigrateFromSchema1(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if err := tx.DeleteBucket(bPostings); err != nil {
-			return err
-		}
-		return putUint(tx.Bucket(bMeta), keySchema, 1)
+		return tx.DeleteBucket(bPostings)
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
-
-	db, err = Open(path, Options{})
-	if err != nil {
-		t.Fatalf("migration: %v", err)
-	}
-	defer db.Close()
 	for i, f := range filters {
 		if n, _ := db.Count(f); n != before[i] {
 			t.Errorf("filter %+v: %d after migration, %d before", f, n, before[i])
@@ -76,6 +64,28 @@ func TestMigrateFromSchema1(t *testing.T) {
 		})
 	})
 	checkStore(t, db)
+}
+
+// downgrade turns an imported store into an older one: change rewrites its
+// layout, and the store is marked schema v and reopened, which migrates it.
+// The reopened store is closed when the test ends.
+func downgrade(t *testing.T, db *DB, path string, v uint64, change func(*bolt.Tx) error) *DB {
+	t.Helper()
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		if err := change(tx); err != nil {
+			return err
+		}
+		return putUint(tx.Bucket(bMeta), keySchema, v)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if db, err = Open(path, Options{}); err != nil {
+		t.Fatalf("migration from schema %d: %v", v, err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
 }
 
 func TestNewerSchemaIsRefused(t *testing.T) {
@@ -121,7 +131,7 @@ func TestMigrateProblemIndex(t *testing.T) {
 		t.Fatalf("%d problems, %d with several traces: too few to test", len(before), shared)
 	}
 	groupsBefore := exportGroups(t, db)
-	err = db.bolt.Update(func(tx *bolt.Tx) error {
+	db = downgrade(t, db, path, 5, func(tx *bolt.Tx) error {
 		idx, post := tx.Bucket(bIndex), tx.Bucket(bPostings)
 		for id, seqs := range before {
 			for _, seq := range seqs {
@@ -141,21 +151,10 @@ func TestMigrateProblemIndex(t *testing.T) {
 				return err
 			}
 		}
-		return putUint(tx.Bucket(bMeta), keySchema, 5)
+		return eachFieldSeq(post, FieldProblem, func([]byte, uint64) error {
+			return errors.New("problem postings left in the schema-5 store")
+		})
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := problemTraces(t, db); len(got) != 0 {
-		t.Fatalf("%d problems still have postings in the schema-5 store", len(got))
-	}
-	db.Close()
-
-	db, err = Open(path, Options{})
-	if err != nil {
-		t.Fatalf("migration: %v", err)
-	}
-	defer db.Close()
 	if got := problemTraces(t, db); !reflect.DeepEqual(got, before) {
 		t.Fatalf("problem traces after migration differ: %d problems, %d before", len(got), len(before))
 	}
