@@ -59,9 +59,41 @@ func checkStore(t *testing.T, db *DB) {
 		if n := traces.Stats().KeyN * len(postingFields); posted != n {
 			return fmt.Errorf("%d postings for %d traces, want %d", posted, traces.Stats().KeyN, n)
 		}
+		// Every problem id has its record, with that id; every record one id;
+		// every trace a problem.
+		texts := tx.Bucket(bProblemTexts)
+		if np, nt := tx.Bucket(bProblems).Stats().KeyN, texts.Stats().KeyN; np != nt {
+			return fmt.Errorf("%d problem ids, %d problem records", np, nt)
+		}
+		err := tx.Bucket(bProblems).ForEach(func(k, _ []byte) error {
+			v, err := problemRecord(tx, string(k))
+			if err != nil || v == nil {
+				return fmt.Errorf("problem %s: no record (%v)", k, err)
+			}
+			if id, _, err := problemText(v); err != nil || id != string(k) {
+				return fmt.Errorf("problem %s: record of %q (%v)", k, id, err)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		err = traces.ForEach(func(k, v []byte) error {
+			s, err := decodeSummary(seqOfIndexKey(k), v)
+			if err != nil {
+				return err
+			}
+			if tx.Bucket(bProblems).Get([]byte(s.ProblemID)) == nil {
+				return fmt.Errorf("trace %d: problem %s is not stored", s.Seq, s.ProblemID)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
 		// Every trace has a body and every body a trace.
 		bodies := newBodyCursor(tx)
-		err := traces.ForEach(func(k, _ []byte) error {
+		err = traces.ForEach(func(k, _ []byte) error {
 			seq := seqOfIndexKey(k)
 			body, err := bodies.get(seq)
 			if err != nil || body == nil {

@@ -274,7 +274,10 @@ func (x *exportRun) problem(id string) (*stepwise.Problem, error) {
 	if p := x.problems[id]; p != nil {
 		return p, nil
 	}
-	v := x.tx.Bucket(bProblems).Get([]byte(id))
+	v, err := problemRecord(x.tx, id)
+	if err != nil {
+		return nil, err
+	}
 	if v == nil {
 		return nil, fmt.Errorf("problem %q: %w", id, ErrNotFound)
 	}

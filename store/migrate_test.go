@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"os"
 	"path/filepath"
@@ -11,6 +12,8 @@ import (
 	"testing"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/stepwise-dev/stepwise"
 )
 
 // TestMigrateFromSchema1 turns a current store back into the schema-1
@@ -68,12 +71,18 @@ func TestMigrateFromSchema1(t *testing.T) {
 
 // downgrade turns an imported store into an older one: change rewrites its
 // layout, and the store is marked schema v and reopened, which migrates it.
-// The reopened store is closed when the test ends.
+// Before schema 8 the problems bucket held the records: downgrade puts
+// them back. The reopened store is closed when the test ends.
 func downgrade(t *testing.T, db *DB, path string, v uint64, change func(*bolt.Tx) error) *DB {
 	t.Helper()
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
 		if err := change(tx); err != nil {
 			return err
+		}
+		if v < 8 {
+			if err := joinProblems(tx); err != nil {
+				return err
+			}
 		}
 		return putUint(tx.Bucket(bMeta), keySchema, v)
 	})
@@ -86,6 +95,27 @@ func downgrade(t *testing.T, db *DB, path string, v uint64, change func(*bolt.Tx
 	}
 	t.Cleanup(func() { db.Close() })
 	return db
+}
+
+// joinProblems undoes splitProblems: each problem's record goes back under
+// its id, and problem_texts goes.
+func joinProblems(tx *bolt.Tx) error {
+	var puts []kv
+	err := tx.Bucket(bProblems).ForEach(func(k, _ []byte) error {
+		v, err := problemRecord(tx, string(k))
+		if err != nil {
+			return err
+		}
+		puts = append(puts, kv{bytes.Clone(k), bytes.Clone(v)})
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if err := putSorted(tx.Bucket(bProblems), puts, bolt.DefaultFillPercent); err != nil {
+		return err
+	}
+	return tx.DeleteBucket(bProblemTexts)
 }
 
 func TestNewerSchemaIsRefused(t *testing.T) {
@@ -203,4 +233,63 @@ func exportGroups(t *testing.T, db *DB) string {
 		t.Fatalf("the DPO export wrote no pairs: %+v", rep)
 	}
 	return buf.String()
+}
+
+// TestSplitProblems turns a current store back into schema 7, with each
+// problem's record under its id, and checks that the migration to 8 keeps
+// every problem, numbers their records in id order, and that an import
+// afterwards appends new problems' records after them.
+func TestSplitProblems(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "m.db")
+	db, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	importOK(t, db, filepath.Join(samples, "processbench"), filepath.Join(samples, "math"))
+	var before []string
+	db.bolt.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bProblems).ForEach(func(k, _ []byte) error {
+			before = append(before, string(k))
+			return nil
+		})
+	})
+	want := map[string]*stepwise.Problem{}
+	for _, id := range before {
+		p, err := db.Problem(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[id] = p
+	}
+	if len(want) < 100 {
+		t.Fatalf("%d problems: too few to test", len(want))
+	}
+	db = downgrade(t, db, path, 7, func(*bolt.Tx) error { return nil })
+	var ids []string
+	db.bolt.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bProblems).ForEach(func(k, v []byte) error {
+			ids = append(ids, string(k))
+			if len(v) != 8 || binary.BigEndian.Uint64(v) != uint64(len(ids)) {
+				t.Fatalf("problem %s: record number %x, want %d (id order)", k, v, len(ids))
+			}
+			return nil
+		})
+	})
+	if len(ids) != len(want) {
+		t.Fatalf("%d problems after the migration, %d before", len(ids), len(want))
+	}
+	for id, p := range want {
+		got, err := db.Problem(id)
+		if err != nil || !reflect.DeepEqual(got, p) {
+			t.Fatalf("problem %s after the migration: %+v (%v), want %+v", id, got, err, p)
+		}
+	}
+	importOK(t, db, filepath.Join(samples, "gsm8k", "test_first200.jsonl"))
+	db.bolt.View(func(tx *bolt.Tx) error {
+		if n := tx.Bucket(bProblemTexts).Sequence(); n <= uint64(len(ids)) {
+			t.Errorf("record numbers stop at %d after importing new problems (had %d)", n, len(ids))
+		}
+		return nil
+	})
+	checkStore(t, db)
 }

@@ -514,7 +514,10 @@ func loadTrace(tx *bolt.Tx, seq uint64) (*stepwise.Trace, error) {
 func (db *DB) Problem(id string) (*stepwise.Problem, error) {
 	var p stepwise.Problem
 	err := db.bolt.View(func(tx *bolt.Tx) error {
-		v := tx.Bucket(bProblems).Get([]byte(id))
+		v, err := problemRecord(tx, id)
+		if err != nil {
+			return err
+		}
 		if v == nil {
 			return fmt.Errorf("problem %q: %w", id, ErrNotFound)
 		}

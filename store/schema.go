@@ -24,7 +24,9 @@ import (
 //	6: problem ids are postings too; the index bucket is left empty
 //	7: new bodies write recurring strings as names (body version 2), and
 //	   the dedupe hashes are of version-2 bodies
-const SchemaVersion = 7
+//	8: problem records move to problem_texts, in arrival order; problems
+//	   maps an id to its record's number (problems.go)
+const SchemaVersion = 8
 
 // Buckets. Keys are big-endian so that byte order is numeric order.
 var (
@@ -32,7 +34,7 @@ var (
 	bTraces   = []byte("traces")   // u64 seq → summary
 	bBodies   = []byte("bodies")   // u64 last seq + 'b' → block of bodies (raw text, steps, labels); bodies.go
 	bIDs      = []byte("ids")      // trace id → u64 seq + 16-byte content hash (import dedupe)
-	bProblems = []byte("problems") // problem id → problem (JSON)
+	bProblems = []byte("problems") // problem id → u64 problem seq (problems.go)
 	bIndex    = []byte("index")    // schemas 1-5: field \0 value \0 u64 seq → empty; empty since
 	bPostings = []byte("postings") // field \0 value \0 u32 block → seq set
 	bCounts   = []byte("counts")   // count key → u64
@@ -46,7 +48,7 @@ var (
 	bTraceRuns   = []byte("trace_runs")   // u64 trace seq | u64 run seq → empty
 )
 
-var allBuckets = [][]byte{bMeta, bTraces, bBodies, bIDs, bProblems, bIndex, bPostings, bCounts, bImports,
+var allBuckets = [][]byte{bMeta, bTraces, bBodies, bIDs, bProblems, bProblemTexts, bIndex, bPostings, bCounts, bImports,
 	bEvents, bTraceEvents, bChecks, bProofCache, bAnalyses, bTraceRuns}
 
 var keySchema = []byte("schema_version")
@@ -62,6 +64,7 @@ var migrations = map[int]func(*bolt.Tx) error{
 	4: foldContentHashes,
 	5: migratePostings, // the problem ids, now posting fields too
 	6: foldContentHashes,
+	7: splitProblems,
 }
 
 // createBuckets (2 → 3) adds the buckets a newer schema introduced.

@@ -55,7 +55,7 @@ func searchProblems(ctx context.Context, tx *bolt.Tx, m *matcher) (*problemHits,
 	verbatim := jsonVerbatim(m)
 	byID := map[string]int{}
 	var buf []byte
-	c := tx.Bucket(bProblems).Cursor()
+	c := tx.Bucket(bProblemTexts).Cursor()
 	i := 0
 	for k, v := c.First(); k != nil; k, v = c.Next() {
 		if i++; i%cancelEvery == 0 && ctx.Err() != nil {
@@ -69,12 +69,12 @@ func searchProblems(ctx context.Context, tx *bolt.Tx, m *matcher) (*problemHits,
 				continue
 			}
 		}
-		text, err := problemText(v)
+		id, text, err := problemText(v)
 		if err != nil {
-			return nil, fmt.Errorf("search: problem %s: corrupt record: %w", k, err)
+			return nil, fmt.Errorf("search: problem record %x: corrupt record: %w", k, err)
 		}
 		if n := m.count(m.prepare(&buf, []byte(text))); n > 0 {
-			byID[string(k)] = n
+			byID[id] = n
 		}
 	}
 	if len(byID) == 0 {
@@ -92,17 +92,18 @@ func searchProblems(ctx context.Context, tx *bolt.Tx, m *matcher) (*problemHits,
 // store: a delay before the first hit of any common word.
 var problemJSON = sonic.Config{ValidateString: true}.Froze()
 
-// problemText decodes a problem record's text; encoding/json has the last
-// word on a record sonic rejects.
-func problemText(v []byte) (string, error) {
+// problemText decodes a problem record's id and text; encoding/json has the
+// last word on a record sonic rejects.
+func problemText(v []byte) (id, text string, err error) {
 	var p struct {
+		ID   string `json:"id"`
 		Text string `json:"text"`
 	}
 	if problemJSON.Unmarshal(v, &p) == nil {
-		return p.Text, nil
+		return p.ID, p.Text, nil
 	}
-	err := json.Unmarshal(v, &p)
-	return p.Text, err
+	err = json.Unmarshal(v, &p)
+	return p.ID, p.Text, err
 }
 
 // listTraces fills seqs and counts from the problem index; false when the

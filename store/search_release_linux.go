@@ -102,7 +102,7 @@ func (db *DB) ReleasePages() error {
 		// bucket is small enough to live inside its parent's page and bbolt
 		// copied it to the heap to align it (it does for the meta bucket);
 		// mappingOf rejects such an address, and the next bucket is tried.
-		for _, name := range [][]byte{bBodies, bTraces, bIDs, bProblems} {
+		for _, name := range [][]byte{bBodies, bTraces, bIDs, bProblemTexts, bProblems} {
 			k, _ := tx.Bucket(name).Cursor().First()
 			if len(k) == 0 {
 				continue

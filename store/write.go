@@ -64,11 +64,12 @@ type kv struct{ k, v []byte }
 type txWriter struct {
 	tx                          *bolt.Tx
 	seen                        *seenFilter
-	traces, ids, problems       *bolt.Bucket
+	traces, ids                 *bolt.Bucket
 	tracePuts, bodyPuts, idPuts []kv
 	postings                    *postingWriter
 	newIDs                      map[string][16]byte // ids queued here → content hash
 	problemsSeen                map[string]*queuedProblem
+	problemOrder                []*queuedProblem // problemsSeen in the order met
 	deltas                      map[string]int64
 	arena                       arena // the small keys and values
 }
@@ -79,7 +80,7 @@ type txWriter struct {
 func newTxWriter(tx *bolt.Tx, seen *seenFilter, b *batch) *txWriter {
 	return &txWriter{
 		tx: tx, seen: seen, traces: tx.Bucket(bTraces), ids: tx.Bucket(bIDs),
-		problems: tx.Bucket(bProblems), newIDs: make(map[string][16]byte, b.traces),
+		newIDs: make(map[string][16]byte, b.traces),
 		problemsSeen: map[string]*queuedProblem{}, deltas: maps.Clone(b.counts), postings: newPostingWriter(),
 	}
 }
@@ -148,10 +149,12 @@ func (w *txWriter) place(p *prepared) (id string, key [16]byte, dup bool) {
 }
 
 // queuedProblem is a problem met in this transaction; put says it must be
-// written (it is new, or gave fields the stored copy lacked).
+// written (it is new, or gave fields the stored copy lacked); seq is the
+// number of its stored record (0: new).
 type queuedProblem struct {
 	p   *stepwise.Problem
 	put bool
+	seq []byte
 }
 
 // queueProblem keeps a problem for writing, or fills fields an earlier copy
@@ -164,25 +167,34 @@ func (w *txWriter) queueProblem(p *stepwise.Problem) error {
 		return nil
 	}
 	key := w.seen.key(p.ID)
-	var old []byte
+	var seq []byte
 	if w.seen.problems.mayHave(key) {
-		old = w.problems.Get([]byte(p.ID))
+		seq = w.tx.Bucket(bProblems).Get([]byte(p.ID))
 	}
-	if old == nil {
+	if seq == nil {
 		w.seen.problems.add(key)
 		// A problem is stored with its first trace, and never removed: a
 		// new one has no stored postings to merge with.
 		w.postings.markNew(term{FieldProblem, p.ID})
 		cp := *p
-		w.problemsSeen[p.ID] = &queuedProblem{p: &cp, put: true}
+		w.queue(&queuedProblem{p: &cp, put: true})
 		return nil
+	}
+	old, err := problemRecord(w.tx, p.ID)
+	if err != nil {
+		return err
 	}
 	var have stepwise.Problem
 	if err := json.Unmarshal(old, &have); err != nil {
 		return fmt.Errorf("problem %s: corrupt record: %w", p.ID, err)
 	}
-	w.problemsSeen[p.ID] = &queuedProblem{p: &have, put: mergeProblem(&have, p)}
+	w.queue(&queuedProblem{p: &have, put: mergeProblem(&have, p), seq: bytes.Clone(seq)})
 	return nil
+}
+
+func (w *txWriter) queue(q *queuedProblem) {
+	w.problemsSeen[q.p.ID] = q
+	w.problemOrder = append(w.problemOrder, q)
 }
 
 // mergeProblem fills empty fields of have from p and reports a change.
@@ -204,10 +216,21 @@ func mergeProblem(have, p *stepwise.Problem) bool {
 
 // commit writes everything queued, each bucket in key order.
 func (w *txWriter) commit() error {
-	var problemPuts []kv
-	for id, q := range w.problemsSeen {
+	// New problems get record numbers in the order they were met, so that
+	// their records are appended.
+	var problemPuts, recordPuts []kv
+	texts := w.tx.Bucket(bProblemTexts)
+	for _, q := range w.problemOrder {
 		if !q.put {
 			continue
+		}
+		if q.seq == nil {
+			n, err := texts.NextSequence()
+			if err != nil {
+				return err
+			}
+			q.seq = u64(n)
+			problemPuts = append(problemPuts, kv{[]byte(q.p.ID), q.seq})
 		}
 		// sonic's encoding/json-compatible mode: a third of the time, and
 		// with a problem per trace this runs for every trace.
@@ -215,7 +238,7 @@ func (w *txWriter) commit() error {
 		if err != nil {
 			return err
 		}
-		problemPuts = append(problemPuts, kv{[]byte(id), b})
+		recordPuts = append(recordPuts, kv{q.seq, b})
 	}
 	for _, job := range []struct {
 		bucket []byte
@@ -228,6 +251,7 @@ func (w *txWriter) commit() error {
 		{bBodies, w.bodyPuts, 0.9},
 		{bIDs, w.idPuts, bolt.DefaultFillPercent},
 		{bProblems, problemPuts, bolt.DefaultFillPercent},
+		{bProblemTexts, recordPuts, 0.9},
 	} {
 		if err := putSorted(w.tx.Bucket(job.bucket), job.puts, job.fill); err != nil {
 			return fmt.Errorf("bucket %s: %w", job.bucket, err)

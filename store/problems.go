@@ -1,0 +1,64 @@
+package store
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Problems are kept in two buckets: problem_texts holds each problem's
+// record (JSON) under a number given in the order problems arrive, and
+// problems maps a problem id to that number. Problem ids are hashes, so a
+// bucket keyed by them takes an import's new problems all over its leaves,
+// and when it held the records themselves (a problem's text, and MATH's
+// worked solutions) every transaction rewrote most of it: a third of an
+// import with a problem per trace. Now that bucket holds 8 bytes a problem,
+// and the records are appended.
+var bProblemTexts = []byte("problem_texts") // u64 problem seq → problem (JSON)
+
+// problemRecord returns the stored record of problem id, or nil when there
+// is none.
+func problemRecord(tx *bolt.Tx, id string) ([]byte, error) {
+	k := tx.Bucket(bProblems).Get([]byte(id))
+	if k == nil {
+		return nil, nil
+	}
+	if len(k) != 8 {
+		return nil, fmt.Errorf("problem %s: corrupt entry (%d bytes)", id, len(k))
+	}
+	v := tx.Bucket(bProblemTexts).Get(k)
+	if v == nil {
+		return nil, fmt.Errorf("problem %s: record %d is missing", id, binary.BigEndian.Uint64(k))
+	}
+	return v, nil
+}
+
+// splitProblems (7 → 8) moves every problem record out of the problems
+// bucket into problem_texts, numbered in id order, and leaves the number
+// in its place. One transaction; a store of a million problems needs the
+// records' size in memory for it, once.
+func splitProblems(tx *bolt.Tx) error {
+	texts, err := tx.CreateBucketIfNotExists(bProblemTexts)
+	if err != nil {
+		return err
+	}
+	var refs, records []kv
+	err = tx.Bucket(bProblems).ForEach(func(k, v []byte) error {
+		seq := uint64(len(records) + 1)
+		refs = append(refs, kv{bytes.Clone(k), u64(seq)})
+		records = append(records, kv{u64(seq), bytes.Clone(v)})
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if err := putSorted(texts, records, 0.9); err != nil {
+		return err
+	}
+	if err := texts.SetSequence(uint64(len(records))); err != nil {
+		return err
+	}
+	return putSorted(tx.Bucket(bProblems), refs, bolt.DefaultFillPercent)
+}
