@@ -80,7 +80,7 @@ type txWriter struct {
 func newTxWriter(tx *bolt.Tx, seen *seenFilter, b *batch) *txWriter {
 	return &txWriter{
 		tx: tx, seen: seen, traces: tx.Bucket(bTraces), ids: tx.Bucket(bIDs),
-		newIDs: make(map[string][16]byte, b.traces),
+		newIDs:       make(map[string][16]byte, b.traces),
 		problemsSeen: map[string]*queuedProblem{}, deltas: maps.Clone(b.counts), postings: newPostingWriter(),
 	}
 }
