@@ -235,8 +235,11 @@ func (x *exportRun) byProblem(ctx context.Context, g formats.GroupExporter) erro
 
 // item loads a trace with its problem and resolved labels; skip says why a
 // trace is left out.
+//
+// The trace's text is read in place: every item is written, and every
+// exporter closed, before Export ends its read transactions.
 func (x *exportRun) item(seq uint64) (*formats.ExportItem, string, error) {
-	t, err := loadTrace(x.tx, seq)
+	t, err := loadTraceRaw(x.tx, seq, false)
 	if err != nil {
 		return nil, "", err
 	}

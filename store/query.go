@@ -489,7 +489,12 @@ func resolve(tx *bolt.Tx, id string) (uint64, error) {
 	return 0, &AmbiguousError{ID: id, Candidates: names}
 }
 
-func loadTrace(tx *bolt.Tx, seq uint64) (*stepwise.Trace, error) {
+// loadTrace loads a trace; its strings are copies, so it outlives tx.
+func loadTrace(tx *bolt.Tx, seq uint64) (*stepwise.Trace, error) { return loadTraceRaw(tx, seq, true) }
+
+// loadTraceRaw is loadTrace; with copyRaw false the text is read in place
+// (see decodeBodyRaw) and the trace must not be used after tx ends.
+func loadTraceRaw(tx *bolt.Tx, seq uint64, copyRaw bool) (*stepwise.Trace, error) {
 	sv := tx.Bucket(bTraces).Get(u64(seq))
 	bv, err := bodyOf(tx, seq)
 	if err != nil {
@@ -506,8 +511,7 @@ func loadTrace(tx *bolt.Tx, seq uint64) (*stepwise.Trace, error) {
 		ID: s.ID, SourceID: s.SourceID, Dataset: s.Dataset, ProblemID: s.ProblemID, Model: s.Model,
 		Sample: s.Sample, FinalAnswer: s.FinalAnswer, Correct: s.Correct, Truncated: s.Truncated, Source: s.Source,
 	}
-	// decodeBody copies what it keeps, so nothing here outlives the transaction.
-	return t, decodeBody(t, bv)
+	return t, decodeBodyRaw(t, bv, copyRaw)
 }
 
 // Problem loads a problem by id.
