@@ -39,39 +39,46 @@ type StepRow struct {
 }
 
 // StepRows flattens an item into one row per step.
-func StepRows(it *ExportItem) []StepRow {
+func StepRows(it *ExportItem) []StepRow { return appendStepRows(nil, it) }
+
+// appendStepRows appends an item's rows to rows. The numbers the rows
+// point at share one allocation per trace, not one per row.
+func appendStepRows(rows []StepRow, it *ExportItem) []StepRow {
 	t := it.Trace
+	nums := make([]int64, len(t.Steps)+1) // the labels, then the first error
 	var fe *int64
 	if v := it.FirstError(); v != nil {
-		x := int64(*v)
-		fe = &x
+		nums[len(t.Steps)] = int64(*v)
+		fe = &nums[len(t.Steps)]
 	}
-	rows := make([]StepRow, len(t.Steps))
 	for i := range t.Steps {
 		l := it.Labels[i]
-		r := StepRow{Annotator: l.Annotator, Dataset: t.Dataset, ErrorType: l.ErrorType, FinalAnswer: t.FinalAnswer,
+		rows = append(rows, StepRow{Annotator: l.Annotator, Dataset: t.Dataset, ErrorType: l.ErrorType, FinalAnswer: t.FinalAnswer,
 			FinalAnswerCorrect: t.Correct, FirstError: fe, Hallucinated: l.Hallucinated, LabelOrigin: l.Origin,
 			Model: t.Model, Note: l.Note, Problem: it.Problem.Text, ProblemID: t.ProblemID, Rating: l.Rating.String(),
-			SourceID: t.SourceID, Step: int64(i), StepCount: int64(len(t.Steps)), Text: t.Steps[i].Text, TraceID: t.ID}
+			SourceID: t.SourceID, Step: int64(i), StepCount: int64(len(t.Steps)), Text: t.Steps[i].Text, TraceID: t.ID})
 		if v, ok := l.Rating.PRM800K(); ok {
-			x := int64(v)
-			r.Label = &x
+			nums[i] = int64(v)
+			rows[len(rows)-1].Label = &nums[i]
 		}
-		rows[i] = r
 	}
 	return rows
 }
 
-type stepsJSONLWriter struct{ jsonlWriter }
+type stepsJSONLWriter struct {
+	jsonlWriter
+	rows []StepRow // one trace's, reused
+}
 
-func newStepsJSONLWriter(w io.Writer) Exporter { return stepsJSONLWriter{newJSONL(w)} }
+func newStepsJSONLWriter(w io.Writer) Exporter { return &stepsJSONLWriter{jsonlWriter: newJSONL(w)} }
 
-func (s stepsJSONLWriter) Write(it *ExportItem) (string, error) {
+func (s *stepsJSONLWriter) Write(it *ExportItem) (string, error) {
 	if len(it.Trace.Steps) == 0 {
 		return "no steps", nil
 	}
-	for _, r := range StepRows(it) {
-		if err := s.put(&r); err != nil {
+	s.rows = appendStepRows(s.rows[:0], it)
+	for i := range s.rows {
+		if err := s.put(&s.rows[i]); err != nil {
 			return "", err
 		}
 	}
@@ -96,7 +103,7 @@ func (s *stepsParquetWriter) Write(it *ExportItem) (string, error) {
 	if len(it.Trace.Steps) == 0 {
 		return "no steps", nil
 	}
-	s.buf = append(s.buf, StepRows(it)...)
+	s.buf = appendStepRows(s.buf, it)
 	if len(s.buf) >= parquetBatch {
 		return "", s.flush()
 	}
