@@ -21,7 +21,12 @@ var bProblemTexts = []byte("problem_texts") // u64 problem seq → problem (JSON
 // problemRecord returns the stored record of problem id, or nil when there
 // is none.
 func problemRecord(tx *bolt.Tx, id string) ([]byte, error) {
-	k := tx.Bucket(bProblems).Get([]byte(id))
+	return problemRecordAt(tx, id, tx.Bucket(bProblems).Get([]byte(id)))
+}
+
+// problemRecordAt returns the record k, id's entry in problems, points at
+// (nil for a nil k).
+func problemRecordAt(tx *bolt.Tx, id string, k []byte) ([]byte, error) {
 	if k == nil {
 		return nil, nil
 	}

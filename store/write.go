@@ -150,7 +150,7 @@ func (w *txWriter) place(p *prepared) (id string, key [16]byte, dup bool) {
 
 // queuedProblem is a problem met in this transaction; put says it must be
 // written (it is new, or gave fields the stored copy lacked); seq is the
-// number of its stored record (0: new).
+// number of its stored record (nil: new).
 type queuedProblem struct {
 	p   *stepwise.Problem
 	put bool
@@ -180,7 +180,7 @@ func (w *txWriter) queueProblem(p *stepwise.Problem) error {
 		w.queue(&queuedProblem{p: &cp, put: true})
 		return nil
 	}
-	old, err := problemRecord(w.tx, p.ID)
+	old, err := problemRecordAt(w.tx, p.ID, seq)
 	if err != nil {
 		return err
 	}
