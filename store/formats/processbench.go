@@ -59,11 +59,20 @@ func (processBench) Decode(rec Record, opts *Options) ([]Item, error) {
 	}
 	b := newStepBuilder(processBenchSep)
 	b.grow(r.Steps)
-	labels := make([]stepwise.Label, len(r.Steps)) // one allocation for every step's label
+	// A first-error index gives three labels (correct, wrong, unknown), which
+	// the steps share: per-step copies were the largest allocation of a
+	// ProcessBench import after the text. Capacity 1 makes an append copy.
+	shared := make([]stepwise.Label, 0, 3)
+	var slot [4]int // by rating: 1 + the label's index in shared
 	for i, s := range r.Steps {
 		st := b.add(stepwise.StepReasoning, s)
-		labels[i] = firstErrorLabel(i, *r.Label, 0, "processbench.label")
-		st.Labels = labels[i : i+1 : i+1]
+		l := firstErrorLabel(i, *r.Label, 0, "processbench.label")
+		if slot[l.Rating] == 0 {
+			shared = append(shared, l)
+			slot[l.Rating] = len(shared)
+		}
+		k := slot[l.Rating] - 1
+		st.Labels = shared[k : k+1 : k+1]
 	}
 	b.into(t, "list joined by blank lines")
 	if n := len(t.Steps); n > 0 {
