@@ -113,7 +113,7 @@ func prepareBatch(items []formats.Item) *batch {
 	wg.Wait()
 	b := &batch{}
 	for _, p := range parts {
-		b.append(p.runs, p.counts)
+		b.append(p.runs, &p.counts)
 	}
 	return b
 }

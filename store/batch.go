@@ -6,21 +6,16 @@ package store
 type batch struct {
 	runs   []bodyRun
 	traces int
-	counts map[string]int64
+	counts counter
 	bytes  int64
 }
 
 // append adds runs of traces and their tallied counts. The runs keep the
 // workers' slices: a batch copies no trace.
-func (b *batch) append(runs []bodyRun, counts map[string]int64) {
+func (b *batch) append(runs []bodyRun, counts *counter) {
 	for _, r := range runs {
 		b.runs = append(b.runs, r)
 		b.traces += len(r.items)
 	}
-	if b.counts == nil {
-		b.counts = make(map[string]int64, len(counts))
-	}
-	for k, n := range counts {
-		b.counts[k] += n
-	}
+	b.counts.merge(counts)
 }

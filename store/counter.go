@@ -4,58 +4,72 @@ package store
 // distinct combination of counted values once per trace and makes the count
 // keys (strings built by concatenation) only per combination: traces in a
 // run share their dataset, model, format and mostly their correctness and
-// label state, so a chunk has a few combinations, and one map update a trace
-// replaces a dozen. Workers tally their chunks; the writer only merges the
-// results.
+// label state, so a batch has a few combinations, and comparing a trace's
+// values with the previous trace's replaces a dozen map updates. Workers
+// tally their chunks, the import merges them into its batch, and the writer
+// makes the keys once a transaction.
 type counter struct {
 	total  int64
 	combos map[countedValues]int64
-	fields []string // the counted fields, in terms order (the same for every trace)
+	last   countedValues // the values of the run of traces not yet in combos
+	run    int64
 }
 
-// countedValues are a trace's values of the counted fields, in terms order.
-type countedValues [maxCountedFields]string
-
-const maxCountedFields = 8
+// countedValues are a trace's values of countedFields, in that order.
+type countedValues [countedCount]string
 
 // add counts one trace.
 func (c *counter) add(p *prepared) {
+	var v countedValues
+	for n, at := range countedTerms {
+		v[n] = p.terms[at].value
+	}
+	c.total++
+	if c.run > 0 && v == c.last {
+		c.run++
+		return
+	}
+	c.flush()
+	c.last, c.run = v, 1
+}
+
+// flush moves the current run into combos.
+func (c *counter) flush() {
+	if c.run == 0 {
+		return
+	}
 	if c.combos == nil {
 		c.combos = make(map[countedValues]int64, 16)
 	}
-	var v countedValues
-	n := 0
-	for _, tm := range p.terms {
-		if countedFields[tm.field] {
-			if n == len(c.fields) {
-				c.fields = append(c.fields, tm.field) // the first trace
-			}
-			v[n] = tm.value
-			n++
-		}
+	c.combos[c.last] += c.run
+	c.run = 0
+}
+
+// merge adds o's traces to c.
+func (c *counter) merge(o *counter) {
+	o.flush()
+	if len(o.combos) > 0 && c.combos == nil {
+		c.combos = make(map[countedValues]int64, len(o.combos))
 	}
-	c.total++
-	c.combos[v]++
+	for v, n := range o.combos {
+		c.combos[v] += n
+	}
+	c.total += o.total
 }
 
 // keys returns the tally by count key (see countKey): each counted value
 // overall, and each within its trace's dataset.
 func (c *counter) keys() map[string]int64 {
+	c.flush()
 	out := make(map[string]int64, 4*len(c.combos)+1)
 	if c.total != 0 {
 		out["total"] = c.total
 	}
-	dataset := -1
-	for i, f := range c.fields {
-		if f == FieldDataset {
-			dataset = i
-		}
-	}
 	for v, n := range c.combos {
-		for i, f := range c.fields {
+		for i, f := range countedFields {
 			out[countKey("", f, v[i])] += n
-			if i != dataset && dataset >= 0 {
-				out[countKey(v[dataset], f, v[i])] += n
+			if i != 0 {
+				out[countKey(v[0], f, v[i])] += n
 			}
 		}
 	}
@@ -63,10 +77,10 @@ func (c *counter) keys() map[string]int64 {
 }
 
 // tally counts prepared traces.
-func tally(ps []prepared) map[string]int64 {
-	var c counter
+func tally(ps []prepared) *counter {
+	c := &counter{}
 	for i := range ps {
 		c.add(&ps[i])
 	}
-	return c.keys()
+	return c
 }

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"reflect"
 	"testing"
+
+	"github.com/stepwise-dev/stepwise"
 )
 
 // TestCountsSkipDuplicates: the running counts are tallied by the decoding
@@ -91,11 +93,45 @@ func statsAfter(t *testing.T, path string, batch int) *Stats {
 	return st
 }
 
-// TestCountedFieldsFit: a counter keeps a trace's counted values in a fixed
-// array.
-func TestCountedFieldsFit(t *testing.T) {
-	if len(countedFields) > maxCountedFields {
-		t.Fatalf("%d counted fields, room for %d", len(countedFields), maxCountedFields)
+// TestCountedTerms: countedTerms point at countedFields in a summary's terms,
+// the dataset first.
+func TestCountedTerms(t *testing.T) {
+	ts := terms(&Summary{})
+	for i, at := range countedTerms {
+		if ts[at].field != countedFields[i] {
+			t.Fatalf("countedTerms[%d] = %d is %q, countedFields says %q", i, at, ts[at].field, countedFields[i])
+		}
+	}
+	if countedFields[0] != FieldDataset {
+		t.Fatalf("the first counted field is %q", countedFields[0])
+	}
+}
+
+// TestCounterMerge: counting traces in pieces, in runs or interleaved, and
+// merging the pieces gives the keys of counting them one at a time into a map.
+func TestCounterMerge(t *testing.T) {
+	var ps []prepared
+	for i := range 50 {
+		s := Summary{Dataset: []string{"a", "b"}[i/25], Model: []string{"m", "n", "o"}[i%3],
+			LabelState: []stepwise.LabelState{stepwise.LabelNone, stepwise.LabelError}[i/7%2]}
+		ps = append(ps, prepared{terms: terms(&s)})
+	}
+	want := map[string]int64{"total": int64(len(ps))}
+	for _, p := range ps {
+		for i, at := range countedTerms {
+			v := p.terms[at].value
+			want[countKey("", countedFields[i], v)]++
+			if i > 0 {
+				want[countKey(p.terms[0].value, countedFields[i], v)]++
+			}
+		}
+	}
+	var whole counter
+	for _, cut := range [][2]int{{0, 9}, {9, 10}, {10, 40}, {40, 50}} {
+		whole.merge(tally(ps[cut[0]:cut[1]]))
+	}
+	if got := whole.keys(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("merged keys:\n got %v\nwant %v", got, want)
 	}
 }
 

@@ -194,11 +194,11 @@ type chunk struct {
 	n     int
 	recs  []formats.Record
 	bytes int64
-	items []formats.Item   // decoded, until encoded into runs
-	runs  []bodyRun        // the prepared traces, by body block
-	count map[string]int64 // the running-count changes of the traces
-	errs  []error          // per-record problems, in record order
-	fatal error            // the file cannot be read further
+	items []formats.Item // decoded, until encoded into runs
+	runs  []bodyRun      // the prepared traces, by body block
+	count *counter       // the running-count changes of the traces
+	errs  []error        // per-record problems, in record order
+	fatal error          // the file cannot be read further
 }
 
 const chunkRecords = 256
@@ -289,7 +289,7 @@ func (im *importer) decode(ctx context.Context, in *formats.Input) error {
 		}
 	}
 	rest := prepareBatch(items)
-	cur.append(rest.runs, rest.counts)
+	cur.append(rest.runs, &rest.counts)
 	if cur.traces == 0 {
 		return nil
 	}

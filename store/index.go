@@ -71,9 +71,16 @@ func firstErrorRank(fe *int) uint32 {
 }
 
 // countedFields are kept as running counts, overall and per dataset, so that
-// stats and the library screen never scan traces.
-var countedFields = map[string]bool{FieldDataset: true, FieldModel: true, FieldCorrect: true,
-	FieldLabel: true, FieldTruncated: true, FieldFormat: true}
+// stats and the library screen never scan traces; countedTerms are their
+// positions in a summary's terms (TestCountedTerms checks the two agree).
+// The dataset comes first: counter.keys relies on it.
+var (
+	countedFields = [countedCount]string{FieldDataset, FieldModel, FieldCorrect, FieldLabel,
+		FieldTruncated, FieldFormat}
+	countedTerms = [countedCount]int{0, 1, 2, 3, 4, 6}
+)
+
+const countedCount = 6
 
 func correctValue(c *bool) string {
 	switch {

@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"maps"
 	"slices"
 	"strconv"
 
@@ -81,7 +80,7 @@ func newTxWriter(tx *bolt.Tx, seen *seenFilter, b *batch) *txWriter {
 	return &txWriter{
 		tx: tx, seen: seen, traces: tx.Bucket(bTraces), ids: tx.Bucket(bIDs),
 		newIDs:       make(map[string][16]byte, b.traces),
-		problemsSeen: map[string]*queuedProblem{}, deltas: maps.Clone(b.counts), postings: newPostingWriter(),
+		problemsSeen: map[string]*queuedProblem{}, deltas: b.counts.keys(), postings: newPostingWriter(),
 	}
 }
 
