@@ -16,6 +16,7 @@ type Input struct {
 	next  func() (Record, error)
 	group Group
 	close func() error
+	ids   problemIDs
 }
 
 // NotDataError reports a file that holds no trace data at all (an LFS
@@ -201,6 +202,9 @@ func (in *Input) Flush(opts *Options) ([]Item, error) {
 // finishAll completes every item and fills its source reference.
 func (in *Input) finishAll(rec Record, items []Item) ([]Item, error) {
 	for i := range items {
+		if p := items[i].Problem; p != nil && p.ID == "" {
+			p.ID = in.ids.id(p.Text)
+		}
 		if err := finish(&items[i]); err != nil {
 			return nil, &RecordError{Path: rec.Path, Line: rec.Line, Reason: err.Error()}
 		}
