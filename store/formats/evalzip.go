@@ -64,7 +64,7 @@ func openEvalZip(p, format string) (*Input, error) {
 		if err != nil {
 			return rec, &RecordError{Path: rec.Path, Line: 1, Reason: err.Error()}
 		}
-		return rec, checkUTF8(rec)
+		return rec, checkUTF8(&rec)
 	}
 	in.startGroup()
 	return in, nil

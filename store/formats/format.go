@@ -37,6 +37,9 @@ type Record struct {
 	// Header is the log header shared by every record of an Inspect .eval
 	// archive (header.json); nil elsewhere.
 	Header []byte
+	// ValidUTF8 is set by a reader that found Data valid UTF-8 (readers
+	// pass on no other record without an error).
+	ValidUTF8 bool
 }
 
 // Options tune decoding for one import.

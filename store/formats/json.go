@@ -25,9 +25,10 @@ import (
 // holds raw JSON, so that in a record of only known fields sonic reads every
 // value rather than skipping it: it does not always check the escapes of a
 // value it skips (found by FuzzDecodeProcessBench).
-func unmarshal(data []byte, v any) error {
+func unmarshal(rec Record, v any) error {
+	data := rec.Data
 	s := unsafe.String(unsafe.SliceData(data), len(data))
-	if plainJSON(data) && knownJSON.UnmarshalFromString(s, v) == nil {
+	if plainJSON(data, rec.ValidUTF8) && knownJSON.UnmarshalFromString(s, v) == nil {
 		return nil
 	}
 	if err := lenientJSON.UnmarshalFromString(s, v); err == nil && validEscapes(data) {
@@ -36,13 +37,12 @@ func unmarshal(data []byte, v any) error {
 	return json.Unmarshal(data, v)
 }
 
-// plainJSON reports whether data is valid UTF-8 without control bytes. In
-// such a record no string can hold a raw control character, so sonic need
-// not look for them (its ValidateString, which also re-checks the UTF-8 of
-// the whole record, costs more than this scan). Records from a reader are
-// already known to be valid UTF-8; checking again keeps unmarshal safe on
-// its own for a few milliseconds an import.
-func plainJSON(data []byte) bool {
+// plainJSON reports whether data is valid UTF-8 (known to be when validUTF8
+// is set) without control bytes. In such a record no string can hold a raw
+// control character, so sonic need not look for them (its ValidateString,
+// which also re-checks the UTF-8 of the whole record, costs more than this
+// scan).
+func plainJSON(data []byte, validUTF8 bool) bool {
 	const highs, space = 0x8080808080808080, 0x2020202020202020
 	i := 0
 	for ; i+8 <= len(data); i += 8 {
@@ -57,7 +57,7 @@ func plainJSON(data []byte) bool {
 			return false
 		}
 	}
-	return utf8.Valid(data)
+	return validUTF8 || utf8.Valid(data)
 }
 
 // validEscapes reports whether every backslash in data starts a JSON escape.

@@ -23,7 +23,7 @@ func TestPlainJSON(t *testing.T) {
 		for at := range base {
 			data := append([]byte(nil), base...)
 			data[at] = byte(c)
-			if got, want := plainJSON(data), plainReference(data); got != want {
+			if got, want := plainJSON(data, false), plainReference(data); got != want {
 				t.Fatalf("byte 0x%02x at %d: plainJSON %v, want %v", c, at, got, want)
 			}
 		}
@@ -34,7 +34,7 @@ func FuzzPlainJSON(f *testing.F) {
 	f.Add([]byte("{\"a\":\"\x1f\"}"))
 	f.Add([]byte("\x20\x20\x20\x20\x20\x20\x20\x00\x21"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		if got, want := plainJSON(data), plainReference(data); got != want {
+		if got, want := plainJSON(data, false), plainReference(data); got != want {
 			t.Fatalf("%q: plainJSON %v, want %v", data, got, want)
 		}
 	})

@@ -35,7 +35,7 @@ const processBenchSep = "\n\n"
 
 func (processBench) Decode(rec Record, opts *Options) ([]Item, error) {
 	var r processBenchRecord
-	if err := unmarshal(rec.Data, &r); err != nil {
+	if err := unmarshal(rec, &r); err != nil {
 		return nil, err
 	}
 	if r.Label == nil {

@@ -160,7 +160,7 @@ func (rr *RecordReader) nextLine() (Record, error) {
 		}
 		rec := Record{Data: trimmed, Path: rr.path, Line: start, Index: rr.index, Last: rr.done}
 		rr.index++
-		return rec, checkUTF8(rec)
+		return rec, checkUTF8(&rec)
 	}
 }
 
@@ -254,7 +254,7 @@ func (rr *RecordReader) nextValue() (Record, error) {
 	}
 	rec := Record{Data: data, Path: rr.path, Line: start, Index: rr.index}
 	rr.index++
-	return rec, checkUTF8(rec)
+	return rec, checkUTF8(&rec)
 }
 
 // scanValue reads one object or array by tracking nesting and strings.
@@ -346,8 +346,10 @@ func describeByte(c byte) string {
 
 // checkUTF8 rejects a record with invalid UTF-8, naming the line and column
 // of the first bad byte: text is kept byte-exact, so it is never "repaired".
-func checkUTF8(rec Record) error {
+// A valid record is marked so, which spares decoders a second check.
+func checkUTF8(rec *Record) error {
 	if utf8.Valid(rec.Data) {
+		rec.ValidUTF8 = true
 		return nil
 	}
 	off := 0
@@ -358,7 +360,7 @@ func checkUTF8(rec Record) error {
 		}
 		off += n
 	}
-	return &RecordError{Path: rec.Path, Line: LineOf(rec, int64(off)),
+	return &RecordError{Path: rec.Path, Line: LineOf(*rec, int64(off)),
 		Reason: fmt.Sprintf("invalid UTF-8 at column %d", columnOf(rec.Data, int64(off)))}
 }
 
