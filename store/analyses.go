@@ -50,10 +50,13 @@ func (db *DB) SaveAnalysis(a *stepwise.Analysis) (uint64, error) {
 	}
 	var seq uint64
 	err = db.bolt.Update(func(tx *bolt.Tx) error {
-		ids := tx.Bucket(bIDs)
+		ids, err := newIDIndex(tx)
+		if err != nil {
+			return err
+		}
 		traceSeqs := make([]uint64, len(a.TraceIDs))
 		for i, id := range a.TraceIDs {
-			seq, ok := seqOfID(ids.Get([]byte(id)))
+			seq, ok := ids.seq(id)
 			if !ok {
 				return fmt.Errorf("save analysis %s: trace %q: %w", a.ID, id, ErrNotFound)
 			}
@@ -61,7 +64,6 @@ func (db *DB) SaveAnalysis(a *stepwise.Analysis) (uint64, error) {
 		}
 		runs := tx.Bucket(bAnalyses)
 		runs.FillPercent = 0.9 // append-only keys
-		var err error
 		if seq, err = runs.NextSequence(); err != nil {
 			return err
 		}
@@ -108,7 +110,11 @@ func runSeqsOf(tx *bolt.Tx, traceSeq uint64) []uint64 {
 // exactSeq resolves an exact trace id (no prefixes: run lookups are keyed by
 // what the store itself handed out).
 func exactSeq(tx *bolt.Tx, traceID string) (uint64, error) {
-	seq, ok := seqOfID(tx.Bucket(bIDs).Get([]byte(traceID)))
+	ids, err := newIDIndex(tx)
+	if err != nil {
+		return 0, err
+	}
+	seq, ok := ids.seq(traceID)
 	if !ok {
 		return 0, fmt.Errorf("trace %q: %w", traceID, ErrNotFound)
 	}

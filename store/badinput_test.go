@@ -19,6 +19,52 @@ import (
 	"github.com/stepwise-dev/stepwise/store/formats"
 )
 
+// checkIDs: ids and the id log together name every trace once.
+func checkIDs(tx *bolt.Tx) error {
+	seqs := map[uint64]string{}
+	err := tx.Bucket(bIDs).ForEach(func(k, v []byte) error {
+		seq, _ := seqOfID(v)
+		seqs[seq] = string(k)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	n := len(seqs)
+	index, err := newIDIndex(tx)
+	if err != nil {
+		return err
+	}
+	logged, err := index.entries()
+	if err != nil {
+		return err
+	}
+	for _, e := range logged {
+		if tx.Bucket(bIDs).Get([]byte(e.id)) != nil {
+			return fmt.Errorf("id %s is both in ids and in the id log", e.id)
+		}
+		seqs[e.seq] = e.id
+	}
+	if len(seqs) != n+len(logged) {
+		return fmt.Errorf("a seq has two ids")
+	}
+	err = tx.Bucket(bTraces).ForEach(func(k, v []byte) error {
+		s, err := decodeSummary(seqOfIndexKey(k), v)
+		if err != nil {
+			return err
+		}
+		if seqs[s.Seq] != s.ID {
+			return fmt.Errorf("trace %d has id %q, the ids say %q", s.Seq, s.ID, seqs[s.Seq])
+		}
+		delete(seqs, s.Seq)
+		return nil
+	})
+	if err == nil && len(seqs) > 0 {
+		err = fmt.Errorf("%d ids name no trace", len(seqs))
+	}
+	return err
+}
+
 // checkStore verifies the bbolt file's integrity, the postings against the
 // traces, and the bodies.
 func checkStore(t *testing.T, db *DB) {
@@ -89,6 +135,11 @@ func checkStore(t *testing.T, db *DB) {
 			return nil
 		})
 		if err != nil {
+			return err
+		}
+		// Every trace's id is in exactly one of ids and the id log, and
+		// names it; nothing else is in either.
+		if err := checkIDs(tx); err != nil {
 			return err
 		}
 		// Every trace has a body and every body a trace.

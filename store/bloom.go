@@ -70,13 +70,20 @@ func (f *seenFilter) key(id string) [16]byte {
 // loadSeenFilter builds the filter from the store's ids, sized for growth.
 func loadSeenFilter(tx *bolt.Tx) *seenFilter {
 	f := &seenFilter{seed: rand.Uint64()}
-	f.ids = f.load(tx.Bucket(bIDs))
-	f.problems = f.load(tx.Bucket(bProblems))
+	index, _ := newIDIndex(tx) // a damaged log fails the writer's own read of it
+	f.ids = f.load(tx.Bucket(bIDs), index.logged)
+	for _, r := range index.runs {
+		for i := range r.n {
+			f.ids.add(f.key(string(r.id(i))))
+		}
+	}
+	f.problems = f.load(tx.Bucket(bProblems), 0)
 	return f
 }
 
-func (f *seenFilter) load(b *bolt.Bucket) bloom {
-	bl := newBloom(2*b.Stats().KeyN + 100000)
+// load makes a filter of b's keys, with room for more.
+func (f *seenFilter) load(b *bolt.Bucket, more int) bloom {
+	bl := newBloom(2*(b.Stats().KeyN+more) + 100000)
 	b.ForEach(func(k, _ []byte) error {
 		bl.add(f.key(string(k)))
 		return nil

@@ -76,6 +76,11 @@ func TestMigrateFromSchema1(t *testing.T) {
 func downgrade(t *testing.T, db *DB, path string, v uint64, change func(*bolt.Tx) error) *DB {
 	t.Helper()
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		if v < 9 {
+			if err := unlogIDs(tx); err != nil {
+				return err
+			}
+		}
 		if err := change(tx); err != nil {
 			return err
 		}
@@ -95,6 +100,22 @@ func downgrade(t *testing.T, db *DB, path string, v uint64, change func(*bolt.Tx
 	}
 	t.Cleanup(func() { db.Close() })
 	return db
+}
+
+// unlogIDs undoes the id log: every id goes into ids, and the log goes.
+func unlogIDs(tx *bolt.Tx) error {
+	x, err := newIDIndex(tx)
+	if err != nil {
+		return err
+	}
+	entries, err := x.entries()
+	if err != nil {
+		return err
+	}
+	if err := foldIDs(tx, entries); err != nil {
+		return err
+	}
+	return tx.DeleteBucket(bIDLog)
 }
 
 // joinProblems undoes splitProblems: each problem's record goes back under

@@ -456,22 +456,23 @@ func (e *AmbiguousError) Error() string {
 // source gave an id has the id "<dataset>:<source id>" (or "...#2" when
 // taken), so a source id is looked up under every dataset.
 func resolve(tx *bolt.Tx, id string) (uint64, error) {
-	ids := tx.Bucket(bIDs)
-	if seq, ok := seqOfID(ids.Get([]byte(id))); ok {
+	ids, err := newIDIndex(tx)
+	if err != nil {
+		return 0, err
+	}
+	if seq, ok := ids.seq(id); ok {
 		return seq, nil
 	}
 	var names []string
 	var cands []uint64
 	collect := func(prefix string, exact bool) {
-		c := ids.Cursor()
-		for k, v := c.Seek([]byte(prefix)); k != nil && bytes.HasPrefix(k, []byte(prefix)); k, v = c.Next() {
+		ids.withPrefix(prefix, func(k []byte, seq uint64) {
 			if exact && len(k) != len(prefix) && k[len(prefix)] != '#' {
-				continue
+				return
 			}
-			seq, _ := seqOfID(v)
 			cands = append(cands, seq)
 			names = append(names, string(k))
-		}
+		})
 	}
 	for _, d := range datasetNames(tx) {
 		collect(d+":"+id, true)

@@ -26,14 +26,16 @@ import (
 //	   the dedupe hashes are of version-2 bodies
 //	8: problem records move to problem_texts, in arrival order; problems
 //	   maps an id to its record's number (problems.go)
-const SchemaVersion = 8
+//	9: new trace ids go to the id log, as sorted runs, and into ids in key
+//	   order when the log is folded (idlog.go)
+const SchemaVersion = 9
 
 // Buckets. Keys are big-endian so that byte order is numeric order.
 var (
 	bMeta     = []byte("meta")     // schema version, creation time
 	bTraces   = []byte("traces")   // u64 seq → summary
 	bBodies   = []byte("bodies")   // u64 last seq + 'b' → block of bodies (raw text, steps, labels); bodies.go
-	bIDs      = []byte("ids")      // trace id → u64 seq + 16-byte content hash (import dedupe)
+	bIDs      = []byte("ids")      // trace id → u64 seq + 16-byte content hash (import dedupe); see bIDLog
 	bProblems = []byte("problems") // problem id → u64 problem seq (problems.go)
 	bIndex    = []byte("index")    // schemas 1-5: field \0 value \0 u64 seq → empty; empty since
 	bPostings = []byte("postings") // field \0 value \0 u32 block → seq set
@@ -48,7 +50,7 @@ var (
 	bTraceRuns   = []byte("trace_runs")   // u64 trace seq | u64 run seq → empty
 )
 
-var allBuckets = [][]byte{bMeta, bTraces, bBodies, bIDs, bProblems, bProblemTexts, bIndex, bPostings, bCounts, bImports,
+var allBuckets = [][]byte{bMeta, bTraces, bBodies, bIDs, bIDLog, bProblems, bProblemTexts, bIndex, bPostings, bCounts, bImports,
 	bEvents, bTraceEvents, bChecks, bProofCache, bAnalyses, bTraceRuns}
 
 var keySchema = []byte("schema_version")
@@ -65,6 +67,7 @@ var migrations = map[int]func(*bolt.Tx) error{
 	5: migratePostings, // the problem ids, now posting fields too
 	6: foldContentHashes,
 	7: splitProblems,
+	8: createBuckets, // the id log
 }
 
 // createBuckets (2 → 3) adds the buckets a newer schema introduced.

@@ -107,7 +107,11 @@ func orderedSource(tx *bolt.Tx, f Filter, key SortKey) (seqIter, error) {
 		member = set.has
 	}
 	if key == SortID {
-		return &bucketValueIter{c: tx.Bucket(bIDs).Cursor(), keep: member}, nil
+		ids, err := newIDIndex(tx)
+		if err != nil {
+			return nil, err
+		}
+		return ids.byID(member), nil
 	}
 	valid := false
 	for _, k := range SortKeys() {
@@ -140,34 +144,6 @@ func memberSet(tx *bolt.Tx, f Filter) (bitset, error) {
 	}
 	return set, nil
 }
-
-// bucketValueIter yields the u64 values of a bucket in key order (ids → seq).
-type bucketValueIter struct {
-	c       *bolt.Cursor
-	keep    func(uint64) bool
-	started bool
-}
-
-func (b *bucketValueIter) next() (uint64, bool) {
-	for {
-		var v []byte
-		if !b.started {
-			_, v = b.c.First()
-			b.started = true
-		} else {
-			_, v = b.c.Next()
-		}
-		if v == nil {
-			return 0, false
-		}
-		seq, _ := seqOfID(v)
-		if b.keep == nil || b.keep(seq) {
-			return seq, true
-		}
-	}
-}
-
-func (b *bucketValueIter) seek(uint64) { panic("bucketValueIter is not seekable") }
 
 // Summaries loads the summaries of the given traces, in the given order, in
 // one read transaction: what a screen of a trace list needs.

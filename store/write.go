@@ -27,7 +27,10 @@ func (db *DB) writeBatch(b *batch) (batchResult, error) {
 		if db.seen == nil || db.seen.stale() {
 			db.seen = loadSeenFilter(tx)
 		}
-		w := newTxWriter(tx, db.seen, b)
+		w, err := newTxWriter(tx, db.seen, b)
+		if err != nil {
+			return err
+		}
 		for _, r := range b.runs {
 			for i := range r.items {
 				stored, err := w.add(&r.items[i])
@@ -61,27 +64,31 @@ type kv struct{ k, v []byte }
 // so inserting thousands of random keys into one leaf moves its entries
 // again and again; sorted inserts append instead.
 type txWriter struct {
-	tx                          *bolt.Tx
-	seen                        *seenFilter
-	traces, ids                 *bolt.Bucket
-	tracePuts, bodyPuts, idPuts []kv
-	postings                    *postingWriter
-	newIDs                      map[string][16]byte // ids queued here → content hash
-	problemsSeen                map[string]*queuedProblem
-	problemOrder                []*queuedProblem // problemsSeen in the order met
-	deltas                      map[string]int64
-	arena                       arena // the small keys and values
+	tx                  *bolt.Tx
+	seen                *seenFilter
+	index               *idIndex   // the stored ids (idlog.go)
+	run                 []loggedID // the ids this transaction adds
+	traces              *bolt.Bucket
+	tracePuts, bodyPuts []kv
+	postings            *postingWriter
+	newIDs              map[string][16]byte // ids queued here → content hash
+	problemsSeen        map[string]*queuedProblem
+	problemOrder        []*queuedProblem // problemsSeen in the order met
+	deltas              map[string]int64
+	arena               arena // the small keys and values
 }
 
 // newTxWriter starts the writes of batch b. Its counts are the running-count
 // changes of the batch if every trace is stored; add takes back those of
 // duplicates.
-func newTxWriter(tx *bolt.Tx, seen *seenFilter, b *batch) *txWriter {
+func newTxWriter(tx *bolt.Tx, seen *seenFilter, b *batch) (*txWriter, error) {
+	index, err := newIDIndex(tx)
 	return &txWriter{
-		tx: tx, seen: seen, traces: tx.Bucket(bTraces), ids: tx.Bucket(bIDs),
+		tx: tx, seen: seen, index: index, traces: tx.Bucket(bTraces),
 		newIDs:       make(map[string][16]byte, b.traces),
+		run:          make([]loggedID, 0, b.traces),
 		problemsSeen: map[string]*queuedProblem{}, deltas: b.counts.keys(), postings: newPostingWriter(),
-	}
+	}, err
 }
 
 // add queues one trace unless an identical one is stored or queued.
@@ -108,7 +115,7 @@ func (w *txWriter) add(p *prepared) (bool, error) {
 	}
 	seqKey := binary.BigEndian.AppendUint64(w.arena.make(0, 8), seq)
 	w.tracePuts = append(w.tracePuts, kv{seqKey, value})
-	w.idPuts = append(w.idPuts, kv{append(w.arena.make(0, len(id)), id...), appendIDValue(w.arena.make(0, 24), seq, p.hash)})
+	w.run = append(w.run, loggedID{id: id, seq: seq, hash: p.hash})
 	for i, t := range p.terms {
 		w.postings.addAt(i, t, seq) // every term's field is a posting field
 	}
@@ -137,11 +144,11 @@ func (w *txWriter) place(p *prepared) (id string, key [16]byte, dup bool) {
 		if !w.seen.ids.mayHave(key) {
 			return c, key, false
 		}
-		v := w.ids.Get([]byte(c))
-		if v == nil {
+		_, h, hasHash, ok := w.index.get(c)
+		if !ok {
 			return c, key, false
 		}
-		if h, ok := hashOfID(v); ok && h == p.hash {
+		if hasHash && h == p.hash {
 			return "", key, true
 		}
 	}
@@ -215,6 +222,9 @@ func mergeProblem(have, p *stepwise.Problem) bool {
 
 // commit writes everything queued, each bucket in key order.
 func (w *txWriter) commit() error {
+	if err := putIDs(w.tx, w.index, w.run); err != nil {
+		return err
+	}
 	// New problems get record numbers in the order they were met, so that
 	// their records are appended.
 	var problemPuts, recordPuts []kv
@@ -248,7 +258,6 @@ func (w *txWriter) commit() error {
 		// is per transaction, not persisted).
 		{bTraces, w.tracePuts, 0.9},
 		{bBodies, w.bodyPuts, 0.9},
-		{bIDs, w.idPuts, bolt.DefaultFillPercent},
 		{bProblems, problemPuts, bolt.DefaultFillPercent},
 		{bProblemTexts, recordPuts, 0.9},
 	} {
