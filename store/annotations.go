@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bytes"
 	"crypto/rand"
 	"encoding/binary"
 	"encoding/hex"
@@ -368,29 +367,7 @@ func traceEventKey(traceSeq, eventSeq uint64) []byte {
 
 // traceEvents reads the events of one trace in seq order.
 func traceEvents(tx *bolt.Tx, traceSeq uint64) ([]Event, error) {
-	te, events := tx.Bucket(bTraceEvents), tx.Bucket(bEvents)
-	if te == nil || events == nil {
-		return nil, nil
-	}
-	prefix := u64(traceSeq)
-	var out []Event
-	c := te.Cursor()
-	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-		if len(k) != 16 {
-			return nil, fmt.Errorf("malformed trace_events key %x", k)
-		}
-		seq := binary.BigEndian.Uint64(k[8:])
-		v := events.Get(k[8:])
-		if v == nil {
-			return nil, fmt.Errorf("trace %d: event %d is indexed but missing", traceSeq, seq)
-		}
-		ev, err := decodeEvent(seq, v)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, ev)
-	}
-	return out, nil
+	return newTraceReader(tx).eventsOf(traceSeq)
 }
 
 // decodeEvent reads a stored event; it copies what it keeps.

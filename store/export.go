@@ -141,6 +141,7 @@ type exportRun struct {
 	opts     ExportOptions
 	rep      *ExportReport
 	problems map[string]*stepwise.Problem // a small cache: traces of a problem are often near
+	reader   *traceReader                 // tx's, made on first use
 }
 
 // selected visits the seqs of the selected traces in import order, within
@@ -239,7 +240,10 @@ func (x *exportRun) byProblem(ctx context.Context, g formats.GroupExporter) erro
 // The trace's text is read in place: every item is written, and every
 // exporter closed, before Export ends its read transactions.
 func (x *exportRun) item(seq uint64) (*formats.ExportItem, string, error) {
-	t, err := loadTraceRaw(x.tx, seq, false)
+	if x.reader == nil {
+		x.reader = newTraceReader(x.tx)
+	}
+	t, err := x.reader.trace(seq, false)
 	if err != nil {
 		return nil, "", err
 	}
@@ -250,7 +254,7 @@ func (x *exportRun) item(seq uint64) (*formats.ExportItem, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	evs, err := traceEvents(x.tx, seq)
+	evs, err := x.reader.eventsOf(seq)
 	if err != nil {
 		return nil, "", err
 	}

@@ -496,23 +496,7 @@ func loadTrace(tx *bolt.Tx, seq uint64) (*stepwise.Trace, error) { return loadTr
 // loadTraceRaw is loadTrace; with copyRaw false the text is read in place
 // (see decodeBodyRaw) and the trace must not be used after tx ends.
 func loadTraceRaw(tx *bolt.Tx, seq uint64, copyRaw bool) (*stepwise.Trace, error) {
-	sv := tx.Bucket(bTraces).Get(u64(seq))
-	bv, err := bodyOf(tx, seq)
-	if err != nil {
-		return nil, err
-	}
-	if sv == nil || bv == nil {
-		return nil, fmt.Errorf("trace %d: %w", seq, ErrNotFound)
-	}
-	s, err := decodeSummary(seq, sv)
-	if err != nil {
-		return nil, err
-	}
-	t := &stepwise.Trace{
-		ID: s.ID, SourceID: s.SourceID, Dataset: s.Dataset, ProblemID: s.ProblemID, Model: s.Model,
-		Sample: s.Sample, FinalAnswer: s.FinalAnswer, Correct: s.Correct, Truncated: s.Truncated, Source: s.Source,
-	}
-	return t, decodeBodyRaw(t, bv, copyRaw)
+	return newTraceReader(tx).trace(seq, copyRaw)
 }
 
 // Problem loads a problem by id.
