@@ -47,6 +47,9 @@ func (x *exportRun) pipeline(ctx context.Context, f formats.ExportFormat, exp fo
 	defer cancel()
 	jobs := make(chan *exportJob, len(txs))
 	done := make(chan *exportJob, len(txs))
+	// Encoded jobs' buffers go back to the workers once written, instead
+	// of each job's bytes being copied out of a worker's buffer.
+	free := make(chan []byte, 2*len(txs)+2)
 	var wg sync.WaitGroup
 	for _, tx := range txs {
 		wg.Add(1)
@@ -60,7 +63,7 @@ func (x *exportRun) pipeline(ctx context.Context, f formats.ExportFormat, exp fo
 			}
 			for j := range jobs {
 				if wx.load(j); j.err == nil && enc != nil {
-					j.encode(enc, &buf)
+					j.encode(enc, &buf, free)
 				}
 				done <- j
 			}
@@ -68,7 +71,7 @@ func (x *exportRun) pipeline(ctx context.Context, f formats.ExportFormat, exp fo
 	}
 	go func() { wg.Wait(); close(done) }()
 	writeErr := make(chan error, 1)
-	go func() { writeErr <- x.writeInOrder(cancel, done, f.Lines, exp, w) }()
+	go func() { writeErr <- x.writeInOrder(cancel, done, f.Lines, exp, w, free) }()
 
 	listErr := x.listJobs(ctx, jobs)
 	close(jobs)
@@ -165,13 +168,20 @@ func (x *exportRun) load(j *exportJob) {
 	}
 }
 
-// encode writes the job's records with exp into buf and keeps the bytes.
-func (j *exportJob) encode(exp formats.Exporter, buf *bytes.Buffer) {
+// encode writes the job's records with exp into buf and takes the bytes,
+// giving buf a written job's buffer from free (or none) for the next job.
+func (j *exportJob) encode(exp formats.Exporter, buf *bytes.Buffer, free chan []byte) {
 	buf.Reset()
 	j.skips, j.wrote, j.err = writeItems(exp, j.items)
 	if j.err == nil {
 		if j.err = exp.Close(); j.err == nil { // flushes into buf
-			j.out = bytes.Clone(buf.Bytes())
+			j.out = buf.Bytes()
+			var next []byte
+			select {
+			case next = <-free:
+			default:
+			}
+			*buf = *bytes.NewBuffer(next)
 		}
 	}
 	j.items = nil
@@ -199,7 +209,7 @@ func writeItems(exp formats.Exporter, items []*formats.ExportItem) (skips map[st
 // writeInOrder takes jobs back in order and writes them: their bytes, or
 // their traces through exp. On an error it cancels the export and drains
 // the rest.
-func (x *exportRun) writeInOrder(cancel context.CancelFunc, done <-chan *exportJob, lines bool, exp formats.Exporter, w io.Writer) error {
+func (x *exportRun) writeInOrder(cancel context.CancelFunc, done <-chan *exportJob, lines bool, exp formats.Exporter, w io.Writer, free chan<- []byte) error {
 	pending := map[int]*exportJob{}
 	next := 0
 	var firstErr error
@@ -214,6 +224,11 @@ func (x *exportRun) writeInOrder(cancel context.CancelFunc, done <-chan *exportJ
 			if j.err == nil {
 				if lines {
 					_, j.err = w.Write(j.out)
+					select {
+					case free <- j.out[:0]:
+					default:
+					}
+					j.out = nil
 				} else {
 					j.skips, j.wrote, j.err = writeItems(exp, j.items)
 				}
