@@ -274,8 +274,3 @@ func (bc *bodyCursor) scan(lo, hi uint64, visit func(seq uint64, body []byte) er
 	}
 	return nil
 }
-
-// bodyOf returns the body of one trace, nil when the store has none.
-func bodyOf(tx *bolt.Tx, seq uint64) ([]byte, error) {
-	return newBodyCursor(tx).get(seq)
-}
