@@ -31,11 +31,7 @@ func checkIDs(tx *bolt.Tx) error {
 		return err
 	}
 	n := len(seqs)
-	index, err := newIDIndex(tx)
-	if err != nil {
-		return err
-	}
-	logged, err := index.entries()
+	logged, err := loggedIDs(tx)
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"io"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -22,19 +21,8 @@ import (
 //	go test ./store -run '^$' -bench Export -benchtime 1x
 func BenchmarkExport(b *testing.B) {
 	n := benchTraceCount(100000)
-	dir := b.TempDir()
-	src := filepath.Join(dir, "pb.jsonl")
-	genProcessBench(b, src, n)
-	db, err := Open(filepath.Join(dir, "x.db"), Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	start := time.Now()
-	if rep, err := db.Import(context.Background(), []string{src}, ImportOptions{}); err != nil || rep.Imported != n {
-		b.Fatalf("import: %v %+v", err, rep)
-	}
-	importSec := time.Since(start).Seconds()
+	db, _, took := importedBenchStore(b, n)
+	importSec := took.Seconds()
 	var evs []stepwise.Annotation
 	db.List(Filter{}, func(s Summary) error {
 		if s.Seq%2 == 0 {
@@ -106,19 +94,7 @@ func labeledSteps(b *testing.B, db *DB) int {
 // event, one transaction, one fsync (the latency a person waits for
 // "saved"), and AnnotateMany's throughput for scripts.
 func BenchmarkAnnotate(b *testing.B) {
-	dir := b.TempDir()
-	src := filepath.Join(dir, "pb.jsonl")
-	genProcessBench(b, src, 10000)
-	db, err := Open(filepath.Join(dir, "a.db"), Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Import(context.Background(), []string{src}, ImportOptions{}); err != nil {
-		b.Fatal(err)
-	}
-	var ids []string
-	db.List(Filter{}, func(s Summary) error { ids = append(ids, s.ID); return nil })
+	db, ids, _ := importedBenchStore(b, 10000)
 	b.Run("one", func(b *testing.B) {
 		for i := range b.N {
 			_, err := db.Annotate(stepwise.Annotation{Annotator: "bench", TraceID: ids[i%len(ids)], Step: 0,

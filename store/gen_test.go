@@ -2,12 +2,14 @@ package store
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 // pbRecord is one ProcessBench record, as in the samples.
@@ -84,4 +86,29 @@ func genProcessBenchProblems(tb testing.TB, path string, n int, distinct bool) i
 	st, _ := f.Stat()
 	f.Close()
 	return st.Size()
+}
+
+// importedBenchStore imports n generated ProcessBench-shaped traces into a
+// fresh store, closed when b ends, and returns it with the traces' ids in
+// import order and the time the import took.
+func importedBenchStore(b *testing.B, n int) (*DB, []string, time.Duration) {
+	b.Helper()
+	dir := b.TempDir()
+	src := filepath.Join(dir, "pb.jsonl")
+	genProcessBench(b, src, n)
+	db, err := Open(filepath.Join(dir, "s.db"), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	start := time.Now()
+	if rep, err := db.Import(context.Background(), []string{src}, ImportOptions{}); err != nil || rep.Imported != n {
+		b.Fatalf("import: %v %+v", err, rep)
+	}
+	took := time.Since(start)
+	var ids []string
+	if err := db.List(Filter{}, func(s Summary) error { ids = append(ids, s.ID); return nil }); err != nil {
+		b.Fatal(err)
+	}
+	return db, ids, took
 }

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 )
 
@@ -12,22 +11,8 @@ import (
 //
 //	go test ./store -run '^$' -bench IDLookup
 func BenchmarkIDLookup(b *testing.B) {
-	dir := b.TempDir()
-	src := filepath.Join(dir, "pb.jsonl")
-	genProcessBench(b, src, benchTraceCount(100000))
-	db, err := Open(filepath.Join(dir, "s.db"), Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Import(context.Background(), []string{src}, ImportOptions{}); err != nil {
-		b.Fatal(err)
-	}
-	var ids []string
-	if err := db.List(Filter{}, func(s Summary) error { ids = append(ids, s.ID); return nil }); err != nil {
-		b.Fatal(err)
-	}
-	runs, _ := logState(&testing.T{}, db)
+	db, ids, _ := importedBenchStore(b, benchTraceCount(100000))
+	runs, _ := logState(b, db)
 	b.Run("get", func(b *testing.B) {
 		b.ReportMetric(float64(runs), "runs")
 		for i := range b.N {

@@ -67,8 +67,17 @@ func TestIDLog(t *testing.T) {
 	checkFindsAll(t, db, 350)
 }
 
+// loggedIDs returns every id in the log.
+func loggedIDs(tx *bolt.Tx) ([]loggedID, error) {
+	x, err := newIDIndex(tx)
+	if err != nil {
+		return nil, err
+	}
+	return x.entries()
+}
+
 // logState counts the id log's runs and ids.
-func logState(t *testing.T, db *DB) (runs, logged int) {
+func logState(t testing.TB, db *DB) (runs, logged int) {
 	t.Helper()
 	err := db.bolt.View(func(tx *bolt.Tx) error {
 		x, err := newIDIndex(tx)

@@ -104,11 +104,7 @@ func downgrade(t *testing.T, db *DB, path string, v uint64, change func(*bolt.Tx
 
 // unlogIDs undoes the id log: every id goes into ids, and the log goes.
 func unlogIDs(tx *bolt.Tx) error {
-	x, err := newIDIndex(tx)
-	if err != nil {
-		return err
-	}
-	entries, err := x.entries()
+	entries, err := loggedIDs(tx)
 	if err != nil {
 		return err
 	}
