@@ -99,7 +99,13 @@ type stepsParquetWriter struct {
 const parquetBatch = 4096
 
 func newStepsParquetWriter(w io.Writer) Exporter {
-	return &stepsParquetWriter{w: parquet.NewGenericWriter[StepRow](w, parquet.Compression(fastSnappy{})),
+	// Min and max of a step's or a problem's text help no query; computing
+	// them compared every value on the export's single ordered writer.
+	opts := []parquet.WriterOption{parquet.Compression(fastSnappy{})}
+	for _, c := range []string{"text", "problem", "final_answer", "note"} {
+		opts = append(opts, parquet.SkipPageBounds(c))
+	}
+	return &stepsParquetWriter{w: parquet.NewGenericWriter[StepRow](w, opts...),
 		buf: make([]StepRow, 0, parquetBatch)}
 }
 
