@@ -148,7 +148,11 @@ type idIndex struct {
 
 func newIDIndex(tx *bolt.Tx) (*idIndex, error) {
 	x := &idIndex{ids: tx.Bucket(bIDs)}
-	err := tx.Bucket(bIDLog).ForEach(func(k, v []byte) error {
+	log := tx.Bucket(bIDLog)
+	if log == nil {
+		return x, fmt.Errorf("store has no %s bucket (damaged store?)", bIDLog)
+	}
+	err := log.ForEach(func(k, v []byte) error {
 		r, err := parseRun(k, v)
 		x.runs = append(x.runs, r)
 		x.logged += r.n
