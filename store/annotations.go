@@ -370,12 +370,12 @@ func traceEvents(tx *bolt.Tx, traceSeq uint64) ([]Event, error) {
 	return newTraceReader(tx).eventsOf(traceSeq)
 }
 
-// decodeEvent reads a stored event; it copies what it keeps.
 // eventJSON decodes stored events with sonic (an export decodes every
 // event of every trace it writes), copying strings: the record lies in
 // bbolt's mapping, which is gone after the transaction.
 var eventJSON = sonic.Config{CopyString: true, ValidateString: true}.Froze()
 
+// decodeEvent reads a stored event; it copies what it keeps.
 func decodeEvent(seq uint64, v []byte) (Event, error) {
 	if len(v) < 9 {
 		return Event{}, fmt.Errorf("event %d: corrupt record (%d bytes)", seq, len(v))

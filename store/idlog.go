@@ -304,9 +304,9 @@ func putIDs(tx *bolt.Tx, x *idIndex, run []loggedID) error {
 }
 
 // foldIDs puts entries (the log's whole contents and the transaction's new
-// ids) into ids in key order and empties the log.
+// ids, in any order) into ids in key order (putSorted sorts them) and
+// empties the log.
 func foldIDs(tx *bolt.Tx, entries []loggedID) error {
-	slices.SortFunc(entries, compareLogged)
 	keys := make([]byte, 0, idBytes(entries))
 	vals := make([]byte, 0, 24*len(entries))
 	puts := make([]kv, len(entries))
