@@ -96,7 +96,7 @@ func (db *DB) Agreement(ctx context.Context, opts AgreementOptions) (*Agreement,
 	for _, k := range []string{KindRating, KindHallucinated, KindErrorType, KindFirstError} {
 		p.units[k] = agree.Units{}
 	}
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		return eachAnnotated(ctx, tx, opts.Dataset, "", true, func(at *annotatedTrace) error {
 			p.add(at, opts.GoldFrom)
 			return nil

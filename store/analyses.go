@@ -49,7 +49,7 @@ func (db *DB) SaveAnalysis(a *stepwise.Analysis) (uint64, error) {
 		return 0, err
 	}
 	var seq uint64
-	err = db.bolt.Update(func(tx *bolt.Tx) error {
+	err = db.update(func(tx *bolt.Tx) error {
 		ids, err := newIDIndex(tx)
 		if err != nil {
 			return err
@@ -159,7 +159,7 @@ func (db *DB) Analyses(traceID string) ([]stepwise.Analysis, error) {
 // eachRun calls fn with the seq and stored record of each of a trace's
 // judge runs, newest first, in one read transaction.
 func (db *DB) eachRun(traceID string, fn func(rs uint64, rec []byte) error) error {
-	return db.bolt.View(func(tx *bolt.Tx) error {
+	return db.view(func(tx *bolt.Tx) error {
 		ts, err := exactSeq(tx, traceID)
 		if err != nil {
 			return err
@@ -180,7 +180,7 @@ func (db *DB) eachRun(traceID string, fn func(rs uint64, rec []byte) error) erro
 // AnalysisSeq loads one run whole by its seq.
 func (db *DB) AnalysisSeq(seq uint64) (*stepwise.Analysis, error) {
 	var a *stepwise.Analysis
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		v, err := runRecord(tx, seq)
 		if err != nil {
 			return err
@@ -197,7 +197,7 @@ func (db *DB) AnalysisSeq(seq uint64) (*stepwise.Analysis, error) {
 // AnalysisSeq where one is at hand).
 func (db *DB) Analysis(id string) (*stepwise.Analysis, error) {
 	var a *stepwise.Analysis
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bAnalyses).Cursor()
 		for k, v := c.Last(); k != nil; k, v = c.Prev() {
 			rid, _, _, err := splitRunRecord(v)
@@ -220,7 +220,7 @@ func (db *DB) Analysis(id string) (*stepwise.Analysis, error) {
 // trace's runs and the heads read until one qualifies.
 func (db *DB) LatestJudgement(traceID string) (*RunHead, error) {
 	var out *RunHead
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		ts, err := exactSeq(tx, traceID)
 		if err != nil {
 			return err
@@ -257,7 +257,7 @@ func (db *DB) EachJudged(ctx context.Context, f Filter, fn func(Summary, RunHead
 	if err := f.Validate(); err != nil {
 		return err
 	}
-	return db.bolt.View(func(tx *bolt.Tx) error {
+	return db.view(func(tx *bolt.Tx) error {
 		var member func(uint64) bool
 		if !f.isEmpty() {
 			set, err := memberSet(tx, f)

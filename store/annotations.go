@@ -106,7 +106,7 @@ func (db *DB) AnnotateMany(evs []stepwise.Annotation) ([]stepwise.Annotation, er
 		return nil, errors.New("annotate: store opened read-only")
 	}
 	out := make([]stepwise.Annotation, len(evs))
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+	err := db.update(func(tx *bolt.Tx) error {
 		w, err := newEventWriter(tx)
 		if err != nil {
 			return err

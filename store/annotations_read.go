@@ -15,7 +15,7 @@ import (
 // included: they are the annotator's own history).
 func (db *DB) Events(traceID string) ([]stepwise.Annotation, error) {
 	var out []stepwise.Annotation
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		seq, err := resolve(tx, traceID)
 		if err != nil {
 			return err
@@ -30,7 +30,7 @@ func (db *DB) Events(traceID string) ([]stepwise.Annotation, error) {
 // TraceEvents is Events with the stable ids, by trace seq.
 func (db *DB) TraceEvents(traceSeq uint64) ([]Event, error) {
 	var out []Event
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		var err error
 		out, err = traceEvents(tx, traceSeq)
 		return err
@@ -43,7 +43,7 @@ func (db *DB) TraceEvents(traceSeq uint64) ([]Event, error) {
 // did); exports and agreement leave them out.
 func (db *DB) Marks(traceID string) (map[string]*stepwise.TraceMarks, error) {
 	var out map[string]*stepwise.TraceMarks
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		seq, err := resolve(tx, traceID)
 		if err != nil {
 			return err
@@ -66,7 +66,7 @@ func (db *DB) HumanStrips(seqs []uint64, annotator string) ([]string, error) {
 	if annotator == "" {
 		return out, nil
 	}
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		for i, seq := range seqs {
 			evs, err := traceEvents(tx, seq)
 			if err != nil || len(evs) == 0 {
@@ -240,7 +240,7 @@ func datasetMatches(want, have string) bool {
 // AllEvents streams every matching event in seq order (the order they were
 // written) inside one read transaction, never holding more than one event.
 func (db *DB) AllEvents(f EventFilter, fn func(Event) error) error {
-	return db.bolt.View(func(tx *bolt.Tx) error {
+	return db.view(func(tx *bolt.Tx) error {
 		events := tx.Bucket(bEvents)
 		if events == nil {
 			return nil
@@ -279,7 +279,7 @@ func (db *DB) AllEvents(f EventFilter, fn func(Event) error) error {
 // EventCount is the number of stored events.
 func (db *DB) EventCount() (int, error) {
 	n := 0
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		if b := tx.Bucket(bEvents); b != nil {
 			n = b.Stats().KeyN
 		}
@@ -292,7 +292,7 @@ func (db *DB) EventCount() (int, error) {
 // events — by anyone, or by annotator when set. It is a superset of the
 // traces with current labels (undone labels leave the trace in it).
 func (db *DB) AnnotatedSeqs(annotator string, fn func(seq uint64) error) error {
-	return db.bolt.View(func(tx *bolt.Tx) error {
+	return db.view(func(tx *bolt.Tx) error {
 		it := annotatedIter(tx, annotator)
 		for seq, ok := it.next(); ok; seq, ok = it.next() {
 			if err := fn(seq); err != nil {

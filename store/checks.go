@@ -95,7 +95,7 @@ func (db *DB) PutChecksBatch(batch []TraceChecks) ([]string, error) {
 		return nil, errors.New("save checks: store opened read-only")
 	}
 	strips := make([]string, len(batch))
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+	err := db.update(func(tx *bolt.Tx) error {
 		w, err := newCheckWriter(tx)
 		if err != nil {
 			return err
@@ -243,7 +243,7 @@ func (db *DB) Checks(traceID string) (map[int][]stepwise.Formalization, error) {
 // strip marks them).
 func (db *DB) CheckedSteps(traceID string) ([]CheckedStep, error) {
 	var out []CheckedStep
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		seq, err := resolve(tx, traceID)
 		if err != nil {
 			return err
@@ -257,7 +257,7 @@ func (db *DB) CheckedSteps(traceID string) ([]CheckedStep, error) {
 // CheckedStepsSeq is CheckedSteps by sequence number.
 func (db *DB) CheckedStepsSeq(seq uint64) ([]CheckedStep, error) {
 	var out []CheckedStep
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		var err error
 		out, err = checkedSteps(tx, seq)
 		return err
@@ -299,7 +299,7 @@ type ProofCounts struct {
 // appear in Stats under the field "proof".
 func (db *DB) ProofCounts() (*ProofCounts, error) {
 	pc := &ProofCounts{Total: map[string]int{}, Datasets: map[string]map[string]int{}}
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bCounts).Cursor()
 		top := []byte(FieldProof + "\x00")
 		for k, v := c.Seek(top); k != nil && bytes.HasPrefix(k, top); k, v = c.Next() {
@@ -323,7 +323,7 @@ func (db *DB) ProofCounts() (*ProofCounts, error) {
 // accepts) to its sequence number.
 func (db *DB) ResolveSeq(id string) (uint64, error) {
 	var seq uint64
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		var err error
 		seq, err = resolve(tx, id)
 		return err

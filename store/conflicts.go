@@ -42,7 +42,7 @@ func (db *DB) Conflicts(ctx context.Context, f ConflictFilter, fn func(Conflict)
 	for _, a := range f.Annotators {
 		keep[a] = true
 	}
-	return db.bolt.View(func(tx *bolt.Tx) error {
+	return db.view(func(tx *bolt.Tx) error {
 		return eachAnnotated(ctx, tx, f.Dataset, "", false, func(at *annotatedTrace) error {
 			marks := stepwise.FoldAnnotations(annotations(dataEvents(at.Events)), at.Summary.Steps)
 			if len(keep) > 0 {

@@ -151,3 +151,12 @@ func readOwner(path string) string {
 	}
 	return s
 }
+
+// view runs fn in a read transaction. Every read of the store goes through
+// it (and every write through update), so that how the file is opened and
+// locked is decided in one place.
+func (db *DB) view(fn func(*bolt.Tx) error) error { return db.bolt.View(fn) }
+
+// update runs fn in a write transaction, committed (and synced) when fn
+// returns nil.
+func (db *DB) update(fn func(*bolt.Tx) error) error { return db.bolt.Update(fn) }

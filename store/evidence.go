@@ -33,7 +33,7 @@ func (db *DB) EachEvidence(ctx context.Context, f Filter, fn func(*TraceEvidence
 	if err := f.Validate(); err != nil {
 		return err
 	}
-	return db.bolt.View(func(tx *bolt.Tx) error {
+	return db.view(func(tx *bolt.Tx) error {
 		it, err := f.iterator(tx)
 		if err != nil {
 			return err

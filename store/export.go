@@ -418,7 +418,7 @@ func (db *DB) exportEvents(ctx context.Context, w io.Writer, opts ExportOptions,
 	f := opts.Filter
 	f.Dataset = "" // the event filter applies it
 	if !f.isEmpty() {
-		err := db.bolt.View(func(tx *bolt.Tx) error {
+		err := db.view(func(tx *bolt.Tx) error {
 			var err error
 			member, err = memberSet(tx, f)
 			return err

@@ -94,7 +94,7 @@ func (db *DB) SaveFindings(all []TraceFindings) error {
 		}
 		recs[i] = b
 	}
-	return db.bolt.Update(func(tx *bolt.Tx) error {
+	return db.update(func(tx *bolt.Tx) error {
 		fb, err := tx.CreateBucketIfNotExists(bFindings)
 		if err != nil {
 			return err
@@ -199,7 +199,7 @@ func decodeFindings(seq uint64, v []byte) (*TraceFindings, error) {
 // Findings loads a trace's offline findings, nil when it was never analyzed.
 func (db *DB) Findings(traceID string) (*TraceFindings, error) {
 	var out *TraceFindings
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		seq, err := exactSeq(tx, traceID)
 		if err != nil {
 			return err
@@ -221,7 +221,7 @@ func (db *DB) Findings(traceID string) (*TraceFindings, error) {
 // what an incremental run needs to skip traces already done.
 func (db *DB) FindingsVersions(seqs []uint64) ([]string, error) {
 	out := make([]string, len(seqs))
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		fb := tx.Bucket(bFindings)
 		if fb == nil {
 			return nil
@@ -257,7 +257,7 @@ func (db *DB) Suspects(ctx context.Context, f Filter, fn func([]Suspect) error) 
 	if err := f.Validate(); err != nil {
 		return err
 	}
-	return db.bolt.View(func(tx *bolt.Tx) error {
+	return db.view(func(tx *bolt.Tx) error {
 		sb := tx.Bucket(bFindingScores)
 		if sb == nil {
 			return nil

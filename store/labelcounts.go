@@ -37,7 +37,7 @@ func (db *DB) LabelDistribution(ctx context.Context, dataset string) ([]LabelCou
 		}
 		return c
 	}
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		f := Filter{Dataset: dataset, Human: "yes"}
 		it, err := f.iterator(tx)
 		if err != nil {

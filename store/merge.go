@@ -113,7 +113,7 @@ func (m *merger) write(batch []mergeLine) error {
 		line int
 		err  error
 	}
-	err := m.db.bolt.Update(func(tx *bolt.Tx) error {
+	err := m.db.update(func(tx *bolt.Tx) error {
 		added, dups, skipped = 0, 0, skipped[:0]
 		clear(srcSeq)
 		w, err := newEventWriter(tx)

@@ -119,7 +119,7 @@ type LabelProgress struct {
 // (no scan). Rows are sorted by dataset, then annotator ("" first).
 func (db *DB) Progress() ([]LabelProgress, error) {
 	rows := map[[2]string]*LabelProgress{}
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		counts := tx.Bucket(bCounts)
 		c := counts.Cursor()
 		prefix := []byte(humanPrefix)

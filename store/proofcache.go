@@ -59,7 +59,7 @@ func (c *ProofCache[R]) Get(ctx context.Context, key string) (R, bool, error) {
 	v, ok := c.pending[key]
 	c.mu.Unlock()
 	if !ok {
-		err := c.db.bolt.View(func(tx *bolt.Tx) error {
+		err := c.db.view(func(tx *bolt.Tx) error {
 			b := tx.Bucket(bProofCache)
 			if b == nil {
 				return nil
@@ -129,7 +129,7 @@ func (c *ProofCache[R]) Flush() error {
 	if c.db.readOnly {
 		return errors.New("proof cache: store opened read-only")
 	}
-	err := c.db.bolt.Update(func(tx *bolt.Tx) error {
+	err := c.db.update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bProofCache)
 		if b == nil {
 			return errors.New("store has no proof_cache bucket (schema older than 3?)")
@@ -175,7 +175,7 @@ func (c *ProofCache[R]) Pending() int {
 // bucket: for tests and doctor-style reports, not for every frame).
 func (db *DB) ProofCacheLen() (int, error) {
 	n := 0
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		if b := tx.Bucket(bProofCache); b != nil {
 			n = b.Stats().KeyN
 		}

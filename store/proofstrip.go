@@ -135,7 +135,7 @@ func readStrip(v []byte, n int) string {
 // value per trace, for a screen of the trace list.
 func (db *DB) ProofStrips(seqs []uint64) ([]string, error) {
 	out := make([]string, len(seqs))
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bProofStrips)
 		if b == nil {
 			return nil

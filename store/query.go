@@ -72,7 +72,7 @@ func (db *DB) List(f Filter, fn func(Summary) error) error {
 	if err := f.Validate(); err != nil {
 		return err
 	}
-	return db.bolt.View(func(tx *bolt.Tx) error {
+	return db.view(func(tx *bolt.Tx) error {
 		it, err := f.iterator(tx)
 		if err != nil {
 			return err
@@ -107,7 +107,7 @@ func (db *DB) List(f Filter, fn func(Summary) error) error {
 // Count returns the number of traces matching f.
 func (db *DB) Count(f Filter) (int, error) {
 	n := 0
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		if f.isEmpty() {
 			n = int(getUint(tx.Bucket(bCounts), []byte("total")))
 			return nil
@@ -415,7 +415,7 @@ func (o *orIter) seek(t uint64) {
 // an id, is accepted too, so that `stepwise show gsm8k-0` works.
 func (db *DB) Get(id string) (*stepwise.Trace, error) {
 	var t *stepwise.Trace
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		seq, err := resolve(tx, id)
 		if err != nil {
 			return err
@@ -429,7 +429,7 @@ func (db *DB) Get(id string) (*stepwise.Trace, error) {
 // GetSeq loads a whole trace by its sequence number.
 func (db *DB) GetSeq(seq uint64) (*stepwise.Trace, error) {
 	var t *stepwise.Trace
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		var err error
 		t, err = loadTrace(tx, seq)
 		return err
@@ -502,7 +502,7 @@ func loadTraceRaw(tx *bolt.Tx, seq uint64, copyRaw bool) (*stepwise.Trace, error
 // Problem loads a problem by id.
 func (db *DB) Problem(id string) (*stepwise.Problem, error) {
 	var p stepwise.Problem
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		v, err := problemRecord(tx, id)
 		if err != nil {
 			return err

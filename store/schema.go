@@ -128,7 +128,7 @@ func migratePostings(tx *bolt.Tx) error {
 // migrates an older store.
 func (db *DB) prepare() error {
 	if db.readOnly {
-		return db.bolt.View(func(tx *bolt.Tx) error {
+		return db.view(func(tx *bolt.Tx) error {
 			v, err := schemaOf(tx)
 			if err != nil {
 				return err
@@ -141,7 +141,7 @@ func (db *DB) prepare() error {
 	}
 	// A current store needs no write: opening it costs no sync.
 	current := false
-	if err := db.bolt.View(func(tx *bolt.Tx) error {
+	if err := db.view(func(tx *bolt.Tx) error {
 		v, err := schemaOf(tx)
 		current = v == SchemaVersion
 		return err
@@ -151,7 +151,7 @@ func (db *DB) prepare() error {
 	if current {
 		return nil
 	}
-	return db.bolt.Update(func(tx *bolt.Tx) error {
+	return db.update(func(tx *bolt.Tx) error {
 		v, err := schemaOf(tx)
 		if err != nil {
 			return err

@@ -95,7 +95,7 @@ func (db *DB) search(ctx context.Context, q SearchQuery, chunk uint64, onHits fu
 		return err
 	}
 	plan := searchPlan{chunk: chunk}
-	err = db.bolt.View(func(tx *bolt.Tx) error {
+	err = db.view(func(tx *bolt.Tx) error {
 		plan.total = tx.Bucket(bTraces).Sequence()
 		plan.problems, err = searchProblems(ctx, tx, m)
 		return err
@@ -159,7 +159,7 @@ func (db *DB) runSearch(ctx context.Context, plan *searchPlan, out *hitSink) err
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			err := db.bolt.View(func(tx *bolt.Tx) error {
+			err := db.view(func(tx *bolt.Tx) error {
 				w := newSearchWorker(tx, plan)
 				// Scanned pages go back to the system, inside this
 				// transaction (see search_release_linux.go).

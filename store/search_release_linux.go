@@ -97,7 +97,7 @@ func (r *pageRuns) release() {
 // other large read. It is safe at any time, for the reasons above: it runs
 // inside a read transaction and touches only bbolt's read-only mapping.
 func (db *DB) ReleasePages() error {
-	return db.bolt.View(func(tx *bolt.Tx) error {
+	return db.view(func(tx *bolt.Tx) error {
 		// A key read in the transaction lies in the mapping, unless its
 		// bucket is small enough to live inside its parent's page and bbolt
 		// copied it to the heap to align it (it does for the meta bucket);

@@ -25,7 +25,7 @@ type Stats struct {
 // Stats reads the running counts; it does not scan traces.
 func (db *DB) Stats() (*Stats, error) {
 	st := &Stats{Path: db.path, By: map[string]map[string]int{}, Datasets: map[string]map[string]map[string]int{}}
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		st.Bytes = tx.Size()
 		st.Problems = tx.Bucket(bProblems).Stats().KeyN
 		return tx.Bucket(bCounts).ForEach(func(k, v []byte) error {
@@ -72,7 +72,7 @@ func (db *DB) RecordImport(run ImportRun) error {
 	if err != nil {
 		return err
 	}
-	return db.bolt.Update(func(tx *bolt.Tx) error {
+	return db.update(func(tx *bolt.Tx) error {
 		bk := tx.Bucket(bImports)
 		seq, err := bk.NextSequence()
 		if err != nil {
@@ -85,7 +85,7 @@ func (db *DB) RecordImport(run ImportRun) error {
 // Imports lists recorded import runs, oldest first.
 func (db *DB) Imports() ([]ImportRun, error) {
 	var out []ImportRun
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		return tx.Bucket(bImports).ForEach(func(_, v []byte) error {
 			var r ImportRun
 			if err := json.Unmarshal(bytes.Clone(v), &r); err != nil {
@@ -102,7 +102,7 @@ func (db *DB) Imports() ([]ImportRun, error) {
 // (the demo data version, for one); "" when unset.
 func (db *DB) Setting(key string) (string, error) {
 	var v string
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		v = string(tx.Bucket(bMeta).Get([]byte("app." + key)))
 		return nil
 	})
@@ -111,7 +111,7 @@ func (db *DB) Setting(key string) (string, error) {
 
 // SetSetting stores an application value in the meta bucket.
 func (db *DB) SetSetting(key, value string) error {
-	return db.bolt.Update(func(tx *bolt.Tx) error {
+	return db.update(func(tx *bolt.Tx) error {
 		return tx.Bucket(bMeta).Put([]byte("app."+key), []byte(value))
 	})
 }

@@ -48,7 +48,7 @@ func (db *DB) Seqs(ctx context.Context, f Filter, o Order, fn func([]uint64) err
 	if err := f.Validate(); err != nil {
 		return err
 	}
-	return db.bolt.View(func(tx *bolt.Tx) error {
+	return db.view(func(tx *bolt.Tx) error {
 		src, err := orderedSource(tx, f, o.Key)
 		if err != nil {
 			return err
@@ -149,7 +149,7 @@ func memberSet(tx *bolt.Tx, f Filter) (bitset, error) {
 // one read transaction: what a screen of a trace list needs.
 func (db *DB) Summaries(seqs []uint64) ([]Summary, error) {
 	out := make([]Summary, 0, len(seqs))
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		traces := tx.Bucket(bTraces)
 		for _, seq := range seqs {
 			v := traces.Get(u64(seq))
@@ -172,7 +172,7 @@ func (db *DB) Summaries(seqs []uint64) ([]Summary, error) {
 // list needs no scan at all.
 func (db *DB) MaxSeq() (uint64, error) {
 	var n uint64
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		n = tx.Bucket(bTraces).Sequence()
 		return nil
 	})

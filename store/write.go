@@ -23,7 +23,7 @@ type batchResult struct {
 // nothing of it, and a crash leaves the last committed batch intact.
 func (db *DB) writeBatch(b *batch) (batchResult, error) {
 	var res batchResult
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+	err := db.update(func(tx *bolt.Tx) error {
 		if db.seen == nil || db.seen.stale() {
 			db.seen = loadSeenFilter(tx)
 		}
