@@ -67,7 +67,7 @@ func runStats(ctx context.Context, e *env, args []string) int {
 	return exitOK
 }
 
-func runVacuum(_ context.Context, e *env, args []string) int {
+func runVacuum(ctx context.Context, e *env, args []string) int {
 	fs := newFlags(e, "vacuum", "", "Compact the store file (bbolt never shrinks it by itself).")
 	if _, err := parse(fs, args); err != nil {
 		return flagExit(err)
@@ -77,7 +77,7 @@ func runVacuum(_ context.Context, e *env, args []string) int {
 		return code
 	}
 	defer db.Close()
-	res, err := db.Vacuum()
+	res, err := db.Vacuum(ctx)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "stepwise vacuum:", err)
 		return exitError
