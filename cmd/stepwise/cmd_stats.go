@@ -23,13 +23,11 @@ func runStats(ctx context.Context, e *env, args []string) int {
 	defer db.Close()
 	st, err := db.Stats()
 	if err != nil {
-		fmt.Fprintln(e.stderr, "stepwise stats:", err)
-		return exitError
+		return failed(e, "stepwise stats:", err)
 	}
 	human, err := loadHumanStats(ctx, db, "")
 	if err != nil {
-		fmt.Fprintln(e.stderr, "stepwise stats:", err)
-		return exitError
+		return failed(e, "stepwise stats:", err)
 	}
 	if *asJSON {
 		writeJSON(e.stdout, struct {
@@ -79,8 +77,7 @@ func runVacuum(ctx context.Context, e *env, args []string) int {
 	defer db.Close()
 	res, err := db.Vacuum(ctx)
 	if err != nil {
-		fmt.Fprintln(e.stderr, "stepwise vacuum:", err)
-		return exitError
+		return failed(e, "stepwise vacuum:", err)
 	}
 	fmt.Fprintf(e.stdout, "compacted %s: %.1f MB -> %.1f MB\n", db.Path(), float64(res.Before)/1e6, float64(res.After)/1e6)
 	return exitOK
