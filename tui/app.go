@@ -10,6 +10,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
@@ -65,6 +66,10 @@ type Options struct {
 	// Judge runs the LLM judge (nil when not configured; JudgeErr says why).
 	Judge    *judge.Runner
 	JudgeErr error
+	// StorePoll is how often the workbench looks for other processes'
+	// commits (0: once a second; negative: never, for tests that drive
+	// it with storePollMsg).
+	StorePoll time.Duration
 	// Import, when set, is imported as a background job on start.
 	Import        []string
 	ImportOptions store.ImportOptions
@@ -104,6 +109,9 @@ type Model struct {
 	statusOK    bool
 	jobs        jobs
 	nextReq     int
+	// changes is the count of other processes' commits already shown
+	// (storewatch.go).
+	changes uint64
 }
 
 // New builds the model. The store stays open for the model's lifetime.
@@ -135,7 +143,7 @@ func (m *Model) req() int {
 
 // Init loads the library and asks the terminal for its background colour.
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{m.library.load(m)}
+	cmds := []tea.Cmd{m.library.load(m), m.pollStore()}
 	if len(m.opts.Import) > 0 {
 		cmds = append(cmds, m.startImport(m.opts.Import, m.opts.ImportOptions))
 	}
@@ -208,6 +216,10 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case verifyDoneMsg:
 		return m, m.verifyDone(msg)
+	case storePollMsg:
+		return m, m.lookForChanges()
+	case storeChangesMsg:
+		return m, m.changesSeen(msg)
 	}
 	return m, m.handleResult(msg)
 }

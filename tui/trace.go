@@ -90,6 +90,8 @@ type traceMsg struct {
 	judged  *store.RunHead
 	checked map[int][]stepwise.Formalization
 	err     error
+	// keep: a reload of the open trace, which keeps the position.
+	keep bool
 }
 
 func (ts *traceScreen) title() string {
@@ -109,9 +111,15 @@ func (ts *traceScreen) open(m *Model, ref traceRef) tea.Cmd {
 			m.push(scrTrace)
 		}
 	}
-	ts.req = m.req()
 	ts.ref, ts.loading = ref, true
-	req, db := ts.req, m.db
+	return ts.load(m, false)
+}
+
+// load reads the trace ts.ref names with its problem and evidence; keep
+// (a reload after another process changed the store) keeps the position.
+func (ts *traceScreen) load(m *Model, keep bool) tea.Cmd {
+	ts.req = m.req()
+	req, db, ref := ts.req, m.db, ts.ref
 	return func() tea.Msg {
 		var t *stepwise.Trace
 		var err error
@@ -139,8 +147,17 @@ func (ts *traceScreen) open(m *Model, ref traceRef) tea.Cmd {
 		if err == nil {
 			verifyrun.ApplyChecks(t, checked)
 		}
-		return traceMsg{req: req, t: t, p: p, events: evs, judged: head, checked: checked, err: err}
+		return traceMsg{req: req, t: t, p: p, events: evs, judged: head, checked: checked, err: err, keep: keep}
 	}
+}
+
+// storeChanged reloads the open trace's evidence (labels, checks, judge
+// runs) that another process may have written, keeping the position.
+func (ts *traceScreen) storeChanged(m *Model) tea.Cmd {
+	if ts.t == nil || ts.loading || !m.onStack(scrTrace) {
+		return nil
+	}
+	return ts.load(m, true)
 }
 
 func (ts *traceScreen) loaded(m *Model, msg traceMsg) tea.Cmd {
@@ -159,12 +176,24 @@ func (ts *traceScreen) loaded(m *Model, msg traceMsg) tea.Cmd {
 	if ts.ref.gold {
 		hideSourceLabels(ts.t)
 	}
-	ts.ann.reset(msg.events, len(msg.t.Steps))
+	if msg.keep {
+		ts.ann.refresh(msg.events, len(msg.t.Steps))
+	} else {
+		ts.ann.reset(msg.events, len(msg.t.Steps))
+	}
 	ts.judged, ts.checked = msg.judged, msg.checked
-	ts.cursor, ts.top, ts.topLine = 0, 0, 0
-	ts.showProblem = true
 	ts.blocks = newBlockCache()
 	ts.want, ts.inflight = map[int]bool{}, map[int]bool{}
+	if msg.keep && ts.cursor < len(ts.t.Steps) {
+		ts.layout(m)
+		if m.current() == scrStep && m.step.t != nil && m.step.t.ID == ts.t.ID {
+			m.step.t, m.step.p = ts.t, ts.p
+			return m.step.refresh(m)
+		}
+		return nil
+	}
+	ts.cursor, ts.top, ts.topLine = 0, 0, 0
+	ts.showProblem = true
 	if ts.query != "" {
 		ts.setQuery(m, ts.query)
 	}
