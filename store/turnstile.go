@@ -17,6 +17,16 @@ import (
 // another process to let go of the store (see handle.go). It holds no data.
 func turnstilePath(path string) string { return path + ".lock" }
 
+// RemoveSideFiles removes the side files stepwise keeps beside a store
+// file (its turnstile), for a closed store whose file was renamed away: a
+// store built under a temporary name and then moved into place.
+func RemoveSideFiles(path string) error {
+	if err := os.Remove(turnstilePath(path)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	return nil
+}
+
 // openTurnstile opens the side file, creating it when the directory allows;
 // nil (no error) when it can be neither opened nor created, as on read-only
 // media, where there is nobody to be fair to.

@@ -69,6 +69,7 @@ func ensureDemo(ctx context.Context, e *env, reset bool) int {
 	if err == nil {
 		err = placeDemo(ctx, e, tmp, have != "")
 	}
+	store.RemoveSideFiles(tmp)
 	if err != nil {
 		os.Remove(tmp)
 		return failed(e, "stepwise demo:", err)
