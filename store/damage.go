@@ -23,6 +23,9 @@ type DamagedError struct {
 }
 
 func (e *DamagedError) Error() string {
+	if e.Path == "" {
+		return "the store is damaged: " + e.Reason
+	}
 	return fmt.Sprintf("the store %s is damaged: %s; restore it from a backup, or copy what can be read into a new store with `stepwise recover %s NEW.db`",
 		e.Path, e.Reason, e.Path)
 }
@@ -31,6 +34,13 @@ func (e *DamagedError) Unwrap() error { return ErrDamaged }
 
 func damaged(path, format string, args ...any) error {
 	return &DamagedError{Path: path, Reason: fmt.Sprintf(format, args...)}
+}
+
+// corrupt reports a record that cannot be decoded: stored by this program,
+// it can only be unreadable because the file was damaged. The path is
+// added where the error leaves the DB (DB.with).
+func corrupt(format string, args ...any) error {
+	return &DamagedError{Reason: fmt.Sprintf(format, args...)}
 }
 
 // guardFault runs fn, turning what a damaged file makes bbolt do — a panic

@@ -177,7 +177,11 @@ func (db *DB) with(ctx context.Context, fn func(*bolt.DB) error) error {
 	}
 	defer db.h.release()
 	err = guardFault(db.path, func() error { return fn(b) })
-	if errors.Is(err, ErrDamaged) {
+	var d *DamagedError
+	if errors.As(err, &d) {
+		if d.Path == "" {
+			d.Path = db.path
+		}
 		db.h.markBroken()
 	}
 	return err

@@ -290,11 +290,12 @@ func (x *exportRun) problem(id string) (*stepwise.Problem, error) {
 		return nil, err
 	}
 	if v == nil {
-		return nil, fmt.Errorf("problem %q: %w", id, ErrNotFound)
+		// A stored trace always has its problem stored.
+		return nil, corrupt("a trace names problem %q, which is not in the store", id)
 	}
 	p := &stepwise.Problem{}
 	if err := json.Unmarshal(v, p); err != nil {
-		return nil, fmt.Errorf("problem %s: corrupt record: %w", id, err)
+		return nil, corrupt("problem %s: an unreadable record: %v", id, err)
 	}
 	if len(x.problems) >= 4096 {
 		clear(x.problems)

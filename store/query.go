@@ -86,7 +86,7 @@ func (db *DB) List(f Filter, fn func(Summary) error) error {
 			}
 			v := traces.Get(u64(seq))
 			if v == nil {
-				return fmt.Errorf("index points at missing trace %d (run `stepwise vacuum` to rebuild)", seq)
+				return corrupt("an index names trace %d, which is not in the store", seq)
 			}
 			s, err := decodeSummary(seq, v)
 			if err != nil {

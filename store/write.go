@@ -192,7 +192,7 @@ func (w *txWriter) queueProblem(p *stepwise.Problem) error {
 	}
 	var have stepwise.Problem
 	if err := json.Unmarshal(old, &have); err != nil {
-		return fmt.Errorf("problem %s: corrupt record: %w", p.ID, err)
+		return corrupt("problem %s: an unreadable record: %v", p.ID, err)
 	}
 	w.queue(&queuedProblem{p: &have, put: mergeProblem(&have, p), seq: bytes.Clone(seq)})
 	return nil
