@@ -136,7 +136,6 @@ func TestGarbageInPagesNeverPanics(t *testing.T) {
 	t.Logf("%d of %d damaged copies reported as damaged, the rest read without a crash", damagedSeen, trials)
 }
 
-
 // TestFlippedTextIsReported: one changed byte in a trace's text is
 // reported by the body block's checksum, not shown as the trace's text.
 func TestFlippedTextIsReported(t *testing.T) {
