@@ -70,6 +70,8 @@ type Options struct {
 	// commits (0: once a second; negative: never, for tests that drive
 	// it with storePollMsg).
 	StorePoll time.Duration
+	// NoStoreCheck skips the full check of the store on open.
+	NoStoreCheck bool
 	// Import, when set, is imported as a background job on start.
 	Import        []string
 	ImportOptions store.ImportOptions
@@ -143,7 +145,7 @@ func (m *Model) req() int {
 
 // Init loads the library and asks the terminal for its background colour.
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{m.library.load(m), m.pollStore()}
+	cmds := []tea.Cmd{m.library.load(m), m.pollStore(), m.checkStore()}
 	if len(m.opts.Import) > 0 {
 		cmds = append(cmds, m.startImport(m.opts.Import, m.opts.ImportOptions))
 	}
@@ -220,6 +222,9 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.lookForChanges()
 	case storeChangesMsg:
 		return m, m.changesSeen(msg)
+	case storeCheckedMsg:
+		m.storeChecked(msg)
+		return m, nil
 	}
 	return m, m.handleResult(msg)
 }

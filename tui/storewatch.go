@@ -78,3 +78,27 @@ func (m *Model) onStack(s screen) bool {
 	}
 	return false
 }
+
+// storeCheckedMsg is the result of the full check the workbench runs on
+// the store when it opens.
+type storeCheckedMsg struct{ err error }
+
+// checkStore reads the whole store once, in the background, looking for
+// damage (store.DB.Check): what the workbench shows must be what was
+// stored, and a damaged store is said so at once, with what to do.
+func (m *Model) checkStore() tea.Cmd {
+	if m.opts.NoStoreCheck {
+		return nil
+	}
+	db, ctx := m.db, m.ctx
+	return func() tea.Msg {
+		_, err := db.Check(ctx)
+		return storeCheckedMsg{err: err}
+	}
+}
+
+func (m *Model) storeChecked(msg storeCheckedMsg) {
+	if msg.err != nil && m.ctx.Err() == nil {
+		m.setError(msg.err.Error())
+	}
+}

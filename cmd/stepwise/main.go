@@ -66,6 +66,8 @@ func commands() []command {
 		{"show", "ID", "print one trace with its steps and labels (--json: the whole trace)", runShow},
 		{"stats", "", "counts by dataset, model, correctness and label state", runStats},
 		{"vacuum", "", "compact the store file", runVacuum},
+		{"check", "", "read the whole store looking for damage", runCheck},
+		{"recover", "DAMAGED NEW", "copy what can be read of a damaged store into a new one", runRecover},
 		{"formats", "", "list the formats stepwise can import", runFormats},
 		{"judge", "[filters]", "judge traces with an LLM (or one ID, a pair of IDs); estimate first; --pairwise, --json", runJudge},
 		{"analyze", "[filters]", "run the offline analyzers (no LLM) and store their findings", runAnalyze},
