@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/stepwise-dev/stepwise"
-	"github.com/stepwise-dev/stepwise/verify"
 )
 
 // Severity ranks a finding.
@@ -205,13 +204,10 @@ func (r *Report) arithmetic(ctx context.Context, tr *stepwise.Trace, c Arithmeti
 			if f.Status != stepwise.StatusDisproved {
 				continue
 			}
-			if d, ok := verify.RoundingOnly(f.Statement); ok {
-				// A calculator's 800/3 = 266.6666666666667: false as
-				// written, but only in the last place — not a reasoning error.
-				r.add(Finding{Analyzer: AnalyzerArithmetic, Code: "arith_rounded", Severity: Info, Step: i,
-					Message: fmt.Sprintf("holds only to %d decimals: %s", d, clip(f.Statement, 100)), Score: 0.1})
-				continue
-			}
+			// A decimal written as the exact value rounded or cut (800/3 =
+			// 266.6666666666667) is stated by verify as that approximation,
+			// so a disproved claim is false in the author's own reading:
+			// verify and this analyzer decide arithmetic in one place.
 			msg := "false arithmetic claim: " + clip(f.Statement, 100)
 			if f.Evidence != "" {
 				msg += " (" + clip(f.Evidence, 80) + ")"

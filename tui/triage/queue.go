@@ -11,7 +11,6 @@ import (
 	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/judge/analyze"
 	"github.com/stepwise-dev/stepwise/store"
-	"github.com/stepwise-dev/stepwise/verify"
 )
 
 // Item is one step of the queue.
@@ -134,9 +133,7 @@ func (q *builder) evidence(ctx context.Context, t *stepwise.Trace, i int, checke
 		switch f.Status {
 		case stepwise.StatusDisproved:
 			e.ArithChecked++
-			if _, rounding := verify.RoundingOnly(f.Statement); !rounding {
-				e.ArithWrong++ // false beyond the last decimal place written
-			}
+			e.ArithWrong++
 		case stepwise.StatusProved:
 			e.ArithChecked++
 		default:
