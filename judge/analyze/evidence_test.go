@@ -3,7 +3,9 @@ package analyze
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"strings"
 	"testing"
 
 	"github.com/stepwise-dev/stepwise"
@@ -115,4 +117,57 @@ func TestOneArithmeticDecider(t *testing.T) {
 		t.Fatal("no disproved step in the samples: the comparison compared nothing")
 	}
 	t.Logf("%d disproved steps, %d found by both", disproved, agree)
+}
+
+// labeledTrace is a trace whose steps carry the dataset ratings given.
+func labeledTrace(id string, steps []string, ratings []stepwise.Rating) *stepwise.Trace {
+	tr := traceFromText(id, strings.Join(steps, "\n\n"))
+	for i, r := range ratings {
+		tr.Steps[i].Labels = []stepwise.Label{{Rating: r, Scope: stepwise.ScopeStep, Origin: stepwise.OriginHuman}}
+	}
+	return &tr
+}
+
+// TestLabelContradicted: a step the dataset labels correct whose arithmetic
+// is false is a label conflict, with its own finding. The two genuine
+// ProcessBench label errors issue 14 lists (checked by hand there) are
+// restated here as constructed steps with the same arithmetic: an
+// OmniMath solution's 47.25 × 8.75 = 414.375 (really 413.4375) and
+// 1547 = 23 × 67 (really 1541; 1547 = 7 × 13 × 17).
+func TestLabelContradicted(t *testing.T) {
+	good, bad, none := stepwise.Good, stepwise.Bad, stepwise.Unlabeled
+	cases := []struct {
+		name    string
+		steps   []string
+		ratings []stepwise.Rating
+		want    []int // steps with a label_contradicted finding
+	}{
+		{"product", []string{"The area is $47.25 \\times 8.75 = 414.375$.", "So the answer is 414.375."},
+			[]stepwise.Rating{good, good}, []int{0}},
+		{"factorization", []string{"We factor: $1547 = 23 \\times 67$.", "Both are prime."},
+			[]stepwise.Rating{good, good}, []int{0}},
+		{"labeled wrong", []string{"We factor: $1547 = 23 \\times 67$."}, []stepwise.Rating{bad}, nil},
+		{"unlabeled", []string{"We factor: $1547 = 23 \\times 67$."}, []stepwise.Rating{none}, nil},
+		{"true claim", []string{"We factor: $1547 = 7 \\times 13 \\times 17$."}, []stepwise.Rating{good}, nil},
+		{"rounded", []string{"so 201 / 17 = 11.82..."}, []stepwise.Rating{good}, nil},
+	}
+	for _, c := range cases {
+		tr := labeledTrace(c.name, c.steps, c.ratings)
+		rep, err := Run(context.Background(), tr, nil, Options{Arithmetic: VerifyChecker{}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []int
+		for _, f := range rep.Findings {
+			if f.Code == CodeLabelContradicted {
+				got = append(got, f.Step)
+				if f.Score != 1 || !strings.Contains(f.Message, "dataset label contradicted by exact arithmetic") {
+					t.Errorf("%s: finding %+v", c.name, f)
+				}
+			}
+		}
+		if fmt.Sprint(got) != fmt.Sprint(c.want) {
+			t.Errorf("%s: label_contradicted on steps %v, want %v", c.name, got, c.want)
+		}
+	}
 }

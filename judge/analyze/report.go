@@ -26,7 +26,16 @@ const (
 	AnalyzerTruncation = "truncation"
 	AnalyzerRepetition = "repetition"
 	AnalyzerTools      = "tools"
+	// AnalyzerLabel compares the dataset's own step labels with exact
+	// evidence.
+	AnalyzerLabel = "label"
 )
+
+// CodeLabelContradicted is the finding on a step the dataset labels
+// correct in which exact arithmetic disproves a claim: either a genuine
+// dataset label error or a misreading by the formalizer — the most
+// informative thing a person can settle, so it scores highest.
+const CodeLabelContradicted = "label_contradicted"
 
 // Finding is one thing an analyzer noticed.
 type Finding struct {
@@ -191,6 +200,7 @@ func (r *Report) tools(tr *stepwise.Trace) {
 func (r *Report) arithmetic(ctx context.Context, tr *stepwise.Trace, c ArithmeticChecker) error {
 	var tally ArithmeticTally
 	r.Arithmetic = &tally
+	contradicted := map[int]bool{}
 	for i := range tr.Steps {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -213,9 +223,26 @@ func (r *Report) arithmetic(ctx context.Context, tr *stepwise.Trace, c Arithmeti
 				msg += " (" + clip(f.Evidence, 80) + ")"
 			}
 			r.add(Finding{Analyzer: AnalyzerArithmetic, Code: "arith_false", Severity: Error, Step: i, Message: msg, Score: 0.9})
+			if tr.Steps[i].StepRating() == stepwise.Good && !contradicted[i] {
+				contradicted[i] = true
+				r.add(Finding{Analyzer: AnalyzerLabel, Code: CodeLabelContradicted, Severity: Warn, Step: i,
+					Message: "dataset label contradicted by exact arithmetic: labeled correct, but " + clip(claimText(f), 100),
+					Score: 1})
+			}
 		}
 	}
 	return nil
+}
+
+// claimText is the claim a checked formalization states, for a message:
+// the "claim: …" line VerifyChecker puts first, else the statement.
+func claimText(f stepwise.Formalization) string {
+	for _, m := range f.Messages {
+		if c, ok := strings.CutPrefix(m, "claim: "); ok {
+			return c + " is false"
+		}
+	}
+	return f.Statement + " is false"
 }
 
 // StepScores is the highest finding score per step, for the triage queue;

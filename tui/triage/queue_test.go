@@ -26,6 +26,15 @@ func TestScoreStep(t *testing.T) {
 	if s.Value != wDisagreement {
 		t.Fatalf("claims check on a bad step: %+v", s)
 	}
+	// A label conflict outranks every other combination of evidence.
+	all := ScoreStep(Evidence{Source: stepwise.Good, Proofs: []stepwise.ProofStatus{stepwise.StatusDisproved, stepwise.StatusFailed},
+		ArithWrong: 1, ArithChecked: 1, Finding: 1, JudgeFlag: true, AnswerWrong: true})
+	noConflict := ScoreStep(Evidence{Source: stepwise.Unlabeled, Proofs: []stepwise.ProofStatus{stepwise.StatusDisproved, stepwise.StatusFailed},
+		Finding: 1, JudgeFlag: true, AnswerWrong: true})
+	conflict := ScoreStep(Evidence{Source: stepwise.Good, ArithWrong: 1, ArithChecked: 1})
+	if !(conflict.Value > noConflict.Value) || all.Value <= conflict.Value {
+		t.Fatalf("conflict %v, everything but a conflict %v", conflict.Value, noConflict.Value)
+	}
 	// Wrong arithmetic outranks a failed proof, which outranks nothing.
 	a := ScoreStep(Evidence{ArithWrong: 1, ArithChecked: 1})
 	f := ScoreStep(Evidence{Proofs: []stepwise.ProofStatus{stepwise.StatusFailed}})
@@ -72,11 +81,13 @@ func TestBuildQueue(t *testing.T) {
 	if len(q) != 2 || q[0].TraceID != "constructed:wrong" || q[0].Step != 1 || q[1].TraceID != "constructed:wrong2" {
 		t.Fatalf("queue %+v", q)
 	}
+	// The dataset labels the step correct and exact arithmetic disproves
+	// it: a label conflict, ahead of any other evidence.
 	if r := strings.Join(q[0].Reasons, "; "); !strings.Contains(r, "arithmetic claim does not check") ||
-		!strings.Contains(r, "dataset labels it correct") || strings.Contains(r, "formal statement") {
+		!strings.Contains(r, "dataset label contradicted by exact arithmetic") || strings.Contains(r, "formal statement") {
 		t.Fatalf("reasons %q (a wrong calculation counts once, as arithmetic)", r)
 	}
-	if want := wArithWrong + wDisagreement; q[0].Score != want {
+	if want := wArithWrong + wLabelConflict; q[0].Score != want {
 		t.Fatalf("score %v, want %v", q[0].Score, want)
 	}
 	// Once ana labels it, it leaves her queue but not bo's.

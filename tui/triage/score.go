@@ -43,14 +43,18 @@ type Score struct {
 // label that contradicts the evidence is the most informative thing a
 // person can settle.
 const (
-	wDisproved    = 1.0
-	wArithWrong   = 0.9
-	wJudgeFlag    = 0.7
-	wFinding      = 0.8
-	wDisagreement = 0.6
-	wFailedProof  = 0.25
-	wAnswerWrong  = 0.15
-	wNoSource     = 0.05
+	// wLabelConflict puts a step the dataset labels correct whose
+	// arithmetic is disproved exactly ahead of everything else: it
+	// exceeds the sum of every other weight.
+	wLabelConflict = 5.0
+	wDisproved     = 1.0
+	wArithWrong    = 0.9
+	wJudgeFlag     = 0.7
+	wFinding       = 0.8
+	wDisagreement  = 0.6
+	wFailedProof   = 0.25
+	wAnswerWrong   = 0.15
+	wNoSource      = 0.05
 )
 
 // ScoreStep weighs the evidence about one step.
@@ -85,6 +89,8 @@ func ScoreStep(ev Evidence) Score {
 	}
 	evidenceBad := disproved || ev.ArithWrong > 0 || ev.JudgeFlag || ev.Finding >= 0.5
 	switch {
+	case ev.Source == stepwise.Good && ev.ArithWrong > 0:
+		add(wLabelConflict, "dataset label contradicted by exact arithmetic")
 	case ev.Source == stepwise.Good && evidenceBad:
 		add(wDisagreement, "the dataset labels it correct, the evidence says otherwise")
 	case ev.Source == stepwise.Bad && (proved || (ev.ArithChecked > 0 && ev.ArithWrong == 0)) && !evidenceBad:
