@@ -227,7 +227,7 @@ func (r *Report) arithmetic(ctx context.Context, tr *stepwise.Trace, c Arithmeti
 				contradicted[i] = true
 				r.add(Finding{Analyzer: AnalyzerLabel, Code: CodeLabelContradicted, Severity: Warn, Step: i,
 					Message: "dataset label contradicted by exact arithmetic: labeled correct, but " + clip(claimText(f), 100),
-					Score: 1})
+					Score:   1})
 			}
 		}
 	}
