@@ -169,3 +169,34 @@ func TestJudgeFeedsQueue(t *testing.T) {
 		t.Fatalf("cleared step: reasons %q", r)
 	}
 }
+
+// TestPRMFeedsQueue: a step a PRM scores low enters the queue, the lower
+// the score the higher; a PRM that scores every step high adds nothing.
+func TestPRMFeedsQueue(t *testing.T) {
+	low := ScoreStep(Evidence{PRMLow: 0.05, PRMName: "qwen-prm"})
+	mid := ScoreStep(Evidence{PRMLow: 0.4, PRMName: "qwen-prm"})
+	if !(low.Value > mid.Value && mid.Value > 0) || !strings.Contains(strings.Join(low.Reasons, ";"), "0.05 by qwen-prm") {
+		t.Fatalf("low %+v mid %+v", low, mid)
+	}
+	db, err := store.Open(filepath.Join(t.TempDir(), "q.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, _, err := db.Add([]formats.Item{item("right", "24"), item("right2", "24")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.PutPRMScores([]store.TracePRM{
+		{TraceID: "constructed:right", Scores: store.PRMScores{Model: "qwen-prm", Steps: []float64{0.9, 0.9, 0.1}}},
+		{TraceID: "constructed:right2", Scores: store.PRMScores{Model: "qwen-prm", Steps: []float64{0.9, 0.9, 0.9}}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	q, err := Build(context.Background(), db, Options{Annotator: "ana"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(q) != 1 || q[0].TraceID != "constructed:right" || q[0].Step != 2 {
+		t.Fatalf("queue %+v", q)
+	}
+}
