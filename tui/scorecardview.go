@@ -2,10 +2,12 @@ package tui
 
 import (
 	"fmt"
+	"strings"
 
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/stepwise-dev/stepwise/judge/scorecard"
+	"github.com/stepwise-dev/stepwise/store"
 	"github.com/stepwise-dev/stepwise/tui/judgerun"
 	"github.com/stepwise-dev/stepwise/tui/termsafe"
 )
@@ -94,4 +96,25 @@ func clipLine(s string, n int) string {
 func (s *scorecardScreen) key(m *Model, a action) tea.Cmd {
 	s.moveKey(m, a)
 	return nil
+}
+
+// prmNote is the line under step i with each PRM's score of it ("PRM
+// qwen-prm 0.12"), low scores (below 0.5: the PRM calls the step wrong)
+// marked as bad; "" when no PRM scored the step.
+func prmNote(m *Model, ps []store.PRMScores, i int) string {
+	var parts []string
+	for _, p := range ps {
+		if i >= len(p.Steps) || p.Steps[i] == store.NoScore {
+			continue
+		}
+		part := fmt.Sprintf("%s %.2f", termsafe.Line(p.Model), p.Steps[i])
+		if p.Steps[i] < judgerun.DefaultPRMThreshold {
+			part = m.st.bad.Render(part)
+		}
+		parts = append(parts, part)
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return truncate(m.st.dim.Render("PRM ")+strings.Join(parts, "  "), m.width-gutterWidth-1)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store"
 )
 
 func TestTriageQueueOpensSuspiciousSteps(t *testing.T) {
@@ -169,5 +170,29 @@ func TestScorecardScreen(t *testing.T) {
 	}
 	if v := ansi.Strip(viewOf(m)); !strings.Contains(v, "ACC_ERR") || !strings.Contains(v, "annotator:ana") {
 		t.Fatalf("view:\n%s", v)
+	}
+}
+
+// TestPRMScoresInTraceView: a PRM's step scores show under each step, the
+// low ones as a warning.
+func TestPRMScoresInTraceView(t *testing.T) {
+	m := newTestModel(t, 160, 60, "dark")
+	id := "processbench/gsm8k:gsm8k-0"
+	tr, err := m.db.Get(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps := make([]float64, len(tr.Steps))
+	for i := range steps {
+		steps[i] = 0.93
+	}
+	steps[1] = 0.07
+	if _, err := m.db.PutPRMScores([]store.TracePRM{{TraceID: id, Scores: store.PRMScores{Model: "qwen-prm", Steps: steps}}}); err != nil {
+		t.Fatal(err)
+	}
+	settle(t, m, m.trace.open(m, traceRef{id: id}))
+	v := ansi.Strip(viewOf(m))
+	if !strings.Contains(v, "PRM qwen-prm 0.93") || !strings.Contains(v, "PRM qwen-prm 0.07") {
+		t.Fatalf("trace view lacks the PRM scores:\n%s", v)
 	}
 }
