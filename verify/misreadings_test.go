@@ -80,6 +80,12 @@ func TestKnownMisreadings(t *testing.T) {
 		// percentage points against a percentage
 		{"20-4 = 16% of the students", []string{"true 20 - 4 = 16% (as 16/100 or 16)"}},
 		{"so 7 / 10 = 7%", []string{"false 7 / 10 = 7% (as 7/100 or 7)"}},
+		// a list with an ellipsis is a sequence (a MATH reference solution,
+		// number_theory/0, seen on the held-out MATH sample)
+		{`The positive multiples of 45 are  \[45,90,135,\ldots,990=1\cdot45,2\cdot45,3\cdot45,\ldots,22\cdot45.\]`,
+			[]string{"ERR 990=1\\cdot45"}},
+		{"1, 2, 4, ..., 2^{10} = 1024", []string{"ERR 2^{10} = 1024"}},
+		{"so 2 + 3 = 5, 5 + 1 = 6, done.", []string{"true 2 + 3 = 5", "true 5 + 1 = 6"}},
 		// the miss: juxtaposition multiplies
 		{"Stan has 4(40) - 13 = 157 Pokémon.", []string{"false 4 * 40 - 13 = 157"}},
 	}

@@ -162,6 +162,9 @@ func symbolTok(s string, i int, prev []mathTok) mathTok {
 		t.kind = bangKind(s, i, prev)
 	case ',', ';', ':', '?', '.', '#', '"', '“', '”':
 		t.kind = kBreak
+		if strings.HasPrefix(s[i:], "...") {
+			t.kind, t.end = kWord, i+3 // an ellipsis: a list goes on
+		}
 	default:
 		return wordTok(s, i, prev)
 	}

@@ -194,6 +194,10 @@ func (f *proseFormalizer) pair(sides []side, k, i, j int) {
 		fail("the right side continues into the text after it (" + f.neighbour(j) + ")")
 		return
 	}
+	if k == 0 && f.inList(i-1, -1) || k+2 == len(sides) && f.inList(j, +1) {
+		fail("a side is an item of a list with an ellipsis (a sequence, not a number)")
+		return
+	}
 	if why, ok := rejected(f.src.s, f.toks[l.start].start, f.toks[r.end-1].end); ok {
 		fail("the text does not assert it (" + why + ")")
 		return
@@ -321,6 +325,29 @@ func (f *proseFormalizer) cutsAfter(j int) bool {
 		next, after := f.toks[j+1], f.toks[j+2]
 		if next.kind == kOp && (after.kind == kNum || after.kind == kOpen) {
 			return true
+		}
+	}
+	return false
+}
+
+// inList reports whether the comma at toks[k] (walking in direction dir)
+// joins the side to a list with an ellipsis: "45, 90, …, 990 = 1·45,
+// 2·45, …" equates two sequences item by item, not 990 with 1·45.
+func (f *proseFormalizer) inList(k, dir int) bool {
+	if k < 0 || k >= len(f.toks) || f.src.s[f.toks[k].start:f.toks[k].end] != "," {
+		return false
+	}
+	for n := 0; n < 12; n++ {
+		k += dir
+		if k < 0 || k >= len(f.toks) {
+			return false
+		}
+		t := f.toks[k]
+		switch w := f.src.s[t.start:t.end]; {
+		case w == "…" || w == "..." || t.ellipsis:
+			return true
+		case t.kind == kBreak && w != ",", t.kind == kWord:
+			return false
 		}
 	}
 	return false

@@ -3,6 +3,7 @@ package analyze
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -11,11 +12,17 @@ import (
 )
 
 // knownLabelErrors are (source id, 0-based step) pairs of steps a dataset
-// labels correct that really are wrong, each with its arithmetic. None is
-// in the bundled samples: the two issue 14 names (OmniMath 47.25 × 8.75 =
-// 414.375, a factorization 1547 = 23 × 67) are in records the samples do
-// not hold; TestLabelContradicted restates them.
-var knownLabelErrors = map[[2]string]string{}
+// labels correct (or a reference solution states) that really are wrong,
+// each with its arithmetic. The two ProcessBench label errors issue 14
+// names (OmniMath 47.25 × 8.75 = 414.375, a factorization 1547 = 23 × 67)
+// are in records the samples do not hold; TestLabelContradicted restates
+// them.
+var knownLabelErrors = map[[2]string]string{
+	// MATH test/algebra/351, reference solution: "(-4)^2 + 4 \cdot 1 \cdot
+	// (-1) = 20" is 16 - 4 = 12 as written; the discriminant it means is
+	// (-4)^2 - 4·1·(-1) = 20 (a sign typo in the reference text).
+	{"test/algebra/351.json", "2"}: "(-4)^2 + 4·1·(-1) = 12, not 20",
+}
 
 // precisionRow is the offline evidence against one dataset's labels.
 type precisionRow struct {
@@ -30,6 +37,8 @@ type precisionRow struct {
 	// flags in traces with a right and a wrong final answer (GSM8K model
 	// solutions carry no step labels).
 	inRight, inWrong int
+	// known: flags on the listed dataset errors.
+	known int
 }
 
 // labeledSamples are the samples with labels: dataset labels per step,
@@ -46,6 +55,16 @@ var labeledSamples = []string{
 	"../../testdata/samples/gsm8k/test_first200.jsonl",
 	"../../testdata/samples/gsm8k/example_model_solutions_first50.jsonl",
 	"../../testdata/heldout/gsm8k/test_201-314.jsonl",
+	"../../testdata/samples/math500/test_first200.jsonl",
+}
+
+// mathFiles are the 28 MATH problems, one JSON file each.
+func mathFiles(t *testing.T) []string {
+	files, err := filepath.Glob("../../testdata/samples/math/test/*/*.json")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("MATH sample: %v %v", files, err)
+	}
+	return files
 }
 
 // TestEvidencePrecisionTable measures the offline evidence (arithmetic
@@ -57,7 +76,7 @@ var labeledSamples = []string{
 // "Evidence precision").
 func TestEvidencePrecisionTable(t *testing.T) {
 	rows := map[string]*precisionRow{}
-	for _, path := range labeledSamples {
+	for _, path := range append(append([]string(nil), labeledSamples...), mathFiles(t)...) {
 		heldOut := strings.Contains(path, "/heldout/")
 		for _, it := range loadItems(t, path) {
 			tr := it.Trace
@@ -90,16 +109,16 @@ func TestEvidencePrecisionTable(t *testing.T) {
 	}
 	sort.Strings(names)
 	var b strings.Builder
-	fmt.Fprintf(&b, "\n%-34s %6s %6s %6s %7s %6s %6s %6s %6s %6s %6s %6s\n", "dataset", "traces", "1st", "found",
-		"recall", "false", "after", "on1st", "wrong", "unlab", "right", "wrongA")
+	fmt.Fprintf(&b, "\n%-34s %6s %6s %6s %7s %6s %6s %6s %6s %6s %6s %6s %6s\n", "dataset", "traces", "1st", "found",
+		"recall", "false", "known", "after", "on1st", "wrong", "unlab", "right", "wrongA")
 	for _, n := range names {
 		r := rows[n]
 		recall := "-"
 		if r.firstErrors > 0 {
 			recall = fmt.Sprintf("%.2f", float64(r.found)/float64(r.firstErrors))
 		}
-		fmt.Fprintf(&b, "%-34s %6d %6d %6d %7s %6d %6d %6d %6d %6d %6d %6d\n", n, r.traces, r.firstErrors, r.found,
-			recall, r.falseAlarms, r.afterError, r.onFirstError, r.onWrong, r.onUnlabeled, r.inRight, r.inWrong)
+		fmt.Fprintf(&b, "%-34s %6d %6d %6d %7s %6d %6d %6d %6d %6d %6d %6d %6d\n", n, r.traces, r.firstErrors, r.found,
+			recall, r.falseAlarms, r.known, r.afterError, r.onFirstError, r.onWrong, r.onUnlabeled, r.inRight, r.inWrong)
 	}
 	t.Log(b.String())
 }
@@ -118,6 +137,7 @@ func (r *precisionRow) tally(t *testing.T, tr *stepwise.Trace, flags map[int]str
 		rating := tr.Steps[step].StepRating()
 		switch {
 		case knownLabelErrors[[2]string{tr.SourceID, fmt.Sprint(step)}] != "":
+			r.known++
 		case reference || (fe != nil && (*fe == -1 || step < *fe)) && rating != stepwise.Bad:
 			r.falseAlarms++
 			t.Errorf("false alarm: %s %s step %d: %s", tr.Dataset, tr.SourceID, step, why)
