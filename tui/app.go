@@ -36,11 +36,12 @@ const (
 	scrJudge
 	scrSamples
 	scrCompare
+	scrScorecard
 )
 
 func (s screen) where() where {
 	return [...]where{ctxLibrary, ctxList, ctxTrace, ctxStep, ctxQueue, ctxConflicts, ctxStats, ctxJudge,
-		ctxSamples, ctxCompare}[s]
+		ctxSamples, ctxCompare, ctxStats}[s]
 }
 
 // Options configure the workbench.
@@ -99,6 +100,7 @@ type Model struct {
 	judge     judgeScreen
 	samples   samplesScreen
 	compare   compareScreen
+	scorecard scorecardScreen
 
 	render *render.Renderer
 
@@ -263,6 +265,8 @@ func (m *Model) handleResult(msg tea.Msg) tea.Cmd {
 		m.conflicts.loaded(m, msg)
 	case statsMsg:
 		m.stats.loaded(m, msg)
+	case scorecardMsg:
+		m.scorecard.loaded(m, msg)
 	case judgeTickMsg:
 		return m.judge.ticked(m, msg)
 	case judgeDoneMsg:
@@ -333,6 +337,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.conflicts.load(m, m.scopeFilter().Dataset)
 	case "stats-view":
 		return m.stats.load(m, m.scopeFilter().Dataset)
+	case "scorecard":
+		return m.scorecard.load(m)
 	case "export":
 		m.prompt = newPrompt(m, promptExport, "export FORMAT [PATH] [human|source|merged] [latest|majority] ", "")
 		return nil
@@ -372,6 +378,8 @@ func (m *Model) pane(s screen) pane {
 		return &m.conflicts
 	case scrStats:
 		return &m.stats
+	case scrScorecard:
+		return &m.scorecard
 	case scrJudge:
 		return &m.judge
 	case scrSamples:
@@ -442,6 +450,8 @@ func (m *Model) handleWheel(msg tea.MouseWheelMsg) tea.Cmd {
 		m.conflicts.move(m, delta)
 	case scrStats:
 		m.stats.move(m, delta)
+	case scrScorecard:
+		m.scorecard.move(m, delta)
 	case scrSamples:
 		m.samples.move(m, delta)
 	case scrCompare:

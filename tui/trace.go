@@ -68,6 +68,8 @@ type traceScreen struct {
 	// checked holds the verification results saved or streamed for the
 	// trace's steps; they replace the dataset's stored statuses.
 	checked map[int][]stepwise.Formalization
+	// prm holds the process reward models' scores of the trace.
+	prm []store.PRMScores
 }
 
 // judgementMsg delivers a trace's latest judge run head.
@@ -89,6 +91,7 @@ type traceMsg struct {
 	events  []stepwise.Annotation
 	judged  *store.RunHead
 	checked map[int][]stepwise.Formalization
+	prm     []store.PRMScores
 	err     error
 	// keep: a reload of the open trace, which keeps the position.
 	keep bool
@@ -143,11 +146,15 @@ func (ts *traceScreen) load(m *Model, keep bool) tea.Cmd {
 		if err != nil {
 			return traceMsg{req: req, err: err}
 		}
+		prm, err := db.PRMScoresOf(t.ID)
+		if err != nil {
+			return traceMsg{req: req, err: err}
+		}
 		checked, err := db.Checks(t.ID)
 		if err == nil {
 			verifyrun.ApplyChecks(t, checked)
 		}
-		return traceMsg{req: req, t: t, p: p, events: evs, judged: head, checked: checked, err: err, keep: keep}
+		return traceMsg{req: req, t: t, p: p, events: evs, judged: head, checked: checked, prm: prm, err: err, keep: keep}
 	}
 }
 
@@ -181,7 +188,7 @@ func (ts *traceScreen) loaded(m *Model, msg traceMsg) tea.Cmd {
 	} else {
 		ts.ann.reset(msg.events, len(msg.t.Steps))
 	}
-	ts.judged, ts.checked = msg.judged, msg.checked
+	ts.judged, ts.checked, ts.prm = msg.judged, msg.checked, msg.prm
 	ts.blocks = newBlockCache()
 	ts.want, ts.inflight = map[int]bool{}, map[int]bool{}
 	if msg.keep && ts.cursor < len(ts.t.Steps) {
@@ -356,6 +363,9 @@ func (ts *traceScreen) block(m *Model, i int) []string {
 		}
 	}
 	b := renderStepBlock(m, ts.t, i, ts.contentWidth(m), md, i == ts.cursor, matches, ts.mine(m), ts.judgeFlag(i))
+	if note := prmNote(m, ts.prm, i); note != "" {
+		b = append(b[:len(b)-1], strings.Repeat(" ", gutterWidth)+note, "")
+	}
 	ts.blocks.put(i, b)
 	return b
 }

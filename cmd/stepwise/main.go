@@ -71,6 +71,8 @@ func commands() []command {
 		{"formats", "", "list the formats stepwise can import", runFormats},
 		{"judge", "[filters]", "judge traces with an LLM (or one ID, a pair of IDs); estimate first; --pairwise, --json", runJudge},
 		{"analyze", "[filters]", "run the offline analyzers (no LLM) and store their findings", runAnalyze},
+		{"eval", "[filters]", "score every evidence source against the dataset's labels or an annotator (--json)", runEval},
+		{"prm", "import FILE... | score [filters]", "import process reward model scores, or score traces with a vLLM-served PRM", runPRM},
 		{"verify", "[filters]", "formalize and check steps, save the results (--json: one object per check)", runVerify},
 		{"doctor", "", "which verification backends are usable, and how to enable the others", runDoctor},
 		{"export", "--format F", "export labeled traces (processbench, prm800k, trl, ..., annotations)", runExport},

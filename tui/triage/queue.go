@@ -11,7 +11,6 @@ import (
 	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/judge/analyze"
 	"github.com/stepwise-dev/stepwise/store"
-	"github.com/stepwise-dev/stepwise/verify"
 )
 
 // Item is one step of the queue.
@@ -90,6 +89,7 @@ func (q *builder) trace(ctx context.Context, ev *store.TraceEvidence) error {
 		}
 		e := q.evidence(ctx, t, i, checks[i], findings)
 		e.JudgeFlag, e.JudgeClears = judgeOn(ev.Judgement, i)
+		e.PRMLow, e.PRMName = prmLow(ev.PRM, i)
 		s := ScoreStep(e)
 		it := Item{TraceID: t.ID, Seq: ev.Seq, Step: i, Score: s.Value, Reasons: s.Reasons}
 		if e.Source != stepwise.Unlabeled && q.goldK > 0 {
@@ -134,9 +134,7 @@ func (q *builder) evidence(ctx context.Context, t *stepwise.Trace, i int, checke
 		switch f.Status {
 		case stepwise.StatusDisproved:
 			e.ArithChecked++
-			if _, rounding := verify.RoundingOnly(f.Statement); !rounding {
-				e.ArithWrong++ // false beyond the last decimal place written
-			}
+			e.ArithWrong++
 		case stepwise.StatusProved:
 			e.ArithChecked++
 		default:
@@ -147,6 +145,18 @@ func (q *builder) evidence(ctx context.Context, t *stepwise.Trace, i int, checke
 		e.Finding = findings[i]
 	}
 	return e
+}
+
+// prmLow is the lowest PRM score of step i below PRMThreshold, with the
+// PRM's name ("" when none scored it that low).
+func prmLow(ps []store.PRMScores, i int) (float64, string) {
+	low, name := PRMThreshold, ""
+	for _, p := range ps {
+		if i < len(p.Steps) && p.Steps[i] != store.NoScore && p.Steps[i] < low {
+			low, name = p.Steps[i], p.Model
+		}
+	}
+	return low, name
 }
 
 // judgeOn reads a judge run's word on step i: flagged (a step flag, or

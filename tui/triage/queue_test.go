@@ -26,6 +26,15 @@ func TestScoreStep(t *testing.T) {
 	if s.Value != wDisagreement {
 		t.Fatalf("claims check on a bad step: %+v", s)
 	}
+	// A label conflict outranks every other combination of evidence.
+	all := ScoreStep(Evidence{Source: stepwise.Good, Proofs: []stepwise.ProofStatus{stepwise.StatusDisproved, stepwise.StatusFailed},
+		ArithWrong: 1, ArithChecked: 1, Finding: 1, JudgeFlag: true, AnswerWrong: true})
+	noConflict := ScoreStep(Evidence{Source: stepwise.Unlabeled, Proofs: []stepwise.ProofStatus{stepwise.StatusDisproved, stepwise.StatusFailed},
+		Finding: 1, JudgeFlag: true, AnswerWrong: true})
+	conflict := ScoreStep(Evidence{Source: stepwise.Good, ArithWrong: 1, ArithChecked: 1})
+	if !(conflict.Value > noConflict.Value) || all.Value <= conflict.Value {
+		t.Fatalf("conflict %v, everything but a conflict %v", conflict.Value, noConflict.Value)
+	}
 	// Wrong arithmetic outranks a failed proof, which outranks nothing.
 	a := ScoreStep(Evidence{ArithWrong: 1, ArithChecked: 1})
 	f := ScoreStep(Evidence{Proofs: []stepwise.ProofStatus{stepwise.StatusFailed}})
@@ -72,11 +81,13 @@ func TestBuildQueue(t *testing.T) {
 	if len(q) != 2 || q[0].TraceID != "constructed:wrong" || q[0].Step != 1 || q[1].TraceID != "constructed:wrong2" {
 		t.Fatalf("queue %+v", q)
 	}
+	// The dataset labels the step correct and exact arithmetic disproves
+	// it: a label conflict, ahead of any other evidence.
 	if r := strings.Join(q[0].Reasons, "; "); !strings.Contains(r, "arithmetic claim does not check") ||
-		!strings.Contains(r, "dataset labels it correct") || strings.Contains(r, "formal statement") {
+		!strings.Contains(r, "dataset label contradicted by exact arithmetic") || strings.Contains(r, "formal statement") {
 		t.Fatalf("reasons %q (a wrong calculation counts once, as arithmetic)", r)
 	}
-	if want := wArithWrong + wDisagreement; q[0].Score != want {
+	if want := wArithWrong + wLabelConflict; q[0].Score != want {
 		t.Fatalf("score %v, want %v", q[0].Score, want)
 	}
 	// Once ana labels it, it leaves her queue but not bo's.
@@ -156,5 +167,36 @@ func TestJudgeFeedsQueue(t *testing.T) {
 	}
 	if r := got["constructed:cleared#0"]; !strings.Contains(r, "a judge finds no error there") {
 		t.Fatalf("cleared step: reasons %q", r)
+	}
+}
+
+// TestPRMFeedsQueue: a step a PRM scores low enters the queue, the lower
+// the score the higher; a PRM that scores every step high adds nothing.
+func TestPRMFeedsQueue(t *testing.T) {
+	low := ScoreStep(Evidence{PRMLow: 0.05, PRMName: "qwen-prm"})
+	mid := ScoreStep(Evidence{PRMLow: 0.4, PRMName: "qwen-prm"})
+	if !(low.Value > mid.Value && mid.Value > 0) || !strings.Contains(strings.Join(low.Reasons, ";"), "0.05 by qwen-prm") {
+		t.Fatalf("low %+v mid %+v", low, mid)
+	}
+	db, err := store.Open(filepath.Join(t.TempDir(), "q.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, _, err := db.Add([]formats.Item{item("right", "24"), item("right2", "24")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.PutPRMScores([]store.TracePRM{
+		{TraceID: "constructed:right", Scores: store.PRMScores{Model: "qwen-prm", Steps: []float64{0.9, 0.9, 0.1}}},
+		{TraceID: "constructed:right2", Scores: store.PRMScores{Model: "qwen-prm", Steps: []float64{0.9, 0.9, 0.9}}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	q, err := Build(context.Background(), db, Options{Annotator: "ana"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(q) != 1 || q[0].TraceID != "constructed:right" || q[0].Step != 2 {
+		t.Fatalf("queue %+v", q)
 	}
 }
