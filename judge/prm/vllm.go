@@ -187,7 +187,7 @@ func (c *Client) attempt(ctx context.Context, body []byte, steps int) ([]float64
 		return nil, fmt.Errorf("prm: reading the answer: %w", err)
 	}
 	if resp.StatusCode/100 != 2 {
-		return nil, &llm.StatusError{Status: resp.StatusCode, Message: clip(strings.TrimSpace(string(data)), 200),
+		return nil, &llm.StatusError{Status: resp.StatusCode, Message: clip(llm.RedactSecrets(strings.TrimSpace(string(data)), c.APIKey), 200),
 			RetryAfter: llm.RetryAfter(resp.Header)}
 	}
 	scores, err := ParsePooling(data, steps)
