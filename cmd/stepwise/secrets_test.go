@@ -73,4 +73,6 @@ func TestEchoedKeyIsNeverStored(t *testing.T) {
 	}
 }
 
-func storeOpenRO(path string) (*store.DB, error) { return store.Open(path, store.Options{ReadOnly: true}) }
+func storeOpenRO(path string) (*store.DB, error) {
+	return store.Open(path, store.Options{ReadOnly: true})
+}
