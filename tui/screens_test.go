@@ -43,14 +43,31 @@ func TestTriageQueueOpensSuspiciousSteps(t *testing.T) {
 	}
 }
 
-func TestGoldItemHidesSourceLabels(t *testing.T) {
+// TestQueueItemsAreBlind: a trace opened from the queue shows no dataset
+// label, gold item or not, so that the two look alike; opened from the
+// list, the same trace shows them.
+func TestQueueItemsAreBlind(t *testing.T) {
 	m := newTestModel(t, 120, 40, "dark")
 	press(t, m, "enter") // list: the first trace has ProcessBench labels
 	seq, _ := m.list.seqAt(0)
-	send(t, m, traceMsgFor(t, m, traceRef{seq: seq, gold: true, queue: 1, step: 1}))
-	for _, s := range m.trace.t.Steps {
-		if len(s.Labels) != 0 {
-			t.Fatal("a gold item shows the dataset's labels")
+	labels := func() int {
+		n := len(m.trace.t.Labels)
+		for _, s := range m.trace.t.Steps {
+			n += len(s.Labels)
+		}
+		if m.trace.t.Correct != nil {
+			n++
+		}
+		return n
+	}
+	send(t, m, traceMsgFor(t, m, traceRef{seq: seq}))
+	if labels() == 0 {
+		t.Fatal("the control trace has no dataset labels: the test proves nothing")
+	}
+	for _, gold := range []bool{true, false} {
+		send(t, m, traceMsgFor(t, m, traceRef{seq: seq, gold: gold, queue: 1, step: 1}))
+		if n := labels(); n != 0 {
+			t.Errorf("a queue item (gold %v) shows %d dataset labels", gold, n)
 		}
 	}
 }

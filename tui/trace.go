@@ -22,9 +22,10 @@ type traceRef struct {
 	id  string
 	row int
 	// queue is the 1-based triage queue item the trace was opened for (0:
-	// not from the queue); sample the 1-based row of the samples view it
-	// was opened from; step is the step to show; gold hides the dataset's
-	// labels (a quality-control item).
+	// not from the queue; from the queue the dataset's labels are hidden);
+	// sample the 1-based row of the samples view it was opened from; step
+	// is the step to show; gold marks a quality-control item, whose labels
+	// are recorded as such.
 	queue  int
 	sample int
 	step   int
@@ -180,7 +181,10 @@ func (ts *traceScreen) loaded(m *Model, msg traceMsg) tea.Cmd {
 		return nil
 	}
 	ts.t, ts.p = msg.t, msg.p
-	if ts.ref.gold {
+	if ts.ref.queue > 0 {
+		// Labelling from the queue is blind: the dataset's labels and
+		// verdict stay hidden for every item, so that a hidden gold item
+		// looks like any other and no label anchors the annotator.
 		hideSourceLabels(ts.t)
 	}
 	if msg.keep {
