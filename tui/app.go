@@ -323,8 +323,16 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case "cancel-job":
 		return m.jobs.cancelNewest(m)
 	case "back":
-		if m.current() == scrLibrary {
+		switch m.current() {
+		case scrLibrary:
 			return nil
+		case scrList:
+			if m.list.search != nil {
+				// The first esc ends the search, the next leaves the list:
+				// a search must never outlive what the user sees.
+				m.setInfo("search “" + m.list.search.query + "” cleared")
+				return m.list.clearSearch(m)
+			}
 		}
 		m.pop()
 		return m.relayout()

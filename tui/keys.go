@@ -57,7 +57,7 @@ func defaultBindings() []binding {
 		{"bottom", []string{"G", "end"}, "go to the bottom", "move", nil},
 
 		{"filter", []string{"f"}, "filter traces (dataset:, model:, correct:, label:, truncated:, human:, proof:)", "find", []where{ctxLibrary, ctxList}},
-		{"clear-filter", []string{"F"}, "clear the filter", "find", []where{ctxList}},
+		{"clear-filter", []string{"F"}, "clear the filter and the search", "find", []where{ctxList}},
 		{"search", []string{"/"}, "search problem and step text", "find", []where{ctxLibrary, ctxList, ctxTrace}},
 		{"next-match", []string{"n"}, "next search match", "find", []where{ctxList, ctxTrace}},
 		{"prev-match", []string{"N"}, "previous search match", "find", []where{ctxList, ctxTrace}},

@@ -347,7 +347,13 @@ func (l *listScreen) key(m *Model, a action) tea.Cmd {
 		}
 		return m.samples.open(m, r.ID, r.ProblemID)
 	case "clear-filter":
-		return l.setFilter(m, store.Filter{})
+		var stop tea.Cmd
+		if l.search != nil {
+			stop = l.stopSearch(m)
+			l.search = nil
+			m.setInfo("filter and search cleared")
+		}
+		return tea.Batch(stop, l.setFilter(m, store.Filter{}))
 	case "sort", "reverse":
 		if l.search != nil {
 			m.setError("search results are in import order: clear the search (/ then ⏎ on an empty line) to sort")

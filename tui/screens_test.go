@@ -213,3 +213,49 @@ func TestPRMScoresInTraceView(t *testing.T) {
 		t.Fatalf("trace view lacks the PRM scores:\n%s", v)
 	}
 }
+
+// TestSearchStateIsVisibleAndClears: an active search shows beside the
+// filter; F clears both; esc ends a search before it leaves the list; a
+// filter typed later is never silently narrowed by an old search. The
+// trace view counts the matches the list's search counted for the trace.
+func TestSearchStateIsVisibleAndClears(t *testing.T) {
+	m := newTestModel(t, 120, 40, "dark")
+	press(t, m, "enter")
+	settle(t, m, m.list.setFilter(m, store.Filter{Dataset: "processbench/gsm8k"}))
+	settle(t, m, m.list.startSearch(m, "flamingos"))
+	if title := m.list.title(); !strings.Contains(title, "dataset:processbench/gsm8k") || !strings.Contains(title, "/flamingos") {
+		t.Fatalf("title %q does not show both the filter and the search", title)
+	}
+	hits := m.list.search.hits
+	if len(hits) == 0 {
+		t.Fatal("no trace matches: the test proves nothing")
+	}
+	press(t, m, "enter")
+	h := hits[m.trace.ref.seq]
+	if got := len(m.trace.matches) + m.trace.problemMatches; got != h.ProblemHits+h.StepHits || got == 0 {
+		t.Errorf("the trace counts %d matches, the list %d", got, h.ProblemHits+h.StepHits)
+	}
+	press(t, m, "esc") // back to the list, the search still on
+	if m.current() != scrList || m.list.search == nil {
+		t.Fatalf("esc from the trace: screen %v search %v", m.current(), m.list.search)
+	}
+	press(t, m, "F")
+	if m.list.search != nil || !isEmptyFilter(m.list.filter) {
+		t.Fatalf("F left search %v filter %+v", m.list.search, m.list.filter)
+	}
+	settle(t, m, m.list.startSearch(m, "flamingos"))
+	press(t, m, "esc")
+	if m.current() != scrList || m.list.search != nil {
+		t.Fatalf("the first esc did not end the search (screen %v)", m.current())
+	}
+	press(t, m, "esc")
+	if m.current() != scrLibrary {
+		t.Fatalf("the second esc did not leave the list")
+	}
+	press(t, m, "f")
+	m.prompt.input.SetValue("dataset:processbench/gsm8k")
+	press(t, m, "enter")
+	if m.list.search != nil || m.list.total < 100 {
+		t.Fatalf("a new filter is narrowed by an old search: %d traces, search %v", m.list.total, m.list.search)
+	}
+}

@@ -51,7 +51,10 @@ type traceScreen struct {
 	raw         bool
 	query       string
 	matches     []textMatch
-	match       int
+	// problemMatches counts the query's matches in the problem text,
+	// which the list's search counts too.
+	problemMatches int
+	match          int
 
 	blocks *blockCache
 	// want lists steps whose markdown is not rendered yet; inflight those

@@ -4,8 +4,8 @@ import (
 	"fmt"
 
 	tea "charm.land/bubbletea/v2"
-	"strings"
-	"unicode"
+
+	"github.com/stepwise-dev/stepwise/store"
 )
 
 // textMatch is one occurrence of the search text in a step: byte offsets
@@ -15,62 +15,25 @@ type textMatch struct {
 	start, end int
 }
 
-// findAll returns the byte ranges of query in text: case-insensitive unless
-// the query has an upper-case letter (smart case).
-func findAll(text, query string) [][2]int {
-	if query == "" {
-		return nil
-	}
-	hay, needle := text, query
-	if !hasUpper(query) {
-		hay, needle = foldASCII(text), foldASCII(query)
-		if len(hay) != len(text) {
-			return nil
-		}
-	}
-	var out [][2]int
-	for pos := 0; pos <= len(hay)-len(needle); {
-		i := strings.Index(hay[pos:], needle)
-		if i < 0 {
-			break
-		}
-		out = append(out, [2]int{pos + i, pos + i + len(needle)})
-		pos += i + max(1, len(needle))
-	}
-	return out
-}
-
-func hasUpper(s string) bool {
-	for _, r := range s {
-		if unicode.IsUpper(r) {
-			return true
-		}
-	}
-	return false
-}
-
-// foldASCII lowercases ASCII letters only, so byte offsets stay valid.
-func foldASCII(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			b[i] = c + 32
-		}
-	}
-	return string(b)
-}
-
 // setQuery finds every match of the query in the trace's steps and moves
 // to the first one at or after the cursor.
 func (ts *traceScreen) setQuery(m *Model, q string) {
-	ts.query, ts.matches, ts.match = q, nil, 0
+	ts.query, ts.matches, ts.match, ts.problemMatches = q, nil, 0, 0
 	if ts.t == nil {
 		return
 	}
-	for i := range ts.t.Steps {
-		for _, r := range findAll(ts.t.Steps[i].Text, q) {
-			ts.matches = append(ts.matches, textMatch{step: i, start: r[0], end: r[1]})
+	// The list's search rules (smart case, Unicode folding), so that the
+	// list and the trace count the same matches.
+	problem := ""
+	if ts.p != nil {
+		problem = ts.p.Text
+	}
+	for _, mt := range store.FindInTrace(ts.t, problem, store.SearchQuery{Text: q}) {
+		if mt.Step < 0 {
+			ts.problemMatches++
+			continue
 		}
+		ts.matches = append(ts.matches, textMatch{step: mt.Step, start: mt.Span.Start, end: mt.Span.End})
 	}
 	ts.blocks = newBlockCache()
 	if q == "" {
@@ -78,7 +41,11 @@ func (ts *traceScreen) setQuery(m *Model, q string) {
 		return
 	}
 	if len(ts.matches) == 0 {
-		m.setError(fmt.Sprintf("%q: no match in this trace", q))
+		if ts.problemMatches > 0 {
+			m.setInfo(fmt.Sprintf("%q: %d in the problem, none in the steps", q, ts.problemMatches))
+		} else {
+			m.setError(fmt.Sprintf("%q: no match in this trace", q))
+		}
 		ts.layout(m)
 		return
 	}
@@ -117,7 +84,11 @@ func (ts *traceScreen) nextMatch(m *Model, forward bool) tea.Cmd {
 func (ts *traceScreen) gotoMatch(m *Model) {
 	mt := ts.matches[ts.match]
 	ts.select_(m, mt.step)
-	m.setInfo(fmt.Sprintf("match %d of %d (step %d)", ts.match+1, len(ts.matches), mt.step))
+	info := fmt.Sprintf("match %d of %d in the steps (step %d)", ts.match+1, len(ts.matches), mt.step)
+	if ts.problemMatches > 0 {
+		info += fmt.Sprintf(" · %d more in the problem", ts.problemMatches)
+	}
+	m.setInfo(info)
 	ts.layout(m)
 }
 
