@@ -1,0 +1,207 @@
+package answer
+
+import (
+	"regexp"
+	"strings"
+)
+
+// candidate is a number or math span in a sentence.
+type candidate struct {
+	text       string
+	start, end int
+}
+
+// mathSpans returns the math spans of s: $$…$$, $…$ (on one line), \(…\)
+// (on one line), \[…\].
+func mathSpans(s string) []candidate {
+	var out []candidate
+	for i := 0; i < len(s); i++ {
+		var open, close string
+		switch {
+		case strings.HasPrefix(s[i:], "$$"):
+			open, close = "$$", "$$"
+		case s[i] == '$' && (i == 0 || s[i-1] != '\\'):
+			open, close = "$", "$"
+		case strings.HasPrefix(s[i:], `\(`):
+			open, close = `\(`, `\)`
+		case strings.HasPrefix(s[i:], `\[`):
+			open, close = `\[`, `\]`
+		case s[i] == '\\':
+			i++
+			continue
+		default:
+			continue
+		}
+		body := i + len(open)
+		j := closing(s, body, close)
+		if j < 0 {
+			break
+		}
+		inner := s[body:j]
+		if (open == "$" || open == `\(`) && strings.Contains(inner, "\n") {
+			// Inline math does not span lines: a lone $ was a dollar sign.
+			continue
+		}
+		if strings.TrimSpace(inner) != "" {
+			out = append(out, candidate{text: strings.TrimSpace(inner), start: i, end: j + len(close)})
+		}
+		i = j + len(close) - 1
+	}
+	return out
+}
+
+// closing finds the closing delimiter from i, skipping escaped dollars.
+func closing(s string, i int, close string) int {
+	for j := i; j < len(s); j++ {
+		if s[j] == '\\' && close == "$" || s[j] == '\\' && close == "$$" {
+			j++
+			continue
+		}
+		if strings.HasPrefix(s[j:], close) {
+			return j
+		}
+	}
+	return -1
+}
+
+// leadingMath returns the math span that s starts with.
+func leadingMath(s string) (string, bool) {
+	m := mathSpans(s)
+	if len(m) > 0 && m[0].start == 0 {
+		return m[0].text, true
+	}
+	return "", false
+}
+
+// plainNumberRe finds numbers in prose: not glued to a preceding letter or
+// digit (AZYUK2A holds none), with thousands separators, a decimal comma,
+// a fraction.
+var plainNumberRe = regexp.MustCompile(`(?:^|[^\p{L}\p{N}.,_^\\])(-?\$?\s?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?|\.\d+)(?:/\d+)?)`)
+
+// plainNumbers returns the numbers of prose outside math spans.
+func plainNumbers(s string) []candidate {
+	var out []candidate
+	for _, m := range plainNumberRe.FindAllStringSubmatchIndex(s, -1) {
+		t := s[m[2]:m[3]]
+		t = strings.ReplaceAll(strings.ReplaceAll(t, "$", ""), " ", "")
+		if !strings.Contains(t, ".") && strings.Count(t, ",") == 1 {
+			t = decimalComma(t)
+		}
+		out = append(out, candidate{text: t, start: m[2], end: m[3]})
+	}
+	return out
+}
+
+// sentenceCandidates lists a sentence's math spans and the numbers of its
+// prose, in order.
+func sentenceCandidates(s string) []candidate {
+	spans := mathSpans(s)
+	var out []candidate
+	prose := 0
+	for _, sp := range spans {
+		for _, n := range plainNumbers(s[prose:sp.start]) {
+			n.start, n.end = n.start+prose, n.end+prose
+			out = append(out, n)
+		}
+		out = append(out, sp)
+		prose = sp.end
+	}
+	for _, n := range plainNumbers(s[prose:]) {
+		n.start, n.end = n.start+prose, n.end+prose
+		out = append(out, n)
+	}
+	return out
+}
+
+// copulaRe ends the text before a stated answer: "... is", "... =", "...
+// equals", "... are", "... to be".
+var copulaRe = regexp.MustCompile(`(?i)(?:\bis|\bare|\bwas|\bequals?|\bbe|=|:|\bit's|\bgives?|\bget)\s*$`)
+
+// trailerRe is what may follow an answer at the end of its sentence: units,
+// a few words of prose without numbers, punctuation.
+var trailerRe = regexp.MustCompile(`^[\p{L}\s²³€£%.,!)]*$`)
+
+// finalSentence returns the answer of the text's final sentence (skipping
+// trailing sentences that hold no candidate, such as "I hope it helps").
+func finalSentence(text string) (Answer, bool) {
+	sents := sentences(text)
+	for k, tried := len(sents)-1, 0; k >= 0 && tried < 3; k-- {
+		sn := sents[k]
+		cs := sentenceCandidates(text[sn[0]:sn[1]])
+		if len(cs) == 0 {
+			tried++
+			continue
+		}
+		last := cs[len(cs)-1]
+		body := text[sn[0]:sn[1]]
+		if len(cs) == 1 || distinct(cs) == 1 {
+			return Answer{Text: last.text, How: "sentence", Offset: sn[0] + last.start}, true
+		}
+		if copulaRe.MatchString(body[:last.start]) && trailerRe.MatchString(body[last.end:]) {
+			return Answer{Text: last.text, How: "sentence", Offset: sn[0] + last.start}, true
+		}
+		return Answer{}, false
+	}
+	return Answer{}, false
+}
+
+func distinct(cs []candidate) int {
+	seen := map[string]bool{}
+	for _, c := range cs {
+		seen[c.text] = true
+	}
+	return len(seen)
+}
+
+// sentences cuts text into sentences at ". ", "! ", "? ", "。" and blank
+// lines outside math, returning [start, end) pairs.
+func sentences(text string) [][2]int {
+	var out [][2]int
+	start := 0
+	inMath := ""
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		switch {
+		case inMath == "" && strings.HasPrefix(text[i:], "$$"):
+			inMath = "$$"
+			i++
+		case inMath == "$$" && strings.HasPrefix(text[i:], "$$"):
+			inMath = ""
+			i++
+		case inMath == "" && c == '$':
+			inMath = "$"
+		case inMath == "$" && c == '$':
+			inMath = ""
+		case c == '\\' && i+1 < len(text):
+			switch text[i+1] {
+			case '(', '[':
+				if inMath == "" {
+					inMath = `\` + string(text[i+1])
+				}
+			case ')', ']':
+				inMath = ""
+			}
+			i++
+		case inMath == "" && (c == '.' || c == '!' || c == '?') && (i+1 == len(text) || text[i+1] == ' ' || text[i+1] == '\n'),
+			inMath == "" && c == '\n',
+			inMath == "$" && c == '\n':
+			if c == '\n' {
+				inMath = ""
+			}
+			if strings.TrimSpace(text[start:i]) != "" {
+				out = append(out, [2]int{start, i})
+			}
+			start = i + 1
+		case strings.HasPrefix(text[i:], "。"):
+			if strings.TrimSpace(text[start:i]) != "" {
+				out = append(out, [2]int{start, i})
+			}
+			start = i + len("。")
+			i += len("。") - 1
+		}
+	}
+	if strings.TrimSpace(text[start:]) != "" {
+		out = append(out, [2]int{start, len(text)})
+	}
+	return out
+}
