@@ -9,26 +9,26 @@ import (
 type kind uint8
 
 const (
-	kNum   kind = iota // num
-	kSym               // a variable: name
-	kConst             // pi, e, inf
-	kAdd               // sum of kids
-	kMul               // product of kids
-	kNeg               // -kids[0]
-	kDiv               // kids[0] / kids[1]
-	kPow               // kids[0] ^ kids[1]
-	kFunc              // name(kids...)
-	kFact              // kids[0]!
-	kAbs               // |kids[0]|
-	kFloor             // ⌊kids[0]⌋
-	kCeil              // ⌈kids[0]⌉
-	kPM                // kids[0] ± kids[1]
-	kRel               // kids[0] ops[0] kids[1] ops[1] ... (a chain)
-	kIn                // kids[0] ∈ kids[1]
-	kList              // bracketed or bare list: name holds the brackets ("()", "[)", "{}", "" bare, ":" ratio)
-	kMatrix            // rows
-	kSetOp             // kids joined by name (∪ or ∩)
-	kText              // prose: name
+	kNum    kind = iota // num
+	kSym                // a variable: name
+	kConst              // pi, e, inf
+	kAdd                // sum of kids
+	kMul                // product of kids
+	kNeg                // -kids[0]
+	kDiv                // kids[0] / kids[1]
+	kPow                // kids[0] ^ kids[1]
+	kFunc               // name(kids...)
+	kFact               // kids[0]!
+	kAbs                // |kids[0]|
+	kFloor              // ⌊kids[0]⌋
+	kCeil               // ⌈kids[0]⌉
+	kPM                 // kids[0] ± kids[1]
+	kRel                // kids[0] ops[0] kids[1] ops[1] ... (a chain)
+	kIn                 // kids[0] ∈ kids[1]
+	kList               // bracketed or bare list: name holds the brackets ("()", "[)", "{}", "" bare, ":" ratio)
+	kMatrix             // rows
+	kSetOp              // kids joined by name (∪ or ∩)
+	kText               // prose: name
 )
 
 // node is a parsed answer.
