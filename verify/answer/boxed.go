@@ -75,8 +75,9 @@ func boxArg(s string, i int) (string, int, bool) {
 
 // maxBoxGap is how much text may stand between boxes that together state
 // one answer ("\boxed{1} and \boxed{-2}", "\boxed{(98, 2)} \quad \text{and}
-// \quad \boxed{(99, 503)}"). Boxes further apart, or with a number or a
-// sentence break between them, are separate statements; the last one counts.
+// \quad \boxed{(99, 503)}"). Boxes further apart, or with a number, a
+// sentence break or the end of a display block ($$) between them, are
+// separate statements; the last one counts.
 const maxBoxGap = 48
 
 // lastBoxes returns the last box's content, joined with the boxes just
@@ -103,7 +104,7 @@ func lastBoxes(s string) (string, int, bool) {
 }
 
 func joinable(gap string) bool {
-	if len(gap) > maxBoxGap || strings.Contains(gap, "\n\n") || strings.Contains(gap, ". ") {
+	if len(gap) > maxBoxGap || strings.Contains(gap, "\n\n") || strings.Contains(gap, ". ") || strings.Contains(gap, "$$") {
 		return false
 	}
 	for i := 0; i < len(gap); i++ {

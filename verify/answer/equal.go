@@ -119,7 +119,7 @@ func align(n, other *node) *node {
 	}
 	switch n.k {
 	case kRel:
-		if n.kids[0].isName() && allOps(n.ops, "=") {
+		if statesValue(n) {
 			return n.kids[len(n.kids)-1]
 		}
 	case kIn:
@@ -141,6 +141,28 @@ func align(n, other *node) *node {
 		}
 	}
 	return n
+}
+
+// statesValue reports a chain of equalities that ends in the value it
+// states: some side before the last names a quantity (x = 5+5+1 = 11,
+// 1 = \\zzz = x = 0), or every side is closed, a computation whose result
+// comes last (3 × 4 = 12). "a + 3z = 0" and "7 = 11a + c" state no value.
+func statesValue(n *node) bool {
+	if !allOps(n.ops, "=") {
+		return false
+	}
+	last := n.kids[len(n.kids)-1]
+	if last.isName() && len(n.kids) == 2 {
+		return false
+	}
+	closed := true
+	for _, k := range n.kids[:len(n.kids)-1] {
+		if k.isName() {
+			return true
+		}
+		closed = closed && !k.hasFree()
+	}
+	return closed && !last.hasFree()
 }
 
 func allOps(ops []string, op string) bool {
@@ -270,6 +292,10 @@ func (c *comparer) matrices(a, b *node, depth int) result {
 // scalars compares two expressions: exactly when both are closed, by
 // evaluation at sample points when they have variables.
 func (c *comparer) scalars(a, b *node) result {
+	if !a.isScalar() || !b.isScalar() {
+		// -[0,1) against 1: a set is not a number.
+		return different(MethodNumeric)
+	}
 	if isInf(a) || isInf(b) {
 		return yes(isInf(a) && isInf(b) && infSign(a) == infSign(b), MethodNumeric)
 	}
@@ -423,6 +449,9 @@ func sortedKeys(m map[string]bool) []string {
 // matrixProduct multiplies out a product of matrices (and scalars), entry by
 // entry as expressions; anything else is returned as it is.
 func matrixProduct(n *node) *node {
+	if n.k == kAdd {
+		return matrixSum(n)
+	}
 	if n.k != kMul {
 		return n
 	}
@@ -472,4 +501,33 @@ func matrixProduct(n *node) *node {
 		acc = m
 	}
 	return acc
+}
+
+// matrixSum adds matrices of one shape entry by entry.
+func matrixSum(n *node) *node {
+	var ms []*node
+	for _, k := range n.kids {
+		k = matrixProduct(k)
+		if k.k != kMatrix {
+			return n
+		}
+		ms = append(ms, k)
+	}
+	first := ms[0]
+	out := &node{k: kMatrix}
+	for i := range first.rows {
+		row := make([]*node, len(first.rows[i]))
+		for j := range row {
+			s := &node{k: kAdd}
+			for _, m := range ms {
+				if len(m.rows) != len(first.rows) || len(m.rows[i]) != len(first.rows[i]) {
+					return n
+				}
+				s.kids = append(s.kids, m.rows[i][j])
+			}
+			row[j] = s
+		}
+		out.rows = append(out.rows, row)
+	}
+	return out
 }

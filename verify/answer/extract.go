@@ -108,8 +108,10 @@ func spanAfter(rest string) (string, bool) {
 	if cs := plainNumbers(line); len(cs) > 0 && cs[0].start <= 2 {
 		return cs[0].text, true
 	}
-	if m := mathSpans(line); len(m) > 0 {
-		return m[0].text, true
+	// A sentence after the marker ("Final Answer: The volume of $ABCD$ is
+	// 120"): the final-sentence rule picks its answer, or none.
+	if a, ok := sentenceAnswer(line, 0, len(line)); ok {
+		return a.Text, true
 	}
 	return "", false
 }

@@ -74,3 +74,21 @@ func TestMathVerifyEvenCases(t *testing.T) {
 		t.Errorf("agreement %d/%d is below 95%%", agree, len(cases))
 	}
 }
+
+// TestMathVerifyHeldOutCases measures the grader on Math-Verify cases that
+// were not used to tune it (testdata/gen says where each comes from).
+func TestMathVerifyHeldOutCases(t *testing.T) {
+	cases := loadCases(t, "testdata/math_verify_cases_heldout.jsonl")
+	agree, off := agreement(cases)
+	t.Logf("agreement with Math-Verify on the held-out cases: %d/%d (%.1f%%)", agree, len(cases), 100*float64(agree)/float64(len(cases)))
+	for _, c := range cases {
+		v, ok := off[c.Case]
+		if !ok {
+			continue
+		}
+		t.Logf("%s want %v got %v (%s) pred %.60q gold %.60q", c.Case, c.Equivalent, v.Outcome, v.Method, v.Predicted, v.Gold)
+	}
+	if float64(agree) < 0.95*float64(len(cases)) {
+		t.Errorf("agreement %d/%d is below 95%%", agree, len(cases))
+	}
+}

@@ -71,8 +71,26 @@ func (n *node) isName() bool {
 		return true
 	case kFunc:
 		return len(n.kids) == 1 && n.kids[0].isName()
+	case kDiv:
+		// NO/BO, a ratio of named lengths.
+		return n.kids[0].isName() && n.kids[1].isName()
 	}
 	return false
+}
+
+// isScalar reports a node that evaluates to one number (or fails to): no
+// list, matrix, relation or prose inside.
+func (n *node) isScalar() bool {
+	switch n.k {
+	case kList, kMatrix, kRel, kIn, kSetOp, kText:
+		return false
+	}
+	for _, c := range n.kids {
+		if c != nil && !c.isScalar() {
+			return false
+		}
+	}
+	return true
 }
 
 // hasFree reports whether n mentions a variable.

@@ -135,12 +135,18 @@ func (p *parser) seq(closers []string) []*node {
 	defer p.leave()
 	var groups [][]*node
 	var cur []*node
+	var words [][]*node // cur split at word separators ("and", "or")
+	start := 0
 	for !p.fail && !p.atCloser(closers) {
 		if sep, ok := p.isSeparator(); ok {
+			if p.peek().kind != tOp {
+				words = append(words, cur[start:])
+				start = len(cur)
+			}
 			p.pos++
 			if sep == ";" {
 				groups = append(groups, cur)
-				cur = nil
+				cur, words, start = nil, nil, 0
 			}
 			continue
 		}
@@ -157,6 +163,9 @@ func (p *parser) seq(closers []string) []*node {
 		cur = append(cur, it)
 	}
 	if groups == nil {
+		if g := assignmentGroups(append(words, cur[start:])); g != nil {
+			return g
+		}
 		return cur
 	}
 	groups = append(groups, cur)
@@ -185,6 +194,7 @@ func (p *parser) rel() *node {
 		return nil
 	}
 	n := &node{k: kRel, kids: []*node{first}}
+	var approxTo *node
 	for {
 		t := p.peek()
 		if t.kind != tOp || !relOps[t.text] {
@@ -196,12 +206,17 @@ func (p *parser) rel() *node {
 			return p.bad()
 		}
 		if t.text == "≈" {
+			if approxTo == nil {
+				approxTo = rhs
+			}
 			continue
 		}
 		n.ops = append(n.ops, t.text)
 		n.kids = append(n.kids, rhs)
 	}
 	switch {
+	case len(n.ops) == 0 && approxTo != nil:
+		return &node{k: kRel, kids: []*node{first, approxTo}, ops: []string{"="}}
 	case len(n.ops) == 0:
 		return first
 	case len(n.ops) == 1 && n.ops[0] == "∈":
@@ -638,8 +653,13 @@ func (p *parser) command(name string) *node {
 		return &node{k: kFunc, name: "binom", kids: []*node{a, b}}
 	case strings.HasPrefix(name, "begin:"):
 		return p.matrix(strings.TrimPrefix(name, "begin:"))
+	case strings.HasPrefix(name, "end:"):
+		return p.bad()
 	}
-	return p.bad()
+	// A command this grader does not know (\sum, \overline, a typo such as
+	// \zzz) stands for itself: an opaque symbol, which compares equal only to
+	// the same command in the same place.
+	return &node{k: kSym, name: "\\" + name}
 }
 
 var matrixEnvs = map[string]bool{"pmatrix": true, "bmatrix": true, "matrix": true, "vmatrix": false,
@@ -762,4 +782,26 @@ func (p *parser) bracket(open string) *node {
 		name = "{}"
 	}
 	return &node{k: kList, name: name, kids: items}
+}
+
+// assignmentGroups reads "p = 5, q = 2 and p = 7, q = 2" as two pairs: word
+// separators between equally long runs of assignments (name = value) group
+// them. Anything else is nil: "21, 16 or 11" stays a list of three.
+func assignmentGroups(runs [][]*node) []*node {
+	if len(runs) < 2 || len(runs[0]) < 2 {
+		return nil
+	}
+	out := make([]*node, 0, len(runs))
+	for _, r := range runs {
+		if len(r) != len(runs[0]) {
+			return nil
+		}
+		for _, n := range r {
+			if n.k != kRel || len(n.ops) != 1 || n.ops[0] != "=" || !n.kids[0].isName() {
+				return nil
+			}
+		}
+		out = append(out, &node{k: kList, name: "()", kids: r})
+	}
+	return out
 }

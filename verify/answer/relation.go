@@ -9,6 +9,15 @@ import "math/big"
 // (x ≤ 5 and 5 ≥ x). A chain of equalities states its first and last sides.
 func (c *comparer) relations(a, b *node) result {
 	if allOps(a.ops, "=") && allOps(b.ops, "=") {
+		la, lb := a.kids[0], b.kids[0]
+		va, vb := a.kids[len(a.kids)-1], b.kids[len(b.kids)-1]
+		if !va.isScalar() || !vb.isScalar() {
+			// D = (0, 1) against D = (0, 1.5): the same name, compare values.
+			if la.isName() && lb.isName() && la.String() == lb.String() {
+				return c.equal(va, vb, 1)
+			}
+			return different(MethodEquation)
+		}
 		return c.proportional(diff(a.kids[0], a.kids[len(a.kids)-1]), diff(b.kids[0], b.kids[len(b.kids)-1]), false)
 	}
 	if len(a.ops) == 1 && len(b.ops) == 1 {

@@ -127,20 +127,27 @@ func finalSentence(text string) (Answer, bool) {
 	sents := sentences(text)
 	for k, tried := len(sents)-1, 0; k >= 0 && tried < 3; k-- {
 		sn := sents[k]
-		cs := sentenceCandidates(text[sn[0]:sn[1]])
-		if len(cs) == 0 {
+		if len(sentenceCandidates(text[sn[0]:sn[1]])) == 0 {
 			tried++
 			continue
 		}
-		last := cs[len(cs)-1]
-		body := text[sn[0]:sn[1]]
-		if len(cs) == 1 || distinct(cs) == 1 {
-			return Answer{Text: last.text, How: "sentence", Offset: sn[0] + last.start}, true
-		}
-		if copulaRe.MatchString(body[:last.start]) && trailerRe.MatchString(body[last.end:]) {
-			return Answer{Text: last.text, How: "sentence", Offset: sn[0] + last.start}, true
-		}
+		return sentenceAnswer(text, sn[0], sn[1])
+	}
+	return Answer{}, false
+}
+
+// sentenceAnswer applies the final-sentence rule to text[start:end]: its only
+// candidate, or its last one when stated after "is", "=", ... at its end.
+func sentenceAnswer(text string, start, end int) (Answer, bool) {
+	body := text[start:end]
+	cs := sentenceCandidates(body)
+	if len(cs) == 0 {
 		return Answer{}, false
+	}
+	last := cs[len(cs)-1]
+	if len(cs) == 1 || distinct(cs) == 1 ||
+		copulaRe.MatchString(body[:last.start]) && trailerRe.MatchString(body[last.end:]) {
+		return Answer{Text: last.text, How: "sentence", Offset: start + last.start}, true
 	}
 	return Answer{}, false
 }
