@@ -65,7 +65,7 @@ func extract(text string) (Answer, bool) {
 }
 
 // markerRe finds answer markers; the answer follows the match.
-var markerRe = regexp.MustCompile(`(?i)(?:final answer(?: is)?|the answer is|answer is|answer\s*:|answer\s*=|^#+\s*answer\b|^####|(?:^|\n)\s*\**answer\**\s*(?:\n|\\\[|\\\(|\$)|答案是|答案为|答案：|最终答案|最後の答え|答えは|réponse finale\s*:?|la réponse est|la respuesta es|respuesta final\s*:?|die antwort ist|antwort\s*:|ответ\s*:)[\s:*]*`)
+var markerRe = regexp.MustCompile(`(?im)(?:final answer(?: is)?|the answer is|answer is|answer\s*:|answer\s*=|^#+\s*answer\b|^####|(?:^|\n)\s*\**answer\**\s*(?:\n|\\\[|\\\(|\$)|答案是|答案为|答案：|最终答案|最後の答え|答えは|réponse finale\s*:?|la réponse est|la respuesta es|respuesta final\s*:?|die antwort ist|antwort\s*:|ответ\s*:)[\s:*]*`)
 
 // afterMarker reads the answer after the last marker.
 func afterMarker(text string) (Answer, bool) {

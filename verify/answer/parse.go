@@ -150,11 +150,6 @@ func (p *parser) seq(closers []string) []*node {
 			}
 			continue
 		}
-		if p.isText() {
-			// Prose between items ("(x, y) = (5, 8) \text{and} (8, 5)") that
-			// is not a separator is not understood.
-			return nil
-		}
 		it := p.rel()
 		if it == nil {
 			p.fail = true
@@ -181,8 +176,6 @@ func (p *parser) seq(closers []string) []*node {
 	}
 	return out
 }
-
-func (p *parser) isText() bool { return p.peek().kind == tText && !isUnitText(p.peek().text) }
 
 var relOps = map[string]bool{"=": true, "<": true, ">": true, "<=": true, ">=": true, "!=": true, "≈": true, "∈": true, "≡": true}
 

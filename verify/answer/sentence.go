@@ -20,7 +20,7 @@ func mathSpans(s string) []candidate {
 		switch {
 		case strings.HasPrefix(s[i:], "$$"):
 			open, close = "$$", "$$"
-		case s[i] == '$' && (i == 0 || s[i-1] != '\\'):
+		case s[i] == '$' && (i == 0 || s[i-1] != '\\') && !currencyDollar(s, i):
 			open, close = "$", "$"
 		case strings.HasPrefix(s[i:], `\(`):
 			open, close = `\(`, `\)`
@@ -49,6 +49,27 @@ func mathSpans(s string) []candidate {
 	}
 	return out
 }
+
+// currencyDollar reports a dollar sign in prose ("spends $225.00 on dry
+// cleaning"): followed by a digit, with no closing dollar on its line or
+// with prose (two words in a row) before it.
+func currencyDollar(s string, i int) bool {
+	if i+1 >= len(s) || !isDigit(s[i+1]) {
+		return false
+	}
+	line := s[i+1:]
+	if k := strings.IndexByte(line, '\n'); k >= 0 {
+		line = line[:k]
+	}
+	k := strings.IndexByte(line, '$')
+	if k < 0 {
+		return true
+	}
+	return proseRe.MatchString(line[:k])
+}
+
+// proseRe finds two words in a row: text, not math.
+var proseRe = regexp.MustCompile(`[A-Za-z]{2,}[,;]?\s+[A-Za-z]{2,}`)
 
 // closing finds the closing delimiter from i, skipping escaped dollars.
 func closing(s string, i int, close string) int {
@@ -115,7 +136,7 @@ func sentenceCandidates(s string) []candidate {
 
 // copulaRe ends the text before a stated answer: "... is", "... =", "...
 // equals", "... are", "... to be".
-var copulaRe = regexp.MustCompile(`(?i)(?:\bis|\bare|\bwas|\bequals?|\bbe|=|:|\bit's|\bgives?|\bget)\s*$`)
+var copulaRe = regexp.MustCompile(`(?i)(?:\bis|\bare|\bwas|\bwere|\bequals?|\bbe|=|:|\bit's|\bgives?|\bget|\bhas|\bhave|\bhad)\s*$`)
 
 // trailerRe is what may follow an answer at the end of its sentence: units,
 // a few words of prose without numbers, punctuation.
@@ -140,9 +161,17 @@ func finalSentence(text string) (Answer, bool) {
 // candidate, or its last one when stated after "is", "=", ... at its end.
 func sentenceAnswer(text string, start, end int) (Answer, bool) {
 	body := text[start:end]
+	if m := whereRe.FindStringIndex(body); m != nil && len(sentenceCandidates(body[:m[0]])) > 0 {
+		// "… is \(\phi + 1\), where \(\phi\) is the golden ratio": what
+		// follows "where" defines symbols; the statement ends before it.
+		body = body[:m[0]]
+	}
 	cs := sentenceCandidates(body)
 	if len(cs) == 0 {
 		return Answer{}, false
+	}
+	if b, ok := emphasized(body, cs); ok {
+		return Answer{Text: b.text, How: "sentence", Offset: start + b.start}, true
 	}
 	last := cs[len(cs)-1]
 	if len(cs) == 1 || distinct(cs) == 1 ||
@@ -173,9 +202,12 @@ func sentences(text string) [][2]int {
 			inMath = "$$"
 			i++
 		case inMath == "$$" && strings.HasPrefix(text[i:], "$$"):
+			// The end of a display ends a statement: "\[96 - 72 = 24\]
+			// Therefore, 24 watermelons …" holds two.
 			inMath = ""
 			i++
-		case inMath == "" && c == '$':
+			out, start = cut(out, text, start, i+1)
+		case inMath == "" && c == '$' && !currencyDollar(text, i):
 			inMath = "$"
 		case inMath == "$" && c == '$':
 			inMath = ""
@@ -186,7 +218,13 @@ func sentences(text string) [][2]int {
 					inMath = `\` + string(text[i+1])
 				}
 			case ')', ']':
+				wasDisplay := inMath == `\[`
 				inMath = ""
+				if wasDisplay && text[i+1] == ']' {
+					i++
+					out, start = cut(out, text, start, i+1)
+					continue
+				}
 			}
 			i++
 		case inMath == "" && (c == '.' || c == '!' || c == '?') && (i+1 == len(text) || text[i+1] == ' ' || text[i+1] == '\n'),
@@ -211,4 +249,34 @@ func sentences(text string) [][2]int {
 		out = append(out, [2]int{start, len(text)})
 	}
 	return out
+}
+
+// whereRe starts a clause that defines the symbols of the statement before it.
+var whereRe = regexp.MustCompile(`,?\s+where\s`)
+
+// emphasized returns the one candidate set in bold (**1680 distinct**), which
+// the writer marked as the result.
+func emphasized(body string, cs []candidate) (candidate, bool) {
+	var found []candidate
+	for _, c := range cs {
+		before := strings.LastIndex(body[:c.start], "**")
+		if before < 0 || strings.Count(body[:c.start], "**")%2 == 0 {
+			continue
+		}
+		if strings.Contains(body[c.end:], "**") {
+			found = append(found, c)
+		}
+	}
+	if len(found) != 1 {
+		return candidate{}, false
+	}
+	return found[0], true
+}
+
+// cut ends a sentence at end (exclusive) when it holds more than spaces.
+func cut(out [][2]int, text string, start, end int) ([][2]int, int) {
+	if strings.TrimSpace(text[start:end]) != "" {
+		out = append(out, [2]int{start, end})
+	}
+	return out, end
 }
