@@ -26,7 +26,12 @@ func yes(ok bool, m Method) result {
 
 type comparer struct {
 	precision int
+	// steps counts comparisons, so that nested sets cannot make one
+	// verdict cost more than maxSteps of them.
+	steps int
 }
+
+const maxSteps = 20000
 
 // maxCompareDepth and maxListLen bound the work on nested or long answers.
 const (
@@ -36,11 +41,12 @@ const (
 
 // equal compares two parsed answers, a predicted and a gold one.
 func (c *comparer) equal(a, b *node, depth int) result {
-	if depth > maxCompareDepth {
+	c.steps++
+	if depth > maxCompareDepth || c.steps > maxSteps {
 		return unknown
 	}
 	a, b = expandPM(matrixProduct(a)), expandPM(matrixProduct(b))
-	a, b = align(a, b), align(b, a)
+	a, b = align(a, b), align(b, a) // both from the originals: a tuple assignment
 	switch {
 	case a.k == kRel && b.k == kRel:
 		return c.relations(a, b)

@@ -58,6 +58,9 @@ func currencyDollar(s string, i int) bool {
 		return false
 	}
 	line := s[i+1:]
+	if len(line) > 400 {
+		line = line[:400] // a math span is shorter; this bounds the work per dollar
+	}
 	if k := strings.IndexByte(line, '\n'); k >= 0 {
 		line = line[:k]
 	}

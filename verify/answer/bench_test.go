@@ -1,0 +1,35 @@
+package answer
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// BenchmarkGradeTrace grades real ProcessBench traces (their steps joined)
+// against an answer, the work import does for a trace without a source
+// verdict.
+func BenchmarkGradeTrace(b *testing.B) {
+	raw, err := os.ReadFile(filepath.Join(samples, "processbench/math_0-49_and_500-549.json"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var recs []pbRecord
+	if err := json.Unmarshal(raw, &recs); err != nil {
+		b.Fatal(err)
+	}
+	texts := make([]string, len(recs))
+	bytes := 0
+	for i, r := range recs {
+		texts[i] = strings.Join(r.Steps, "\n\n")
+		bytes += len(texts[i])
+	}
+	b.SetBytes(int64(bytes / len(texts)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		Grade(texts[i%len(texts)], "\\frac{14}{3}", Options{})
+	}
+}
