@@ -29,6 +29,8 @@ type Grade struct {
 	// By says how the verdict was reached, with the grader's version
 	// (GradedBy builds and parses it).
 	By string
+	// Version is the grader's version (AnswerGrader.GraderVersion).
+	Version int
 }
 
 // graderPrefix starts a CorrectBy written by the answer grader.

@@ -21,7 +21,7 @@ func (Grader) GraderVersion() int { return Version }
 // grades it against the problem's gold answer unless the source stated a
 // verdict. Without a gold answer there is nothing to grade.
 func (g Grader) GradeTrace(t *stepwise.Trace, p *stepwise.Problem) stepwise.Grade {
-	var out stepwise.Grade
+	out := stepwise.Grade{Version: Version}
 	pred := strings.TrimSpace(t.FinalAnswer)
 	if pred == "" {
 		if a, ok := Extract(answerText(t)); ok {
