@@ -292,4 +292,3 @@ func applyCountDeltas(counts *bolt.Bucket, deltas map[string]int64) error {
 	}
 	return nil
 }
-
