@@ -37,6 +37,9 @@ type env struct {
 	annotator      string // --annotator
 	// isTerminal reports whether stderr is a terminal (progress bars).
 	isTerminal bool
+	// ctx is the run's context (cancelled by an interrupt), for work done
+	// on opening the store (an automatic re-grade).
+	ctx context.Context
 }
 
 type command struct {
@@ -63,6 +66,7 @@ func commands() []command {
 		{"export", "--format F", "export labeled traces (processbench, prm800k, trl, ..., annotations)", runExport},
 		{"label", "ID STEP RATING", "record an annotation event from a script (--from FILE for many)", runLabel},
 		{"merge", "FILE...", "merge other annotators' event logs", runMerge},
+		{"regrade", "[filters]", "grade final answers again with this version's answer grader", runRegrade},
 	}
 }
 
@@ -74,7 +78,7 @@ func main() {
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	e := &env{stdout: stdout, stderr: stderr, stdin: stdin, isTerminal: isTerminal(stderr)}
+	e := &env{stdout: stdout, stderr: stderr, stdin: stdin, isTerminal: isTerminal(stderr), ctx: ctx}
 	args, g, err := globalFlags(args)
 	if err != nil {
 		fmt.Fprintln(stderr, "stepwise:", err)
@@ -182,6 +186,13 @@ func openStore(e *env, readOnly bool) (*store.DB, int) {
 			return nil, exitLocked
 		}
 		return nil, exitError
+	}
+	if !readOnly {
+		if err := autoRegrade(e, db); err != nil {
+			db.Close()
+			fmt.Fprintln(e.stderr, "stepwise: re-grading final answers:", err)
+			return nil, exitError
+		}
 	}
 	return db, exitOK
 }
