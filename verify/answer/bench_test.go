@@ -11,8 +11,14 @@ import (
 // BenchmarkGradeTrace grades real ProcessBench traces (their steps joined)
 // against an answer, the work import does for a trace without a source
 // verdict.
-func BenchmarkGradeTrace(b *testing.B) {
-	raw, err := os.ReadFile(filepath.Join(samples, "processbench/math_0-49_and_500-549.json"))
+func BenchmarkGradeTrace(b *testing.B) { benchGrade(b, "processbench/math_0-49_and_500-549.json") }
+
+// BenchmarkGradeTraceUnboxed: ProcessBench's GSM8K traces, most of which end
+// in a sentence rather than a box.
+func BenchmarkGradeTraceUnboxed(b *testing.B) { benchGrade(b, "processbench/gsm8k_0-99_and_200-299.json") }
+
+func benchGrade(b *testing.B, file string) {
+	raw, err := os.ReadFile(filepath.Join(samples, file))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package answer
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -80,38 +81,88 @@ var markerWords = []string{"answer", "####", "答案", "答え", "réponse", "re
 // expression runs on an ASCII-lowered copy (the same byte offsets), which is
 // several times faster than a case-insensitive one.
 func afterMarker(text string, from int) (Answer, bool) {
-	lower := asciiLower(text[from:])
-	first := -1
-	for _, w := range markerWords {
-		if i := strings.Index(lower, w); i >= 0 && (first < 0 || i < first) {
-			first = i
-		}
-	}
-	if first < 0 {
+	if !mayHaveMarker(text[from:]) {
 		return Answer{}, false
 	}
-	// Back up over a "final " or "the " before the word, and to a line start.
-	start := max(0, first-16)
-	if nl := strings.LastIndexByte(lower[:first], '\n'); nl >= 0 && nl+1 > start {
-		start = nl + 1
+	lower := asciiLower(text[from:])
+	// Every marker contains one of markerWords: the expression runs only in
+	// a window around each of their occurrences, from the last one back.
+	var at []int
+	for _, w := range markerWords {
+		for i := 0; ; {
+			k := strings.Index(lower[i:], w)
+			if k < 0 {
+				break
+			}
+			at = append(at, i+k)
+			i += k + len(w)
+		}
 	}
-	ms := markerRe.FindAllStringIndex(lower[start:], -1)
-	for i := range ms {
-		ms[i][0] += from + start
-		ms[i][1] += from + start
+	if len(at) == 0 {
+		return Answer{}, false
 	}
-	// The last few markers only: a text that repeats "Answer:" a thousand
-	// times must not be parsed a thousand times.
-	for i := len(ms) - 1; i >= 0 && i >= len(ms)-4; i-- {
-		rest := text[ms[i][1]:]
+	slices.Sort(at)
+	tried, last := 0, len(lower)+1
+	for i := len(at) - 1; i >= 0 && tried < 4; i-- {
+		lo := max(0, at[i]-markerBefore)
+		if nl := strings.LastIndexByte(lower[lo:at[i]], '\n'); nl >= 0 {
+			lo += nl + 1 // a window starts on its own line, as ^ expects
+		}
+		hi := min(len(lower), at[i]+markerAfter)
+		if !plausibleMarker(lower, lo, at[i]) {
+			continue
+		}
+		m := lastMatchBefore(lower[lo:hi], last-lo)
+		if m == nil {
+			continue
+		}
+		tried++
+		start, end := lo+m[0], lo+m[1]
+		last = start
+		rest := text[from+end:]
 		if c, off, ok := lastBoxes(rest); ok && strings.TrimSpace(strings.Trim(rest[:off], "$*: \\([")) == "" {
-			return Answer{Text: c, How: "boxed", Offset: ms[i][1] + off}, true
+			return Answer{Text: c, How: "boxed", Offset: from + end + off}, true
 		}
 		if s, ok := spanAfter(rest); ok {
-			return Answer{Text: s, How: "marker", Offset: ms[i][0]}, true
+			return Answer{Text: s, How: "marker", Offset: from + start}, true
 		}
 	}
 	return Answer{}, false
+}
+
+// markerBefore and markerAfter bound the window around a marker word: the
+// longest marker's text before its word ("final ") and after it.
+const (
+	markerBefore = 24
+	markerAfter  = 32
+)
+
+// plausibleMarker is a quick test that the word "answer" at p can be part
+// of a marker ("final answer", "answer is", "answer:", "answer =", an
+// "Answer" heading or line), so that the expression is not run around
+// every "to answer this question". Other marker words always are.
+func plausibleMarker(lower string, lineStart, p int) bool {
+	if !strings.HasPrefix(lower[p:], "answer") {
+		return true
+	}
+	before := strings.TrimRight(lower[lineStart:p], " *")
+	if before == "" || strings.HasSuffix(before, "#") || strings.HasSuffix(before, "final") {
+		return true
+	}
+	after := strings.TrimLeft(lower[p+len("answer"):], " *")
+	return strings.HasPrefix(after, "is") || strings.HasPrefix(after, ":") || strings.HasPrefix(after, "=")
+}
+
+// lastMatchBefore returns the last marker match in s that starts before
+// limit.
+func lastMatchBefore(s string, limit int) []int {
+	var best []int
+	for _, m := range markerRe.FindAllStringIndex(s, -1) {
+		if m[0] < limit {
+			best = m
+		}
+	}
+	return best
 }
 
 // spanAfter takes what follows a marker: a math span that opens it, else the
@@ -253,6 +304,20 @@ func cleanAnswer(s string) string {
 		}
 		s = t
 	}
+}
+
+// markerHints are parts of every marker word in any letter case this
+// grader reads (Answer, ANSWER, answer, ...): a text with none of them has
+// no marker, found without lowering a copy of it.
+var markerHints = []string{"nswer", "NSWER", "####", "答", "éponse", "ÉPONSE", "espuesta", "ESPUESTA", "ntwort", "NTWORT", "твет", "ТВЕТ"}
+
+func mayHaveMarker(s string) bool {
+	for _, h := range markerHints {
+		if strings.Contains(s, h) {
+			return true
+		}
+	}
+	return false
 }
 
 // asciiLower lowers ASCII letters only, so that byte offsets stay valid.

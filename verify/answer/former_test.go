@@ -54,8 +54,9 @@ func TestFormerAnalyzerCases(t *testing.T) {
 
 // TestSkyT1Score: Sky-T1's AIME traces carry the dataset's score (whether
 // its grader matched the prediction to the gold answer, which AIME pads to
-// three digits). Seven of the thirty generations were cut off before any
-// answer: the grader says unknown there, and the dataset scores them wrong.
+// three digits). Eight of the thirty generations were cut off mid-thought
+// (records 2, 11, 17, 22, 23, 26, 28, 30) before any answer: the grader
+// says unknown there, and the dataset scores them wrong.
 func TestSkyT1Score(t *testing.T) {
 	type rec struct {
 		Answer string   `json:"answer"`
@@ -76,7 +77,7 @@ func TestSkyT1Score(t *testing.T) {
 		}
 	}
 	t.Logf("Sky-T1 AIME: agreement with score on %d/%d decided; %d unknown (cut off)", agree, len(recs)-unknown, unknown)
-	if unknown > 7 {
-		t.Errorf("%d unknown, want at most the 7 cut-off generations", unknown)
+	if unknown > 8 {
+		t.Errorf("%d unknown, want at most the 8 cut-off generations", unknown)
 	}
 }

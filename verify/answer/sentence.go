@@ -3,6 +3,8 @@ package answer
 import (
 	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // candidate is a number or math span in a sentence.
@@ -97,23 +99,88 @@ func leadingMath(s string) (string, bool) {
 	return "", false
 }
 
-// plainNumberRe finds numbers in prose: not glued to a preceding letter or
-// digit (AZYUK2A holds none), with thousands separators, a decimal comma,
-// a fraction.
-var plainNumberRe = regexp.MustCompile(`(?:^|[^\p{L}\p{N}.,_^\\])(-?\$?\s?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?|\.\d+)(?:/\d+)?)`)
-
-// plainNumbers returns the numbers of prose outside math spans.
+// plainNumbers returns the numbers of prose outside math spans: not glued
+// to a preceding letter or digit (AZYUK2A holds none), with thousands
+// separators (1,000,000), a decimal point or comma (1,22), a leading point
+// (.4), a fraction (10/9), a sign and a dollar before them. A hand-written
+// scanner: the expression it replaced cost most of an import's grading.
 func plainNumbers(s string) []candidate {
 	var out []candidate
-	for _, m := range plainNumberRe.FindAllStringSubmatchIndex(s, -1) {
-		t := s[m[2]:m[3]]
-		t = strings.ReplaceAll(strings.ReplaceAll(t, "$", ""), " ", "")
+	for i := 0; i < len(s); {
+		if !isDigit(s[i]) && !(s[i] == '.' && i+1 < len(s) && isDigit(s[i+1])) {
+			i++
+			continue
+		}
+		start := numberStart(s, i)
+		end := numberEnd(s, i)
+		if start < 0 {
+			i = end
+			continue
+		}
+		t := strings.ReplaceAll(strings.ReplaceAll(s[start:end], "$", ""), " ", "")
 		if !strings.Contains(t, ".") && strings.Count(t, ",") == 1 {
 			t = decimalComma(t)
 		}
-		out = append(out, candidate{text: t, start: m[2], end: m[3]})
+		out = append(out, candidate{text: t, start: start, end: end})
+		i = end
 	}
 	return out
+}
+
+// numberStart returns where the number whose digits start at i begins
+// (with a sign, a dollar and a space before them), or -1 when it is glued
+// to what precedes it.
+func numberStart(s string, i int) int {
+	start := i
+	if start >= 2 && s[start-1] == ' ' && s[start-2] == '$' {
+		start -= 2
+	} else if start >= 1 && s[start-1] == '$' {
+		start--
+	}
+	if start >= 1 && s[start-1] == '-' {
+		start--
+	}
+	if start == 0 {
+		return start
+	}
+	r, _ := utf8.DecodeLastRuneInString(s[:start])
+	if unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune(".,_^\\", r) {
+		return -1
+	}
+	return start
+}
+
+// numberEnd returns the end of the number whose digits start at i.
+func numberEnd(s string, i int) int {
+	digits := func(j int) int {
+		for j < len(s) && isDigit(s[j]) {
+			j++
+		}
+		return j
+	}
+	j := digits(i)
+	if s[i] == '.' {
+		j = digits(i + 1)
+	} else if n := j - i; n <= 3 && thousandsGroup(s, j) {
+		for thousandsGroup(s, j) {
+			j += 4
+		}
+		if j+1 < len(s) && s[j] == '.' && isDigit(s[j+1]) {
+			j = digits(j + 1)
+		}
+	} else if j+1 < len(s) && (s[j] == '.' || s[j] == ',') && isDigit(s[j+1]) {
+		j = digits(j + 1)
+	}
+	if j+1 < len(s) && s[j] == '/' && isDigit(s[j+1]) {
+		j = digits(j + 1)
+	}
+	return j
+}
+
+// thousandsGroup reports ",ddd" at j, not followed by another digit.
+func thousandsGroup(s string, j int) bool {
+	return j+3 < len(s) && s[j] == ',' && isDigit(s[j+1]) && isDigit(s[j+2]) && isDigit(s[j+3]) &&
+		(j+4 == len(s) || !isDigit(s[j+4]))
 }
 
 // sentenceCandidates lists a sentence's math spans and the numbers of its
@@ -137,37 +204,76 @@ func sentenceCandidates(s string) []candidate {
 	return out
 }
 
-// copulaRe ends the text before a stated answer: "... is", "... =", "...
-// equals", "... are", "... to be".
-var copulaRe = regexp.MustCompile(`(?i)(?:\bis|\bare|\bwas|\bwere|\bequals?|\bbe|=|:|\bit's|\bgives?|\bget|\bhas|\bhave|\bhad)\s*$`)
+// copulas end the text before a stated answer: "... is", "... =", "...
+// equals", "... are", "... to be", "... has".
+var copulas = []string{" is", " are", " was", " were", " equal", " equals", " be", "=", ":", " it's",
+	" give", " gives", " get", " has", " have", " had"}
 
-// trailerRe is what may follow an answer at the end of its sentence: units,
-// a few words of prose without numbers, punctuation.
-var trailerRe = regexp.MustCompile(`^[\p{L}\s²³€£%.,!)]*$`)
+// statedAfterCopula reports whether before (the text just before an answer)
+// ends with a copula, as a whole word.
+func statedAfterCopula(before string) bool {
+	b := " " + strings.ToLower(strings.TrimRight(before, " \t\n"))
+	for _, c := range copulas {
+		if strings.HasSuffix(b, c) {
+			return true
+		}
+	}
+	return false
+}
+
+// trailerOnly reports what may follow an answer at the end of its
+// sentence: units, a few words of prose without numbers, punctuation.
+func trailerOnly(s string) bool {
+	for _, r := range s {
+		if !unicode.IsLetter(r) && !unicode.IsSpace(r) && !strings.ContainsRune("²³€£%.,!)", r) {
+			return false
+		}
+	}
+	return true
+}
 
 // finalSentence returns the answer of the text's final sentence (skipping
 // trailing sentences that hold no candidate, such as "I hope it helps").
 func finalSentence(text string) (Answer, bool) {
-	sents := sentences(text)
+	// The last few KB hold the final sentences; scanning from a line start
+	// there keeps the math state right in all but pathological texts.
+	base := 0
+	if len(text) > finalTail {
+		base = len(text) - finalTail
+		if nl := strings.IndexByte(text[base:], '\n'); nl >= 0 {
+			base += nl + 1
+		}
+	}
+	sents := sentences(text[base:])
 	for k, tried := len(sents)-1, 0; k >= 0 && tried < 3; k-- {
 		sn := sents[k]
-		if len(sentenceCandidates(text[sn[0]:sn[1]])) == 0 {
+		start, end := base+sn[0], base+sn[1]
+		if !hasCandidate(text[start:end]) {
 			tried++
 			continue
 		}
-		return sentenceAnswer(text, sn[0], sn[1])
+		return sentenceAnswer(text, start, end)
 	}
 	return Answer{}, false
+}
+
+// finalTail is how much of the text's end finalSentence reads.
+const finalTail = 4 << 10
+
+// hasCandidate reports a digit or a math span: what sentenceCandidates
+// needs to find anything, checked without building them.
+func hasCandidate(s string) bool {
+	return strings.IndexAny(s, "0123456789$") >= 0 || strings.Contains(s, `\(`) || strings.Contains(s, `\[`)
 }
 
 // sentenceAnswer applies the final-sentence rule to text[start:end]: its only
 // candidate, or its last one when stated after "is", "=", ... at its end.
 func sentenceAnswer(text string, start, end int) (Answer, bool) {
 	body := text[start:end]
-	if m := whereRe.FindStringIndex(body); m != nil && len(sentenceCandidates(body[:m[0]])) > 0 {
+	if w := whereClause(body); w >= 0 && len(sentenceCandidates(body[:w])) > 0 {
 		// "… is \(\phi + 1\), where \(\phi\) is the golden ratio": what
 		// follows "where" defines symbols; the statement ends before it.
-		body = body[:m[0]]
+		body = body[:w]
 	}
 	cs := sentenceCandidates(body)
 	if len(cs) == 0 {
@@ -177,8 +283,11 @@ func sentenceAnswer(text string, start, end int) (Answer, bool) {
 		return Answer{Text: b.text, How: "sentence", Offset: start + b.start}, true
 	}
 	last := cs[len(cs)-1]
+	// The copula is just before the answer: a short window suffices (and
+	// keeps an end-anchored expression from scanning the whole sentence).
+	before := body[max(0, last.start-12):last.start]
 	if len(cs) == 1 || distinct(cs) == 1 ||
-		copulaRe.MatchString(body[:last.start]) && trailerRe.MatchString(body[last.end:]) {
+		statedAfterCopula(before) && trailerOnly(body[last.end:]) {
 		return Answer{Text: last.text, How: "sentence", Offset: start + last.start}, true
 	}
 	return Answer{}, false
@@ -201,10 +310,10 @@ func sentences(text string) [][2]int {
 	for i := 0; i < len(text); i++ {
 		c := text[i]
 		switch {
-		case inMath == "" && strings.HasPrefix(text[i:], "$$"):
+		case inMath == "" && c == '$' && i+1 < len(text) && text[i+1] == '$':
 			inMath = "$$"
 			i++
-		case inMath == "$$" && strings.HasPrefix(text[i:], "$$"):
+		case inMath == "$$" && c == '$' && i+1 < len(text) && text[i+1] == '$':
 			// The end of a display ends a statement: "\[96 - 72 = 24\]
 			// Therefore, 24 watermelons …" holds two.
 			inMath = ""
@@ -240,7 +349,7 @@ func sentences(text string) [][2]int {
 				out = append(out, [2]int{start, i})
 			}
 			start = i + 1
-		case strings.HasPrefix(text[i:], "。"):
+		case c == 0xE3 && strings.HasPrefix(text[i:], "。"):
 			if strings.TrimSpace(text[start:i]) != "" {
 				out = append(out, [2]int{start, i})
 			}
@@ -254,8 +363,19 @@ func sentences(text string) [][2]int {
 	return out
 }
 
-// whereRe starts a clause that defines the symbols of the statement before it.
-var whereRe = regexp.MustCompile(`,?\s+where\s`)
+// whereClause returns where a clause that defines the symbols of the
+// statement before it starts (", where", " where "), or -1.
+func whereClause(body string) int {
+	for _, sep := range []string{" where ", " where\t", " where\n"} {
+		if i := strings.Index(body, sep); i >= 0 {
+			if i > 0 && body[i-1] == ',' {
+				i--
+			}
+			return i
+		}
+	}
+	return -1
+}
 
 // emphasized returns the one candidate set in bold (**1680 distinct**), which
 // the writer marked as the result.

@@ -31,8 +31,10 @@ func isUnitWord(w string) bool { return unitWords[strings.ToLower(w)] }
 
 // isUnitText reports prose that consists of units only ("cm", " square
 // meters", "m^2"); blank prose counts too.
+var unitSeparators = strings.NewReplacer("^2", " ", "^3", " ", "²", " ", "³", " ", ".", " ", "/", " ", "{", " ", "}", " ")
+
 func isUnitText(s string) bool {
-	s = strings.NewReplacer("^2", " ", "^3", " ", "²", " ", "³", " ", ".", " ", "/", " ", "{", " ", "}", " ").Replace(s)
+	s = unitSeparators.Replace(s)
 	for _, w := range strings.Fields(s) {
 		if !unitWords[strings.ToLower(w)] && w != "per" {
 			return false
