@@ -89,6 +89,9 @@ func afterMarker(text string, from int) (Answer, bool) {
 	// a window around each of their occurrences, from the last one back.
 	var at []int
 	for _, w := range markerWords {
+		if w != "answer" && !strings.Contains(lower, w) {
+			continue // one quick search for the rare words; "answer" is likely there
+		}
 		for i := 0; ; {
 			k := strings.Index(lower[i:], w)
 			if k < 0 {
@@ -307,9 +310,9 @@ func cleanAnswer(s string) string {
 }
 
 // markerHints are parts of every marker word in any letter case this
-// grader reads (Answer, ANSWER, answer, ...): a text with none of them has
+// grader reads (answer, Answer, ANSWER, ...): a text with none of them has
 // no marker, found without lowering a copy of it.
-var markerHints = []string{"nswer", "NSWER", "####", "答", "éponse", "ÉPONSE", "espuesta", "ESPUESTA", "ntwort", "NTWORT", "твет", "ТВЕТ"}
+var markerHints = []string{"swer", "SWER", "####", "spuesta", "SPUESTA", "ntwort", "NTWORT", "答", "éponse", "ÉPONSE", "твет", "ТВЕТ"}
 
 func mayHaveMarker(s string) bool {
 	for _, h := range markerHints {

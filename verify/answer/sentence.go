@@ -239,9 +239,14 @@ func finalSentence(text string) (Answer, bool) {
 	// there keeps the math state right in all but pathological texts.
 	base := 0
 	if len(text) > finalTail {
+		// Start at a line, else a word: never inside a number.
 		base = len(text) - finalTail
 		if nl := strings.IndexByte(text[base:], '\n'); nl >= 0 {
 			base += nl + 1
+		} else if sp := strings.IndexByte(text[base:], ' '); sp >= 0 {
+			base += sp + 1
+		} else {
+			return Answer{}, false
 		}
 	}
 	sents := sentences(text[base:])
@@ -258,7 +263,7 @@ func finalSentence(text string) (Answer, bool) {
 }
 
 // finalTail is how much of the text's end finalSentence reads.
-const finalTail = 4 << 10
+const finalTail = 1 << 10
 
 // hasCandidate reports a digit or a math span: what sentenceCandidates
 // needs to find anything, checked without building them.
@@ -303,11 +308,30 @@ func distinct(cs []candidate) int {
 
 // sentences cuts text into sentences at ". ", "! ", "? ", "。" and blank
 // lines outside math, returning [start, end) pairs.
+// sentenceByte marks the ASCII bytes sentences acts on.
+var sentenceByte = func() (t [256]bool) {
+	for _, c := range []byte("$\\.!?\n") {
+		t[c] = true
+	}
+	return t
+}()
+
 func sentences(text string) [][2]int {
 	var out [][2]int
 	start := 0
 	inMath := ""
+	// Jump to the next byte that can matter (most are plain letters); a
+	// text with "。" is scanned byte by byte.
+	jump := !strings.Contains(text, "。")
 	for i := 0; i < len(text); i++ {
+		if jump {
+			for i < len(text) && !sentenceByte[text[i]] {
+				i++
+			}
+			if i == len(text) {
+				break
+			}
+		}
 		c := text[i]
 		switch {
 		case inMath == "" && c == '$' && i+1 < len(text) && text[i+1] == '$':
