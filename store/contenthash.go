@@ -106,7 +106,11 @@ func foldContentHashes(tx *bolt.Tx) error {
 			}
 			body = appendBody(nil, t)
 		}
-		puts = append(puts, kv{[]byte(s.ID), idValue(seq, contentHash(&s, body))})
+		id, idBody, err := storedIdentity(tx, &s, body)
+		if err != nil {
+			return err
+		}
+		puts = append(puts, kv{[]byte(s.ID), idValue(seq, contentHash(&id, idBody))})
 		return nil
 	})
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"unicode"
 
+	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/store/formats"
 )
 
@@ -33,6 +34,10 @@ type ImportOptions struct {
 	OnProblem func(error)
 	// OnProgress is called after each written batch and at the end of each file.
 	OnProgress func(Progress)
+	// Grader grades each trace's final answer against its problem's gold
+	// answer, on the decoding workers (nil: traces keep what their source
+	// states). The store never imports the grader: the caller injects it.
+	Grader stepwise.AnswerGrader
 }
 
 // Progress is the state of a running import.
@@ -288,6 +293,7 @@ func (im *importer) decode(ctx context.Context, in *formats.Input) error {
 			return err
 		}
 	}
+	im.grade(items)
 	rest := prepareBatch(items)
 	cur.append(rest.runs, &rest.counts)
 	if cur.traces == 0 {
@@ -350,9 +356,21 @@ func (im *importer) work(in *formats.Input, c *chunk) {
 		}
 		c.items = append(c.items, items...)
 	}
+	im.grade(c.items)
 	out, runs := encodeRuns(c.items)
 	c.runs, c.count = runs, tally(out)
 	c.recs, c.items = nil, nil
+}
+
+// grade runs the answer grader on decoded items (see ImportOptions.Grader).
+func (im *importer) grade(items []formats.Item) {
+	if im.opts.Grader == nil {
+		return
+	}
+	for i := range items {
+		g := im.opts.Grader.GradeTrace(items[i].Trace, items[i].Problem)
+		items[i].Grade = &g
+	}
 }
 
 // apply takes a decoded chunk in file order: reports its problems and queues

@@ -33,15 +33,25 @@ func prepareEncoded(it formats.Item, body []byte, mem *chunkMem) prepared {
 	t := it.Trace
 	p := prepared{problem: mem.problem(it.Problem), body: body, summary: summarize(t)}
 	s := &p.summary
-	for _, f := range []*string{&s.SourceID, &s.Dataset, &s.Model, &s.FinalAnswer} {
-		*f = mem.strs.clone(*f)
+	// The identity comes from what the source states (identity.go); the
+	// grader's verdict is stored, but no part of it.
+	idTrace, legacy := identityTrace(it)
+	idSummary, idBody := p.summary, body
+	if legacy {
+		idSummary, idBody = summarize(idTrace), appendBody(nil, idTrace)
 	}
-	p.hash = contentHash(&p.summary, p.body)
+	p.hash = contentHash(&idSummary, idBody)
 	// The id: the dataset and the source's own id, or a short content hash
 	// where the source has none.
 	id := t.SourceID
 	if id == "" {
-		id = shortContentID(&p.summary, it.Problem.Text, appendBodyVersion(nil, t, bodyVersionNoNames))
+		id = shortContentID(&idSummary, it.Problem.Text, appendBodyVersion(nil, idTrace, bodyVersionNoNames))
+	}
+	if it.Grade != nil {
+		applyGrade(s, it.Grade)
+	}
+	for _, f := range []*string{&s.SourceID, &s.Dataset, &s.Model, &s.FinalAnswer, &s.CorrectBy} {
+		*f = mem.strs.clone(*f)
 	}
 	mem.scratch = append(append(append(mem.scratch[:0], s.Dataset...), ':'), id...)
 	p.baseID = mem.strs.text(mem.scratch)

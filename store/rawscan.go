@@ -74,9 +74,9 @@ func leafElements(p []byte, count int, fn func(k, v []byte)) {
 
 // rawFind is what a raw scan recognised.
 type rawFind struct {
-	events    map[string]Event            // by stable id
-	summaries map[uint64][]byte           // by seq
-	blocks    []bodyBlock                 // whose checksums hold
+	events    map[string]Event             // by stable id
+	summaries map[uint64][]byte            // by seq
+	blocks    []bodyBlock                  // whose checksums hold
 	problems  map[string]*stepwise.Problem // by id
 }
 

@@ -29,6 +29,35 @@ type Summary struct {
 	// Strip has one character per step: see stepwise.Trace.Strip.
 	Strip  string             `json:"strip"`
 	Source stepwise.SourceRef `json:"source"`
+	// CorrectBy says how Correct was decided: the source's field
+	// ("source: final_answer_correct") or the answer grader's method and
+	// version (stepwise.GradedBy). Summaries of version 1 leave it empty
+	// (their body holds the source's).
+	CorrectBy string `json:"correct_by"`
+	// Graded says what the answer grader derived (gradedVerdict,
+	// gradedAnswer), GraderVersion which grader did (0: none).
+	Graded        uint8 `json:"-"`
+	GraderVersion int   `json:"-"`
+}
+
+// Graded bits: the verdict (Correct, CorrectBy) is the answer grader's; the
+// final answer is one the grader found in the text.
+const (
+	gradedVerdict uint8 = 1 << iota
+	gradedAnswer
+)
+
+// applyGrade stores an answer grader's verdict in a summary.
+func applyGrade(s *Summary, g *stepwise.Grade) {
+	s.GraderVersion, s.Graded = g.Version, 0
+	if g.Answer != "" {
+		s.FinalAnswer = g.Answer
+		s.Graded |= gradedAnswer
+	}
+	if g.Verdict {
+		s.Correct, s.CorrectBy = g.Correct, g.By
+		s.Graded |= gradedVerdict
+	}
 }
 
 // summarize derives the summary of a decoded trace.
@@ -38,10 +67,15 @@ func summarize(t *stepwise.Trace) Summary {
 		ProblemID: t.ProblemID, Sample: t.Sample, Steps: len(t.Steps), Chars: len(t.Raw),
 		FinalAnswer: t.FinalAnswer, Correct: t.Correct, FirstError: t.FirstError(),
 		LabelState: t.LabelState(), Truncated: t.Truncated, Strip: t.Strip(), Source: t.Source,
+		CorrectBy: t.CorrectBy,
 	}
 }
 
-const summaryVersion = 1
+// Summary versions: 2 adds CorrectBy and what the answer grader derived.
+const (
+	summaryVersion   = 2
+	summaryVersionV1 = 1
+)
 
 func encodeSummary(s *Summary) []byte {
 	return encodeSummaryTail(appendSummaryHead(nil, s.ID), s)
@@ -81,12 +115,16 @@ func encodeSummaryTail(b []byte, s *Summary) []byte {
 	e.str(s.Source.Format)
 	e.str(s.Source.Path)
 	e.int(s.Source.Line)
+	e.str(s.CorrectBy)
+	e.byte(s.Graded)
+	e.int(s.GraderVersion)
 	return e.b
 }
 
 func decodeSummary(seq uint64, b []byte) (Summary, error) {
 	d := dec{b: b}
-	if v := d.byte(); v != summaryVersion && d.err == nil {
+	v := d.byte()
+	if v != summaryVersion && v != summaryVersionV1 && d.err == nil {
 		return Summary{}, fmt.Errorf("trace %d: summary version %d is newer than this program", seq, v)
 	}
 	s := Summary{Seq: seq}
@@ -107,6 +145,11 @@ func decodeSummary(seq uint64, b []byte) (Summary, error) {
 	s.Source.Format = d.str()
 	s.Source.Path = d.str()
 	s.Source.Line = d.int()
+	if v >= summaryVersion {
+		s.CorrectBy = d.str()
+		s.Graded = d.byte()
+		s.GraderVersion = d.int()
+	}
 	if d.err != nil {
 		return Summary{}, corrupt("trace %d: an unreadable summary: %v", seq, d.err)
 	}

@@ -49,7 +49,14 @@ func traceOf(seq uint64, sv, bv []byte, copyRaw bool) (*stepwise.Trace, error) {
 		ID: s.ID, SourceID: s.SourceID, Dataset: s.Dataset, ProblemID: s.ProblemID, Model: s.Model,
 		Sample: s.Sample, FinalAnswer: s.FinalAnswer, Correct: s.Correct, Truncated: s.Truncated, Source: s.Source,
 	}
-	return t, decodeBodyRaw(t, bv, copyRaw)
+	if err := decodeBodyRaw(t, bv, copyRaw); err != nil {
+		return t, err
+	}
+	if s.Graded&gradedVerdict != 0 {
+		// The body keeps the source's CorrectBy; the grader's is the summary's.
+		t.CorrectBy = s.CorrectBy
+	}
+	return t, nil
 }
 
 // eventsOf is traceEvents.

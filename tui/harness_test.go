@@ -10,6 +10,7 @@ import (
 
 	"github.com/stepwise-dev/stepwise/store"
 	"github.com/stepwise-dev/stepwise/themes"
+	"github.com/stepwise-dev/stepwise/verify/answer"
 )
 
 var samples = filepath.Join("..", "testdata", "samples")
@@ -34,7 +35,7 @@ func TestMain(m *testing.M) {
 		filepath.Join(samples, "longcot_skyt1", "aime24_sky-t1-32b-ckpt140.jsonl"),
 		filepath.Join(samples, "toolcall", "reason_tool_use_demo_first30.jsonl"),
 		filepath.Join("testdata", "hostile.jsonl"),
-	}, store.ImportOptions{})
+	}, store.ImportOptions{Grader: answer.Grader{}})
 	db.Close()
 	if err != nil {
 		panic(err)

@@ -177,7 +177,12 @@ func (s *samplesScreen) titleLine(clusters int, more bool) string {
 	if s.problem.GoldAnswer != "" {
 		t += " · gold " + termsafe.Line(s.problem.GoldAnswer)
 	}
-	return t + s.majority()
+	t += s.majority()
+	if known > 0 {
+		// Last: on a narrow screen it is what gets cut.
+		t += " · verdicts by " + verdictSources(s.sums)
+	}
+	return t
 }
 
 // majority is the self-consistency vote: the answer most samples give
@@ -300,4 +305,29 @@ func (s *samplesScreen) sibling(m *Model, row int, next bool) tea.Cmd {
 	}
 	m.setError("no more traces of this problem")
 	return nil
+}
+
+// verdictSources says how the samples' verdicts were reached: "grader 1:
+// numeric ×3, source: final_answer_correct ×2".
+func verdictSources(sums []store.Summary) string {
+	counts := map[string]int{}
+	var order []string
+	for _, r := range sums {
+		if r.Correct == nil {
+			continue
+		}
+		by := r.CorrectBy
+		if by == "" {
+			by = "unrecorded"
+		}
+		if counts[by] == 0 {
+			order = append(order, by)
+		}
+		counts[by]++
+	}
+	parts := make([]string, len(order))
+	for i, by := range order {
+		parts[i] = fmt.Sprintf("%s ×%d", termsafe.Line(by), counts[by])
+	}
+	return strings.Join(parts, ", ")
 }

@@ -24,8 +24,10 @@ func jumpTo(t *testing.T, m *Model, id string) {
 
 // TestSamplesAndCompare: ProcessBench's gsm8k-93 and GSM8K's reference
 // solution are the same problem (gold 18, read from the GSM8K file). "o"
-// lists both, clustered by answer, the reference in the gold cluster; "c"
-// on the reference compares it side by side with gsm8k-93.
+// lists both, clustered by answer (gsm8k-93 ends "Melanie started with 12
+// vacuum cleaners": the answer grader reads 12), the reference in the gold
+// cluster, and says how each verdict was reached; "c" on the reference
+// compares it side by side with gsm8k-93.
 func TestSamplesAndCompare(t *testing.T) {
 	m := newTestModel(t, 120, 40, "dark")
 	origin := "processbench/gsm8k:gsm8k-93"
@@ -35,10 +37,16 @@ func TestSamplesAndCompare(t *testing.T) {
 		t.Fatalf("screen %v, %d samples", m.current(), len(m.samples.sums))
 	}
 	v := ansi.Strip(viewOf(m))
-	for _, want := range []string{"2 traces", "gold 18", "18  ✓ gold", "◆ " + origin, "accuracy 1/2", "majority 18 ✓"} {
+	for _, want := range []string{"2 traces", "gold 18", "18  ✓ gold", "◆ " + origin, "accuracy 1/2", "12  ✗",
+		"majority: none (a tie)"} {
 		if !strings.Contains(v, want) {
 			t.Fatalf("samples view lacks %q:\n%s", want, v)
 		}
+	}
+	// The title ends saying how the verdicts were reached (cut here by the
+	// screen's width).
+	if by := verdictSources(m.samples.sums); !strings.Contains(by, "grader 1: exact ×1") || !strings.Contains(by, "source: final_answer_correct ×1") {
+		t.Fatalf("verdict sources %q", by)
 	}
 	// The cursor starts on the trace we came from; comparing it with
 	// itself is refused.

@@ -323,6 +323,10 @@ func (ts *traceScreen) buildHeader(m *Model) []string {
 	default:
 		ans += "   " + m.st.bad.Render("✗ wrong")
 	}
+	if t.CorrectBy != "" {
+		// How: "source: final_answer_correct", "grader 1: numeric".
+		ans += " " + m.st.dim.Render("("+termsafe.Line(t.CorrectBy)+")")
+	}
 	if fe := t.FirstError(); fe != nil {
 		if *fe >= 0 {
 			ans += "   first error " + m.st.bad.Render(fmt.Sprintf("step %d", *fe))

@@ -132,6 +132,7 @@ func importFlags(fs *flag.FlagSet) *importFlagSet {
 
 func (f *importFlagSet) options() store.ImportOptions {
 	o := f.opts
+	o.Grader = grader()
 	if len(f.mapping) > 0 {
 		o.Decode.Mapping = f.mapping
 	}

@@ -67,18 +67,21 @@ type lsJSON struct {
 	Steps       int    `json:"steps"`
 	FinalAnswer string `json:"final_answer"`
 	Correct     *bool  `json:"correct"`
-	FirstError  *int   `json:"first_error"`
-	Truncated   bool   `json:"truncated"`
-	LabelState  string `json:"label_state"`
-	Strip       string `json:"strip"`
-	Format      string `json:"format"`
-	Path        string `json:"path"`
-	Line        int    `json:"line"`
+	// CorrectBy says how Correct was decided: "source: <field>" when the
+	// dataset stated it, "grader N: <method>" when the answer grader did.
+	CorrectBy  string `json:"correct_by"`
+	FirstError *int   `json:"first_error"`
+	Truncated  bool   `json:"truncated"`
+	LabelState string `json:"label_state"`
+	Strip      string `json:"strip"`
+	Format     string `json:"format"`
+	Path       string `json:"path"`
+	Line       int    `json:"line"`
 }
 
 func lsRow(s store.Summary) lsJSON {
 	return lsJSON{ID: s.ID, SourceID: s.SourceID, Dataset: s.Dataset, Model: s.Model, ProblemID: s.ProblemID,
-		Steps: s.Steps, FinalAnswer: s.FinalAnswer, Correct: s.Correct, FirstError: s.FirstError,
+		Steps: s.Steps, FinalAnswer: s.FinalAnswer, Correct: s.Correct, CorrectBy: s.CorrectBy, FirstError: s.FirstError,
 		Truncated: s.Truncated, LabelState: string(s.LabelState), Strip: s.Strip,
 		Format: s.Source.Format, Path: s.Source.Path, Line: s.Source.Line}
 }

@@ -42,6 +42,9 @@ type env struct {
 	isTerminal bool
 	// wait bounds each wait for another process using the store (--wait).
 	wait time.Duration
+	// ctx is the run's context (cancelled by an interrupt), for work done
+	// on opening the store (an automatic re-grade).
+	ctx context.Context
 }
 
 // defaultWait is how long a command waits for another stepwise process
@@ -78,6 +81,7 @@ func commands() []command {
 		{"export", "--format F", "export labeled traces (processbench, prm800k, trl, ..., annotations)", runExport},
 		{"label", "ID STEP RATING", "record an annotation event from a script (--from FILE for many)", runLabel},
 		{"merge", "FILE...", "merge other annotators' event logs", runMerge},
+		{"regrade", "[filters]", "grade final answers again with this version's answer grader", runRegrade},
 	}
 }
 
@@ -89,7 +93,7 @@ func main() {
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	e := &env{stdout: stdout, stderr: stderr, stdin: stdin, isTerminal: isTerminal(stderr)}
+	e := &env{stdout: stdout, stderr: stderr, stdin: stdin, isTerminal: isTerminal(stderr), ctx: ctx}
 	args, g, err := globalFlags(args)
 	if err != nil {
 		fmt.Fprintln(stderr, "stepwise:", err)
@@ -227,6 +231,13 @@ func openStoreFor(e *env, readOnly, announce bool) (*store.DB, int) {
 			return nil, exitLocked
 		}
 		return nil, exitError
+	}
+	if !readOnly {
+		if err := autoRegrade(e, db); err != nil {
+			db.Close()
+			fmt.Fprintln(e.stderr, "stepwise: re-grading final answers:", err)
+			return nil, exitError
+		}
 	}
 	return db, exitOK
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/verify/answer"
 )
 
 // Severity ranks a finding.
@@ -53,10 +54,12 @@ type Finding struct {
 type AnswerCheck struct {
 	Predicted string `json:"predicted"`
 	// Extraction says where the prediction came from ("trace" when the
-	// importer had extracted it, else FinalAnswer's method).
+	// stored trace has it, else how answer.Extract found it).
 	Extraction string `json:"extraction"`
 	Gold       string `json:"gold"`
-	// Equal is nil when there was no gold answer or no prediction.
+	// Equal is nil when there was no gold answer or no prediction, or
+	// when the answer grader could not decide; How is the verdict's
+	// CorrectBy (the source's field, or the grader's method and version).
 	Equal *bool  `json:"equal,omitempty"`
 	How   string `json:"how,omitempty"`
 	// Step is the step holding the answer, -1 when unknown.
@@ -101,8 +104,8 @@ func (r *Report) add(f Finding) { r.Findings = append(r.Findings, f) }
 func (r *Report) answer(tr *stepwise.Trace, p *stepwise.Problem) {
 	a := AnswerCheck{Predicted: tr.FinalAnswer, Extraction: "trace", Step: -1}
 	if a.Predicted == "" {
-		if found, ok := FinalAnswer(tr.Raw); ok {
-			a.Predicted, a.Extraction = found.Text, found.Method
+		if found, ok := answer.Extract(tr.Raw); ok {
+			a.Predicted, a.Extraction = found.Text, found.How
 			a.Step = stepAt(tr, found.Offset)
 		} else {
 			a.Extraction = ""
@@ -112,7 +115,7 @@ func (r *Report) answer(tr *stepwise.Trace, p *stepwise.Problem) {
 	}
 	if p != nil {
 		a.Gold = p.GoldAnswer
-		if g, ok := FinalAnswer(p.GoldAnswer); ok {
+		if g, ok := answer.Extract(p.GoldAnswer); ok {
 			a.Gold = g.Text
 		}
 	}
@@ -121,9 +124,16 @@ func (r *Report) answer(tr *stepwise.Trace, p *stepwise.Problem) {
 			Message: "no final answer found", Score: 0.5})
 	}
 	if a.Predicted != "" && a.Gold != "" {
-		eq, how := Equivalent(a.Predicted, a.Gold)
-		a.Equal, a.How = &eq, how
-		if !eq {
+		// The product's one verdict: the stored one (the source's, or the
+		// answer grader's at import or re-grade), else the grader's now.
+		a.Equal, a.How = tr.Correct, tr.CorrectBy
+		if a.Equal == nil {
+			v := answer.Compare(a.Predicted, a.Gold, answer.Options{})
+			if a.Equal = v.Correct(); a.Equal != nil {
+				a.How = stepwise.GradedBy(answer.Version, string(v.Method))
+			}
+		}
+		if a.Equal != nil && !*a.Equal {
 			r.add(Finding{Analyzer: AnalyzerAnswer, Code: "answer_mismatch", Severity: Error, Step: a.Step,
 				Message: fmt.Sprintf("final answer %q differs from gold %q", clip(a.Predicted, 80), clip(a.Gold, 80)), Score: 0.7})
 		}

@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/verify/answer"
 )
 
 // Comparing the sampled solutions of one problem: their final answers
@@ -20,7 +21,12 @@ type AnswerCluster struct {
 	Gold bool
 }
 
-// ClusterAnswers groups answers by Equivalent, largest cluster first (ties:
+// equivalent is the answer grader's verdict: only "equal" joins a cluster.
+func equivalent(a, b string) bool {
+	return answer.Compare(a, b, answer.Options{}).Outcome == answer.Equal
+}
+
+// ClusterAnswers groups answers by the answer grader's equivalence, largest cluster first (ties:
 // the gold one, then the one seen first), the traces without an answer last. An answer joins
 // the first cluster whose representative it is equivalent to, so the
 // grouping is stable for a given input order.
@@ -34,7 +40,7 @@ func ClusterAnswers(answers []string, gold string) []AnswerCluster {
 		}
 		joined := false
 		for k := range out {
-			if ok, _ := Equivalent(a, out[k].Answer); ok {
+			if equivalent(a, out[k].Answer) {
 				out[k].Members = append(out[k].Members, i)
 				joined = true
 				break
@@ -46,7 +52,7 @@ func ClusterAnswers(answers []string, gold string) []AnswerCluster {
 	}
 	for k := range out {
 		if gold != "" {
-			out[k].Gold, _ = Equivalent(out[k].Answer, gold)
+			out[k].Gold = equivalent(out[k].Answer, gold)
 		}
 	}
 	sortClusters(out)
@@ -79,21 +85,20 @@ type Checkpoint struct {
 }
 
 // Checkpoints lists the answers a trace states step by step (a \boxed{},
-// a GSM8K "#### x", an answer line or "the answer is x"), keeping a step
+// a GSM8K "#### x", an answer line or "the answer is x": what the answer
+// grader finds by a box or a marker, not a step's last number), keeping a step
 // only when its answer differs from the one before: a long trace that
 // says "so the answer is 25" five times and then changes its mind shows
 // as 25 → 24.
 func Checkpoints(t *stepwise.Trace) []Checkpoint {
 	var out []Checkpoint
 	for i := range t.Steps {
-		a, ok := FinalAnswer(t.Steps[i].Text)
-		if !ok || a.Text == "" {
+		a, ok := answer.Extract(t.Steps[i].Text)
+		if !ok || a.How != "boxed" && a.How != "marker" {
 			continue
 		}
-		if n := len(out); n > 0 {
-			if same, _ := Equivalent(a.Text, out[n-1].Answer); same {
-				continue
-			}
+		if n := len(out); n > 0 && equivalent(a.Text, out[n-1].Answer) {
+			continue
 		}
 		out = append(out, Checkpoint{Step: i, Answer: a.Text})
 	}

@@ -1,9 +1,6 @@
 package formats
 
-import (
-	"math/big"
-	"strings"
-)
+import "strings"
 
 // lastBox returns where the last \boxed or \fbox in s starts, or -1. It
 // walks back over the backslashes once: the box is usually near the end,
@@ -58,60 +55,4 @@ func LastBoxed(s string) (string, bool) {
 		}
 	}
 	return "", false
-}
-
-// NormalizeAnswer is a first, simple normalization for comparing final
-// answers: it strips \boxed, dollar signs, \text{...} wrappers, spaces,
-// thousands separators and a trailing period. The judge package does the
-// math-aware comparison.
-func NormalizeAnswer(s string) string {
-	s = strings.TrimSpace(s)
-	if b, ok := LastBoxed(s); ok {
-		s = b
-	}
-	s = strings.TrimSuffix(strings.TrimSpace(s), ".")
-	r := strings.NewReplacer("$", "", `\$`, "", `\!`, "", `\,`, "", " ", "", `\left`, "", `\right`, "",
-		`\dfrac`, `\frac`, `\tfrac`, `\frac`, "^\\circ", "", "^{\\circ}", "", "\\%", "", "%", "")
-	s = r.Replace(s)
-	if strings.HasPrefix(s, `\text{`) && strings.HasSuffix(s, "}") {
-		s = s[len(`\text{`) : len(s)-1]
-	}
-	if isGroupedNumber(s) {
-		s = strings.ReplaceAll(s, ",", "")
-	}
-	return s
-}
-
-// isGroupedNumber reports whether s is a number written with thousands
-// separators, like 1,080 or -12,345.5.
-func isGroupedNumber(s string) bool {
-	s = strings.TrimPrefix(s, "-")
-	intPart, _, _ := strings.Cut(s, ".")
-	groups := strings.Split(intPart, ",")
-	if len(groups) < 2 || len(groups[0]) == 0 || len(groups[0]) > 3 {
-		return false
-	}
-	for i, g := range groups {
-		if i > 0 && len(g) != 3 {
-			return false
-		}
-		for _, c := range g {
-			if c < '0' || c > '9' {
-				return false
-			}
-		}
-	}
-	return true
-}
-
-// AnswersMatch compares two final answers after NormalizeAnswer, and as exact
-// rationals when both are numbers (so 0.5 matches 1/2 and 18.00 matches 18).
-func AnswersMatch(a, b string) bool {
-	na, nb := NormalizeAnswer(a), NormalizeAnswer(b)
-	if na == nb {
-		return na != ""
-	}
-	ra, ok1 := new(big.Rat).SetString(na)
-	rb, ok2 := new(big.Rat).SetString(nb)
-	return ok1 && ok2 && ra.Cmp(rb) == 0
 }

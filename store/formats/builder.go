@@ -101,9 +101,10 @@ func stepsFromSpans(t *stepwise.Trace, kind stepwise.StepKind, spans []stepwise.
 }
 
 // finish completes an item the same way for every codec: problem id, step
-// indexes, span check, and correctness against the gold answer where the
-// source gave none. A span that does not match its text is a codec bug, and is
-// reported rather than stored.
+// indexes, span check. Correctness against the gold answer is not a codec's
+// business: the import's answer grader decides it (stepwise.AnswerGrader). A
+// span that does not match its text is a codec bug, and is reported rather
+// than stored.
 func finish(it *Item) error {
 	p, t := it.Problem, it.Trace
 	if p == nil || t == nil {
@@ -123,11 +124,6 @@ func finish(it *Item) error {
 			t.Raw[s.Span.Start:s.Span.End] != s.Text {
 			return fmt.Errorf("internal: step %d span %v does not match its text", i, s.Span)
 		}
-	}
-	if t.Correct == nil && p.GoldAnswer != "" && t.FinalAnswer != "" {
-		ok := AnswersMatch(t.FinalAnswer, p.GoldAnswer)
-		t.Correct = &ok
-		t.CorrectBy = "gold answer (simple normalization)"
 	}
 	return nil
 }

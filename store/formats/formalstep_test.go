@@ -39,7 +39,7 @@ func TestFormalStepFixture(t *testing.T) {
 		!strings.HasSuffix(f.Proof, "use 101\n  norm_num [h₀]") {
 		t.Errorf("A step 2 formalization %+v", f)
 	}
-	if a.FinalAnswer != "101" || a.Correct == nil || !*a.Correct || a.Meta["formalstep_rows"] != "4 of 4 steps" {
+	if a.FinalAnswer != "101" || a.Correct != nil || a.Meta["formalstep_rows"] != "4 of 4 steps" {
 		t.Errorf("A answer %q correct %v meta %v", a.FinalAnswer, a.Correct, a.Meta)
 	}
 	// Trajectory B repeats "Let me check.": rows attach to steps 0 and 2 in turn.

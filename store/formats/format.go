@@ -19,6 +19,10 @@ import (
 type Item struct {
 	Problem *stepwise.Problem
 	Trace   *stepwise.Trace
+	// Grade is the answer grader's verdict, set by the import (never by a
+	// codec): it is stored with the trace's summary and is no part of the
+	// trace's identity.
+	Grade *stepwise.Grade
 }
 
 // Record is one JSON value cut from an input file.

@@ -205,9 +205,6 @@ func (g genericRecord) fill(t *stepwise.Trace, rec Record, opts *Options) error 
 	if t.FinalAnswer, err = g.text("answer", false); err != nil {
 		return err
 	}
-	if t.FinalAnswer == "" && len(t.Steps) > 0 {
-		t.FinalAnswer, _ = LastBoxed(t.Steps[len(t.Steps)-1].Text)
-	}
 	if v, path, ok := g.get("correct"); ok {
 		c, err := genericBool(v)
 		if err != nil {

@@ -34,7 +34,9 @@ func TestGenericNested(t *testing.T) {
 	if !reflect.DeepEqual(got, wantSteps) {
 		t.Errorf("steps %q", got)
 	}
-	if tr.FinalAnswer != "14" || items[0].Problem.GoldAnswer != "14" || items[0].Problem.Text != "What is 2 + 3 * 4?" {
+	// No answer field: the codec extracts nothing (the import's grader finds
+	// the boxed 14).
+	if tr.FinalAnswer != "" || items[0].Problem.GoldAnswer != "14" || items[0].Problem.Text != "What is 2 + 3 * 4?" {
 		t.Errorf("answer %q gold %q problem %q", tr.FinalAnswer, items[0].Problem.GoldAnswer, items[0].Problem.Text)
 	}
 	if tr.Correct == nil || !*tr.Correct || tr.CorrectBy != "source: solutions.0.ok" {

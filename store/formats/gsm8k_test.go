@@ -21,8 +21,8 @@ func TestGSM8KTest(t *testing.T) {
 		}
 		if it.Trace.FinalAnswer == "2,125" {
 			grouped++
-			if it.Trace.Correct == nil || !*it.Trace.Correct {
-				t.Errorf("reference answer 2,125 not matched against its gold")
+			if it.Trace.Correct != nil {
+				t.Errorf("the codec graded the reference answer 2,125; the import's grader does")
 			}
 		}
 	}
@@ -90,25 +90,7 @@ func TestGSM8KModelSolutions(t *testing.T) {
 	}
 }
 
-func TestAnswersMatch(t *testing.T) {
-	cases := []struct {
-		a, b string
-		want bool
-	}{
-		{"1,080", "1080", true},
-		{`\boxed{\frac{1}{2}}`, `\frac{1}{2}`, true},
-		{"0.5", "1/2", true},
-		{"18.00", "18", true},
-		{"$18", "18", true},
-		{"17", "18", false},
-		{"", "", false},
-		{"1,08", "108", false},
-	}
-	for _, c := range cases {
-		if got := AnswersMatch(c.a, c.b); got != c.want {
-			t.Errorf("AnswersMatch(%q, %q) = %v", c.a, c.b, got)
-		}
-	}
+func TestLastBoxed(t *testing.T) {
 	if b, ok := LastBoxed(`x \boxed{a} y \boxed{\frac{1}{\sqrt{2}}} z`); !ok || b != `\frac{1}{\sqrt{2}}` {
 		t.Errorf("LastBoxed = %q %v", b, ok)
 	}

@@ -68,7 +68,7 @@ func TestMathFiles(t *testing.T) {
 		if p.GoldAnswer != want[0] || tr.FinalAnswer != want[0] || p.Level != want[1] || p.Subject != want[2] {
 			t.Errorf("%s: gold %q final %q level %q subject %q, want %q", f, p.GoldAnswer, tr.FinalAnswer, p.Level, p.Subject, want)
 		}
-		if tr.Model != "reference" || tr.Correct == nil || !*tr.Correct || p.GoldSolution != tr.Raw {
+		if tr.Model != "reference" || tr.Correct != nil || p.GoldSolution != tr.Raw {
 			t.Errorf("%s: model %q correct %v", f, tr.Model, tr.Correct)
 		}
 		checkMathSegments(t, f, tr.Raw, tr.Steps)

@@ -68,8 +68,8 @@ func TestPRM800KPhase2(t *testing.T) {
 	if tr.Steps[12].Text != "# Answer\n\n7200" || tr.FinalAnswer != "7200" {
 		t.Errorf("answer step %q, final answer %q", tr.Steps[12].Text, tr.FinalAnswer)
 	}
-	if items[0].Problem.GoldAnswer != "28800" || tr.Correct == nil || *tr.Correct {
-		t.Errorf("gold %q correct %v, want 28800 and false", items[0].Problem.GoldAnswer, tr.Correct)
+	if items[0].Problem.GoldAnswer != "28800" || tr.Correct != nil {
+		t.Errorf("gold %q correct %v, want 28800 and no verdict from the codec", items[0].Problem.GoldAnswer, tr.Correct)
 	}
 	if !strings.HasPrefix(items[0].Problem.Text, "A Senate committee has 5 Democrats") ||
 		!strings.HasSuffix(items[0].Problem.GoldSolution, `\boxed{28800}$.`) {
@@ -170,7 +170,7 @@ func TestPRM800KPhase1(t *testing.T) {
 	if want := []stepwise.Rating{rNeut, rGood, rGood, rGood}; !reflect.DeepEqual(altRatings, want) {
 		t.Errorf("step 5 alternatives %v, want %v", altRatings, want)
 	}
-	if tr.FinalAnswer != "29" || tr.Correct == nil || !*tr.Correct || tr.Meta["finish_reason"] != "solution" {
+	if tr.FinalAnswer != "29" || tr.Correct != nil || tr.Meta["finish_reason"] != "solution" {
 		t.Errorf("final %q correct %v finish %q", tr.FinalAnswer, tr.Correct, tr.Meta["finish_reason"])
 	}
 	if _, ok := tr.Meta["generation"]; ok {

@@ -123,10 +123,10 @@ func TestPRMBenchMultiSolutions(t *testing.T) {
 		if it.Problem.GoldAnswer != wantGold[i] || tr.FinalAnswer != wantFinal[i] {
 			t.Errorf("row %d: gold %q final %q", i, it.Problem.GoldAnswer, tr.FinalAnswer)
 		}
-		// Row 3's \dfrac{5}{9} against "\frac 59" needs the judge's math-aware
-		// comparison; the simple normalization of finish() cannot tell.
-		if i != 3 && (tr.Correct == nil || !*tr.Correct) {
-			t.Errorf("row %d: correct %v, want true", i, tr.Correct)
+		// PRMBench states no verdict on the final answer: the import's
+		// answer grader decides it against the gold answer.
+		if tr.Correct != nil {
+			t.Errorf("row %d: correct %v from the codec, want none", i, *tr.Correct)
 		}
 		if tr.Meta["original_response"] == "" {
 			t.Errorf("row %d: original_response not kept", i)

@@ -27,7 +27,7 @@ func TestR1CompletionsFixture(t *testing.T) {
 	wantTexts := []string{"\nI need to add 2 and 3.", "2 + 3 = 5.", "Wait, let me double-check: 3 + 2 = 5 as well.\n",
 		"The sum is $2+3=5$.", "**Answer:** $\\boxed{5}$"}
 	r1CheckSteps(t, tr, wantTexts, 3)
-	if tr.FinalAnswer != "5" || tr.Correct == nil || !*tr.Correct || tr.Truncated {
+	if tr.FinalAnswer != "5" || tr.Correct != nil || tr.Truncated {
 		t.Errorf("r1-001 answer %q correct %v truncated %v", tr.FinalAnswer, tr.Correct, tr.Truncated)
 	}
 	if tr.Sections[0].Span != (stepwise.Span{Start: len("<think>"), End: strings.Index(tr.Raw, "</think>")}) {
@@ -37,7 +37,7 @@ func TestR1CompletionsFixture(t *testing.T) {
 	// r1-002: the opening tag is missing, the text before </think> is reasoning.
 	tr = items[1].Trace
 	r1CheckSteps(t, tr, []string{"Okay, 7 times 8.", "7 * 8 = 56.\n", "So $7 \\times 8 = \\boxed{56}$."}, 2)
-	if tr.Meta["think_open_tag"] == "" || tr.FinalAnswer != "56" || !*tr.Correct {
+	if tr.Meta["think_open_tag"] == "" || tr.FinalAnswer != "56" || tr.Correct != nil {
 		t.Errorf("r1-002 meta %v answer %q", tr.Meta, tr.FinalAnswer)
 	}
 
@@ -51,9 +51,10 @@ func TestR1CompletionsFixture(t *testing.T) {
 		t.Errorf("r1-003 problem %+v", items[2].Problem)
 	}
 
-	// r1-004: wrong answer, judged by finish() against the gold answer.
+	// r1-004: a wrong answer with a gold answer; the codec states no verdict
+	// (the import's answer grader decides it).
 	tr = items[3].Trace
-	if tr.FinalAnswer != "6" || tr.Correct == nil || *tr.Correct || tr.CorrectBy != "gold answer (simple normalization)" {
+	if tr.FinalAnswer != "6" || tr.Correct != nil || tr.CorrectBy != "" || items[3].Problem.GoldAnswer == "" {
 		t.Errorf("r1-004 answer %q correct %v by %q", tr.FinalAnswer, tr.Correct, tr.CorrectBy)
 	}
 }
@@ -97,7 +98,7 @@ func TestR1APIFixture(t *testing.T) {
 	if tr.Usage == nil || tr.Usage.PromptTokens != 12 || tr.Usage.CompletionTokens != 40 || tr.Usage.ReasoningTokens != 28 {
 		t.Errorf("usage %+v", tr.Usage)
 	}
-	if tr.FinalAnswer != "3" || !*tr.Correct {
+	if tr.FinalAnswer != "3" || tr.Correct != nil {
 		t.Errorf("answer %q correct %v", tr.FinalAnswer, tr.Correct)
 	}
 	// vLLM: the field is called reasoning.
@@ -106,7 +107,7 @@ func TestR1APIFixture(t *testing.T) {
 		len(tr.Steps) != 3 || tr.Steps[1].Text != "91 / 7 = 13, so 91 = 7 * 13." {
 		t.Errorf("vLLM trace: meta %v model %q steps %d", tr.Meta, tr.Model, len(tr.Steps))
 	}
-	if tr.FinalAnswer != `\text{No}` || tr.Correct == nil || !*tr.Correct || tr.Usage.ReasoningTokens != 0 {
+	if tr.FinalAnswer != `\text{No}` || tr.Correct != nil || tr.Usage.ReasoningTokens != 0 {
 		t.Errorf("vLLM answer %q correct %v", tr.FinalAnswer, tr.Correct)
 	}
 	for _, it := range items {

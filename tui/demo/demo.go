@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 
 	"github.com/stepwise-dev/stepwise/store"
+	"github.com/stepwise-dev/stepwise/verify/answer"
 )
 
 //go:embed data
@@ -61,7 +62,7 @@ func Build(ctx context.Context, db *store.DB) (*store.ImportReport, error) {
 	if err != nil {
 		return nil, fmt.Errorf("demo: unpack samples: %w", err)
 	}
-	rep, err := db.Import(ctx, []string{dir}, store.ImportOptions{})
+	rep, err := db.Import(ctx, []string{dir}, store.ImportOptions{Grader: answer.Grader{}})
 	if err != nil {
 		return rep, fmt.Errorf("demo: import samples: %w", err)
 	}
