@@ -19,6 +19,11 @@ import (
 type Item struct {
 	Problem *stepwise.Problem
 	Trace   *stepwise.Trace
+	// Warnings name harmless gaps in the record (a label that maps to no
+	// step, an error step past the end): the trace is imported with what
+	// can be trusted, and the import reports each warning with the
+	// record's file and line.
+	Warnings []string
 }
 
 // Record is one JSON value cut from an input file.

@@ -73,6 +73,11 @@ func (mathShepherd) Decode(rec Record, opts *Options) ([]Item, error) {
 		Raw:       in,
 		Segmenter: "math-shepherd: text between \"Step k:\" and the ки tag",
 	}
+	if r.Task != "GSM8K" && r.Task != "MATH" {
+		// The dataset name says GSM8K or MATH; any other task is kept
+		// for an export.
+		t.Meta = map[string]string{"task": r.Task}
+	}
 	mathShepherdSteps(t, first, tags, marks)
 	addCalcs(t)
 	if n := len(t.Steps); n > 0 {

@@ -72,7 +72,12 @@ const prm800kModel = "prm800k-generator"
 // prm800kSep joins steps: the generator wrote one step per line.
 const prm800kSep = "\n"
 
-const prm800kRatingSource = "prm800k.label.steps.completions.rating"
+// Sources of step labels: the rating of the trajectory's completion, or of
+// the labeler's own completion (phase 1, when none was chosen).
+const (
+	prm800kRatingSource      = "prm800k.label.steps.completions.rating"
+	prm800kHumanRatingSource = "prm800k.label.steps.human_completion.rating"
+)
 
 func (prm800k) Decode(rec Record, opts *Options) ([]Item, error) {
 	var r prm800kRecord
@@ -104,16 +109,20 @@ func (prm800k) Decode(rec Record, opts *Options) ([]Item, error) {
 		// generations; the labeler and the time identify one labeling.
 		t.SourceID = r.Labeler + "@" + r.Timestamp
 	}
+	var at []int
 	if phase2 {
-		err = prm800kPhase2(t, *r.Question.PreGeneratedSteps, r.Label.Steps, r.Labeler)
+		at, err = prm800kPhase2(t, *r.Question.PreGeneratedSteps, r.Label.Steps, r.Labeler)
 	} else {
-		err = prm800kPhase1(t, r.Label.Steps, r.Labeler)
+		at, err = prm800kPhase1(t, r.Label.Steps, r.Labeler)
 	}
 	if err != nil {
 		return nil, err
 	}
 	prm800kFinalAnswer(t)
 	prm800kMeta(t.Meta, &r)
+	if err := prm800kLayoutMeta(t.Meta, r.Label.Steps, at); err != nil {
+		return nil, err
+	}
 	p := &stepwise.Problem{
 		Text: *r.Question.Problem, GoldAnswer: gold, GoldSolution: r.Question.GroundTruthSolution,
 		Dataset: t.Dataset, Split: prm800kSplit(rec.Path),
@@ -152,10 +161,14 @@ func prm800kCheck(steps []prm800kStep) error {
 // of step i from the completion of label.steps[i] whose text is that step
 // (completions[0] in the data). Steps past the last labeled one were not
 // judged: labeling stops at the first -1.
-func prm800kPhase2(t *stepwise.Trace, pre []string, labels []prm800kStep, labeler string) error {
+//
+// It returns where each label step's trajectory completion sits among its
+// completions (prm800kLayoutMeta).
+func prm800kPhase2(t *stepwise.Trace, pre []string, labels []prm800kStep, labeler string) ([]int, error) {
 	if len(labels) > len(pre) {
-		return fmt.Errorf("label.steps has %d entries for %d pre_generated_steps", len(labels), len(pre))
+		return nil, fmt.Errorf("label.steps has %d entries for %d pre_generated_steps", len(labels), len(pre))
 	}
+	at := make([]int, len(labels))
 	b := newStepBuilder(prm800kSep)
 	for i, text := range pre {
 		st := b.add(prm800kStepKind(text), text)
@@ -166,13 +179,21 @@ func prm800kPhase2(t *stepwise.Trace, pre []string, labels []prm800kStep, labele
 		}
 		j := prm800kMatch(labels[i].Completions, text)
 		if j < 0 {
-			return fmt.Errorf("label.steps[%d]: no completion has the text of pre_generated_steps[%d]", i, i)
+			return nil, fmt.Errorf("label.steps[%d]: no completion has the text of pre_generated_steps[%d]", i, i)
 		}
+		at[i] = j
 		st.Labels = []stepwise.Label{prm800kLabelFor(labels[i], j, false, i, labeler)}
 	}
-	b.into(t, "pre_generated_steps joined by newlines")
-	return nil
+	b.into(t, prm800kPhase2Segmenter)
+	return at, nil
 }
+
+// Segmenters of the two phases: an export tells a phase-1 record (no
+// pre-generated steps) by it.
+const (
+	prm800kPhase1Segmenter = "chosen or human completions joined by newlines"
+	prm800kPhase2Segmenter = "pre_generated_steps joined by newlines"
+)
 
 // prm800kMatch finds the completion with the trajectory's text, preferring
 // completions[0].
@@ -191,29 +212,33 @@ func prm800kMatch(cs []prm800kCompletion, text string) int {
 // prm800kPhase1 rebuilds the trajectory as the PRM800K README says: the
 // chosen completion, or the labeler's own when none was chosen. A last step
 // with neither (the labeler gave up or stopped) adds no step; its rated
-// candidates are kept in Meta.
-func prm800kPhase1(t *stepwise.Trace, labels []prm800kStep, labeler string) error {
+// candidates are kept in Meta. It returns where each label step's
+// trajectory completion sits (prm800kHuman: the labeler's own; prm800kNone:
+// no step).
+func prm800kPhase1(t *stepwise.Trace, labels []prm800kStep, labeler string) ([]int, error) {
 	b := newStepBuilder(prm800kSep)
 	var human []string
+	at := make([]int, len(labels))
 	for i, ls := range labels {
 		var text string
 		switch {
 		case ls.ChosenCompletion != nil:
 			text = *ls.Completions[*ls.ChosenCompletion].Text
+			at[i] = *ls.ChosenCompletion
 		case ls.HumanCompletion != nil:
 			text = *ls.HumanCompletion.Text
 			human = append(human, strconv.Itoa(i))
+			at[i] = prm800kHuman
 		case i == len(labels)-1:
-			if len(ls.Completions) > 0 {
-				cand, err := json.Marshal(prm800kAlternatives(ls.Completions, -1))
-				if err != nil {
-					return err
-				}
-				t.Meta["unchosen_last_step"] = string(cand)
+			at[i] = prm800kNone
+			cand, err := json.Marshal(prm800kAlternatives(ls.Completions, -1))
+			if err != nil {
+				return nil, err
 			}
+			t.Meta["unchosen_last_step"] = string(cand)
 			continue
 		default:
-			return fmt.Errorf("label.steps[%d]: neither chosen_completion nor human_completion, but later steps follow", i)
+			return nil, fmt.Errorf("label.steps[%d]: neither chosen_completion nor human_completion, but later steps follow", i)
 		}
 		st := b.add(prm800kStepKind(text), text)
 		chosen := -1
@@ -222,11 +247,63 @@ func prm800kPhase1(t *stepwise.Trace, labels []prm800kStep, labeler string) erro
 		}
 		st.Labels = []stepwise.Label{prm800kLabelFor(ls, chosen, chosen < 0, i, labeler)}
 	}
-	b.into(t, "chosen or human completions joined by newlines")
+	b.into(t, prm800kPhase1Segmenter)
 	if len(human) > 0 {
 		t.Meta["human_written_steps"] = strings.Join(human, ",")
 	}
+	return at, nil
+}
+
+// Where a label step's trajectory text comes from, besides a completion's
+// index: the labeler's own completion, or nowhere (a last step left
+// unchosen).
+const (
+	prm800kHuman = -1
+	prm800kNone  = -2
+)
+
+// prm800kLayoutMeta keeps what an export needs to give label.steps back
+// as they came, beyond the ratings and alternatives the steps carry: each
+// step's chosen_completion as the record wrote it (Meta chosen_completions,
+// a JSON list, which also says how many steps were labeled), and, when a
+// step's trajectory completion is not where prm800kAt puts it, where each
+// one sits (Meta trajectory_completions). Only phase 2 can differ: its
+// trajectory is matched by text (completions[0] in the data).
+func prm800kLayoutMeta(m map[string]string, labels []prm800kStep, at []int) error {
+	chosen := make([]*int, len(labels))
+	differs := false
+	for i, ls := range labels {
+		chosen[i] = ls.ChosenCompletion
+		if at[i] >= 0 && at[i] != prm800kAt(ls.ChosenCompletion, false) {
+			differs = true
+		}
+	}
+	b, err := json.Marshal(chosen)
+	if err != nil {
+		return err
+	}
+	m["chosen_completions"] = string(b)
+	if differs {
+		b, err := json.Marshal(at)
+		if err != nil {
+			return err
+		}
+		m["trajectory_completions"] = string(b)
+	}
 	return nil
+}
+
+// prm800kAt is where a label step's trajectory completion sits by default:
+// the chosen completion; with none chosen, the labeler's own when the
+// step's text is it (human), else the first completion.
+func prm800kAt(chosen *int, human bool) int {
+	switch {
+	case chosen != nil:
+		return *chosen
+	case human:
+		return prm800kHuman
+	}
+	return 0
 }
 
 // prm800kLabelFor labels the trajectory's step from completion j of ls (or
@@ -244,7 +321,7 @@ func prm800kLabelFor(ls prm800kStep, j int, human bool, i int, labeler string) s
 	}
 	if human {
 		j = -1
-		l.Source = "prm800k.label.steps.human_completion.rating"
+		l.Source = prm800kHumanRatingSource
 	}
 	l.Alternatives = prm800kAlternatives(ls.Completions, j)
 	if !human && ls.HumanCompletion != nil {
@@ -320,8 +397,11 @@ func prm800kMeta(m map[string]string, r *prm800kRecord) {
 	set("finish_reason", r.Label.FinishReason)
 	set("total_time", string(r.Label.TotalTime))
 	set("pre_generated_verifier_score", string(r.Question.VerifierScore))
-	if a, err := scalarText(r.Question.PreGeneratedAnswer); err == nil {
-		set("pre_generated_answer", a)
+	metaScalar(m, "pre_generated_answer", r.Question.PreGeneratedAnswer)
+	if a := r.Question.GroundTruthAnswer; len(a) > 0 && a[0] != '"' && string(a) != "null" {
+		// A number: the problem's gold answer is its text, so the type
+		// is kept for an export.
+		metaScalar(m, "ground_truth_answer", a)
 	}
 	if r.QualityCtl != nil {
 		m["is_quality_control_question"] = strconv.FormatBool(*r.QualityCtl)

@@ -3,6 +3,7 @@ package formats
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/stepwise-dev/stepwise"
@@ -36,6 +37,10 @@ type prmBenchRecord struct {
 	Classification   string          `json:"classification"`
 	GroundTruth      json.RawMessage `json:"ground_truth"`
 	OriginalResponse json.RawMessage `json:"original_response"`
+	// ErrorTypes is stepwise's addition: the type of each error step, in
+	// error_steps order, where a person's labels differ from the record's
+	// one classification.
+	ErrorTypes []string `json:"error_types"`
 }
 
 // prmBenchSep joins modified_process: PRMBench steps come from PRM800K,
@@ -83,23 +88,37 @@ func (prmBench) Decode(rec Record, opts *Options) ([]Item, error) {
 		// once, so idx repeats across classes.
 		t.SourceID = idx + "/" + r.Classification
 	}
+	if !slices.Contains(bad, true) && r.Reason != "" {
+		// No step carries the reason (multi_solutions rows, errors past
+		// the end): the record keeps it.
+		t.Meta["reason"] = r.Reason
+	}
+	var warnings []string
 	if len(beyond) > 0 {
 		// Real PRMBench rows list error steps past the end of a
-		// modified_process that the rewrite shortened. The steps that exist
-		// keep their labels; the rest is kept visible, not dropped.
+		// modified_process that the rewrite shortened (5 of the 198 sample
+		// rows). The steps listed that exist are wrong; the others are
+		// not known to be right, since an error the record states cannot
+		// be placed: they stay unlabeled, never "correct".
 		t.Meta["error_steps_beyond_end"] = strings.Trim(fmt.Sprint(beyond), "[]")
+		warnings = append(warnings, fmt.Sprintf("error_steps %v lists steps past the last of %d; the unlisted steps are kept unlabeled",
+			*r.ErrorSteps, len(steps)))
 	}
 	b := newStepBuilder(prmBenchSep)
 	for i, s := range steps {
 		st := b.add(stepwise.StepReasoning, s)
-		st.Labels = []stepwise.Label{prmBenchLabel(i, bad[i], &r)}
+		st.Labels = []stepwise.Label{prmBenchLabel(i, bad[i], len(beyond) > 0, &r)}
+		if k := slices.Index(*r.ErrorSteps, i+1); bad[i] && k >= 0 && k < len(r.ErrorTypes) && r.ErrorTypes[k] != "" &&
+			len(r.ErrorTypes) == len(*r.ErrorSteps) {
+			st.Labels[0].Category = r.ErrorTypes[k]
+		}
 	}
 	b.into(t, "modified_process joined by newlines")
 	if n := len(t.Steps); n > 0 {
 		t.FinalAnswer = prmBenchAnswer(t.Steps[n-1].Text)
 	}
 	p := &stepwise.Problem{Text: *problem, GoldAnswer: gold, Dataset: t.Dataset}
-	return []Item{{Problem: p, Trace: t}}, nil
+	return []Item{{Problem: p, Trace: t, Warnings: warnings}}, nil
 }
 
 // prmBenchErrorSet maps the 1-based error_steps to 0-based flags. Steps
@@ -123,12 +142,17 @@ func prmBenchErrorSet(errorSteps []int, n int) (bad []bool, beyond []int, err er
 // prmBenchLabel labels step i. The errors were injected by a model (the
 // PRMBench authors prompted an LLM to rewrite steps and to list the steps it
 // made wrong), so both the bad labels and the implied good ones are a
-// model's judgment, not a human's.
-func prmBenchLabel(i int, bad bool, r *prmBenchRecord) stepwise.Label {
+// model's judgment, not a human's. When the record lists an error past the
+// last step (unplaced), a step not listed is unknown rather than good.
+func prmBenchLabel(i int, bad, unplaced bool, r *prmBenchRecord) stepwise.Label {
 	l := stepwise.Label{Rating: stepwise.Good, Scope: stepwise.ScopeStep, Origin: stepwise.OriginModel,
 		Source: "prmbench.error_steps", OrigIndex: i + 1, Base: 1}
-	if bad {
+	switch {
+	case bad:
 		l.Rating, l.Category, l.Reason = stepwise.Bad, r.Classification, r.Reason
+	case unplaced:
+		l.Rating = stepwise.Unlabeled
+		l.Reason = "error_steps lists a step past the end, so this step is not known to be correct"
 	}
 	return l
 }
@@ -145,9 +169,9 @@ func prmBenchAnswer(last string) string {
 	return ""
 }
 
-// prmBenchMeta keeps what a researcher compares against: the unmodified
-// solution and question, the steps the model says it changed, and the
-// multi_solutions source response.
+// prmBenchMeta keeps what a researcher compares against, and what an export
+// gives back: the unmodified solution and question, the steps the model says
+// it changed, and the multi_solutions gold answer and source response.
 func prmBenchMeta(r *prmBenchRecord, problem string) map[string]string {
 	m := map[string]string{"classification": r.Classification}
 	if len(r.OriginalProcess) > 0 && string(r.OriginalProcess) != "null" {
@@ -162,10 +186,13 @@ func prmBenchMeta(r *prmBenchRecord, problem string) map[string]string {
 	if r.Question != nil && *r.Question != problem {
 		m["question"] = *r.Question
 	}
-	if s, err := scalarText(r.OriginalResponse); err == nil && s != "" {
-		m["original_response"] = s
-	} else if err != nil {
-		m["original_response"] = string(r.OriginalResponse)
+	metaScalar(m, "original_response", r.OriginalResponse)
+	// The problem's gold answer is shared with other datasets; the record's
+	// own ground_truth is kept so that an export writes it only where the
+	// record had it.
+	metaScalar(m, "ground_truth", r.GroundTruth)
+	if len(r.Idx) > 0 && r.Idx[0] != '"' && string(r.Idx) != "null" {
+		metaScalar(m, "idx", r.Idx)
 	}
 	return m
 }
