@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"runtime/debug"
 	"strings"
@@ -31,6 +32,9 @@ type ImportOptions struct {
 	BatchSize int
 	// OnProblem is called for each bad record or unreadable file, as it happens.
 	OnProblem func(error)
+	// OnWarning is called for each harmless gap in an imported record (a
+	// *formats.Warning), as it happens.
+	OnWarning func(error)
 	// OnProgress is called after each written batch and at the end of each file.
 	OnProgress func(Progress)
 }
@@ -54,8 +58,14 @@ type ImportReport struct {
 	Imported   int `json:"imported"`
 	Duplicates int `json:"duplicates"`
 	Skipped    int `json:"skipped"`
-	// SkippedBy counts skipped records (and unreadable files) by reason.
+	// SkippedBy counts skipped records (and unreadable files) by reason
+	// (ReasonOf).
 	SkippedBy map[string]int `json:"skipped_by_reason"`
+	// Warnings counts harmless gaps in imported records: a label that maps
+	// to no step, an error step past the end. The record was imported with
+	// what could be trusted.
+	Warnings   int            `json:"warnings"`
+	WarningsBy map[string]int `json:"warnings_by_reason"`
 	// Formats counts files by the codec that read them.
 	Formats map[string]int `json:"formats"`
 	// Companions counts files passed over because they belong to data read
@@ -77,7 +87,7 @@ func (db *DB) Import(ctx context.Context, paths []string, opts ImportOptions) (*
 	if opts.BatchSize <= 0 {
 		opts.BatchSize = 10000
 	}
-	rep := &ImportReport{SkippedBy: map[string]int{}, Formats: map[string]int{}}
+	rep := &ImportReport{SkippedBy: map[string]int{}, WarningsBy: map[string]int{}, Formats: map[string]int{}}
 	files, total, err := listFiles(paths)
 	if err != nil {
 		return rep, err
@@ -198,7 +208,14 @@ type chunk struct {
 	runs  []bodyRun      // the prepared traces, by body block
 	count *counter       // the running-count changes of the traces
 	errs  []error        // per-record problems, in record order
-	fatal error          // the file cannot be read further
+	warns []recordWarning
+	fatal error // the file cannot be read further
+}
+
+// recordWarning is a warning about the i-th record of a chunk.
+type recordWarning struct {
+	i int
+	w *formats.Warning
 }
 
 const chunkRecords = 256
@@ -288,6 +305,11 @@ func (im *importer) decode(ctx context.Context, in *formats.Input) error {
 			return err
 		}
 	}
+	for _, it := range items {
+		for _, w := range it.Warnings {
+			im.warn(formats.WarningFor(&formats.Record{Path: in.Path, Line: it.Trace.Source.Line}, w))
+		}
+	}
 	rest := prepareBatch(items)
 	cur.append(rest.runs, &rest.counts)
 	if cur.traces == 0 {
@@ -348,6 +370,11 @@ func (im *importer) work(in *formats.Input, c *chunk) {
 			c.errs[i] = err
 			continue
 		}
+		for _, it := range items {
+			for _, w := range it.Warnings {
+				c.warns = append(c.warns, recordWarning{i, formats.WarningFor(&rec, w)})
+			}
+		}
 		c.items = append(c.items, items...)
 	}
 	out, runs := encodeRuns(c.items)
@@ -358,12 +385,16 @@ func (im *importer) work(in *formats.Input, c *chunk) {
 // apply takes a decoded chunk in file order: reports its problems and queues
 // its traces in b.
 func (im *importer) apply(b *batch, c *chunk) error {
-	for _, err := range c.errs {
+	warns := c.warns
+	for i, err := range c.errs {
 		im.rep.Records++
 		if err != nil {
 			if perr := im.recordProblem(err); perr != nil {
 				return perr
 			}
+		}
+		for ; len(warns) > 0 && warns[0].i == i; warns = warns[1:] {
+			im.warn(warns[0].w)
 		}
 	}
 	b.append(c.runs, c.count)
@@ -385,9 +416,17 @@ func (im *importer) recordProblem(err error) error {
 
 func (im *importer) skip(err error) {
 	im.rep.Skipped++
-	im.rep.SkippedBy[reasonOf(err)]++
+	im.rep.SkippedBy[ReasonOf(err)]++
 	if im.opts.OnProblem != nil {
 		im.opts.OnProblem(err)
+	}
+}
+
+func (im *importer) warn(w *formats.Warning) {
+	im.rep.Warnings++
+	im.rep.WarningsBy[ReasonOf(w)]++
+	if im.opts.OnWarning != nil {
+		im.opts.OnWarning(w)
 	}
 }
 
@@ -414,14 +453,20 @@ func (im *importer) progress() {
 	})
 }
 
-// reasonOf groups problems for the summary: the reason without its location,
-// with numbers masked ("invalid JSON at column N: ...").
-func reasonOf(err error) string {
+// ReasonOf groups problems for the summary: the reason without its
+// location, with the numbers that vary from record to record (a column, an
+// index, a count) written N, so that "label 7 out of range for 5 steps" and
+// "label 9 out of range for 8 steps" are one line of the summary. Digits
+// that belong to a word stay: "invalid UTF-8", "a 1-based step number".
+func ReasonOf(err error) string {
 	var re *formats.RecordError
 	var fe *formats.FileError
 	var nd *formats.NotDataError
+	var w *formats.Warning
 	s := err.Error()
 	switch {
+	case errors.As(err, &w):
+		s = w.Reason
 	case errors.As(err, &re):
 		s = re.Reason
 	case errors.As(err, &fe):
@@ -429,22 +474,42 @@ func reasonOf(err error) string {
 	case errors.As(err, &nd):
 		s = nd.Reason
 	}
-	var b strings.Builder
-	digits := false
-	for _, r := range s {
-		if unicode.IsDigit(r) {
-			if !digits {
-				b.WriteByte('N')
-			}
-			digits = true
-			continue
-		}
-		digits = false
-		b.WriteRune(r)
-	}
-	out := b.String()
+	out := maskNumbers(s)
 	if i := strings.Index(out, " (keys: "); i > 0 {
 		out = out[:i] // detection failures group by cause, not by key set
 	}
 	return out
 }
+
+// maskNumbers writes each number of s as N, unless it is part of a word: a
+// letter touches it, directly or across a hyphen (UTF-8, 1-based, phase2,
+// 0x1f). A number is a run of digits with the dots between them (3.14).
+func maskNumbers(s string) string {
+	rs := []rune(s)
+	letter := func(i int) bool { return i >= 0 && i < len(rs) && unicode.IsLetter(rs[i]) }
+	digit := func(i int) bool { return i >= 0 && i < len(rs) && unicode.IsDigit(rs[i]) }
+	var b strings.Builder
+	for i := 0; i < len(rs); {
+		if !digit(i) {
+			b.WriteRune(rs[i])
+			i++
+			continue
+		}
+		j := i
+		for digit(j) || (j < len(rs) && rs[j] == '.' && digit(j-1) && digit(j+1)) {
+			j++
+		}
+		word := letter(i-1) || letter(j) ||
+			(i >= 2 && rs[i-1] == '-' && letter(i-2)) || (j+1 < len(rs) && rs[j] == '-' && letter(j+1))
+		if word {
+			b.WriteString(string(rs[i:j]))
+		} else {
+			b.WriteByte('N')
+		}
+		i = j
+	}
+	// A list of numbers is one N: "error_steps [N…]" whatever its length.
+	return numberList.ReplaceAllString(b.String(), "${1}N…")
+}
+
+var numberList = regexp.MustCompile(`(^|[^\pL\pN])N(?:,? N)+\b`)

@@ -36,6 +36,9 @@ type Record struct {
 	Line int
 	// Index is the 0-based position of the record in its file.
 	Index int
+	// Element is the 1-based position of the record in a JSON array, 0
+	// elsewhere (RecordError.Element).
+	Element int
 	// Last is set on the final line of a JSONL file (an error there may mean
 	// the file was cut short).
 	Last bool

@@ -206,7 +206,7 @@ func (in *Input) finishAll(rec Record, items []Item) ([]Item, error) {
 			p.ID = in.ids.id(p.Text)
 		}
 		if err := finish(&items[i]); err != nil {
-			return nil, &RecordError{Path: rec.Path, Line: rec.Line, Reason: err.Error()}
+			return nil, recordError(&rec, rec.Line, err.Error())
 		}
 		t := items[i].Trace
 		t.Source.Format = in.Codec.Name()

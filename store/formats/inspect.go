@@ -94,7 +94,7 @@ func (inspectLog) Decode(rec Record, opts *Options) ([]Item, error) {
 		line := LineOf(rec, s.off)
 		it, err := decodeInspectSample(s.raw, hdr, opts)
 		if err != nil {
-			return nil, &RecordError{Path: rec.Path, Line: line, Reason: fmt.Sprintf("samples[%d]: %v", i, err)}
+			return nil, recordError(&rec, line, fmt.Sprintf("samples[%d]: %v", i, err))
 		}
 		it.Trace.Source.Line = line
 		items = append(items, it)
