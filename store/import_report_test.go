@@ -77,16 +77,20 @@ func TestImportReportsWarnings(t *testing.T) {
 	}
 }
 
-// Errors in a one-line JSON array name the element, not only line 1.
+// Errors and warnings in a one-line JSON array name the element, not only
+// line 1.
 func TestOneLineArrayErrorsNameTheElement(t *testing.T) {
-	good := `{"id":"x-%d","generator":"g","problem":"What is 1+1?","steps":["1+1=2","so 2"],"final_answer_correct":true,"label":%d}`
+	good := `{"id":"x-%d","generator":"g","problem":"What is 1+1?","steps":%s,"final_answer_correct":true,"label":%d}`
 	var els []string
 	for i := 1; i <= 20; i++ {
-		label := -1
-		if i == 3 || i == 17 {
+		steps, label := `["1+1=2","so 2"]`, -1
+		switch i {
+		case 3, 17:
+			steps = `5`
+		case 8:
 			label = 9
 		}
-		els = append(els, fmt.Sprintf(good, i, label))
+		els = append(els, fmt.Sprintf(good, i, steps, label))
 	}
 	path := filepath.Join(t.TempDir(), "one.json")
 	if err := os.WriteFile(path, []byte("["+strings.Join(els, ",")+"]"), 0o644); err != nil {
@@ -95,11 +99,14 @@ func TestOneLineArrayErrorsNameTheElement(t *testing.T) {
 	var msgs []string
 	rep, err := openTemp(t).Import(context.Background(), []string{path}, ImportOptions{
 		OnProblem: func(err error) { msgs = append(msgs, err.Error()) },
+		OnWarning: func(err error) { msgs = append(msgs, err.Error()) },
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{path + ":1: element 3: label 9 out of range for 2 steps", path + ":1: element 17: label 9 out of range for 2 steps"}
+	want := []string{path + ":1: element 3: field steps: expected []string, found JSON number",
+		path + ":1: element 8: warning: label 9 out of range for 2 steps; the steps are left unlabeled",
+		path + ":1: element 17: field steps: expected []string, found JSON number"}
 	if !slices.Equal(msgs, want) || rep.Imported != 18 {
 		t.Fatalf("messages %q, want %q; report %+v", msgs, want, rep)
 	}

@@ -16,11 +16,11 @@ import (
 func TestImportGroupsMessages(t *testing.T) {
 	dir := t.TempDir()
 	const bad = 5000
-	el := `{"id":"x-%d","generator":"g","problem":"What is 1+1?","steps":["1+1=2","so 2"],"final_answer_correct":true,"label":%d}`
+	el := `{"id":"x-%d","generator":"g","problem":"What is 1+1?","steps":%s,"final_answer_correct":true,"label":-1}`
 	var b strings.Builder
-	b.WriteString("[" + fmt.Sprintf(el, 0, -1))
+	b.WriteString("[" + fmt.Sprintf(el, 0, `["1+1=2","so 2"]`))
 	for i := 1; i <= bad; i++ {
-		b.WriteString("," + fmt.Sprintf(el, i, 7))
+		b.WriteString("," + fmt.Sprintf(el, i, "5"))
 	}
 	b.WriteString("]")
 	path := filepath.Join(dir, "bad.json")
@@ -37,14 +37,14 @@ func TestImportGroupsMessages(t *testing.T) {
 	var examples, more, warnings int
 	for _, l := range lines {
 		switch {
-		case strings.Contains(l, "label 7 out of range for 2 steps"):
+		case strings.Contains(l, "more problems like this are counted in the summary"),
+			strings.Contains(l, "more warnings like this are counted in the summary"):
+			more++
+		case strings.Contains(l, "field steps: expected []string, found JSON number"):
 			examples++
 			if !strings.Contains(l, "bad.json:1: element ") {
 				t.Errorf("message without its element: %q", l)
 			}
-		case strings.Contains(l, "more problems like this are counted in the summary"),
-			strings.Contains(l, "more warnings like this are counted in the summary"):
-			more++
 		case strings.Contains(l, ": warning: error_steps"):
 			warnings++
 		default:
@@ -56,7 +56,7 @@ func TestImportGroupsMessages(t *testing.T) {
 			examples, more, warnings, messagesPerReason, messagesPerReason, errb.String())
 	}
 	for _, want := range []string{
-		fmt.Sprintf("skipped %5d  label N out of range for N steps", bad),
+		fmt.Sprintf("skipped %5d  field steps: expected []string, found JSON number", bad),
 		"warning     5  error_steps [N…] lists steps past the last of N; the unlisted steps are kept unlabeled",
 		fmt.Sprintf("%d skipped, 5 warnings", bad),
 	} {
