@@ -31,7 +31,7 @@ type prmBenchRecord struct {
 	OriginalProcess  json.RawMessage `json:"original_process"`
 	ModifiedProcess  *[]string       `json:"modified_process"`
 	ModifiedSteps    json.RawMessage `json:"modified_steps"`
-	ErrorSteps       *[]int          `json:"error_steps"`
+	ErrorSteps       json.RawMessage `json:"error_steps"`
 	Reason           string          `json:"reason"`
 	Idx              json.RawMessage `json:"idx"`
 	Classification   string          `json:"classification"`
@@ -55,9 +55,6 @@ func (prmBench) Decode(rec Record, opts *Options) ([]Item, error) {
 	if r.ModifiedProcess == nil {
 		return nil, fmt.Errorf("missing field modified_process")
 	}
-	if r.ErrorSteps == nil {
-		return nil, fmt.Errorf("missing field error_steps")
-	}
 	problem := r.ModifiedQuestion
 	if problem == nil {
 		problem = r.Question
@@ -66,17 +63,15 @@ func (prmBench) Decode(rec Record, opts *Options) ([]Item, error) {
 		return nil, fmt.Errorf("missing field modified_question or question")
 	}
 	steps := *r.ModifiedProcess
-	bad, beyond, err := prmBenchErrorSet(*r.ErrorSteps, len(steps))
-	if err != nil {
-		return nil, err
-	}
+	es := prmBenchErrorSet(r.ErrorSteps, len(steps))
+	warnings := es.warnings
 	idx, err := scalarText(r.Idx)
 	if err != nil {
-		return nil, fmt.Errorf("field idx: %w", err)
+		warnings = append(warnings, fmt.Sprintf("field idx: %v; the record is kept without its id", err))
 	}
 	gold, err := scalarText(r.GroundTruth)
 	if err != nil {
-		return nil, fmt.Errorf("field ground_truth: %w", err)
+		warnings = append(warnings, fmt.Sprintf("field ground_truth: %v; the gold answer is left out", err))
 	}
 	t := &stepwise.Trace{
 		Dataset: pick(opts.Dataset, "", false, "prmbench"),
@@ -88,28 +83,20 @@ func (prmBench) Decode(rec Record, opts *Options) ([]Item, error) {
 		// once, so idx repeats across classes.
 		t.SourceID = idx + "/" + r.Classification
 	}
-	if !slices.Contains(bad, true) && r.Reason != "" {
+	if !slices.Contains(es.bad, true) && r.Reason != "" {
 		// No step carries the reason (multi_solutions rows, errors past
 		// the end): the record keeps it.
 		t.Meta["reason"] = r.Reason
 	}
-	var warnings []string
-	if len(beyond) > 0 {
-		// Real PRMBench rows list error steps past the end of a
-		// modified_process that the rewrite shortened (5 of the 198 sample
-		// rows). The steps listed that exist are wrong; the others are
-		// not known to be right, since an error the record states cannot
-		// be placed: they stay unlabeled, never "correct".
-		t.Meta["error_steps_beyond_end"] = strings.Trim(fmt.Sprint(beyond), "[]")
-		warnings = append(warnings, fmt.Sprintf("error_steps %v lists steps past the last of %d; the unlisted steps are kept unlabeled",
-			*r.ErrorSteps, len(steps)))
+	if len(es.beyond) > 0 {
+		t.Meta["error_steps_beyond_end"] = strings.Trim(fmt.Sprint(es.beyond), "[]")
 	}
 	b := newStepBuilder(prmBenchSep)
 	for i, s := range steps {
 		st := b.add(stepwise.StepReasoning, s)
-		st.Labels = []stepwise.Label{prmBenchLabel(i, bad[i], len(beyond) > 0, &r)}
-		if k := slices.Index(*r.ErrorSteps, i+1); bad[i] && k >= 0 && k < len(r.ErrorTypes) && r.ErrorTypes[k] != "" &&
-			len(r.ErrorTypes) == len(*r.ErrorSteps) {
+		st.Labels = []stepwise.Label{prmBenchLabel(i, es.bad[i], es.unplaced, &r)}
+		if k := slices.Index(es.list, i+1); es.bad[i] && k >= 0 && k < len(r.ErrorTypes) && r.ErrorTypes[k] != "" &&
+			len(r.ErrorTypes) == len(es.list) {
 			st.Labels[0].Category = r.ErrorTypes[k]
 		}
 	}
@@ -121,22 +108,61 @@ func (prmBench) Decode(rec Record, opts *Options) ([]Item, error) {
 	return []Item{{Problem: p, Trace: t, Warnings: warnings}}, nil
 }
 
-// prmBenchErrorSet maps the 1-based error_steps to 0-based flags. Steps
-// past the end are returned apart (the source has such rows); a step below 1
-// is an error.
-func prmBenchErrorSet(errorSteps []int, n int) (bad []bool, beyond []int, err error) {
-	bad = make([]bool, n)
-	for _, e := range errorSteps {
+// prmBenchErrors is what error_steps says of a record's steps.
+type prmBenchErrors struct {
+	list []int  // the entries that are step numbers, in order
+	bad  []bool // by 0-based step
+	// beyond lists the entries past the last step.
+	beyond []int
+	// unplaced is set when the record states an error that no step can
+	// be given (past the end, below 1, not a number) or gives no
+	// error_steps at all: the steps not listed are then not known to be
+	// correct.
+	unplaced bool
+	warnings []string
+}
+
+// prmBenchErrorSet maps the 1-based error_steps to 0-based flags. Real
+// PRMBench rows list error steps past the end of a modified_process that
+// the rewrite shortened (5 of the 198 sample rows): the steps listed that
+// exist are wrong, and the others stay unlabeled, never "correct". Entries
+// that are no step number at all are treated alike; each gap is a warning.
+func prmBenchErrorSet(raw json.RawMessage, n int) prmBenchErrors {
+	e := prmBenchErrors{bad: make([]bool, n)}
+	if len(raw) == 0 || string(raw) == "null" {
+		e.unplaced = true
+		e.warnings = append(e.warnings, "no error_steps; the steps are left unlabeled")
+		return e
+	}
+	list, junk, err := jsonIndexList(raw)
+	if err != nil {
+		e.unplaced = true
+		e.warnings = append(e.warnings, "error_steps: "+err.Error()+"; the steps are left unlabeled")
+		return e
+	}
+	e.list = list
+	var low []int
+	for _, s := range list {
 		switch {
-		case e < 1:
-			return nil, nil, fmt.Errorf("error_steps %v: step %d is not a 1-based step number", errorSteps, e)
-		case e > n:
-			beyond = append(beyond, e)
+		case s < 1:
+			low = append(low, s)
+		case s > n:
+			e.beyond = append(e.beyond, s)
 		default:
-			bad[e-1] = true
+			e.bad[s-1] = true
 		}
 	}
-	return bad, beyond, nil
+	if len(e.beyond) > 0 {
+		e.warnings = append(e.warnings, fmt.Sprintf("error_steps %v lists steps past the last of %d; the unlisted steps are kept unlabeled", list, n))
+	}
+	if len(low) > 0 {
+		e.warnings = append(e.warnings, fmt.Sprintf("error_steps %v: %v is not a 1-based step number; the unlisted steps are kept unlabeled", list, low))
+	}
+	if len(junk) > 0 {
+		e.warnings = append(e.warnings, fmt.Sprintf("error_steps: %s is not a step number; the unlisted steps are kept unlabeled", strings.Join(junk, ", ")))
+	}
+	e.unplaced = len(e.beyond)+len(low)+len(junk) > 0
+	return e
 }
 
 // prmBenchLabel labels step i. The errors were injected by a model (the

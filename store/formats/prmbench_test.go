@@ -139,17 +139,34 @@ func TestPRMBenchMultiSolutions(t *testing.T) {
 	}
 }
 
+// A record without steps or a question is skipped; one whose error_steps
+// cannot all be placed is imported with a warning, the steps it lists
+// wrong and the others unknown.
 func TestPRMBenchBadRecords(t *testing.T) {
 	cases := map[string]string{
-		"zero index":      `{"modified_process":["a","b"],"error_steps":[0],"classification":"c","question":"q"}`,
 		"no process":      `{"error_steps":[],"classification":"c","question":"q"}`,
-		"no error_steps":  `{"modified_process":["a"],"classification":"c","question":"q"}`,
 		"no question":     `{"modified_process":["a"],"error_steps":[],"classification":"c"}`,
 		"string in steps": `{"modified_process":["a",1],"error_steps":[],"classification":"c","question":"q"}`,
 	}
 	for name, data := range cases {
 		if _, err := (prmBench{}).Decode(Record{Data: []byte(data), Path: "x.jsonl", Line: 1}, &Options{}); err == nil {
 			t.Errorf("%s: no error", name)
+		}
+	}
+	for data, want := range map[string]struct{ strip, warning string }{
+		`{"modified_process":["a","b"],"error_steps":[0,2],"classification":"c","question":"q"}`:        {".x", "[0] is not a 1-based step number"},
+		`{"modified_process":["a","b"],"classification":"c","question":"q"}`:                            {"..", "no error_steps"},
+		`{"modified_process":["a","b"],"error_steps":"2","classification":"c","question":"q"}`:          {"..", "want a list of step numbers"},
+		`{"modified_process":["a","b"],"error_steps":["2","x"],"classification":"c","question":"q"}`:    {".x", `"x" is not a step number`},
+		`{"modified_process":["a","b"],"error_steps":[1],"idx":{},"classification":"c","question":"q"}`: {"x+", "field idx"},
+	} {
+		items, err := (prmBench{}).Decode(Record{Data: []byte(data), Path: "x.jsonl", Line: 1}, &Options{})
+		if err != nil {
+			t.Errorf("%s: rejected: %v", data, err)
+			continue
+		}
+		if got := items[0].Trace.Strip(); got != want.strip || len(items[0].Warnings) != 1 || !strings.Contains(items[0].Warnings[0], want.warning) {
+			t.Errorf("%s: strip %q warnings %q, want %q and one warning with %q", data, got, items[0].Warnings, want.strip, want.warning)
 		}
 	}
 }
