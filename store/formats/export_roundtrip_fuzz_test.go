@@ -104,6 +104,8 @@ func FuzzExportRoundTripPRMBench(f *testing.F) {
 }
 
 func FuzzExportRoundTripPRM800K(f *testing.F) {
+	f.Add(`{"labeler":"x","timestamp":"t","generation":3,"question":{"problem":"p","pre_generated_steps":["a","b","# Answer\n\n1"],"ground_truth_answer":"1","pre_generated_answer":1},"label":{"steps":[{"completions":[{"text":"a","rating":1,"flagged":null}],"human_completion":null,"chosen_completion":0},{"completions":[{"text":"z","rating":0},{"text":"b","rating":-1,"flagged":true}],"human_completion":{"text":"h","rating":1,"source":"human","flagged":false},"chosen_completion":null}],"total_time":5,"finish_reason":"found_error"}}`)
+	f.Add(`{"labeler":"x","question":{"problem":"p","ground_truth_answer":2},"label":{"steps":[{"completions":[{"text":"a","rating":null},{"text":"b","rating":-1}],"human_completion":{"text":"h","rating":null,"source":"human","flagged":false},"chosen_completion":null},{"completions":[{"text":"c","rating":0}],"chosen_completion":0},{"completions":[{"text":"d","rating":1},{"text":"e","rating":0}],"chosen_completion":null}],"finish_reason":"give_up"}}`)
 	fuzzExportRoundTrip(f, prm800k{}, "prm800k",
 		filepath.Join(sampleDir, "samples", "prm800k", "prm800k_phase1_train_sample.jsonl"),
 		filepath.Join(sampleDir, "samples", "prm800k", "prm800k_phase2_train_sample.jsonl"))

@@ -87,17 +87,24 @@ func (prm800k) Decode(rec Record, opts *Options) ([]Item, error) {
 	if r.Question == nil || r.Question.Problem == nil {
 		return nil, fmt.Errorf("missing field question.problem")
 	}
+	phase2 := r.Question.PreGeneratedSteps != nil
+	var warns []string
 	if r.Label == nil {
-		return nil, fmt.Errorf("missing field label")
+		if !phase2 {
+			return nil, fmt.Errorf("missing field label (a phase-1 record has no steps without it)")
+		}
+		warns = append(warns, "no label; the steps are left unlabeled")
+		r.Label = &prm800kLabel{}
 	}
-	if err := prm800kCheck(r.Label.Steps); err != nil {
+	cw, err := prm800kCheck(r.Label.Steps)
+	if err != nil {
 		return nil, err
 	}
-	gold, err := scalarText(r.Question.GroundTruthAnswer)
-	if err != nil {
-		return nil, fmt.Errorf("field question.ground_truth_answer: %w", err)
+	warns = append(warns, cw...)
+	gold, gerr := scalarText(r.Question.GroundTruthAnswer)
+	if gerr != nil {
+		warns = append(warns, fmt.Sprintf("field question.ground_truth_answer: %v; the gold answer is left out", gerr))
 	}
-	phase2 := r.Question.PreGeneratedSteps != nil
 	subset := map[bool]string{false: "prm800k/phase1", true: "prm800k/phase2"}[phase2]
 	t := &stepwise.Trace{
 		Dataset: pick(opts.Dataset, "", false, subset),
@@ -110,29 +117,34 @@ func (prm800k) Decode(rec Record, opts *Options) ([]Item, error) {
 		t.SourceID = r.Labeler + "@" + r.Timestamp
 	}
 	var at []int
+	var pw []string
+	labels := r.Label.Steps
 	if phase2 {
-		at, err = prm800kPhase2(t, *r.Question.PreGeneratedSteps, r.Label.Steps, r.Labeler)
+		at, labels, pw = prm800kPhase2(t, *r.Question.PreGeneratedSteps, labels, r.Labeler)
 	} else {
-		at, err = prm800kPhase1(t, r.Label.Steps, r.Labeler)
+		at, labels, pw, err = prm800kPhase1(t, labels, r.Labeler)
 	}
 	if err != nil {
 		return nil, err
 	}
+	warns = append(warns, pw...)
 	prm800kFinalAnswer(t)
 	prm800kMeta(t.Meta, &r)
-	if err := prm800kLayoutMeta(t.Meta, r.Label.Steps, at); err != nil {
+	if err := prm800kLayoutMeta(t.Meta, labels, at, len(t.Steps)); err != nil {
 		return nil, err
 	}
 	p := &stepwise.Problem{
 		Text: *r.Question.Problem, GoldAnswer: gold, GoldSolution: r.Question.GroundTruthSolution,
 		Dataset: t.Dataset, Split: prm800kSplit(rec.Path),
 	}
-	return []Item{{Problem: p, Trace: t}}, nil
+	return []Item{{Problem: p, Trace: t, Warnings: warns}}, nil
 }
 
-// prm800kCheck validates every completion: text present, rating in
-// {-1, 0, +1} or null, chosen_completion in range.
-func prm800kCheck(steps []prm800kStep) error {
+// prm800kCheck validates every completion: its text must be present (a
+// completion without one cannot be shown or matched); a rating other than
+// -1, 0, +1 or null is read as null, with a warning.
+func prm800kCheck(steps []prm800kStep) ([]string, error) {
+	var warns []string
 	for i, s := range steps {
 		cs := s.Completions
 		if s.HumanCompletion != nil {
@@ -144,17 +156,19 @@ func prm800kCheck(steps []prm800kStep) error {
 				where = fmt.Sprintf("label.steps[%d].human_completion", i)
 			}
 			if c.Text == nil {
-				return fmt.Errorf("%s: missing text", where)
+				return nil, fmt.Errorf("%s: missing text", where)
 			}
 			if c.Rating != nil && (*c.Rating < -1 || *c.Rating > 1) {
-				return fmt.Errorf("%s: rating %d is not -1, 0 or 1", where, *c.Rating)
+				warns = append(warns, fmt.Sprintf("%s: rating %d is not -1, 0 or 1; read as unrated", where, *c.Rating))
+				if j == len(s.Completions) {
+					s.HumanCompletion.Rating = nil
+				} else {
+					s.Completions[j].Rating = nil
+				}
 			}
 		}
-		if ch := s.ChosenCompletion; ch != nil && (*ch < 0 || *ch >= len(s.Completions)) {
-			return fmt.Errorf("label.steps[%d]: chosen_completion %d out of range for %d completions", i, *ch, len(s.Completions))
-		}
 	}
-	return nil
+	return warns, nil
 }
 
 // prm800kPhase2 takes the trajectory from pre_generated_steps and the rating
@@ -163,10 +177,16 @@ func prm800kCheck(steps []prm800kStep) error {
 // judged: labeling stops at the first -1.
 //
 // It returns where each label step's trajectory completion sits among its
-// completions (prm800kLayoutMeta).
-func prm800kPhase2(t *stepwise.Trace, pre []string, labels []prm800kStep, labeler string) ([]int, error) {
+// completions (prm800kLayoutMeta), and the label steps it used. A label
+// step past the last pre-generated step, or whose completions do not
+// hold its step's text, cannot be placed: a warning says so, and that
+// step stays unlabeled.
+func prm800kPhase2(t *stepwise.Trace, pre []string, labels []prm800kStep, labeler string) ([]int, []prm800kStep, []string) {
+	var warns []string
 	if len(labels) > len(pre) {
-		return nil, fmt.Errorf("label.steps has %d entries for %d pre_generated_steps", len(labels), len(pre))
+		warns = append(warns, fmt.Sprintf("label.steps has %d entries for %d pre_generated_steps; the last %d are left out",
+			len(labels), len(pre), len(labels)-len(pre)))
+		labels = labels[:len(pre)]
 	}
 	at := make([]int, len(labels))
 	b := newStepBuilder(prm800kSep)
@@ -179,13 +199,18 @@ func prm800kPhase2(t *stepwise.Trace, pre []string, labels []prm800kStep, labele
 		}
 		j := prm800kMatch(labels[i].Completions, text)
 		if j < 0 {
-			return nil, fmt.Errorf("label.steps[%d]: no completion has the text of pre_generated_steps[%d]", i, i)
+			warns = append(warns, fmt.Sprintf("label.steps[%d]: no completion has the text of pre_generated_steps[%d]; the step is left unlabeled", i, i))
+			at[i] = prm800kNone
+			st.Labels = []stepwise.Label{{Rating: stepwise.Unlabeled, Scope: stepwise.ScopeStep, Origin: stepwise.OriginHuman,
+				Source: "prm800k.label.steps", OrigIndex: i, Base: 0, Annotator: labeler,
+				Alternatives: prm800kAlternatives(labels[i].Completions, -1)}}
+			continue
 		}
 		at[i] = j
 		st.Labels = []stepwise.Label{prm800kLabelFor(labels[i], j, false, i, labeler)}
 	}
 	b.into(t, prm800kPhase2Segmenter)
-	return at, nil
+	return at, labels, warns
 }
 
 // Segmenters of the two phases: an export tells a phase-1 record (no
@@ -214,13 +239,24 @@ func prm800kMatch(cs []prm800kCompletion, text string) int {
 // with neither (the labeler gave up or stopped) adds no step; its rated
 // candidates are kept in Meta. It returns where each label step's
 // trajectory completion sits (prm800kHuman: the labeler's own; prm800kNone:
-// no step).
-func prm800kPhase1(t *stepwise.Trace, labels []prm800kStep, labeler string) ([]int, error) {
+// no step), and the label steps it used: where a step names no completion
+// of its own (chosen_completion out of range, or neither chosen nor written
+// by the labeler before later steps), the trajectory is unknown from there
+// on, and the steps before it are imported with a warning.
+func prm800kPhase1(t *stepwise.Trace, labels []prm800kStep, labeler string) ([]int, []prm800kStep, []string, error) {
 	b := newStepBuilder(prm800kSep)
-	var human []string
+	var human, warns []string
 	at := make([]int, len(labels))
 	for i, ls := range labels {
 		var text string
+		if ch := ls.ChosenCompletion; ch != nil && (*ch < 0 || *ch >= len(ls.Completions)) {
+			if i == 0 {
+				return nil, nil, nil, fmt.Errorf("label.steps[0]: chosen_completion %d out of range for %d completions", *ch, len(ls.Completions))
+			}
+			warns = append(warns, fmt.Sprintf("label.steps[%d]: chosen_completion %d out of range for %d completions; the trajectory stops before it", i, *ch, len(ls.Completions)))
+			labels, at = labels[:i], at[:i]
+			break
+		}
 		switch {
 		case ls.ChosenCompletion != nil:
 			text = *ls.Completions[*ls.ChosenCompletion].Text
@@ -233,12 +269,18 @@ func prm800kPhase1(t *stepwise.Trace, labels []prm800kStep, labeler string) ([]i
 			at[i] = prm800kNone
 			cand, err := json.Marshal(prm800kAlternatives(ls.Completions, -1))
 			if err != nil {
-				return nil, err
+				return nil, nil, nil, err
 			}
 			t.Meta["unchosen_last_step"] = string(cand)
 			continue
+		case i == 0:
+			return nil, nil, nil, fmt.Errorf("label.steps[0]: neither chosen_completion nor human_completion, but later steps follow")
 		default:
-			return nil, fmt.Errorf("label.steps[%d]: neither chosen_completion nor human_completion, but later steps follow", i)
+			warns = append(warns, fmt.Sprintf("label.steps[%d]: neither chosen_completion nor human_completion, but later steps follow; the trajectory stops before it", i))
+			labels, at = labels[:i], at[:i]
+		}
+		if len(labels) == i {
+			break
 		}
 		st := b.add(prm800kStepKind(text), text)
 		chosen := -1
@@ -251,7 +293,7 @@ func prm800kPhase1(t *stepwise.Trace, labels []prm800kStep, labeler string) ([]i
 	if len(human) > 0 {
 		t.Meta["human_written_steps"] = strings.Join(human, ",")
 	}
-	return at, nil
+	return at, labels, warns, nil
 }
 
 // Where a label step's trajectory text comes from, besides a completion's
@@ -268,13 +310,14 @@ const (
 // a JSON list, which also says how many steps were labeled), and, when a
 // step's trajectory completion is not where prm800kAt puts it, where each
 // one sits (Meta trajectory_completions). Only phase 2 can differ: its
-// trajectory is matched by text (completions[0] in the data).
-func prm800kLayoutMeta(m map[string]string, labels []prm800kStep, at []int) error {
+// trajectory is matched by text (completions[0] in the data), and a step
+// may match none (prm800kNone).
+func prm800kLayoutMeta(m map[string]string, labels []prm800kStep, at []int, steps int) error {
 	chosen := make([]*int, len(labels))
 	differs := false
 	for i, ls := range labels {
 		chosen[i] = ls.ChosenCompletion
-		if at[i] >= 0 && at[i] != prm800kAt(ls.ChosenCompletion, false) {
+		if i < steps && at[i] != prm800kAt(ls.ChosenCompletion, at[i] == prm800kHuman) {
 			differs = true
 		}
 	}
