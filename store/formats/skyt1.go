@@ -68,10 +68,10 @@ func (skyT1) Decode(rec Record, opts *Options) ([]Item, error) {
 			continue // warned by check
 		}
 		t := &stepwise.Trace{
-			Dataset:  dataset,
-			Model:    pick(opts.Model, model, true, ""),
-			Sample:   i,
-			Raw:      *code,
+			Dataset: dataset,
+			Model:   pick(opts.Model, model, true, ""),
+			Sample:  i,
+			Raw:     *code,
 		}
 		if hasIdx {
 			t.SourceID = longCoTFileStem(rec.Path) + "/" + idx
