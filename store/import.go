@@ -208,8 +208,15 @@ type chunk struct {
 	runs  []bodyRun      // the prepared traces, by body block
 	count *counter       // the running-count changes of the traces
 	errs  []error        // per-record problems, in record order
+	parts []recordParts  // parts of records that could not be read
 	warns []recordWarning
 	fatal error // the file cannot be read further
+}
+
+// recordParts are the unreadable parts of the i-th record of a chunk.
+type recordParts struct {
+	i     int
+	parts []*formats.RecordError
 }
 
 // recordWarning is a warning about the i-th record of a chunk.
@@ -366,6 +373,11 @@ func (im *importer) work(in *formats.Input, c *chunk) {
 			continue
 		}
 		items, err := in.DecodeRecord(rec, &im.opts.Decode)
+		var parts *formats.PartsError
+		if errors.As(err, &parts) {
+			c.parts = append(c.parts, recordParts{i, parts.Parts})
+			err = nil
+		}
 		if err != nil {
 			c.errs[i] = err
 			continue
@@ -385,12 +397,19 @@ func (im *importer) work(in *formats.Input, c *chunk) {
 // apply takes a decoded chunk in file order: reports its problems and queues
 // its traces in b.
 func (im *importer) apply(b *batch, c *chunk) error {
-	warns := c.warns
+	warns, parts := c.warns, c.parts
 	for i, err := range c.errs {
 		im.rep.Records++
 		if err != nil {
 			if perr := im.recordProblem(err); perr != nil {
 				return perr
+			}
+		}
+		for ; len(parts) > 0 && parts[0].i == i; parts = parts[1:] {
+			for _, p := range parts[0].parts {
+				if perr := im.recordProblem(p); perr != nil {
+					return perr
+				}
 			}
 		}
 		for ; len(warns) > 0 && warns[0].i == i; warns = warns[1:] {

@@ -111,3 +111,24 @@ func TestOneLineArrayErrorsNameTheElement(t *testing.T) {
 		t.Fatalf("messages %q, want %q; report %+v", msgs, want, rep)
 	}
 }
+
+// One unreadable sample of an Inspect log is a skipped record; the log's
+// other samples are imported.
+func TestInspectLogKeepsGoodSamples(t *testing.T) {
+	log := "{\n\"version\": 2,\n\"eval\": {\"task\": \"t\"},\n\"samples\": [\n{\"id\": 1, \"epoch\": 1, \"input\": \"q\", \"messages\": []},\n" +
+		"{\"id\": 2, \"epoch\": 1, \"input\": \"q\",\n \"messages\": [{\"content\": \"no role\"}]},\n{\"id\": 3, \"epoch\": 1, \"input\": \"q\", \"messages\": []}\n]}\n"
+	path := filepath.Join(t.TempDir(), "log.json")
+	if err := os.WriteFile(path, []byte(log), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var msgs []string
+	rep, err := openTemp(t).Import(context.Background(), []string{path}, ImportOptions{
+		OnProblem: func(err error) { msgs = append(msgs, err.Error()) },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Imported != 2 || rep.Skipped != 1 || len(msgs) != 1 || !strings.Contains(msgs[0], "log.json:6: samples[1]: messages[0]: missing role") {
+		t.Fatalf("report %+v, messages %q", rep, msgs)
+	}
+}

@@ -181,6 +181,14 @@ func (in *Input) DecodeRecord(rec Record, opts *Options) ([]Item, error) {
 	} else {
 		items, err = in.Codec.Decode(rec, opts)
 	}
+	var parts *PartsError
+	if errors.As(err, &parts) {
+		items, err := in.finishAll(rec, items)
+		if err != nil {
+			return nil, err
+		}
+		return items, parts
+	}
 	if err != nil {
 		return nil, DecodeError(rec, err)
 	}

@@ -55,6 +55,22 @@ func recordError(rec *Record, line int, reason string) *RecordError {
 	return &RecordError{Path: rec.Path, Line: line, Element: rec.Element, Reason: reason}
 }
 
+// PartsError reports the parts of one record that could not be read (the
+// samples of an Inspect log) while its other parts decoded: the items that
+// come with it are imported, and each part is reported like a skipped
+// record.
+type PartsError struct {
+	Parts []*RecordError
+}
+
+func (e *PartsError) Error() string {
+	msgs := make([]string, len(e.Parts))
+	for i, p := range e.Parts {
+		msgs[i] = p.Error()
+	}
+	return strings.Join(msgs, "; ")
+}
+
 // Warning is a harmless gap in a record that was imported anyway (a label
 // naming a section the record lacks): the import reports it, with the
 // record's place, and keeps what can be trusted.
