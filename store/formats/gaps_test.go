@@ -31,3 +31,25 @@ func TestReferenceCodecGaps(t *testing.T) {
 		t.Error("a record with no model solution was imported")
 	}
 }
+
+// A chat whose id, model or usage cannot be read keeps its messages; a
+// message that cannot be read still rejects the chat (leaving a turn out
+// would change what the later turns answer).
+func TestChatMetadataGaps(t *testing.T) {
+	for _, c := range []struct {
+		codec Codec
+		data  string
+		warns int
+	}{
+		{openAIChat{}, `{"id":{},"model":5,"usage":"x","messages":[{"role":"user","content":"q"},{"role":"assistant","content":"a"}]}`, 3},
+		{shareGPT{}, `{"id":[1],"conversations":[{"from":"human","value":"q"},{"from":"gpt","value":"a"}]}`, 1},
+	} {
+		items, err := c.codec.Decode(Record{Data: []byte(c.data), Path: "c.jsonl", Line: 1}, &Options{})
+		if err != nil || len(items) != 1 || len(items[0].Warnings) != c.warns || len(items[0].Trace.Steps) != 2 {
+			t.Errorf("%s: %v %+v", c.codec.Name(), err, items)
+		}
+	}
+	if _, err := (openAIChat{}).Decode(Record{Data: []byte(`{"messages":[{"role":"user","content":"q"},{"content":"a"}]}`)}, &Options{}); err == nil {
+		t.Error("a chat with an unreadable message was imported")
+	}
+}
