@@ -5,9 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
-	"path/filepath"
 	"regexp"
 	"runtime"
 	"runtime/debug"
@@ -71,6 +69,8 @@ type ImportReport struct {
 	// Companions counts files passed over because they belong to data read
 	// from other files (an unzipped Inspect log's header and summaries).
 	Companions int `json:"companion_files,omitempty"`
+	// Symlinks counts the symbolic links followed inside directories.
+	Symlinks int `json:"symlinks_followed"`
 }
 
 // importMemoryLimit is the soft heap limit during an import (see Import).
@@ -88,9 +88,16 @@ func (db *DB) Import(ctx context.Context, paths []string, opts ImportOptions) (*
 		opts.BatchSize = 10000
 	}
 	rep := &ImportReport{SkippedBy: map[string]int{}, WarningsBy: map[string]int{}, Formats: map[string]int{}}
-	files, total, err := listFiles(paths)
+	list, err := listFiles(paths)
 	if err != nil {
 		return rep, err
+	}
+	rep.Symlinks = list.symlinks
+	im := &importer{db: db, opts: opts, rep: rep, total: list.bytes, files: len(list.files)}
+	for _, err := range list.refused {
+		if err := im.recordProblem(err); err != nil {
+			return rep, err
+		}
 	}
 	// An import allocates a great deal of short-lived garbage while its live
 	// heap stays bounded by the batch: collecting less often is a large win
@@ -98,8 +105,7 @@ func (db *DB) Import(ctx context.Context, paths []string, opts ImportOptions) (*
 	// memory limit keeps the heap from growing past a fixed size regardless.
 	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(importMemoryLimit))
-	im := &importer{db: db, opts: opts, rep: rep, total: total, files: len(files)}
-	for i, f := range files {
+	for i, f := range list.files {
 		if err := ctx.Err(); err != nil {
 			return rep, err
 		}
@@ -108,48 +114,6 @@ func (db *DB) Import(ctx context.Context, paths []string, opts ImportOptions) (*
 		}
 	}
 	return rep, nil
-}
-
-// listFiles expands directories into their files (WalkDir goes in name
-// order), skipping hidden entries.
-func listFiles(paths []string) ([]string, int64, error) {
-	var files []string
-	var total int64
-	for _, p := range paths {
-		st, err := os.Stat(p)
-		if err != nil {
-			return nil, 0, err // names the path: "stat x: no such file or directory"
-		}
-		if !st.IsDir() {
-			files = append(files, p)
-			total += st.Size()
-			continue
-		}
-		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if strings.HasPrefix(d.Name(), ".") && path != p {
-				if d.IsDir() {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if d.Type().IsRegular() {
-				info, err := d.Info()
-				if err != nil {
-					return err
-				}
-				files = append(files, path)
-				total += info.Size()
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, 0, err // names the path: "stat x: no such file or directory"
-		}
-	}
-	return files, total, nil
 }
 
 // importer carries one import's state across files.

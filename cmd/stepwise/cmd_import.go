@@ -86,6 +86,9 @@ func printReport(e *env, rep *store.ImportReport, took time.Duration) {
 	for _, name := range sortedKeys(rep.Formats) {
 		fmt.Fprintf(e.stdout, "  format %-16s %d files\n", name, rep.Formats[name])
 	}
+	if rep.Symlinks > 0 {
+		fmt.Fprintf(e.stdout, "  followed %d symbolic links inside the directories\n", rep.Symlinks)
+	}
 	if rep.Companions > 0 {
 		fmt.Fprintf(e.stdout, "  passed over %d files that belong to data read from others (an unzipped Inspect log's header, summaries, journal)\n", rep.Companions)
 	}

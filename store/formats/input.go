@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 )
 
 // Input is one opened file: its records and the codec chosen for them.
@@ -33,7 +32,7 @@ const lfsHeader = "version https://git-lfs.github.com/spec/v1"
 // Open sniffs a file and prepares to read its records. format forces a codec
 // by name; empty means detect from content.
 func Open(path, format string) (*Input, error) {
-	f, err := os.Open(path)
+	f, err := openRegular(path)
 	if err != nil {
 		return nil, err
 	}
@@ -133,7 +132,7 @@ func (in *Input) rewind() error {
 	if in.close != nil {
 		in.close()
 	}
-	f, err := os.Open(in.Path)
+	f, err := openRegular(in.Path)
 	if err != nil {
 		return err
 	}
