@@ -13,6 +13,8 @@ import (
 	"sync"
 	"unicode"
 
+	"golang.org/x/sync/semaphore"
+
 	"github.com/stepwise-dev/stepwise/store/formats"
 )
 
@@ -28,6 +30,13 @@ type ImportOptions struct {
 	Workers int
 	// BatchSize is the number of traces per write transaction (default 10000).
 	BatchSize int
+	// BatchBytes closes a write transaction's batch early, at this many
+	// bytes of encoded traces (default 32 MiB): a batch of 10,000 long
+	// chains of thought would otherwise hold gigabytes.
+	BatchBytes int64
+	// ReadAhead bounds the input bytes read but not yet in a batch
+	// (default 64 MiB; a single larger record is read alone).
+	ReadAhead int64
 	// OnProblem is called for each bad record or unreadable file, as it happens.
 	OnProblem func(error)
 	// OnWarning is called for each harmless gap in an imported record (a
@@ -86,6 +95,12 @@ func (db *DB) Import(ctx context.Context, paths []string, opts ImportOptions) (*
 	}
 	if opts.BatchSize <= 0 {
 		opts.BatchSize = 10000
+	}
+	if opts.BatchBytes <= 0 {
+		opts.BatchBytes = 32 << 20
+	}
+	if opts.ReadAhead <= 0 {
+		opts.ReadAhead = 64 << 20
 	}
 	rep := &ImportReport{SkippedBy: map[string]int{}, WarningsBy: map[string]int{}, Formats: map[string]int{}}
 	list, err := listFiles(paths)
@@ -172,6 +187,7 @@ type chunk struct {
 	runs  []bodyRun      // the prepared traces, by body block
 	count *counter       // the running-count changes of the traces
 	errs  []error        // per-record problems, in record order
+	held  int64          // the read-ahead bytes this chunk holds (readChunks)
 	parts []recordParts  // parts of records that could not be read
 	warns []recordWarning
 	fatal error // the file cannot be read further
@@ -189,7 +205,13 @@ type recordWarning struct {
 	w *formats.Warning
 }
 
-const chunkRecords = 256
+// A chunk closes at chunkRecords records or chunkBytes bytes, whichever
+// comes first: by count alone, 256 records of a megabyte each made one
+// chunk of 256 MB.
+const (
+	chunkRecords = 256
+	chunkBytes   = 4 << 20
+)
 
 // decode runs the pipeline for one file: a reader cuts records into chunks,
 // workers decode and encode them, and this goroutine puts the chunks back in
@@ -205,7 +227,8 @@ func (im *importer) decode(ctx context.Context, in *formats.Input) error {
 	defer cancel()
 	jobs := make(chan *chunk, workers*2)
 	results := make(chan *chunk, workers*2)
-	go readChunks(ctx, in, jobs)
+	ahead := semaphore.NewWeighted(im.opts.ReadAhead)
+	go readChunks(ctx, in, jobs, ahead, im.opts.ReadAhead)
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
@@ -236,12 +259,13 @@ func (im *importer) decode(ctx context.Context, in *formats.Input) error {
 		// same pages again and again); while it holds all it can, a full
 		// batch stops the intake, which bounds memory to maxInflight+1
 		// batches.
+		full := cur.traces >= im.opts.BatchSize || cur.encoded >= im.opts.BatchBytes
 		var send chan<- *batch
-		if w.inflight < maxInflight && firstErr == nil && cur.traces >= im.opts.BatchSize {
+		if w.inflight < maxInflight && firstErr == nil && full {
 			send = w.in
 		}
 		recv := results
-		if firstErr == nil && cur.traces >= im.opts.BatchSize {
+		if firstErr == nil && full {
 			recv = nil
 		}
 		select {
@@ -255,6 +279,8 @@ func (im *importer) decode(ctx context.Context, in *formats.Input) error {
 				delete(pending, next)
 				next++
 				fail(im.apply(cur, c))
+				// Its traces are in the batch now, which BatchBytes bounds.
+				ahead.Release(c.held)
 			}
 		case send <- cur:
 			w.inflight++
@@ -290,18 +316,28 @@ func (im *importer) decode(ctx context.Context, in *formats.Input) error {
 	return im.written(<-w.out)
 }
 
-// readChunks cuts the file into chunks of records.
-func readChunks(ctx context.Context, in *formats.Input, jobs chan<- *chunk) {
+// readChunks cuts the file into chunks of records. Before it hands a chunk
+// on, it takes the chunk's bytes from ahead (of size limit), given back
+// when the chunk's traces join a batch: what is read but not yet batched
+// (records, then their encoded traces, about as large) stays under the
+// limit, plus the chunk being read. Chunks take and give back in file
+// order, so the one a batch waits for never waits for the budget.
+func readChunks(ctx context.Context, in *formats.Input, jobs chan<- *chunk, ahead *semaphore.Weighted, limit int64) {
 	defer close(jobs)
 	n := 0
 	c := &chunk{n: n}
 	send := func() bool {
+		c.held = min(c.bytes, limit)
+		if ahead.Acquire(ctx, c.held) != nil {
+			return false
+		}
 		select {
 		case jobs <- c:
 			n++
 			c = &chunk{n: n}
 			return true
 		case <-ctx.Done():
+			ahead.Release(c.held)
 			return false
 		}
 	}
@@ -321,7 +357,7 @@ func readChunks(ctx context.Context, in *formats.Input, jobs chan<- *chunk) {
 		c.recs = append(c.recs, rec)
 		c.errs = append(c.errs, err)
 		c.bytes += int64(len(rec.Data)) + 1
-		if len(c.recs) == chunkRecords && !send() {
+		if (len(c.recs) == chunkRecords || c.bytes >= chunkBytes) && !send() {
 			return
 		}
 	}
