@@ -3,6 +3,8 @@ package store
 import (
 	"errors"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/stepwise-dev/stepwise/store/formats"
 )
@@ -31,4 +33,30 @@ func TestReasonOf(t *testing.T) {
 	if got := ReasonOf(errors.New("plain 12 error")); got != "plain N error" {
 		t.Errorf("plain error: %q", got)
 	}
+}
+
+// FuzzMaskNumbers: masking never panics, keeps every letter, and masking
+// a masked reason changes nothing (grouping is stable).
+func FuzzMaskNumbers(f *testing.F) {
+	for _, s := range []string{"invalid UTF-8 at column 17", "error_steps [0 3]: step 0 is not a 1-based step number", "3.14.15 -2 x9 9x 1-a a-1", "é1 ٣ 1,2, 3", "N N N"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		m := maskNumbers(s)
+		letters := func(s string) string {
+			var b []rune
+			for _, r := range s {
+				if unicode.IsLetter(r) && r != 'N' {
+					b = append(b, r)
+				}
+			}
+			return string(b)
+		}
+		if letters(m) != letters(s) && utf8.ValidString(s) {
+			t.Fatalf("letters changed: %q → %q", s, m)
+		}
+		if again := maskNumbers(m); again != m {
+			t.Fatalf("not stable: %q → %q → %q", s, m, again)
+		}
+	})
 }
