@@ -39,7 +39,7 @@ type prm800kOutQ struct {
 	Problem             string          `json:"problem"`
 	GroundTruthSolution *string         `json:"ground_truth_solution,omitempty"`
 	GroundTruthAnswer   json.RawMessage `json:"ground_truth_answer"`
-	PreGeneratedSteps   []string        `json:"pre_generated_steps,omitempty"`
+	PreGeneratedSteps   *[]string       `json:"pre_generated_steps,omitempty"` // nil in phase 1
 	PreGeneratedAnswer  json.RawMessage `json:"pre_generated_answer,omitempty"`
 	VerifierScore       json.RawMessage `json:"pre_generated_verifier_score,omitempty"`
 }
@@ -68,8 +68,14 @@ const prm800kTime = "2006-01-02T15:04:05.999999"
 
 func (p prm800kWriter) Write(it *ExportItem) (string, error) {
 	var chosen []*int
-	own := it.Trace.Source.Format == prm800k{}.Name() &&
-		json.Unmarshal([]byte(it.Trace.Meta["chosen_completions"]), &chosen) == nil && chosen != nil
+	own := it.Trace.Source.Format == prm800k{}.Name()
+	if c, ok := it.Trace.Meta["chosen_completions"]; own && ok {
+		own = json.Unmarshal([]byte(c), &chosen) == nil && chosen != nil
+	} else if own {
+		// A phase-2 record laid out as usual keeps no layout of its own.
+		own = it.Trace.Segmenter == prm800kPhase2Segmenter
+		chosen = prm800kPhase2Chosen(it.Trace)
+	}
 	last := -1
 	for i, l := range it.Labels {
 		if l.Rating != stepwise.Unlabeled {
@@ -81,7 +87,7 @@ func (p prm800kWriter) Write(it *ExportItem) (string, error) {
 	}
 	out := prm800kHead(it, own)
 	if own {
-		out.Label.Steps = prm800kOwnSteps(it, chosen, last)
+		out.Label.Steps = append([]prm800kOutStep{}, prm800kOwnSteps(it, chosen, last)...)
 	} else {
 		out.Label.Steps = prm800kNewSteps(it, last)
 	}
@@ -109,7 +115,8 @@ func prm800kHead(it *ExportItem, own bool) prm800kOut {
 		if pr.GoldSolution != "" {
 			q.GroundTruthSolution = &pr.GoldSolution
 		}
-		q.PreGeneratedSteps = it.stepTexts(len(it.Trace.Steps))
+		steps := it.stepTexts(len(it.Trace.Steps))
+		q.PreGeneratedSteps = &steps
 		q.PreGeneratedAnswer = jsonString(it.Trace.FinalAnswer)
 	}
 	if !own {

@@ -130,7 +130,7 @@ func (prm800k) Decode(rec Record, opts *Options) ([]Item, error) {
 	warns = append(warns, pw...)
 	prm800kFinalAnswer(t)
 	prm800kMeta(t.Meta, &r)
-	if err := prm800kLayoutMeta(t.Meta, labels, at, len(t.Steps)); err != nil {
+	if err := prm800kLayoutMeta(t.Meta, labels, at, len(t.Steps), phase2); err != nil {
 		return nil, err
 	}
 	p := &stepwise.Problem{
@@ -312,14 +312,26 @@ const (
 // one sits (Meta trajectory_completions). Only phase 2 can differ: its
 // trajectory is matched by text (completions[0] in the data), and a step
 // may match none (prm800kNone).
-func prm800kLayoutMeta(m map[string]string, labels []prm800kStep, at []int, steps int) error {
+//
+// A phase-2 record laid out as PRM800K writes them (chosen_completion 0,
+// null on the step rated -1, the trajectory first) keeps neither: its
+// layout follows from its ratings (prm800kPhase2Chosen), and its body, and
+// so its content hash, stays what earlier versions stored.
+func prm800kLayoutMeta(m map[string]string, labels []prm800kStep, at []int, steps int, phase2 bool) error {
 	chosen := make([]*int, len(labels))
-	differs := false
+	differs, usual := false, phase2
 	for i, ls := range labels {
 		chosen[i] = ls.ChosenCompletion
 		if i < steps && at[i] != prm800kAt(ls.ChosenCompletion, at[i] == prm800kHuman) {
 			differs = true
 		}
+		if usual && at[i] >= 0 {
+			ch, bad := ls.ChosenCompletion, prm800kBadRating(ls.Completions[at[i]].Rating)
+			usual = (bad && ch == nil) || (!bad && ch != nil && *ch == 0)
+		}
+	}
+	if usual && !differs {
+		return nil
 	}
 	b, err := json.Marshal(chosen)
 	if err != nil {
@@ -334,6 +346,31 @@ func prm800kLayoutMeta(m map[string]string, labels []prm800kStep, at []int, step
 		m["trajectory_completions"] = string(b)
 	}
 	return nil
+}
+
+func prm800kBadRating(r *int) bool { return r != nil && *r == -1 }
+
+// prm800kPhase2Chosen is the usual chosen_completion of a phase-2 record's
+// label steps: 0, or null on the step rated -1, for every step up to the
+// last one carrying a PRM800K rating label (nil when t has none).
+func prm800kPhase2Chosen(t *stepwise.Trace) []*int {
+	var out []*int
+	zero := 0
+	for i := range t.Steps {
+		l := prm800kSourceLabel(&t.Steps[i])
+		if l == nil || l.Source != prm800kRatingSource {
+			break
+		}
+		if l.Rating == stepwise.Bad {
+			out = append(out, nil)
+		} else {
+			out = append(out, &zero)
+		}
+	}
+	if out == nil {
+		out = []*int{}
+	}
+	return out
 }
 
 // prm800kAt is where a label step's trajectory completion sits by default:

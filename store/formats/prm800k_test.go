@@ -293,3 +293,29 @@ func FuzzDecodePRM800K(f *testing.F) {
 	f.Add(`{"labeler":"x","question":{"problem":"p","ground_truth_answer":2},"label":{"steps":[{"completions":[{"text":"a","rating":null},{"text":"b","rating":-1}],"human_completion":{"text":"h","rating":null,"source":"human","flagged":false},"chosen_completion":null},{"completions":[{"text":"c","rating":0}],"chosen_completion":null}]}}`)
 	fuzzCodecDecode(f, prm800k{}, &Options{})
 }
+
+// The phase-2 sample records are laid out as PRM800K writes them: they keep
+// no layout of their own, so their bodies (and content hashes) are what
+// earlier versions stored, and re-importing them into an older store adds
+// nothing. Phase 1 keeps its chosen completions.
+func TestPRM800KLayoutMetaOnlyWhenNeeded(t *testing.T) {
+	for _, c := range []struct {
+		file   string
+		layout bool
+	}{{"prm800k_phase2_train_sample.jsonl", false}, {"prm800k_phase1_train_sample.jsonl", true}} {
+		for _, it := range readAll(t, sample("prm800k", c.file), "", nil) {
+			_, has := it.Trace.Meta["chosen_completions"]
+			_, traj := it.Trace.Meta["trajectory_completions"]
+			if has != c.layout || traj {
+				t.Errorf("%s line %d: chosen_completions kept %v, trajectory_completions kept %v", c.file, it.Trace.Source.Line, has, traj)
+			}
+		}
+	}
+	// A phase-2 step chosen other than the usual way keeps the layout.
+	rec := `{"labeler":"x","question":{"problem":"p","pre_generated_steps":["a","b"]},"label":{"steps":[` +
+		`{"completions":[{"text":"a","rating":1}],"chosen_completion":null}]}}`
+	items, err := (prm800k{}).Decode(Record{Data: []byte(rec)}, &Options{})
+	if err != nil || items[0].Trace.Meta["chosen_completions"] != "[null]" {
+		t.Errorf("unusual layout: %v %q", err, items[0].Trace.Meta["chosen_completions"])
+	}
+}
