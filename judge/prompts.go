@@ -183,7 +183,8 @@ func (p *Prompts) render(name string, vars map[string]string) string {
 func (p *Prompts) text(name string) string { return strings.TrimSpace(p.texts[name]) }
 
 // ExportDefaults writes the embedded templates into dir (for editing), one
-// NAME.txt per template plus a VERSION file.
+// NAME.txt per template plus a VERSION file. It never overwrites a file:
+// one that exists may hold the user's edits.
 func ExportDefaults(dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -197,9 +198,22 @@ func ExportDefaults(dir string) error {
 		if err != nil {
 			return err
 		}
-		if err := os.WriteFile(filepath.Join(dir, n+".txt"), b, 0o644); err != nil {
+		if err := writeNew(filepath.Join(dir, n+".txt"), b); err != nil {
 			return err
 		}
 	}
-	return os.WriteFile(filepath.Join(dir, "VERSION"), []byte(DefaultPromptVersion+"-edited\n"), 0o644)
+	return writeNew(filepath.Join(dir, "VERSION"), []byte(DefaultPromptVersion+"-edited\n"))
+}
+
+// writeNew writes a file that must not exist yet.
+func writeNew(path string, b []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(b)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }

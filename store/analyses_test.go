@@ -220,7 +220,7 @@ func TestDamagedRunRecords(t *testing.T) {
 		"broken body":    append(append([]byte{}, rec[:len(rec)-12]...), 0xff, 0xfe, 0xfd),
 		"empty":          {},
 	} {
-		db.bolt.Update(func(tx *bolt.Tx) error { return tx.Bucket(bAnalyses).Put(u64(seq), v) })
+		db.update(func(tx *bolt.Tx) error { return tx.Bucket(bAnalyses).Put(u64(seq), v) })
 		_, err := db.AnalysisSeq(seq)
 		if err == nil || !strings.Contains(err.Error(), "judge run 1") {
 			t.Errorf("%s: %v", name, err)

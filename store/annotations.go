@@ -378,7 +378,7 @@ var eventJSON = sonic.Config{CopyString: true, ValidateString: true}.Froze()
 // decodeEvent reads a stored event; it copies what it keeps.
 func decodeEvent(seq uint64, v []byte) (Event, error) {
 	if len(v) < 9 {
-		return Event{}, fmt.Errorf("event %d: corrupt record (%d bytes)", seq, len(v))
+		return Event{}, corrupt("event %d: an unreadable record (%d bytes)", seq, len(v))
 	}
 	if v[0] != eventVersion {
 		return Event{}, fmt.Errorf("event %d: record version %d is newer than this program", seq, v[0])
@@ -388,7 +388,7 @@ func decodeEvent(seq uint64, v []byte) (Event, error) {
 		// encoding/json's verdict and message for a corrupt record.
 		ev = Event{}
 		if err := json.Unmarshal(v[9:], &ev); err != nil {
-			return Event{}, fmt.Errorf("event %d: corrupt record: %w", seq, err)
+			return Event{}, corrupt("event %d: an unreadable record: %v", seq, err)
 		}
 	}
 	ev.Seq = seq

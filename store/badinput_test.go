@@ -65,7 +65,7 @@ func checkIDs(tx *bolt.Tx) error {
 // traces, and the bodies.
 func checkStore(t *testing.T, db *DB) {
 	t.Helper()
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		for err := range tx.Check() {
 			return err
 		}

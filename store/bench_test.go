@@ -234,7 +234,7 @@ func importedValues(b *testing.B, path, src string, n int) (sums, blocks []kv) {
 		})
 		return out
 	}
-	db.bolt.View(func(tx *bolt.Tx) error {
+	db.view(func(tx *bolt.Tx) error {
 		sums, blocks = copyAll(tx, bTraces), copyAll(tx, bBodies)
 		return nil
 	})

@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/binary"
 	"fmt"
+	"hash/crc32"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -18,12 +19,16 @@ import (
 // the run's last seq, so seeking a seq lands on the block that holds it.
 //
 // A block is: version byte, uvarint count n, n+1 little-endian u32 offsets
-// into the data (fixed width, so entry i is found without a scan), data.
+// into the data (fixed width, so entry i is found without a scan), data,
+// and (version 2) a little-endian CRC-32C of everything before it: bbolt
+// keeps no checksum of its pages, and a flipped byte of text must be
+// reported as damage, not shown as data. Version 1 blocks, without it, are
+// read as before.
 //
 // Stores written by earlier versions hold one body per 8-byte key u64(seq);
 // readers take either (a seq is in one or the other, never both).
 const (
-	bodyBlockVersion = 1
+	bodyBlockVersion = 2
 	bodyBlockTag     = 'b'
 	// A block closes at whichever comes first (estimated sizes).
 	bodyBlockBytes  = 1 << 20
@@ -45,7 +50,7 @@ type blockBuilder struct {
 
 // newBlockBuilder starts a block of n bodies of about size bytes in all.
 func newBlockBuilder(n, size int) *blockBuilder {
-	b := make([]byte, 0, 1+binary.MaxVarintLen64+4*(n+1)+size)
+	b := make([]byte, 0, 1+binary.MaxVarintLen64+4*(n+1)+size+4)
 	b = append(b, bodyBlockVersion)
 	b = binary.AppendUvarint(b, uint64(n))
 	bb := &blockBuilder{offs: len(b), n: n}
@@ -74,8 +79,12 @@ func (bb *blockBuilder) addEncoded(body []byte) {
 // finish returns the block, once all n bodies are added.
 func (bb *blockBuilder) finish() []byte {
 	binary.LittleEndian.PutUint32(bb.b[bb.offs+4*bb.n:], uint32(len(bb.b)-bb.data))
+	bb.b = binary.LittleEndian.AppendUint32(bb.b, crc32.Checksum(bb.b, castagnoli))
 	return bb.b
 }
+
+// castagnoli is the CRC-32C table: the polynomial CPUs compute in hardware.
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 // nextBlock says how many of the next bodies (of count, sized by size) go
 // into one block, and their size: at most bodyBlockBodies, and no more than
@@ -170,10 +179,20 @@ type bodyBlock struct {
 func decodeBodyBlock(k, v []byte) (bodyBlock, error) {
 	last := binary.BigEndian.Uint64(k)
 	bad := func(why string) (bodyBlock, error) {
-		return bodyBlock{}, fmt.Errorf("body block ending at trace %d: corrupt (%s)", last, why)
+		return bodyBlock{}, corrupt("body block ending at trace %d: %s", last, why)
 	}
-	if len(v) == 0 || v[0] != bodyBlockVersion {
-		return bad("version")
+	if len(v) == 0 || v[0] < 1 || v[0] > bodyBlockVersion {
+		return bad(fmt.Sprintf("unknown block version %d", v[0]))
+	}
+	if v[0] >= 2 {
+		if len(v) < 5 {
+			return bad("too short for its checksum")
+		}
+		body, sum := v[:len(v)-4], binary.LittleEndian.Uint32(v[len(v)-4:])
+		if crc32.Checksum(body, castagnoli) != sum {
+			return bad("its checksum does not match its bytes")
+		}
+		v = body
 	}
 	n, w := binary.Uvarint(v[1:])
 	if w <= 0 || n == 0 || n > last || n > uint64(len(v)) {
@@ -196,7 +215,7 @@ func (b *bodyBlock) body(seq uint64) ([]byte, error) {
 	lo := binary.LittleEndian.Uint32(b.offs[4*i:])
 	hi := binary.LittleEndian.Uint32(b.offs[4*i+4:])
 	if lo > hi || int(hi) > len(b.data) {
-		return nil, fmt.Errorf("body of trace %d: corrupt block offsets", seq)
+		return nil, corrupt("body of trace %d: block offsets out of range", seq)
 	}
 	return b.data[lo:hi:hi], nil
 }

@@ -72,7 +72,7 @@ func TestBodiesReadBothLayouts(t *testing.T) {
 	db := openTemp(t)
 	importOK(t, db, filepath.Join(samples, "processbench"), filepath.Join(samples, "gsm8k"))
 	blocks := 0
-	db.bolt.View(func(tx *bolt.Tx) error {
+	db.view(func(tx *bolt.Tx) error {
 		return tx.Bucket(bBodies).ForEach(func(k, _ []byte) error {
 			if len(k) == 9 {
 				blocks++
@@ -85,7 +85,7 @@ func TestBodiesReadBothLayouts(t *testing.T) {
 	}
 	before := takeSnapshot(t, db)
 
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+	err := db.update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bBodies)
 		var keys, vals [][]byte
 		b.ForEach(func(k, v []byte) error {

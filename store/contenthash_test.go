@@ -64,7 +64,7 @@ func testMigrateRehashes(t *testing.T, from uint64) {
 	if rep.Imported != 0 || rep.Duplicates != first.Imported+first.Duplicates {
 		t.Fatalf("re-import after migration: %+v (first import %+v)", rep, first)
 	}
-	db.bolt.View(func(tx *bolt.Tx) error {
+	db.view(func(tx *bolt.Tx) error {
 		if tx.Bucket(bLegacyHashes) != nil {
 			t.Error("the schema-3 hashes bucket is still there")
 		}

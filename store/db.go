@@ -5,34 +5,45 @@
 package store
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
-	bolterrors "go.etcd.io/bbolt/errors"
 )
 
-// DB is an open store.
+// DB is an open store. It does not keep the file open: each transaction
+// takes the file (and its lock) through the handle, which lets go of it
+// soon after (handle.go), so that other stepwise processes can use the
+// store between this one's transactions.
 type DB struct {
-	bolt     *bolt.DB
+	h        *handle
 	path     string
 	readOnly bool
 	// seen is the importer's dedupe filter (bloom.go); only the writer,
-	// inside a write transaction, touches it.
-	seen *seenFilter
+	// inside a write transaction, touches it. seenAt is the count of other
+	// processes' commits when it was loaded: another process may have
+	// added ids since, and then it is loaded again.
+	seen   *seenFilter
+	seenAt uint64
+	// stamp is the file's stat at the last look for changes (changes.go).
+	stamp fileStamp
 }
 
 // Options tune Open.
 type Options struct {
-	// Timeout bounds the wait for another process's lock (default 1s).
+	// Timeout bounds each wait for another process to let go of the store
+	// (default 1s).
 	Timeout time.Duration
-	// ReadOnly opens with a shared lock; it still waits for a writer to finish.
+	// ReadOnly takes shared locks: other readers run at the same time,
+	// writers wait for the transaction in progress.
 	ReadOnly bool
+	// OnWait, when set, is called when a transaction starts waiting for
+	// another process, with who holds the store when that is known.
+	OnWait func(holder string)
 }
 
 // ErrLocked is returned when another process holds the store.
@@ -81,7 +92,8 @@ func DefaultPath() (string, error) {
 const pageSize = 16 << 10
 
 // Open opens (creating if needed) the store at path, migrating an older
-// schema and refusing a newer one.
+// schema and refusing a newer one. A store file left by a killed vacuum is
+// removed.
 func Open(path string, opts Options) (*DB, error) {
 	if opts.Timeout == 0 {
 		opts.Timeout = time.Second
@@ -93,26 +105,19 @@ func Open(path string, opts Options) (*DB, error) {
 	} else if _, err := os.Stat(path); err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	bdb, err := bolt.Open(path, 0o600, &bolt.Options{
-		Timeout:         opts.Timeout,
-		ReadOnly:        opts.ReadOnly,
-		FreelistType:    bolt.FreelistMapType,
-		InitialMmapSize: 256 << 20,
-		PageSize:        pageSize, // only when the file is created
-	})
-	if err != nil {
-		if errors.Is(err, bolterrors.ErrTimeout) {
-			return nil, &LockedError{Path: path, Owner: readOwner(path)}
-		}
-		return nil, fmt.Errorf("open store %s: %w (not a stepwise store, or a damaged file)", path, err)
-	}
-	db := &DB{bolt: bdb, path: path, readOnly: opts.ReadOnly}
+	db := &DB{h: newHandle(path, opts), path: path, readOnly: opts.ReadOnly}
 	if err := db.prepare(); err != nil {
-		bdb.Close()
+		db.h.shutdown()
 		return nil, err
 	}
 	if !opts.ReadOnly {
-		writeOwner(path)
+		// Holding the store's lock, no vacuum is running: a copy beside
+		// it is a killed one's.
+		err := db.with(context.Background(), func(*bolt.DB) error { return removeStaleVacuum(path) })
+		if err != nil {
+			db.h.shutdown()
+			return nil, err
+		}
 	}
 	return db, nil
 }
@@ -121,42 +126,63 @@ func Open(path string, opts Options) (*DB, error) {
 func (db *DB) Path() string { return db.path }
 
 // Close releases the store.
-func (db *DB) Close() error {
-	if !db.readOnly {
-		os.Remove(ownerPath(db.path))
-	}
-	return db.bolt.Close()
-}
-
-// The owner file names the process holding the store, so that a second
-// process can say who has it. It is advisory: the bbolt file lock decides.
-func ownerPath(path string) string { return path + ".owner" }
-
-func writeOwner(path string) {
-	exe, _ := os.Executable()
-	info := fmt.Sprintf("pid %d, %s, since %s", os.Getpid(), filepath.Base(exe), time.Now().Format(time.TimeOnly))
-	_ = os.WriteFile(ownerPath(path), []byte(info), 0o600)
-}
-
-func readOwner(path string) string {
-	b, err := os.ReadFile(ownerPath(path))
-	if err != nil {
-		return ""
-	}
-	s := strings.TrimSpace(string(b))
-	if pid, _, ok := strings.Cut(strings.TrimPrefix(s, "pid "), ","); ok {
-		if _, err := strconv.Atoi(pid); err != nil {
-			return ""
-		}
-	}
-	return s
-}
+func (db *DB) Close() error { return db.h.shutdown() }
 
 // view runs fn in a read transaction. Every read of the store goes through
-// it (and every write through update), so that how the file is opened and
-// locked is decided in one place.
-func (db *DB) view(fn func(*bolt.Tx) error) error { return db.bolt.View(fn) }
+// it (or viewCtx), and every write through update, so that how the file is
+// opened, locked, shared and guarded is decided in one place.
+func (db *DB) view(fn func(*bolt.Tx) error) error { return db.viewCtx(context.Background(), fn) }
+
+// viewCtx is view whose wait for another process ends with ctx.
+func (db *DB) viewCtx(ctx context.Context, fn func(*bolt.Tx) error) error {
+	return db.with(ctx, func(b *bolt.DB) error {
+		return b.View(func(tx *bolt.Tx) error {
+			db.h.observe(uint64(tx.ID()), false)
+			return fn(tx)
+		})
+	})
+}
 
 // update runs fn in a write transaction, committed (and synced) when fn
 // returns nil.
-func (db *DB) update(fn func(*bolt.Tx) error) error { return db.bolt.Update(fn) }
+func (db *DB) update(fn func(*bolt.Tx) error) error {
+	return db.updateCtx(context.Background(), fn)
+}
+
+// updateCtx is update whose wait for another process ends with ctx.
+func (db *DB) updateCtx(ctx context.Context, fn func(*bolt.Tx) error) error {
+	if db.readOnly {
+		return fmt.Errorf("store %s is open read-only", db.path)
+	}
+	return db.with(ctx, func(b *bolt.DB) error {
+		var id uint64
+		err := b.Update(func(tx *bolt.Tx) error {
+			id = uint64(tx.ID())
+			db.h.observe(id, true)
+			return fn(tx)
+		})
+		if err != nil && id != 0 {
+			db.h.rolledBack(id)
+		}
+		return err
+	})
+}
+
+// with runs fn with the bbolt handle held, a damaged file turned into a
+// DamagedError.
+func (db *DB) with(ctx context.Context, fn func(*bolt.DB) error) error {
+	b, err := db.h.acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.h.release()
+	err = guardFault(db.path, func() error { return fn(b) })
+	var d *DamagedError
+	if errors.As(err, &d) {
+		if d.Path == "" {
+			d.Path = db.path
+		}
+		db.h.markBroken()
+	}
+	return err
+}

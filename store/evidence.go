@@ -22,6 +22,8 @@ type TraceEvidence struct {
 	// Judgement is the newest single-trace judge run with a verdict (what
 	// the trace view's gutter shows), nil when the trace was never judged.
 	Judgement *RunHead
+	// PRM holds the process reward models' scores of the trace, by name.
+	PRM []PRMScores
 }
 
 // EachEvidence streams the traces matching f with their evidence, in seq
@@ -69,6 +71,9 @@ func (db *DB) EachEvidence(ctx context.Context, f Filter, fn func(*TraceEvidence
 				if ev.Judgement, err = latestSingle(tx, seq); err != nil {
 					return err
 				}
+			}
+			if ev.PRM, err = prmOfSeq(tx, seq); err != nil {
+				return err
 			}
 			if err := fn(ev); err != nil {
 				return err

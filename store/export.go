@@ -112,21 +112,24 @@ func (db *DB) Export(ctx context.Context, w io.Writer, opts ExportOptions) (*Exp
 	if grouped {
 		n = 1
 	}
-	txs, err := db.snapshot(n)
-	if err != nil {
-		return nil, err
-	}
-	defer func() {
-		for _, tx := range txs {
-			tx.Rollback()
+	err = db.with(ctx, func(b *bolt.DB) error {
+		txs, err := snapshotTxs(b, n)
+		if err != nil {
+			return err
 		}
-	}()
-	x := &exportRun{tx: txs[0], opts: opts, rep: rep, problems: map[string]*stepwise.Problem{}}
-	if grouped {
-		err = x.byProblem(ctx, g)
-	} else {
-		err = x.pipeline(ctx, f, exp, w, txs[1:])
-	}
+		defer func() {
+			for _, tx := range txs {
+				tx.Rollback()
+			}
+		}()
+		x := &exportRun{path: db.path, tx: txs[0], opts: opts, rep: rep, problems: map[string]*stepwise.Problem{}}
+		if grouped {
+			err = x.byProblem(ctx, g)
+		} else {
+			err = x.pipeline(ctx, f, exp, w, txs[1:])
+		}
+		return err
+	})
 	if exp != nil {
 		if cerr := exp.Close(); err == nil {
 			err = cerr
@@ -137,6 +140,7 @@ func (db *DB) Export(ctx context.Context, w io.Writer, opts ExportOptions) (*Exp
 
 // exportRun is one export's state inside its read transaction.
 type exportRun struct {
+	path     string // the store's, for errors
 	tx       *bolt.Tx
 	opts     ExportOptions
 	rep      *ExportReport
@@ -290,11 +294,12 @@ func (x *exportRun) problem(id string) (*stepwise.Problem, error) {
 		return nil, err
 	}
 	if v == nil {
-		return nil, fmt.Errorf("problem %q: %w", id, ErrNotFound)
+		// A stored trace always has its problem stored.
+		return nil, corrupt("a trace names problem %q, which is not in the store", id)
 	}
 	p := &stepwise.Problem{}
 	if err := json.Unmarshal(v, p); err != nil {
-		return nil, fmt.Errorf("problem %s: corrupt record: %w", id, err)
+		return nil, corrupt("problem %s: an unreadable record: %v", id, err)
 	}
 	if len(x.problems) >= 4096 {
 		clear(x.problems)

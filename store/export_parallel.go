@@ -55,14 +55,19 @@ func (x *exportRun) pipeline(ctx context.Context, f formats.ExportFormat, exp fo
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			wx := &exportRun{tx: tx, opts: x.opts, problems: map[string]*stepwise.Problem{}}
+			wx := &exportRun{path: x.path, tx: tx, opts: x.opts, problems: map[string]*stepwise.Problem{}}
 			var buf bytes.Buffer
 			var enc formats.Exporter
 			if f.Lines {
 				enc = f.New(&buf)
 			}
 			for j := range jobs {
-				if wx.load(j); j.err == nil && enc != nil {
+				// A worker reads the file's mapping on a goroutine of
+				// its own: a damaged page must become an error here too.
+				if err := guardFault(x.path, func() error { wx.load(j); return nil }); err != nil {
+					j.err = err
+				}
+				if j.err == nil && enc != nil {
 					j.encode(enc, &buf, free)
 				}
 				done <- j
@@ -84,14 +89,14 @@ func (x *exportRun) pipeline(ctx context.Context, f formats.ExportFormat, exp fo
 	return ctx.Err()
 }
 
-// snapshot opens n read transactions on one snapshot of the store: a
+// snapshotTxs opens n read transactions on one snapshot of the store: a
 // writer that commits between two openings moves the snapshot, and then all
 // are opened again. The caller rolls them back.
-func (db *DB) snapshot(n int) ([]*bolt.Tx, error) {
+func snapshotTxs(db *bolt.DB, n int) ([]*bolt.Tx, error) {
 	for range 100 {
 		txs := make([]*bolt.Tx, 0, n)
 		for range n {
-			t, err := db.bolt.Begin(false)
+			t, err := db.Begin(false)
 			if err != nil {
 				for _, t := range txs {
 					t.Rollback()

@@ -73,7 +73,7 @@ func exportWith(t *testing.T, db *DB, f formats.ExportFormat, opts ExportOptions
 	}
 	var buf bytes.Buffer
 	rep := &ExportReport{Format: f.Name}
-	txs, err := db.snapshot(3)
+	txs, err := snapshotTxs(holdBolt(t, db), 3)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +148,7 @@ func TestParallelExportStopsOnWriteError(t *testing.T) {
 func TestOneSnapshot(t *testing.T) {
 	db := openTemp(t)
 	importOK(t, db, filepath.Join(samples, "processbench"))
-	before, err := db.bolt.Begin(false)
+	before, err := holdBolt(t, db).Begin(false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +158,7 @@ func TestOneSnapshot(t *testing.T) {
 	if _, err := db.AnnotateMany([]stepwise.Annotation{{Annotator: "a", TraceID: id, Step: 0, Rating: stepwise.Good}}); err != nil {
 		t.Fatal(err)
 	}
-	txs, err := db.snapshot(2)
+	txs, err := snapshotTxs(holdBolt(t, db), 2)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -108,16 +108,21 @@ func (db *DB) SaveFindings(all []TraceFindings) error {
 			if err != nil {
 				return fmt.Errorf("save findings: %w", err)
 			}
+			var prevFindings []Finding
 			if old := fb.Get(u64(seq)); old != nil {
 				prev, err := decodeFindings(seq, old)
 				if err != nil {
 					return err
 				}
+				prevFindings = prev.Findings
 				for _, k := range scoreKeys(seq, prev.Findings) {
 					if err := sb.Delete(k); err != nil {
 						return err
 					}
 				}
+			}
+			if err := reindexFindingCodes(tx, seq, prevFindings, all[i].Findings); err != nil {
+				return err
 			}
 			if err := fb.Put(u64(seq), recs[i]); err != nil {
 				return err

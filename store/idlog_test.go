@@ -79,7 +79,7 @@ func loggedIDs(tx *bolt.Tx) ([]loggedID, error) {
 // logState counts the id log's runs and ids.
 func logState(t testing.TB, db *DB) (runs, logged int) {
 	t.Helper()
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		x, err := newIDIndex(tx)
 		runs, logged = len(x.runs), x.logged
 		return err
@@ -144,7 +144,7 @@ func TestIDLogFull(t *testing.T) {
 	if _, err := db.writeBatch(prepareBatch(items[:60])); err != nil {
 		t.Fatal(err)
 	}
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+	err := db.update(func(tx *bolt.Tx) error {
 		x, err := newIDIndex(tx)
 		if err != nil {
 			return err
@@ -158,7 +158,7 @@ func TestIDLogFull(t *testing.T) {
 	if runs, logged := logState(t, db); runs != 0 || logged != 0 {
 		t.Fatalf("log after a full one: %d runs, %d ids", runs, logged)
 	}
-	err = db.bolt.View(func(tx *bolt.Tx) error {
+	err = db.view(func(tx *bolt.Tx) error {
 		if n := tx.Bucket(bIDs).Stats().KeyN; n != 61 {
 			return fmt.Errorf("ids holds %d ids, want 61", n)
 		}

@@ -55,7 +55,7 @@ func TestMigrateFromSchema1(t *testing.T) {
 			t.Errorf("filter %+v: %d after migration, %d before", f, n, before[i])
 		}
 	}
-	db.bolt.View(func(tx *bolt.Tx) error {
+	db.view(func(tx *bolt.Tx) error {
 		if v := getUint(tx.Bucket(bMeta), keySchema); v != SchemaVersion {
 			t.Errorf("schema %d after migration", v)
 		}
@@ -75,7 +75,7 @@ func TestMigrateFromSchema1(t *testing.T) {
 // them back. The reopened store is closed when the test ends.
 func downgrade(t *testing.T, db *DB, path string, v uint64, change func(*bolt.Tx) error) *DB {
 	t.Helper()
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+	err := db.update(func(tx *bolt.Tx) error {
 		if v < 9 {
 			if err := unlogIDs(tx); err != nil {
 				return err
@@ -141,7 +141,7 @@ func TestNewerSchemaIsRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db.bolt.Update(func(tx *bolt.Tx) error { return putUint(tx.Bucket(bMeta), keySchema, SchemaVersion+1) })
+	db.update(func(tx *bolt.Tx) error { return putUint(tx.Bucket(bMeta), keySchema, SchemaVersion+1) })
 	db.Close()
 	if _, err := Open(path, Options{}); err == nil || !strings.Contains(err.Error(), "newer than this stepwise") {
 		t.Fatalf("opening a newer store: %v", err)
@@ -213,7 +213,7 @@ func TestMigrateProblemIndex(t *testing.T) {
 	if got := exportGroups(t, db); !reflect.DeepEqual(got, groupsBefore) {
 		t.Fatalf("export groups after migration differ:\n got %v\nwant %v", got, groupsBefore)
 	}
-	db.bolt.View(func(tx *bolt.Tx) error {
+	db.view(func(tx *bolt.Tx) error {
 		if k, _ := tx.Bucket(bIndex).Cursor().First(); k != nil {
 			t.Errorf("index key %q left after migration", k)
 		}
@@ -226,7 +226,7 @@ func TestMigrateProblemIndex(t *testing.T) {
 func problemTraces(t *testing.T, db *DB) map[string][]uint64 {
 	t.Helper()
 	out := map[string][]uint64{}
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		return eachFieldSeq(tx.Bucket(bPostings), FieldProblem, func(id []byte, seq uint64) error {
 			out[string(id)] = append(out[string(id)], seq)
 			return nil
@@ -264,7 +264,7 @@ func TestSplitProblems(t *testing.T) {
 	}
 	importOK(t, db, filepath.Join(samples, "processbench"), filepath.Join(samples, "math"))
 	var before []string
-	db.bolt.View(func(tx *bolt.Tx) error {
+	db.view(func(tx *bolt.Tx) error {
 		return tx.Bucket(bProblems).ForEach(func(k, _ []byte) error {
 			before = append(before, string(k))
 			return nil
@@ -283,7 +283,7 @@ func TestSplitProblems(t *testing.T) {
 	}
 	db = downgrade(t, db, path, 7, func(*bolt.Tx) error { return nil })
 	var ids []string
-	db.bolt.View(func(tx *bolt.Tx) error {
+	db.view(func(tx *bolt.Tx) error {
 		return tx.Bucket(bProblems).ForEach(func(k, v []byte) error {
 			ids = append(ids, string(k))
 			if len(v) != 8 || binary.BigEndian.Uint64(v) != uint64(len(ids)) {
@@ -302,7 +302,7 @@ func TestSplitProblems(t *testing.T) {
 		}
 	}
 	importOK(t, db, filepath.Join(samples, "gsm8k", "test_first200.jsonl"))
-	db.bolt.View(func(tx *bolt.Tx) error {
+	db.view(func(tx *bolt.Tx) error {
 		if n := tx.Bucket(bProblemTexts).Sequence(); n <= uint64(len(ids)) {
 			t.Errorf("record numbers stop at %d after importing new problems (had %d)", n, len(ids))
 		}

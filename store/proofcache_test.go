@@ -76,7 +76,7 @@ func TestProofCachePersists(t *testing.T) {
 
 func TestProofCacheDamagedValue(t *testing.T) {
 	db := openTemp(t)
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+	err := db.update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bProofCache)
 		b.Put([]byte("bad-version"), []byte("{}"))
 		return b.Put([]byte("bad-json"), []byte{proofCacheVersion, '{'})

@@ -35,6 +35,9 @@ type Filter struct {
 	// Proof selects traces by their verification: checked, unchecked, or
 	// with at least one step of a status (disproved, proved, ...).
 	Proof string
+	// Finding selects traces with an offline finding of that code
+	// (CodeLabelContradicted, arith_false, answer_mismatch, ...).
+	Finding string
 	// Offset skips that many matches; Limit stops after that many (0: all).
 	Offset, Limit int
 }
@@ -86,7 +89,7 @@ func (db *DB) List(f Filter, fn func(Summary) error) error {
 			}
 			v := traces.Get(u64(seq))
 			if v == nil {
-				return fmt.Errorf("index points at missing trace %d (run `stepwise vacuum` to rebuild)", seq)
+				return corrupt("an index names trace %d, which is not in the store", seq)
 			}
 			s, err := decodeSummary(seq, v)
 			if err != nil {
@@ -126,7 +129,7 @@ func (db *DB) Count(f Filter) (int, error) {
 
 func (f *Filter) isEmpty() bool {
 	return f.Dataset == "" && f.Model == "" && f.Correct == "" && f.Label == "" && f.Truncated == "" &&
-		f.Problem == "" && f.Format == "" && f.Human == "" && f.Annotator == "" && f.Proof == ""
+		f.Problem == "" && f.Format == "" && f.Human == "" && f.Annotator == "" && f.Proof == "" && f.Finding == ""
 }
 
 // iterator builds the intersection of the filter's index scans.
@@ -154,6 +157,9 @@ func (f *Filter) iterator(tx *bolt.Tx) (seqIter, error) {
 		parts = append(parts, annotatedIter(tx, ""))
 	case "no":
 		parts = append(parts, &notIter{in: annotatedIter(tx, ""), max: tx.Bucket(bTraces).Sequence()})
+	}
+	if f.Finding != "" {
+		parts = append(parts, newFindingCodeIter(tx, f.Finding))
 	}
 	if f.Proof != "" {
 		it, err := proofIterFor(tx, f.Proof)

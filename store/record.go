@@ -108,7 +108,7 @@ func decodeSummary(seq uint64, b []byte) (Summary, error) {
 	s.Source.Path = d.str()
 	s.Source.Line = d.int()
 	if d.err != nil {
-		return Summary{}, fmt.Errorf("trace %d: corrupt summary: %w", seq, d.err)
+		return Summary{}, corrupt("trace %d: an unreadable summary: %v", seq, d.err)
 	}
 	return s, nil
 }
@@ -189,7 +189,7 @@ func decodeBodyRaw(t *stepwise.Trace, b []byte, copyRaw bool) error {
 	t.Usage = decUsage(&d)
 	t.Meta = decMeta(&d)
 	if d.err != nil {
-		return fmt.Errorf("trace %s: corrupt body: %w", t.ID, d.err)
+		return corrupt("trace %s: an unreadable body: %v", t.ID, d.err)
 	}
 	return nil
 }

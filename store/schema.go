@@ -28,7 +28,8 @@ import (
 //	   maps an id to its record's number (problems.go)
 //	9: new trace ids go to the id log, as sorted runs, and into ids in key
 //	   order when the log is folded (idlog.go)
-const SchemaVersion = 9
+//	10: process reward model scores in prm_scores (prmscores.go)
+const SchemaVersion = 10
 
 // Buckets. Keys are big-endian so that byte order is numeric order.
 var (
@@ -51,7 +52,7 @@ var (
 )
 
 var allBuckets = [][]byte{bMeta, bTraces, bBodies, bIDs, bIDLog, bProblems, bProblemTexts, bIndex, bPostings, bCounts, bImports,
-	bEvents, bTraceEvents, bChecks, bProofCache, bAnalyses, bTraceRuns}
+	bEvents, bTraceEvents, bChecks, bProofCache, bAnalyses, bTraceRuns, bPRMScores}
 
 var keySchema = []byte("schema_version")
 
@@ -68,6 +69,7 @@ var migrations = map[int]func(*bolt.Tx) error{
 	6: foldContentHashes,
 	7: splitProblems,
 	8: createBuckets, // the id log
+	9: createBuckets, // PRM scores
 }
 
 // createBuckets (2 → 3) adds the buckets a newer schema introduced.

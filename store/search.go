@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"errors"
-	"fmt"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -299,7 +298,7 @@ func (w *searchWorker) scan(ctx context.Context, n int, hits []TraceHits) ([]Tra
 			return nil, err
 		}
 		if body == nil {
-			return nil, fmt.Errorf("search: index points at missing trace %d (run `stepwise vacuum` to rebuild)", seq)
+			return nil, corrupt("an index names trace %d, which is not in the store", seq)
 		}
 		if err := visit(seq, body); err != nil {
 			return nil, err

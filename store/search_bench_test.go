@@ -212,3 +212,18 @@ func readRSS(tb testing.TB) map[string]float64 {
 	}
 	return out
 }
+
+// BenchmarkCheck: the full check of the 1M-trace store (bbolt's page
+// check, every summary, every body block's checksum) that the workbench
+// runs in the background when it opens and `stepwise check` runs.
+func BenchmarkCheck(b *testing.B) {
+	db := benchStore(b)
+	b.ResetTimer()
+	for range b.N {
+		rep, err := db.Check(context.Background())
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(rep.Pages), "pages")
+	}
+}

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"slices"
 	"unicode/utf8"
 
@@ -71,7 +70,7 @@ func searchProblems(ctx context.Context, tx *bolt.Tx, m *matcher) (*problemHits,
 		}
 		id, text, err := problemText(v)
 		if err != nil {
-			return nil, fmt.Errorf("search: problem record %x: corrupt record: %w", k, err)
+			return nil, corrupt("problem record %x: unreadable: %v", k, err)
 		}
 		if n := m.count(m.prepare(&buf, []byte(text))); n > 0 {
 			byID[id] = n

@@ -94,7 +94,7 @@ func mappingRSS(t *testing.T, addr uintptr) int {
 func TestReleasePagesAfterKeepPages(t *testing.T) {
 	db := sampleStore(t)
 	var start uintptr
-	db.bolt.View(func(tx *bolt.Tx) error {
+	db.view(func(tx *bolt.Tx) error {
 		_, v := tx.Bucket(bBodies).Cursor().First()
 		start, _ = mappingOf(uintptr(unsafe.Pointer(&v[0])))
 		return nil

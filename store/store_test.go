@@ -1,6 +1,11 @@
 package store
 
 import (
+	"fmt"
+	bolt "go.etcd.io/bbolt"
+	"os"
+	"strings"
+
 	"context"
 	"errors"
 	"path/filepath"
@@ -19,6 +24,18 @@ func openTemp(t *testing.T) *DB {
 	}
 	t.Cleanup(func() { db.Close() })
 	return db
+}
+
+// holdBolt holds the store's bbolt handle until the test ends, for tests
+// that open transactions of their own.
+func holdBolt(t *testing.T, db *DB) *bolt.DB {
+	t.Helper()
+	b, err := db.h.acquire(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(db.h.release)
+	return b
 }
 
 func importOK(t *testing.T, db *DB, paths ...string) *ImportReport {
@@ -160,10 +177,24 @@ func TestLockedStoreSaysSo(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	_, err = Open(path, Options{Timeout: 50e6})
+	// A second DB opens while the first is idle...
+	other, err := Open(path, Options{Timeout: 50e6})
+	if err != nil {
+		t.Fatalf("open beside an idle store: %v", err)
+	}
+	defer other.Close()
+	// ...and waits for it, then gives up, while it is in a transaction.
+	if _, err := db.h.acquire(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	_, err = other.Stats()
+	db.h.release()
 	var le *LockedError
 	if !errors.As(err, &le) || !errors.Is(err, ErrLocked) {
-		t.Fatalf("second open: %v", err)
+		t.Fatalf("read while another holds the store: %v", err)
+	}
+	if !strings.Contains(le.Owner, fmt.Sprintf("pid %d", os.Getpid())) {
+		t.Errorf("the error does not name the holder: %v", err)
 	}
 }
 

@@ -37,6 +37,11 @@ func (r *traceReader) trace(seq uint64, copyRaw bool) (*stepwise.Trace, error) {
 	if sv == nil || bv == nil {
 		return nil, fmt.Errorf("trace %d: %w", seq, ErrNotFound)
 	}
+	return traceOf(seq, sv, bv, copyRaw)
+}
+
+// traceOf decodes a trace from its stored summary and body.
+func traceOf(seq uint64, sv, bv []byte, copyRaw bool) (*stepwise.Trace, error) {
 	s, err := decodeSummary(seq, sv)
 	if err != nil {
 		return nil, err

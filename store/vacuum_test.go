@@ -1,6 +1,10 @@
 package store
 
 import (
+	"context"
+
+	bolt "go.etcd.io/bbolt"
+
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -18,14 +22,16 @@ func TestVacuumKeepsEverything(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := db.Vacuum()
+	res, err := db.Vacuum(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
 	if res.After <= 0 || res.After > res.Before {
 		t.Errorf("vacuum: %d -> %d bytes", res.Before, res.After)
 	}
-	if ps := db.bolt.Info().PageSize; ps != pageSize {
+	var ps int
+	db.with(context.Background(), func(b *bolt.DB) error { ps = b.Info().PageSize; return nil })
+	if ps != pageSize {
 		t.Errorf("vacuumed file has %d-byte pages, want %d", ps, pageSize)
 	}
 	after := takeSnapshot(t, db)

@@ -24,8 +24,8 @@ type batchResult struct {
 func (db *DB) writeBatch(b *batch) (batchResult, error) {
 	var res batchResult
 	err := db.update(func(tx *bolt.Tx) error {
-		if db.seen == nil || db.seen.stale() {
-			db.seen = loadSeenFilter(tx)
+		if db.seen == nil || db.seen.stale() || db.seenAt != db.h.changesSeen() {
+			db.seen, db.seenAt = loadSeenFilter(tx), db.h.changesSeen()
 		}
 		w, err := newTxWriter(tx, db.seen, b)
 		if err != nil {
@@ -204,7 +204,7 @@ func (w *txWriter) queueProblem(p *stepwise.Problem) (*stepwise.Problem, error) 
 	}
 	var have stepwise.Problem
 	if err := json.Unmarshal(old, &have); err != nil {
-		return nil, fmt.Errorf("problem %s: corrupt record: %w", p.ID, err)
+		return nil, corrupt("problem %s: an unreadable record: %v", p.ID, err)
 	}
 	w.queue(&queuedProblem{p: &have, put: mergeProblem(&have, p), seq: bytes.Clone(seq)})
 	return &have, nil

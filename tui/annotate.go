@@ -37,6 +37,7 @@ type annotOp struct {
 	ev         stepwise.Annotation
 	undo, redo bool
 	what       string // for the status line
+	timed      bool   // ev.ElapsedMS is measured (a retried write keeps it)
 }
 
 // annotatedMsg returns a write's result.
@@ -45,6 +46,7 @@ type annotatedMsg struct {
 	ev   stepwise.Annotation
 	what string
 	err  error
+	op   *annotOp // the write, to try again when the store was busy
 }
 
 // reset starts annotating a freshly loaded trace.
@@ -54,6 +56,26 @@ func (a *annotation) reset(events []stepwise.Annotation, nSteps int) {
 	a.queue, a.inflight = nil, false
 	a.since = time.Now()
 	a.saved = 0
+}
+
+// refresh takes the trace's events as the store has them now (another
+// process may have added some), keeping the writes this workbench has
+// queued or in flight.
+func (a *annotation) refresh(events []stepwise.Annotation, nSteps int) {
+	a.events = events
+	a.marks = stepwise.FoldAnnotations(events, nSteps)
+}
+
+// add appends an event this workbench saved, unless a reload already
+// brought it in.
+func (a *annotation) add(ev stepwise.Annotation, nSteps int) {
+	for _, e := range a.events {
+		if e.Seq == ev.Seq {
+			return
+		}
+	}
+	a.events = append(a.events, ev)
+	a.marks = stepwise.FoldAnnotations(a.events, nSteps)
 }
 
 // mine is the current annotator's marks (nil when they have none).
@@ -203,9 +225,11 @@ func (ts *traceScreen) nextWrite(m *Model) tea.Cmd {
 	op := ts.ann.queue[0]
 	ts.ann.queue = ts.ann.queue[1:]
 	ts.ann.inflight = true
-	now := time.Now()
-	op.ev.ElapsedMS = now.Sub(ts.ann.since).Milliseconds()
-	ts.ann.since = now
+	if !op.timed {
+		now := time.Now()
+		op.ev.ElapsedMS = now.Sub(ts.ann.since).Milliseconds()
+		ts.ann.since, op.timed = now, true
+	}
 	db, req := m.db, ts.req
 	m.setInfo("saving " + op.what + "…")
 	return func() tea.Msg {
@@ -219,13 +243,20 @@ func (ts *traceScreen) nextWrite(m *Model) tea.Cmd {
 		default:
 			ev, err = db.Annotate(op.ev)
 		}
-		return annotatedMsg{req: req, ev: ev, what: op.what, err: err}
+		return annotatedMsg{req: req, ev: ev, what: op.what, err: err, op: &op}
 	}
 }
 
 // annotated takes a write's result: the label shows as saved only now.
 func (ts *traceScreen) annotated(m *Model, msg annotatedMsg) tea.Cmd {
 	ts.ann.inflight = false
+	if errors.Is(msg.err, store.ErrLocked) && msg.op != nil {
+		// Another process kept the store past the wait: the label is not
+		// lost, it goes back to the head of the queue and is tried again.
+		ts.ann.queue = append([]annotOp{*msg.op}, ts.ann.queue...)
+		m.setError(fmt.Sprintf("waiting for the store (%s); %d label(s) queued, not saved yet", lockHolder(msg.err), len(ts.ann.queue)))
+		return ts.nextWrite(m)
+	}
 	if msg.err != nil {
 		ts.ann.queue = nil // later writes assumed this one: drop them, say so
 		if errors.Is(msg.err, store.ErrNothingToUndo) {
@@ -239,8 +270,7 @@ func (ts *traceScreen) annotated(m *Model, msg annotatedMsg) tea.Cmd {
 		if ts.ref.queue > 0 && (msg.ev.Step == ts.ref.step || msg.ev.FirstError) {
 			m.queue.labeled(ts.ref.queue - 1)
 		}
-		ts.ann.events = append(ts.ann.events, msg.ev)
-		ts.ann.marks = stepwise.FoldAnnotations(ts.ann.events, len(ts.t.Steps))
+		ts.ann.add(msg.ev, len(ts.t.Steps))
 		m.list.humanStrips[ts.ref.seq] = ""
 		if mk := ts.mine(m); mk != nil && len(mk.Steps) > 0 {
 			m.list.humanStrips[ts.ref.seq] = mk.Strip(len(ts.t.Steps))
@@ -256,6 +286,15 @@ func (ts *traceScreen) annotated(m *Model, msg annotatedMsg) tea.Cmd {
 		m.setInfo(fmt.Sprintf("saved ✓ %s", msg.what))
 	}
 	return tea.Batch(ts.nextWrite(m), m.library.load(m))
+}
+
+// lockHolder says who kept the store, from a LockedError.
+func lockHolder(err error) string {
+	var le *store.LockedError
+	if errors.As(err, &le) && le.Owner != "" {
+		return "in use by " + le.Owner
+	}
+	return "in use by another stepwise process"
 }
 
 // taxonomy is the configured error types.

@@ -10,6 +10,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
@@ -35,11 +36,12 @@ const (
 	scrJudge
 	scrSamples
 	scrCompare
+	scrScorecard
 )
 
 func (s screen) where() where {
 	return [...]where{ctxLibrary, ctxList, ctxTrace, ctxStep, ctxQueue, ctxConflicts, ctxStats, ctxJudge,
-		ctxSamples, ctxCompare}[s]
+		ctxSamples, ctxCompare, ctxStats}[s]
 }
 
 // Options configure the workbench.
@@ -65,6 +67,12 @@ type Options struct {
 	// Judge runs the LLM judge (nil when not configured; JudgeErr says why).
 	Judge    *judge.Runner
 	JudgeErr error
+	// StorePoll is how often the workbench looks for other processes'
+	// commits (0: once a second; negative: never, for tests that drive
+	// it with storePollMsg).
+	StorePoll time.Duration
+	// NoStoreCheck skips the full check of the store on open.
+	NoStoreCheck bool
 	// Import, when set, is imported as a background job on start.
 	Import        []string
 	ImportOptions store.ImportOptions
@@ -92,6 +100,7 @@ type Model struct {
 	judge     judgeScreen
 	samples   samplesScreen
 	compare   compareScreen
+	scorecard scorecardScreen
 
 	render *render.Renderer
 
@@ -104,6 +113,9 @@ type Model struct {
 	statusOK    bool
 	jobs        jobs
 	nextReq     int
+	// changes is the count of other processes' commits already shown
+	// (storewatch.go).
+	changes uint64
 }
 
 // New builds the model. The store stays open for the model's lifetime.
@@ -135,7 +147,7 @@ func (m *Model) req() int {
 
 // Init loads the library and asks the terminal for its background colour.
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{m.library.load(m)}
+	cmds := []tea.Cmd{m.library.load(m), m.pollStore(), m.checkStore()}
 	if len(m.opts.Import) > 0 {
 		cmds = append(cmds, m.startImport(m.opts.Import, m.opts.ImportOptions))
 	}
@@ -208,6 +220,13 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case verifyDoneMsg:
 		return m, m.verifyDone(msg)
+	case storePollMsg:
+		return m, m.lookForChanges()
+	case storeChangesMsg:
+		return m, m.changesSeen(msg)
+	case storeCheckedMsg:
+		m.storeChecked(msg)
+		return m, nil
 	}
 	return m, m.handleResult(msg)
 }
@@ -246,6 +265,8 @@ func (m *Model) handleResult(msg tea.Msg) tea.Cmd {
 		m.conflicts.loaded(m, msg)
 	case statsMsg:
 		m.stats.loaded(m, msg)
+	case scorecardMsg:
+		m.scorecard.loaded(m, msg)
 	case judgeTickMsg:
 		return m.judge.ticked(m, msg)
 	case judgeDoneMsg:
@@ -316,6 +337,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.conflicts.load(m, m.scopeFilter().Dataset)
 	case "stats-view":
 		return m.stats.load(m, m.scopeFilter().Dataset)
+	case "scorecard":
+		return m.scorecard.load(m)
 	case "export":
 		m.prompt = newPrompt(m, promptExport, "export FORMAT [PATH] [human|source|merged] [latest|majority] ", "")
 		return nil
@@ -355,6 +378,8 @@ func (m *Model) pane(s screen) pane {
 		return &m.conflicts
 	case scrStats:
 		return &m.stats
+	case scrScorecard:
+		return &m.scorecard
 	case scrJudge:
 		return &m.judge
 	case scrSamples:
@@ -425,6 +450,8 @@ func (m *Model) handleWheel(msg tea.MouseWheelMsg) tea.Cmd {
 		m.conflicts.move(m, delta)
 	case scrStats:
 		m.stats.move(m, delta)
+	case scrScorecard:
+		m.scorecard.move(m, delta)
 	case scrSamples:
 		m.samples.move(m, delta)
 	case scrCompare:

@@ -37,7 +37,7 @@ func benchModel(b *testing.B) (*Model, *store.DB) {
 	}
 	b.Cleanup(func() { db.Close() })
 	th, _ := themes.Builtin("dark")
-	m, err := New(Options{DB: db, Theme: th, ThemeFixed: true, Annotator: "bench"})
+	m, err := New(Options{StorePoll: -1, NoStoreCheck: true, DB: db, Theme: th, ThemeFixed: true, Annotator: "bench"})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -63,7 +63,7 @@ func BenchmarkFirstFrame(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		m, err := New(Options{DB: db, Theme: th, ThemeFixed: true, Annotator: "bench"})
+		m, err := New(Options{StorePoll: -1, NoStoreCheck: true, DB: db, Theme: th, ThemeFixed: true, Annotator: "bench"})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -31,6 +31,8 @@ func (m *Model) header() string {
 			parts = append(parts, m.st.crumb.Render("conflicts"))
 		case scrStats:
 			parts = append(parts, m.st.crumb.Render("stats"))
+		case scrScorecard:
+			parts = append(parts, m.st.crumb.Render("scorecard"))
 		case scrJudge:
 			parts = append(parts, m.st.crumb.Render("judge"))
 		case scrSamples:
@@ -77,7 +79,7 @@ func (m *Model) hints() string {
 		acts = []action{"rate-good", "rate-bad", "next-step", "back", "help"}
 	case scrQueue, scrConflicts:
 		acts = []action{"open", "down", "back", "help"}
-	case scrStats, scrJudge:
+	case scrStats, scrJudge, scrScorecard:
 		acts = []action{"down", "back", "help"}
 	case scrSamples:
 		acts = []action{"open", "compare", "judge-pair", "back", "help"}

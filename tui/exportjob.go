@@ -2,7 +2,6 @@ package tui
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -49,20 +48,9 @@ func (m *Model) startExport(text string, f store.Filter) tea.Cmd {
 	id, ctx := m.jobs.start(m, "export "+filepath.Base(path))
 	db := m.db // the command must not touch the model
 	return tea.Batch(m.relayout(), func() tea.Msg {
-		tmp := path + ".part"
-		out, err := os.Create(tmp)
-		if err != nil {
-			return exportDoneMsg{job: id, err: err}
-		}
-		rep, err := db.Export(ctx, out, opts)
-		if cerr := out.Close(); err == nil {
-			err = cerr
-		}
-		if err == nil {
-			err = os.Rename(tmp, path)
-		} else {
-			os.Remove(tmp)
-		}
+		// The workbench never overwrites a file: a name typed in a
+		// prompt, or the default one, may be a file the user keeps.
+		rep, err := db.ExportFile(ctx, path, opts, false)
 		return exportDoneMsg{job: id, path: path, rep: rep, err: err}
 	})
 }

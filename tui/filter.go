@@ -8,7 +8,7 @@ import (
 )
 
 // filterFields are the keys of the filter syntax "dataset:gsm8k label:error".
-var filterFields = []string{"dataset", "model", "correct", "label", "truncated", "problem", "format", "human", "annotator", "proof"}
+var filterFields = []string{"dataset", "model", "correct", "label", "truncated", "problem", "format", "human", "annotator", "proof", "finding", "conflict"}
 
 // parseFilter reads "field:value" words into a store filter.
 func parseFilter(s string) (store.Filter, error) {
@@ -39,6 +39,13 @@ func parseFilter(s string) (store.Filter, error) {
 			f.Annotator = v
 		case "proof":
 			f.Proof = v
+		case "finding":
+			f.Finding = v
+		case "conflict": // conflict:yes — exact arithmetic contradicts the dataset's label
+			if v != "yes" && v != "true" {
+				return f, fmt.Errorf("filter %q: write conflict:yes", word)
+			}
+			f.Finding = store.CodeLabelContradicted
 		default:
 			return f, fmt.Errorf("filter: unknown field %q (fields: %s)", k, strings.Join(filterFields, ", "))
 		}
@@ -64,5 +71,10 @@ func formatFilter(f store.Filter) string {
 	add("human", f.Human)
 	add("annotator", f.Annotator)
 	add("proof", f.Proof)
+	if f.Finding == store.CodeLabelContradicted {
+		add("conflict", "yes")
+	} else {
+		add("finding", f.Finding)
+	}
 	return strings.Join(parts, " ")
 }

@@ -100,7 +100,7 @@ func readyScreen(m *Model) string {
 // every pending render finished.
 func driveTo(t *testing.T, theme string, w, h int, keys []string, until string) string {
 	th, _ := themes.Builtin(theme)
-	m, err := New(Options{DB: openTestStore(t), Theme: th, ThemeFixed: true})
+	m, err := New(Options{StorePoll: -1, DB: openTestStore(t), Theme: th, ThemeFixed: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -71,7 +71,7 @@ func newTestModel(t testing.TB, w, h int, theme string) *Model {
 	if !ok {
 		t.Fatalf("no theme %s", theme)
 	}
-	m, err := New(Options{DB: openTestStore(t), Theme: th, ThemeFixed: true, Annotator: "tester"})
+	m, err := New(Options{StorePoll: -1, DB: openTestStore(t), Theme: th, ThemeFixed: true, Annotator: "tester"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -70,6 +70,7 @@ func defaultBindings() []binding {
 		{"queue", []string{"Q"}, "triage queue: unlabeled steps, most suspicious first", "annotate", []where{ctxLibrary, ctxList}},
 		{"conflicts", []string{"C"}, "disagreements between annotators, to adjudicate", "annotate", []where{ctxLibrary, ctxList}},
 		{"stats-view", []string{"I"}, "annotation progress and agreement (κ, α)", "annotate", []where{ctxLibrary, ctxList}},
+		{"scorecard", []string{"E"}, "evidence scorecard: every source against the dataset's labels (ProcessBench F1, step P/R, best-of-N)", "judge", []where{ctxLibrary, ctxList}},
 		{"export", []string{"X"}, "export the listed traces (processbench, prm800k, trl, steps-parquet, ...)", "annotate", []where{ctxLibrary, ctxList}},
 		{"next-step", []string{"tab", "."}, "next step", "trace", []where{ctxStep, ctxCompare}},
 		{"prev-step", []string{"shift+tab", ","}, "previous step", "trace", []where{ctxStep, ctxCompare}},

@@ -32,6 +32,12 @@ type listScreen struct {
 	rowReq      int
 	pending     [2]int // row range being fetched
 
+	// refreshing: the query runs again after another process changed the
+	// store; fresh collects its answer, and the rows on screen stay until
+	// it is complete.
+	refreshing bool
+	fresh      []uint64
+
 	search *listSearch
 	// proofStrips are the verification strips of loaded rows ("" never
 	// checked), kept apart from the summaries: checks change them.
@@ -101,22 +107,40 @@ func (l *listScreen) refresh(m *Model) tea.Cmd {
 	return nil
 }
 
+// storeChanged runs the list's query again after another process changed
+// the store, keeping the cursor where it was. A search result stays as it
+// is: it is the answer to the search the user ran.
+func (l *listScreen) storeChanged(m *Model) tea.Cmd {
+	if !m.onStack(scrList) || l.search != nil {
+		return nil
+	}
+	l.seqReq = m.req()
+	l.refreshing, l.fresh = true, nil
+	return l.query(m)
+}
+
 // reload starts the scan for the current filter and order.
 func (l *listScreen) reload(m *Model) tea.Cmd {
 	l.seqReq = m.req()
 	l.seqs, l.total, l.complete = nil, 0, false
 	l.cursor, l.top = 0, 0
 	l.rows = map[uint64]store.Summary{}
+	l.refreshing, l.fresh = false, nil
 	l.identity = l.search == nil && l.order.Key == store.SortImport && !l.order.Desc && isEmptyFilter(l.filter)
+	if l.search != nil {
+		return l.search.restart(m)
+	}
+	return l.query(m)
+}
+
+// query scans the store for the list's filter and order.
+func (l *listScreen) query(m *Model) tea.Cmd {
 	req, db := l.seqReq, m.db
 	if l.identity {
 		return func() tea.Msg {
 			n, err := db.MaxSeq()
 			return seqsMsg{req: req, done: true, err: err, count: int(n)}
 		}
-	}
-	if l.search != nil {
-		return l.search.restart(m)
 	}
 	ctx := m.ctx
 	f, o := l.filter, l.order
@@ -176,6 +200,9 @@ func (l *listScreen) seqsLoaded(m *Model, msg seqsMsg) tea.Cmd {
 	if msg.err != nil {
 		m.setError("list: " + msg.err.Error())
 	}
+	if l.refreshing {
+		return l.freshLoaded(m, msg)
+	}
 	if l.identity {
 		l.total = msg.count
 	} else {
@@ -188,6 +215,30 @@ func (l *listScreen) seqsLoaded(m *Model, msg seqsMsg) tea.Cmd {
 		cmds = append(cmds, msg.next)
 	}
 	return tea.Batch(cmds...)
+}
+
+// freshLoaded collects a refresh's answer and, once it is complete, shows
+// it in place of the old one, the cursor kept on its row number and every
+// loaded row read again.
+func (l *listScreen) freshLoaded(m *Model, msg seqsMsg) tea.Cmd {
+	l.fresh = append(l.fresh, msg.seqs...)
+	if !msg.done {
+		return msg.next
+	}
+	if msg.err != nil {
+		l.refreshing, l.fresh = false, nil
+		return nil
+	}
+	if l.identity {
+		l.total = msg.count
+	} else {
+		l.seqs, l.total = l.fresh, len(l.fresh)
+	}
+	l.refreshing, l.fresh, l.complete = false, nil, true
+	l.init()
+	l.pending = [2]int{}
+	l.clamp(m)
+	return l.ensureRows(m)
 }
 
 // seqAt is the seq of row i.

@@ -86,9 +86,6 @@ func (q *queueScreen) refresh() {
 			mark, done = "✓", done+1
 		}
 		why := strings.Join(it.Reasons, "; ")
-		if it.Gold {
-			why = "(a check item: answer as you would any other)"
-		}
 		q.rows = append(q.rows, fmt.Sprintf("%s%6.2f %-40s %5d  %s", mark, it.Score, termsafe.Line(it.TraceID), it.Step, termsafe.Line(why)))
 	}
 	q.title = fmt.Sprintf("Triage queue — %d of %d done", done, len(q.items))

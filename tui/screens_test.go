@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store"
 )
 
 func TestTriageQueueOpensSuspiciousSteps(t *testing.T) {
@@ -42,14 +43,31 @@ func TestTriageQueueOpensSuspiciousSteps(t *testing.T) {
 	}
 }
 
-func TestGoldItemHidesSourceLabels(t *testing.T) {
+// TestQueueItemsAreBlind: a trace opened from the queue shows no dataset
+// label, gold item or not, so that the two look alike; opened from the
+// list, the same trace shows them.
+func TestQueueItemsAreBlind(t *testing.T) {
 	m := newTestModel(t, 120, 40, "dark")
 	press(t, m, "enter") // list: the first trace has ProcessBench labels
 	seq, _ := m.list.seqAt(0)
-	send(t, m, traceMsgFor(t, m, traceRef{seq: seq, gold: true, queue: 1, step: 1}))
-	for _, s := range m.trace.t.Steps {
-		if len(s.Labels) != 0 {
-			t.Fatal("a gold item shows the dataset's labels")
+	labels := func() int {
+		n := len(m.trace.t.Labels)
+		for _, s := range m.trace.t.Steps {
+			n += len(s.Labels)
+		}
+		if m.trace.t.Correct != nil {
+			n++
+		}
+		return n
+	}
+	send(t, m, traceMsgFor(t, m, traceRef{seq: seq}))
+	if labels() == 0 {
+		t.Fatal("the control trace has no dataset labels: the test proves nothing")
+	}
+	for _, gold := range []bool{true, false} {
+		send(t, m, traceMsgFor(t, m, traceRef{seq: seq, gold: gold, queue: 1, step: 1}))
+		if n := labels(); n != 0 {
+			t.Errorf("a queue item (gold %v) shows %d dataset labels", gold, n)
 		}
 	}
 }
@@ -141,5 +159,57 @@ func TestSearchNextMatchCrossesTraces(t *testing.T) {
 	press(t, m, "N")
 	if m.trace.t.ID != first {
 		t.Fatalf("N before the first match went to %s, want back to %s", m.trace.t.ID, first)
+	}
+}
+
+// TestScorecardScreen: E on the library opens the scorecard; an
+// annotator's labels make them a source scored against the dataset.
+func TestScorecardScreen(t *testing.T) {
+	m := newTestModel(t, 160, 40, "dark")
+	if got := viewOf(m); got == "" {
+		t.Fatal("no view")
+	}
+	press(t, m, "E")
+	if m.current() != scrScorecard || m.scorecard.loading {
+		t.Fatalf("screen %v loading %v", m.current(), m.scorecard.loading)
+	}
+	if len(m.scorecard.rows) != 0 || !strings.Contains(m.scorecard.note, "no evidence yet") {
+		t.Fatalf("rows before any evidence: %q %q", m.scorecard.rows, m.scorecard.note)
+	}
+	id := "processbench/gsm8k:gsm8k-0" // the dataset's first error is step 1
+	if _, err := m.db.Annotate(stepwise.Annotation{Annotator: "ana", TraceID: id, Step: 1, Rating: stepwise.Bad, FirstError: true}); err != nil {
+		t.Fatal(err)
+	}
+	press(t, m, "esc", "E")
+	rows := strings.Join(m.scorecard.rows, "\n")
+	if !strings.Contains(rows, "annotator:ana") || !strings.Contains(rows, "1.00/1") {
+		t.Fatalf("scorecard rows:\n%s", rows)
+	}
+	if v := ansi.Strip(viewOf(m)); !strings.Contains(v, "ACC_ERR") || !strings.Contains(v, "annotator:ana") {
+		t.Fatalf("view:\n%s", v)
+	}
+}
+
+// TestPRMScoresInTraceView: a PRM's step scores show under each step, the
+// low ones as a warning.
+func TestPRMScoresInTraceView(t *testing.T) {
+	m := newTestModel(t, 160, 60, "dark")
+	id := "processbench/gsm8k:gsm8k-0"
+	tr, err := m.db.Get(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps := make([]float64, len(tr.Steps))
+	for i := range steps {
+		steps[i] = 0.93
+	}
+	steps[1] = 0.07
+	if _, err := m.db.PutPRMScores([]store.TracePRM{{TraceID: id, Scores: store.PRMScores{Model: "qwen-prm", Steps: steps}}}); err != nil {
+		t.Fatal(err)
+	}
+	settle(t, m, m.trace.open(m, traceRef{id: id}))
+	v := ansi.Strip(viewOf(m))
+	if !strings.Contains(v, "PRM qwen-prm 0.93") || !strings.Contains(v, "PRM qwen-prm 0.07") {
+		t.Fatalf("trace view lacks the PRM scores:\n%s", v)
 	}
 }

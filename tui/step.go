@@ -46,6 +46,12 @@ func (s *stepScreen) open(m *Model, t *stepwise.Trace, p *stepwise.Problem, i in
 	return tea.Batch(s.rebuild(m), s.loadHistory(m))
 }
 
+// refresh shows the step again after its trace was reloaded, keeping the
+// scroll position.
+func (s *stepScreen) refresh(m *Model) tea.Cmd {
+	return tea.Batch(s.rebuild(m), s.loadHistory(m))
+}
+
 // loadHistory reads the step's annotation events.
 func (s *stepScreen) loadHistory(m *Model) tea.Cmd {
 	s.history, s.historyReq = nil, m.req()

@@ -22,9 +22,10 @@ type traceRef struct {
 	id  string
 	row int
 	// queue is the 1-based triage queue item the trace was opened for (0:
-	// not from the queue); sample the 1-based row of the samples view it
-	// was opened from; step is the step to show; gold hides the dataset's
-	// labels (a quality-control item).
+	// not from the queue; from the queue the dataset's labels are hidden);
+	// sample the 1-based row of the samples view it was opened from; step
+	// is the step to show; gold marks a quality-control item, whose labels
+	// are recorded as such.
 	queue  int
 	sample int
 	step   int
@@ -68,6 +69,8 @@ type traceScreen struct {
 	// checked holds the verification results saved or streamed for the
 	// trace's steps; they replace the dataset's stored statuses.
 	checked map[int][]stepwise.Formalization
+	// prm holds the process reward models' scores of the trace.
+	prm []store.PRMScores
 }
 
 // judgementMsg delivers a trace's latest judge run head.
@@ -89,7 +92,10 @@ type traceMsg struct {
 	events  []stepwise.Annotation
 	judged  *store.RunHead
 	checked map[int][]stepwise.Formalization
+	prm     []store.PRMScores
 	err     error
+	// keep: a reload of the open trace, which keeps the position.
+	keep bool
 }
 
 func (ts *traceScreen) title() string {
@@ -109,9 +115,15 @@ func (ts *traceScreen) open(m *Model, ref traceRef) tea.Cmd {
 			m.push(scrTrace)
 		}
 	}
-	ts.req = m.req()
 	ts.ref, ts.loading = ref, true
-	req, db := ts.req, m.db
+	return ts.load(m, false)
+}
+
+// load reads the trace ts.ref names with its problem and evidence; keep
+// (a reload after another process changed the store) keeps the position.
+func (ts *traceScreen) load(m *Model, keep bool) tea.Cmd {
+	ts.req = m.req()
+	req, db, ref := ts.req, m.db, ts.ref
 	return func() tea.Msg {
 		var t *stepwise.Trace
 		var err error
@@ -135,12 +147,25 @@ func (ts *traceScreen) open(m *Model, ref traceRef) tea.Cmd {
 		if err != nil {
 			return traceMsg{req: req, err: err}
 		}
+		prm, err := db.PRMScoresOf(t.ID)
+		if err != nil {
+			return traceMsg{req: req, err: err}
+		}
 		checked, err := db.Checks(t.ID)
 		if err == nil {
 			verifyrun.ApplyChecks(t, checked)
 		}
-		return traceMsg{req: req, t: t, p: p, events: evs, judged: head, checked: checked, err: err}
+		return traceMsg{req: req, t: t, p: p, events: evs, judged: head, checked: checked, prm: prm, err: err, keep: keep}
 	}
+}
+
+// storeChanged reloads the open trace's evidence (labels, checks, judge
+// runs) that another process may have written, keeping the position.
+func (ts *traceScreen) storeChanged(m *Model) tea.Cmd {
+	if ts.t == nil || ts.loading || !m.onStack(scrTrace) {
+		return nil
+	}
+	return ts.load(m, true)
 }
 
 func (ts *traceScreen) loaded(m *Model, msg traceMsg) tea.Cmd {
@@ -156,15 +181,30 @@ func (ts *traceScreen) loaded(m *Model, msg traceMsg) tea.Cmd {
 		return nil
 	}
 	ts.t, ts.p = msg.t, msg.p
-	if ts.ref.gold {
+	if ts.ref.queue > 0 {
+		// Labelling from the queue is blind: the dataset's labels and
+		// verdict stay hidden for every item, so that a hidden gold item
+		// looks like any other and no label anchors the annotator.
 		hideSourceLabels(ts.t)
 	}
-	ts.ann.reset(msg.events, len(msg.t.Steps))
-	ts.judged, ts.checked = msg.judged, msg.checked
-	ts.cursor, ts.top, ts.topLine = 0, 0, 0
-	ts.showProblem = true
+	if msg.keep {
+		ts.ann.refresh(msg.events, len(msg.t.Steps))
+	} else {
+		ts.ann.reset(msg.events, len(msg.t.Steps))
+	}
+	ts.judged, ts.checked, ts.prm = msg.judged, msg.checked, msg.prm
 	ts.blocks = newBlockCache()
 	ts.want, ts.inflight = map[int]bool{}, map[int]bool{}
+	if msg.keep && ts.cursor < len(ts.t.Steps) {
+		ts.layout(m)
+		if m.current() == scrStep && m.step.t != nil && m.step.t.ID == ts.t.ID {
+			m.step.t, m.step.p = ts.t, ts.p
+			return m.step.refresh(m)
+		}
+		return nil
+	}
+	ts.cursor, ts.top, ts.topLine = 0, 0, 0
+	ts.showProblem = true
 	if ts.query != "" {
 		ts.setQuery(m, ts.query)
 	}
@@ -327,6 +367,9 @@ func (ts *traceScreen) block(m *Model, i int) []string {
 		}
 	}
 	b := renderStepBlock(m, ts.t, i, ts.contentWidth(m), md, i == ts.cursor, matches, ts.mine(m), ts.judgeFlag(i))
+	if note := prmNote(m, ts.prm, i); note != "" {
+		b = append(b[:len(b)-1], strings.Repeat(" ", gutterWidth)+note, "")
+	}
 	ts.blocks.put(i, b)
 	return b
 }

@@ -33,7 +33,16 @@ func (m mapped) origEnd(e int) int {
 }
 
 var latexWords = map[string]string{`\cdot`: " * ", `\times`: " * ", `\div`: " / ", `\left`: "", `\right`: "",
-	`\%`: "%", `\$`: "$", `\,`: " ", `\;`: " ", `\!`: "", `\ `: " ", `\quad`: " ", `\qquad`: " "}
+	`\%`: "%", `\$`: "$", `\,`: " ", `\;`: " ", `\:`: " ", `\!`: "", `\ `: " ", `\quad`: " ", `\qquad`: " ",
+	`\(`: " ", `\)`: " ", `\[`: " ", `\]`: " ", `\approx`: " ≈ ", `\neq`: " ≠ ", `\ne`: " ≠ ", `\le`: " ≤ ",
+	`\leq`: " ≤ ", `\ge`: " ≥ ", `\geq`: " ≥ ", `\lt`: " < ", `\gt`: " > ", `\ldots`: "…", `\dots`: "…",
+	`\cdots`: "…", `\big`: "", `\Big`: "", `\bigg`: "", `\Bigg`: "", `\bigl`: "", `\bigr`: "", `\Bigl`: "",
+	`\Bigr`: "", `\displaystyle`: " "}
+
+// latexText are commands whose braced argument is text or a plain group:
+// \text{ of } is the word "of", not a parenthesized term.
+var latexText = map[string]bool{`\text`: true, `\textbf`: true, `\textit`: true, `\textrm`: true, `\mathrm`: true,
+	`\mathbf`: true, `\mbox`: true, `\operatorname`: true, `\boxed`: true, `\mathit`: true}
 
 // delatex rewrites the simple LaTeX of step text into plain arithmetic:
 // \frac{a}{b} → ((a)/(b)), \cdot and \times → *, \div → /, braces →
@@ -55,6 +64,12 @@ func delatexInto(m *mapped, text string, base int, latex *bool, depth int) {
 			n := latexCommand(m, text, i, base, latex, depth)
 			i += n
 			continue
+		case strings.HasPrefix(text[i:], "{,}"): // 1{,}000: a thousands separator
+			m.emit(",", base+i, base+i+3)
+			i += 3
+			continue
+		case c == '~': // a non-breaking space
+			m.emit(" ", base+i, base+i+1)
 		case c == '{' || c == '}':
 			*latex = true
 			m.emit(map[byte]string{'{': "(", '}': ")"}[c], base+i, base+i+1)
@@ -82,6 +97,15 @@ func latexCommand(m *mapped, text string, i, base int, latex *bool, depth int) i
 		*latex = true
 		m.emit(rep, base+i, base+j)
 		return j - i
+	}
+	if latexText[word] && depth < 20 {
+		if aStart, aEnd, ok := braced(text, j); ok {
+			*latex = true
+			m.emit(" ", base+i, base+aStart)
+			delatexInto(m, text[aStart:aEnd-1], base+aStart, latex, depth+1)
+			m.emit(" ", base+aEnd-1, base+aEnd)
+			return aEnd - i
+		}
 	}
 	if (word == `\frac` || word == `\dfrac` || word == `\tfrac`) && depth < 20 {
 		if aStart, aEnd, ok := braced(text, j); ok {

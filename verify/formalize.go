@@ -22,9 +22,15 @@ type Claim struct {
 	// proposes `norm_num` for the Lean backends.
 	Statement string
 	Proof     string
-	// Err is set, and Statement empty, for a calculator annotation that is
-	// not plain arithmetic: it is reported as unsupported, never dropped.
+	// Err is set, and Statement empty, for a claim that could not be
+	// stated (a calculator annotation that is not plain arithmetic, an
+	// equation whose text is not all accounted for): it is reported as
+	// unsupported, never dropped.
 	Err string
+	// Approx is the decimal places of a claim stated as an approximation
+	// ("200 / 3 ≈ 66.67": the exact value rounded or cut to 2 places); 0
+	// for an equality.
+	Approx int
 }
 
 // Formalization returns the claim as a rule-based formalization with the
@@ -36,7 +42,10 @@ func (c Claim) Formalization() stepwise.Formalization {
 
 // FormalizeStep finds the arithmetic claims of a step: its calculator
 // annotations first, then equations in the text (with the annotations
-// blanked out), without duplicates.
+// blanked out), without duplicates. An equation of the text that holds an
+// annotation is the annotation's own: "60 questions x 40/100 =
+// <<60*40/100=24>>24" and "20-4 = <<20-4=16>>16% of the students" are
+// checked through the annotation, not read again from the prose around it.
 func FormalizeStep(step stepwise.Step) []Claim {
 	var out []Claim
 	seen := map[string]bool{}
@@ -46,8 +55,10 @@ func FormalizeStep(step stepwise.Step) []Claim {
 			out = append(out, c)
 		}
 	}
+	var calcSpans []stepwise.Span
 	for _, c := range step.Calcs {
 		cl := calcClaim(c, step.Span.Start)
+		calcSpans = append(calcSpans, cl.Span)
 		if cl.Err != "" {
 			out = append(out, cl)
 			continue
@@ -55,26 +66,56 @@ func FormalizeStep(step stepwise.Step) []Claim {
 		add(cl)
 	}
 	for _, c := range FormalizeText(blankCalcs(step.Text)) {
-		add(c)
+		switch {
+		case holdsCalc(c.Span, calcSpans):
+		case c.Err != "":
+			out = append(out, c)
+		default:
+			add(c)
+		}
 	}
 	return out
+}
+
+// holdsCalc reports whether sp contains one of the annotations' spans.
+func holdsCalc(sp stepwise.Span, calcs []stepwise.Span) bool {
+	for _, c := range calcs {
+		if sp.Start <= c.Start && c.End <= sp.End+2 {
+			return true
+		}
+	}
+	return false
 }
 
 // calcClaim formalizes a GSM8K annotation <<Expr=Result>>; one that is not
 // plain arithmetic comes back with Err set.
 func calcClaim(c stepwise.Calc, base int) Claim {
 	span := stepwise.Span{Start: c.Span.Start - base, End: c.Span.End - base}
-	lhs, ok1 := leanArith(c.Expr)
-	rhs, ok2 := leanArith(c.Result)
-	if !ok1 || !ok2 {
-		return Claim{Source: "calc", Text: c.Expr + " = " + c.Result, Span: span, Err: "not plain arithmetic"}
+	fail := func(why string) Claim {
+		return Claim{Source: "calc", Text: c.Expr + " = " + c.Result, Span: span, Err: why}
 	}
-	cl, err := makeClaim(lhs, rhs, "calc")
+	l, ok1 := calcSide(c.Expr)
+	r, ok2 := calcSide(c.Result)
+	if !ok1 || !ok2 {
+		return fail("not plain arithmetic")
+	}
+	cl, err := pairClaim(l, r, false, "calc")
 	if err != nil {
-		return Claim{Source: "calc", Text: c.Expr + " = " + c.Result, Span: span, Err: err.Error()}
+		return fail(err.Error())
 	}
 	cl.Span = span
 	return cl
+}
+
+// calcSide reads one side of a calculator annotation: digits, + - * / ( )
+// and decimal points only (".5" is 0.5; a unary plus is dropped).
+func calcSide(s string) (*expr, bool) {
+	s = strings.TrimSpace(strings.ReplaceAll(s, ",", ""))
+	if s == "" || strings.IndexFunc(s, func(r rune) bool { return !strings.ContainsRune("0123456789.+-*/() ", r) }) >= 0 {
+		return nil, false
+	}
+	e, err := parseSide(tokenizeMath(s))
+	return e, err == nil
 }
 
 // makeClaim builds the statement `(lhs : ℝ) = rhs` and keeps it only if
@@ -97,45 +138,6 @@ func makeTypedClaim(lhs, rhs, source, typ string) (Claim, error) {
 	}
 	return Claim{Source: source, Text: lhs + " = " + rhs, Statement: stmt,
 		Proof: "theorem test : " + body + " := by\n  norm_num"}, nil
-}
-
-// leanArith turns a calculator expression (digits, + - * / ( ) .) into
-// Lean syntax, rejecting anything else.
-//
-// Calculator notation is normalized where Lean's differs: `.5` becomes
-// `0.5` and a unary plus (`+8`) is dropped.
-func leanArith(s string) (string, bool) {
-	s = strings.TrimSpace(strings.ReplaceAll(s, ",", ""))
-	if s == "" {
-		return "", false
-	}
-	var b strings.Builder
-	prev := ' ' // previous non-space rune
-	for _, r := range s {
-		unary := prev == ' ' || prev == '(' || prev == '+' || prev == '-' || prev == '*' || prev == '/'
-		switch {
-		case r == '.' && !(prev >= '0' && prev <= '9'):
-			b.WriteString("0.")
-		case r == '+' && unary:
-			// unary plus: Lean has none
-		case r >= '0' && r <= '9', r == '.', r == '(', r == ')', r == ' ':
-			b.WriteRune(r)
-		case r == '+', r == '-', r == '*', r == '/':
-			b.WriteString(" " + string(r) + " ")
-		case r == '×', r == '·', r == '⋅':
-			b.WriteString(" * ")
-		case r == '÷':
-			b.WriteString(" / ")
-		case r == '−', r == '–':
-			b.WriteString(" - ")
-		default:
-			return "", false
-		}
-		if r != ' ' {
-			prev = r
-		}
-	}
-	return strings.Join(strings.Fields(b.String()), " "), true
 }
 
 // blankCalcs replaces each <<…>> annotation by spaces, keeping offsets.

@@ -20,7 +20,7 @@ func TestWholeDivisionClaims(t *testing.T) {
 	}{
 		{ // ProcessBench gsm8k-56, step 3
 			"Converting these 36 empty pens into full pens: \\( \\frac{36}{5} = 7 \\) full pens (with a remainder of 1, but we only count complete full pens).",
-			[]string{"(((36) / (5)) : ℕ) = 7", "(36 % 5 : ℕ) = 1"},
+			[]string{"(36 / 5 : ℕ) = 7", "(36 % 5 : ℕ) = 1"},
 			[]stepwise.ProofStatus{stepwise.StatusProved, stepwise.StatusProved},
 		},
 		{
@@ -37,6 +37,11 @@ func TestWholeDivisionClaims(t *testing.T) {
 			"Converting these 36 empty pens: 36/5 = 7 full pens.",
 			[]string{"(36 / 5 : ℝ) = 7"},
 			[]stepwise.ProofStatus{stepwise.StatusDisproved},
+		},
+		{ // "3 R 2": a quotient and its remainder
+			"20 ÷ 6 = 3 R 2",
+			[]string{"(20 / 6 : ℕ) = 3", "(20 % 6 : ℕ) = 2"},
+			[]stepwise.ProofStatus{stepwise.StatusProved, stepwise.StatusProved},
 		},
 		{ // subtraction would truncate over ℕ: stays over ℝ
 			"Then 10 - 12/5 = 8 with a remainder of 2.",

@@ -3,185 +3,228 @@ package verify
 import (
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/stepwise-dev/stepwise"
 )
 
-// mathTok is a token of arithmetic in prose.
-type mathTok struct {
-	kind       byte   // 'n' number, 'o' operator, '(' ')' '=' , 'w' word or other
-	lean       string // Lean text of the token
-	start, end int    // in the source text
-	percent    bool
-}
-
 // FormalizeText finds equations such as `48/2 = 24`, `3 × 4 = 12`,
-// `20% of 50 = 10`, `$2 * 9 = $18` and simple LaTeX (`\frac{3}{4} \cdot 8 = 6`)
-// in prose, and states each `lhs = rhs` pair of a chain `a = b = c` as a
-// claim. Only claims with an operator are kept: "5 = 5" says nothing.
+// `20% of 50 = 10`, `$2 * 9 = $18`, `4(40) - 13 = 147` and simple LaTeX
+// (`\frac{3}{4} \cdot 8 = 6`) in prose, and states each `lhs = rhs` pair of
+// a chain `a = b = c` as a claim. Only pairs with an operator are claims:
+// "5 = 5" and "x = 5" say nothing.
+//
+// A pair is stated only when every token of its text is accounted for:
+// each belongs to the parsed arithmetic, and the text on either side is a
+// break (punctuation, a line end, a list bullet) or a harmless word. A
+// variable or unit glued to a number ("3x - 10", "240g"), an operator word
+// ("60 questions x 40/100", "one-third of 27"), a symbol (√, π, |, °), a
+// factorial that may be an exclamation mark, or a sentence that rejects
+// the claim ("… = 61, which does not work", "(False)", "≠") makes it
+// unsupported: the claim comes back with Err set, never cut down to
+// something the author did not write.
+//
+// A decimal that is the exact value rounded or cut to the digits shown
+// (`200 / 3 = 66.66666666666667`, `201 / 17 = 11.82...`, `280 ÷ 120 ≈
+// 2.333`) is stated as that approximation, not as an equality.
 func FormalizeText(text string) []Claim {
 	src, latex := delatex(text)
 	toks := tokenizeMath(src.s)
-	var out []Claim
+	for k, t := range toks {
+		if t.kind == kOpen {
+			o := src.orig(t.start)
+			toks[k].group = o >= len(text) || (text[o] != '(' && text[o] != '[')
+		}
+	}
+	f := proseFormalizer{text: text, src: src, toks: toks, latex: latex}
 	for i := 0; i < len(toks); {
+		if !inRun(toks[i].kind) {
+			i++
+			continue
+		}
 		j := i
-		for j < len(toks) && toks[j].kind != 'w' {
+		for j < len(toks) && inRun(toks[j].kind) {
 			j++
 		}
-		// A word glued into arithmetic ("9 hours * 2/3 = 6", "240g/5")
-		// cuts an expression: the sides next to the cut are fragments. So
-		// does a symbol or a one-letter name beside the run: "4 g(1/2) = 4
-		// |1/2 - 1/4|" must not become the claim 1/2 = 4.
-		cutBefore := i > 0 && i < len(toks) && cuts(src.s, toks[i-1], toks[i-1].end == toks[i].start)
-		cutAfter := j+1 < len(toks) && toks[j+1].kind == 'o' ||
-			j < len(toks) && j > i && cuts(src.s, toks[j], toks[j-1].end == toks[j].start)
-		out = append(out, runClaims(toks[i:j], src, latex, cutBefore, cutAfter)...)
-		i = j + 1
+		f.run(i, j)
+		i = j
 	}
-	return out
+	return f.out
 }
 
-// runClaims splits a run of math tokens at '=' and makes claims of
-// neighbouring sides.
-func runClaims(run []mathTok, src mapped, latex, cutBefore, cutAfter bool) []Claim {
-	var sides [][]mathTok
-	last := 0
-	for k, t := range run {
-		if t.kind == '=' {
-			sides = append(sides, run[last:k])
+// inRun reports the token kinds that make up arithmetic.
+func inRun(k byte) bool {
+	switch k {
+	case kNum, kOp, kOpen, kClose, kEq, kApprox, kRel, kBang:
+		return true
+	}
+	return false
+}
+
+type proseFormalizer struct {
+	text  string
+	src   mapped
+	toks  []mathTok
+	latex bool
+	out   []Claim
+}
+
+// side is one side of a chain: toks[start:end] after trimming outer
+// parentheses, and the relation after it. cut is set when the side is
+// part of a parenthesized group that starts before the run or ends after
+// it while the chain goes on outside the group ("HM(5, 7) = 2 * …").
+type side struct {
+	start, end int
+	rel        byte
+	cut        bool
+}
+
+// run states the claims of the arithmetic toks[i:j].
+func (f *proseFormalizer) run(i, j int) {
+	var sides []side
+	last := i
+	for k := i; k < j; k++ {
+		switch f.toks[k].kind {
+		case kEq, kApprox, kRel:
+			sides = append(sides, side{start: last, end: k, rel: f.toks[k].kind})
 			last = k + 1
 		}
 	}
 	if len(sides) == 0 {
-		return nil
+		return
 	}
-	sides = append(sides, run[last:])
-	var out []Claim
-	first, last := 0, len(sides)-1
-	if s := sides[0]; cutBefore || (len(s) > 0 && s[0].kind == 'o') {
-		first = 1 // "* 40% = 80" after "200 GB": the left side is a fragment
+	sides = append(sides, side{start: last, end: j})
+	match := f.matchParens(i, j)
+	for k := range sides {
+		f.trimParens(&sides[k], match, k == 0, k == len(sides)-1)
 	}
-	if s := sides[last]; cutAfter || (len(s) > 0 && s[len(s)-1].kind == 'o') {
-		last-- // the right side runs on past a word
+	for k := 0; k+1 < len(sides); k++ {
+		if r := sides[k].rel; r == kEq || r == kApprox {
+			f.pair(sides, k, i, j)
+		}
 	}
-	for k := first; k+1 <= last; k++ {
-		l, r := trimSide(sides[k], true), trimSide(sides[k+1], false)
-		if len(l) == 0 || len(r) == 0 || !(hasOp(l) || hasOp(r)) {
-			continue
-		}
-		r = percentAsNumber(l, r)
-		source := "equation"
-		if latex {
-			source = "latex"
-		}
-		if hasPercent(l) || hasPercent(r) {
-			source = "percent"
-		}
-		span := stepwise.Span{Start: src.orig(l[0].start), End: src.origEnd(r[len(r)-1].end)}
-		if rem, whole := wholeDivision(src.s[r[len(r)-1].end:]); whole && k+1 == last {
-			if cs, ok := naturalClaims(l, r, rem, source); ok {
-				for _, c := range cs {
-					c.Span = span
-					out = append(out, c)
-				}
+}
+
+// matchParens maps each parenthesis of toks[i:j] to its partner's index,
+// -1 when it has none within the run.
+func (f *proseFormalizer) matchParens(i, j int) map[int]int {
+	match := map[int]int{}
+	var open []int
+	for k := i; k < j; k++ {
+		switch f.toks[k].kind {
+		case kOpen:
+			open = append(open, k)
+			match[k] = -1
+		case kClose:
+			if len(open) == 0 {
+				match[k] = -1
 				continue
 			}
-		}
-		c, err := makeClaim(leanOf(l), leanOf(r), source)
-		if err != nil {
-			continue
-		}
-		c.Span = span
-		out = append(out, c)
-	}
-	return out
-}
-
-// trimSide drops dangling operators and unbalanced parentheses at the
-// outer edge of an equation side ("… so (3 + 4" → "3 + 4").
-func trimSide(s []mathTok, left bool) []mathTok {
-	for len(s) > 0 {
-		switch {
-		case left && (s[0].kind == 'o' && s[0].lean != "-" || s[0].kind == ')'):
-			s = s[1:]
-		case !left && (s[len(s)-1].kind == 'o' || s[len(s)-1].kind == '('):
-			s = s[:len(s)-1]
-		default:
-			return balance(s, left)
+			o := open[len(open)-1]
+			open = open[:len(open)-1]
+			match[k], match[o] = o, k
 		}
 	}
-	return s
+	return match
 }
 
-// balance removes unmatched parentheses from the far end of a side.
-func balance(s []mathTok, left bool) []mathTok {
-	depth := 0
-	for _, t := range s {
-		switch t.kind {
-		case '(':
-			depth++
-		case ')':
-			depth--
+// trimParens drops the parentheses at the edges of a side whose partner
+// lies outside it: a group around an equation ("(3 + 4 = 7)"), or an
+// aside opened before the first side or closed after the last. A side
+// closing a group opened before the run, with the chain going on after it,
+// is cut.
+func (f *proseFormalizer) trimParens(s *side, match map[int]int, first, last bool) {
+	for s.start < s.end && f.toks[s.start].kind == kOpen {
+		m := match[s.start]
+		if m >= 0 && m < s.end {
+			break // a group inside the side
+		}
+		if m < 0 && !first {
+			s.cut = true
+		}
+		s.start++
+	}
+	for s.end > s.start && f.toks[s.end-1].kind == kClose {
+		m := match[s.end-1]
+		if m >= s.start {
+			break
+		}
+		if m < 0 && !last {
+			s.cut = true
+		}
+		s.end--
+	}
+}
+
+// pair states sides[k] = sides[k+1] (or ≈) of the run toks[i:j].
+func (f *proseFormalizer) pair(sides []side, k, i, j int) {
+	l, r := sides[k], sides[k+1]
+	if l.start >= l.end || r.start >= r.end {
+		return // "x = 5": a side is a word, the pair names a value
+	}
+	span := stepwise.Span{Start: f.src.orig(f.toks[l.start].start), End: f.src.origEnd(f.toks[r.end-1].end)}
+	source := "equation"
+	if f.latex {
+		source = "latex"
+	}
+	le, lerr := parseSide(f.toks[l.start:l.end])
+	re, rerr := parseSide(f.toks[r.start:r.end])
+	if lerr == nil && rerr == nil && !le.hasOp() && !re.hasOp() {
+		return
+	}
+	if f.hasPercent(l) || f.hasPercent(r) {
+		source = "percent"
+	}
+	fail := func(why string) {
+		f.out = append(f.out, Claim{Source: source, Text: f.spanText(span), Span: span, Err: why})
+	}
+	switch {
+	case lerr != nil:
+		fail("the left side is not plain arithmetic (" + lerr.Error() + ")")
+		return
+	case rerr != nil:
+		fail("the right side is not plain arithmetic (" + rerr.Error() + ")")
+		return
+	case l.cut || r.cut:
+		fail("a side is part of a parenthesized group the equation is not")
+		return
+	case k == 0 && f.cutsBefore(i, l):
+		fail("the left side continues into the text before it (" + f.neighbour(i-1) + ")")
+		return
+	case k+2 == len(sides) && f.cutsAfter(j):
+		fail("the right side continues into the text after it (" + f.neighbour(j) + ")")
+		return
+	}
+	if k == 0 && f.inList(i-1, -1) || k+2 == len(sides) && f.inList(j, +1) {
+		fail("a side is an item of a list with an ellipsis (a sequence, not a number)")
+		return
+	}
+	if why, ok := rejected(f.src.s, f.toks[l.start].start, f.toks[r.end-1].end); ok {
+		fail("the text does not assert it (" + why + ")")
+		return
+	}
+	if k+2 == len(sides) {
+		rest := f.src.s[f.toks[r.end-1].end:]
+		if rem, whole := wholeDivision(rest); whole {
+			if cs, ok := naturalClaims(le, re, rem, source); ok {
+				for _, c := range cs {
+					c.Span = span
+					f.out = append(f.out, c)
+				}
+				return
+			}
 		}
 	}
-	for depth > 0 && len(s) > 0 && left && s[0].kind == '(' {
-		s, depth = s[1:], depth-1
+	c, err := pairClaim(le, re, sides[k].rel == kApprox, source)
+	if err != nil {
+		fail(err.Error())
+		return
 	}
-	for depth < 0 && len(s) > 0 && !left && s[len(s)-1].kind == ')' {
-		s, depth = s[:len(s)-1], depth+1
-	}
-	if depth != 0 {
-		return nil
-	}
-	return s
+	c.Span = span
+	f.out = append(f.out, c)
 }
 
-// cuts reports whether the word w beside a run of arithmetic makes the
-// adjacent side a fragment: sentence punctuation never does; a word glued
-// to the run ("2x", "g(") or one holding a symbol ("|", "\\sqrt", "π") does;
-// an ordinary word set off by spaces ("sells", "a", "clips.") does not.
-func cuts(s string, w mathTok, glued bool) bool {
-	word := strings.Trim(s[w.start:w.end], ".,;:!?\"'’”“$")
-	switch word {
-	case "", `\`, `\(`, `\)`, `\[`, `\]`: // sentence punctuation, math delimiters
-		return false
-	}
-	if glued {
-		return true // "g(", "f'(", "2x": a name applied to or multiplying the side
-	}
-	for _, r := range word {
-		if !unicode.IsLetter(r) && r != '\'' && r != '’' && r != '-' {
-			return true
-		}
-	}
-	return false
-}
-
-// percentAsNumber reads "× 100 = 70%" as the idiom it is: the percentage
-// is the number 70, written with its sign, not 70/100. Only a lone
-// percentage after a side that ends in multiplying by 100 is changed.
-func percentAsNumber(l, r []mathTok) []mathTok {
-	n := len(l)
-	if len(r) != 1 || !r[0].percent || n < 2 || l[n-2].lean != "*" || l[n-1].lean != "100" {
-		return r
-	}
-	t := r[0]
-	t.lean, t.percent = strings.TrimSuffix(strings.TrimPrefix(t.lean, "("), " / 100)"), false
-	return []mathTok{t}
-}
-
-func hasOp(s []mathTok) bool {
-	for _, t := range s {
-		if t.kind == 'o' || t.percent {
-			return true
-		}
-	}
-	return false
-}
-
-func hasPercent(s []mathTok) bool {
-	for _, t := range s {
+func (f *proseFormalizer) hasPercent(s side) bool {
+	for _, t := range f.toks[s.start:s.end] {
 		if t.percent {
 			return true
 		}
@@ -189,124 +232,156 @@ func hasPercent(s []mathTok) bool {
 	return false
 }
 
-func leanOf(s []mathTok) string {
-	parts := make([]string, len(s))
-	for i, t := range s {
-		parts[i] = t.lean
+func (f *proseFormalizer) spanText(sp stepwise.Span) string {
+	if sp.Start >= 0 && sp.End <= len(f.text) && sp.Start <= sp.End {
+		return f.text[sp.Start:sp.End]
 	}
-	return strings.NewReplacer("( ", "(", " )", ")").Replace(strings.Join(parts, " "))
+	return ""
 }
 
-// tokenizeMath cuts prose into numbers, operators, parentheses, '=' and
-// words. "x" between numbers is ×; "of" after a percentage is ×.
-func tokenizeMath(s string) []mathTok {
-	var toks []mathTok
-	for i := 0; i < len(s); {
-		c := s[i]
-		switch {
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
-			i++
-			continue
-		case c == '$' && i+1 < len(s) && isDigitByte(s[i+1]):
-			i++ // currency
-			continue
-		case isDigitByte(c) || (c == '.' && i+1 < len(s) && isDigitByte(s[i+1])):
-			t, n := numberTok(s, i)
-			toks = append(toks, t)
-			i += n
-			continue
-		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		t := mathTok{start: i, end: i + n}
-		switch r {
-		case '+', '-', '*', '/', '^', '×', '·', '⋅', '÷', '−', '–':
-			t.kind, t.lean = 'o', map[rune]string{'+': "+", '-': "-", '*': "*", '/': "/", '^': "^", '×': "*",
-				'·': "*", '⋅': "*", '÷': "/", '−': "-", '–': "-"}[r]
-		case '(', '[':
-			t.kind, t.lean = '(', "("
-		case ')', ']':
-			t.kind, t.lean = ')', ")"
-		case '=':
-			t.kind, t.lean = '=', "="
-		case ',', ':', ';', '!', '?':
-			t.kind = 'w'
-			if r == ',' && len(toks) > 0 && toks[len(toks)-1].kind == '=' {
-				t.kind = 'w'
+// neighbour names token k for a message.
+func (f *proseFormalizer) neighbour(k int) string {
+	if k < 0 || k >= len(f.toks) {
+		return "nothing"
+	}
+	t := f.toks[k]
+	return "'" + clipText(f.src.s[t.start:t.end], 20) + "'"
+}
+
+func clipText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+// cutsBefore reports whether the first side of the run starting at toks[i]
+// continues into the text before it: the run starts with an operator (the
+// operand is before it), or the token before is glued to it, a symbol, a
+// one-letter name or an operator word.
+func (f *proseFormalizer) cutsBefore(i int, l side) bool {
+	if l.start > i {
+		// The run starts with parentheses matched after this side.
+		for _, t := range f.toks[i:l.start] {
+			if t.kind != kOpen {
+				return true
 			}
-		default:
-			t, n = wordTok(s, i, toks)
 		}
-		toks = append(toks, t)
-		i += n
 	}
-	return toks
-}
-
-// numberTok reads 1,234.5 or 20% (a percentage becomes (20 / 100)).
-func numberTok(s string, i int) (mathTok, int) {
-	j := i
-	var digits strings.Builder
-	for j < len(s) {
-		c := s[j]
-		switch {
-		case isDigitByte(c):
-			digits.WriteByte(c)
-		case c == ',' && thousands(s, j):
-			// thousands separator
-		case c == '.' && j+1 < len(s) && isDigitByte(s[j+1]):
-			digits.WriteByte(c)
-		default:
-			goto done
-		}
-		j++
+	first := f.toks[i]
+	if first.kind == kOp && !(first.lean == "-" && i+1 < len(f.toks) && f.toks[i+1].start == first.end) {
+		return true // "* 2/3 = 6" after "9 hours"; a spaced "- 3" after a word
 	}
-done:
-	t := mathTok{kind: 'n', lean: digits.String(), start: i, end: j}
-	if strings.HasPrefix(t.lean, ".") {
-		t.lean = "0" + t.lean
+	if first.kind == kClose || first.kind == kBang {
+		return true
 	}
-	if j < len(s) && s[j] == '%' {
-		t.lean, t.percent, t.end = "("+t.lean+" / 100)", true, j+1
-		j++
-	}
-	return t, j - i
-}
-
-// wordTok reads a word; "x" between numbers and "of" after a percentage
-// act as multiplication.
-func wordTok(s string, i int, prev []mathTok) (mathTok, int) {
-	j := i
-	for j < len(s) {
-		r, n := utf8.DecodeRuneInString(s[j:])
-		if r == ' ' || r == '\n' || r == '\t' || r == '=' || r == '(' || r == ')' || r == '+' || r == '*' || r == '/' || (r >= '0' && r <= '9') {
-			break
-		}
-		j += n
-	}
-	if j == i {
-		_, n := utf8.DecodeRuneInString(s[i:])
-		j = i + n
-	}
-	w := s[i:j]
-	t := mathTok{kind: 'w', start: i, end: j}
-	last := len(prev) - 1
-	switch {
-	case (w == "x" || w == "X") && last >= 0 && (prev[last].kind == 'n' || prev[last].kind == ')'):
-		t.kind, t.lean = 'o', "*"
-	case w == "of" && last >= 0 && prev[last].percent:
-		t.kind, t.lean = 'o', "*"
-	}
-	return t, j - i
-}
-
-func isDigitByte(c byte) bool { return c >= '0' && c <= '9' }
-
-// thousands reports a thousands separator at s[j]: a comma followed by
-// exactly three digits.
-func thousands(s string, j int) bool {
-	if j+3 >= len(s) {
+	if i == 0 {
 		return false
 	}
-	three := isDigitByte(s[j+1]) && isDigitByte(s[j+2]) && isDigitByte(s[j+3])
-	return three && (j+4 >= len(s) || !isDigitByte(s[j+4]))
+	w := f.toks[i-1]
+	switch w.kind {
+	case kBreak:
+		return false
+	case kWord:
+		if w.end == first.start {
+			return true // "g(", "x2"
+		}
+		return !harmlessWord(f.src.s[w.start:w.end], false)
+	}
+	return true
+}
+
+// cutsAfter reports whether the last side of the run ending before
+// toks[j] continues into the text after it.
+func (f *proseFormalizer) cutsAfter(j int) bool {
+	last := f.toks[j-1]
+	if last.kind == kOp || last.kind == kOpen {
+		return true
+	}
+	if j >= len(f.toks) {
+		return false
+	}
+	w := f.toks[j]
+	if w.kind == kBreak {
+		return false
+	}
+	word := f.src.s[w.start:w.end]
+	if w.end > 0 && w.start == last.end {
+		return true // "240g", "2x", "90°", "5th"
+	}
+	if (word == "R" || word == "r") && j+1 < len(f.toks) && f.toks[j+1].kind == kNum {
+		return false // "20 ÷ 6 = 3 R 2": a quotient and its remainder (wholeDivision)
+	}
+	if strings.EqualFold(word, "of") {
+		// "= 1/4 of 80": the side multiplies what follows; "= 60% of the
+		// students" names what it is a share of.
+		return operandNext(f.src.s[w.end:])
+	}
+	if !harmlessWord(word, true) {
+		return true
+	}
+	// "= 6 apples × 2": a unit, then more arithmetic on the same quantity.
+	if j+2 < len(f.toks) {
+		next, after := f.toks[j+1], f.toks[j+2]
+		if next.kind == kOp && (after.kind == kNum || after.kind == kOpen) {
+			return true
+		}
+	}
+	return false
+}
+
+// inList reports whether the comma at toks[k] (walking in direction dir)
+// joins the side to a list with an ellipsis: "45, 90, …, 990 = 1·45,
+// 2·45, …" equates two sequences item by item, not 990 with 1·45.
+func (f *proseFormalizer) inList(k, dir int) bool {
+	if k < 0 || k >= len(f.toks) || f.src.s[f.toks[k].start:f.toks[k].end] != "," {
+		return false
+	}
+	for n := 0; n < 12; n++ {
+		k += dir
+		if k < 0 || k >= len(f.toks) {
+			return false
+		}
+		t := f.toks[k]
+		switch w := f.src.s[t.start:t.end]; {
+		case w == "…" || w == "..." || t.ellipsis:
+			return true
+		case t.kind == kBreak && w != ",", t.kind == kWord:
+			return false
+		}
+	}
+	return false
+}
+
+// operatorWords name an operation on the number beside them.
+var operatorWords = map[string]bool{
+	"x": true, "times": true, "of": true, "by": true, "plus": true, "minus": true, "over": true,
+	"divided": true, "multiplied": true, "squared": true, "cubed": true, "percent": true,
+	"sqrt": true, "root": true, "log": true, "ln": true, "sin": true, "cos": true, "tan": true,
+	"twice": true, "double": true, "triple": true, "thrice": true, "half": true, "third": true,
+	"thirds": true, "quarter": true, "quarters": true, "average": true, "mean": true,
+	"factorial": true, "mod": true, "modulo": true, "choose": true, "power": true, "per": true,
+}
+
+// harmlessWord reports a word that may stand next to a claim without
+// being part of it: letters only, two or more of them (or the articles "a"
+// and "I"), and no operator word. After a claim "per" is a unit ("60 per
+// hour"), before one it divides.
+func harmlessWord(w string, after bool) bool {
+	lw := strings.ToLower(strings.Trim(w, "'’"))
+	if after && lw == "per" {
+		return true
+	}
+	if operatorWords[lw] || strings.Contains(lw, "-third") || strings.Contains(lw, "-half") ||
+		strings.Contains(lw, "-quarter") {
+		return false
+	}
+	n := 0
+	for _, r := range lw {
+		if !unicode.IsLetter(r) && r != '-' && r != '\'' && r != '’' {
+			return false
+		}
+		n++
+	}
+	return n >= 2 || lw == "a" || lw == "i"
 }

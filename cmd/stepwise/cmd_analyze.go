@@ -65,8 +65,7 @@ func runAnalyze(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintln(e.stderr, "stepwise analyze: cancelled; the traces analyzed so far are stored")
 		return exitError
 	case err != nil:
-		fmt.Fprintln(e.stderr, "stepwise analyze:", err)
-		return exitError
+		return failed(e, "stepwise analyze:", err)
 	}
 	return exitOK
 }

@@ -63,8 +63,7 @@ func runExport(ctx context.Context, e *env, args []string) int {
 	start := time.Now()
 	rep, err := exportTo(ctx, db, *out, e.stdout, opts)
 	if err != nil {
-		fmt.Fprintln(e.stderr, "stepwise export:", err)
-		return exitError
+		return failed(e, "stepwise export:", err)
 	}
 	if *asJSON {
 		writeJSON(e.stderr, rep)

@@ -62,8 +62,7 @@ func runImport(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintln(e.stderr, "stepwise import: interrupted; what was committed stays, run the same import again to finish it")
 		return exitError
 	case err != nil:
-		fmt.Fprintln(e.stderr, "stepwise import:", termsafe.Line(err.Error()))
-		return exitError
+		return failed(e, "stepwise import:", err)
 	case rep.Skipped > 0:
 		return exitPartial
 	}

@@ -77,8 +77,7 @@ func runJudge(ctx context.Context, e *env, args []string) int {
 	}
 	cfg, err := config.Load()
 	if err != nil {
-		fmt.Fprintln(e.stderr, "stepwise judge:", err)
-		return exitError
+		return failed(e, "stepwise judge:", err)
 	}
 	r, err := judgerun.NewRunner(cfg.Judge, judgerun.Options{Profile: j.profile, Model: j.model, Prompts: j.prompts,
 		ConfigDir: cfg.Dir, NoCode: j.noCode})
@@ -104,8 +103,7 @@ func runJudge(ctx context.Context, e *env, args []string) int {
 	}
 	est, err := judgerun.Estimate(db, r, plan)
 	if err != nil {
-		fmt.Fprintln(e.stderr, "stepwise judge:", err)
-		return exitError
+		return failed(e, "stepwise judge:", err)
 	}
 	if j.dryRun {
 		if j.asJSON {

@@ -113,8 +113,7 @@ func judgeBatch(ctx context.Context, e *env, db *store.DB, r *judge.Runner, plan
 		fmt.Fprintf(e.stderr, "stepwise judge: cancelled; the %d finished (or cut short) analyses are stored\n", len(saved))
 		return exitError
 	case err != nil:
-		fmt.Fprintln(e.stderr, "stepwise judge:", err)
-		return exitError
+		return failed(e, "stepwise judge:", err)
 	case sum.Failed > 0:
 		return exitPartial
 	}
@@ -193,15 +192,13 @@ func runAgreement(ctx context.Context, e *env, j *judgeFlags) int {
 	defer db.Close()
 	ds, err := judgerun.DatasetAgreement(ctx, db, j.filter)
 	if err != nil {
-		fmt.Fprintln(e.stderr, "stepwise judge:", err)
-		return exitError
+		return failed(e, "stepwise judge:", err)
 	}
 	out := map[string]any{"dataset": ds}
 	var hu judgerun.Agreement
 	if e.annotator != "" {
 		if hu, err = judgerun.HumanAgreement(ctx, db, j.filter, e.annotator); err != nil {
-			fmt.Fprintln(e.stderr, "stepwise judge:", err)
-			return exitError
+			return failed(e, "stepwise judge:", err)
 		}
 		out["human"] = hu
 		out["annotator"] = e.annotator

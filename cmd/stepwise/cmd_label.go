@@ -56,8 +56,7 @@ func runLabel(_ context.Context, e *env, args []string) int {
 	}
 	cfg, err := config.Load()
 	if err != nil {
-		fmt.Fprintln(e.stderr, "stepwise label:", err)
-		return exitError
+		return failed(e, "stepwise label:", err)
 	}
 	annotator := annotatorName(e, cfg)
 	if annotator == "" {

@@ -52,8 +52,7 @@ func runLs(_ context.Context, e *env, args []string) int {
 		err = ferr
 	}
 	if err != nil && !errors.Is(err, syscall.EPIPE) {
-		fmt.Fprintln(e.stderr, "stepwise ls:", err)
-		return exitError
+		return failed(e, "stepwise ls:", err)
 	}
 	return exitOK
 }

@@ -31,8 +31,7 @@ func runMerge(ctx context.Context, e *env, args []string) int {
 	for _, p := range paths {
 		f, err := os.Open(p)
 		if err != nil {
-			fmt.Fprintln(e.stderr, "stepwise merge:", err)
-			return exitError
+			return failed(e, "stepwise merge:", err)
 		}
 		rep, err := db.MergeEvents(ctx, f, p, store.MergeOptions{Strict: *strict})
 		f.Close()

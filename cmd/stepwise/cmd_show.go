@@ -41,20 +41,17 @@ func runShow(_ context.Context, e *env, args []string) int {
 	}
 	p, err := db.Problem(t.ProblemID)
 	if err != nil {
-		fmt.Fprintln(e.stderr, "stepwise show:", err)
-		return exitError
+		return failed(e, "stepwise show:", err)
 	}
 	// Saved checks (stepwise verify) show in place of the stored statuses.
 	checks, err := db.Checks(t.ID)
 	if err != nil {
-		fmt.Fprintln(e.stderr, "stepwise show:", err)
-		return exitError
+		return failed(e, "stepwise show:", err)
 	}
 	verifyrun.ApplyChecks(t, checks)
 	marks, err := db.Marks(t.ID)
 	if err != nil {
-		fmt.Fprintln(e.stderr, "stepwise show:", err)
-		return exitError
+		return failed(e, "stepwise show:", err)
 	}
 	if *asJSON {
 		writeJSON(e.stdout, struct {

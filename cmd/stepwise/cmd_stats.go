@@ -23,13 +23,11 @@ func runStats(ctx context.Context, e *env, args []string) int {
 	defer db.Close()
 	st, err := db.Stats()
 	if err != nil {
-		fmt.Fprintln(e.stderr, "stepwise stats:", err)
-		return exitError
+		return failed(e, "stepwise stats:", err)
 	}
 	human, err := loadHumanStats(ctx, db, "")
 	if err != nil {
-		fmt.Fprintln(e.stderr, "stepwise stats:", err)
-		return exitError
+		return failed(e, "stepwise stats:", err)
 	}
 	if *asJSON {
 		writeJSON(e.stdout, struct {
@@ -67,7 +65,7 @@ func runStats(ctx context.Context, e *env, args []string) int {
 	return exitOK
 }
 
-func runVacuum(_ context.Context, e *env, args []string) int {
+func runVacuum(ctx context.Context, e *env, args []string) int {
 	fs := newFlags(e, "vacuum", "", "Compact the store file (bbolt never shrinks it by itself).")
 	if _, err := parse(fs, args); err != nil {
 		return flagExit(err)
@@ -77,10 +75,9 @@ func runVacuum(_ context.Context, e *env, args []string) int {
 		return code
 	}
 	defer db.Close()
-	res, err := db.Vacuum()
+	res, err := db.Vacuum(ctx)
 	if err != nil {
-		fmt.Fprintln(e.stderr, "stepwise vacuum:", err)
-		return exitError
+		return failed(e, "stepwise vacuum:", err)
 	}
 	fmt.Fprintf(e.stdout, "compacted %s: %.1f MB -> %.1f MB\n", db.Path(), float64(res.Before)/1e6, float64(res.After)/1e6)
 	return exitOK

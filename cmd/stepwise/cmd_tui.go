@@ -41,7 +41,7 @@ type workbench struct {
 }
 
 func runTUI(ctx context.Context, e *env, wb workbench) int {
-	db, code := openStore(e, false)
+	db, code := openStoreFor(e, false, false)
 	if db == nil {
 		return code
 	}

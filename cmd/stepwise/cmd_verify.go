@@ -95,8 +95,7 @@ func runVerify(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintln(e.stderr, "stepwise verify:", termsafe.Line(err.Error()))
 		return exitNotFound
 	case err != nil:
-		fmt.Fprintln(e.stderr, "stepwise verify:", termsafe.Line(err.Error()))
-		return exitError
+		return failed(e, "stepwise verify:", err)
 	}
 	return exitOK
 }

@@ -105,8 +105,11 @@ func TestVerifyJSONRows(t *testing.T) {
 			}
 		}
 	}
-	want := map[string]int{"proved": 3, "disproved": 2, "vacuous": 1, "unsupported": 1}
-	if len(statuses) != len(want) || rows != 7 {
+	// Besides the imported statements, three equations of the text have
+	// variables ("$x-5 = 2x-b$", "$-2-5=2(-2)-b$"): rule-based claims the
+	// reader does not state, reported unsupported.
+	want := map[string]int{"proved": 3, "disproved": 2, "vacuous": 1, "unsupported": 4}
+	if len(statuses) != len(want) || rows != 10 {
 		t.Fatalf("statuses %v over %d rows, want %v", statuses, rows, want)
 	}
 	for k, n := range want {
@@ -135,7 +138,8 @@ func TestVerifyJSONRows(t *testing.T) {
 // TestVerifyTwiceMakesNoBackendCall runs `stepwise verify` over the GSM8K
 // sample twice, each run opening the store afresh as a new process would.
 // From python3 over the file: 200 answers, 697 step lines, 620 <<a=b>>
-// annotations, all exact.
+// annotations, all exact; the text's own equations are proved or, where
+// their text is not all arithmetic, unsupported — never disproved.
 func TestVerifyTwiceMakesNoBackendCall(t *testing.T) {
 	if testing.Short() {
 		t.Skip("checks 200 traces twice")
@@ -147,7 +151,7 @@ func TestVerifyTwiceMakesNoBackendCall(t *testing.T) {
 		t.Fatalf("first run:\n%s", first)
 	}
 	proved := count(first, "proved")
-	if n, _ := strconv.Atoi(proved); n < 620 || count(first, "disproved") != "0" || count(first, "unsupported") != "0" {
+	if n, _ := strconv.Atoi(proved); n < 620 || count(first, "disproved") != "0" {
 		t.Fatalf("first run counts:\n%s", first)
 	}
 	second := c.must("verify")

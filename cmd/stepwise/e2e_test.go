@@ -235,7 +235,7 @@ func TestEndToEndAnnotation(t *testing.T) {
 	bin := buildBinary(t)
 	env := testEnv(t)
 	db := filepath.Join(t.TempDir(), "demo.db")
-	run := bin + " --db " + db + " --annotator e2e demo"
+	run := bin + " --annotator e2e demo --demo-db " + db
 
 	s := newTmux(t, 120, 40, env, run)
 	s.waitFor("processbench/gsm8k")

@@ -75,6 +75,11 @@ func filterFlags(fs *flag.FlagSet, f *store.Filter, formatFlag ...string) {
 	fs.StringVar(&f.Format, name, "", "only traces imported by this codec")
 	fs.StringVar(&f.Human, "human", "", "yes: traces with human labels; no: traces without")
 	fs.StringVar(&f.Proof, "proof", "", "checked, unchecked, or a status at least one step has (disproved, proved, failed, ...)")
+	fs.StringVar(&f.Finding, "finding", "", "only traces with an offline finding of this code (label_contradicted, arith_false, ...; see analyze)")
+	fs.BoolFunc("conflict", "only traces where exact arithmetic contradicts the dataset's label (--finding label_contradicted)", func(string) error {
+		f.Finding = store.CodeLabelContradicted
+		return nil
+	})
 	fs.IntVar(&f.Limit, "limit", 0, "stop after N traces")
 	fs.IntVar(&f.Offset, "offset", 0, "skip the first N traces")
 }

@@ -323,7 +323,7 @@ func TestAnalyzeCommand(t *testing.T) {
 		Version  string
 		Findings []store.Finding
 	}
-	if err := json.Unmarshal([]byte(strings.SplitN(out, "\n", 2)[0]), &row); err != nil || row.Version != "offline/1" {
+	if err := json.Unmarshal([]byte(strings.SplitN(out, "\n", 2)[0]), &row); err != nil || row.Version != "offline/2" {
 		t.Fatalf("row %q: %v", out[:200], err)
 	}
 	code, _, errOut = c.run("analyze", "--model", "175b_verification")

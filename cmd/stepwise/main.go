@@ -12,9 +12,12 @@ import (
 	"os/signal"
 	"sort"
 	"strings"
+	"sync"
 	"syscall"
+	"time"
 
 	"github.com/stepwise-dev/stepwise/store"
+	"github.com/stepwise-dev/stepwise/tui/termsafe"
 )
 
 // Exit codes a script can rely on.
@@ -37,7 +40,15 @@ type env struct {
 	annotator      string // --annotator
 	// isTerminal reports whether stderr is a terminal (progress bars).
 	isTerminal bool
+	// wait bounds each wait for another process using the store (--wait).
+	wait time.Duration
 }
+
+// defaultWait is how long a command waits for another stepwise process
+// to finish the transaction it is in (an export of a big store, an import
+// batch) before it gives up with exitLocked. An idle workbench holds
+// nothing, so nobody waits for one.
+const defaultWait = 30 * time.Second
 
 type command struct {
 	name    string
@@ -55,9 +66,13 @@ func commands() []command {
 		{"show", "ID", "print one trace with its steps and labels (--json: the whole trace)", runShow},
 		{"stats", "", "counts by dataset, model, correctness and label state", runStats},
 		{"vacuum", "", "compact the store file", runVacuum},
+		{"check", "", "read the whole store looking for damage", runCheck},
+		{"recover", "DAMAGED NEW", "copy what can be read of a damaged store into a new one", runRecover},
 		{"formats", "", "list the formats stepwise can import", runFormats},
 		{"judge", "[filters]", "judge traces with an LLM (or one ID, a pair of IDs); estimate first; --pairwise, --json", runJudge},
 		{"analyze", "[filters]", "run the offline analyzers (no LLM) and store their findings", runAnalyze},
+		{"eval", "[filters]", "score every evidence source against the dataset's labels or an annotator (--json)", runEval},
+		{"prm", "import FILE... | score [filters]", "import process reward model scores, or score traces with a vLLM-served PRM", runPRM},
 		{"verify", "[filters]", "formalize and check steps, save the results (--json: one object per check)", runVerify},
 		{"doctor", "", "which verification backends are usable, and how to enable the others", runDoctor},
 		{"export", "--format F", "export labeled traces (processbench, prm800k, trl, ..., annotations)", runExport},
@@ -89,6 +104,13 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exitUsage
 	}
 	e.theme, e.annotator = g.theme, g.annotator
+	e.wait = defaultWait
+	if g.wait != "" {
+		if e.wait, err = time.ParseDuration(g.wait); err != nil || e.wait <= 0 {
+			fmt.Fprintf(stderr, "stepwise: --wait %q: want a duration such as 30s or 2m\n", g.wait)
+			return exitUsage
+		}
+	}
 	e.dbExplicit = g.db != "" || os.Getenv("STEPWISE_DB") != ""
 	if g.db != "" {
 		e.dbPath = g.db
@@ -117,14 +139,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 }
 
 // globals are the flags every command takes, anywhere on the line.
-type globals struct{ db, theme, annotator string }
+type globals struct{ db, theme, annotator, wait string }
 
 // globalFlags takes --db PATH and --theme NAME (or --flag=value) from
 // anywhere in the arguments.
 func globalFlags(args []string) ([]string, globals, error) {
 	var rest []string
 	var g globals
-	targets := map[string]*string{"db": &g.db, "theme": &g.theme, "annotator": &g.annotator}
+	targets := map[string]*string{"db": &g.db, "theme": &g.theme, "annotator": &g.annotator, "wait": &g.wait}
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		if a == "--" {
@@ -161,6 +183,8 @@ func usage(w io.Writer) {
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "The store is $STEPWISE_DB, else $XDG_DATA_HOME/stepwise/stepwise.db; --db overrides both.")
+	fmt.Fprintln(w, "Commands share the store with an open workbench and with each other; --wait D (default 30s)")
+	fmt.Fprintln(w, "bounds the wait for another process's transaction.")
 	fmt.Fprintln(w, "Themes: dark, light, high-contrast, or a user theme in $XDG_CONFIG_HOME/stepwise/themes/;")
 	fmt.Fprintln(w, "the default follows the terminal's background. NO_COLOR=1 turns colour off.")
 	fmt.Fprintln(w, "Run `stepwise COMMAND -h` for a command's flags.")
@@ -169,19 +193,40 @@ func usage(w io.Writer) {
 // openStore opens the store, turning a held lock into a plain message and
 // the locked exit code.
 func openStore(e *env, readOnly bool) (*store.DB, int) {
+	return openStoreFor(e, readOnly, true)
+}
+
+// openStoreFor is openStore; announce says, on stderr, when a transaction
+// waits for another process (not under the workbench, which owns the
+// screen and says so itself).
+func openStoreFor(e *env, readOnly, announce bool) (*store.DB, int) {
 	if readOnly {
 		if _, err := os.Stat(e.dbPath); errors.Is(err, os.ErrNotExist) {
 			fmt.Fprintf(e.stderr, "stepwise: no store at %s yet; import traces first: stepwise import FILE...\n", e.dbPath)
 			return nil, exitError
 		}
 	}
-	db, err := store.Open(e.dbPath, store.Options{ReadOnly: readOnly})
+	opts := store.Options{ReadOnly: readOnly, Timeout: e.wait}
+	if announce {
+		var once sync.Once
+		opts.OnWait = func(holder string) {
+			once.Do(func() {
+				if holder == "" {
+					holder = "another stepwise process"
+				}
+				fmt.Fprintf(e.stderr, "stepwise: waiting for the store (in use by %s; up to %s, --wait changes it)\n", holder, e.wait)
+			})
+		}
+	}
+	db, err := store.Open(e.dbPath, opts)
 	if errors.Is(err, store.ErrNeedsMigration) {
 		// An older store: migrate it (a read-write open does), then read.
-		if rw, werr := store.Open(e.dbPath, store.Options{}); werr == nil {
+		rwOpts := opts
+		rwOpts.ReadOnly = false
+		if rw, werr := store.Open(e.dbPath, rwOpts); werr == nil {
 			rw.Close()
 			fmt.Fprintf(e.stderr, "stepwise: migrated %s to schema %d\n", e.dbPath, store.SchemaVersion)
-			db, err = store.Open(e.dbPath, store.Options{ReadOnly: true})
+			db, err = store.Open(e.dbPath, opts)
 		}
 	}
 	if err != nil {
@@ -192,6 +237,17 @@ func openStore(e *env, readOnly bool) (*store.DB, int) {
 		return nil, exitError
 	}
 	return db, exitOK
+}
+
+// failed prints a command's error and returns its exit code: exitLocked
+// when another process kept the store past --wait, else exitError. Errors
+// can carry text from traces and endpoints, so they are made safe to print.
+func failed(e *env, prefix string, err error) int {
+	fmt.Fprintln(e.stderr, prefix, termsafe.Line(err.Error()))
+	if errors.Is(err, store.ErrLocked) {
+		return exitLocked
+	}
+	return exitError
 }
 
 func isTerminal(w io.Writer) bool {

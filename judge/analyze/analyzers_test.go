@@ -205,8 +205,9 @@ func TestReportUsesImportedAnswerAndGSM8KGold(t *testing.T) {
 
 // TestRoundedCalculatorOutputIsNotAnError checks a real GSM8K model
 // solution line (example_model_solutions, record 5) with the real checker:
-// "800/3 = 266.6666666666667" is false as written, but only by rounding,
-// and is reported as such, not as a false claim.
+// "800/3 = 266.6666666666667" is the exact value rounded to the digits
+// written; verify states it as that approximation, which holds, so the
+// analyzer (deciding through verify) reports nothing.
 func TestRoundedCalculatorOutputIsNotAnError(t *testing.T) {
 	tr := traceFromText("t3", "She feeds 800/3 = <<800/3=266.6666666666667>>266.6666666666667 cups a day.\n\nThen 7 × 8 = 54.")
 	tr.Steps[0].Calcs = []stepwise.Calc{{Expr: "800/3", Result: "266.6666666666667"}}
@@ -223,8 +224,8 @@ func TestRoundedCalculatorOutputIsNotAnError(t *testing.T) {
 			t.Fatalf("rounded calculator output reported as false: %v", rep.Findings)
 		}
 	}
-	if !strings.Contains(strings.Join(codes[0], ","), "arith_rounded") {
-		t.Errorf("step 0 findings %v, want arith_rounded", codes[0])
+	if len(codes[0]) != 0 || rep.Arithmetic == nil || rep.Arithmetic.Proved < 1 {
+		t.Errorf("step 0 findings %v (tally %+v), want none and the claim proved", codes[0], rep.Arithmetic)
 	}
 	if !strings.Contains(strings.Join(codes[1], ","), "arith_false") {
 		t.Errorf("step 1 findings %v, want arith_false (7 × 8 is not 54)", codes[1])

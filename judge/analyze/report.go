@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/stepwise-dev/stepwise"
-	"github.com/stepwise-dev/stepwise/verify"
 )
 
 // Severity ranks a finding.
@@ -27,7 +26,16 @@ const (
 	AnalyzerTruncation = "truncation"
 	AnalyzerRepetition = "repetition"
 	AnalyzerTools      = "tools"
+	// AnalyzerLabel compares the dataset's own step labels with exact
+	// evidence.
+	AnalyzerLabel = "label"
 )
+
+// CodeLabelContradicted is the finding on a step the dataset labels
+// correct in which exact arithmetic disproves a claim: either a genuine
+// dataset label error or a misreading by the formalizer — the most
+// informative thing a person can settle, so it scores highest.
+const CodeLabelContradicted = "label_contradicted"
 
 // Finding is one thing an analyzer noticed.
 type Finding struct {
@@ -192,6 +200,7 @@ func (r *Report) tools(tr *stepwise.Trace) {
 func (r *Report) arithmetic(ctx context.Context, tr *stepwise.Trace, c ArithmeticChecker) error {
 	var tally ArithmeticTally
 	r.Arithmetic = &tally
+	contradicted := map[int]bool{}
 	for i := range tr.Steps {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -205,21 +214,35 @@ func (r *Report) arithmetic(ctx context.Context, tr *stepwise.Trace, c Arithmeti
 			if f.Status != stepwise.StatusDisproved {
 				continue
 			}
-			if d, ok := verify.RoundingOnly(f.Statement); ok {
-				// A calculator's 800/3 = 266.6666666666667: false as
-				// written, but only in the last place — not a reasoning error.
-				r.add(Finding{Analyzer: AnalyzerArithmetic, Code: "arith_rounded", Severity: Info, Step: i,
-					Message: fmt.Sprintf("holds only to %d decimals: %s", d, clip(f.Statement, 100)), Score: 0.1})
-				continue
-			}
+			// A decimal written as the exact value rounded or cut (800/3 =
+			// 266.6666666666667) is stated by verify as that approximation,
+			// so a disproved claim is false in the author's own reading:
+			// verify and this analyzer decide arithmetic in one place.
 			msg := "false arithmetic claim: " + clip(f.Statement, 100)
 			if f.Evidence != "" {
 				msg += " (" + clip(f.Evidence, 80) + ")"
 			}
 			r.add(Finding{Analyzer: AnalyzerArithmetic, Code: "arith_false", Severity: Error, Step: i, Message: msg, Score: 0.9})
+			if tr.Steps[i].StepRating() == stepwise.Good && !contradicted[i] {
+				contradicted[i] = true
+				r.add(Finding{Analyzer: AnalyzerLabel, Code: CodeLabelContradicted, Severity: Warn, Step: i,
+					Message: "dataset label contradicted by exact arithmetic: labeled correct, but " + clip(claimText(f), 100),
+					Score:   1})
+			}
 		}
 	}
 	return nil
+}
+
+// claimText is the claim a checked formalization states, for a message:
+// the "claim: …" line VerifyChecker puts first, else the statement.
+func claimText(f stepwise.Formalization) string {
+	for _, m := range f.Messages {
+		if c, ok := strings.CutPrefix(m, "claim: "); ok {
+			return c + " is false"
+		}
+	}
+	return f.Statement + " is false"
 }
 
 // StepScores is the highest finding score per step, for the triage queue;

@@ -29,6 +29,8 @@ type OpenAI struct {
 	now     func() time.Time
 	// noSchema is set once the server rejected response_format.
 	noSchema atomic.Bool
+	// key is kept only to clean it out of error messages (secrets.go).
+	key string
 }
 
 // Option adjusts NewOpenAI.
@@ -67,7 +69,7 @@ func NewOpenAI(p Profile, opts ...Option) (*OpenAI, error) {
 		option.WithHTTPClient(cfg.http),
 		option.WithMaxRetries(0),
 	)
-	return &OpenAI{profile: p, svc: svc, sem: make(chan struct{}, p.Concurrency), now: time.Now}, nil
+	return &OpenAI{profile: p, svc: svc, sem: make(chan struct{}, p.Concurrency), now: time.Now, key: key}, nil
 }
 
 // Profile is the profile the client was built with, defaults filled in.
@@ -204,7 +206,7 @@ func extraField(m map[string]respjson.Field) func(string) (string, bool) {
 func (c *OpenAI) wrap(parent, attempt context.Context, err error) error {
 	var apiErr *openai.Error
 	if errors.As(err, &apiErr) {
-		se := &StatusError{Status: apiErr.StatusCode, Message: clip(apiErr.Message, 500)}
+		se := &StatusError{Status: apiErr.StatusCode, Message: clip(RedactSecrets(apiErr.Message, c.key), 500)}
 		if apiErr.Response != nil {
 			se.RetryAfter = parseRetryAfter(apiErr.Response.Header, c.now())
 		}
@@ -216,7 +218,7 @@ func (c *OpenAI) wrap(parent, attempt context.Context, err error) error {
 	if errors.Is(attempt.Err(), context.DeadlineExceeded) {
 		return fmt.Errorf("llm: no complete answer within %s: %w", c.profile.Timeout, context.DeadlineExceeded)
 	}
-	return fmt.Errorf("llm: %s: %w", Redact(c.profile.BaseURL), err)
+	return redactError(fmt.Errorf("llm: %s: %w", Redact(c.profile.BaseURL), err), c.key)
 }
 
 func (c *OpenAI) params(req Request, structured bool) openai.ChatCompletionNewParams {

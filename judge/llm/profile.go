@@ -78,16 +78,22 @@ type Profile struct {
 	Extra map[string]any `json:"extra,omitempty"`
 }
 
-// ProfileFromEnv is the profile used when the config names none:
-// OPENAI_BASE_URL (else the OpenAI API) and the key from OPENAI_API_KEY.
-// getenv is os.Getenv in production; tests pass a map lookup.
+// ProfileFromEnv is the profile used when the config names none, as the
+// ecosystem's tools read it: OPENAI_BASE_URL (else the OpenAI API), the
+// key from OPENAI_API_KEY and the model from STEPWISE_JUDGE_MODEL. getenv
+// is os.Getenv in production; tests pass a map lookup.
 func ProfileFromEnv(getenv func(string) string) Profile {
 	p := Profile{Name: "env", BaseURL: DefaultBaseURL, APIKeyEnv: DefaultAPIKeyEnv}
 	if u := strings.TrimSpace(getenv("OPENAI_BASE_URL")); u != "" {
 		p.BaseURL = u
 	}
+	p.Model = strings.TrimSpace(getenv(ModelEnv))
 	return p.WithDefaults()
 }
+
+// ModelEnv names the variable that gives the judge model when no
+// configuration file does.
+const ModelEnv = "STEPWISE_JUDGE_MODEL"
 
 // WithDefaults fills every zero field with its default.
 func (p Profile) WithDefaults() Profile {

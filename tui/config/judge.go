@@ -113,7 +113,8 @@ func (j JudgeConfig) DefaultProfile() string {
 }
 
 // ResolveProfile builds the llm.Profile for name ("" for the default),
-// with OPENAI_BASE_URL and OPENAI_API_KEY as defaults; getenv is os.Getenv
+// with OPENAI_BASE_URL, OPENAI_API_KEY and STEPWISE_JUDGE_MODEL as
+// defaults; getenv is os.Getenv
 // outside tests. The key itself is not read here: the client reads the
 // variable the profile names.
 func (j JudgeConfig) ResolveProfile(name string, getenv func(string) string) (llm.Profile, error) {
@@ -141,6 +142,9 @@ func (j JudgeConfig) ResolveProfile(name string, getenv func(string) string) (ll
 	}
 	if p.BaseURL == "" {
 		p.BaseURL = env.BaseURL
+	}
+	if p.Model == "" {
+		p.Model = env.Model
 	}
 	return p.WithDefaults(), nil
 }

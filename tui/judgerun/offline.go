@@ -16,7 +16,7 @@ import (
 // AnalyzerVersion names the offline analyzers whose findings are stored.
 // Raise it when an analyzer changes what it finds, so that `stepwise
 // analyze` redoes traces analyzed by the older one and skips the rest.
-const AnalyzerVersion = "offline/1"
+const AnalyzerVersion = "offline/2"
 
 // The offline analyzers run on demand (`stepwise analyze`, a key in the
 // workbench), not during import: they cost about as much as the import

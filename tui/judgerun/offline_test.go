@@ -6,6 +6,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/stepwise-dev/stepwise/judge/analyze"
 	"github.com/stepwise-dev/stepwise/store"
 )
 
@@ -87,5 +88,12 @@ func TestAnalyzeTraceAndCancel(t *testing.T) {
 	cancel()
 	if _, err := Analyze(ctx, db, store.Filter{}, AnalyzeOptions{}); !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled: %v", err)
+	}
+}
+
+// The store's filter for label conflicts names the analyzer's finding code.
+func TestLabelConflictCodeShared(t *testing.T) {
+	if store.CodeLabelContradicted != analyze.CodeLabelContradicted {
+		t.Fatalf("store %q, analyzer %q", store.CodeLabelContradicted, analyze.CodeLabelContradicted)
 	}
 }

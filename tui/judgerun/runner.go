@@ -41,7 +41,7 @@ type Options struct {
 }
 
 // ErrNoModel says no model was configured or given.
-var ErrNoModel = errors.New("no judge model: set model in a [judge.profiles.NAME] section of the configuration, or pass --judge-model")
+var ErrNoModel = errors.New("no judge model: set STEPWISE_JUDGE_MODEL (the endpoint and key come from OPENAI_BASE_URL and OPENAI_API_KEY), or model in a [judge.profiles.NAME] section of config.toml (`stepwise judge` also takes --judge-model)")
 
 // NewRunner builds a runner for the chosen profile: an OpenAI-compatible
 // streaming client (the key read from the variable the profile names), the

@@ -11,8 +11,8 @@ import (
 	"unicode/utf8"
 )
 
-// Clean returns s with every control character, escape sequence introducer
-// and bidi control replaced by a visible symbol. Newlines and tabs survive;
+// Clean returns s with every control character, escape sequence introducer,
+// bidi control and invisible character replaced by a visible symbol. Newlines and tabs survive;
 // invalid UTF-8 becomes U+FFFD. The result has no byte that a terminal
 // interprets as a command.
 func Clean(s string) string {
@@ -35,7 +35,7 @@ func Clean(s string) string {
 			b.WriteRune('\u2421') // ␡
 		case r >= 0x80 && r <= 0x9f:
 			b.WriteRune('\uFFFD') // C1 controls (8-bit CSI, OSC, DCS...)
-		case isBidiControl(r):
+		case isBidiControl(r), isInvisible(r):
 			b.WriteRune('\uFFFD')
 		default:
 			b.WriteRune(r)
@@ -75,6 +75,27 @@ func isBidiControl(r rune) bool {
 	case r >= 0x2066 && r <= 0x2069: // LRI RLI FSI PDI
 		return true
 	case r == 0x200E || r == 0x200F || r == 0x061C: // LRM RLM ALM
+		return true
+	}
+	return false
+}
+
+// isInvisible reports characters that take no visible space: zero-width
+// spaces and joiners, the byte order mark, word joiners and invisible
+// operators, fillers, soft hyphens and tag characters. Left in, they shift
+// table columns (a terminal may give them a cell the layout did not count)
+// and make different ids look the same.
+func isInvisible(r rune) bool {
+	switch {
+	case r >= 0x200B && r <= 0x200D: // ZWSP, ZWNJ, ZWJ
+		return true
+	case r >= 0x2060 && r <= 0x2064: // word joiner, invisible operators
+		return true
+	case r == 0xFEFF || r == 0x00AD || r == 0x034F || r == 0x180E: // BOM, soft hyphen, CGJ, MVS
+		return true
+	case r == 0x115F || r == 0x1160 || r == 0x3164 || r == 0xFFA0: // Hangul fillers
+		return true
+	case r >= 0xE0000 && r <= 0xE007F: // tag characters
 		return true
 	}
 	return false

@@ -34,6 +34,22 @@ func TestCleanNeutralizesSequences(t *testing.T) {
 	}
 }
 
+// TestCleanShowsInvisibles: zero-width characters and their kin become
+// visible, so that two ids that differ only by one no longer look the same
+// and a table column keeps its width.
+func TestCleanShowsInvisibles(t *testing.T) {
+	for _, r := range []rune{0x200B, 0x200C, 0x200D, 0xFEFF, 0x2060, 0x2062, 0x00AD, 0x180E, 0x3164, 0xE0041} {
+		id := "gsm8k-" + string(r) + "1"
+		got := Line(id)
+		if got == "gsm8k-1" || strings.ContainsRune(got, r) {
+			t.Errorf("%U: Line(%q) = %q: invisible", r, id, got)
+		}
+		if !strings.ContainsRune(got, '\uFFFD') {
+			t.Errorf("%U: Line(%q) = %q: not marked", r, id, got)
+		}
+	}
+}
+
 func TestCleanKeepsText(t *testing.T) {
 	in := "x² + √2 ≤ 3\n\tℝ h₀ ки 中文 🙂"
 	if got := Clean(in); got != in {
@@ -51,6 +67,7 @@ func FuzzClean(f *testing.F) {
 	f.Add("\x1b]52;c;AAAA\x07")
 	f.Add("plain")
 	f.Add("\xc2\x9b\xe2\x80\xae")
+	f.Add("id\u200b\ufeff\u2060")
 	f.Fuzz(func(t *testing.T, s string) {
 		got := Clean(s)
 		for i := 0; i < len(got); i++ {
@@ -59,7 +76,7 @@ func FuzzClean(f *testing.F) {
 			}
 		}
 		for _, r := range got {
-			if (r >= 0x80 && r <= 0x9f) || isBidiControl(r) {
+			if (r >= 0x80 && r <= 0x9f) || isBidiControl(r) || isInvisible(r) {
 				t.Fatalf("%U survived", r)
 			}
 		}

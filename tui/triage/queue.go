@@ -5,13 +5,14 @@ import (
 	"context"
 	"encoding/binary"
 	"hash/fnv"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/judge/analyze"
 	"github.com/stepwise-dev/stepwise/store"
-	"github.com/stepwise-dev/stepwise/verify"
 )
 
 // Item is one step of the queue.
@@ -54,7 +55,7 @@ func Build(ctx context.Context, db *store.DB, opts Options) ([]Item, error) {
 	if opts.Limit <= 0 {
 		opts.Limit = 500
 	}
-	q := &builder{opts: opts, checker: analyze.VerifyChecker{}}
+	q := &builder{opts: opts, checker: analyze.VerifyChecker{}, gold: map[int64]*goldHeap{}}
 	q.goldK = int(math.Ceil(float64(opts.Limit) * opts.GoldRate))
 	err := db.EachEvidence(ctx, opts.Filter, func(ev *store.TraceEvidence) error {
 		return q.trace(ctx, ev)
@@ -69,8 +70,11 @@ type builder struct {
 	opts    Options
 	checker analyze.VerifyChecker
 	top     itemHeap // min-heap by score: the weakest of the best on top
-	gold    goldHeap // max-heap by hash: the k smallest hashes are a uniform sample
-	goldK   int
+	// gold holds gold candidates by score band (the score rounded to
+	// hundredths), each band a max-heap by hash whose k smallest hashes are
+	// a uniform sample of the band.
+	gold  map[int64]*goldHeap
+	goldK int
 }
 
 func (q *builder) trace(ctx context.Context, ev *store.TraceEvidence) error {
@@ -90,10 +94,16 @@ func (q *builder) trace(ctx context.Context, ev *store.TraceEvidence) error {
 		}
 		e := q.evidence(ctx, t, i, checks[i], findings)
 		e.JudgeFlag, e.JudgeClears = judgeOn(ev.Judgement, i)
+		e.PRMLow, e.PRMName = prmLow(ev.PRM, i)
 		s := ScoreStep(e)
 		it := Item{TraceID: t.ID, Seq: ev.Seq, Step: i, Score: s.Value, Reasons: s.Reasons}
 		if e.Source != stepwise.Unlabeled && q.goldK > 0 {
-			q.offerGold(it)
+			// A gold item is scored as the annotator will see it: with
+			// its dataset label hidden.
+			hidden := e
+			hidden.Source = stepwise.Unlabeled
+			hs := ScoreStep(hidden)
+			q.offerGold(Item{TraceID: t.ID, Seq: ev.Seq, Step: i, Score: hs.Value, Reasons: hs.Reasons})
 		}
 		if s.Value <= wNoSource {
 			continue // nothing but the absence of a label: not suspicious
@@ -134,9 +144,7 @@ func (q *builder) evidence(ctx context.Context, t *stepwise.Trace, i int, checke
 		switch f.Status {
 		case stepwise.StatusDisproved:
 			e.ArithChecked++
-			if _, rounding := verify.RoundingOnly(f.Statement); !rounding {
-				e.ArithWrong++ // false beyond the last decimal place written
-			}
+			e.ArithWrong++
 		case stepwise.StatusProved:
 			e.ArithChecked++
 		default:
@@ -147,6 +155,18 @@ func (q *builder) evidence(ctx context.Context, t *stepwise.Trace, i int, checke
 		e.Finding = findings[i]
 	}
 	return e
+}
+
+// prmLow is the lowest PRM score of step i below PRMThreshold, with the
+// PRM's name ("" when none scored it that low).
+func prmLow(ps []store.PRMScores, i int) (float64, string) {
+	low, name := PRMThreshold, ""
+	for _, p := range ps {
+		if i < len(p.Steps) && p.Steps[i] != store.NoScore && p.Steps[i] < low {
+			low, name = p.Steps[i], p.Model
+		}
+	}
+	return low, name
 }
 
 // judgeOn reads a judge run's word on step i: flagged (a step flag, or
@@ -198,44 +218,72 @@ func (q *builder) offerGold(it Item) {
 	binary.BigEndian.PutUint32(b[16:], uint32(it.Step))
 	h.Write(b[:])
 	g := goldItem{Item: it, hash: h.Sum64()}
-	if q.gold.Len() < q.goldK {
-		heap.Push(&q.gold, g)
-	} else if g.hash < q.gold[0].hash {
-		q.gold[0] = g
-		heap.Fix(&q.gold, 0)
+	band := q.gold[scoreBand(it.Score)]
+	if band == nil {
+		band = &goldHeap{}
+		q.gold[scoreBand(it.Score)] = band
+	}
+	if band.Len() < q.goldK {
+		heap.Push(band, g)
+	} else if g.hash < (*band)[0].hash {
+		(*band)[0] = g
+		heap.Fix(band, 0)
 	}
 }
 
-// result sorts the queue and interleaves the gold items evenly.
+func scoreBand(s float64) int64 { return int64(math.Round(s * 100)) }
+
+// result sorts the queue and places gold items in it: one after every
+// so many regular items, each a candidate whose score (its dataset label
+// hidden) lies between the scores of the items around it, so that neither
+// its score nor its place tells it apart. A place no candidate fits gets
+// none.
 func (q *builder) result() []Item {
-	gs := append([]goldItem(nil), q.gold...)
-	sort.Slice(gs, func(i, j int) bool { return gs[i].hash < gs[j].hash })
-	isGold := map[[2]uint64]bool{}
-	gold := make([]Item, 0, len(gs))
-	for _, g := range gs {
-		g.Item.Gold = true
-		gold = append(gold, g.Item)
-		isGold[[2]uint64{g.Seq, uint64(g.Step)}] = true
-	}
 	items := make([]Item, 0, len(q.top))
 	for _, it := range q.top {
-		if !isGold[[2]uint64{it.Seq, uint64(it.Step)}] {
-			items = append(items, it)
-		}
+		items = append(items, it)
 	}
 	sort.Slice(items, func(i, j int) bool { return better(items[i], items[j]) })
-	if len(gold) == 0 {
+	if q.goldK == 0 || len(q.gold) == 0 {
 		return items
 	}
+	bands := slices.Sorted(maps.Keys(q.gold))
+	taken := map[[2]uint64]bool{}
+	for _, it := range items {
+		taken[[2]uint64{it.Seq, uint64(it.Step)}] = true
+	}
+	// pick takes the candidate with the smallest hash whose score is in
+	// [lo, hi] and that is not in the queue already.
+	pick := func(lo, hi float64) (Item, bool) {
+		best, found := goldItem{}, false
+		for _, k := range bands[sort.Search(len(bands), func(i int) bool { return bands[i] >= scoreBand(lo) }):] {
+			if k > scoreBand(hi) {
+				break
+			}
+			for _, g := range *q.gold[k] {
+				if g.Score < lo || g.Score > hi || taken[[2]uint64{g.Seq, uint64(g.Step)}] {
+					continue
+				}
+				if !found || g.hash < best.hash {
+					best, found = g, true
+				}
+			}
+		}
+		return best.Item, found
+	}
 	every := max(1, int(math.Round(1/q.opts.GoldRate))-1) // regular items between gold ones
-	out := make([]Item, 0, len(items)+len(gold))
-	for len(items) > 0 || len(gold) > 0 {
-		k := min(every, len(items))
-		out = append(out, items[:k]...)
-		items = items[k:]
-		if len(gold) > 0 {
-			out = append(out, gold[0])
-			gold = gold[1:]
+	out := make([]Item, 0, len(items)+q.goldK)
+	placed := 0
+	for i, it := range items {
+		out = append(out, it)
+		if (i+1)%every != 0 || i+1 >= len(items) || placed >= q.goldK {
+			continue
+		}
+		if g, ok := pick(items[i+1].Score, it.Score); ok {
+			g.Gold = true
+			taken[[2]uint64{g.Seq, uint64(g.Step)}] = true
+			out = append(out, g)
+			placed++
 		}
 	}
 	return out

@@ -2,6 +2,7 @@ package triage
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -25,6 +26,15 @@ func TestScoreStep(t *testing.T) {
 	s = ScoreStep(Evidence{Source: stepwise.Bad, ArithChecked: 2})
 	if s.Value != wDisagreement {
 		t.Fatalf("claims check on a bad step: %+v", s)
+	}
+	// A label conflict outranks every other combination of evidence.
+	all := ScoreStep(Evidence{Source: stepwise.Good, Proofs: []stepwise.ProofStatus{stepwise.StatusDisproved, stepwise.StatusFailed},
+		ArithWrong: 1, ArithChecked: 1, Finding: 1, JudgeFlag: true, AnswerWrong: true})
+	noConflict := ScoreStep(Evidence{Source: stepwise.Unlabeled, Proofs: []stepwise.ProofStatus{stepwise.StatusDisproved, stepwise.StatusFailed},
+		Finding: 1, JudgeFlag: true, AnswerWrong: true})
+	conflict := ScoreStep(Evidence{Source: stepwise.Good, ArithWrong: 1, ArithChecked: 1})
+	if !(conflict.Value > noConflict.Value) || all.Value <= conflict.Value {
+		t.Fatalf("conflict %v, everything but a conflict %v", conflict.Value, noConflict.Value)
 	}
 	// Wrong arithmetic outranks a failed proof, which outranks nothing.
 	a := ScoreStep(Evidence{ArithWrong: 1, ArithChecked: 1})
@@ -72,11 +82,13 @@ func TestBuildQueue(t *testing.T) {
 	if len(q) != 2 || q[0].TraceID != "constructed:wrong" || q[0].Step != 1 || q[1].TraceID != "constructed:wrong2" {
 		t.Fatalf("queue %+v", q)
 	}
+	// The dataset labels the step correct and exact arithmetic disproves
+	// it: a label conflict, ahead of any other evidence.
 	if r := strings.Join(q[0].Reasons, "; "); !strings.Contains(r, "arithmetic claim does not check") ||
-		!strings.Contains(r, "dataset labels it correct") || strings.Contains(r, "formal statement") {
+		!strings.Contains(r, "dataset label contradicted by exact arithmetic") || strings.Contains(r, "formal statement") {
 		t.Fatalf("reasons %q (a wrong calculation counts once, as arithmetic)", r)
 	}
-	if want := wArithWrong + wDisagreement; q[0].Score != want {
+	if want := wArithWrong + wLabelConflict; q[0].Score != want {
 		t.Fatalf("score %v, want %v", q[0].Score, want)
 	}
 	// Once ana labels it, it leaves her queue but not bo's.
@@ -91,17 +103,67 @@ func TestBuildQueue(t *testing.T) {
 	if len(q) != 2 {
 		t.Fatalf("bo's queue %+v", q)
 	}
-	// Gold at one in two with Limit 2: ceil(2·0.5) = 1 gold item, a step
-	// with a dataset label that is not among the suspicious ones, placed
-	// after one regular item; the same seed gives the same gold item.
-	opts := Options{Annotator: "bo", Limit: 2, GoldRate: 0.5, Seed: 7}
-	q, _ = Build(context.Background(), db, opts)
-	if len(q) != 3 || q[0].Gold || !q[1].Gold || q[2].Gold {
-		t.Fatalf("gold placement %+v", q)
+	// Gold items must fit where they stand: no labeled step scores, with
+	// its label hidden, anywhere near 5.9, so none is placed here.
+	q, _ = Build(context.Background(), db, Options{Annotator: "bo", Limit: 2, GoldRate: 0.5, Seed: 7})
+	if len(q) != 2 || q[0].Gold || q[1].Gold {
+		t.Fatalf("a gold item placed where its score does not fit: %+v", q)
+	}
+}
+
+// TestGoldLooksLikeTheRest: gold items carry the score and reasons their
+// step has with its dataset label hidden, and stand where that score
+// belongs in the queue; the same seed picks the same ones.
+func TestGoldLooksLikeTheRest(t *testing.T) {
+	db, err := store.Open(filepath.Join(t.TempDir(), "q.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	wrong := false
+	var items []formats.Item
+	for k, labeled := range []bool{false, false, true, true, false, true} {
+		it := item(fmt.Sprintf("t%d", k), "24")
+		it.Trace.Correct = &wrong // a wrong final answer: weak suspicion of every step
+		if !labeled {
+			for i := range it.Trace.Steps {
+				it.Trace.Steps[i].Labels = nil
+			}
+		}
+		items = append(items, it)
+	}
+	if _, _, err := db.Add(items); err != nil {
+		t.Fatal(err)
+	}
+	opts := Options{Annotator: "ana", Limit: 6, GoldRate: 0.25, Seed: 3, NoArithmetic: true}
+	q, err := Build(context.Background(), db, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gold := 0
+	for i, it := range q {
+		if !it.Gold {
+			continue
+		}
+		gold++
+		if i == 0 || i == len(q)-1 || it.Score > q[i-1].Score || it.Score < q[i+1].Score {
+			t.Errorf("gold item %d (score %.2f) out of order: %+v", i, it.Score, q)
+		}
+		for _, r := range it.Reasons {
+			if strings.Contains(r, "dataset labels") || strings.Contains(r, "dataset label contradicted") {
+				t.Errorf("a gold item's reasons tell its dataset label: %q", r)
+			}
+		}
+		if len(it.Reasons) == 0 || it.Score == 0 {
+			t.Errorf("a gold item without the score and reasons the others have: %+v", it)
+		}
+	}
+	if gold == 0 {
+		t.Fatalf("no gold item among %+v", q)
 	}
 	again, _ := Build(context.Background(), db, opts)
-	if again[1].TraceID != q[1].TraceID || again[1].Step != q[1].Step {
-		t.Fatalf("gold not reproducible: %+v vs %+v", again[1], q[1])
+	if fmt.Sprint(again) != fmt.Sprint(q) {
+		t.Fatalf("the same seed gave another queue:\n%+v\n%+v", q, again)
 	}
 }
 
@@ -156,5 +218,36 @@ func TestJudgeFeedsQueue(t *testing.T) {
 	}
 	if r := got["constructed:cleared#0"]; !strings.Contains(r, "a judge finds no error there") {
 		t.Fatalf("cleared step: reasons %q", r)
+	}
+}
+
+// TestPRMFeedsQueue: a step a PRM scores low enters the queue, the lower
+// the score the higher; a PRM that scores every step high adds nothing.
+func TestPRMFeedsQueue(t *testing.T) {
+	low := ScoreStep(Evidence{PRMLow: 0.05, PRMName: "qwen-prm"})
+	mid := ScoreStep(Evidence{PRMLow: 0.4, PRMName: "qwen-prm"})
+	if !(low.Value > mid.Value && mid.Value > 0) || !strings.Contains(strings.Join(low.Reasons, ";"), "0.05 by qwen-prm") {
+		t.Fatalf("low %+v mid %+v", low, mid)
+	}
+	db, err := store.Open(filepath.Join(t.TempDir(), "q.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, _, err := db.Add([]formats.Item{item("right", "24"), item("right2", "24")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.PutPRMScores([]store.TracePRM{
+		{TraceID: "constructed:right", Scores: store.PRMScores{Model: "qwen-prm", Steps: []float64{0.9, 0.9, 0.1}}},
+		{TraceID: "constructed:right2", Scores: store.PRMScores{Model: "qwen-prm", Steps: []float64{0.9, 0.9, 0.9}}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	q, err := Build(context.Background(), db, Options{Annotator: "ana"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(q) != 1 || q[0].TraceID != "constructed:right" || q[0].Step != 2 {
+		t.Fatalf("queue %+v", q)
 	}
 }

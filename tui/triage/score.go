@@ -9,6 +9,8 @@
 package triage
 
 import (
+	"fmt"
+
 	"github.com/stepwise-dev/stepwise"
 )
 
@@ -30,7 +32,15 @@ type Evidence struct {
 	JudgeFlag, JudgeClears bool
 	// AnswerWrong: the trace's final answer is known wrong.
 	AnswerWrong bool
+	// PRMLow is the lowest score a process reward model gave the step when
+	// it is below PRMThreshold (the probability the step is correct), with
+	// the PRM's name; PRMName is "" when no PRM scored it low.
+	PRMLow  float64
+	PRMName string
 }
+
+// PRMThreshold: a PRM score below it is suspicion, weighed by how low.
+const PRMThreshold = 0.5
 
 // Score is a step's suspicion with the reasons for it, most weighty first.
 type Score struct {
@@ -43,14 +53,19 @@ type Score struct {
 // label that contradicts the evidence is the most informative thing a
 // person can settle.
 const (
-	wDisproved    = 1.0
-	wArithWrong   = 0.9
-	wJudgeFlag    = 0.7
-	wFinding      = 0.8
-	wDisagreement = 0.6
-	wFailedProof  = 0.25
-	wAnswerWrong  = 0.15
-	wNoSource     = 0.05
+	// wLabelConflict puts a step the dataset labels correct whose
+	// arithmetic is disproved exactly ahead of everything else: it
+	// exceeds the sum of every other weight.
+	wLabelConflict = 5.0
+	wDisproved     = 1.0
+	wArithWrong    = 0.9
+	wJudgeFlag     = 0.7
+	wFinding       = 0.8
+	wPRMLow        = 0.6 // a PRM is a learned guess: weaker than a finding
+	wDisagreement  = 0.6
+	wFailedProof   = 0.25
+	wAnswerWrong   = 0.15
+	wNoSource      = 0.05
 )
 
 // ScoreStep weighs the evidence about one step.
@@ -83,8 +98,13 @@ func ScoreStep(ev Evidence) Score {
 	if ev.Finding > 0 {
 		add(wFinding*ev.Finding, "offline analyzers found a problem")
 	}
+	if ev.PRMName != "" {
+		add(wPRMLow*(1-ev.PRMLow/PRMThreshold), fmt.Sprintf("a process reward model scores it low (%.2f by %s)", ev.PRMLow, ev.PRMName))
+	}
 	evidenceBad := disproved || ev.ArithWrong > 0 || ev.JudgeFlag || ev.Finding >= 0.5
 	switch {
+	case ev.Source == stepwise.Good && ev.ArithWrong > 0:
+		add(wLabelConflict, "dataset label contradicted by exact arithmetic")
 	case ev.Source == stepwise.Good && evidenceBad:
 		add(wDisagreement, "the dataset labels it correct, the evidence says otherwise")
 	case ev.Source == stepwise.Bad && (proved || (ev.ArithChecked > 0 && ev.ArithWrong == 0)) && !evidenceBad:

@@ -84,8 +84,12 @@ func TestGSM8KVerifiedThenCached(t *testing.T) {
 	if got := bySource["calc"]; got[stepwise.StatusProved] != 620 || len(got) != 1 {
 		t.Errorf("calculator claims %v, want 620 proved", got)
 	}
-	if first.ByStatus[stepwise.StatusProved] != first.Checks || first.Checks < 620 {
-		t.Errorf("statuses %v over %d checks: every claim of the reference solutions should be proved", first.ByStatus, first.Checks)
+	// The reference solutions' arithmetic is right: every claim is proved,
+	// or unsupported where the text around an equation is not all
+	// arithmetic ("3x +4 - 4 = 28 – 4", "3 1/2 - 2 = 1 1/2").
+	if first.ByStatus[stepwise.StatusProved]+first.ByStatus[stepwise.StatusUnsupported] != first.Checks || first.Checks < 620 ||
+		first.ByStatus[stepwise.StatusUnsupported] > 20 {
+		t.Errorf("statuses %v over %d checks: every claim of the reference solutions should be proved or unsupported", first.ByStatus, first.Checks)
 	}
 	if first.BackendCalls == 0 {
 		t.Fatal("first run made no backend call")
@@ -105,8 +109,10 @@ func TestGSM8KVerifiedThenCached(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if again.BackendCalls != 0 || again.CacheHits != int64(first.Checks) {
-		t.Errorf("cached re-run: %d backend calls, %d cache hits; want 0 and %d", again.BackendCalls, again.CacheHits, first.Checks)
+	// Unsupported rule claims have no job: they are neither checked nor cached.
+	jobs := first.Checks - first.ByStatus[stepwise.StatusUnsupported]
+	if again.BackendCalls != 0 || again.CacheHits != int64(jobs) {
+		t.Errorf("cached re-run: %d backend calls, %d cache hits; want 0 and %d", again.BackendCalls, again.CacheHits, jobs)
 	}
 	if again.ByStatus[stepwise.StatusProved] != first.ByStatus[stepwise.StatusProved] {
 		t.Errorf("re-run statuses %v, first %v", again.ByStatus, first.ByStatus)
@@ -118,8 +124,8 @@ func TestGSM8KVerifiedThenCached(t *testing.T) {
 		t.Fatal(err)
 	}
 	g := pc.Datasets["gsm8k"]
-	if g["proved"] < 620 || g["proved"]+g["none"] != 697 || len(g) != 2 {
-		t.Errorf("gsm8k step counts %v, want proved >= 620 and proved + none = 697", g)
+	if g["proved"] < 600 || g["proved"]+g["none"]+g["unsupported"] != 697 || g["disproved"] != 0 {
+		t.Errorf("gsm8k step counts %v, want proved >= 600 and proved + unsupported + none = 697", g)
 	}
 	// The first answer: "16 - 3 - 4 = <<16-3-4=9>>9" then "9 * 2 = $<<9*2=18>>18".
 	var id string
@@ -154,9 +160,15 @@ func TestSafeStatementsDecided(t *testing.T) {
 		backend, ev     string
 	}
 	var results []got
+	imported, rule := map[stepwise.ProofStatus]int{}, map[stepwise.ProofStatus]int{}
 	sum, err := v.Run(context.Background(), FilterTarget(store.Filter{}), Options{}, func(u Update) {
 		if r := u.Result; r != nil {
 			results = append(results, got{r.Formalization.Status, r.Claimed, r.Formalization.Backend, r.Result.Evidence.Counterexample})
+			if r.Claim != nil {
+				rule[r.Formalization.Status]++
+			} else {
+				imported[r.Formalization.Status]++
+			}
 		}
 	})
 	if err != nil {
@@ -164,13 +176,18 @@ func TestSafeStatementsDecided(t *testing.T) {
 	}
 	want := map[stepwise.ProofStatus]int{stepwise.StatusProved: 3, stepwise.StatusUnsupported: 1,
 		stepwise.StatusDisproved: 2, stepwise.StatusVacuous: 1}
-	if len(sum.ByStatus) != len(want) {
-		t.Errorf("statuses %v, want %v", sum.ByStatus, want)
+	if len(imported) != len(want) {
+		t.Errorf("imported statements' statuses %v, want %v", imported, want)
 	}
 	for st, n := range want {
-		if sum.ByStatus[st] != n {
-			t.Errorf("%s: %d, want %d (all: %v)", st, sum.ByStatus[st], n, sum.ByStatus)
+		if imported[st] != n {
+			t.Errorf("%s: %d, want %d (all: %v)", st, imported[st], n, imported)
 		}
+	}
+	// The text's own equations have variables ("$x-5 = 2x-b$",
+	// "$-2-5=2(-2)-b$"): the rule-based reader states none of them.
+	if len(rule) != 1 || rule[stepwise.StatusUnsupported] != 3 {
+		t.Errorf("rule-based claims %v, want 3 unsupported", rule)
 	}
 	var provedAgainstClaim, smtCounterexample bool
 	for _, r := range results {
@@ -189,8 +206,10 @@ func TestSafeStatementsDecided(t *testing.T) {
 	if sum.Traces != 6 || sum.TracesSaved != 6 {
 		t.Errorf("traces %+v", sum.Progress)
 	}
+	// A step shows its most telling status: two steps with a proved
+	// statement also hold an unsupported equation of the text, and show it.
 	pc, _ := db.ProofCounts()
-	if pc.Total["disproved"] != 2 || pc.Total["vacuous"] != 1 || pc.Total["proved"] != 3 || pc.Total["unsupported"] != 1 {
+	if pc.Total["disproved"] != 2 || pc.Total["vacuous"] != 1 || pc.Total["proved"] != 1 || pc.Total["unsupported"] != 3 {
 		t.Errorf("step counts %v", pc.Total)
 	}
 }
