@@ -178,7 +178,9 @@ func TestBadInputIsReportedNotFatal(t *testing.T) {
 		"binary.jsonl":    "\x7fELF\x02\x01\x01\x00\x00\x00garbage\x00\x00",
 		"truncated.jsonl": good + "\n" + good[:40],
 		"utf8.jsonl":      strings.Replace(good, "x-1", "x-2", 1) + "\n" + strings.Replace(good, "1+1", "1+\xff", 1) + "\n",
-		"badlabel.jsonl":  strings.Replace(strings.Replace(good, "x-1", "x-3", 1), `"label":-1`, `"label":7`, 1) + "\n",
+		"badsteps.jsonl":  strings.Replace(strings.Replace(good, "x-1", "x-3", 1), `"steps":["1+1=2","\\boxed{2}"]`, `"steps":5`, 1) + "\n",
+		// A label that is not a step is a warning: the record is imported.
+		"badlabel.jsonl": strings.Replace(strings.Replace(good, "x-1", "x-4", 1), `"label":-1`, `"label":7`, 1) + "\n",
 	}
 	for name, body := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
@@ -193,9 +195,9 @@ func TestBadInputIsReportedNotFatal(t *testing.T) {
 	if err != nil {
 		t.Fatalf("import failed: %v", err)
 	}
-	// truncated.jsonl and utf8.jsonl each hold one good record.
-	if rep.Imported != 2 {
-		t.Errorf("imported %d, want 2", rep.Imported)
+	// truncated.jsonl, utf8.jsonl and badlabel.jsonl each hold one good record.
+	if rep.Imported != 3 || rep.Warnings != 1 {
+		t.Errorf("imported %d, want 3; %d warnings, want 1", rep.Imported, rep.Warnings)
 	}
 	want := []string{
 		"empty.jsonl: empty file",
@@ -203,7 +205,7 @@ func TestBadInputIsReportedNotFatal(t *testing.T) {
 		"binary.jsonl: binary data",
 		"truncated.jsonl:2: record ends early",
 		"utf8.jsonl:2: invalid UTF-8",
-		"badlabel.jsonl:1: label 7 out of range for 2 steps",
+		"badsteps.jsonl:1: field steps: expected []string, found JSON number",
 	}
 	all := strings.Join(problems, "\n")
 	for _, w := range want {

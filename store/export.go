@@ -258,6 +258,10 @@ func (x *exportRun) item(seq uint64) (*formats.ExportItem, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
+	// The problem as this trace's source wrote it (traceproblem.go).
+	if p, err = x.reader.problemOf(seq, p); err != nil {
+		return nil, "", err
+	}
 	evs, err := x.reader.eventsOf(seq)
 	if err != nil {
 		return nil, "", err

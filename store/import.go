@@ -5,9 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
-	"path/filepath"
+	"regexp"
 	"runtime"
 	"runtime/debug"
 	"strings"
@@ -15,7 +14,9 @@ import (
 	"unicode"
 
 	"github.com/stepwise-dev/stepwise"
+
 	"github.com/stepwise-dev/stepwise/store/formats"
+	"golang.org/x/sync/semaphore"
 )
 
 // ImportOptions tune an import.
@@ -30,8 +31,18 @@ type ImportOptions struct {
 	Workers int
 	// BatchSize is the number of traces per write transaction (default 10000).
 	BatchSize int
+	// BatchBytes closes a write transaction's batch early, at this many
+	// bytes of encoded traces (default 32 MiB): a batch of 10,000 long
+	// chains of thought would otherwise hold gigabytes.
+	BatchBytes int64
+	// ReadAhead bounds the input bytes read but not yet in a batch
+	// (default 64 MiB; a single larger record is read alone).
+	ReadAhead int64
 	// OnProblem is called for each bad record or unreadable file, as it happens.
 	OnProblem func(error)
+	// OnWarning is called for each harmless gap in an imported record (a
+	// *formats.Warning), as it happens.
+	OnWarning func(error)
 	// OnProgress is called after each written batch and at the end of each file.
 	OnProgress func(Progress)
 	// Grader grades each trace's final answer against its problem's gold
@@ -59,13 +70,21 @@ type ImportReport struct {
 	Imported   int `json:"imported"`
 	Duplicates int `json:"duplicates"`
 	Skipped    int `json:"skipped"`
-	// SkippedBy counts skipped records (and unreadable files) by reason.
+	// SkippedBy counts skipped records (and unreadable files) by reason
+	// (ReasonOf).
 	SkippedBy map[string]int `json:"skipped_by_reason"`
+	// Warnings counts harmless gaps in imported records: a label that maps
+	// to no step, an error step past the end. The record was imported with
+	// what could be trusted.
+	Warnings   int            `json:"warnings"`
+	WarningsBy map[string]int `json:"warnings_by_reason"`
 	// Formats counts files by the codec that read them.
 	Formats map[string]int `json:"formats"`
 	// Companions counts files passed over because they belong to data read
 	// from other files (an unzipped Inspect log's header and summaries).
 	Companions int `json:"companion_files,omitempty"`
+	// Symlinks counts the symbolic links followed inside directories.
+	Symlinks int `json:"symlinks_followed"`
 }
 
 // importMemoryLimit is the soft heap limit during an import (see Import).
@@ -82,10 +101,23 @@ func (db *DB) Import(ctx context.Context, paths []string, opts ImportOptions) (*
 	if opts.BatchSize <= 0 {
 		opts.BatchSize = 10000
 	}
-	rep := &ImportReport{SkippedBy: map[string]int{}, Formats: map[string]int{}}
-	files, total, err := listFiles(paths)
+	if opts.BatchBytes <= 0 {
+		opts.BatchBytes = 32 << 20
+	}
+	if opts.ReadAhead <= 0 {
+		opts.ReadAhead = 64 << 20
+	}
+	rep := &ImportReport{SkippedBy: map[string]int{}, WarningsBy: map[string]int{}, Formats: map[string]int{}}
+	list, err := listFiles(paths)
 	if err != nil {
 		return rep, err
+	}
+	rep.Symlinks = list.symlinks
+	im := &importer{db: db, opts: opts, rep: rep, total: list.bytes, files: len(list.files)}
+	for _, err := range list.refused {
+		if err := im.recordProblem(err); err != nil {
+			return rep, err
+		}
 	}
 	// An import allocates a great deal of short-lived garbage while its live
 	// heap stays bounded by the batch: collecting less often is a large win
@@ -93,8 +125,7 @@ func (db *DB) Import(ctx context.Context, paths []string, opts ImportOptions) (*
 	// memory limit keeps the heap from growing past a fixed size regardless.
 	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(importMemoryLimit))
-	im := &importer{db: db, opts: opts, rep: rep, total: total, files: len(files)}
-	for i, f := range files {
+	for i, f := range list.files {
 		if err := ctx.Err(); err != nil {
 			return rep, err
 		}
@@ -103,48 +134,6 @@ func (db *DB) Import(ctx context.Context, paths []string, opts ImportOptions) (*
 		}
 	}
 	return rep, nil
-}
-
-// listFiles expands directories into their files (WalkDir goes in name
-// order), skipping hidden entries.
-func listFiles(paths []string) ([]string, int64, error) {
-	var files []string
-	var total int64
-	for _, p := range paths {
-		st, err := os.Stat(p)
-		if err != nil {
-			return nil, 0, err // names the path: "stat x: no such file or directory"
-		}
-		if !st.IsDir() {
-			files = append(files, p)
-			total += st.Size()
-			continue
-		}
-		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if strings.HasPrefix(d.Name(), ".") && path != p {
-				if d.IsDir() {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if d.Type().IsRegular() {
-				info, err := d.Info()
-				if err != nil {
-					return err
-				}
-				files = append(files, path)
-				total += info.Size()
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, 0, err // names the path: "stat x: no such file or directory"
-		}
-	}
-	return files, total, nil
 }
 
 // importer carries one import's state across files.
@@ -203,10 +192,31 @@ type chunk struct {
 	runs  []bodyRun      // the prepared traces, by body block
 	count *counter       // the running-count changes of the traces
 	errs  []error        // per-record problems, in record order
-	fatal error          // the file cannot be read further
+	held  int64          // the read-ahead bytes this chunk holds (readChunks)
+	parts []recordParts  // parts of records that could not be read
+	warns []recordWarning
+	fatal error // the file cannot be read further
 }
 
-const chunkRecords = 256
+// recordParts are the unreadable parts of the i-th record of a chunk.
+type recordParts struct {
+	i     int
+	parts []*formats.RecordError
+}
+
+// recordWarning is a warning about the i-th record of a chunk.
+type recordWarning struct {
+	i int
+	w *formats.Warning
+}
+
+// A chunk closes at chunkRecords records or chunkBytes bytes, whichever
+// comes first: by count alone, 256 records of a megabyte each made one
+// chunk of 256 MB.
+const (
+	chunkRecords = 256
+	chunkBytes   = 4 << 20
+)
 
 // decode runs the pipeline for one file: a reader cuts records into chunks,
 // workers decode and encode them, and this goroutine puts the chunks back in
@@ -222,7 +232,8 @@ func (im *importer) decode(ctx context.Context, in *formats.Input) error {
 	defer cancel()
 	jobs := make(chan *chunk, workers*2)
 	results := make(chan *chunk, workers*2)
-	go readChunks(ctx, in, jobs)
+	ahead := semaphore.NewWeighted(im.opts.ReadAhead)
+	go readChunks(ctx, in, jobs, ahead, im.opts.ReadAhead)
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
@@ -253,12 +264,13 @@ func (im *importer) decode(ctx context.Context, in *formats.Input) error {
 		// same pages again and again); while it holds all it can, a full
 		// batch stops the intake, which bounds memory to maxInflight+1
 		// batches.
+		full := cur.traces >= im.opts.BatchSize || cur.encoded >= im.opts.BatchBytes
 		var send chan<- *batch
-		if w.inflight < maxInflight && firstErr == nil && cur.traces >= im.opts.BatchSize {
+		if w.inflight < maxInflight && firstErr == nil && full {
 			send = w.in
 		}
 		recv := results
-		if firstErr == nil && cur.traces >= im.opts.BatchSize {
+		if firstErr == nil && full {
 			recv = nil
 		}
 		select {
@@ -272,6 +284,8 @@ func (im *importer) decode(ctx context.Context, in *formats.Input) error {
 				delete(pending, next)
 				next++
 				fail(im.apply(cur, c))
+				// Its traces are in the batch now, which BatchBytes bounds.
+				ahead.Release(c.held)
 			}
 		case send <- cur:
 			w.inflight++
@@ -294,6 +308,11 @@ func (im *importer) decode(ctx context.Context, in *formats.Input) error {
 		}
 	}
 	im.grade(items)
+	for _, it := range items {
+		for _, w := range it.Warnings {
+			im.warn(formats.WarningFor(&formats.Record{Path: in.Path, Line: it.Trace.Source.Line}, w))
+		}
+	}
 	rest := prepareBatch(items)
 	cur.append(rest.runs, &rest.counts)
 	if cur.traces == 0 {
@@ -303,18 +322,28 @@ func (im *importer) decode(ctx context.Context, in *formats.Input) error {
 	return im.written(<-w.out)
 }
 
-// readChunks cuts the file into chunks of records.
-func readChunks(ctx context.Context, in *formats.Input, jobs chan<- *chunk) {
+// readChunks cuts the file into chunks of records. Before it hands a chunk
+// on, it takes the chunk's bytes from ahead (of size limit), given back
+// when the chunk's traces join a batch: what is read but not yet batched
+// (records, then their encoded traces, about as large) stays under the
+// limit, plus the chunk being read. Chunks take and give back in file
+// order, so the one a batch waits for never waits for the budget.
+func readChunks(ctx context.Context, in *formats.Input, jobs chan<- *chunk, ahead *semaphore.Weighted, limit int64) {
 	defer close(jobs)
 	n := 0
 	c := &chunk{n: n}
 	send := func() bool {
+		c.held = min(c.bytes, limit)
+		if ahead.Acquire(ctx, c.held) != nil {
+			return false
+		}
 		select {
 		case jobs <- c:
 			n++
 			c = &chunk{n: n}
 			return true
 		case <-ctx.Done():
+			ahead.Release(c.held)
 			return false
 		}
 	}
@@ -334,7 +363,7 @@ func readChunks(ctx context.Context, in *formats.Input, jobs chan<- *chunk) {
 		c.recs = append(c.recs, rec)
 		c.errs = append(c.errs, err)
 		c.bytes += int64(len(rec.Data)) + 1
-		if len(c.recs) == chunkRecords && !send() {
+		if (len(c.recs) == chunkRecords || c.bytes >= chunkBytes) && !send() {
 			return
 		}
 	}
@@ -350,9 +379,19 @@ func (im *importer) work(in *formats.Input, c *chunk) {
 			continue
 		}
 		items, err := in.DecodeRecord(rec, &im.opts.Decode)
+		var parts *formats.PartsError
+		if errors.As(err, &parts) {
+			c.parts = append(c.parts, recordParts{i, parts.Parts})
+			err = nil
+		}
 		if err != nil {
 			c.errs[i] = err
 			continue
+		}
+		for _, it := range items {
+			for _, w := range it.Warnings {
+				c.warns = append(c.warns, recordWarning{i, formats.WarningFor(&rec, w)})
+			}
 		}
 		c.items = append(c.items, items...)
 	}
@@ -376,12 +415,23 @@ func (im *importer) grade(items []formats.Item) {
 // apply takes a decoded chunk in file order: reports its problems and queues
 // its traces in b.
 func (im *importer) apply(b *batch, c *chunk) error {
-	for _, err := range c.errs {
+	warns, parts := c.warns, c.parts
+	for i, err := range c.errs {
 		im.rep.Records++
 		if err != nil {
 			if perr := im.recordProblem(err); perr != nil {
 				return perr
 			}
+		}
+		for ; len(parts) > 0 && parts[0].i == i; parts = parts[1:] {
+			for _, p := range parts[0].parts {
+				if perr := im.recordProblem(p); perr != nil {
+					return perr
+				}
+			}
+		}
+		for ; len(warns) > 0 && warns[0].i == i; warns = warns[1:] {
+			im.warn(warns[0].w)
 		}
 	}
 	b.append(c.runs, c.count)
@@ -403,9 +453,17 @@ func (im *importer) recordProblem(err error) error {
 
 func (im *importer) skip(err error) {
 	im.rep.Skipped++
-	im.rep.SkippedBy[reasonOf(err)]++
+	im.rep.SkippedBy[ReasonOf(err)]++
 	if im.opts.OnProblem != nil {
 		im.opts.OnProblem(err)
+	}
+}
+
+func (im *importer) warn(w *formats.Warning) {
+	im.rep.Warnings++
+	im.rep.WarningsBy[ReasonOf(w)]++
+	if im.opts.OnWarning != nil {
+		im.opts.OnWarning(w)
 	}
 }
 
@@ -432,14 +490,20 @@ func (im *importer) progress() {
 	})
 }
 
-// reasonOf groups problems for the summary: the reason without its location,
-// with numbers masked ("invalid JSON at column N: ...").
-func reasonOf(err error) string {
+// ReasonOf groups problems for the summary: the reason without its
+// location, with the numbers that vary from record to record (a column, an
+// index, a count) written N, so that "label 7 out of range for 5 steps" and
+// "label 9 out of range for 8 steps" are one line of the summary. Digits
+// that belong to a word stay: "invalid UTF-8", "a 1-based step number".
+func ReasonOf(err error) string {
 	var re *formats.RecordError
 	var fe *formats.FileError
 	var nd *formats.NotDataError
+	var w *formats.Warning
 	s := err.Error()
 	switch {
+	case errors.As(err, &w):
+		s = w.Reason
 	case errors.As(err, &re):
 		s = re.Reason
 	case errors.As(err, &fe):
@@ -447,22 +511,42 @@ func reasonOf(err error) string {
 	case errors.As(err, &nd):
 		s = nd.Reason
 	}
-	var b strings.Builder
-	digits := false
-	for _, r := range s {
-		if unicode.IsDigit(r) {
-			if !digits {
-				b.WriteByte('N')
-			}
-			digits = true
-			continue
-		}
-		digits = false
-		b.WriteRune(r)
-	}
-	out := b.String()
+	out := maskNumbers(s)
 	if i := strings.Index(out, " (keys: "); i > 0 {
 		out = out[:i] // detection failures group by cause, not by key set
 	}
 	return out
 }
+
+// maskNumbers writes each number of s as N, unless it is part of a word: a
+// letter touches it, directly or across a hyphen (UTF-8, 1-based, phase2,
+// 0x1f). A number is a run of digits with the dots between them (3.14).
+func maskNumbers(s string) string {
+	rs := []rune(s)
+	letter := func(i int) bool { return i >= 0 && i < len(rs) && unicode.IsLetter(rs[i]) }
+	digit := func(i int) bool { return i >= 0 && i < len(rs) && unicode.IsDigit(rs[i]) }
+	var b strings.Builder
+	for i := 0; i < len(rs); {
+		if !digit(i) {
+			b.WriteRune(rs[i])
+			i++
+			continue
+		}
+		j := i
+		for digit(j) || (j < len(rs) && rs[j] == '.' && digit(j-1) && digit(j+1)) {
+			j++
+		}
+		word := letter(i-1) || letter(j) ||
+			(i >= 2 && rs[i-1] == '-' && letter(i-2)) || (j+1 < len(rs) && rs[j] == '-' && letter(j+1))
+		if word {
+			b.WriteString(string(rs[i:j]))
+		} else {
+			b.WriteByte('N')
+		}
+		i = j
+	}
+	// A list of numbers is one N: "error_steps [N…]" whatever its length.
+	return numberList.ReplaceAllString(b.String(), "${1}N…")
+}
+
+var numberList = regexp.MustCompile(`(^|[^\pL\pN])N(?:,? N)+\b`)

@@ -18,12 +18,13 @@ import (
 // a fifth of its time on both.
 type traceReader struct {
 	traces, events, traceEvents *bolt.Bucket
+	ownProblems                 *bolt.Bucket // nil in a store without (traceproblem.go)
 	bodies                      *bodyCursor
 }
 
 func newTraceReader(tx *bolt.Tx) *traceReader {
 	return &traceReader{traces: tx.Bucket(bTraces), events: tx.Bucket(bEvents),
-		traceEvents: tx.Bucket(bTraceEvents), bodies: newBodyCursor(tx)}
+		traceEvents: tx.Bucket(bTraceEvents), ownProblems: tx.Bucket(bTraceProblems), bodies: newBodyCursor(tx)}
 }
 
 // trace is loadTraceRaw.
@@ -57,6 +58,16 @@ func traceOf(seq uint64, sv, bv []byte, copyRaw bool) (*stepwise.Trace, error) {
 		t.CorrectBy = s.CorrectBy
 	}
 	return t, nil
+}
+
+// problemOf returns the problem as trace seq's source gave it: the stored
+// problem p with the fields the trace keeps a copy of.
+func (r *traceReader) problemOf(seq uint64, p *stepwise.Problem) (*stepwise.Problem, error) {
+	o, err := ownProblemAt(r.ownProblems, seq)
+	if err != nil {
+		return nil, err
+	}
+	return o.apply(p), nil
 }
 
 // eventsOf is traceEvents.

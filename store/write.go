@@ -70,6 +70,7 @@ type txWriter struct {
 	run                 []loggedID // the ids this transaction adds
 	traces              *bolt.Bucket
 	tracePuts, bodyPuts []kv
+	ownProblemPuts      []kv // traceproblem.go
 	postings            *postingWriter
 	newIDs              map[string][16]byte // ids queued here → content hash
 	problemsSeen        map[string]*queuedProblem
@@ -119,7 +120,18 @@ func (w *txWriter) add(p *prepared) (bool, error) {
 	for i, t := range p.terms {
 		w.postings.addAt(i, t, seq) // every term's field is a posting field
 	}
-	return true, w.queueProblem(p.problem)
+	stored, err := w.queueProblem(p.problem)
+	if err != nil {
+		return false, err
+	}
+	if own, ok := ownProblemOf(p.problem, stored); ok {
+		v, err := json.Marshal(own)
+		if err != nil {
+			return false, err
+		}
+		w.ownProblemPuts = append(w.ownProblemPuts, kv{seqKey, v})
+	}
+	return true, nil
 }
 
 // place finds a trace's id: its base id, or the first free one of id#2,
@@ -164,13 +176,13 @@ type queuedProblem struct {
 }
 
 // queueProblem keeps a problem for writing, or fills fields an earlier copy
-// lacked.
-func (w *txWriter) queueProblem(p *stepwise.Problem) error {
+// lacked. It returns the problem as it will be stored.
+func (w *txWriter) queueProblem(p *stepwise.Problem) (*stepwise.Problem, error) {
 	if q, ok := w.problemsSeen[p.ID]; ok {
 		if mergeProblem(q.p, p) {
 			q.put = true
 		}
-		return nil
+		return q.p, nil
 	}
 	key := w.seen.key(p.ID)
 	var seq []byte
@@ -184,18 +196,18 @@ func (w *txWriter) queueProblem(p *stepwise.Problem) error {
 		w.postings.markNew(term{FieldProblem, p.ID})
 		cp := *p
 		w.queue(&queuedProblem{p: &cp, put: true})
-		return nil
+		return &cp, nil
 	}
 	old, err := problemRecordAt(w.tx, p.ID, seq)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var have stepwise.Problem
 	if err := json.Unmarshal(old, &have); err != nil {
-		return corrupt("problem %s: an unreadable record: %v", p.ID, err)
+		return nil, corrupt("problem %s: an unreadable record: %v", p.ID, err)
 	}
 	w.queue(&queuedProblem{p: &have, put: mergeProblem(&have, p), seq: bytes.Clone(seq)})
-	return nil
+	return &have, nil
 }
 
 func (w *txWriter) queue(q *queuedProblem) {
@@ -264,6 +276,9 @@ func (w *txWriter) commit() error {
 		if err := putSorted(w.tx.Bucket(job.bucket), job.puts, job.fill); err != nil {
 			return fmt.Errorf("bucket %s: %w", job.bucket, err)
 		}
+	}
+	if err := putOwnProblems(w.tx, w.ownProblemPuts); err != nil {
+		return err
 	}
 	if err := w.postings.commit(w.tx.Bucket(bPostings)); err != nil {
 		return err

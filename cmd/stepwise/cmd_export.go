@@ -5,9 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -93,7 +96,7 @@ func exportTo(ctx context.Context, db *store.DB, path string, stdout io.Writer, 
 	if path == "-" {
 		return db.Export(ctx, stdout, opts)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	tmp, err := createBeside(path)
 	if err != nil {
 		return nil, err
 	}
@@ -112,6 +115,39 @@ func exportTo(ctx context.Context, db *store.DB, path string, stdout io.Writer, 
 		return nil, err
 	}
 	return rep, nil
+}
+
+// createBeside creates the temporary file an output is written to, in the
+// output's directory, with the mode the output should have: the mode of the
+// file it replaces, else what a new file gets under the user's umask.
+// os.CreateTemp makes files 0600, and the rename kept that, so an exported
+// dataset could not be read by the group it was made for.
+func createBeside(path string) (*os.File, error) {
+	perm, keep := os.FileMode(0o666), false
+	if st, err := os.Stat(path); err == nil && st.Mode().IsRegular() {
+		perm, keep = st.Mode().Perm(), true
+	}
+	dir, base := filepath.Dir(path), filepath.Base(path)
+	for range 100 {
+		name := filepath.Join(dir, "."+base+".tmp-"+strconv.FormatUint(rand.Uint64(), 36))
+		// The kernel applies the umask to the mode given here.
+		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, perm)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if keep {
+			if err := f.Chmod(perm); err != nil {
+				f.Close()
+				os.Remove(name)
+				return nil, err
+			}
+		}
+		return f, nil
+	}
+	return nil, fmt.Errorf("create a temporary file beside %s: too many exist", path)
 }
 
 func exportFormatList() string {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"sort"
 	"time"
 
@@ -33,12 +34,13 @@ func runImport(ctx context.Context, e *env, args []string) int {
 	defer db.Close()
 	bar := newProgressBar(e.stderr, e.isTerminal && !*quiet && !*asJSON)
 	opts.OnProgress = bar.update
+	msgs := &messageLimit{n: map[string]int{}}
 	opts.OnProblem = func(err error) {
 		if !*quiet {
-			bar.clear()
-			fmt.Fprintln(e.stderr, termsafe.Line(err.Error()))
+			msgs.print(e.stderr, bar, err)
 		}
 	}
+	opts.OnWarning = opts.OnProblem
 	start := time.Now()
 	rep, err := db.Import(ctx, paths, opts)
 	bar.clear()
@@ -78,16 +80,52 @@ func printReport(e *env, rep *store.ImportReport, took time.Duration) {
 	if rep == nil {
 		return
 	}
-	fmt.Fprintf(e.stdout, "imported %d traces from %d files in %s: %d new, %d duplicates, %d skipped\n",
-		rep.Imported+rep.Duplicates, rep.Files, took.Round(time.Millisecond), rep.Imported, rep.Duplicates, rep.Skipped)
+	fmt.Fprintf(e.stdout, "imported %d traces from %d files in %s: %d new, %d duplicates, %d skipped, %d warnings\n",
+		rep.Imported+rep.Duplicates, rep.Files, took.Round(time.Millisecond), rep.Imported, rep.Duplicates, rep.Skipped, rep.Warnings)
 	for _, name := range sortedKeys(rep.Formats) {
 		fmt.Fprintf(e.stdout, "  format %-16s %d files\n", name, rep.Formats[name])
+	}
+	if rep.Symlinks > 0 {
+		fmt.Fprintf(e.stdout, "  followed %d symbolic links inside the directories\n", rep.Symlinks)
 	}
 	if rep.Companions > 0 {
 		fmt.Fprintf(e.stdout, "  passed over %d files that belong to data read from others (an unzipped Inspect log's header, summaries, journal)\n", rep.Companions)
 	}
 	for _, reason := range sortedKeys(rep.SkippedBy) {
 		fmt.Fprintf(e.stdout, "  skipped %5d  %s\n", rep.SkippedBy[reason], termsafe.Line(reason))
+	}
+	for _, reason := range sortedKeys(rep.WarningsBy) {
+		fmt.Fprintf(e.stdout, "  warning %5d  %s\n", rep.WarningsBy[reason], termsafe.Line(reason))
+	}
+}
+
+// messageLimit prints the first few messages of each kind (problems with
+// the same reason, as the summary groups them) and then one line saying the
+// rest are counted: a file of a million identical bad records must not
+// print a million lines.
+type messageLimit struct {
+	n map[string]int
+}
+
+// messagesPerReason is how many messages of one reason are printed.
+const messagesPerReason = 3
+
+func (m *messageLimit) print(w io.Writer, bar *progressBar, err error) {
+	kind := "problem"
+	var warning *formats.Warning
+	if errors.As(err, &warning) {
+		kind = "warning"
+	}
+	reason := store.ReasonOf(err)
+	key := kind + "\x00" + reason
+	m.n[key]++
+	switch n := m.n[key]; {
+	case n <= messagesPerReason:
+		bar.clear()
+		fmt.Fprintln(w, termsafe.Line(err.Error()))
+	case n == messagesPerReason+1:
+		bar.clear()
+		fmt.Fprintf(w, "  (more %ss like this are counted in the summary: %s)\n", kind, termsafe.Line(reason))
 	}
 }
 

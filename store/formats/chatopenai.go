@@ -93,14 +93,17 @@ func (openAIChat) Decode(rec Record, opts *Options) ([]Item, error) {
 		}
 		msgs = append(msgs, m)
 	}
+	// The messages are the record; a field about them (id, model, usage)
+	// that cannot be read is left out with a warning.
+	var warns []string
 	id, err := chatID(fields["id"])
 	if err != nil {
-		return nil, fmt.Errorf("id: %w", err)
+		warns = append(warns, fmt.Sprintf("id: %v; the record is kept without its id", err))
 	}
 	var model string
 	if m, ok := fields["model"]; ok && !chatIsNull(m) {
 		if err := json.Unmarshal(m, &model); err != nil {
-			return nil, fmt.Errorf("model: expected a string, found %s", chatJSONKind(m))
+			warns = append(warns, fmt.Sprintf("model: expected a string, found %s; the model is left out", chatJSONKind(m)))
 		}
 	}
 	t := &stepwise.Trace{SourceID: id, Dataset: chatDataset(opts, "openai-chat", rec.Path),
@@ -110,17 +113,18 @@ func (openAIChat) Decode(rec Record, opts *Options) ([]Item, error) {
 	if u, ok := fields["usage"]; ok && !chatIsNull(u) {
 		var usage oaiChatUsage
 		if err := json.Unmarshal(u, &usage); err != nil {
-			return nil, fmt.Errorf("usage: %w", err)
-		}
-		t.Usage = &stepwise.Usage{PromptTokens: usage.PromptTokens, CompletionTokens: usage.CompletionTokens}
-		if d := usage.CompletionTokensDetails; d != nil {
-			t.Usage.ReasoningTokens = d.ReasoningTokens
+			warns = append(warns, fmt.Sprintf("usage: %v; the usage is left out", err))
+		} else {
+			t.Usage = &stepwise.Usage{PromptTokens: usage.PromptTokens, CompletionTokens: usage.CompletionTokens}
+			if d := usage.CompletionTokensDetails; d != nil {
+				t.Usage.ReasoningTokens = d.ReasoningTokens
+			}
 		}
 	}
 	chatSetMeta(t, "tools", chatToolsMeta(fields["tools"]))
 	chatExtraMeta(t, fields, openAIChatKnown...)
 	p := &stepwise.Problem{Text: chatProblemText(out, id, t), Dataset: t.Dataset}
-	return []Item{{Problem: p, Trace: t}}, nil
+	return []Item{{Problem: p, Trace: t, Warnings: warns}}, nil
 }
 
 // oaiChatParts normalizes one message: reasoning first (it was

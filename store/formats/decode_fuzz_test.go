@@ -10,11 +10,14 @@ import (
 // FuzzDecodeProcessBench: any record decodes to an error or to a trace that
 // passes finish, whose steps are the record's steps as encoding/json reads
 // them (sonic reads the record in place and must agree with it), labeled
-// correct before the label, wrong at it and unknown after it.
+// correct before the label, wrong at it and unknown after it; a label that
+// is not a step index of the record leaves every step unknown, with a
+// warning.
 func FuzzDecodeProcessBench(f *testing.F) {
 	f.Add([]byte(`{"id":"gsm8k-1","generator":"g","problem":"What is 2+2?","steps":["2+2=4","\\boxed{4}"],"final_answer_correct":true,"label":-1}`))
 	f.Add([]byte(`{"id":"math-7","generator":"g","problem":"p \u00e9\\n","steps":["a\\u0000b","c\"d","e"],"final_answer_correct":false,"label":1}`))
 	f.Add([]byte(`{"problem":"p","steps":[],"label":0,"generator":"g"}`))
+	f.Add([]byte(`{"id":7,"problem":"p","steps":["a","b"],"label":"1","final_answer_correct":"0","generator":"g"}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		items, err := processBench{}.Decode(Record{Data: data, Path: "fuzz.jsonl", Line: 1}, &Options{})
 		if err != nil {
@@ -23,6 +26,23 @@ func FuzzDecodeProcessBench(f *testing.F) {
 		var ref processBenchRecord
 		if err := json.Unmarshal(data, &ref); err != nil {
 			t.Fatalf("decoded a record encoding/json rejects (%v): %q", err, data)
+		}
+		label, ok := -2, false
+		var lr any
+		if json.Unmarshal(ref.Label, &lr) == nil {
+			switch v := lr.(type) {
+			case float64:
+				label, ok = int(v), v == float64(int(v))
+			case string:
+				var f float64
+				if json.Unmarshal([]byte(v), &f) == nil {
+					label, ok = int(f), f == float64(int(f))
+				}
+			}
+		}
+		ok = ok && label >= -1 && label < len(ref.Steps)
+		if !ok && len(items) == 1 && len(items[0].Warnings) == 0 {
+			t.Fatalf("label %s is no step index of %d steps, and no warning says so", ref.Label, len(ref.Steps))
 		}
 		if len(items) != 1 {
 			t.Fatalf("%d items", len(items))
@@ -40,13 +60,14 @@ func FuzzDecodeProcessBench(f *testing.F) {
 			}
 			want := stepwise.Unlabeled
 			switch {
-			case *ref.Label == -1 || i < *ref.Label:
+			case !ok:
+			case label == -1 || i < label:
 				want = stepwise.Good
-			case i == *ref.Label:
+			case i == label:
 				want = stepwise.Bad
 			}
 			if len(st.Labels) != 1 || st.Labels[0].Rating != want {
-				t.Fatalf("step %d labels %+v, want one %v (label %d)", i, st.Labels, want, *ref.Label)
+				t.Fatalf("step %d labels %+v, want one %v (label %s)", i, st.Labels, want, ref.Label)
 			}
 		}
 		if items[0].Problem.Text != ref.Problem {

@@ -53,6 +53,18 @@ type deltaRecord struct {
 	ReasonUnuseful json.RawMessage `json:"reason_unuseful_section_numbers"`
 	ReasonError    json.RawMessage `json:"reason_error_section_numbers"`
 	ReflectionNums json.RawMessage `json:"reflection_section_numbers"`
+
+	// warnings are the gaps met while decoding (Item.Warnings).
+	warnings []string
+	// secAt maps a source section (0-based) to its place in the trace's
+	// sections, -1 for one that could not be read.
+	secAt []int
+}
+
+// warn records a harmless gap: the record is imported without what the
+// gap concerns.
+func (r *deltaRecord) warn(format string, args ...any) {
+	r.warnings = append(r.warnings, fmt.Sprintf(format, args...))
 }
 
 type deltaSection struct {
@@ -84,18 +96,14 @@ func (deltaBench) Decode(rec Record, opts *Options) ([]Item, error) {
 	t := &stepwise.Trace{SourceID: r.ID, Dataset: pick(opts.Dataset, "", false, deltaDataset),
 		Model: opts.Model, Raw: *r.LongCoT, Segmenter: deltaSegmenter}
 	stepsFromSpans(t, stepwise.StepThinking, deltaSplit(t.Raw))
-	mismatched, err := r.sections(t)
-	if err != nil {
-		return nil, err
-	}
-	if err := r.labels(t); err != nil {
-		return nil, err
-	}
-	if err := r.verdict(t); err != nil {
-		return nil, err
-	}
+	// Everything below the question and the chain of thought is read as far
+	// as it can be trusted: a section or a label that does not fit the
+	// steps is left out with a warning, never the whole record.
+	mismatched := r.sections(t)
+	r.labels(t)
+	r.verdict(t)
 	r.meta(t, mismatched)
-	return []Item{{Problem: r.problem(t.Dataset), Trace: t}}, nil
+	return []Item{{Problem: r.problem(t.Dataset), Trace: t, Warnings: r.warnings}}, nil
 }
 
 // deltaSplit is Python's str.split("\n\n") as spans: every piece is kept,
@@ -125,19 +133,25 @@ func (r *deltaRecord) problem(dataset string) *stepwise.Problem {
 
 // sections turns sections[] into labeled sections spanning their steps. It
 // returns the 1-based numbers of sections whose content differs from the
-// joined steps (the source has a few).
-func (r *deltaRecord) sections(t *stepwise.Trace) ([]string, error) {
+// joined steps (the source has a few). A section whose bounds are not step
+// numbers of the trace is left out, with a warning.
+func (r *deltaRecord) sections(t *stepwise.Trace) []string {
 	var mismatched []string
+	r.secAt = make([]int, len(r.Sections))
 	for k, s := range r.Sections {
+		r.secAt[k] = -1
 		start, ok1, err1 := jsonFlag(s.Start, fmt.Sprintf("sections[%d].start", k))
 		end, ok2, err2 := jsonFlag(s.End, fmt.Sprintf("sections[%d].end", k))
-		if err1 != nil || err2 != nil {
-			return nil, firstErr(err1, err2)
+		if err := firstErr(err1, err2); err != nil {
+			r.warn("%v; the section is left out", err)
+			continue
 		}
 		if !ok1 || !ok2 || start < 1 || end < start || end > len(t.Steps) {
-			return nil, fmt.Errorf("sections[%d]: steps %s-%s out of range 1-%d", k,
-				string(s.Start), string(s.End), len(t.Steps))
+			r.warn("sections[%d]: steps %s-%s out of range 1-%d; the section is left out", k,
+				deltaShow(s.Start), deltaShow(s.End), len(t.Steps))
+			continue
 		}
+		r.secAt[k] = len(t.Sections)
 		title := s.SectionType
 		if s.Description != "" {
 			title = strings.TrimPrefix(title+" / "+s.Description, " / ")
@@ -149,7 +163,15 @@ func (r *deltaRecord) sections(t *stepwise.Trace) ([]string, error) {
 			mismatched = append(mismatched, strconv.Itoa(k+1))
 		}
 	}
-	return mismatched, nil
+	return mismatched
+}
+
+// deltaShow shows a field's JSON in a warning ("absent" when missing).
+func deltaShow(raw json.RawMessage) string {
+	if len(raw) == 0 {
+		return "(absent)"
+	}
+	return truncateJSON(raw)
 }
 
 func firstErr(errs ...error) error {
@@ -164,51 +186,60 @@ func firstErr(errs ...error) error {
 // labels applies sections_labeled_info: section labels, and one explicit
 // step label per step (good in a correct section; in an erroneous one good
 // before error_step, bad at it, unlabeled after; unlabeled elsewhere).
-func (r *deltaRecord) labels(t *stepwise.Trace) error {
+func (r *deltaRecord) labels(t *stepwise.Trace) {
 	for i := range t.Steps {
 		t.Steps[i].Labels = []stepwise.Label{r.stepLabel(stepwise.Unlabeled, -1, deltaSrcFlag)}
 	}
 	for k, l := range r.Labeled {
-		if err := r.applySectionLabel(t, k, l); err != nil {
-			return err
-		}
+		r.applySectionLabel(t, k, l)
 	}
-	return nil
 }
 
-func (r *deltaRecord) applySectionLabel(t *stepwise.Trace, k int, l deltaSectionLabel) error {
+// applySectionLabel applies one entry of sections_labeled_info. An entry
+// that names no section of the trace, or whose fields contradict each
+// other, is left out with a warning, and the steps it would label stay
+// unlabeled; an error_step outside its section leaves the section wrong
+// with its steps unknown.
+func (r *deltaRecord) applySectionLabel(t *stepwise.Trace, k int, l deltaSectionLabel) {
 	field := fmt.Sprintf("sections_labeled_info[%d]", k)
-	num, ok, err := jsonFlag(l.SectionNumber, field+".section_number")
-	if err != nil {
-		return err
-	}
-	if !ok || num < 1 || num > len(t.Sections) {
-		return fmt.Errorf("%s.section_number %s: no such section (have %d)", field, string(l.SectionNumber), len(t.Sections))
-	}
 	flag, set, err := jsonFlag(l.ReasoningCorrectness, field+".reasoning_correctness")
 	if err != nil {
-		return err
+		r.warn("%v; the entry is left out", err)
+		return
 	}
 	errStep, hasErrStep, err := jsonFlag(l.ErrorStep, field+".error_step")
 	if err != nil {
-		return err
+		r.warn("%v; the error step is left out", err)
+		hasErrStep = false
 	}
-	sec := &t.Sections[num-1]
+	num, ok, err := jsonFlag(l.SectionNumber, field+".section_number")
+	if err != nil || !ok || num < 1 || num > len(r.Sections) || r.secAt[num-1] < 0 {
+		what := "the entry carries no label"
+		if set || hasErrStep {
+			what = "its label is left out"
+		}
+		r.warn("%s.section_number %s: no such section (have %d); %s", field, deltaShow(l.SectionNumber), len(r.Sections), what)
+		return
+	}
+	sec := &t.Sections[r.secAt[num-1]]
 	switch {
 	case !set && hasErrStep:
-		return fmt.Errorf("%s: error_step %d without reasoning_correctness", field, errStep)
+		r.warn("%s: error_step %d without reasoning_correctness; the entry is left out", field, errStep)
+		return
 	case !set:
-		return nil // not judged: steps stay unlabeled
+		return // not judged: steps stay unlabeled
 	case flag != 0 && flag != 1:
-		return fmt.Errorf("%s.reasoning_correctness: want 0 or 1, found %d", field, flag)
+		r.warn("%s.reasoning_correctness: want 0 or 1, found %d; the entry is left out", field, flag)
+		return
 	case flag == 0 && hasErrStep:
-		return fmt.Errorf("%s: error_step %d in a section labeled correct", field, errStep)
+		r.warn("%s: error_step %d in a section labeled correct; the entry is left out", field, errStep)
+		return
 	case hasErrStep && (errStep < sec.FirstStep+1 || errStep > sec.EndStep):
-		return fmt.Errorf("%s: error_step %d outside section %d (steps %d-%d)", field, errStep, num,
+		r.warn("%s: error_step %d outside section %d (steps %d-%d); the section's steps are left unlabeled", field, errStep, num,
 			sec.FirstStep+1, sec.EndStep)
+		hasErrStep = false
 	}
 	r.labelSection(t, sec, num, flag == 1, errStep, hasErrStep, l)
-	return nil
 }
 
 // labelSection records the section's label and its steps' labels. A step
@@ -258,21 +289,21 @@ func deltaReason(l deltaSectionLabel) string {
 	return l.Explanation + "\nCorrection: " + l.Correction
 }
 
-func (r *deltaRecord) verdict(t *stepwise.Trace) error {
+// verdict reads final_correct; a value that is not 0 or 1 leaves the
+// answer's correctness unknown, with a warning.
+func (r *deltaRecord) verdict(t *stepwise.Trace) {
 	v, set, err := jsonFlag(r.FinalCorrect, "final_correct")
-	if err != nil {
-		return err
-	}
-	if set {
-		if v != 0 && v != 1 {
-			return fmt.Errorf("final_correct: want 0 or 1, found %d", v)
-		}
+	switch {
+	case err != nil:
+		r.warn("%v; correctness left unknown", err)
+	case set && v != 0 && v != 1:
+		r.warn("final_correct: want 0 or 1, found %d; correctness left unknown", v)
+	case set:
 		t.Correct, t.CorrectBy = boolPtr(v == 1), deltaCorrectBy
 	}
 	if a, ok := LastBoxed(t.Raw); ok {
 		t.FinalAnswer = a
 	}
-	return nil
 }
 
 func (r *deltaRecord) meta(t *stepwise.Trace, mismatched []string) {

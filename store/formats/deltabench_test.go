@@ -1,6 +1,10 @@
 package formats
 
 import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -164,20 +168,93 @@ func TestDeltaBenchEdgeCases(t *testing.T) {
 	if !*tr.Correct {
 		t.Errorf("final_correct \"1\" not read")
 	}
-	for _, c := range []struct{ labels, want string }{
-		{`[{"section_number":1,"reasoning_correctness":"1","error_step":3}]`, "outside section 1"},
-		{`[{"section_number":9,"reasoning_correctness":"1"}]`, "no such section"},
-		{`[{"section_number":1,"reasoning_correctness":"2"}]`, "want 0 or 1"},
-		{`[{"section_number":1,"reasoning_correctness":"0","error_step":1}]`, "section labeled correct"},
-		{`[{"section_number":1,"reasoning_correctness":"yes"}]`, "reasoning_correctness"},
+	// A label that does not fit is left out with a warning, never the
+	// record: the strip says what the other labels still give.
+	for _, c := range []struct{ labels, want, strip string }{
+		{`[{"section_number":1,"reasoning_correctness":"1","error_step":3},{"section_number":2,"reasoning_correctness":0}]`,
+			"error_step 3 outside section 1", "..+."},
+		{`[{"section_number":9,"reasoning_correctness":"1"},{"section_number":2,"reasoning_correctness":0}]`,
+			"section_number 9: no such section (have 2); its label is left out", "..+."},
+		{`[{"section_number":9,"reasoning_correctness":""}]`, "section_number 9: no such section (have 2); the entry carries no label", "...."},
+		{`[{"section_number":1,"reasoning_correctness":"2"}]`, "want 0 or 1", "...."},
+		{`[{"section_number":1,"reasoning_correctness":"0","error_step":1}]`, "section labeled correct", "...."},
+		{`[{"section_number":1,"reasoning_correctness":"yes"},{"section_number":2,"reasoning_correctness":0}]`, "reasoning_correctness", "..+."},
+		{`[{"section_number":"x","reasoning_correctness":"1"}]`, "section_number", "...."},
+		{`[{"section_number":1,"error_step":2}]`, "without reasoning_correctness", "...."},
 	} {
-		if _, err := dec(c.labels); err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("%s: err %v, want %q", c.labels, err, c.want)
+		items, err := dec(c.labels)
+		if err != nil {
+			t.Errorf("%s: the record was rejected: %v", c.labels, err)
+			continue
+		}
+		w := strings.Join(items[0].Warnings, "; ")
+		if len(items[0].Warnings) != 1 || !strings.Contains(w, c.want) {
+			t.Errorf("%s: warnings %q, want one mentioning %q", c.labels, w, c.want)
+		}
+		if got := items[0].Trace.Strip(); got != c.strip {
+			t.Errorf("%s: strip %q, want %q", c.labels, got, c.strip)
 		}
 	}
-	bad := `{"id":"x","question":"q","long_cot":"a","sections":[{"start":1,"end":2}],"sections_labeled_info":[]}`
-	if _, err := (deltaBench{}).Decode(Record{Data: []byte(bad)}, &Options{}); err == nil || !strings.Contains(err.Error(), "out of range") {
-		t.Errorf("section past the end: %v", err)
+	// A section past the end is left out; a label naming it does not map.
+	past := `{"id":"x","question":"q","long_cot":"a\n\nb","final_correct":"maybe","sections":[{"start":1,"end":1},{"start":2,"end":3}],` +
+		`"sections_labeled_info":[{"section_number":1,"reasoning_correctness":"0"},{"section_number":2,"reasoning_correctness":"1","error_step":2}]}`
+	items, err = (deltaBench{}).Decode(Record{Data: []byte(past)}, &Options{})
+	if err != nil {
+		t.Fatalf("section past the end: %v", err)
+	}
+	tr = items[0].Trace
+	if len(tr.Sections) != 1 || tr.Strip() != "+." || tr.Correct != nil || len(items[0].Warnings) != 3 {
+		t.Errorf("sections %d, strip %q, correct %v, warnings %q", len(tr.Sections), tr.Strip(), tr.Correct, items[0].Warnings)
+	}
+	// No question or no chain of thought: nothing to import.
+	for _, bad := range []string{`{"id":"x","long_cot":"a","sections":[],"sections_labeled_info":[]}`,
+		`{"id":"x","question":"q","sections":[],"sections_labeled_info":[]}`} {
+		if _, err := (deltaBench{}).Decode(Record{Data: []byte(bad)}, &Options{}); err == nil {
+			t.Errorf("%s: no error", bad)
+		}
+	}
+}
+
+// TestDeltaBenchExtraLabelEntries: a real DeltaBench record lists more
+// entries in sections_labeled_info than it has sections (entries 24 and on
+// for 23 sections, carrying no labels). The record is built from the first
+// sample record with two such entries added: it must import with the same
+// labels as the record without them, and a warning per extra entry.
+func TestDeltaBenchExtraLabelEntries(t *testing.T) {
+	b, err := os.ReadFile(deltaSample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	line, _, _ := bytes.Cut(b, []byte("\n"))
+	var rec map[string]any
+	if err := json.Unmarshal(line, &rec); err != nil {
+		t.Fatal(err)
+	}
+	info := rec["sections_labeled_info"].([]any)
+	n := len(rec["sections"].([]any))
+	for k := n + 1; k <= n+2; k++ {
+		info = append(info, map[string]any{"section_number": k, "strategy_shift": "", "strategy_shift_step": "",
+			"reasoning_usefulness": "", "reasoning_correctness": "", "error_step": "", "explanation": "", "correction": "",
+			"reflection": "", "reflection_start_step": ""})
+	}
+	rec["sections_labeled_info"] = info
+	extra, _ := json.Marshal(rec)
+	want, err := (deltaBench{}).Decode(Record{Data: line, Path: "d.jsonl", Line: 1}, &Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := (deltaBench{}).Decode(Record{Data: extra, Path: "d.jsonl", Line: 1}, &Options{})
+	if err != nil {
+		t.Fatalf("the record was rejected: %v", err)
+	}
+	if g, w := got[0].Trace.Strip(), want[0].Trace.Strip(); g != w {
+		t.Errorf("labels changed:\n%s\nwant\n%s", g, w)
+	}
+	if len(got[0].Warnings) != 2 || !strings.Contains(got[0].Warnings[0], fmt.Sprintf("section_number %d: no such section (have %d); the entry carries no label", n+1, n)) {
+		t.Errorf("warnings %q", got[0].Warnings)
+	}
+	if len(want[0].Warnings) != 0 {
+		t.Errorf("the real record has warnings: %q", want[0].Warnings)
 	}
 }
 

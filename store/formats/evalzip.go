@@ -70,14 +70,41 @@ func openEvalZip(p, format string) (*Input, error) {
 	return in, nil
 }
 
+// MaxMemberBytes bounds one member of a .eval archive (a sample, the
+// header). The largest real sample seen is 400 KB; a zip of 0.9 MB can
+// hold members of 300 MiB of spaces, which were read whole, three at once.
+const MaxMemberBytes = 64 << 20
+
+// readZipMember reads one member, refusing one larger than MaxMemberBytes
+// by its declared size before reading anything (archive/zip refuses to
+// read past the declared size, so a member cannot lie its way past it).
 func readZipMember(f *zip.File) ([]byte, error) {
-	if f.UncompressedSize64 > MaxRecordBytes {
-		return nil, fmt.Errorf("member %s is larger than %d MiB", f.Name, MaxRecordBytes>>20)
+	tooLarge := func(size uint64) error {
+		return fmt.Errorf("member %s is %s uncompressed, more than the %d MiB a member may take; not read",
+			f.Name, mib(size), MaxMemberBytes>>20)
+	}
+	if f.UncompressedSize64 > MaxMemberBytes {
+		return nil, tooLarge(f.UncompressedSize64)
 	}
 	rc, err := f.Open()
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("member %s: %w", f.Name, err)
 	}
 	defer rc.Close()
-	return io.ReadAll(io.LimitReader(rc, MaxRecordBytes+1))
+	b, err := io.ReadAll(io.LimitReader(rc, MaxMemberBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("member %s: %w", f.Name, err)
+	}
+	if len(b) > MaxMemberBytes {
+		return nil, tooLarge(uint64(len(b)))
+	}
+	return b, nil
+}
+
+// mib writes a size in MiB, or in bytes below one.
+func mib(n uint64) string {
+	if n < 1<<20 {
+		return fmt.Sprintf("%d bytes", n)
+	}
+	return fmt.Sprintf("%d MiB", n>>20)
 }

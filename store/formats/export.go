@@ -103,6 +103,17 @@ func (it *ExportItem) anyBad() bool {
 	return false
 }
 
+// humanLabeled reports whether a person's label or verdict is among the
+// item's labels: an export then writes labels that are not the source's.
+func (it *ExportItem) humanLabeled() bool {
+	for _, l := range it.Labels {
+		if l.Origin == LabelOriginHuman {
+			return true
+		}
+	}
+	return it.Verdict != ""
+}
+
 // labeledPrefix is the number of leading steps that carry a label: the
 // part of a trace that formats without an "unknown" state (TRL,
 // Math-Shepherd) can express.

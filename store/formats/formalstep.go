@@ -93,6 +93,14 @@ func (g *formalStepGroup) Decode(rec Record, opts *Options) ([]Item, error) {
 	if g.cur == nil {
 		g.cur = g.start(rec, &r, steps, key, opts)
 	}
+	if r.State != nil && *r.State != "" && !safeKnownState(*r.State) {
+		// A proof status badge must not be guessed: the row's statement
+		// and proof stay, its state is left out. The trajectory's item
+		// carries the warning, so it names the row's line.
+		g.cur.item.Warnings = append(g.cur.item.Warnings, fmt.Sprintf("line %d: state: unknown Safe state %q (want one of %s); the state is left out",
+			rec.Line, *r.State, strings.Join(safeStates, ", ")))
+		r.State = nil
+	}
 	if err := g.cur.attach(&r); err != nil {
 		return nil, err
 	}
@@ -122,8 +130,6 @@ func (r *formalStepRow) check() ([]string, error) {
 		return nil, fmt.Errorf("missing current_step")
 	case len(r.Previous) == 0:
 		return nil, fmt.Errorf("previous_steps is missing or empty (it should list the trajectory's steps)")
-	case r.State != nil && *r.State != "" && !safeKnownState(*r.State):
-		return nil, fmt.Errorf("state: unknown Safe state %q (want one of %s)", *r.State, strings.Join(safeStates, ", "))
 	}
 	steps := make([]string, len(r.Previous))
 	for i, s := range r.Previous {

@@ -107,13 +107,31 @@ func TestFormalStepRowErrors(t *testing.T) {
 	for _, c := range []struct{ row, want string }{
 		{`{"problem":"q","previous_steps":["a"],"current_step":"a"}`, "missing problem_unique_id"},
 		{`{"problem":"q","problem_unique_id":"x","previous_steps":[],"current_step":"a"}`, "previous_steps is missing or empty"},
-		{`{"problem":"q","problem_unique_id":"x","previous_steps":["a"],"current_step":"a","state":"ok"}`, "unknown Safe state"},
 		{`{"problem":"q","problem_unique_id":"x","previous_steps":["a",null],"current_step":"a"}`, "previous_steps[1] is null"},
 		{`{"problem":"q","problem_unique_id":"x","previous_steps":["a"]}`, "missing current_step"},
 	} {
 		if _, err := (formalStep{}).Decode(Record{Data: []byte(c.row)}, &Options{}); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: err %v, want %q", c.row, err, c.want)
 		}
+	}
+}
+
+// A row whose state Safe does not define keeps its statement and loses its
+// state, with a warning naming the row's line.
+func TestFormalStepUnknownState(t *testing.T) {
+	g := formalStep{}.NewGroup()
+	row := `{"problem":"q","problem_unique_id":"x","previous_steps":["a"],"current_step":"a","state":"ok","formal_statement":"s"}`
+	if _, err := g.Decode(Record{Data: []byte(row), Line: 7}, &Options{}); err != nil {
+		t.Fatal(err)
+	}
+	items, err := g.Flush()
+	if err != nil || len(items) != 1 {
+		t.Fatalf("%v %d", err, len(items))
+	}
+	f := items[0].Trace.Steps[0].Formalizations
+	if len(f) != 1 || f[0].Statement != "s" || f[0].StoredState != "" ||
+		len(items[0].Warnings) != 1 || !strings.Contains(items[0].Warnings[0], `line 7: state: unknown Safe state "ok"`) {
+		t.Errorf("formalizations %+v warnings %q", f, items[0].Warnings)
 	}
 }
 

@@ -23,6 +23,11 @@ type Item struct {
 	// codec): it is stored with the trace's summary and is no part of the
 	// trace's identity.
 	Grade *stepwise.Grade
+	// Warnings name harmless gaps in the record (a label that maps to no
+	// step, an error step past the end): the trace is imported with what
+	// can be trusted, and the import reports each warning with the
+	// record's file and line.
+	Warnings []string
 }
 
 // Record is one JSON value cut from an input file.
@@ -35,6 +40,9 @@ type Record struct {
 	Line int
 	// Index is the 0-based position of the record in its file.
 	Index int
+	// Element is the 1-based position of the record in a JSON array, 0
+	// elsewhere (RecordError.Element).
+	Element int
 	// Last is set on the final line of a JSONL file (an error there may mean
 	// the file was cut short).
 	Last bool

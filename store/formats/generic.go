@@ -55,18 +55,21 @@ func (generic) Decode(rec Record, opts *Options) ([]Item, error) {
 	if err := g.steps(t, opts.StepSeparator); err != nil {
 		return nil, err
 	}
-	if err := g.fill(t, rec, opts); err != nil {
+	var warns []string
+	if err := g.fill(t, rec, opts, &warns); err != nil {
 		return nil, err
 	}
+	// The label and the gold answer say something about the steps; when
+	// they cannot be read the steps are still the record's.
 	if err := g.labels(t, opts.LabelBase); err != nil {
-		return nil, err
+		warns = append(warns, err.Error()+"; the steps are left unlabeled")
 	}
 	gold, err := g.text("gold", false)
 	if err != nil {
-		return nil, err
+		warns = append(warns, err.Error()+"; the gold answer is left out")
 	}
 	p := &stepwise.Problem{Text: problem, GoldAnswer: gold, Dataset: t.Dataset}
-	return []Item{{Problem: p, Trace: t}}, nil
+	return []Item{{Problem: p, Trace: t, Warnings: warns}}, nil
 }
 
 // genericCheckMapping rejects a mapping without problem or steps, naming the
@@ -186,7 +189,7 @@ func (g genericRecord) steps(t *stepwise.Trace, sep string) error {
 }
 
 // fill sets the trace's id, dataset, model, answer and correctness.
-func (g genericRecord) fill(t *stepwise.Trace, rec Record, opts *Options) error {
+func (g genericRecord) fill(t *stepwise.Trace, rec Record, opts *Options, warns *[]string) error {
 	var err error
 	if t.SourceID, err = g.text("id", false); err != nil {
 		return err
@@ -208,9 +211,10 @@ func (g genericRecord) fill(t *stepwise.Trace, rec Record, opts *Options) error 
 	if v, path, ok := g.get("correct"); ok {
 		c, err := genericBool(v)
 		if err != nil {
-			return fmt.Errorf("correct: key %q: %w", path, err)
+			*warns = append(*warns, fmt.Sprintf("correct: key %q: %v; correctness left unknown", path, err))
+		} else {
+			t.Correct, t.CorrectBy = &c, "source: "+path
 		}
-		t.Correct, t.CorrectBy = &c, "source: "+path
 	}
 	return nil
 }

@@ -97,14 +97,29 @@ func TestGenericErrors(t *testing.T) {
 		{"missing key", map[string]string{"problem": "question", "steps": "s"}, 0, `key "question" not found`},
 		{"wrong type", map[string]string{"problem": "n", "steps": "s"}, 0, "holds an object"},
 		{"steps not strings", map[string]string{"problem": "q", "steps": "n.x"}, 0, "want a list of strings"},
-		{"label range", map[string]string{"problem": "q", "steps": "s", "label": "l"}, 0, "out of range"},
 		{"label base", map[string]string{"problem": "q", "steps": "s"}, 2, "label base 2"},
-		{"bad correct", map[string]string{"problem": "q", "steps": "s", "correct": "q"}, 0, "want true/false"},
 	}
 	for _, c := range cases {
 		_, err := (generic{}).Decode(Record{Data: data, Path: "x.jsonl", Line: 1}, &Options{Mapping: c.mapping, LabelBase: c.base})
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: error %v, want one containing %q", c.name, err, c.want)
+		}
+	}
+	// A label, correctness or gold answer that cannot be read leaves the
+	// steps as they are, with a warning.
+	for _, c := range []struct {
+		name    string
+		mapping map[string]string
+		want    string
+	}{
+		{"label range", map[string]string{"problem": "q", "steps": "s", "label": "l"}, "out of range"},
+		{"bad correct", map[string]string{"problem": "q", "steps": "s", "correct": "q"}, "want true/false"},
+		{"bad gold", map[string]string{"problem": "q", "steps": "s", "gold": "n"}, "holds an object"},
+	} {
+		items, err := (generic{}).Decode(Record{Data: data, Path: "x.jsonl", Line: 1}, &Options{Mapping: c.mapping})
+		if err != nil || len(items[0].Trace.Steps) != 2 || items[0].Trace.Strip() != ".." || len(items[0].Warnings) != 1 ||
+			!strings.Contains(items[0].Warnings[0], c.want) {
+			t.Errorf("%s: %v %+v", c.name, err, items)
 		}
 	}
 	// Never detected: only --format generic chooses it.

@@ -34,9 +34,13 @@ func (gsm8k) Decode(rec Record, opts *Options) ([]Item, error) {
 		return nil, fmt.Errorf("missing question or answer")
 	}
 	t := &stepwise.Trace{Raw: *r.Answer, Model: pick(opts.Model, "", false, "reference"), Segmenter: "lines"}
+	var warns []string
 	final, body, ok := cutFinalLine(t.Raw, "#### ")
 	if !ok {
-		return nil, fmt.Errorf("answer has no final \"#### N\" line")
+		// The solution's lines are still the steps; only the gold answer
+		// is unknown.
+		warns = append(warns, "answer has no final \"#### N\" line; the gold answer is left unknown")
+		body = len(t.Raw)
 	}
 	stepsFromSpans(t, stepwise.StepReasoning, splitSpans(t.Raw[:body], "\n", 0))
 	addCalcs(t)
@@ -47,7 +51,7 @@ func (gsm8k) Decode(rec Record, opts *Options) ([]Item, error) {
 	}
 	t.Dataset = pick(opts.Dataset, "gsm8k/socratic", socratic, "gsm8k")
 	p := &stepwise.Problem{Text: *r.Question, GoldAnswer: final, GoldSolution: *r.Answer, Dataset: t.Dataset}
-	return []Item{{Problem: p, Trace: t}}, nil
+	return []Item{{Problem: p, Trace: t, Warnings: warns}}, nil
 }
 
 // cutFinalLine finds a last non-blank line starting with marker and returns
@@ -134,10 +138,14 @@ func (gsm8kSolutions) Decode(rec Record, opts *Options) ([]Item, error) {
 	}
 	sort.Strings(models)
 	var items []Item
+	var warns []string
 	for _, m := range models {
 		var s modelSolution
 		if err := json.Unmarshal(fields[m], &s); err != nil || s.Solution == nil {
-			return nil, fmt.Errorf("field %s: not a {is_correct, solution} object", m)
+			// Another field beside the models' solutions: the solutions
+			// that are there are still the record's.
+			warns = append(warns, fmt.Sprintf("field %s: not a {is_correct, solution} object; left out", m))
+			continue
 		}
 		t := &stepwise.Trace{Dataset: dataset, Model: pick(opts.Model, m, true, ""),
 			Raw: *s.Solution, Segmenter: "lines", Correct: s.IsCorrect}
@@ -152,5 +160,9 @@ func (gsm8kSolutions) Decode(rec Record, opts *Options) ([]Item, error) {
 		addCalcs(t)
 		items = append(items, Item{Problem: p, Trace: t})
 	}
+	if len(items) == 0 {
+		return nil, fmt.Errorf("no model solution ({is_correct, solution} object) in the record")
+	}
+	items[0].Warnings = warns
 	return items, nil
 }

@@ -48,6 +48,14 @@ func readAllErrs(t *testing.T, path, format string, opts *Options) ([]Item, []er
 			break
 		}
 		got, err := in.DecodeRecord(rec, opts)
+		var parts *PartsError
+		if errors.As(err, &parts) {
+			for _, p := range parts.Parts {
+				errs = append(errs, p)
+			}
+			items = append(items, got...)
+			continue
+		}
 		if err != nil {
 			errs = append(errs, err)
 			continue

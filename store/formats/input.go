@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 )
 
 // Input is one opened file: its records and the codec chosen for them.
@@ -33,7 +32,7 @@ const lfsHeader = "version https://git-lfs.github.com/spec/v1"
 // Open sniffs a file and prepares to read its records. format forces a codec
 // by name; empty means detect from content.
 func Open(path, format string) (*Input, error) {
-	f, err := os.Open(path)
+	f, err := openRegular(path)
 	if err != nil {
 		return nil, err
 	}
@@ -133,7 +132,7 @@ func (in *Input) rewind() error {
 	if in.close != nil {
 		in.close()
 	}
-	f, err := os.Open(in.Path)
+	f, err := openRegular(in.Path)
 	if err != nil {
 		return err
 	}
@@ -181,6 +180,14 @@ func (in *Input) DecodeRecord(rec Record, opts *Options) ([]Item, error) {
 	} else {
 		items, err = in.Codec.Decode(rec, opts)
 	}
+	var parts *PartsError
+	if errors.As(err, &parts) {
+		items, err := in.finishAll(rec, items)
+		if err != nil {
+			return nil, err
+		}
+		return items, parts
+	}
 	if err != nil {
 		return nil, DecodeError(rec, err)
 	}
@@ -206,7 +213,7 @@ func (in *Input) finishAll(rec Record, items []Item) ([]Item, error) {
 			p.ID = in.ids.id(p.Text)
 		}
 		if err := finish(&items[i]); err != nil {
-			return nil, &RecordError{Path: rec.Path, Line: rec.Line, Reason: err.Error()}
+			return nil, recordError(&rec, rec.Line, err.Error())
 		}
 		t := items[i].Trace
 		t.Source.Format = in.Codec.Name()

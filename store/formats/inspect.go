@@ -89,15 +89,22 @@ func (inspectLog) Decode(rec Record, opts *Options) ([]Item, error) {
 	if len(samples) == 0 {
 		return nil, fmt.Errorf("log (status %q) holds no samples: a header without samples, or the samples live in a .eval archive", hdr.Status)
 	}
+	// Each sample is a trace of its own: one that cannot be read is
+	// reported as a skipped record, and the others are imported.
 	items := make([]Item, 0, len(samples))
+	var parts PartsError
 	for i, s := range samples {
 		line := LineOf(rec, s.off)
 		it, err := decodeInspectSample(s.raw, hdr, opts)
 		if err != nil {
-			return nil, &RecordError{Path: rec.Path, Line: line, Reason: fmt.Sprintf("samples[%d]: %v", i, err)}
+			parts.Parts = append(parts.Parts, recordError(&rec, line, fmt.Sprintf("samples[%d]: %v", i, err)))
+			continue
 		}
 		it.Trace.Source.Line = line
 		items = append(items, it)
+	}
+	if len(parts.Parts) > 0 {
+		return items, &parts
 	}
 	return items, nil
 }

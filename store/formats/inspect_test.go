@@ -383,12 +383,16 @@ func TestInspectDetectionAndErrors(t *testing.T) {
 	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "holds no samples") {
 		t.Errorf("header only: %v", errs)
 	}
-	// A bad sample is reported at its own line, with its index.
+	// A bad sample is reported at its own line, with its index; the other
+	// samples of the log are imported.
 	log := "{\n\"version\": 2,\n\"eval\": {\"task\": \"t\"},\n\"samples\": [\n{\"id\": 1, \"epoch\": 1, \"input\": \"q\", \"messages\": []},\n" +
-		"{\"id\": 2, \"epoch\": 1, \"input\": \"q\",\n \"messages\": [{\"content\": \"no role\"}]}\n]}\n"
-	_, errs = readAllErrs(t, writeTemp(t, "bad.json", log), "", nil)
+		"{\"id\": 2, \"epoch\": 1, \"input\": \"q\",\n \"messages\": [{\"content\": \"no role\"}]},\n{\"id\": 3, \"epoch\": 1, \"input\": \"q\", \"messages\": []}\n]}\n"
+	items, errs := readAllErrs(t, writeTemp(t, "bad.json", log), "", nil)
 	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "bad.json:6: samples[1]: messages[0]: missing role") {
 		t.Errorf("bad sample: %v", errs)
+	}
+	if len(items) != 2 || items[0].Trace.SourceID == items[1].Trace.SourceID {
+		t.Errorf("the good samples of the log: %d items", len(items))
 	}
 	log2 := `{"version": 2, "eval": {}, "samples": [{"id": 1, "messages": [{"role": "user", "content": "x"}], "scores": {"a": 3}}]}`
 	_, errs = readAllErrs(t, writeTemp(t, "bad2.json", log2), "", nil)

@@ -40,9 +40,10 @@ func (mathFile) Decode(rec Record, opts *Options) ([]Item, error) {
 	if r.Problem == nil || r.Solution == nil {
 		return nil, fmt.Errorf("missing field problem or solution")
 	}
+	var warns []string
 	level, err := mathLevel(r.Level)
 	if err != nil {
-		return nil, err
+		warns = append(warns, err.Error()+"; the level is left out")
 	}
 	id, split := mathSourcePath(rec)
 	dataset := pick(opts.Dataset, "math/"+split, split != "", "math")
@@ -55,7 +56,7 @@ func (mathFile) Decode(rec Record, opts *Options) ([]Item, error) {
 	if r.Type != nil {
 		p.Subject = *r.Type
 	}
-	return []Item{{Problem: p, Trace: t}}, nil
+	return []Item{{Problem: p, Trace: t, Warnings: warns}}, nil
 }
 
 // mathReferenceTrace makes the trace of a human-written reference solution:

@@ -39,13 +39,14 @@ func (math500) Decode(rec Record, opts *Options) ([]Item, error) {
 	if r.Problem == nil || r.Solution == nil {
 		return nil, fmt.Errorf("missing field problem or solution")
 	}
+	var warns []string
 	level, err := mathLevel(r.Level)
 	if err != nil {
-		return nil, err
+		warns = append(warns, err.Error()+"; the level is left out")
 	}
 	answer, err := scalarText(r.Answer)
 	if err != nil {
-		return nil, fmt.Errorf("field answer: %w", err)
+		warns = append(warns, fmt.Sprintf("field answer: %v; the gold answer is read from the solution's \\boxed{}", err))
 	}
 	dataset := pick(opts.Dataset, "", false, "math500")
 	t := mathReferenceTrace(*r.Solution, dataset, opts)
@@ -61,7 +62,7 @@ func (math500) Decode(rec Record, opts *Options) ([]Item, error) {
 	if p.GoldAnswer == "" {
 		p.GoldAnswer = t.FinalAnswer
 	}
-	return []Item{{Problem: p, Trace: t}}, nil
+	return []Item{{Problem: p, Trace: t, Warnings: warns}}, nil
 }
 
 // scalarText reads a JSON string or number as text ("" for absent or null):

@@ -64,14 +64,19 @@ func TestMath500(t *testing.T) {
 	}
 }
 
+// A record without a problem is skipped; an answer or a level of the wrong
+// type is a warning, and the record is imported without it.
 func TestMath500BadRecords(t *testing.T) {
-	for _, bad := range []string{
-		`{"solution":"s","answer":"1","unique_id":"test/a/1.json"}`,
-		`{"problem":"p","solution":"s","answer":[1],"unique_id":"u"}`,
-		`{"problem":"p","solution":"s","answer":"1","level":{},"unique_id":"u"}`,
+	if _, err := (math500{}).Decode(Record{Data: []byte(`{"solution":"s","answer":"1","unique_id":"test/a/1.json"}`), Path: "m.jsonl", Line: 3}, &Options{}); err == nil {
+		t.Errorf("no error without a problem")
+	}
+	for data, want := range map[string]string{
+		`{"problem":"p","solution":"so $\boxed{2}$","answer":[1],"unique_id":"u"}`: "field answer",
+		`{"problem":"p","solution":"s","answer":"1","level":{},"unique_id":"u"}`:   "field level",
 	} {
-		if _, err := (math500{}).Decode(Record{Data: []byte(bad), Path: "m.jsonl", Line: 3}, &Options{}); err == nil {
-			t.Errorf("no error for %s", bad)
+		items, err := (math500{}).Decode(Record{Data: []byte(data), Path: "m.jsonl", Line: 3}, &Options{})
+		if err != nil || len(items[0].Warnings) != 1 || !strings.Contains(items[0].Warnings[0], want) {
+			t.Errorf("%s: %v %+v", data, err, items)
 		}
 	}
 }

@@ -43,8 +43,8 @@ func (mathShepherd) Decode(rec Record, opts *Options) ([]Item, error) {
 	if err := json.Unmarshal(rec.Data, &r); err != nil {
 		return nil, err
 	}
-	if r.Input == nil || r.Label == nil {
-		return nil, fmt.Errorf("missing field input or label")
+	if r.Input == nil {
+		return nil, fmt.Errorf("missing field input")
 	}
 	in := *r.Input
 	first := strings.Index(in, "Step 1:")
@@ -59,9 +59,16 @@ func (mathShepherd) Decode(rec Record, opts *Options) ([]Item, error) {
 	for _, tg := range tags {
 		tg[0], tg[1] = tg[0]+first, tg[1]+first
 	}
-	marks, err := mathShepherdMarks(in, *r.Label, tags)
-	if err != nil {
-		return nil, err
+	// The steps are input's; label only marks them. A label that does not
+	// line up with input leaves the steps unlabeled, with a warning.
+	var warns []string
+	var marks []byte
+	if r.Label == nil {
+		warns = append(warns, "no label; the steps are left unlabeled")
+	} else if m, err := mathShepherdMarks(in, *r.Label, tags); err != nil {
+		warns = append(warns, err.Error()+"; the steps are left unlabeled")
+	} else {
+		marks = m
 	}
 	dataset := "math-shepherd"
 	if task := strings.ToLower(strings.TrimSpace(r.Task)); task != "" {
@@ -73,6 +80,11 @@ func (mathShepherd) Decode(rec Record, opts *Options) ([]Item, error) {
 		Raw:       in,
 		Segmenter: "math-shepherd: text between \"Step k:\" and the ки tag",
 	}
+	if r.Task != "GSM8K" && r.Task != "MATH" {
+		// The dataset name says GSM8K or MATH; any other task is kept
+		// for an export.
+		t.Meta = map[string]string{"task": r.Task}
+	}
 	mathShepherdSteps(t, first, tags, marks)
 	addCalcs(t)
 	if n := len(t.Steps); n > 0 {
@@ -81,7 +93,7 @@ func (mathShepherd) Decode(rec Record, opts *Options) ([]Item, error) {
 		}
 	}
 	p := &stepwise.Problem{Text: problem, Dataset: t.Dataset}
-	return []Item{{Problem: p, Trace: t}}, nil
+	return []Item{{Problem: p, Trace: t, Warnings: warns}}, nil
 }
 
 // mathShepherdMarks aligns label with input: label must be input with each
@@ -111,17 +123,21 @@ func mathShepherdMarks(in, label string, tags [][]int) ([]byte, error) {
 }
 
 // mathShepherdSteps cuts one step per tag: the text after "Step k:" up to the
-// tag, without surrounding white space. Text after the last tag is kept as an
-// unlabeled step rather than dropped.
+// tag, without surrounding white space, marked by marks (nil: unlabeled).
+// Text after the last tag is kept as an unlabeled step rather than dropped.
 func mathShepherdSteps(t *stepwise.Trace, first int, tags [][]int, marks []byte) {
 	in := t.Raw
 	pos := first
 	for k, tg := range tags {
 		sp := mathShepherdSpan(in, pos, tg[0])
-		l := stepwise.Label{Rating: stepwise.Good, Scope: stepwise.ScopeStep, Origin: stepwise.OriginAutomatic,
+		l := stepwise.Label{Rating: stepwise.Unlabeled, Scope: stepwise.ScopeStep, Origin: stepwise.OriginAutomatic,
 			Source: "math-shepherd.label", OrigIndex: k, Base: 0}
-		if marks[k] == '-' {
+		switch {
+		case marks == nil: // no label lines up: unknown
+		case marks[k] == '-':
 			l.Rating = stepwise.Bad
+		default:
+			l.Rating = stepwise.Good
 		}
 		t.Steps = append(t.Steps, stepwise.Step{Kind: stepwise.StepReasoning, Span: sp,
 			Text: in[sp.Start:sp.End], Labels: []stepwise.Label{l}})

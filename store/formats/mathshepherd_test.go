@@ -79,16 +79,35 @@ func TestMathShepherdTolerance(t *testing.T) {
 	if got := traceRatingList(items[0].Trace); !reflect.DeepEqual(got, []stepwise.Rating{rBad, rUnl}) || items[0].Trace.Steps[1].Text != "b" {
 		t.Errorf("trailing step: %v", got)
 	}
+	// Without a problem or a first step, input cannot be cut: skipped.
 	for name, c := range map[string][2]string{
-		"mark missing":     {"Q? Step 1: a ки", "Q? Step 1: a ки"},
-		"text differs":     {"Q? Step 1: a ки", "Q? Step 1: b +"},
-		"no step 1":        {"Q? a ки", "Q? a +"},
-		"no problem":       {"Step 1: a ки", "Step 1: a +"},
-		"trailing differs": {"Q? Step 1: a ки x", "Q? Step 1: a + y"},
+		"no step 1":  {"Q? a ки", "Q? a +"},
+		"no problem": {"Step 1: a ки", "Step 1: a +"},
 	} {
 		if _, err := dec(c[0], c[1]); err == nil {
 			t.Errorf("%s: no error", name)
 		}
+	}
+	// A label that does not line up with input leaves the steps unlabeled,
+	// with a warning: the steps are input's.
+	for name, c := range map[string][2]string{
+		"mark missing":     {"Q? Step 1: a ки", "Q? Step 1: a ки"},
+		"text differs":     {"Q? Step 1: a ки", "Q? Step 1: b +"},
+		"trailing differs": {"Q? Step 1: a ки x", "Q? Step 1: a + y"},
+	} {
+		items, err := dec(c[0], c[1])
+		if err != nil {
+			t.Errorf("%s: rejected: %v", name, err)
+			continue
+		}
+		if got := traceRatingList(items[0].Trace); got[0] != rUnl || len(items[0].Warnings) != 1 ||
+			!strings.Contains(items[0].Warnings[0], "the steps are left unlabeled") {
+			t.Errorf("%s: ratings %v, warnings %q", name, got, items[0].Warnings)
+		}
+	}
+	items, err = (mathShepherd{}).Decode(Record{Data: []byte(`{"input":"Q? Step 1: a ки","task":"MATH"}`)}, &Options{})
+	if err != nil || len(items[0].Warnings) != 1 || traceRatingList(items[0].Trace)[0] != rUnl {
+		t.Errorf("no label: %v %+v", err, items)
 	}
 }
 

@@ -72,7 +72,12 @@ const prm800kModel = "prm800k-generator"
 // prm800kSep joins steps: the generator wrote one step per line.
 const prm800kSep = "\n"
 
-const prm800kRatingSource = "prm800k.label.steps.completions.rating"
+// Sources of step labels: the rating of the trajectory's completion, or of
+// the labeler's own completion (phase 1, when none was chosen).
+const (
+	prm800kRatingSource      = "prm800k.label.steps.completions.rating"
+	prm800kHumanRatingSource = "prm800k.label.steps.human_completion.rating"
+)
 
 func (prm800k) Decode(rec Record, opts *Options) ([]Item, error) {
 	var r prm800kRecord
@@ -82,17 +87,24 @@ func (prm800k) Decode(rec Record, opts *Options) ([]Item, error) {
 	if r.Question == nil || r.Question.Problem == nil {
 		return nil, fmt.Errorf("missing field question.problem")
 	}
+	phase2 := r.Question.PreGeneratedSteps != nil
+	var warns []string
 	if r.Label == nil {
-		return nil, fmt.Errorf("missing field label")
+		if !phase2 {
+			return nil, fmt.Errorf("missing field label (a phase-1 record has no steps without it)")
+		}
+		warns = append(warns, "no label; the steps are left unlabeled")
+		r.Label = &prm800kLabel{}
 	}
-	if err := prm800kCheck(r.Label.Steps); err != nil {
+	cw, err := prm800kCheck(r.Label.Steps)
+	if err != nil {
 		return nil, err
 	}
-	gold, err := scalarText(r.Question.GroundTruthAnswer)
-	if err != nil {
-		return nil, fmt.Errorf("field question.ground_truth_answer: %w", err)
+	warns = append(warns, cw...)
+	gold, gerr := scalarText(r.Question.GroundTruthAnswer)
+	if gerr != nil {
+		warns = append(warns, fmt.Sprintf("field question.ground_truth_answer: %v; the gold answer is left out", gerr))
 	}
-	phase2 := r.Question.PreGeneratedSteps != nil
 	subset := map[bool]string{false: "prm800k/phase1", true: "prm800k/phase2"}[phase2]
 	t := &stepwise.Trace{
 		Dataset: pick(opts.Dataset, "", false, subset),
@@ -104,26 +116,35 @@ func (prm800k) Decode(rec Record, opts *Options) ([]Item, error) {
 		// generations; the labeler and the time identify one labeling.
 		t.SourceID = r.Labeler + "@" + r.Timestamp
 	}
+	var at []int
+	var pw []string
+	labels := r.Label.Steps
 	if phase2 {
-		err = prm800kPhase2(t, *r.Question.PreGeneratedSteps, r.Label.Steps, r.Labeler)
+		at, labels, pw = prm800kPhase2(t, *r.Question.PreGeneratedSteps, labels, r.Labeler)
 	} else {
-		err = prm800kPhase1(t, r.Label.Steps, r.Labeler)
+		at, labels, pw, err = prm800kPhase1(t, labels, r.Labeler)
 	}
 	if err != nil {
 		return nil, err
 	}
+	warns = append(warns, pw...)
 	prm800kFinalAnswer(t)
 	prm800kMeta(t.Meta, &r)
+	if err := prm800kLayoutMeta(t.Meta, labels, at, len(t.Steps), phase2); err != nil {
+		return nil, err
+	}
 	p := &stepwise.Problem{
 		Text: *r.Question.Problem, GoldAnswer: gold, GoldSolution: r.Question.GroundTruthSolution,
 		Dataset: t.Dataset, Split: prm800kSplit(rec.Path),
 	}
-	return []Item{{Problem: p, Trace: t}}, nil
+	return []Item{{Problem: p, Trace: t, Warnings: warns}}, nil
 }
 
-// prm800kCheck validates every completion: text present, rating in
-// {-1, 0, +1} or null, chosen_completion in range.
-func prm800kCheck(steps []prm800kStep) error {
+// prm800kCheck validates every completion: its text must be present (a
+// completion without one cannot be shown or matched); a rating other than
+// -1, 0, +1 or null is read as null, with a warning.
+func prm800kCheck(steps []prm800kStep) ([]string, error) {
+	var warns []string
 	for i, s := range steps {
 		cs := s.Completions
 		if s.HumanCompletion != nil {
@@ -135,27 +156,39 @@ func prm800kCheck(steps []prm800kStep) error {
 				where = fmt.Sprintf("label.steps[%d].human_completion", i)
 			}
 			if c.Text == nil {
-				return fmt.Errorf("%s: missing text", where)
+				return nil, fmt.Errorf("%s: missing text", where)
 			}
 			if c.Rating != nil && (*c.Rating < -1 || *c.Rating > 1) {
-				return fmt.Errorf("%s: rating %d is not -1, 0 or 1", where, *c.Rating)
+				warns = append(warns, fmt.Sprintf("%s: rating %d is not -1, 0 or 1; read as unrated", where, *c.Rating))
+				if j == len(s.Completions) {
+					s.HumanCompletion.Rating = nil
+				} else {
+					s.Completions[j].Rating = nil
+				}
 			}
 		}
-		if ch := s.ChosenCompletion; ch != nil && (*ch < 0 || *ch >= len(s.Completions)) {
-			return fmt.Errorf("label.steps[%d]: chosen_completion %d out of range for %d completions", i, *ch, len(s.Completions))
-		}
 	}
-	return nil
+	return warns, nil
 }
 
 // prm800kPhase2 takes the trajectory from pre_generated_steps and the rating
 // of step i from the completion of label.steps[i] whose text is that step
 // (completions[0] in the data). Steps past the last labeled one were not
 // judged: labeling stops at the first -1.
-func prm800kPhase2(t *stepwise.Trace, pre []string, labels []prm800kStep, labeler string) error {
+//
+// It returns where each label step's trajectory completion sits among its
+// completions (prm800kLayoutMeta), and the label steps it used. A label
+// step past the last pre-generated step, or whose completions do not
+// hold its step's text, cannot be placed: a warning says so, and that
+// step stays unlabeled.
+func prm800kPhase2(t *stepwise.Trace, pre []string, labels []prm800kStep, labeler string) ([]int, []prm800kStep, []string) {
+	var warns []string
 	if len(labels) > len(pre) {
-		return fmt.Errorf("label.steps has %d entries for %d pre_generated_steps", len(labels), len(pre))
+		warns = append(warns, fmt.Sprintf("label.steps has %d entries for %d pre_generated_steps; the last %d are left out",
+			len(labels), len(pre), len(labels)-len(pre)))
+		labels = labels[:len(pre)]
 	}
+	at := make([]int, len(labels))
 	b := newStepBuilder(prm800kSep)
 	for i, text := range pre {
 		st := b.add(prm800kStepKind(text), text)
@@ -166,13 +199,26 @@ func prm800kPhase2(t *stepwise.Trace, pre []string, labels []prm800kStep, labele
 		}
 		j := prm800kMatch(labels[i].Completions, text)
 		if j < 0 {
-			return fmt.Errorf("label.steps[%d]: no completion has the text of pre_generated_steps[%d]", i, i)
+			warns = append(warns, fmt.Sprintf("label.steps[%d]: no completion has the text of pre_generated_steps[%d]; the step is left unlabeled", i, i))
+			at[i] = prm800kNone
+			st.Labels = []stepwise.Label{{Rating: stepwise.Unlabeled, Scope: stepwise.ScopeStep, Origin: stepwise.OriginHuman,
+				Source: "prm800k.label.steps", OrigIndex: i, Base: 0, Annotator: labeler,
+				Alternatives: prm800kAlternatives(labels[i].Completions, -1)}}
+			continue
 		}
+		at[i] = j
 		st.Labels = []stepwise.Label{prm800kLabelFor(labels[i], j, false, i, labeler)}
 	}
-	b.into(t, "pre_generated_steps joined by newlines")
-	return nil
+	b.into(t, prm800kPhase2Segmenter)
+	return at, labels, warns
 }
+
+// Segmenters of the two phases: an export tells a phase-1 record (no
+// pre-generated steps) by it.
+const (
+	prm800kPhase1Segmenter = "chosen or human completions joined by newlines"
+	prm800kPhase2Segmenter = "pre_generated_steps joined by newlines"
+)
 
 // prm800kMatch finds the completion with the trajectory's text, preferring
 // completions[0].
@@ -191,29 +237,50 @@ func prm800kMatch(cs []prm800kCompletion, text string) int {
 // prm800kPhase1 rebuilds the trajectory as the PRM800K README says: the
 // chosen completion, or the labeler's own when none was chosen. A last step
 // with neither (the labeler gave up or stopped) adds no step; its rated
-// candidates are kept in Meta.
-func prm800kPhase1(t *stepwise.Trace, labels []prm800kStep, labeler string) error {
+// candidates are kept in Meta. It returns where each label step's
+// trajectory completion sits (prm800kHuman: the labeler's own; prm800kNone:
+// no step), and the label steps it used: where a step names no completion
+// of its own (chosen_completion out of range, or neither chosen nor written
+// by the labeler before later steps), the trajectory is unknown from there
+// on, and the steps before it are imported with a warning.
+func prm800kPhase1(t *stepwise.Trace, labels []prm800kStep, labeler string) ([]int, []prm800kStep, []string, error) {
 	b := newStepBuilder(prm800kSep)
-	var human []string
+	var human, warns []string
+	at := make([]int, len(labels))
 	for i, ls := range labels {
 		var text string
+		if ch := ls.ChosenCompletion; ch != nil && (*ch < 0 || *ch >= len(ls.Completions)) {
+			if i == 0 {
+				return nil, nil, nil, fmt.Errorf("label.steps[0]: chosen_completion %d out of range for %d completions", *ch, len(ls.Completions))
+			}
+			warns = append(warns, fmt.Sprintf("label.steps[%d]: chosen_completion %d out of range for %d completions; the trajectory stops before it", i, *ch, len(ls.Completions)))
+			labels, at = labels[:i], at[:i]
+			break
+		}
 		switch {
 		case ls.ChosenCompletion != nil:
 			text = *ls.Completions[*ls.ChosenCompletion].Text
+			at[i] = *ls.ChosenCompletion
 		case ls.HumanCompletion != nil:
 			text = *ls.HumanCompletion.Text
 			human = append(human, strconv.Itoa(i))
+			at[i] = prm800kHuman
 		case i == len(labels)-1:
-			if len(ls.Completions) > 0 {
-				cand, err := json.Marshal(prm800kAlternatives(ls.Completions, -1))
-				if err != nil {
-					return err
-				}
-				t.Meta["unchosen_last_step"] = string(cand)
+			at[i] = prm800kNone
+			cand, err := json.Marshal(prm800kAlternatives(ls.Completions, -1))
+			if err != nil {
+				return nil, nil, nil, err
 			}
+			t.Meta["unchosen_last_step"] = string(cand)
 			continue
+		case i == 0:
+			return nil, nil, nil, fmt.Errorf("label.steps[0]: neither chosen_completion nor human_completion, but later steps follow")
 		default:
-			return fmt.Errorf("label.steps[%d]: neither chosen_completion nor human_completion, but later steps follow", i)
+			warns = append(warns, fmt.Sprintf("label.steps[%d]: neither chosen_completion nor human_completion, but later steps follow; the trajectory stops before it", i))
+			labels, at = labels[:i], at[:i]
+		}
+		if len(labels) == i {
+			break
 		}
 		st := b.add(prm800kStepKind(text), text)
 		chosen := -1
@@ -222,11 +289,101 @@ func prm800kPhase1(t *stepwise.Trace, labels []prm800kStep, labeler string) erro
 		}
 		st.Labels = []stepwise.Label{prm800kLabelFor(ls, chosen, chosen < 0, i, labeler)}
 	}
-	b.into(t, "chosen or human completions joined by newlines")
+	b.into(t, prm800kPhase1Segmenter)
 	if len(human) > 0 {
 		t.Meta["human_written_steps"] = strings.Join(human, ",")
 	}
+	return at, labels, warns, nil
+}
+
+// Where a label step's trajectory text comes from, besides a completion's
+// index: the labeler's own completion, or nowhere (a last step left
+// unchosen).
+const (
+	prm800kHuman = -1
+	prm800kNone  = -2
+)
+
+// prm800kLayoutMeta keeps what an export needs to give label.steps back
+// as they came, beyond the ratings and alternatives the steps carry: each
+// step's chosen_completion as the record wrote it (Meta chosen_completions,
+// a JSON list, which also says how many steps were labeled), and, when a
+// step's trajectory completion is not where prm800kAt puts it, where each
+// one sits (Meta trajectory_completions). Only phase 2 can differ: its
+// trajectory is matched by text (completions[0] in the data), and a step
+// may match none (prm800kNone).
+//
+// A phase-2 record laid out as PRM800K writes them (chosen_completion 0,
+// null on the step rated -1, the trajectory first) keeps neither: its
+// layout follows from its ratings (prm800kPhase2Chosen), and its body, and
+// so its content hash, stays what earlier versions stored.
+func prm800kLayoutMeta(m map[string]string, labels []prm800kStep, at []int, steps int, phase2 bool) error {
+	chosen := make([]*int, len(labels))
+	differs, usual := false, phase2
+	for i, ls := range labels {
+		chosen[i] = ls.ChosenCompletion
+		if i < steps && at[i] != prm800kAt(ls.ChosenCompletion, at[i] == prm800kHuman) {
+			differs = true
+		}
+		if usual && at[i] >= 0 {
+			ch, bad := ls.ChosenCompletion, prm800kBadRating(ls.Completions[at[i]].Rating)
+			usual = (bad && ch == nil) || (!bad && ch != nil && *ch == 0)
+		}
+	}
+	if usual && !differs {
+		return nil
+	}
+	b, err := json.Marshal(chosen)
+	if err != nil {
+		return err
+	}
+	m["chosen_completions"] = string(b)
+	if differs {
+		b, err := json.Marshal(at)
+		if err != nil {
+			return err
+		}
+		m["trajectory_completions"] = string(b)
+	}
 	return nil
+}
+
+func prm800kBadRating(r *int) bool { return r != nil && *r == -1 }
+
+// prm800kPhase2Chosen is the usual chosen_completion of a phase-2 record's
+// label steps: 0, or null on the step rated -1, for every step up to the
+// last one carrying a PRM800K rating label (nil when t has none).
+func prm800kPhase2Chosen(t *stepwise.Trace) []*int {
+	var out []*int
+	zero := 0
+	for i := range t.Steps {
+		l := prm800kSourceLabel(&t.Steps[i])
+		if l == nil || l.Source != prm800kRatingSource {
+			break
+		}
+		if l.Rating == stepwise.Bad {
+			out = append(out, nil)
+		} else {
+			out = append(out, &zero)
+		}
+	}
+	if out == nil {
+		out = []*int{}
+	}
+	return out
+}
+
+// prm800kAt is where a label step's trajectory completion sits by default:
+// the chosen completion; with none chosen, the labeler's own when the
+// step's text is it (human), else the first completion.
+func prm800kAt(chosen *int, human bool) int {
+	switch {
+	case chosen != nil:
+		return *chosen
+	case human:
+		return prm800kHuman
+	}
+	return 0
 }
 
 // prm800kLabelFor labels the trajectory's step from completion j of ls (or
@@ -244,7 +401,7 @@ func prm800kLabelFor(ls prm800kStep, j int, human bool, i int, labeler string) s
 	}
 	if human {
 		j = -1
-		l.Source = "prm800k.label.steps.human_completion.rating"
+		l.Source = prm800kHumanRatingSource
 	}
 	l.Alternatives = prm800kAlternatives(ls.Completions, j)
 	if !human && ls.HumanCompletion != nil {
@@ -320,8 +477,11 @@ func prm800kMeta(m map[string]string, r *prm800kRecord) {
 	set("finish_reason", r.Label.FinishReason)
 	set("total_time", string(r.Label.TotalTime))
 	set("pre_generated_verifier_score", string(r.Question.VerifierScore))
-	if a, err := scalarText(r.Question.PreGeneratedAnswer); err == nil {
-		set("pre_generated_answer", a)
+	metaScalar(m, "pre_generated_answer", r.Question.PreGeneratedAnswer)
+	if a := r.Question.GroundTruthAnswer; len(a) > 0 && a[0] != '"' && string(a) != "null" {
+		// A number: the problem's gold answer is its text, so the type
+		// is kept for an export.
+		metaScalar(m, "ground_truth_answer", a)
 	}
 	if r.QualityCtl != nil {
 		m["is_quality_control_question"] = strconv.FormatBool(*r.QualityCtl)

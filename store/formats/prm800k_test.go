@@ -242,19 +242,48 @@ func TestPRM800KPrettyConcatenated(t *testing.T) {
 	}
 }
 
+// A record is skipped only when no trajectory can be read; a label that
+// does not fit is left out with a warning, and its step stays unknown.
 func TestPRM800KBadRecords(t *testing.T) {
 	cases := map[string]string{
-		"rating 2":         `{"labeler":"x","question":{"problem":"p","pre_generated_steps":["a"]},"label":{"steps":[{"completions":[{"text":"a","rating":2}]}]}}`,
-		"too many labels":  `{"labeler":"x","question":{"problem":"p","pre_generated_steps":["a"]},"label":{"steps":[{"completions":[{"text":"a","rating":1}]},{"completions":[{"text":"b","rating":1}]}]}}`,
-		"no matching text": `{"labeler":"x","question":{"problem":"p","pre_generated_steps":["a"]},"label":{"steps":[{"completions":[{"text":"z","rating":1}]}]}}`,
-		"chosen range":     `{"labeler":"x","question":{"problem":"p"},"label":{"steps":[{"completions":[{"text":"a","rating":1}],"chosen_completion":3}]}}`,
-		"gap":              `{"labeler":"x","question":{"problem":"p"},"label":{"steps":[{"completions":[{"text":"a","rating":1}]},{"completions":[{"text":"b","rating":1}],"chosen_completion":0}]}}`,
-		"no problem":       `{"labeler":"x","question":{},"label":{"steps":[]}}`,
-		"no text":          `{"labeler":"x","question":{"problem":"p"},"label":{"steps":[{"completions":[{"rating":1}],"chosen_completion":0}]}}`,
+		"chosen range first": `{"labeler":"x","question":{"problem":"p"},"label":{"steps":[{"completions":[{"text":"a","rating":1}],"chosen_completion":3}]}}`,
+		"gap first":          `{"labeler":"x","question":{"problem":"p"},"label":{"steps":[{"completions":[{"text":"a","rating":1}]},{"completions":[{"text":"b","rating":1}],"chosen_completion":0}]}}`,
+		"no problem":         `{"labeler":"x","question":{},"label":{"steps":[]}}`,
+		"no text":            `{"labeler":"x","question":{"problem":"p"},"label":{"steps":[{"completions":[{"rating":1}],"chosen_completion":0}]}}`,
+		"phase 1 no label":   `{"labeler":"x","question":{"problem":"p"}}`,
 	}
 	for name, data := range cases {
 		if _, err := (prm800k{}).Decode(Record{Data: []byte(data), Path: "x.jsonl", Line: 1}, &Options{}); err == nil {
 			t.Errorf("%s: no error", name)
+		}
+	}
+	step := func(text string, rating, chosen string) string {
+		return `{"completions":[{"text":"` + text + `","rating":` + rating + `}],"chosen_completion":` + chosen + `}`
+	}
+	for name, c := range map[string]struct{ data, strip, warning string }{
+		"rating 2": {`{"labeler":"x","question":{"problem":"p","pre_generated_steps":["a","b"]},"label":{"steps":[` +
+			step("a", "2", "0") + `,` + step("b", "1", "0") + `]}}`, ".+", "rating 2 is not -1, 0 or 1"},
+		"too many labels": {`{"labeler":"x","question":{"problem":"p","pre_generated_steps":["a"]},"label":{"steps":[` +
+			step("a", "1", "0") + `,` + step("b", "1", "0") + `]}}`, "+", "2 entries for 1 pre_generated_steps"},
+		"no matching text": {`{"labeler":"x","question":{"problem":"p","pre_generated_steps":["a","b"]},"label":{"steps":[` +
+			step("z", "1", "0") + `,` + step("b", "-1", "null") + `]}}`, ".x", "no completion has the text of pre_generated_steps[0]"},
+		"phase 2 no label": {`{"labeler":"x","question":{"problem":"p","pre_generated_steps":["a","b"]}}`, "..", "no label"},
+		"chosen range later": {`{"labeler":"x","question":{"problem":"p"},"label":{"steps":[` +
+			step("a", "1", "0") + `,` + step("b", "1", "4") + `,` + step("c", "1", "0") + `]}}`, "+", "chosen_completion 4 out of range"},
+		"gap later": {`{"labeler":"x","question":{"problem":"p"},"label":{"steps":[` +
+			step("a", "1", "0") + `,` + step("b", "1", "0") + `,` + step("c", "1", "null") + `,` + step("d", "1", "0") + `]}}`,
+			"++", "neither chosen_completion nor human_completion"},
+		"gold answer": {`{"labeler":"x","question":{"problem":"p","pre_generated_steps":["a"],"ground_truth_answer":{}},"label":{"steps":[` +
+			step("a", "1", "0") + `]}}`, "+", "ground_truth_answer"},
+	} {
+		items, err := (prm800k{}).Decode(Record{Data: []byte(c.data), Path: "x.jsonl", Line: 1}, &Options{})
+		if err != nil {
+			t.Errorf("%s: rejected: %v", name, err)
+			continue
+		}
+		it := items[0]
+		if got := it.Trace.Strip(); got != c.strip || len(it.Warnings) != 1 || !strings.Contains(it.Warnings[0], c.warning) {
+			t.Errorf("%s: strip %q warnings %q, want %q and one warning with %q", name, got, it.Warnings, c.strip, c.warning)
 		}
 	}
 }
@@ -263,4 +292,30 @@ func FuzzDecodePRM800K(f *testing.F) {
 	f.Add(`{"labeler":"x","timestamp":"t","question":{"problem":"p","pre_generated_steps":["a","# Answer\n\n1"],"ground_truth_answer":"1"},"label":{"steps":[{"completions":[{"text":"a","rating":1}],"chosen_completion":0}]}}`)
 	f.Add(`{"labeler":"x","question":{"problem":"p","ground_truth_answer":2},"label":{"steps":[{"completions":[{"text":"a","rating":null},{"text":"b","rating":-1}],"human_completion":{"text":"h","rating":null,"source":"human","flagged":false},"chosen_completion":null},{"completions":[{"text":"c","rating":0}],"chosen_completion":null}]}}`)
 	fuzzCodecDecode(f, prm800k{}, &Options{})
+}
+
+// The phase-2 sample records are laid out as PRM800K writes them: they keep
+// no layout of their own, so their bodies (and content hashes) are what
+// earlier versions stored, and re-importing them into an older store adds
+// nothing. Phase 1 keeps its chosen completions.
+func TestPRM800KLayoutMetaOnlyWhenNeeded(t *testing.T) {
+	for _, c := range []struct {
+		file   string
+		layout bool
+	}{{"prm800k_phase2_train_sample.jsonl", false}, {"prm800k_phase1_train_sample.jsonl", true}} {
+		for _, it := range readAll(t, sample("prm800k", c.file), "", nil) {
+			_, has := it.Trace.Meta["chosen_completions"]
+			_, traj := it.Trace.Meta["trajectory_completions"]
+			if has != c.layout || traj {
+				t.Errorf("%s line %d: chosen_completions kept %v, trajectory_completions kept %v", c.file, it.Trace.Source.Line, has, traj)
+			}
+		}
+	}
+	// A phase-2 step chosen other than the usual way keeps the layout.
+	rec := `{"labeler":"x","question":{"problem":"p","pre_generated_steps":["a","b"]},"label":{"steps":[` +
+		`{"completions":[{"text":"a","rating":1}],"chosen_completion":null}]}}`
+	items, err := (prm800k{}).Decode(Record{Data: []byte(rec)}, &Options{})
+	if err != nil || items[0].Trace.Meta["chosen_completions"] != "[null]" {
+		t.Errorf("unusual layout: %v %q", err, items[0].Trace.Meta["chosen_completions"])
+	}
 }

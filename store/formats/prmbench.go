@@ -3,6 +3,7 @@ package formats
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/stepwise-dev/stepwise"
@@ -30,12 +31,16 @@ type prmBenchRecord struct {
 	OriginalProcess  json.RawMessage `json:"original_process"`
 	ModifiedProcess  *[]string       `json:"modified_process"`
 	ModifiedSteps    json.RawMessage `json:"modified_steps"`
-	ErrorSteps       *[]int          `json:"error_steps"`
+	ErrorSteps       json.RawMessage `json:"error_steps"`
 	Reason           string          `json:"reason"`
 	Idx              json.RawMessage `json:"idx"`
 	Classification   string          `json:"classification"`
 	GroundTruth      json.RawMessage `json:"ground_truth"`
 	OriginalResponse json.RawMessage `json:"original_response"`
+	// ErrorTypes is stepwise's addition: the type of each error step, in
+	// error_steps order, where a person's labels differ from the record's
+	// one classification.
+	ErrorTypes []string `json:"error_types"`
 }
 
 // prmBenchSep joins modified_process: PRMBench steps come from PRM800K,
@@ -50,9 +55,6 @@ func (prmBench) Decode(rec Record, opts *Options) ([]Item, error) {
 	if r.ModifiedProcess == nil {
 		return nil, fmt.Errorf("missing field modified_process")
 	}
-	if r.ErrorSteps == nil {
-		return nil, fmt.Errorf("missing field error_steps")
-	}
 	problem := r.ModifiedQuestion
 	if problem == nil {
 		problem = r.Question
@@ -61,17 +63,15 @@ func (prmBench) Decode(rec Record, opts *Options) ([]Item, error) {
 		return nil, fmt.Errorf("missing field modified_question or question")
 	}
 	steps := *r.ModifiedProcess
-	bad, beyond, err := prmBenchErrorSet(*r.ErrorSteps, len(steps))
-	if err != nil {
-		return nil, err
-	}
+	es := prmBenchErrorSet(r.ErrorSteps, len(steps))
+	warnings := es.warnings
 	idx, err := scalarText(r.Idx)
 	if err != nil {
-		return nil, fmt.Errorf("field idx: %w", err)
+		warnings = append(warnings, fmt.Sprintf("field idx: %v; the record is kept without its id", err))
 	}
 	gold, err := scalarText(r.GroundTruth)
 	if err != nil {
-		return nil, fmt.Errorf("field ground_truth: %w", err)
+		warnings = append(warnings, fmt.Sprintf("field ground_truth: %v; the gold answer is left out", err))
 	}
 	t := &stepwise.Trace{
 		Dataset: pick(opts.Dataset, "", false, "prmbench"),
@@ -83,52 +83,102 @@ func (prmBench) Decode(rec Record, opts *Options) ([]Item, error) {
 		// once, so idx repeats across classes.
 		t.SourceID = idx + "/" + r.Classification
 	}
-	if len(beyond) > 0 {
-		// Real PRMBench rows list error steps past the end of a
-		// modified_process that the rewrite shortened. The steps that exist
-		// keep their labels; the rest is kept visible, not dropped.
-		t.Meta["error_steps_beyond_end"] = strings.Trim(fmt.Sprint(beyond), "[]")
+	if !slices.Contains(es.bad, true) && r.Reason != "" {
+		// No step carries the reason (multi_solutions rows, errors past
+		// the end): the record keeps it.
+		t.Meta["reason"] = r.Reason
+	}
+	if len(es.beyond) > 0 {
+		t.Meta["error_steps_beyond_end"] = strings.Trim(fmt.Sprint(es.beyond), "[]")
 	}
 	b := newStepBuilder(prmBenchSep)
 	for i, s := range steps {
 		st := b.add(stepwise.StepReasoning, s)
-		st.Labels = []stepwise.Label{prmBenchLabel(i, bad[i], &r)}
+		st.Labels = []stepwise.Label{prmBenchLabel(i, es.bad[i], es.unplaced, &r)}
+		if k := slices.Index(es.list, i+1); es.bad[i] && k >= 0 && k < len(r.ErrorTypes) && r.ErrorTypes[k] != "" &&
+			len(r.ErrorTypes) == len(es.list) {
+			st.Labels[0].Category = r.ErrorTypes[k]
+		}
 	}
 	b.into(t, "modified_process joined by newlines")
 	if n := len(t.Steps); n > 0 {
 		t.FinalAnswer = prmBenchAnswer(t.Steps[n-1].Text)
 	}
 	p := &stepwise.Problem{Text: *problem, GoldAnswer: gold, Dataset: t.Dataset}
-	return []Item{{Problem: p, Trace: t}}, nil
+	return []Item{{Problem: p, Trace: t, Warnings: warnings}}, nil
 }
 
-// prmBenchErrorSet maps the 1-based error_steps to 0-based flags. Steps
-// past the end are returned apart (the source has such rows); a step below 1
-// is an error.
-func prmBenchErrorSet(errorSteps []int, n int) (bad []bool, beyond []int, err error) {
-	bad = make([]bool, n)
-	for _, e := range errorSteps {
+// prmBenchErrors is what error_steps says of a record's steps.
+type prmBenchErrors struct {
+	list []int  // the entries that are step numbers, in order
+	bad  []bool // by 0-based step
+	// beyond lists the entries past the last step.
+	beyond []int
+	// unplaced is set when the record states an error that no step can
+	// be given (past the end, below 1, not a number) or gives no
+	// error_steps at all: the steps not listed are then not known to be
+	// correct.
+	unplaced bool
+	warnings []string
+}
+
+// prmBenchErrorSet maps the 1-based error_steps to 0-based flags. Real
+// PRMBench rows list error steps past the end of a modified_process that
+// the rewrite shortened (5 of the 198 sample rows): the steps listed that
+// exist are wrong, and the others stay unlabeled, never "correct". Entries
+// that are no step number at all are treated alike; each gap is a warning.
+func prmBenchErrorSet(raw json.RawMessage, n int) prmBenchErrors {
+	e := prmBenchErrors{bad: make([]bool, n)}
+	if len(raw) == 0 || string(raw) == "null" {
+		e.unplaced = true
+		e.warnings = append(e.warnings, "no error_steps; the steps are left unlabeled")
+		return e
+	}
+	list, junk, err := jsonIndexList(raw)
+	if err != nil {
+		e.unplaced = true
+		e.warnings = append(e.warnings, "error_steps: "+err.Error()+"; the steps are left unlabeled")
+		return e
+	}
+	e.list = list
+	var low []int
+	for _, s := range list {
 		switch {
-		case e < 1:
-			return nil, nil, fmt.Errorf("error_steps %v: step %d is not a 1-based step number", errorSteps, e)
-		case e > n:
-			beyond = append(beyond, e)
+		case s < 1:
+			low = append(low, s)
+		case s > n:
+			e.beyond = append(e.beyond, s)
 		default:
-			bad[e-1] = true
+			e.bad[s-1] = true
 		}
 	}
-	return bad, beyond, nil
+	if len(e.beyond) > 0 {
+		e.warnings = append(e.warnings, fmt.Sprintf("error_steps %v lists steps past the last of %d; the unlisted steps are kept unlabeled", list, n))
+	}
+	if len(low) > 0 {
+		e.warnings = append(e.warnings, fmt.Sprintf("error_steps %v: %v is not a 1-based step number; the unlisted steps are kept unlabeled", list, low))
+	}
+	if len(junk) > 0 {
+		e.warnings = append(e.warnings, fmt.Sprintf("error_steps: %s is not a step number; the unlisted steps are kept unlabeled", strings.Join(junk, ", ")))
+	}
+	e.unplaced = len(e.beyond)+len(low)+len(junk) > 0
+	return e
 }
 
 // prmBenchLabel labels step i. The errors were injected by a model (the
 // PRMBench authors prompted an LLM to rewrite steps and to list the steps it
 // made wrong), so both the bad labels and the implied good ones are a
-// model's judgment, not a human's.
-func prmBenchLabel(i int, bad bool, r *prmBenchRecord) stepwise.Label {
+// model's judgment, not a human's. When the record lists an error past the
+// last step (unplaced), a step not listed is unknown rather than good.
+func prmBenchLabel(i int, bad, unplaced bool, r *prmBenchRecord) stepwise.Label {
 	l := stepwise.Label{Rating: stepwise.Good, Scope: stepwise.ScopeStep, Origin: stepwise.OriginModel,
 		Source: "prmbench.error_steps", OrigIndex: i + 1, Base: 1}
-	if bad {
+	switch {
+	case bad:
 		l.Rating, l.Category, l.Reason = stepwise.Bad, r.Classification, r.Reason
+	case unplaced:
+		l.Rating = stepwise.Unlabeled
+		l.Reason = "error_steps lists a step past the end, so this step is not known to be correct"
 	}
 	return l
 }
@@ -145,9 +195,9 @@ func prmBenchAnswer(last string) string {
 	return ""
 }
 
-// prmBenchMeta keeps what a researcher compares against: the unmodified
-// solution and question, the steps the model says it changed, and the
-// multi_solutions source response.
+// prmBenchMeta keeps what a researcher compares against, and what an export
+// gives back: the unmodified solution and question, the steps the model says
+// it changed, and the multi_solutions gold answer and source response.
 func prmBenchMeta(r *prmBenchRecord, problem string) map[string]string {
 	m := map[string]string{"classification": r.Classification}
 	if len(r.OriginalProcess) > 0 && string(r.OriginalProcess) != "null" {
@@ -162,10 +212,13 @@ func prmBenchMeta(r *prmBenchRecord, problem string) map[string]string {
 	if r.Question != nil && *r.Question != problem {
 		m["question"] = *r.Question
 	}
-	if s, err := scalarText(r.OriginalResponse); err == nil && s != "" {
-		m["original_response"] = s
-	} else if err != nil {
-		m["original_response"] = string(r.OriginalResponse)
+	metaScalar(m, "original_response", r.OriginalResponse)
+	// The problem's gold answer is shared with other datasets; the record's
+	// own ground_truth is kept so that an export writes it only where the
+	// record had it.
+	metaScalar(m, "ground_truth", r.GroundTruth)
+	if len(r.Idx) > 0 && r.Idx[0] != '"' && string(r.Idx) != "null" {
+		metaScalar(m, "idx", r.Idx)
 	}
 	return m
 }

@@ -139,11 +139,12 @@ func TestPRMBenchMultiSolutions(t *testing.T) {
 	}
 }
 
+// A record without steps or a question is skipped; one whose error_steps
+// cannot all be placed is imported with a warning, the steps it lists
+// wrong and the others unknown.
 func TestPRMBenchBadRecords(t *testing.T) {
 	cases := map[string]string{
-		"zero index":      `{"modified_process":["a","b"],"error_steps":[0],"classification":"c","question":"q"}`,
 		"no process":      `{"error_steps":[],"classification":"c","question":"q"}`,
-		"no error_steps":  `{"modified_process":["a"],"classification":"c","question":"q"}`,
 		"no question":     `{"modified_process":["a"],"error_steps":[],"classification":"c"}`,
 		"string in steps": `{"modified_process":["a",1],"error_steps":[],"classification":"c","question":"q"}`,
 	}
@@ -152,22 +153,75 @@ func TestPRMBenchBadRecords(t *testing.T) {
 			t.Errorf("%s: no error", name)
 		}
 	}
+	for data, want := range map[string]struct{ strip, warning string }{
+		`{"modified_process":["a","b"],"error_steps":[0,2],"classification":"c","question":"q"}`:        {".x", "[0] is not a 1-based step number"},
+		`{"modified_process":["a","b"],"classification":"c","question":"q"}`:                            {"..", "no error_steps"},
+		`{"modified_process":["a","b"],"error_steps":"2","classification":"c","question":"q"}`:          {"..", "want a list of step numbers"},
+		`{"modified_process":["a","b"],"error_steps":["2","x"],"classification":"c","question":"q"}`:    {".x", `"x" is not a step number`},
+		`{"modified_process":["a","b"],"error_steps":[1],"idx":{},"classification":"c","question":"q"}`: {"x+", "field idx"},
+	} {
+		items, err := (prmBench{}).Decode(Record{Data: []byte(data), Path: "x.jsonl", Line: 1}, &Options{})
+		if err != nil {
+			t.Errorf("%s: rejected: %v", data, err)
+			continue
+		}
+		if got := items[0].Trace.Strip(); got != want.strip || len(items[0].Warnings) != 1 || !strings.Contains(items[0].Warnings[0], want.warning) {
+			t.Errorf("%s: strip %q warnings %q, want %q and one warning with %q", data, got, items[0].Warnings, want.strip, want.warning)
+		}
+	}
 }
 
+// error_types (stepwise's export of a person's labels) gives each error
+// step its own type; without it, or misaligned, every one is the record's
+// classification.
+func TestPRMBenchErrorTypes(t *testing.T) {
+	for data, want := range map[string][]string{
+		`{"question":"q","modified_process":["a","b","c"],"error_steps":[1,3],"error_types":["misread","confidence"],"classification":"confidence"}`: {"misread", "", "confidence"},
+		`{"question":"q","modified_process":["a","b","c"],"error_steps":[1,3],"error_types":["misread",""],"classification":"confidence"}`:           {"misread", "", "confidence"},
+		`{"question":"q","modified_process":["a","b","c"],"error_steps":[1,3],"error_types":["misread"],"classification":"confidence"}`:              {"confidence", "", "confidence"},
+		`{"question":"q","modified_process":["a","b","c"],"error_steps":[1,3],"classification":"confidence"}`:                                        {"confidence", "", "confidence"},
+	} {
+		items, err := (prmBench{}).Decode(Record{Data: []byte(data), Path: "x.jsonl", Line: 1}, &Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, st := range items[0].Trace.Steps {
+			got = append(got, st.Labels[0].Category)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: categories %q, want %q", data, got, want)
+		}
+	}
+}
+
+// An error step past the end cannot be placed: the steps listed that exist
+// are wrong, the others unknown (never "correct"), and the record carries a
+// warning for the import summary.
 func TestPRMBenchErrorStepPastEnd(t *testing.T) {
-	data := `{"modified_process":["a","b"],"error_steps":[2,3],"classification":"c","question":"q"}`
+	data := `{"modified_process":["a","b","c"],"error_steps":[2,4],"classification":"c","question":"q"}`
 	items, err := (prmBench{}).Decode(Record{Data: []byte(data), Path: "x.jsonl", Line: 1}, &Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	tr := items[0].Trace
-	if tr.Steps[1].StepRating() != rBad || tr.Steps[0].StepRating() != rGood || tr.Meta["error_steps_beyond_end"] != "3" {
-		t.Fatalf("ratings %v %v, meta %q", tr.Steps[0].StepRating(), tr.Steps[1].StepRating(), tr.Meta["error_steps_beyond_end"])
+	got := []stepwise.Rating{tr.Steps[0].StepRating(), tr.Steps[1].StepRating(), tr.Steps[2].StepRating()}
+	if got[0] != stepwise.Unlabeled || got[1] != rBad || got[2] != stepwise.Unlabeled || tr.Meta["error_steps_beyond_end"] != "4" {
+		t.Fatalf("ratings %v, meta %q", got, tr.Meta["error_steps_beyond_end"])
+	}
+	if len(items[0].Warnings) != 1 || !strings.Contains(items[0].Warnings[0], "past the last of 3") {
+		t.Fatalf("warnings %q", items[0].Warnings)
+	}
+	// Every listed step in range: no warning, the others good.
+	items, err = (prmBench{}).Decode(Record{Data: []byte(`{"modified_process":["a","b"],"error_steps":[2],"classification":"c","question":"q"}`), Path: "x.jsonl", Line: 1}, &Options{})
+	if err != nil || len(items[0].Warnings) != 0 || items[0].Trace.Steps[0].StepRating() != rGood {
+		t.Fatalf("in range: %v %q", err, items[0].Warnings)
 	}
 }
 
 func FuzzDecodePRMBench(f *testing.F) {
 	f.Add(`{"modified_question":"q","modified_process":["a","b \\boxed{2}"],"original_process":["a"],"modified_steps":[2],"error_steps":[2],"reason":"r","idx":"i","question":"q","classification":"confidence"}`)
 	f.Add(`{"question":"q","modified_process":["Step 1.\n\n  ","# Answer\n\n3"],"error_steps":[],"classification":"multi_solutions","ground_truth":3,"idx":7}`)
+	f.Add(`{"question":"q","modified_process":["a","b","c"],"error_steps":[1,3,9],"error_types":["misread","",null],"classification":"confidence","reason":"r"}`)
 	fuzzCodecDecode(f, prmBench{}, &Options{})
 }

@@ -1,6 +1,7 @@
 package formats
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -21,13 +22,16 @@ func (processBench) Detect(k Keys) bool {
 	return k.Has("problem", "steps", "label") && (k.Has("generator") || k.Has("final_answer_correct"))
 }
 
+// processBenchRecord reads the label fields as JSON, so that a label of
+// the wrong type (a string, a 0/1 correctness) is a warning, not a reason
+// to drop the steps.
 type processBenchRecord struct {
-	ID                 string   `json:"id"`
-	Generator          string   `json:"generator"`
-	Problem            string   `json:"problem"`
-	Steps              []string `json:"steps"`
-	FinalAnswerCorrect *bool    `json:"final_answer_correct"`
-	Label              *int     `json:"label"`
+	ID                 json.RawMessage `json:"id"`
+	Generator          string          `json:"generator"`
+	Problem            string          `json:"problem"`
+	Steps              []string        `json:"steps"`
+	FinalAnswerCorrect json.RawMessage `json:"final_answer_correct"`
+	Label              json.RawMessage `json:"label"`
 }
 
 // processBenchSep joins ProcessBench's paragraphs into one raw text.
@@ -38,23 +42,27 @@ func (processBench) Decode(rec Record, opts *Options) ([]Item, error) {
 	if err := unmarshal(rec, &r); err != nil {
 		return nil, err
 	}
-	if r.Label == nil {
-		return nil, fmt.Errorf("missing label")
-	}
-	if *r.Label < -1 || *r.Label >= len(r.Steps) {
-		return nil, fmt.Errorf("label %d out of range for %d steps", *r.Label, len(r.Steps))
-	}
 	if strings.TrimSpace(r.Problem) == "" {
 		return nil, fmt.Errorf("empty problem")
 	}
-	split, _, _ := strings.Cut(r.ID, "-")
-	t := &stepwise.Trace{
-		SourceID: r.ID,
-		Dataset:  pick(opts.Dataset, "processbench/"+split, split != "" && split != r.ID, "processbench"),
-		Model:    pick(opts.Model, r.Generator, true, ""),
-		Correct:  r.FinalAnswerCorrect,
+	var warns []string
+	id, err := scalarText(r.ID)
+	if err != nil {
+		warns = append(warns, fmt.Sprintf("field id: %v; the record is kept without its id", err))
 	}
-	if r.FinalAnswerCorrect != nil {
+	label, ok := processBenchLabel(r.Label, len(r.Steps), &warns)
+	correct, err := jsonBool(r.FinalAnswerCorrect, "final_answer_correct")
+	if err != nil {
+		warns = append(warns, err.Error()+"; correctness left unknown")
+	}
+	split, _, _ := strings.Cut(id, "-")
+	t := &stepwise.Trace{
+		SourceID: id,
+		Dataset:  pick(opts.Dataset, "processbench/"+split, split != "" && split != id, "processbench"),
+		Model:    pick(opts.Model, r.Generator, true, ""),
+		Correct:  correct,
+	}
+	if correct != nil {
 		t.CorrectBy = "source: final_answer_correct"
 	}
 	b := newStepBuilder(processBenchSep)
@@ -66,7 +74,11 @@ func (processBench) Decode(rec Record, opts *Options) ([]Item, error) {
 	var slot [4]int // by rating: 1 + the label's index in shared
 	for i, s := range r.Steps {
 		st := b.add(stepwise.StepReasoning, s)
-		l := firstErrorLabel(i, *r.Label, 0, "processbench.label")
+		l := stepwise.Label{Rating: stepwise.Unlabeled, Scope: stepwise.ScopeStep, Origin: stepwise.OriginHuman,
+			Source: "processbench.label", OrigIndex: -1}
+		if ok {
+			l = firstErrorLabel(i, label, 0, "processbench.label")
+		}
 		if slot[l.Rating] == 0 {
 			shared = append(shared, l)
 			slot[l.Rating] = len(shared)
@@ -81,7 +93,26 @@ func (processBench) Decode(rec Record, opts *Options) ([]Item, error) {
 		}
 	}
 	p := &stepwise.Problem{Text: r.Problem, Dataset: t.Dataset, Split: split}
-	return []Item{{Problem: p, Trace: t}}, nil
+	return []Item{{Problem: p, Trace: t, Warnings: warns}}, nil
+}
+
+// processBenchLabel reads label, the earliest wrong step (0-based, -1 for
+// none). A label that is missing, not an integer or not a step of the
+// record leaves the steps unlabeled, with a warning: the steps are still
+// the record's.
+func processBenchLabel(raw json.RawMessage, steps int, warns *[]string) (int, bool) {
+	label, set, err := jsonIndex(raw, "label")
+	switch {
+	case err != nil:
+		*warns = append(*warns, err.Error()+"; the steps are left unlabeled")
+	case !set:
+		*warns = append(*warns, "no label; the steps are left unlabeled")
+	case label < -1 || label >= steps:
+		*warns = append(*warns, fmt.Sprintf("label %d out of range for %d steps; the steps are left unlabeled", label, steps))
+	default:
+		return label, true
+	}
+	return 0, false
 }
 
 // firstErrorLabel labels step i of a trace whose earliest wrong step is

@@ -52,7 +52,8 @@ func (openR1) Decode(rec Record, opts *Options) ([]Item, error) {
 	if err := json.Unmarshal(rec.Data, &r); err != nil {
 		return nil, err
 	}
-	if err := r.check(); err != nil {
+	warns, err := r.check()
+	if err != nil {
 		return nil, err
 	}
 	dataset := pick(opts.Dataset, "", false, openR1Dataset)
@@ -61,6 +62,9 @@ func (openR1) Decode(rec Record, opts *Options) ([]Item, error) {
 		Subject: r.ProblemType, Dataset: dataset}
 	var items []Item
 	for i, g := range r.Generations {
+		if g == nil {
+			continue // warned by check
+		}
 		t := &stepwise.Trace{SourceID: r.UUID, Dataset: dataset, Sample: i,
 			Model: pick(opts.Model, openR1Model, true, "")}
 		r.generationFields(t, i)
@@ -68,36 +72,46 @@ func (openR1) Decode(rec Record, opts *Options) ([]Item, error) {
 		r.meta(t, i)
 		items = append(items, Item{Problem: p, Trace: t})
 	}
+	items[0].Warnings = warns
 	return items, nil
 }
 
-func (r *openR1Record) check() error {
+// check enforces a problem and a generation. A null generation is left
+// out, and a list not parallel to generations is left out (its entries
+// match no generation for sure), each with a warning.
+func (r *openR1Record) check() ([]string, error) {
 	if r.Problem == nil {
-		return fmt.Errorf("missing problem")
+		return nil, fmt.Errorf("missing problem")
 	}
 	n := len(r.Generations)
-	if n == 0 {
-		return fmt.Errorf("generations: empty, no trace to import")
-	}
+	var warns []string
+	usable := 0
 	for i, g := range r.Generations {
 		if g == nil {
-			return fmt.Errorf("generations[%d] is null", i)
+			warns = append(warns, fmt.Sprintf("generations[%d] is null; it is left out", i))
+			continue
 		}
+		usable++
+	}
+	if usable == 0 {
+		return nil, fmt.Errorf("generations: empty, no trace to import")
 	}
 	for _, l := range []struct {
 		name string
 		n    int
+		drop func()
 	}{
-		{"is_reasoning_complete", len(r.Complete)},
-		{"correctness_math_verify", len(r.MathVerify)},
-		{"correctness_llama", len(r.Llama)},
-		{"finish_reasons", len(r.FinishReasons)},
+		{"is_reasoning_complete", len(r.Complete), func() { r.Complete = nil }},
+		{"correctness_math_verify", len(r.MathVerify), func() { r.MathVerify = nil }},
+		{"correctness_llama", len(r.Llama), func() { r.Llama = nil }},
+		{"finish_reasons", len(r.FinishReasons), func() { r.FinishReasons = nil }},
 	} {
 		if l.n != 0 && l.n != n {
-			return fmt.Errorf("%s has %d entries but generations has %d (parallel lists)", l.name, l.n, n)
+			warns = append(warns, fmt.Sprintf("%s has %d entries but generations has %d (parallel lists); %s is left out", l.name, l.n, n, l.name))
+			l.drop()
 		}
 	}
-	return nil
+	return warns, nil
 }
 
 // generationFields sets generation i's verdict and truncation from the

@@ -210,10 +210,17 @@ func TestOpenR1Fixture(t *testing.T) {
 		*d.Correct || c.Meta["source"] != "cn_contest" || c.Meta["correctness_count"] != "2" {
 		t.Errorf("row 2 meta %v / %v", c.Meta, d.Meta)
 	}
-	bad := `{"problem":"p","generations":["a","b"],"correctness_math_verify":[true]}`
-	if _, err := (openR1{}).Decode(Record{Data: []byte(bad)}, &Options{}); err == nil ||
-		!strings.Contains(err.Error(), "correctness_math_verify has 1 entries") {
-		t.Errorf("mismatched lists: %v", err)
+	// A list not parallel to generations is left out, with a warning: its
+	// one verdict belongs to no generation for sure.
+	bad := `{"problem":"p","generations":["a",null,"b"],"correctness_math_verify":[true]}`
+	got, err := (openR1{}).Decode(Record{Data: []byte(bad)}, &Options{})
+	if err != nil || len(got) != 2 || got[0].Trace.Correct != nil || got[1].Trace.Sample != 2 ||
+		!strings.Contains(strings.Join(got[0].Warnings, ";"), "correctness_math_verify has 1 entries") ||
+		!strings.Contains(strings.Join(got[0].Warnings, ";"), "generations[1] is null") {
+		t.Errorf("mismatched lists: %v %+v", err, got)
+	}
+	if _, err := (openR1{}).Decode(Record{Data: []byte(`{"problem":"p","generations":[null]}`)}, &Options{}); err == nil {
+		t.Error("a record with no generation was imported")
 	}
 }
 

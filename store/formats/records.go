@@ -31,12 +31,59 @@ func (c Container) String() string {
 
 // RecordError is a problem with one record; reading can go on after it.
 type RecordError struct {
-	Path   string
-	Line   int
-	Reason string
+	Path string
+	Line int
+	// Element is the record's 1-based position in a JSON array (0
+	// elsewhere, where the line says which record): the elements of a
+	// one-line array all start on line 1.
+	Element int
+	Reason  string
 }
 
-func (e *RecordError) Error() string { return fmt.Sprintf("%s:%d: %s", e.Path, e.Line, e.Reason) }
+func (e *RecordError) Error() string { return e.where() + e.Reason }
+
+// where is "path:line: " and, for an element of an array, "element N: ".
+func (e *RecordError) where() string {
+	if e.Element > 0 {
+		return fmt.Sprintf("%s:%d: element %d: ", e.Path, e.Line, e.Element)
+	}
+	return fmt.Sprintf("%s:%d: ", e.Path, e.Line)
+}
+
+// recordError is a problem with rec found at line.
+func recordError(rec *Record, line int, reason string) *RecordError {
+	return &RecordError{Path: rec.Path, Line: line, Element: rec.Element, Reason: reason}
+}
+
+// PartsError reports the parts of one record that could not be read (the
+// samples of an Inspect log) while its other parts decoded: the items that
+// come with it are imported, and each part is reported like a skipped
+// record.
+type PartsError struct {
+	Parts []*RecordError
+}
+
+func (e *PartsError) Error() string {
+	msgs := make([]string, len(e.Parts))
+	for i, p := range e.Parts {
+		msgs[i] = p.Error()
+	}
+	return strings.Join(msgs, "; ")
+}
+
+// Warning is a harmless gap in a record that was imported anyway (a label
+// naming a section the record lacks): the import reports it, with the
+// record's place, and keeps what can be trusted.
+type Warning struct {
+	RecordError
+}
+
+func (w *Warning) Error() string { return w.where() + "warning: " + w.Reason }
+
+// WarningFor makes the warning reason about the record that starts at rec.
+func WarningFor(rec *Record, reason string) *Warning {
+	return &Warning{RecordError: *recordError(rec, rec.Line, reason)}
+}
 
 // FileError is a problem that stops reading a file at a line (a truncated
 // array, bytes that are not JSON); records before it were read.
@@ -253,6 +300,9 @@ func (rr *RecordReader) nextValue() (Record, error) {
 		return Record{}, rr.fileError(start, "%v", err)
 	}
 	rec := Record{Data: data, Path: rr.path, Line: start, Index: rr.index}
+	if rr.container == ContainerArray {
+		rec.Element = rr.index + 1
+	}
 	rr.index++
 	return rec, checkUTF8(&rec)
 }
@@ -360,8 +410,7 @@ func checkUTF8(rec *Record) error {
 		}
 		off += n
 	}
-	return &RecordError{Path: rec.Path, Line: LineOf(*rec, int64(off)),
-		Reason: fmt.Sprintf("invalid UTF-8 at column %d", columnOf(rec.Data, int64(off)))}
+	return recordError(rec, LineOf(*rec, int64(off)), fmt.Sprintf("invalid UTF-8 at column %d", columnOf(rec.Data, int64(off))))
 }
 
 // DecodeError turns an error from decoding a record into a *RecordError with
@@ -380,19 +429,19 @@ func DecodeError(rec Record, err error) error {
 			if rec.Last {
 				reason += " (truncated file?)"
 			}
-			return &RecordError{Path: rec.Path, Line: LineOf(rec, se.Offset), Reason: reason}
+			return recordError(&rec, LineOf(rec, se.Offset), reason)
 		}
-		return &RecordError{Path: rec.Path, Line: LineOf(rec, se.Offset),
-			Reason: fmt.Sprintf("invalid JSON at column %d: %s", columnOf(rec.Data, se.Offset), se.Error())}
+		return recordError(&rec, LineOf(rec, se.Offset),
+			fmt.Sprintf("invalid JSON at column %d: %s", columnOf(rec.Data, se.Offset), se.Error()))
 	case errors.As(err, &te):
 		field := te.Field
 		if field == "" {
 			field = "value"
 		}
-		return &RecordError{Path: rec.Path, Line: LineOf(rec, te.Offset),
-			Reason: fmt.Sprintf("field %s: expected %s, found JSON %s", field, te.Type, te.Value)}
+		return recordError(&rec, LineOf(rec, te.Offset),
+			fmt.Sprintf("field %s: expected %s, found JSON %s", field, te.Type, te.Value))
 	}
-	return &RecordError{Path: rec.Path, Line: rec.Line, Reason: err.Error()}
+	return recordError(&rec, rec.Line, err.Error())
 }
 
 // columnOf is the 1-based column of a byte offset on its line.

@@ -2,6 +2,7 @@ package formats
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -79,15 +80,28 @@ func (safeTrace) Decode(rec Record, opts *Options) ([]Item, error) {
 	if p.Split == "" {
 		p.Split = name.split
 	}
+	// Each verified answer is a trace of its own: one that cannot be read
+	// is left out with a warning, and the others are imported.
 	var items []Item
+	var warns, failed []string
 	for i, raw := range r.Verified {
 		t := &stepwise.Trace{SourceID: r.UniqueID, Dataset: p.Dataset, Sample: i,
 			Model: pick(opts.Model, name.model, true, "")}
-		if err := safeAnswerTrace(t, raw, fmt.Sprintf("verified_answers[%d]", i)); err != nil {
-			return nil, err
+		w, err := safeAnswerTrace(t, raw, fmt.Sprintf("verified_answers[%d]", i))
+		if err != nil {
+			failed = append(failed, err.Error())
+			continue
 		}
+		warns = append(warns, w...)
 		items = append(items, Item{Problem: p, Trace: t})
 	}
+	if len(items) == 0 {
+		return nil, errors.New(strings.Join(failed, "; "))
+	}
+	for _, f := range failed {
+		warns = append(warns, f+"; that answer is left out")
+	}
+	items[0].Warnings = warns
 	return items, nil
 }
 
@@ -116,25 +130,26 @@ func (r *safeProblem) problem() (*stepwise.Problem, error) {
 // safeAnswerTrace fills t from one verified answer. A bare string (a
 // timeout) becomes a zero-step trace with the string in Meta[safe_status],
 // so that the sampled answer stays visible.
-func safeAnswerTrace(t *stepwise.Trace, raw json.RawMessage, field string) error {
+func safeAnswerTrace(t *stepwise.Trace, raw json.RawMessage, field string) ([]string, error) {
 	var status string
 	if json.Unmarshal(raw, &status) == nil {
 		setMeta(t, "safe_status", status)
 		t.Segmenter = "none: Safe stored a status string instead of an answer"
-		return nil
+		return nil, nil
 	}
 	var a safeAnswer
 	if err := json.Unmarshal(raw, &a); err != nil {
-		return fmt.Errorf("%s: want an answer object or a status string: %w", field, err)
+		return nil, fmt.Errorf("%s: want an answer object or a status string: %w", field, err)
 	}
 	if a.Answer == nil {
-		return fmt.Errorf("%s: missing answer", field)
+		return nil, fmt.Errorf("%s: missing answer", field)
 	}
 	if a.Correct != nil {
 		t.Correct, t.CorrectBy = boolPtr(*a.Correct), safeCorrectBy
 	}
-	if err := safeSteps(t, *a.Answer, a.Steps, field); err != nil {
-		return err
+	warns, err := safeSteps(t, *a.Answer, a.Steps, field)
+	if err != nil {
+		return nil, err
 	}
 	if b, ok := LastBoxed(*a.Answer); ok {
 		t.FinalAnswer = b
@@ -147,20 +162,26 @@ func safeAnswerTrace(t *stepwise.Trace, raw json.RawMessage, field string) error
 			setMeta(t, key, s)
 		}
 	}
-	return nil
+	return warns, nil
 }
 
 // safeSteps locates each step in the answer, in order, searching from the
 // previous step's end; if one is missing the steps are joined instead and the
 // answer is kept in Meta.
-func safeSteps(t *stepwise.Trace, answer string, steps []safeStep, field string) error {
-	for j, s := range steps {
+//
+// A step state Safe does not define is left out, with a warning: a proof
+// status badge must not be guessed; the statement and proof stay.
+func safeSteps(t *stepwise.Trace, answer string, steps []safeStep, field string) ([]string, error) {
+	var warns []string
+	for j := range steps {
+		s := &steps[j]
 		if s.Step == nil {
-			return fmt.Errorf("%s.steps[%d]: missing step text", field, j)
+			return nil, fmt.Errorf("%s.steps[%d]: missing step text", field, j)
 		}
 		if s.State != nil && *s.State != "" && !safeKnownState(*s.State) {
-			return fmt.Errorf("%s.steps[%d].state: unknown Safe state %q (want one of %s)", field, j, *s.State,
-				strings.Join(safeStates, ", "))
+			warns = append(warns, fmt.Sprintf("%s.steps[%d].state: unknown Safe state %q (want one of %s); the state is left out",
+				field, j, *s.State, strings.Join(safeStates, ", ")))
+			s.State = nil
 		}
 	}
 	t.Raw, t.Segmenter = answer, safeLocateSegmenter
@@ -170,7 +191,7 @@ func safeSteps(t *stepwise.Trace, answer string, steps []safeStep, field string)
 			t.Steps = append(t.Steps, stepwise.Step{Kind: stepwise.StepReasoning, Span: sp,
 				Text: answer[sp.Start:sp.End], Formalizations: safeFormalization(steps[j])})
 		}
-		return nil
+		return warns, nil
 	}
 	b := newStepBuilder("\n")
 	for _, s := range steps {
@@ -178,7 +199,7 @@ func safeSteps(t *stepwise.Trace, answer string, steps []safeStep, field string)
 	}
 	b.into(t, safeJoinSegmenter)
 	setMeta(t, "safe_answer", answer)
-	return nil
+	return warns, nil
 }
 
 func safeLocate(answer string, steps []safeStep) ([]stepwise.Span, bool) {

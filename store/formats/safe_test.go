@@ -108,7 +108,6 @@ func TestSafeFileNameAndErrors(t *testing.T) {
 	for _, c := range []struct{ rec, want string }{
 		{`{"question":"q","verified_answers":[]}`, "missing or empty"},
 		{`{"question":"q","verified_answers":[{"steps":[]}]}`, "verified_answers[0]: missing answer"},
-		{`{"question":"q","verified_answers":[{"answer":"a","steps":[{"step":"a","state":"Proved"}]}]}`, "unknown Safe state"},
 		{`{"question":"q","verified_answers":[{"answer":"a","steps":[{"formal_statement":"s"}]}]}`, "missing step text"},
 		{`{"question":"q","verified_answers":[5]}`, "want an answer object or a status string"},
 		{`{"verified_answers":["predict timeout"]}`, "missing question"},
@@ -116,6 +115,19 @@ func TestSafeFileNameAndErrors(t *testing.T) {
 		if _, err := (safeTrace{}).Decode(Record{Data: []byte(c.rec)}, &Options{}); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: err %v, want %q", c.rec, err, c.want)
 		}
+	}
+	// An answer that cannot be read is left out, the others imported; an
+	// unknown step state is left out, the step kept; each with a warning.
+	items, err = (safeTrace{}).Decode(Record{Data: []byte(`{"question":"q","verified_answers":[{"steps":[]},` +
+		`{"answer":"a","steps":[{"step":"a","state":"Proved","formal_statement":"s"}]}]}`)}, &Options{})
+	if err != nil || len(items) != 1 || items[0].Trace.Sample != 1 {
+		t.Fatalf("partial record: %v %+v", err, items)
+	}
+	w := strings.Join(items[0].Warnings, "; ")
+	f := items[0].Trace.Steps[0].Formalizations
+	if !strings.Contains(w, `unknown Safe state "Proved"`) || !strings.Contains(w, "verified_answers[0]: missing answer; that answer is left out") ||
+		len(f) != 1 || f[0].StoredState != "" || f[0].Statement != "s" {
+		t.Errorf("warnings %q, formalizations %+v", w, f)
 	}
 }
 

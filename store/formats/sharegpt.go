@@ -59,9 +59,10 @@ func (shareGPT) Decode(rec Record, opts *Options) ([]Item, error) {
 		}
 		msgs = append(msgs, msg)
 	}
+	var warns []string
 	id, err := chatID(fields["id"])
 	if err != nil {
-		return nil, fmt.Errorf("id: %w", err)
+		warns = append(warns, fmt.Sprintf("id: %v; the record is kept without its id", err))
 	}
 	t := &stepwise.Trace{SourceID: id, Dataset: chatDataset(opts, "sharegpt", rec.Path), Model: opts.Model}
 	out := buildChat(msgs, t)
@@ -69,7 +70,7 @@ func (shareGPT) Decode(rec Record, opts *Options) ([]Item, error) {
 	chatSetMeta(t, "tools", chatToolsMeta(fields["tools"]))
 	chatExtraMeta(t, fields, "conversations", "tools", "system", "id")
 	p := &stepwise.Problem{Text: chatProblemText(out, id, t), Dataset: t.Dataset}
-	return []Item{{Problem: p, Trace: t}}, nil
+	return []Item{{Problem: p, Trace: t, Warnings: warns}}, nil
 }
 
 func shareGPTMessage(turn shareGPTTurn) (chatMessage, error) {

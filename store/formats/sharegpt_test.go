@@ -73,7 +73,7 @@ func TestShareGPTErrorsAndSystem(t *testing.T) {
 		items[0].Trace.Meta["images"] != `["a.png"]` {
 		t.Fatalf("items %+v", items)
 	}
-	want := []string{"sg.json:2: conversations[0]: value: expected a string, found a number", "sg.json:3: conversations[0]: missing from"}
+	want := []string{"sg.json:2: element 2: conversations[0]: value: expected a string, found a number", "sg.json:3: element 3: conversations[0]: missing from"}
 	if len(errs) != 2 {
 		t.Fatalf("errors %v", errs)
 	}

@@ -54,57 +54,75 @@ func (skyT1) Decode(rec Record, opts *Options) ([]Item, error) {
 	if err := json.Unmarshal(rec.Data, &r); err != nil {
 		return nil, err
 	}
-	if err := r.check(); err != nil {
+	warns, err := r.check()
+	if err != nil {
 		return nil, err
 	}
 	bench, model := skyT1NameParts(rec.Path)
 	dataset := pick(opts.Dataset, skyT1DatasetFamily+"/"+bench, bench != "", skyT1DatasetFamily)
 	p := r.problem(dataset)
-	idx, _ := jsonText(r.Idx)
+	idx, hasIdx := jsonText(r.Idx)
 	var items []Item
 	for i, code := range r.Code {
+		if code == nil {
+			continue // warned by check
+		}
 		t := &stepwise.Trace{
-			SourceID: longCoTFileStem(rec.Path) + "/" + idx,
-			Dataset:  dataset,
-			Model:    pick(opts.Model, model, true, ""),
-			Sample:   i,
-			Raw:      *code,
+			Dataset: dataset,
+			Model:   pick(opts.Model, model, true, ""),
+			Sample:  i,
+			Raw:     *code,
+		}
+		if hasIdx {
+			t.SourceID = longCoTFileStem(rec.Path) + "/" + idx
 		}
 		skyT1Sections(t)
 		r.sampleFields(t, i)
 		r.meta(t, i)
 		items = append(items, Item{Problem: p, Trace: t})
 	}
+	items[0].Warnings = warns
 	return items, nil
 }
 
-// check enforces the fields every trace needs and the parallel lists' lengths.
-func (r *skyT1Record) check() error {
+// check enforces the fields every trace needs: a question and a sample. A
+// missing idx, a null sample or a list not parallel to code is a warning:
+// the samples are imported without what cannot be matched to them (a
+// score list of another length says nothing sure about any sample).
+func (r *skyT1Record) check() ([]string, error) {
 	if r.Question == nil && r.Problem == nil {
-		return fmt.Errorf("missing question")
+		return nil, fmt.Errorf("missing question")
 	}
+	var warns []string
 	if _, ok := jsonText(r.Idx); !ok {
-		return fmt.Errorf("missing idx")
+		warns = append(warns, "missing idx; the traces get ids from their content")
 	}
-	if len(r.Code) == 0 {
-		return fmt.Errorf("code: no samples")
-	}
+	n := 0
 	for i, c := range r.Code {
 		if c == nil {
-			return fmt.Errorf("code[%d] is null", i)
+			warns = append(warns, fmt.Sprintf("code[%d] is null; that sample is left out", i))
+			continue
+		}
+		n++
+	}
+	if n == 0 {
+		return nil, fmt.Errorf("code: no samples")
+	}
+	for _, l := range []struct {
+		name string
+		n    int
+		drop func()
+	}{
+		{"pred", len(r.Pred), func() { r.Pred = nil }},
+		{"score", len(r.Score), func() { r.Score = nil }},
+		{"report", len(r.Report), func() { r.Report = nil }},
+	} {
+		if l.n != 0 && l.n != len(r.Code) {
+			warns = append(warns, fmt.Sprintf("%s has %d entries but code has %d (parallel lists); %s is left out", l.name, l.n, len(r.Code), l.name))
+			l.drop()
 		}
 	}
-	n := len(r.Code)
-	if len(r.Pred) != 0 && len(r.Pred) != n {
-		return fmt.Errorf("pred has %d entries but code has %d (parallel lists)", len(r.Pred), n)
-	}
-	if len(r.Score) != 0 && len(r.Score) != n {
-		return fmt.Errorf("score has %d entries but code has %d (parallel lists)", len(r.Score), n)
-	}
-	if len(r.Report) != 0 && len(r.Report) != n {
-		return fmt.Errorf("report has %d entries but code has %d (parallel lists)", len(r.Report), n)
-	}
-	return nil
+	return warns, nil
 }
 
 func (r *skyT1Record) problem(dataset string) *stepwise.Problem {

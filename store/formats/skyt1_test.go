@@ -164,10 +164,22 @@ func TestSkyT1ParallelSamples(t *testing.T) {
 	if b.Meta["report"] != `{"x":1}` {
 		t.Errorf("report meta %q", b.Meta["report"])
 	}
+	// A list not parallel to code is left out (its entries match no sample
+	// for sure); a null sample is left out; both with a warning.
 	bad := rec
-	bad.Data = []byte(`{"idx":0,"question":"q","code":["a","b"],"pred":["1"],"score":[true,false]}`)
-	if _, err := (skyT1{}).Decode(bad, &Options{}); err == nil || !strings.Contains(err.Error(), "pred has 1 entries") {
-		t.Errorf("mismatched lists: err %v", err)
+	bad.Data = []byte(`{"idx":0,"question":"q","code":["a",null,"b"],"pred":["1"],"score":[true,null,false]}`)
+	items, err = (skyT1{}).Decode(bad, &Options{})
+	if err != nil || len(items) != 2 {
+		t.Fatalf("mismatched lists: %v, %d items", err, len(items))
+	}
+	w := strings.Join(items[0].Warnings, "; ")
+	if !strings.Contains(w, "pred has 1 entries but code has 3") || !strings.Contains(w, "code[1] is null") ||
+		items[0].Trace.FinalAnswer != "" || items[1].Trace.Sample != 2 || !*items[0].Trace.Correct || *items[1].Trace.Correct {
+		t.Errorf("warnings %q, answers %q, samples %d", w, items[0].Trace.FinalAnswer, items[1].Trace.Sample)
+	}
+	bad.Data = []byte(`{"question":"q","code":[null]}`)
+	if _, err := (skyT1{}).Decode(bad, &Options{}); err == nil {
+		t.Error("a record with no sample was imported")
 	}
 }
 

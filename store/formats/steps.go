@@ -39,6 +39,7 @@ type stepRowsGroup struct {
 	rows  []StepRow
 	start Record
 	opts  *Options
+	warns []string // about the rows of the trace being assembled
 }
 
 func (g *stepRowsGroup) Decode(rec Record, opts *Options) ([]Item, error) {
@@ -49,12 +50,21 @@ func (g *stepRowsGroup) Decode(rec Record, opts *Options) ([]Item, error) {
 	if err := r.check(); err != nil {
 		return nil, err
 	}
+	var warn string
+	if r.Label != nil && (*r.Label < -1 || *r.Label > 1) {
+		// The row's text is the trace's; only its label is unknown.
+		warn = fmt.Sprintf("line %d: label %d is not -1, 0, 1 or null; the step is left unlabeled", rec.Line, *r.Label)
+		r.Label = nil
+	}
 	var out []Item
 	if len(g.rows) > 0 && g.rows[0].TraceID != r.TraceID {
 		if err := g.incomplete(); err != nil {
-			g.rows = nil
+			g.rows, g.warns = nil, nil
 			return nil, err
 		}
+	}
+	if warn != "" {
+		g.warns = append(g.warns, warn)
 	}
 	if len(g.rows) == 0 {
 		if r.Step != 0 {
@@ -71,7 +81,7 @@ func (g *stepRowsGroup) Decode(rec Record, opts *Options) ([]Item, error) {
 	g.rows = append(g.rows, r)
 	if int64(len(g.rows)) == r.StepCount {
 		out = append(out, g.item())
-		g.rows = nil
+		g.rows, g.warns = nil, nil
 	}
 	return out, nil
 }
@@ -87,7 +97,7 @@ func (g *stepRowsGroup) incomplete() error {
 
 func (g *stepRowsGroup) Flush() ([]Item, error) {
 	err := g.incomplete()
-	g.rows = nil
+	g.rows, g.warns = nil, nil
 	return nil, err
 }
 
@@ -97,8 +107,6 @@ func (r *StepRow) check() error {
 		return fmt.Errorf("missing trace_id")
 	case r.StepCount < 1 || r.Step < 0 || r.Step >= r.StepCount:
 		return fmt.Errorf("step %d out of range for step_count %d", r.Step, r.StepCount)
-	case r.Label != nil && (*r.Label < -1 || *r.Label > 1):
-		return fmt.Errorf("label %d is not -1, 0, 1 or null", *r.Label)
 	case r.Step == 0 && strings.TrimSpace(r.Problem) == "":
 		return fmt.Errorf("trace %q: empty problem", r.TraceID)
 	}
@@ -142,5 +150,5 @@ func (g *stepRowsGroup) item() Item {
 	}
 	b.into(t, "step rows joined by blank lines")
 	p := &stepwise.Problem{Text: first.Problem, Dataset: t.Dataset}
-	return Item{Problem: p, Trace: t}
+	return Item{Problem: p, Trace: t, Warnings: g.warns}
 }

@@ -72,10 +72,33 @@ func TestTRLDecode(t *testing.T) {
 	if tr.Steps[0].StepRating() != stepwise.Good || tr.Steps[1].StepRating() != stepwise.Bad || tr.FinalAnswer != "3" {
 		t.Fatalf("%+v", tr)
 	}
-	for _, bad := range []string{`{"prompt":"P","completions":["a"],"labels":[]}`, `{"completions":[],"labels":[]}`, `{"prompt":1}`} {
+	for _, bad := range []string{`{"completions":[],"labels":[]}`, `{"prompt":1}`} {
 		if _, err := (trl{}).Decode(Record{Data: []byte(bad)}, &Options{}); err == nil {
 			t.Errorf("%s accepted", bad)
 		}
+	}
+	// Labels that do not line up with the completions leave them unlabeled.
+	items, err = trl{}.Decode(Record{Data: []byte(`{"prompt":"P","completions":["a","b"],"labels":[false]}`)}, &Options{})
+	if err != nil || items[0].Trace.Strip() != ".." || len(items[0].Warnings) != 1 || !strings.Contains(items[0].Warnings[0], "2 completions but 1 labels") {
+		t.Errorf("misaligned labels: %v %+v", err, items)
+	}
+}
+
+// A step row whose label is not -1, 0, 1 or null keeps its text, unlabeled,
+// with a warning naming its line.
+func TestStepRowsBadLabel(t *testing.T) {
+	lines := strings.Split(stepRowsSample, "\n")
+	row := strings.Replace(lines[1], `"label":-1`, `"label":5`, 1)
+	if row == lines[1] {
+		t.Fatalf("sample row has no label -1: %s", lines[1])
+	}
+	items, errs := decodeRows(t, lines[0]+"\n"+row)
+	if len(errs) != 0 || len(items) != 1 {
+		t.Fatalf("items %d errors %v", len(items), errs)
+	}
+	if r := items[0].Trace.Steps[1].StepRating(); r != stepwise.Unlabeled || len(items[0].Warnings) != 1 ||
+		!strings.Contains(items[0].Warnings[0], "line 2: label 5 is not -1, 0, 1 or null") {
+		t.Errorf("rating %v warnings %q", r, items[0].Warnings)
 	}
 }
 

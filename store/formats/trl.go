@@ -33,20 +33,28 @@ func (trl) Decode(rec Record, opts *Options) ([]Item, error) {
 	if err := json.Unmarshal(rec.Data, &r); err != nil {
 		return nil, err
 	}
-	switch {
-	case r.Prompt == nil || strings.TrimSpace(*r.Prompt) == "":
+	if r.Prompt == nil || strings.TrimSpace(*r.Prompt) == "" {
 		return nil, fmt.Errorf("missing or empty prompt")
-	case len(r.Completions) != len(r.Labels):
-		return nil, fmt.Errorf("%d completions but %d labels", len(r.Completions), len(r.Labels))
+	}
+	var warns []string
+	aligned := len(r.Completions) == len(r.Labels)
+	if !aligned {
+		// Which label goes with which completion is unknown: the
+		// completions are imported unlabeled.
+		warns = append(warns, fmt.Sprintf("%d completions but %d labels; the steps are left unlabeled", len(r.Completions), len(r.Labels)))
 	}
 	t := &stepwise.Trace{Dataset: pick(opts.Dataset, "", false, "trl"), Model: opts.Model}
 	b := newStepBuilder(trlSep)
 	b.grow(r.Completions)
 	for i, c := range r.Completions {
 		st := b.add(stepwise.StepReasoning, c)
-		l := stepwise.Label{Rating: stepwise.Good, Scope: stepwise.ScopeStep, Origin: stepwise.OriginAutomatic,
+		l := stepwise.Label{Rating: stepwise.Unlabeled, Scope: stepwise.ScopeStep, Origin: stepwise.OriginAutomatic,
 			Source: "trl.labels", OrigIndex: i, Base: 0}
-		if !r.Labels[i] {
+		switch {
+		case !aligned:
+		case r.Labels[i]:
+			l.Rating = stepwise.Good
+		default:
 			l.Rating = stepwise.Bad
 		}
 		st.Labels = []stepwise.Label{l}
@@ -57,5 +65,5 @@ func (trl) Decode(rec Record, opts *Options) ([]Item, error) {
 			t.FinalAnswer = a
 		}
 	}
-	return []Item{{Problem: &stepwise.Problem{Text: *r.Prompt, Dataset: t.Dataset}, Trace: t}}, nil
+	return []Item{{Problem: &stepwise.Problem{Text: *r.Prompt, Dataset: t.Dataset}, Trace: t, Warnings: warns}}, nil
 }
