@@ -156,6 +156,10 @@ func (r *salvage) readTrace(seq uint64) (it formats.Item, missing bool, err erro
 		if err != nil {
 			return err
 		}
+		// The trace's own problem fields, so that the new store keeps them.
+		if o, err := ownProblemAt(tx.Bucket(bTraceProblems), seq); err == nil {
+			p = o.apply(p)
+		}
 		it = formats.Item{Problem: p, Trace: t}
 		return nil
 	})

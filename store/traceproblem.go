@@ -95,7 +95,44 @@ func ownProblemAt(b *bolt.Bucket, seq uint64) (ownProblem, error) {
 		return o, nil
 	}
 	if err := json.Unmarshal(v, &o); err != nil {
-		return o, fmt.Errorf("trace %d: corrupt problem copy: %w", seq, err)
+		return o, corrupt("trace %d: an unreadable problem copy: %v", seq, err)
 	}
 	return o, nil
+}
+
+// TraceProblem is the problem as the trace's source gave it: the stored
+// problem with the fields the source wrote otherwise (its own text, gold
+// answer or solution). What a trace view or `show` prints.
+func (db *DB) TraceProblem(t *stepwise.Trace) (*stepwise.Problem, error) {
+	var p *stepwise.Problem
+	err := db.view(func(tx *bolt.Tx) error {
+		var err error
+		p, err = traceProblem(tx, t)
+		return err
+	})
+	return p, err
+}
+
+// traceProblem reads t's problem with t's own fields applied.
+func traceProblem(tx *bolt.Tx, t *stepwise.Trace) (*stepwise.Problem, error) {
+	v, err := problemRecord(tx, t.ProblemID)
+	if err != nil {
+		return nil, err
+	}
+	if v == nil {
+		return nil, fmt.Errorf("problem %q: %w", t.ProblemID, ErrNotFound)
+	}
+	p := &stepwise.Problem{}
+	if err := json.Unmarshal(v, p); err != nil {
+		return nil, corrupt("problem %s: an unreadable record: %v", t.ProblemID, err)
+	}
+	seq, err := resolve(tx, t.ID)
+	if err != nil {
+		return nil, err
+	}
+	o, err := ownProblemAt(tx.Bucket(bTraceProblems), seq)
+	if err != nil {
+		return nil, err
+	}
+	return o.apply(p), nil
 }

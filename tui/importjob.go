@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/stepwise-dev/stepwise/store"
+	"github.com/stepwise-dev/stepwise/tui/termsafe"
 )
 
 // importDoneMsg ends an import job.
@@ -73,6 +74,15 @@ func (m *Model) startImport(paths []string, opts store.ImportOptions) tea.Cmd {
 	return tea.Batch(waitStream(ch), m.relayout())
 }
 
+// warnings says how many imported records had harmless gaps (a label that
+// names no step, an error step past the end), "" when none had.
+func warnings(rep *store.ImportReport) string {
+	if rep.Warnings == 0 {
+		return ""
+	}
+	return fmt.Sprintf(", %d warnings (imported with what could be trusted)", rep.Warnings)
+}
+
 func (m *Model) importDone(msg importDoneMsg) tea.Cmd {
 	cmd := m.jobs.finish(m, msg.job)
 	switch {
@@ -83,7 +93,9 @@ func (m *Model) importDone(msg importDoneMsg) tea.Cmd {
 		if len(msg.problems) > 0 {
 			first = " — first: " + msg.problems[0]
 		}
-		m.setError(fmt.Sprintf("imported %d new traces, %d duplicates, %d skipped%s", msg.rep.Imported, msg.rep.Duplicates, msg.rep.Skipped, first))
+		m.setError(fmt.Sprintf("imported %d new traces, %d duplicates, %d skipped%s%s", msg.rep.Imported, msg.rep.Duplicates, msg.rep.Skipped, warnings(msg.rep), termsafe.Line(first)))
+	case msg.rep.Warnings > 0:
+		m.setError(fmt.Sprintf("imported %d new traces, %d duplicates%s — `stepwise import` lists them", msg.rep.Imported, msg.rep.Duplicates, warnings(msg.rep)))
 	default:
 		m.setInfo(fmt.Sprintf("imported %d new traces, %d duplicates", msg.rep.Imported, msg.rep.Duplicates))
 	}

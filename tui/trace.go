@@ -138,7 +138,7 @@ func (ts *traceScreen) load(m *Model, keep bool) tea.Cmd {
 		if err != nil {
 			return traceMsg{req: req, err: err}
 		}
-		p, err := db.Problem(t.ProblemID)
+		p, err := db.TraceProblem(t)
 		if err != nil {
 			return traceMsg{req: req, err: err}
 		}

@@ -39,7 +39,7 @@ func runShow(_ context.Context, e *env, args []string) int {
 		}
 		return exitError
 	}
-	p, err := db.Problem(t.ProblemID)
+	p, err := db.TraceProblem(t)
 	if err != nil {
 		return failed(e, "stepwise show:", err)
 	}
