@@ -271,6 +271,8 @@ func (m *Model) handleResult(msg tea.Msg) tea.Cmd {
 		return m.judge.ticked(m, msg)
 	case judgeDoneMsg:
 		return m.judge.done(m, msg)
+	case judgeEstimateMsg:
+		m.judge.estimated(m, msg)
 	case judgeRunsMsg:
 		m.judge.runsLoaded(m, msg)
 	case judgeRunMsg:

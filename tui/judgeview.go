@@ -33,6 +33,16 @@ type judgeScreen struct {
 	buf      *judgerun.EventBuffer
 	req, job int
 	traceIDs []string
+	// askReq tags the estimate of the run the user asked for.
+	askReq int
+}
+
+// judgeEstimateMsg is the plan and estimate of a run the user asked for.
+type judgeEstimateMsg struct {
+	req   int
+	ids   []string
+	lines []string // judgerun.Describe
+	err   error
 }
 
 // liveStage is a stage as it streams.
@@ -62,14 +72,57 @@ type judgeRunMsg struct {
 	err error
 }
 
+// ask estimates a judge run on one trace or a pair and asks before
+// anything is sent: a long trace makes several requests of its whole text.
+func (j *judgeScreen) ask(m *Model, ids ...string) tea.Cmd {
+	if !j.configured(m) {
+		return nil
+	}
+	j.askReq = m.req()
+	req, db, r := j.askReq, m.db, m.opts.Judge
+	m.setInfo("estimating the judge run…")
+	return func() tea.Msg {
+		p, err := judgerun.PlanIDs(db, ids...)
+		if err != nil {
+			return judgeEstimateMsg{req: req, err: err}
+		}
+		est, err := judgerun.Estimate(db, r, p)
+		return judgeEstimateMsg{req: req, ids: ids, lines: judgerun.Describe(r, p, est), err: err}
+	}
+}
+
+// estimated shows the plan and the estimate and asks for the go-ahead.
+func (j *judgeScreen) estimated(m *Model, msg judgeEstimateMsg) {
+	if msg.req != j.askReq {
+		return
+	}
+	if msg.err != nil {
+		m.setError("judge: " + msg.err.Error())
+		return
+	}
+	m.setInfo(strings.Join(msg.lines[:2], " · "))
+	ids := msg.ids
+	m.prompt = newConfirm(m, strings.Join(msg.lines[2:], " · ")+" — send?", func() tea.Cmd {
+		return j.start(m, ids...)
+	})
+}
+
+// configured says why the judge cannot run when it is not set up.
+func (j *judgeScreen) configured(m *Model) bool {
+	if m.opts.Judge != nil {
+		return true
+	}
+	why := "no judge configured"
+	if m.opts.JudgeErr != nil {
+		why = m.opts.JudgeErr.Error()
+	}
+	m.setError("judge: " + why)
+	return false
+}
+
 // start runs the judge on one trace (single) or two (a pair of one problem).
 func (j *judgeScreen) start(m *Model, ids ...string) tea.Cmd {
-	if m.opts.Judge == nil {
-		why := "no judge configured"
-		if m.opts.JudgeErr != nil {
-			why = m.opts.JudgeErr.Error()
-		}
-		m.setError("judge: " + why)
+	if !j.configured(m) {
 		return nil
 	}
 	if m.current() != scrJudge {

@@ -29,7 +29,22 @@ func TestJudgeFromTheTraceView(t *testing.T) {
 	m := newTestModel(t, 120, 40, "dark")
 	m.opts.Judge = r
 	openGSM8K0(t, m)
+	// A costly action asks first: the plan and the estimate, nothing sent.
 	press(t, m, "A")
+	if m.prompt == nil || m.prompt.kind != promptConfirm || srv.Calls() != 0 {
+		t.Fatalf("A sent %d calls without asking (prompt %v)", srv.Calls(), m.prompt)
+	}
+	if q := m.prompt.label; !strings.Contains(q, "calls") || !strings.Contains(q, "prompt tokens") || !strings.Contains(q, "cost") {
+		t.Fatalf("the question does not give the estimate: %q", q)
+	}
+	if !strings.Contains(m.status, "judge-double") {
+		t.Errorf("the status does not name the model: %q", m.status)
+	}
+	press(t, m, "n")
+	if m.prompt != nil || srv.Calls() != 0 || m.current() != scrTrace {
+		t.Fatalf("declining sent %d calls (screen %v)", srv.Calls(), m.current())
+	}
+	press(t, m, "A", "y")
 	if m.current() != scrJudge || m.judge.running {
 		t.Fatalf("screen %v, running %v", m.current(), m.judge.running)
 	}

@@ -18,6 +18,7 @@ const (
 	promptNote
 	promptVerdict
 	promptExport
+	promptConfirm
 )
 
 // prompt is the one-line input at the bottom of the screen.
@@ -25,6 +26,16 @@ type prompt struct {
 	kind  promptKind
 	label string
 	input textinput.Model
+	// yes is what a confirm prompt does on y; any other key declines.
+	yes func() tea.Cmd
+}
+
+// newConfirm asks a yes/no question answered by one key: y does yes,
+// anything else declines (costly actions ask first, as lazygit does).
+func newConfirm(m *Model, question string, yes func() tea.Cmd) *prompt {
+	p := newPrompt(m, promptConfirm, question+" [y/N] ", "")
+	p.yes = yes
+	return p
 }
 
 func newPrompt(m *Model, kind promptKind, label, value string) *prompt {
@@ -42,6 +53,14 @@ func newPrompt(m *Model, kind promptKind, label, value string) *prompt {
 }
 
 func (p *prompt) update(m *Model, msg tea.Msg) tea.Cmd {
+	if k, ok := msg.(tea.KeyPressMsg); ok && p.kind == promptConfirm {
+		m.prompt = nil
+		if k.String() == "y" || k.String() == "Y" {
+			return p.yes()
+		}
+		m.setInfo("not started; nothing was sent")
+		return nil
+	}
 	if k, ok := msg.(tea.KeyPressMsg); ok {
 		switch k.String() {
 		case "esc", "ctrl+c":

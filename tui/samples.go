@@ -283,7 +283,7 @@ func (s *samplesScreen) key(m *Model, a action) tea.Cmd {
 			m.setError("this is the trace you came from (◆): pick another to judge against it")
 			return nil
 		}
-		return m.judge.start(m, s.origin, r.ID)
+		return m.judge.ask(m, s.origin, r.ID)
 	}
 	m.trace.query = ""
 	return m.trace.open(m, traceRef{seq: r.Seq, sample: s.cursor + 1})

@@ -477,7 +477,7 @@ func (ts *traceScreen) key(m *Model, a action) tea.Cmd {
 			return cmd
 		}
 	case "judge":
-		return m.judge.start(m, ts.t.ID)
+		return m.judge.ask(m, ts.t.ID)
 	case "judge-pair":
 		return ts.judgePair(m)
 	case "samples":
@@ -679,7 +679,7 @@ func (ts *traceScreen) partnerFound(m *Model, msg partnerMsg) tea.Cmd {
 		m.setError("pairwise judge: " + err.Error())
 		return nil
 	}
-	return m.judge.start(m, msg.id, msg.partner)
+	return m.judge.ask(m, msg.id, msg.partner)
 }
 
 func orDash(s string) string {

@@ -157,41 +157,10 @@ func confirm(e *env, question string) bool {
 	return false
 }
 
-func planText(p *judgerun.Plan) string {
-	if !p.Pairwise {
-		return fmt.Sprintf("%d trace%s, one job each", len(p.Units), plural(len(p.Units)))
-	}
-	s := fmt.Sprintf("%d pair%s of %d traces (%d correct against wrong)", len(p.Units), plural(len(p.Units)), p.Traces(), p.Mixed)
-	if p.Unpaired > 0 {
-		s += fmt.Sprintf("; %d trace%s left without a partner", p.Unpaired, plural(p.Unpaired))
-	}
-	return s
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
-}
-
 func printEstimate(w io.Writer, r *judge.Runner, p *judgerun.Plan, est judge.Estimate) {
-	prof := r.Profile
-	code := "code analyses in the sandbox"
-	if r.Sandbox == nil {
-		code = "no code analyses"
+	for _, l := range judgerun.Describe(r, p, est) {
+		fmt.Fprintln(w, l)
 	}
-	fmt.Fprintf(w, "judge: %s\n", planText(p))
-	fmt.Fprintf(w, "model %s at %s, prompts %s, %s\n", termsafe.Line(prof.Model), termsafe.Line(prof.Endpoint()),
-		termsafe.Line(r.Prompts.Version), code)
-	fmt.Fprintf(w, "estimate: ~%s calls, ~%s prompt tokens, ~%s completion tokens (at most %s)\n",
-		thousands(est.Calls), thousands(est.PromptTokens), thousands(est.CompletionTokens), thousands(est.MaxCompletionTokens))
-	if prof.InputPricePerM == 0 && prof.OutputPricePerM == 0 {
-		fmt.Fprintln(w, "cost: not priced (set input_price_per_m and output_price_per_m in the profile)")
-		return
-	}
-	fmt.Fprintf(w, "cost: ~$%.4f (at most $%.4f) at $%g in / $%g out per million tokens\n",
-		est.CostUSD, est.MaxCostUSD, prof.InputPricePerM, prof.OutputPricePerM)
 }
 
 // estimateJSON is the `judge --dry-run --json` object.
@@ -209,13 +178,6 @@ func estimateJSON(r *judge.Runner, p *judgerun.Plan, est judge.Estimate) map[str
 }
 
 // thousands writes 123456 as 123,456.
-func thousands(n int) string {
-	s := fmt.Sprint(n)
-	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
-}
 
 // analysisRow is the stable `judge --json` line.
 type analysisRow struct {
@@ -260,7 +222,7 @@ func rowOf(seq uint64, a *stepwise.Analysis) analysisRow {
 func resultLine(seq uint64, a *stepwise.Analysis) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "#%d %s  %s", seq, termsafe.Line(strings.Join(a.TraceIDs, " vs ")), verdictText(a))
-	fmt.Fprintf(&b, "  %s tokens  $%.4f", thousands(a.Usage.PromptTokens+a.Usage.CompletionTokens), a.Usage.CostUSD)
+	fmt.Fprintf(&b, "  %s tokens  $%.4f", judgerun.Thousands(a.Usage.PromptTokens+a.Usage.CompletionTokens), a.Usage.CostUSD)
 	if a.Error != "" {
 		fmt.Fprintf(&b, "  error: %s", termsafe.Line(clipText(a.Error, 160)))
 	}

@@ -64,7 +64,7 @@ func (s *judgeStatus) drawLocked() {
 	if s.failed > 0 {
 		fmt.Fprintf(s.w, " (%d failed)", s.failed)
 	}
-	fmt.Fprintf(s.w, ", %d running, %s tokens, $%.4f, %s", s.running, thousands(s.tokens), s.cost,
+	fmt.Fprintf(s.w, ", %d running, %s tokens, $%.4f, %s", s.running, judgerun.Thousands(s.tokens), s.cost,
 		time.Since(s.start).Round(time.Second))
 	s.drawn = true
 }
@@ -106,7 +106,7 @@ func judgeBatch(ctx context.Context, e *env, db *store.DB, r *judge.Runner, plan
 	out.Flush()
 	fmt.Fprintf(e.stderr, "judged %d of %d job%s (%d failed) in %s: %s prompt + %s completion tokens, $%.4f\n",
 		sum.Done, len(plan.Units), plural(len(plan.Units)), sum.Failed, sum.Elapsed.Round(time.Millisecond),
-		thousands(sum.Usage.PromptTokens), thousands(sum.Usage.CompletionTokens), sum.Usage.CostUSD)
+		judgerun.Thousands(sum.Usage.PromptTokens), judgerun.Thousands(sum.Usage.CompletionTokens), sum.Usage.CostUSD)
 	printBatchAgreement(e.stderr, db, plan, saved, sum)
 	switch {
 	case errors.Is(err, context.Canceled):
@@ -214,4 +214,11 @@ func runAgreement(ctx context.Context, e *env, j *judgeFlags) int {
 		printAgreement(e.stdout, e.annotator+"'s marks", hu)
 	}
 	return exitOK
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
 }
