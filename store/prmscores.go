@@ -232,3 +232,17 @@ func prmNamesTx(tx *bolt.Tx) []string {
 	sort.Strings(names)
 	return names
 }
+
+// HasPRMScores reports whether any trace has PRM scores (the trace list
+// shows a PRM column only then).
+func (db *DB) HasPRMScores() (bool, error) {
+	var has bool
+	err := db.view(func(tx *bolt.Tx) error {
+		if b := tx.Bucket(bPRMScores); b != nil {
+			k, _ := b.Cursor().First()
+			has = k != nil
+		}
+		return nil
+	})
+	return has, err
+}
