@@ -8,8 +8,8 @@ import (
 )
 
 // gsm8kHeldOut holds GSM8K reference solutions no rule was designed on
-// (testdata/SOURCES.md, "Held back"): test.jsonl lines 201–452 and
-// train.jsonl lines 1–111 of openai/grade-school-math.
+// (testdata/SOURCES.md, "Held back"): test.jsonl lines 201–482 and
+// train.jsonl lines 1–138 of openai/grade-school-math.
 const gsm8kHeldOut = "../testdata/heldout/gsm8k/*.jsonl"
 
 // TestHeldOutGSM8KNoFalseDisproof: GSM8K reference solutions are correct
