@@ -123,6 +123,12 @@ func (db *DB) Export(ctx context.Context, w io.Writer, opts ExportOptions) (*Exp
 			}
 		}()
 		x := &exportRun{path: db.path, tx: txs[0], opts: opts, rep: rep, problems: map[string]*stepwise.Problem{}}
+		x.prmNames = exportPRMNames(txs[0], f, exp)
+		if exp != nil {
+			if err := setPRMColumns(exp, x.prmNames); err != nil {
+				return err
+			}
+		}
 		if grouped {
 			err = x.byProblem(ctx, g)
 		} else {
@@ -146,6 +152,7 @@ type exportRun struct {
 	rep      *ExportReport
 	problems map[string]*stepwise.Problem // a small cache: traces of a problem are often near
 	reader   *traceReader                 // tx's, made on first use
+	prmNames []string                     // the PRMs the export has columns for
 }
 
 // selected visits the seqs of the selected traces in import order, within
@@ -267,6 +274,11 @@ func (x *exportRun) item(seq uint64) (*formats.ExportItem, string, error) {
 		return nil, "", err
 	}
 	item := &formats.ExportItem{Problem: p, Trace: t}
+	if len(x.prmNames) > 0 {
+		if item.PRM, err = prmColumns(x.tx, seq, x.prmNames); err != nil {
+			return nil, "", err
+		}
+	}
 	resolveLabels(item, x.keepEvents(evs), x.opts.Labels, x.opts.Resolve)
 	if x.opts.LabeledOnly && !hasLabel(item) {
 		return nil, "unlabeled", nil

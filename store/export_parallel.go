@@ -55,17 +55,22 @@ func (x *exportRun) pipeline(ctx context.Context, f formats.ExportFormat, exp fo
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			wx := &exportRun{path: x.path, tx: tx, opts: x.opts, problems: map[string]*stepwise.Problem{}}
+			wx := &exportRun{path: x.path, tx: tx, opts: x.opts, problems: map[string]*stepwise.Problem{}, prmNames: x.prmNames}
 			var buf bytes.Buffer
 			var enc formats.Exporter
+			var encErr error
 			if f.Lines {
 				enc = f.New(&buf)
+				encErr = setPRMColumns(enc, x.prmNames)
 			}
 			for j := range jobs {
 				// A worker reads the file's mapping on a goroutine of
 				// its own: a damaged page must become an error here too.
 				if err := guardFault(x.path, func() error { wx.load(j); return nil }); err != nil {
 					j.err = err
+				}
+				if j.err == nil {
+					j.err = encErr
 				}
 				if j.err == nil && enc != nil {
 					j.encode(enc, &buf, free)

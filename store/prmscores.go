@@ -203,23 +203,46 @@ func prmOfSeq(tx *bolt.Tx, seq uint64) ([]PRMScores, error) {
 
 // PRMNames lists the PRMs with scores in the store.
 func (db *DB) PRMNames() ([]string, error) {
-	seen := map[string]bool{}
+	var names []string
 	err := db.view(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bPRMScores)
-		if b == nil {
-			return nil
-		}
-		return b.ForEach(func(k, _ []byte) error {
-			if len(k) > 8 {
-				seen[string(k[8:])] = true
-			}
-			return nil
-		})
+		names = prmNamesTx(tx)
+		return nil
 	})
+	return names, err
+}
+
+// prmNamesTx lists the PRMs with scores, in name order: a scan of the
+// bucket's keys (not of its records).
+func prmNamesTx(tx *bolt.Tx) []string {
+	b := tx.Bucket(bPRMScores)
+	if b == nil {
+		return nil
+	}
+	seen := map[string]bool{}
+	c := b.Cursor()
+	for k, _ := c.First(); k != nil; k, _ = c.Next() {
+		if len(k) > 8 {
+			seen[string(k[8:])] = true
+		}
+	}
 	names := make([]string, 0, len(seen))
 	for n := range seen {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	return names, err
+	return names
+}
+
+// HasPRMScores reports whether any trace has PRM scores (the trace list
+// shows a PRM column only then).
+func (db *DB) HasPRMScores() (bool, error) {
+	var has bool
+	err := db.view(func(tx *bolt.Tx) error {
+		if b := tx.Bucket(bPRMScores); b != nil {
+			k, _ := b.Cursor().First()
+			has = k != nil
+		}
+		return nil
+	})
+	return has, err
 }

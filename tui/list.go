@@ -45,6 +45,10 @@ type listScreen struct {
 	// humanStrips are the annotator's own labels of loaded rows ("" none),
 	// updated as they label.
 	humanStrips map[uint64]string
+	// prmStrips are the PRM strips of loaded rows (prmstrip.go); prmAny
+	// says the store holds PRM scores, so the list has a PRM column.
+	prmStrips map[uint64]string
+	prmAny    bool
 }
 
 type seqsMsg struct {
@@ -61,6 +65,8 @@ type rowsMsg struct {
 	rows   []store.Summary
 	proofs []string
 	humans []string
+	prms   []string
+	prmAny bool
 	err    error
 }
 
@@ -68,6 +74,7 @@ func (l *listScreen) init() {
 	l.rows = map[uint64]store.Summary{}
 	l.proofStrips = map[uint64]string{}
 	l.humanStrips = map[uint64]string{}
+	l.prmStrips = map[uint64]string{}
 }
 
 // title is the breadcrumb text.
@@ -284,7 +291,11 @@ func (l *listScreen) ensureRows(m *Model) tea.Cmd {
 			return rowsMsg{req: req, err: err}
 		}
 		humans, err := db.HumanStrips(seqs, who)
-		return rowsMsg{req: req, rows: rows, proofs: proofs, humans: humans, err: err}
+		if err != nil {
+			return rowsMsg{req: req, err: err}
+		}
+		prms, prmAny, err := prmStrips(db, seqs, rows)
+		return rowsMsg{req: req, rows: rows, proofs: proofs, humans: humans, prms: prms, prmAny: prmAny, err: err}
 	}
 }
 
@@ -310,7 +321,11 @@ func (l *listScreen) rowsLoaded(m *Model, msg rowsMsg) tea.Cmd {
 		if i < len(msg.humans) {
 			l.humanStrips[r.Seq] = msg.humans[i]
 		}
+		if i < len(msg.prms) {
+			l.prmStrips[r.Seq] = msg.prms[i]
+		}
 	}
+	l.prmAny = msg.prmAny
 	return l.ensureRows(m)
 }
 
@@ -444,21 +459,26 @@ func (l *listScreen) click(m *Model, row int) tea.Cmd {
 }
 
 // columns of the table, sized to the terminal. yours is false when no
-// annotator is set: there is no one's labels to show.
+// annotator is set: there is no one's labels to show; prm is false when
+// the store holds no PRM scores.
 type listColumns struct {
 	id, dataset, model, strip int
-	yours                     bool
+	yours, prm                bool
 }
 
-func (l *listScreen) columns(width int, yours bool) listColumns {
+func (l *listScreen) columns(width int, yours, prm bool) listColumns {
 	// Fixed: steps 6, answer 4, first error 6, labels 9, trunc 2, gaps;
-	// the strips (source labels, yours, proofs) share what the names leave.
+	// the strips (source labels, yours, proofs, PRM) share what the names
+	// leave.
 	strips := 2
 	if yours {
-		strips = 3
+		strips++
+	}
+	if prm {
+		strips++
 	}
 	rest := width - 6 - 4 - 6 - 9 - 2 - 7 - strips
-	c := listColumns{strip: min(24, max(0, rest/(3*strips))), yours: yours}
+	c := listColumns{strip: min(24, max(0, rest/(3*strips))), yours: yours, prm: prm}
 	rest -= strips * c.strip
 	c.dataset = max(8, min(24, rest/4))
 	c.model = max(8, min(26, rest/4))
@@ -467,7 +487,7 @@ func (l *listScreen) columns(width int, yours bool) listColumns {
 }
 
 func (l *listScreen) view(m *Model) string {
-	c := l.columns(m.width, m.opts.Annotator != "")
+	c := l.columns(m.width, m.opts.Annotator != "", l.prmAny)
 	var b strings.Builder
 	b.WriteString(l.headerLine(m, c))
 	h := l.pageSize(m)
@@ -521,7 +541,11 @@ func (l *listScreen) headerLine(m *Model, c listColumns) string {
 	if c.yours {
 		line += padRight("YOURS", c.strip) + " "
 	}
-	line += padRight("PROOFS", c.strip) + " " + count
+	line += padRight("PROOFS", c.strip) + " "
+	if c.prm {
+		line += padRight("PRM", c.strip) + " "
+	}
+	line += count
 	return m.st.header.Render(truncate(line, m.width))
 }
 
@@ -558,7 +582,11 @@ func (l *listScreen) rowLine(m *Model, c listColumns, r store.Summary, selected 
 	if c.yours {
 		tail += padRight(stripView(m, l.humanStrips[r.Seq], c.strip), c.strip) + " "
 	}
-	tail += proofs
+	if c.prm {
+		tail += padRight(proofs, c.strip) + " " + prmStripView(m, l.prmStrips[r.Seq], c.strip)
+	} else {
+		tail += proofs
+	}
 	if selected {
 		return m.st.selected.Render(text) + tail + m.st.selected.Render(padRight("", max(0, m.width-lipgloss.Width(text)-lipgloss.Width(tail))))
 	}

@@ -259,3 +259,48 @@ func TestSearchStateIsVisibleAndClears(t *testing.T) {
 		t.Fatalf("a new filter is narrowed by an old search: %d traces, search %v", m.list.total, m.list.search)
 	}
 }
+
+// TestPRMStripInList: with PRM scores in the store the trace list has a
+// PRM column, and a trace's strip marks the step a PRM scores low; a
+// trace no PRM scored has an empty strip.
+func TestPRMStripInList(t *testing.T) {
+	m := newTestModel(t, 200, 40, "dark")
+	settle(t, m, m.list.openWith(m, store.Filter{Dataset: "processbench/gsm8k"}))
+	if v := ansi.Strip(viewOf(m)); strings.Contains(v, " PRM ") {
+		t.Fatalf("a PRM column without PRM scores:\n%s", v)
+	}
+	id := "processbench/gsm8k:gsm8k-0"
+	tr, err := m.db.Get(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps := make([]float64, len(tr.Steps))
+	for i := range steps {
+		steps[i] = 0.9
+	}
+	steps[2] = 0.1
+	if _, err := m.db.PutPRMScores([]store.TracePRM{{TraceID: id, Scores: store.PRMScores{Model: "qwen-prm", Steps: steps}}}); err != nil {
+		t.Fatal(err)
+	}
+	settle(t, m, m.list.openWith(m, store.Filter{Dataset: "processbench/gsm8k"}))
+	v := ansi.Strip(viewOf(m))
+	lines := strings.Split(v, "\n")
+	var header, row string
+	for _, l := range lines {
+		if strings.Contains(l, "PROOFS") {
+			header = l
+		}
+		if strings.Contains(l, "gsm8k-0 ") {
+			row = l
+		}
+	}
+	if !strings.Contains(header, " PRM ") || row == "" {
+		t.Fatalf("no PRM column or no gsm8k-0 row:\n%s", v)
+	}
+	col := len([]rune(header[:strings.Index(header, " PRM ")])) + 1
+	got := []rune(row)
+	want := "··▼" + strings.Repeat("·", len(steps)-3)
+	if col+len([]rune(want)) > len(got) || string(got[col:col+len([]rune(want))]) != want {
+		t.Fatalf("PRM strip of gsm8k-0 at column %d: %q, want %q\n%s", col, string(got[min(col, len(got)):]), want, v)
+	}
+}

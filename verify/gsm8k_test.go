@@ -14,17 +14,26 @@ const gsm8kSample = "../testdata/samples/gsm8k/test_first200.jsonl"
 
 // loadSteps reads every step of a sample with the store's codec.
 func loadSteps(tb testing.TB, path string) []stepwise.Step {
+	var steps []stepwise.Step
+	for _, t := range loadItemsOf(tb, path) {
+		steps = append(steps, t.Steps...)
+	}
+	return steps
+}
+
+// loadItemsOf reads every trace of a sample with the store's codec.
+func loadItemsOf(tb testing.TB, path string) []*stepwise.Trace {
 	tb.Helper()
 	in, err := formats.Open(path, "")
 	if err != nil {
 		tb.Fatal(err)
 	}
 	defer in.Close()
-	var steps []stepwise.Step
+	var out []*stepwise.Trace
 	for {
 		rec, err := in.Next()
 		if errors.Is(err, io.EOF) {
-			break
+			return out
 		}
 		if err != nil {
 			tb.Fatal(err)
@@ -34,10 +43,9 @@ func loadSteps(tb testing.TB, path string) []stepwise.Step {
 			tb.Fatal(err)
 		}
 		for _, it := range items {
-			steps = append(steps, it.Trace.Steps...)
+			out = append(out, it.Trace)
 		}
 	}
-	return steps
 }
 
 // gsm8kClaims formalizes every step of the sample.

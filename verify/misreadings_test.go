@@ -86,6 +86,14 @@ func TestKnownMisreadings(t *testing.T) {
 			[]string{"ERR 990=1\\cdot45"}},
 		{"1, 2, 4, ..., 2^{10} = 1024", []string{"ERR 2^{10} = 1024"}},
 		{"so 2 + 3 = 5, 5 + 1 = 6, done.", []string{"true 2 + 3 = 5", "true 5 + 1 = 6"}},
+		// a running computation written as a chain (GSM8K test.jsonl line
+		// 411, held back): 3/2 = 1.50, then 1.50 + 3.00 = 4.50
+		{"So 1/2 off of 1 pound is $3/2 = $1.50+$3.00=$4.50",
+			[]string{"ERR 3/2 = $1.50+$3.00", "true 1.50 + 3.00 ≈ 4.50"}},
+		{"so 12 x 2 = 24 + 6 = 30 in all", []string{"ERR 12 x 2 = 24 + 6", "true 24 + 6 = 30"}},
+		// ... but not when a link is simply wrong: no running reading holds
+		{"so 3/2 = 1.50 + 3.00 = 4.75", []string{"false 3 / 2 = 1.50 + 3.00", "false 1.50 + 3.00 ≈ 4.75"}},
+		{"so 3/2 = 1.25 + 3.00 = 4.25", []string{"false 3 / 2 = 1.25 + 3.00", "true 1.25 + 3.00 ≈ 4.25"}},
 		// the miss: juxtaposition multiplies
 		{"Stan has 4(40) - 13 = 157 Pokémon.", []string{"false 4 * 40 - 13 = 157"}},
 	}

@@ -198,6 +198,10 @@ func (f *proseFormalizer) pair(sides []side, k, i, j int) {
 		fail("a side is an item of a list with an ellipsis (a sequence, not a number)")
 		return
 	}
+	if f.runningLink(sides, k, le, re) {
+		fail("a running computation written as a chain: the left side is the right side's first term, which the next side completes")
+		return
+	}
 	if why, ok := rejected(f.src.s, f.toks[l.start].start, f.toks[r.end-1].end); ok {
 		fail("the text does not assert it (" + why + ")")
 		return

@@ -55,6 +55,8 @@ var labeledSamples = []string{
 	"../../testdata/samples/gsm8k/test_first200.jsonl",
 	"../../testdata/samples/gsm8k/example_model_solutions_first50.jsonl",
 	"../../testdata/heldout/gsm8k/test_201-314.jsonl",
+	"../../testdata/heldout/gsm8k/test_315-482.jsonl",
+	"../../testdata/heldout/gsm8k/train_1-138.jsonl",
 	"../../testdata/samples/math500/test_first200.jsonl",
 }
 

@@ -51,6 +51,10 @@ type ExportItem struct {
 	Annotators []string
 	Time       time.Time
 	ElapsedMS  int64
+	// PRM holds the step scores of each PRM the export has a column for
+	// (PRMColumner), in the columns' order: nil where the PRM did not
+	// score the trace, a negative score where it gave a step none.
+	PRM [][]float64
 }
 
 // FirstError is the earliest wrong step in ProcessBench's sense: a step

@@ -1,7 +1,10 @@
 package formats
 
 import (
+	"errors"
 	"io"
+
+	"github.com/bytedance/sonic/encoder"
 
 	"github.com/parquet-go/parquet-go"
 
@@ -72,9 +75,16 @@ func appendStepRows(rows []StepRow, it *ExportItem) []StepRow {
 type stepsJSONLWriter struct {
 	jsonlWriter
 	rows []StepRow // one trace's, reused
+	prm  [][]byte  // the PRM columns' `,"prm_<name>":` (export_prm.go)
 }
 
 func newStepsJSONLWriter(w io.Writer) Exporter { return &stepsJSONLWriter{jsonlWriter: newJSONL(w)} }
+
+// SetPRMColumns adds a column per PRM after the row's own (PRMColumner).
+func (s *stepsJSONLWriter) SetPRMColumns(names []string) error {
+	s.prm = prmJSONKeys(names)
+	return nil
+}
 
 func (s *stepsJSONLWriter) Write(it *ExportItem) (string, error) {
 	if len(it.Trace.Steps) == 0 {
@@ -82,38 +92,85 @@ func (s *stepsJSONLWriter) Write(it *ExportItem) (string, error) {
 	}
 	s.rows = appendStepRows(s.rows[:0], it)
 	for i := range s.rows {
-		if err := s.put(&s.rows[i]); err != nil {
+		if err := s.putRow(&s.rows[i], it, i); err != nil {
 			return "", err
 		}
 	}
 	return "", nil
 }
 
+// putRow writes step i's row, then its PRM columns, if any.
+func (s *stepsJSONLWriter) putRow(row *StepRow, it *ExportItem, i int) error {
+	if len(s.prm) == 0 {
+		return s.put(row)
+	}
+	*s.buf = (*s.buf)[:0]
+	if err := encoder.EncodeInto(s.buf, row, lineJSON); err != nil {
+		return err
+	}
+	*s.buf = append(appendPRMColumns(*s.buf, s.prm, it, i), '\n')
+	_, err := s.bw.Write(*s.buf)
+	return err
+}
+
 // stepsParquetWriter writes the same rows as Parquet (snappy), buffering a
-// row group's worth before handing rows to the encoder.
+// row group's worth before handing rows to the encoder. With PRM columns
+// the rows go through a struct type made for them (export_prm.go).
 type stepsParquetWriter struct {
-	w   *parquet.GenericWriter[StepRow]
-	buf []StepRow
+	out    io.Writer
+	w      *parquet.GenericWriter[StepRow] // no PRM columns
+	pw     *parquet.GenericWriter[any]     // PRM columns
+	prm    *prmRows
+	nprm   int
+	buf    []StepRow
+	scores []float64 // the PRM scores of buf's rows, nprm a row, NaN where none
 }
 
 const parquetBatch = 4096
 
 func newStepsParquetWriter(w io.Writer) Exporter {
+	return &stepsParquetWriter{out: w, buf: make([]StepRow, 0, parquetBatch)}
+}
+
+// SetPRMColumns adds an optional double column per PRM (PRMColumner).
+func (s *stepsParquetWriter) SetPRMColumns(names []string) error {
+	if s.w != nil || s.pw != nil {
+		return errors.New("steps-parquet: PRM columns named after the first row")
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	s.prm, s.nprm = newPRMRows(names), len(names)
+	return nil
+}
+
+// open makes the encoder: the schema is known once the columns are.
+func (s *stepsParquetWriter) open() {
+	if s.w != nil || s.pw != nil {
+		return
+	}
 	// Min and max of a step's or a problem's text help no query; computing
 	// them compared every value on the export's single ordered writer.
 	opts := []parquet.WriterOption{parquet.Compression(fastSnappy{})}
 	for _, c := range []string{"text", "problem", "final_answer", "note"} {
 		opts = append(opts, parquet.SkipPageBounds(c))
 	}
-	return &stepsParquetWriter{w: parquet.NewGenericWriter[StepRow](w, opts...),
-		buf: make([]StepRow, 0, parquetBatch)}
+	if s.prm == nil {
+		s.w = parquet.NewGenericWriter[StepRow](s.out, opts...)
+		return
+	}
+	s.pw = parquet.NewGenericWriter[any](s.out, append(opts, s.prm.schema())...)
 }
 
 func (s *stepsParquetWriter) Write(it *ExportItem) (string, error) {
 	if len(it.Trace.Steps) == 0 {
 		return "no steps", nil
 	}
+	s.open()
 	s.buf = appendStepRows(s.buf, it)
+	for i := range it.Trace.Steps {
+		s.scores = appendPRMScores(s.scores, it, s.nprm, i)
+	}
 	if len(s.buf) >= parquetBatch {
 		return "", s.flush()
 	}
@@ -124,14 +181,40 @@ func (s *stepsParquetWriter) flush() error {
 	if len(s.buf) == 0 {
 		return nil
 	}
-	_, err := s.w.Write(s.buf)
-	s.buf = s.buf[:0]
+	var err error
+	if s.pw == nil {
+		_, err = s.w.Write(s.buf)
+	} else {
+		err = s.flushPRM()
+	}
+	s.buf, s.scores = s.buf[:0], s.scores[:0]
 	return err
 }
 
+// flushPRM writes the buffered rows with their PRM columns, a batch of
+// prmRows at a time.
+func (s *stepsParquetWriter) flushPRM() error {
+	for start := 0; start < len(s.buf); start += parquetBatch {
+		n := min(parquetBatch, len(s.buf)-start)
+		s.prm.floats = s.prm.floats[:0]
+		for k := range n {
+			r := start + k
+			s.prm.set(k, &s.buf[r], s.scores[r*s.nprm:(r+1)*s.nprm])
+		}
+		if _, err := s.pw.Write(s.prm.any[:n]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (s *stepsParquetWriter) Close() error {
+	s.open()
 	if err := s.flush(); err != nil {
 		return err
+	}
+	if s.pw != nil {
+		return s.pw.Close()
 	}
 	return s.w.Close()
 }
