@@ -29,7 +29,7 @@ type TraceEvidence struct {
 // EachEvidence streams the traces matching f with their evidence, in seq
 // order, inside one read transaction. fn must not use the store (a second
 // transaction in the same goroutine can deadlock bbolt's remap); collect
-// what it needs. The triage ranking lives outside the store (tui/triage),
+// what it needs. The triage ranking lives outside the store (judge/triage),
 // where the verifier can be used; this only reads.
 func (db *DB) EachEvidence(ctx context.Context, f Filter, fn func(*TraceEvidence) error) error {
 	if err := f.Validate(); err != nil {

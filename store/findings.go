@@ -34,7 +34,7 @@ const findingsRecordVersion = 1
 const scoreScale = 10000
 
 // Finding is one offline analyzer's observation. The store keeps its own
-// copy of the shape (judge/analyze.Finding) so that it does not depend on
+// copy of the shape (judge/offline.Finding) so that it does not depend on
 // the judge.
 type Finding struct {
 	Analyzer string `json:"analyzer"`

@@ -19,7 +19,7 @@ import (
 	"github.com/stepwise-dev/stepwise/store"
 	"github.com/stepwise-dev/stepwise/themes"
 	"github.com/stepwise-dev/stepwise/tui/render"
-	"github.com/stepwise-dev/stepwise/tui/verifyrun"
+	"github.com/stepwise-dev/stepwise/verify/verifyrun"
 )
 
 // screen identifies a screen on the navigation stack.

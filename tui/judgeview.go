@@ -10,10 +10,10 @@ import (
 
 	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/judge"
+	"github.com/stepwise-dev/stepwise/judge/judgerun"
 	"github.com/stepwise-dev/stepwise/store"
-	"github.com/stepwise-dev/stepwise/tui/judgerun"
+	"github.com/stepwise-dev/stepwise/themes/termsafe"
 	"github.com/stepwise-dev/stepwise/tui/render"
-	"github.com/stepwise-dev/stepwise/tui/termsafe"
 )
 
 // judgeScreen shows a judge run: live, as its stages stream in, or a saved
@@ -87,7 +87,11 @@ func (j *judgeScreen) ask(m *Model, ids ...string) tea.Cmd {
 			return judgeEstimateMsg{req: req, err: err}
 		}
 		est, err := judgerun.Estimate(db, r, p)
-		return judgeEstimateMsg{req: req, ids: ids, lines: judgerun.Describe(r, p, est), err: err}
+		lines := judgerun.Describe(r, p, est)
+		for i := range lines {
+			lines[i] = termsafe.Line(lines[i])
+		}
+		return judgeEstimateMsg{req: req, ids: ids, lines: lines, err: err}
 	}
 }
 

@@ -7,9 +7,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/stepwise-dev/stepwise"
-	"github.com/stepwise-dev/stepwise/tui/config"
-	"github.com/stepwise-dev/stepwise/tui/judgerun"
-	"github.com/stepwise-dev/stepwise/tui/judgerun/judgetest"
+	"github.com/stepwise-dev/stepwise/judge/judgerun"
+	"github.com/stepwise-dev/stepwise/judge/judgerun/judgetest"
 )
 
 // TestJudgeFromTheTraceView runs the judge against the scripted double: the
@@ -20,7 +19,7 @@ func TestJudgeFromTheTraceView(t *testing.T) {
 	srv := judgetest.New(judgetest.Script{Verdict: "incorrect", FirstError: &one,
 		Flags: []stepwise.StepFlag{{Step: 1, Reason: "takes back the wrong number of flamingos"}}})
 	defer srv.Close()
-	cfg := config.JudgeConfig{Profile: "double", Profiles: map[string]config.JudgeProfile{
+	cfg := judgerun.Settings{Profile: "double", Profiles: map[string]judgerun.ProfileSettings{
 		"double": {BaseURL: srv.BaseURL(), Model: "judge-double", Retries: -1}}}
 	r, err := judgerun.NewRunner(cfg, judgerun.Options{NoCode: true, Deltas: true, Getenv: func(string) string { return "" }})
 	if err != nil {
@@ -76,7 +75,7 @@ func TestJudgeFromTheTraceView(t *testing.T) {
 
 func TestJudgeWithoutAModelSaysWhy(t *testing.T) {
 	m := newTestModel(t, 120, 40, "dark")
-	_, m.opts.JudgeErr = judgerun.NewRunner(config.JudgeConfig{}, judgerun.Options{Getenv: func(string) string { return "" }})
+	_, m.opts.JudgeErr = judgerun.NewRunner(judgerun.Settings{}, judgerun.Options{Getenv: func(string) string { return "" }})
 	openGSM8K0(t, m)
 	press(t, m, "A")
 	if m.current() != scrTrace || !strings.Contains(m.status, "no judge model") {

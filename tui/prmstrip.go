@@ -3,8 +3,8 @@ package tui
 import (
 	"strings"
 
+	"github.com/stepwise-dev/stepwise/judge/judgerun"
 	"github.com/stepwise-dev/stepwise/store"
-	"github.com/stepwise-dev/stepwise/tui/judgerun"
 )
 
 // The trace list's PRM strip: one mark per step from the process reward

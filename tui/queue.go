@@ -6,9 +6,9 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/stepwise-dev/stepwise/judge/triage"
 	"github.com/stepwise-dev/stepwise/store"
-	"github.com/stepwise-dev/stepwise/tui/termsafe"
-	"github.com/stepwise-dev/stepwise/tui/triage"
+	"github.com/stepwise-dev/stepwise/themes/termsafe"
 )
 
 // queueScreen is the triage queue: unlabeled steps, most suspicious first

@@ -8,9 +8,9 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/stepwise-dev/stepwise"
-	"github.com/stepwise-dev/stepwise/judge/analyze"
+	"github.com/stepwise-dev/stepwise/judge/offline"
 	"github.com/stepwise-dev/stepwise/store"
-	"github.com/stepwise-dev/stepwise/tui/termsafe"
+	"github.com/stepwise-dev/stepwise/themes/termsafe"
 )
 
 // samplesScreen shows every trace of one problem — the samples of a
@@ -24,8 +24,8 @@ type samplesScreen struct {
 	origin      string // id of the trace the screen was opened from
 	problem     *stepwise.Problem
 	sums        []store.Summary
-	checkpoints map[uint64][]analyze.Checkpoint
-	clusters    []analyze.AnswerCluster
+	checkpoints map[uint64][]offline.Checkpoint
+	clusters    []offline.AnswerCluster
 	more        bool
 	// rowTrace maps a table row to its index in sums (-1: a cluster header).
 	rowTrace []int
@@ -45,7 +45,7 @@ type samplesMsg struct {
 	problem     *stepwise.Problem
 	sums        []store.Summary
 	more        bool // the problem has more than maxSamples traces
-	checkpoints map[uint64][]analyze.Checkpoint
+	checkpoints map[uint64][]offline.Checkpoint
 	err         error
 }
 
@@ -83,14 +83,14 @@ func loadSamples(db *store.DB, req int, pid string) samplesMsg {
 		return msg
 	}
 	// Read after List: it holds a read transaction while calling back.
-	msg.checkpoints = map[uint64][]analyze.Checkpoint{}
+	msg.checkpoints = map[uint64][]offline.Checkpoint{}
 	for _, s := range msg.sums[:min(len(msg.sums), maxCheckpoints)] {
 		t, err := db.GetSeq(s.Seq)
 		if err != nil {
 			msg.err = err
 			return msg
 		}
-		msg.checkpoints[s.Seq] = analyze.Checkpoints(t)
+		msg.checkpoints[s.Seq] = offline.Checkpoints(t)
 	}
 	return msg
 }
@@ -109,7 +109,7 @@ func (s *samplesScreen) loaded(m *Model, msg samplesMsg) {
 	for i, r := range s.sums {
 		answers[i] = r.FinalAnswer
 	}
-	s.clusters = analyze.ClusterAnswers(answers, s.problem.GoldAnswer)
+	s.clusters = offline.ClusterAnswers(answers, s.problem.GoldAnswer)
 	s.layout(m)
 	for row, i := range s.rowTrace {
 		if i >= 0 && s.sums[i].ID == s.origin {
@@ -188,7 +188,7 @@ func (s *samplesScreen) titleLine(clusters int, more bool) string {
 // majority is the self-consistency vote: the answer most samples give
 // (and whether it is the gold one), or that no answer leads.
 func (s *samplesScreen) majority() string {
-	var top []analyze.AnswerCluster
+	var top []offline.AnswerCluster
 	for _, c := range s.clusters {
 		if c.Answer != "" && (len(top) == 0 || len(c.Members) == len(top[0].Members)) {
 			top = append(top, c)
@@ -209,7 +209,7 @@ func (s *samplesScreen) majority() string {
 
 // clusterLine is a cluster's header: its answer, whether it is gold, and
 // its share of the samples as a bar.
-func (s *samplesScreen) clusterLine(c analyze.AnswerCluster, cols samplesColumns) string {
+func (s *samplesScreen) clusterLine(c offline.AnswerCluster, cols samplesColumns) string {
 	ans := termsafe.Line(c.Answer)
 	switch {
 	case c.Answer == "":
@@ -225,7 +225,7 @@ func (s *samplesScreen) clusterLine(c analyze.AnswerCluster, cols samplesColumns
 }
 
 // traceLine is one sample under its cluster.
-func (s *samplesScreen) traceLine(r store.Summary, cps []analyze.Checkpoint, c samplesColumns) string {
+func (s *samplesScreen) traceLine(r store.Summary, cps []offline.Checkpoint, c samplesColumns) string {
 	ans := "?"
 	if r.Correct != nil {
 		ans = map[bool]string{true: "✓", false: "✗"}[*r.Correct]

@@ -8,10 +8,10 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/judge/judgerun"
 	"github.com/stepwise-dev/stepwise/store"
 	"github.com/stepwise-dev/stepwise/store/agree"
-	"github.com/stepwise-dev/stepwise/tui/judgerun"
-	"github.com/stepwise-dev/stepwise/tui/termsafe"
+	"github.com/stepwise-dev/stepwise/themes/termsafe"
 )
 
 // statsScreen shows annotation progress, what the labels say (ratings,

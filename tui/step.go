@@ -7,8 +7,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/themes/termsafe"
 	"github.com/stepwise-dev/stepwise/tui/render"
-	"github.com/stepwise-dev/stepwise/tui/termsafe"
 )
 
 // stepScreen shows everything about one step: its full text, every source

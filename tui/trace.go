@@ -7,12 +7,12 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/judge/judgerun"
 	"github.com/stepwise-dev/stepwise/store"
 	"github.com/stepwise-dev/stepwise/themes"
-	"github.com/stepwise-dev/stepwise/tui/judgerun"
+	"github.com/stepwise-dev/stepwise/themes/termsafe"
 	"github.com/stepwise-dev/stepwise/tui/render"
-	"github.com/stepwise-dev/stepwise/tui/termsafe"
-	"github.com/stepwise-dev/stepwise/tui/verifyrun"
+	"github.com/stepwise-dev/stepwise/verify/verifyrun"
 )
 
 // traceRef says which trace to open: by seq (from the list, with its row so

@@ -8,7 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/stepwise-dev/stepwise"
-	"github.com/stepwise-dev/stepwise/tui/verifyrun"
+	"github.com/stepwise-dev/stepwise/verify/verifyrun"
 )
 
 // Verification runs as a background job: V checks the current step (in

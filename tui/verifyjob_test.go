@@ -5,8 +5,8 @@ import (
 	"testing"
 
 	"github.com/stepwise-dev/stepwise"
-	"github.com/stepwise-dev/stepwise/tui/verifyrun"
 	"github.com/stepwise-dev/stepwise/verify"
+	"github.com/stepwise-dev/stepwise/verify/verifyrun"
 )
 
 // TestVerifyStreamsIntoTheGutterAndStrip verifies a GSM8K reference trace

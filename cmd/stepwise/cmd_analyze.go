@@ -10,8 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stepwise-dev/stepwise/judge/judgerun"
 	"github.com/stepwise-dev/stepwise/store"
-	"github.com/stepwise-dev/stepwise/tui/judgerun"
 )
 
 func runAnalyze(ctx context.Context, e *env, args []string) int {

@@ -8,8 +8,8 @@ import (
 	"path/filepath"
 	"strconv"
 
+	"github.com/stepwise-dev/stepwise/cmd/stepwise/demo"
 	"github.com/stepwise-dev/stepwise/store"
-	"github.com/stepwise-dev/stepwise/tui/demo"
 )
 
 // demoSetting marks a store as the demo store, with the version of the

@@ -8,9 +8,10 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/stepwise-dev/stepwise/cmd/stepwise/config"
+	"github.com/stepwise-dev/stepwise/judge/judgerun"
 	"github.com/stepwise-dev/stepwise/judge/sandbox"
-	"github.com/stepwise-dev/stepwise/tui/config"
-	"github.com/stepwise-dev/stepwise/tui/termsafe"
+	"github.com/stepwise-dev/stepwise/themes/termsafe"
 	"github.com/stepwise-dev/stepwise/verify"
 )
 
@@ -104,7 +105,7 @@ func printDoctor(w io.Writer, rep doctorReport) {
 
 // judgeHealth describes the default judge endpoint: which profile, model
 // and URL, and whether the variable holding its key is set (never the key).
-func judgeHealth(j config.JudgeConfig) string {
+func judgeHealth(j judgerun.Settings) string {
 	p, err := j.ResolveProfile("", os.Getenv)
 	if err != nil {
 		return "not usable: " + err.Error()
@@ -119,7 +120,7 @@ func judgeHealth(j config.JudgeConfig) string {
 // sandboxHealth says whether generated checkers can run here: bubblewrap
 // and Python found and a probe run confined, with or without the seccomp
 // filter; or why not, and that code analyses are then refused.
-func sandboxHealth(ctx context.Context, c config.JudgeSandbox) (string, bool) {
+func sandboxHealth(ctx context.Context, c judgerun.SandboxSettings) (string, bool) {
 	if !c.On() {
 		return "off ([judge.sandbox] enabled = false): the judge answers in prose only", false
 	}

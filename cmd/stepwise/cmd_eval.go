@@ -7,9 +7,9 @@ import (
 	"fmt"
 	"text/tabwriter"
 
+	"github.com/stepwise-dev/stepwise/judge/judgerun"
 	"github.com/stepwise-dev/stepwise/store"
-	"github.com/stepwise-dev/stepwise/tui/judgerun"
-	"github.com/stepwise-dev/stepwise/tui/termsafe"
+	"github.com/stepwise-dev/stepwise/themes/termsafe"
 )
 
 func runEval(ctx context.Context, e *env, args []string) int {

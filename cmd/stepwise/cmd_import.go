@@ -11,7 +11,7 @@ import (
 
 	"github.com/stepwise-dev/stepwise/store"
 	"github.com/stepwise-dev/stepwise/store/formats"
-	"github.com/stepwise-dev/stepwise/tui/termsafe"
+	"github.com/stepwise-dev/stepwise/themes/termsafe"
 )
 
 func runImport(ctx context.Context, e *env, args []string) int {

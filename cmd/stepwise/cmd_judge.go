@@ -10,11 +10,11 @@ import (
 	"strings"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/cmd/stepwise/config"
 	"github.com/stepwise-dev/stepwise/judge"
+	"github.com/stepwise-dev/stepwise/judge/judgerun"
 	"github.com/stepwise-dev/stepwise/store"
-	"github.com/stepwise-dev/stepwise/tui/config"
-	"github.com/stepwise-dev/stepwise/tui/judgerun"
-	"github.com/stepwise-dev/stepwise/tui/termsafe"
+	"github.com/stepwise-dev/stepwise/themes/termsafe"
 )
 
 // judgeFlags are `stepwise judge`'s own flags.
@@ -159,7 +159,7 @@ func confirm(e *env, question string) bool {
 
 func printEstimate(w io.Writer, r *judge.Runner, p *judgerun.Plan, est judge.Estimate) {
 	for _, l := range judgerun.Describe(r, p, est) {
-		fmt.Fprintln(w, l)
+		fmt.Fprintln(w, termsafe.Line(l))
 	}
 }
 

@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/stepwise-dev/stepwise/judge"
+	"github.com/stepwise-dev/stepwise/judge/judgerun"
 	"github.com/stepwise-dev/stepwise/store"
-	"github.com/stepwise-dev/stepwise/tui/judgerun"
 )
 
 // judgeStatus is the one-line progress of a batch on a terminal: jobs

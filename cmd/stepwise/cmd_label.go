@@ -13,9 +13,9 @@ import (
 	"strconv"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/cmd/stepwise/config"
 	"github.com/stepwise-dev/stepwise/store"
-	"github.com/stepwise-dev/stepwise/tui/config"
-	"github.com/stepwise-dev/stepwise/tui/termsafe"
+	"github.com/stepwise-dev/stepwise/themes/termsafe"
 )
 
 // negNumber matches positionals such as a -1 step or rating, which the

@@ -6,7 +6,7 @@ import (
 	"os"
 
 	"github.com/stepwise-dev/stepwise/store"
-	"github.com/stepwise-dev/stepwise/tui/termsafe"
+	"github.com/stepwise-dev/stepwise/themes/termsafe"
 )
 
 func runMerge(ctx context.Context, e *env, args []string) int {

@@ -8,9 +8,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stepwise-dev/stepwise/judge/judgerun"
 	"github.com/stepwise-dev/stepwise/judge/prm"
 	"github.com/stepwise-dev/stepwise/store"
-	"github.com/stepwise-dev/stepwise/tui/judgerun"
 )
 
 // runPRM dispatches `stepwise prm import` and `stepwise prm score`.

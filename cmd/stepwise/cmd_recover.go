@@ -6,7 +6,7 @@ import (
 	"fmt"
 
 	"github.com/stepwise-dev/stepwise/store"
-	"github.com/stepwise-dev/stepwise/tui/termsafe"
+	"github.com/stepwise-dev/stepwise/themes/termsafe"
 )
 
 // runCheck reads the whole store looking for damage.

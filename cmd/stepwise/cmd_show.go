@@ -11,8 +11,8 @@ import (
 
 	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/store"
-	"github.com/stepwise-dev/stepwise/tui/termsafe"
-	"github.com/stepwise-dev/stepwise/tui/verifyrun"
+	"github.com/stepwise-dev/stepwise/themes/termsafe"
+	"github.com/stepwise-dev/stepwise/verify/verifyrun"
 )
 
 func runShow(_ context.Context, e *env, args []string) int {

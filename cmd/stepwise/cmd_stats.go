@@ -7,7 +7,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/stepwise-dev/stepwise/store"
-	"github.com/stepwise-dev/stepwise/tui/termsafe"
+	"github.com/stepwise-dev/stepwise/themes/termsafe"
 )
 
 func runStats(ctx context.Context, e *env, args []string) int {

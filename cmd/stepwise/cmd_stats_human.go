@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/stepwise-dev/stepwise/store"
-	"github.com/stepwise-dev/stepwise/tui/termsafe"
+	"github.com/stepwise-dev/stepwise/themes/termsafe"
 )
 
 // humanStats is the annotation part of `stepwise stats`: progress per

@@ -6,12 +6,12 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/stepwise-dev/stepwise/cmd/stepwise/config"
+	"github.com/stepwise-dev/stepwise/judge/judgerun"
 	"github.com/stepwise-dev/stepwise/themes"
 	"github.com/stepwise-dev/stepwise/tui"
-	"github.com/stepwise-dev/stepwise/tui/config"
-	"github.com/stepwise-dev/stepwise/tui/judgerun"
-	"github.com/stepwise-dev/stepwise/tui/verifyrun"
 	"github.com/stepwise-dev/stepwise/verify"
+	"github.com/stepwise-dev/stepwise/verify/verifyrun"
 )
 
 // runWorkbench opens the TUI on the store.

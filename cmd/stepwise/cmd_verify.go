@@ -13,12 +13,12 @@ import (
 	"time"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/cmd/stepwise/config"
 	"github.com/stepwise-dev/stepwise/judge/llm"
 	"github.com/stepwise-dev/stepwise/store"
-	"github.com/stepwise-dev/stepwise/tui/config"
-	"github.com/stepwise-dev/stepwise/tui/termsafe"
-	"github.com/stepwise-dev/stepwise/tui/verifyrun"
+	"github.com/stepwise-dev/stepwise/themes/termsafe"
 	"github.com/stepwise-dev/stepwise/verify"
+	"github.com/stepwise-dev/stepwise/verify/verifyrun"
 )
 
 func runVerify(ctx context.Context, e *env, args []string) int {

@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stepwise-dev/stepwise/judge/judgerun/judgetest"
 	"github.com/stepwise-dev/stepwise/store"
-	"github.com/stepwise-dev/stepwise/tui/judgerun/judgetest"
 )
 
 // The judge CLI tests run the command in-process against judgetest, a

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/stepwise-dev/stepwise/store"
-	"github.com/stepwise-dev/stepwise/tui/termsafe"
+	"github.com/stepwise-dev/stepwise/themes/termsafe"
 )
 
 // progressBar draws an import's progress on one terminal line; it is silent

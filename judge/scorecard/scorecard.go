@@ -5,7 +5,7 @@
 // wrong", coverage and best-of-N selection accuracy.
 //
 // It is pure: the caller gathers, per trace, the reference labels and each
-// source's verdict (tui/judgerun reads them from the store); the numbers
+// source's verdict (judge/judgerun reads them from the store); the numbers
 // are then recomputable by hand from `stepwise ls --json`, `verify --json`
 // and `analyze --json`.
 package scorecard
@@ -15,7 +15,7 @@ import (
 	"sort"
 
 	"github.com/stepwise-dev/stepwise"
-	"github.com/stepwise-dev/stepwise/judge/analyze"
+	"github.com/stepwise-dev/stepwise/judge/offline"
 )
 
 // Trace is one trace with its reference labels and every source's verdict.
@@ -359,7 +359,7 @@ func majority(g []*Trace) *Trace {
 	for i, t := range g {
 		answers[i] = t.Answer
 	}
-	cl := analyze.ClusterAnswers(answers, "")
+	cl := offline.ClusterAnswers(answers, "")
 	if len(cl) == 0 || len(cl[0].Members) == 0 {
 		return g[0]
 	}

@@ -19,7 +19,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/stepwise-dev/stepwise/themes"
-	"github.com/stepwise-dev/stepwise/tui/termsafe"
+	"github.com/stepwise-dev/stepwise/themes/termsafe"
 )
 
 // Format says how text becomes lines.

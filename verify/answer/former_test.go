@@ -6,7 +6,7 @@ import (
 )
 
 // TestFormerAnalyzerCases: the cases of the offline analyzer's equivalence
-// rule that this grader replaced (judge/analyze, before this package), none
+// rule that this grader replaced (judge/offline, before this package), none
 // of which it was tuned on. One expectation changed on purpose: a percent
 // sign is dropped as Math-Verify drops it (50% is 50, not 0.5).
 func TestFormerAnalyzerCases(t *testing.T) {

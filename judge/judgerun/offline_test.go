@@ -6,7 +6,7 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/stepwise-dev/stepwise/judge/analyze"
+	"github.com/stepwise-dev/stepwise/judge/offline"
 	"github.com/stepwise-dev/stepwise/store"
 )
 
@@ -93,7 +93,7 @@ func TestAnalyzeTraceAndCancel(t *testing.T) {
 
 // The store's filter for label conflicts names the analyzer's finding code.
 func TestLabelConflictCodeShared(t *testing.T) {
-	if store.CodeLabelContradicted != analyze.CodeLabelContradicted {
-		t.Fatalf("store %q, analyzer %q", store.CodeLabelContradicted, analyze.CodeLabelContradicted)
+	if store.CodeLabelContradicted != offline.CodeLabelContradicted {
+		t.Fatalf("store %q, analyzer %q", store.CodeLabelContradicted, offline.CodeLabelContradicted)
 	}
 }

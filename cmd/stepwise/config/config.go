@@ -13,6 +13,9 @@ import (
 	"strings"
 
 	"github.com/pelletier/go-toml/v2"
+
+	"github.com/stepwise-dev/stepwise/judge/judgerun"
+	"github.com/stepwise-dev/stepwise/verify/verifyrun"
 )
 
 // Config is the whole file.
@@ -28,9 +31,9 @@ type Config struct {
 	// Taxonomy replaces the default error types for annotation.
 	Taxonomy []string `toml:"taxonomy"`
 	// Verify configures the verification backends.
-	Verify VerifyConfig `toml:"verify"`
+	Verify verifyrun.Settings `toml:"verify"`
 	// Judge configures the LLM judge's endpoints.
-	Judge JudgeConfig `toml:"judge"`
+	Judge judgerun.Settings `toml:"judge"`
 
 	// Dir is the directory the file was read from (themes/ lives there).
 	Dir string `toml:"-"`

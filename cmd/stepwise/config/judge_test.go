@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stepwise-dev/stepwise/judge/judgerun"
 )
 
 func envMap(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -70,7 +72,7 @@ python = "/usr/bin/python3"
 }
 
 func TestJudgeDefaultsToEnvironment(t *testing.T) {
-	var j JudgeConfig
+	var j judgerun.Settings
 	p, err := j.ResolveProfile("", envMap(map[string]string{"OPENAI_BASE_URL": "http://127.0.0.1:9/v1"}))
 	if err != nil {
 		t.Fatal(err)
@@ -82,7 +84,7 @@ func TestJudgeDefaultsToEnvironment(t *testing.T) {
 		t.Fatal("the sandbox is on unless turned off")
 	}
 	// One profile and no default: that one.
-	j.Profiles = map[string]JudgeProfile{"only": {Model: "m"}}
+	j.Profiles = map[string]judgerun.ProfileSettings{"only": {Model: "m"}}
 	if p, _ := j.ResolveProfile("", envMap(nil)); p.Name != "only" {
 		t.Fatalf("single profile not the default: %+v", p)
 	}
@@ -97,15 +99,15 @@ func TestJudgeRefusesKeysInTheFile(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "environment") || strings.Contains(err.Error(), "sk-secret") {
 		t.Fatalf("api_key: %v", err)
 	}
-	c.Judge.Profiles["x"] = JudgeProfile{Model: "m", APIKeyEnv: "sk-abc123-def"}
+	c.Judge.Profiles["x"] = judgerun.ProfileSettings{Model: "m", APIKeyEnv: "sk-abc123-def"}
 	if _, err := c.Judge.ResolveProfile("x", envMap(nil)); err == nil || !strings.Contains(err.Error(), "api_key_env") {
 		t.Fatalf("key pasted as a variable name: %v", err)
 	}
-	c.Judge.Profiles["x"] = JudgeProfile{Model: "m", BaseURL: "https://user:pw@h/v1"}
+	c.Judge.Profiles["x"] = judgerun.ProfileSettings{Model: "m", BaseURL: "https://user:pw@h/v1"}
 	if _, err := c.Judge.ResolveProfile("x", envMap(nil)); err == nil || strings.Contains(err.Error(), "pw") {
 		t.Fatalf("credentials in the URL: %v", err)
 	}
-	c.Judge.Profiles["x"] = JudgeProfile{Model: "m", Timeout: "soon"}
+	c.Judge.Profiles["x"] = judgerun.ProfileSettings{Model: "m", Timeout: "soon"}
 	if _, err := c.Judge.ResolveProfile("x", envMap(nil)); err == nil || !strings.Contains(err.Error(), "timeout") {
 		t.Fatalf("bad timeout: %v", err)
 	}

@@ -11,9 +11,8 @@ import (
 
 	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/judge"
+	"github.com/stepwise-dev/stepwise/judge/judgerun/judgetest"
 	"github.com/stepwise-dev/stepwise/store"
-	"github.com/stepwise-dev/stepwise/tui/config"
-	"github.com/stepwise-dev/stepwise/tui/judgerun/judgetest"
 )
 
 var samples = filepath.Join("..", "..", "testdata", "samples")
@@ -46,7 +45,7 @@ const (
 // double, with no key in the environment and code analyses off.
 func runner(t *testing.T, srv *judgetest.Server) *judge.Runner {
 	t.Helper()
-	cfg := config.JudgeConfig{Profile: "double", Profiles: map[string]config.JudgeProfile{
+	cfg := Settings{Profile: "double", Profiles: map[string]ProfileSettings{
 		"double": {BaseURL: srv.BaseURL(), Model: "judge-double", InputPricePerM: 1, OutputPricePerM: 2, Retries: -1},
 	}}
 	r, err := NewRunner(cfg, Options{NoCode: true, Getenv: func(string) string { return "" }})
@@ -57,17 +56,17 @@ func runner(t *testing.T, srv *judgetest.Server) *judge.Runner {
 }
 
 func TestNewRunnerNeedsAModel(t *testing.T) {
-	_, err := NewRunner(config.JudgeConfig{}, Options{Getenv: func(string) string { return "" }})
+	_, err := NewRunner(Settings{}, Options{Getenv: func(string) string { return "" }})
 	if !errors.Is(err, ErrNoModel) {
 		t.Fatalf("no model: %v", err)
 	}
-	r, err := NewRunner(config.JudgeConfig{}, Options{Model: "m", Getenv: func(k string) string {
+	r, err := NewRunner(Settings{}, Options{Model: "m", Getenv: func(k string) string {
 		return map[string]string{"OPENAI_BASE_URL": "http://127.0.0.1:1/v1"}[k]
 	}})
 	if err != nil || r.Profile.Model != "m" || r.Profile.Endpoint() != "http://127.0.0.1:1/v1" || r.Sandbox == nil {
 		t.Fatalf("env runner: %+v %v", r, err)
 	}
-	if _, err := NewRunner(config.JudgeConfig{}, Options{Model: "m", Prompts: t.TempDir() + "/none"}); err == nil {
+	if _, err := NewRunner(Settings{}, Options{Model: "m", Prompts: t.TempDir() + "/none"}); err == nil {
 		t.Fatal("a missing prompts directory was accepted")
 	}
 }

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/stepwise-dev/stepwise"
-	"github.com/stepwise-dev/stepwise/judge/analyze"
+	"github.com/stepwise-dev/stepwise/judge/offline"
 	"github.com/stepwise-dev/stepwise/store"
 )
 
@@ -234,11 +234,11 @@ func analyzeSeq(ctx context.Context, db *store.DB, seq uint64, problems map[stri
 // store: the findings as the store's own type, the rest of the report as
 // JSON (without the findings, which would be stored twice).
 func analyzeOne(ctx context.Context, t *stepwise.Trace, p *stepwise.Problem, o AnalyzeOptions) (store.TraceFindings, error) {
-	var opt analyze.Options
+	var opt offline.Options
 	if !o.NoArithmetic {
-		opt.Arithmetic = analyze.VerifyChecker{}
+		opt.Arithmetic = offline.VerifyChecker{}
 	}
-	rep, err := analyze.Run(ctx, t, p, opt)
+	rep, err := offline.Run(ctx, t, p, opt)
 	if err != nil {
 		return store.TraceFindings{}, err
 	}

@@ -1,4 +1,4 @@
-package config
+package verifyrun
 
 import (
 	"fmt"
@@ -12,7 +12,7 @@ import (
 	"github.com/stepwise-dev/stepwise/verify"
 )
 
-// VerifyConfig is the [verify] section: backends, Lean project, REPL binary,
+// Settings is the [verify] section: backends, Lean project, REPL binary,
 // Kimina URL, timeouts and concurrency. Every field is optional; a zero
 // field takes the verifier's default (verify.DefaultConfig).
 //
@@ -29,7 +29,7 @@ import (
 //
 // The file wins over the environment: LEAN_PROJECT_DIR, LEAN_REPL and
 // KIMINA_URL fill only what it leaves empty (verify.Config.FromEnv).
-type VerifyConfig struct {
+type Settings struct {
 	// Backends is the chain, in order (names checked when the file is read).
 	Backends    []BackendName `toml:"backends"`
 	Concurrency int           `toml:"concurrency"`
@@ -109,7 +109,7 @@ func (b BackendName) MarshalText() ([]byte, error) {
 // from its defaults, then fills the Lean and Kimina locations from the
 // environment where the file leaves them empty. getenv is os.Getenv outside
 // tests. A leading ~ in paths is the home directory.
-func (v VerifyConfig) EngineConfig(getenv func(string) string) (verify.Config, error) {
+func (v Settings) EngineConfig(getenv func(string) string) (verify.Config, error) {
 	if getenv == nil {
 		getenv = os.Getenv
 	}
@@ -171,7 +171,7 @@ func (v VerifyConfig) EngineConfig(getenv func(string) string) (verify.Config, e
 
 // validate checks what the TOML types cannot: signs, the key refusal, the
 // URL and the key variable's name.
-func (v VerifyConfig) validate() error {
+func (v Settings) validate() error {
 	if v.KiminaKey != "" {
 		return fmt.Errorf("[verify] kimina_key: keys are read only from the environment; set kimina_key_env to the name of the variable holding it (default KIMINA_API_KEY)")
 	}

@@ -4,14 +4,14 @@ import (
 	"fmt"
 
 	"github.com/stepwise-dev/stepwise/judge"
-	"github.com/stepwise-dev/stepwise/tui/termsafe"
 )
 
 // Describe says what a judge plan will send and what it may cost, before
 // anything is sent: the plan, the model and endpoint with the prompt
 // version, the estimate of calls and tokens, and the cost at the
 // profile's prices. `stepwise judge` prints it and asks; the workbench
-// shows it and asks before A or P send whole traces.
+// shows it and asks before A or P send whole traces. The lines hold names
+// from the configuration: the caller makes them safe for the terminal.
 func Describe(r *judge.Runner, p *Plan, est judge.Estimate) []string {
 	prof := r.Profile
 	code := "code analyses in the sandbox"
@@ -20,8 +20,7 @@ func Describe(r *judge.Runner, p *Plan, est judge.Estimate) []string {
 	}
 	lines := []string{
 		"judge: " + PlanText(p),
-		fmt.Sprintf("model %s at %s, prompts %s, %s", termsafe.Line(prof.Model), termsafe.Line(prof.Endpoint()),
-			termsafe.Line(r.Prompts.Version), code),
+		fmt.Sprintf("model %s at %s, prompts %s, %s", prof.Model, prof.Endpoint(), r.Prompts.Version, code),
 		fmt.Sprintf("estimate: ~%s calls, ~%s prompt tokens, ~%s completion tokens (at most %s)",
 			Thousands(est.Calls), Thousands(est.PromptTokens), Thousands(est.CompletionTokens), Thousands(est.MaxCompletionTokens)),
 	}

@@ -1,4 +1,4 @@
-package config
+package judgerun
 
 import (
 	"errors"
@@ -13,7 +13,7 @@ import (
 	"github.com/stepwise-dev/stepwise/judge/sandbox"
 )
 
-// JudgeConfig is the [judge] section: named endpoint profiles, the default
+// Settings is the [judge] section: named endpoint profiles, the default
 // one, and batch, prompt and sandbox settings.
 //
 //	[judge]
@@ -30,24 +30,24 @@ import (
 //
 // API keys are read only from the environment: a profile names the
 // variable (default OPENAI_API_KEY), and an api_key setting is refused.
-type JudgeConfig struct {
+type Settings struct {
 	// Profile names the default profile. Empty: the only profile if there
 	// is exactly one, else a profile built from the environment
 	// (OPENAI_BASE_URL, OPENAI_API_KEY).
-	Profile  string                  `toml:"profile"`
-	Profiles map[string]JudgeProfile `toml:"profiles"`
+	Profile  string                     `toml:"profile"`
+	Profiles map[string]ProfileSettings `toml:"profiles"`
 	// Concurrency is how many jobs a batch runs at once (0: the profile's
 	// request cap).
 	Concurrency int `toml:"concurrency"`
 	// Prompts is a directory of prompt overrides ("" for the embedded set).
-	Prompts string       `toml:"prompts"`
-	Sandbox JudgeSandbox `toml:"sandbox"`
+	Prompts string          `toml:"prompts"`
+	Sandbox SandboxSettings `toml:"sandbox"`
 }
 
-// JudgeProfile is one endpoint and model; it maps onto llm.Profile. Zero
+// ProfileSettings is one endpoint and model; it maps onto llm.Profile. Zero
 // fields take llm's defaults; base_url and api_key_env default to
 // OPENAI_BASE_URL and OPENAI_API_KEY.
-type JudgeProfile struct {
+type ProfileSettings struct {
 	BaseURL   string `toml:"base_url"`
 	Model     string `toml:"model"`
 	APIKeyEnv string `toml:"api_key_env"`
@@ -71,8 +71,8 @@ type JudgeProfile struct {
 	Extra           map[string]any `toml:"extra"`
 }
 
-// JudgeSandbox configures the bubblewrap sandbox for code analyses.
-type JudgeSandbox struct {
+// SandboxSettings configures the bubblewrap sandbox for code analyses.
+type SandboxSettings struct {
 	// Enabled defaults to true; false makes the judge answer in prose only.
 	Enabled *bool  `toml:"enabled"`
 	Bwrap   string `toml:"bwrap"`
@@ -83,15 +83,15 @@ type JudgeSandbox struct {
 }
 
 // On reports whether code analyses may run in the sandbox.
-func (s JudgeSandbox) On() bool { return s.Enabled == nil || *s.Enabled }
+func (s SandboxSettings) On() bool { return s.Enabled == nil || *s.Enabled }
 
 // SandboxConfig maps the section onto the sandbox's configuration.
-func (s JudgeSandbox) SandboxConfig() sandbox.Config {
+func (s SandboxSettings) SandboxConfig() sandbox.Config {
 	return sandbox.Config{Bwrap: s.Bwrap, Python: s.Python, ReadOnly: slices.Clone(s.ReadOnly)}
 }
 
 // ProfileNames lists the configured profiles, sorted.
-func (j JudgeConfig) ProfileNames() []string {
+func (j Settings) ProfileNames() []string {
 	names := make([]string, 0, len(j.Profiles))
 	for n := range j.Profiles {
 		names = append(names, n)
@@ -102,7 +102,7 @@ func (j JudgeConfig) ProfileNames() []string {
 
 // DefaultProfile is the profile used when none is named: Profile, else the
 // only profile, else "" (the environment).
-func (j JudgeConfig) DefaultProfile() string {
+func (j Settings) DefaultProfile() string {
 	if j.Profile != "" {
 		return j.Profile
 	}
@@ -117,7 +117,7 @@ func (j JudgeConfig) DefaultProfile() string {
 // defaults; getenv is os.Getenv
 // outside tests. The key itself is not read here: the client reads the
 // variable the profile names.
-func (j JudgeConfig) ResolveProfile(name string, getenv func(string) string) (llm.Profile, error) {
+func (j Settings) ResolveProfile(name string, getenv func(string) string) (llm.Profile, error) {
 	if getenv == nil {
 		getenv = os.Getenv
 	}
@@ -149,7 +149,7 @@ func (j JudgeConfig) ResolveProfile(name string, getenv func(string) string) (ll
 	return p.WithDefaults(), nil
 }
 
-func (jp JudgeProfile) toLLM(name string) (llm.Profile, error) {
+func (jp ProfileSettings) toLLM(name string) (llm.Profile, error) {
 	where := fmt.Sprintf("[judge.profiles.%s]", name)
 	if jp.APIKey != "" {
 		return llm.Profile{}, fmt.Errorf("%s api_key: keys are read only from the environment; set api_key_env to the name of the variable holding it", where)
@@ -199,7 +199,7 @@ func envName(s string) bool {
 
 // PromptsDir is the prompt override directory with a leading ~ expanded and
 // a relative path taken from the configuration file's directory.
-func (j JudgeConfig) PromptsDir(configDir string) (string, error) {
+func (j Settings) PromptsDir(configDir string) (string, error) {
 	d := j.Prompts
 	if d == "" {
 		return "", nil

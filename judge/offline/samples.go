@@ -1,4 +1,4 @@
-package analyze
+package offline
 
 import (
 	"github.com/stepwise-dev/stepwise"

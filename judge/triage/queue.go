@@ -11,7 +11,7 @@ import (
 	"sort"
 
 	"github.com/stepwise-dev/stepwise"
-	"github.com/stepwise-dev/stepwise/judge/analyze"
+	"github.com/stepwise-dev/stepwise/judge/offline"
 	"github.com/stepwise-dev/stepwise/store"
 )
 
@@ -55,7 +55,7 @@ func Build(ctx context.Context, db *store.DB, opts Options) ([]Item, error) {
 	if opts.Limit <= 0 {
 		opts.Limit = 500
 	}
-	q := &builder{opts: opts, checker: analyze.VerifyChecker{}, gold: map[int64]*goldHeap{}}
+	q := &builder{opts: opts, checker: offline.VerifyChecker{}, gold: map[int64]*goldHeap{}}
 	q.goldK = int(math.Ceil(float64(opts.Limit) * opts.GoldRate))
 	err := db.EachEvidence(ctx, opts.Filter, func(ev *store.TraceEvidence) error {
 		return q.trace(ctx, ev)
@@ -68,7 +68,7 @@ func Build(ctx context.Context, db *store.DB, opts Options) ([]Item, error) {
 
 type builder struct {
 	opts    Options
-	checker analyze.VerifyChecker
+	checker offline.VerifyChecker
 	top     itemHeap // min-heap by score: the weakest of the best on top
 	// gold holds gold candidates by score band (the score rounded to
 	// hundredths), each band a max-heap by hash whose k smallest hashes are

@@ -16,7 +16,6 @@ import (
 	"github.com/stepwise-dev/stepwise/judge"
 	"github.com/stepwise-dev/stepwise/judge/llm"
 	"github.com/stepwise-dev/stepwise/judge/sandbox"
-	"github.com/stepwise-dev/stepwise/tui/config"
 )
 
 // Options adjust NewRunner beyond the configuration file (command-line
@@ -46,7 +45,7 @@ var ErrNoModel = errors.New("no judge model: set STEPWISE_JUDGE_MODEL (the endpo
 // NewRunner builds a runner for the chosen profile: an OpenAI-compatible
 // streaming client (the key read from the variable the profile names), the
 // prompt set, and the sandbox unless code analyses are off.
-func NewRunner(cfg config.JudgeConfig, o Options) (*judge.Runner, error) {
+func NewRunner(cfg Settings, o Options) (*judge.Runner, error) {
 	getenv := o.Getenv
 	if getenv == nil {
 		getenv = os.Getenv
@@ -80,7 +79,7 @@ func NewRunner(cfg config.JudgeConfig, o Options) (*judge.Runner, error) {
 	return r, nil
 }
 
-func loadPrompts(cfg config.JudgeConfig, o Options) (*judge.Prompts, error) {
+func loadPrompts(cfg Settings, o Options) (*judge.Prompts, error) {
 	dir := o.Prompts
 	if dir == "" {
 		var err error

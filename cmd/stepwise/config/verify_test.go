@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/stepwise-dev/stepwise/verify"
+
+	"github.com/stepwise-dev/stepwise/verify/verifyrun"
 )
 
 func envOf(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -52,7 +54,7 @@ autoformalize = "local"
 }
 
 func TestEmptyVerifySectionIsTheDefaults(t *testing.T) {
-	var v VerifyConfig
+	var v verifyrun.Settings
 	cfg, err := v.EngineConfig(envOf(map[string]string{"KIMINA_URL": "https://k.example"}))
 	if err != nil {
 		t.Fatal(err)

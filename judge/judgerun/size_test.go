@@ -7,8 +7,8 @@ import (
 	"encoding/json"
 	"testing"
 
+	"github.com/stepwise-dev/stepwise/judge/judgerun/judgetest"
 	"github.com/stepwise-dev/stepwise/store"
-	"github.com/stepwise-dev/stepwise/tui/judgerun/judgetest"
 )
 
 // TestStoredRunSize measures what one stored run costs against its plain
