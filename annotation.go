@@ -31,6 +31,11 @@ type Annotation struct {
 	ElapsedMS int64 `json:"elapsed_ms,omitempty"`
 	// Gold marks an event made on a hidden quality-control item.
 	Gold bool `json:"gold,omitempty"`
+	// Question names a label schema's question ("schema/question"): the
+	// event answers it (Answer; nil clears the answer) instead of rating
+	// the step. Step is the step, or -1 for a trace question.
+	Question string  `json:"question,omitempty"`
+	Answer   *Answer `json:"answer,omitempty"`
 }
 
 // StepMark is an annotator's current label of one step.
@@ -59,6 +64,8 @@ type TraceMarks struct {
 	ElapsedMS  int64     `json:"elapsed_ms"`
 	Updated    time.Time `json:"updated"`
 	Events     int       `json:"events"`
+	// Answers are the current answers to label schemas' questions.
+	Answers map[AnswerKey]AnswerMark `json:"answers,omitempty"`
 }
 
 // Rating returns the annotator's rating of step i (Unlabeled when none).
@@ -119,6 +126,10 @@ func revertedSet(evs []Annotation) map[uint64]bool {
 }
 
 func (m *TraceMarks) apply(e Annotation, nSteps int) {
+	if e.Question != "" {
+		m.answer(e)
+		return
+	}
 	mark := StepMark{Rating: e.Rating, Hallucinated: e.Hallucinated, ErrorType: e.ErrorType, Note: e.Note,
 		Event: e.Seq, Time: e.Time}
 	switch {
@@ -151,6 +162,19 @@ func (m *TraceMarks) apply(e Annotation, nSteps int) {
 			m.Verdict = e.Verdict
 		}
 	}
+}
+
+// answer applies an event that answers (or clears) a schema question.
+func (m *TraceMarks) answer(e Annotation) {
+	k := AnswerKey{Step: max(e.Step, -1), Question: e.Question}
+	if e.Answer == nil {
+		delete(m.Answers, k)
+		return
+	}
+	if m.Answers == nil {
+		m.Answers = map[AnswerKey]AnswerMark{}
+	}
+	m.Answers[k] = AnswerMark{Answer: *e.Answer, Event: e.Seq}
 }
 
 // Strip is one character per step in Trace.Strip's alphabet ('+' good,

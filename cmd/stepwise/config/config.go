@@ -34,6 +34,8 @@ type Config struct {
 	Verify verifyrun.Settings `toml:"verify"`
 	// Judge configures the LLM judge's endpoints.
 	Judge judgerun.Settings `toml:"judge"`
+	// Schemas picks the label schema of each dataset (schemas.go).
+	Schemas SchemaChoice `toml:"schemas"`
 
 	// Dir is the directory the file was read from (themes/ lives there).
 	Dir string `toml:"-"`
