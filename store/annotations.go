@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -326,6 +327,47 @@ func validateEvent(ev *stepwise.Annotation, nSteps int) error {
 	}
 	if ev.Step == -1 && !ev.FirstError && ev.Undoes == 0 && (ev.Rating != stepwise.Unlabeled || ev.Hallucinated || ev.ErrorType != "") {
 		return invalid("a trace-level event (step -1) carries a verdict or a note, not a step rating")
+	}
+	return validateAnswer(ev)
+}
+
+// validateAnswer bounds an answer to a schema question: the store cannot
+// know the schema (the configuration holds it, and checks the answer's
+// shape and spans), but it keeps a runaway script from bloating it.
+func validateAnswer(ev *stepwise.Annotation) error {
+	if ev.Question == "" {
+		if ev.Answer != nil {
+			return invalid("an answer without a question")
+		}
+		return nil
+	}
+	schema, q, ok := strings.Cut(ev.Question, "/")
+	if !ok || checkName("question", schema, maxShortField) != nil || checkName("question", q, maxShortField) != nil {
+		return invalid("question %q: want schema/question", ev.Question)
+	}
+	if ev.Rating != stepwise.Unlabeled || ev.Hallucinated || ev.ErrorType != "" || ev.FirstError || ev.Verdict != "" || ev.Undoes != 0 {
+		return invalid("an answer to %s carries no rating, flag, verdict or undo", ev.Question)
+	}
+	a := ev.Answer
+	if a == nil {
+		return nil
+	}
+	size := len(a.Text) + len(a.Choice)
+	for _, s := range append(slices.Clone(a.Texts), a.Choices...) {
+		size += len(s)
+	}
+	if size > maxNote || len(a.Texts)+len(a.Choices) > 256 || len(a.Spans) > 1024 {
+		return invalid("the answer to %s is too large", ev.Question)
+	}
+	for _, s := range append(append([]string{a.Text, a.Choice}, a.Texts...), a.Choices...) {
+		if !utf8.ValidString(s) {
+			return invalid("the answer to %s is not UTF-8", ev.Question)
+		}
+	}
+	for _, sp := range a.Spans {
+		if sp.Start < 0 || sp.End <= sp.Start {
+			return invalid("the answer to %s has an empty or negative span", ev.Question)
+		}
 	}
 	return nil
 }

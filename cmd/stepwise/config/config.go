@@ -14,6 +14,7 @@ import (
 
 	"github.com/pelletier/go-toml/v2"
 
+	"github.com/stepwise-dev/stepwise/judge/embed"
 	"github.com/stepwise-dev/stepwise/judge/judgerun"
 	"github.com/stepwise-dev/stepwise/verify/verifyrun"
 )
@@ -36,6 +37,9 @@ type Config struct {
 	Judge judgerun.Settings `toml:"judge"`
 	// Schemas picks the label schema of each dataset (schemas.go).
 	Schemas SchemaChoice `toml:"schemas"`
+	// Embeddings is the embedding model that groups error keyphrases
+	// (stepwise errortypes); without one they are grouped lexically.
+	Embeddings embed.Settings `toml:"embeddings"`
 
 	// Dir is the directory the file was read from (themes/ lives there).
 	Dir string `toml:"-"`

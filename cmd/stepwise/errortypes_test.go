@@ -1,0 +1,135 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// setupErrorTypes imports ProcessBench GSM8K and records SEI keyphrases on
+// five traces by two annotators, through `label --from`.
+func setupErrorTypes(t *testing.T) (db string) {
+	t.Helper()
+	dir := t.TempDir()
+	t.Setenv("HOME", dir)
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "cfg"))
+	t.Setenv("STEPWISE_CONFIG", "")
+	db = filepath.Join(dir, "s.db")
+	if code, _, errs := runCLI(t, "", "--db", db, "import", filepath.Join(sampleDir, "processbench", "gsm8k_0-99_and_200-299.json")); code != exitOK {
+		t.Fatal(errs)
+	}
+	phrases := map[string][]string{
+		"gsm8k-0": {"wrong sign", "unit conversion"}, "gsm8k-1": {"sign error"}, "gsm8k-2": {"Sign error.", "misread the question"},
+		"gsm8k-3": {"wrong unit conversion"}, "gsm8k-4": {"misreading question"},
+	}
+	var lines strings.Builder
+	for id, ps := range phrases {
+		b, _ := json.Marshal(ps)
+		fmt.Fprintf(&lines, `{"trace_id":%q,"step":-1,"question":"sei/error_keyphrases","answer":{"texts":%s}}`+"\n", id, b)
+	}
+	// A second annotator on one trace; an answer then cleared is no case.
+	lines.WriteString(`{"trace_id":"gsm8k-5","step":-1,"question":"sei/error_keyphrases","answer":{"texts":["sign error"]},"annotator":"bo"}` + "\n")
+	lines.WriteString(`{"trace_id":"gsm8k-6","step":-1,"question":"sei/error_keyphrases","answer":{"texts":["typo"]}}` + "\n")
+	lines.WriteString(`{"trace_id":"gsm8k-6","step":-1,"question":"sei/error_keyphrases"}` + "\n")
+	if code, _, errs := runCLI(t, lines.String(), "--db", db, "label", "--from", "-", "--annotator", "ana"); code != exitOK {
+		t.Fatal(errs)
+	}
+	return db
+}
+
+type clusterJSON struct {
+	Name    string   `json:"name"`
+	Decided bool     `json:"decided"`
+	Cases   []string `json:"cases"`
+}
+
+func clustersOf(t *testing.T, db string, args ...string) []clusterJSON {
+	t.Helper()
+	code, out, errs := runCLI(t, "", append([]string{"--db", db, "errortypes", "--json"}, args...)...)
+	if code != exitOK {
+		t.Fatalf("errortypes: %d %s", code, errs)
+	}
+	var cs []clusterJSON
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		var c clusterJSON
+		if err := json.Unmarshal([]byte(l), &c); err != nil {
+			t.Fatalf("%q: %v", l, err)
+		}
+		cs = append(cs, c)
+	}
+	return cs
+}
+
+func TestErrorTypesFromKeyphrases(t *testing.T) {
+	db := setupErrorTypes(t)
+	cs := clustersOf(t, db)
+	if len(cs) != 3 || cs[0].Name != "sign error" || len(cs[0].Cases) != 4 {
+		t.Fatalf("proposals %+v", cs)
+	}
+	for _, c := range cs {
+		if strings.Contains(c.Name, "typo") {
+			t.Fatalf("a cleared answer still counts: %+v", cs)
+		}
+	}
+	// Decisions stick.
+	for _, args := range [][]string{{"accept", "sign error", "--name", "sign"}, {"accept", "unit conversion"},
+		{"merge", "sign", "unit conversion", "--name", "arithmetic"}, {"rename", "arithmetic", "calculation"}} {
+		if code, _, errs := runCLI(t, "", append([]string{"--db", db, "errortypes"}, args...)...); code != exitOK {
+			t.Fatalf("%v: %s", args, errs)
+		}
+	}
+	cs = clustersOf(t, db)
+	if !cs[0].Decided || cs[0].Name != "calculation" || len(cs[0].Cases) != 5 {
+		t.Fatalf("after decisions %+v", cs)
+	}
+	out := filepath.Join(t.TempDir(), "cases")
+	if code, _, errs := runCLI(t, "", "--db", db, "errortypes", "--export", out); code != exitOK {
+		t.Fatal(errs)
+	}
+	b, err := os.ReadFile(filepath.Join(out, "calculation.jsonl"))
+	if err != nil || strings.Count(string(b), "\n") != 5 || !strings.Contains(string(b), `"problem":`) {
+		t.Fatalf("exported cases: %v\n%s", err, b)
+	}
+}
+
+// TestErrorTypesWithEmbeddings: with an embedding endpoint configured, the
+// phrases are embedded (once each) and grouped by their vectors; the
+// double puts every phrase with "sign" or "unit" on one axis, so both
+// become one type that no word links.
+func TestErrorTypesWithEmbeddings(t *testing.T) {
+	db := setupErrorTypes(t)
+	calls := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls++
+		var req struct {
+			Input []string `json:"input"`
+		}
+		json.NewDecoder(r.Body).Decode(&req)
+		var data []map[string]any
+		for i, s := range req.Input {
+			v := []float64{0, 1}
+			if strings.Contains(s, "sign") || strings.Contains(s, "unit") {
+				v = []float64{1, 0}
+			}
+			data = append(data, map[string]any{"object": "embedding", "index": i, "embedding": v})
+		}
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(map[string]any{"object": "list", "data": data, "model": "e", "usage": map[string]int{}})
+	}))
+	defer srv.Close()
+	cfg := filepath.Join(t.TempDir(), "config.toml")
+	os.WriteFile(cfg, []byte(fmt.Sprintf("[embeddings]\nbase_url = %q\nmodel = \"e\"\n", srv.URL+"/v1")), 0o644)
+	t.Setenv("STEPWISE_CONFIG", cfg)
+	cs := clustersOf(t, db)
+	if calls != 1 || len(cs) != 2 || len(cs[0].Cases) != 5 {
+		t.Fatalf("%d calls, clusters %+v", calls, cs)
+	}
+	if lex := clustersOf(t, db, "--lexical"); len(lex) != 3 {
+		t.Fatalf("--lexical: %+v", lex)
+	}
+}
