@@ -9,8 +9,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 
 	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/cmd/stepwise/config"
@@ -83,6 +85,10 @@ func runLabel(_ context.Context, e *env, args []string) int {
 		return code
 	}
 	defer db.Close()
+	if err := checkAnswers(db, cfg, evs); err != nil {
+		fmt.Fprintln(e.stderr, "stepwise label:", termsafe.Line(err.Error()))
+		return exitUsage
+	}
 	stored, err := db.AnnotateMany(evs)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "stepwise label:", termsafe.Line(err.Error()))
@@ -179,4 +185,54 @@ func readLabelFile(e *env, path, annotator string) ([]stepwise.Annotation, error
 		return nil, fmt.Errorf("%s: no events", name)
 	}
 	return out, nil
+}
+
+// checkAnswers checks the events that answer schema questions against the
+// schemas: the question exists, its scope fits the step, and the answer
+// has the question's shape (spans inside the step's text).
+func checkAnswers(db *store.DB, cfg *config.Config, evs []stepwise.Annotation) error {
+	var schemas config.Schemas
+	traces := map[string]*stepwise.Trace{}
+	for i, ev := range evs {
+		if ev.Question == "" {
+			continue
+		}
+		if schemas == nil {
+			var err error
+			if schemas, err = config.LoadSchemas(filepath.Join(cfg.Dir, "schemas"), cfg.Schemas); err != nil {
+				return err
+			}
+		}
+		name, qid, _ := strings.Cut(ev.Question, "/")
+		s := schemas[name]
+		if s == nil {
+			return fmt.Errorf("event %d: no schema %q (known: %s)", i+1, name, strings.Join(schemas.Names(), ", "))
+		}
+		q, ok := s.Question(qid)
+		if !ok {
+			return fmt.Errorf("event %d: schema %s has no question %q", i+1, name, qid)
+		}
+		if (q.Scope == stepwise.ScopeTrace) != (ev.Step == -1) {
+			return fmt.Errorf("event %d: %s is a %s question (step %d)", i+1, ev.Question, q.Scope, ev.Step)
+		}
+		if ev.Answer == nil {
+			continue
+		}
+		t := traces[ev.TraceID]
+		if t == nil {
+			var err error
+			if t, err = db.Get(ev.TraceID); err != nil {
+				return fmt.Errorf("event %d: %w", i+1, err)
+			}
+			traces[ev.TraceID] = t
+		}
+		n := 0
+		if ev.Step >= 0 && ev.Step < len(t.Steps) {
+			n = len(t.Steps[ev.Step].Text)
+		}
+		if err := ev.Answer.Check(q, n); err != nil {
+			return fmt.Errorf("event %d: %w", i+1, err)
+		}
+	}
+	return nil
 }

@@ -133,3 +133,25 @@ func TestErrorTypesWithEmbeddings(t *testing.T) {
 		t.Fatalf("--lexical: %+v", lex)
 	}
 }
+
+// TestLabelChecksAnswers: answers that do not fit their question are
+// refused with a reason, before anything is written.
+func TestLabelChecksAnswers(t *testing.T) {
+	db := setupErrorTypes(t)
+	for body, want := range map[string]string{
+		`{"trace_id":"gsm8k-0","step":-1,"question":"nope/x","answer":{"text":"a"}}`:                                "no schema",
+		`{"trace_id":"gsm8k-0","step":-1,"question":"sei/nope","answer":{"text":"a"}}`:                              "no question",
+		`{"trace_id":"gsm8k-0","step":1,"question":"sei/bad_case","answer":{"bool":true}}`:                          "trace question",
+		`{"trace_id":"gsm8k-0","step":-1,"question":"lrm-safety/thinking_harm","answer":{"choice":"extreme"}}`:      "not one of",
+		`{"trace_id":"gsm8k-0","step":1,"question":"sei/error_words","answer":{"spans":[{"start":0,"end":99999}]}}`: "past the step",
+	} {
+		code, _, errs := runCLI(t, body+"\n", "--db", db, "label", "--from", "-", "--annotator", "ana")
+		if code != exitUsage || !strings.Contains(errs, want) {
+			t.Errorf("%s: exit %d %q, want %q", body, code, errs, want)
+		}
+	}
+	ok := `{"trace_id":"gsm8k-0","step":1,"question":"sei/error_words","answer":{"spans":[{"start":0,"end":4}]}}`
+	if code, _, errs := runCLI(t, ok+"\n", "--db", db, "label", "--from", "-", "--annotator", "ana"); code != exitOK {
+		t.Errorf("a good span answer: %s", errs)
+	}
+}
