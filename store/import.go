@@ -180,7 +180,7 @@ func fileSize(path string) int64 {
 	if err != nil {
 		return 0
 	}
-	return st.Size()
+	return formats.UnpackedSize(path, st.Size())
 }
 
 // chunk is a run of records decoded by one worker.

@@ -52,7 +52,7 @@ func listFiles(paths []string) (*fileList, error) {
 
 func (l *fileList) add(path string, st os.FileInfo) {
 	l.files = append(l.files, path)
-	l.bytes += st.Size()
+	l.bytes += formats.UnpackedSize(path, st.Size())
 }
 
 func (l *fileList) refuse(path string, mode fs.FileMode) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 )
 
 // Input is one opened file: its records and the codec chosen for them.
@@ -16,6 +17,8 @@ type Input struct {
 	group Group
 	close func() error
 	ids   problemIDs
+	// packing says how the file is packed (plain, gzip, zstd, Parquet).
+	packing packing
 }
 
 // NotDataError reports a file that holds no trace data at all (an LFS
@@ -52,7 +55,11 @@ func Open(path, format string) (*Input, error) {
 		f.Close()
 		return nil, err
 	}
-	if err := sniff(path, head); err != nil {
+	if isDatasetCard(path, head) {
+		f.Close()
+		return nil, &CompanionError{path, "a dataset card (README.md with YAML front matter): it describes the data files beside it"}
+	}
+	if err := sniff(path, head); err != nil && packingOf(head) == plain {
 		f.Close()
 		return nil, err
 	}
@@ -60,6 +67,12 @@ func Open(path, format string) (*Input, error) {
 	if bytes.HasPrefix(head, []byte("PK\x03\x04")) {
 		f.Close()
 		return openEvalZip(path, format)
+	}
+	if packingOf(head) != plain {
+		if err := in.openPacked(f, packingOf(head)); err != nil {
+			return nil, err
+		}
+		return in, in.choose(format)
 	}
 	header, member, err := evalMember(path)
 	if err != nil {
@@ -79,6 +92,36 @@ func Open(path, format string) (*Input, error) {
 		}
 	}
 	return in, in.choose(format)
+}
+
+// openPacked reads a compressed or Parquet file (packed.go); f is closed on
+// an error.
+func (in *Input) openPacked(f *os.File, p packing) error {
+	in.packing = p
+	if p == parquetFile {
+		rows, err := openParquet(f)
+		if err != nil {
+			f.Close()
+			return err
+		}
+		in.next = rows.Next
+		in.close = func() error { rows.Close(); return f.Close() }
+		return nil
+	}
+	r, done, err := unpack(f, p)
+	if err != nil {
+		f.Close()
+		return err
+	}
+	rr, err := NewRecordReader(r, in.Path)
+	if err != nil {
+		done()
+		f.Close()
+		return err
+	}
+	in.next = rr.Next
+	in.close = func() error { done(); return f.Close() }
+	return nil
 }
 
 // sniff rejects files that are not trace data, with the reason.
@@ -135,6 +178,13 @@ func (in *Input) rewind() error {
 	f, err := openRegular(in.Path)
 	if err != nil {
 		return err
+	}
+	if in.packing != plain {
+		if err := in.openPacked(f, in.packing); err != nil {
+			return err
+		}
+		in.startGroup()
+		return nil
 	}
 	rr, err := NewRecordReader(f, in.Path)
 	if err != nil {
