@@ -160,3 +160,136 @@ func TestHuggingFaceFolder(t *testing.T) {
 	want := listedTraces(t, importInto(t, src))
 	sameRows(t, "ProcessBench from Parquet", want, got)
 }
+
+// parquetOfJSONL writes a JSONL file's records as a Parquet file whose
+// schema is inferred from the first record (strings, integers, doubles,
+// booleans, lists of them, nested objects; nulls as optional strings), as
+// a dataset uploaded to Hugging Face is converted.
+func parquetOfJSONL(t *testing.T, src, dst string) int {
+	t.Helper()
+	b, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []map[string]any
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	for dec.More() {
+		var r map[string]any
+		if err := dec.Decode(&r); err != nil {
+			t.Fatal(err)
+		}
+		rows = append(rows, r)
+	}
+	schema := parquet.NewSchema("row", groupOf(rows))
+	f, err := os.Create(dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := parquet.NewGenericWriter[map[string]any](f, schema)
+	for _, r := range rows {
+		if _, err := w.Write([]map[string]any{typed(r).(map[string]any)}); err != nil {
+			t.Fatalf("%s: %v", src, err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	return len(rows)
+}
+
+// groupOf infers a group from every record's fields (the union); a field
+// some record lacks or leaves null is optional. (parquet-go writes a zero
+// value of an optional leaf as null, so only those are.)
+func groupOf(rows []map[string]any) parquet.Group {
+	nodes := map[string]parquet.Node{}
+	present := map[string]int{}
+	for _, r := range rows {
+		for k, v := range r {
+			if v != nil {
+				present[k]++
+			}
+			if _, ok := nodes[k]; !ok || v != nil {
+				if n := nodeOf(v); n != nil {
+					nodes[k] = n
+				}
+			}
+		}
+	}
+	g := parquet.Group{}
+	for k, n := range nodes {
+		if present[k] < len(rows) {
+			n = parquet.Optional(n)
+		}
+		g[k] = n
+	}
+	return g
+}
+
+func nodeOf(v any) parquet.Node {
+	switch x := v.(type) {
+	case string, nil:
+		return parquet.String()
+	case bool:
+		return parquet.Leaf(parquet.BooleanType)
+	case json.Number:
+		if _, err := x.Int64(); err == nil {
+			return parquet.Int(64)
+		}
+		return parquet.Leaf(parquet.DoubleType)
+	case []any:
+		var elem any
+		nulls := false
+		for _, e := range x {
+			if e == nil {
+				nulls = true
+			} else if elem == nil {
+				elem = e
+			}
+		}
+		n := nodeOf(elem)
+		if nulls {
+			n = parquet.Optional(n)
+		}
+		return parquet.List(n)
+	case map[string]any:
+		return groupOf([]map[string]any{x})
+	}
+	return nil
+}
+
+// typed turns json.Numbers into the Go numbers the schema holds.
+func typed(v any) any {
+	switch x := v.(type) {
+	case json.Number:
+		if i, err := x.Int64(); err == nil {
+			return i
+		}
+		f, _ := x.Float64()
+		return f
+	case []any:
+		for i := range x {
+			x[i] = typed(x[i])
+		}
+	case map[string]any:
+		for k := range x {
+			x[k] = typed(x[k])
+		}
+	}
+	return v
+}
+
+// TestEveryCodecFromParquet: the records of several formats, shipped as
+// Parquet, import as their JSONL files do.
+func TestEveryCodecFromParquet(t *testing.T) {
+	for _, src := range []string{
+		filepath.Join("gsm8k", "test_first200.jsonl"), filepath.Join("math500", "test_first200.jsonl"),
+		filepath.Join("prmbench", "prmbench_subset400_sample.jsonl"), filepath.Join("gsm8k", "example_model_solutions_first50.jsonl"),
+		filepath.Join("longcot_skyt1", "aime24_sky-t1-32b-ckpt140.jsonl"),
+	} {
+		p := filepath.Join(t.TempDir(), filepath.Base(src)+".parquet")
+		parquetOfJSONL(t, filepath.Join(sampleDir, src), p)
+		sameRows(t, src, listedTraces(t, importInto(t, filepath.Join(sampleDir, src))), listedTraces(t, importInto(t, p)))
+	}
+}

@@ -1,7 +1,6 @@
 package formats
 
 import (
-	"path/filepath"
 	"strings"
 
 	"github.com/stepwise-dev/stepwise"
@@ -287,13 +286,4 @@ func chatDataset(opts *Options, family, path string) string {
 }
 
 // chatFileStem is a file's base name without its data extensions.
-func chatFileStem(path string) string {
-	base := filepath.Base(path)
-	if base == "." || base == string(filepath.Separator) {
-		return ""
-	}
-	for _, ext := range []string{".gz", ".jsonl", ".json", ".ndjson"} {
-		base = strings.TrimSuffix(base, ext)
-	}
-	return base
-}
+func chatFileStem(path string) string { return FileStem(path) }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -198,7 +197,7 @@ func (g genericRecord) fill(t *stepwise.Trace, rec Record, opts *Options, warns 
 	if err != nil {
 		return err
 	}
-	stem := strings.TrimSuffix(filepath.Base(rec.Path), filepath.Ext(rec.Path))
+	stem := FileStem(rec.Path)
 	t.Dataset = pick(opts.Dataset, dataset, true, "generic/"+stem)
 	model, err := g.text("model", false)
 	if err != nil {

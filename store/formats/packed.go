@@ -220,3 +220,20 @@ func isDatasetCard(path string, head []byte) bool {
 	return strings.EqualFold(filepath.Base(path), "README.md") &&
 		(bytes.HasPrefix(head, []byte("---\n")) || bytes.HasPrefix(head, []byte("---\r\n")))
 }
+
+// FileStem is a file's base name without its packing (.gz, .zst, .parquet)
+// and data (.jsonl, .json, .ndjson) extensions: what codecs that name a
+// dataset or a model after the file use, so that a compressed or Parquet
+// copy names the same one.
+func FileStem(path string) string {
+	base := filepath.Base(path)
+	if base == "." || base == string(filepath.Separator) {
+		return ""
+	}
+	for _, ext := range []string{".gz", ".zst", ".zstd", ".parquet", ".jsonl", ".json", ".ndjson"} {
+		if stem, ok := strings.CutSuffix(base, ext); ok && stem != "" {
+			base = stem
+		}
+	}
+	return base
+}

@@ -85,10 +85,4 @@ func skyT1ModelFromTokens(tokens []string, benchPrefixed bool) string {
 
 // longCoTFileStem is the file name without folders and without its extensions
 // (".jsonl", ".json", ".jsonl.gz").
-func longCoTFileStem(path string) string {
-	base := filepath.Base(path)
-	for _, ext := range []string{".gz", ".jsonl", ".json"} {
-		base = strings.TrimSuffix(base, ext)
-	}
-	return base
-}
+func longCoTFileStem(path string) string { return FileStem(path) }
