@@ -254,7 +254,7 @@ func (bc *bodyCursor) get(seq uint64) ([]byte, error) {
 		bc.blk = blk
 		return blk.body(seq)
 	}
-	return nil, fmt.Errorf("bodies: unexpected key %x", k)
+	return nil, corrupt("bodies: unexpected key %x", k)
 }
 
 // scan visits the bodies of seqs in [lo, hi) in order.
@@ -271,7 +271,7 @@ func (bc *bodyCursor) scan(lo, hi uint64, visit func(seq uint64, body []byte) er
 			continue
 		}
 		if len(k) != 9 || k[8] != bodyBlockTag {
-			return fmt.Errorf("bodies: unexpected key %x", k)
+			return corrupt("bodies: unexpected key %x", k)
 		}
 		blk, err := decodeBodyBlock(k, v)
 		if err != nil {

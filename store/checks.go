@@ -74,7 +74,7 @@ func decodeCheck(b []byte) (stepwise.Formalization, time.Time, error) {
 		d.fail(fmt.Errorf("%d stray bytes after the record", len(d.b)))
 	}
 	if d.err != nil {
-		return stepwise.Formalization{}, time.Time{}, fmt.Errorf("corrupt check record: %w", d.err)
+		return stepwise.Formalization{}, time.Time{}, corrupt("an unreadable check record: %v", d.err)
 	}
 	return f, at, nil
 }
@@ -271,7 +271,7 @@ func checkedSteps(tx *bolt.Tx, seq uint64) ([]CheckedStep, error) {
 	c := tx.Bucket(bChecks).Cursor()
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 		if len(k) != 16 {
-			return nil, fmt.Errorf("trace %d: malformed check key %x", seq, k)
+			return nil, corrupt("trace %d: malformed check key %x", seq, k)
 		}
 		step := int(binary.BigEndian.Uint32(k[8:]))
 		f, at, err := decodeCheck(v)

@@ -252,7 +252,7 @@ func eachFieldSeq(b *bolt.Bucket, field string, fn func(value []byte, seq uint64
 	c := b.Cursor()
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 		if len(k) < len(prefix)+5 {
-			return fmt.Errorf("malformed posting key %q", k)
+			return corrupt("malformed posting key %q", k)
 		}
 		value := k[len(prefix) : len(k)-5]
 		block := uint64(binary.BigEndian.Uint32(k[len(k)-4:]))

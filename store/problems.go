@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"encoding/binary"
-	"fmt"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -31,11 +30,11 @@ func problemRecordAt(tx *bolt.Tx, id string, k []byte) ([]byte, error) {
 		return nil, nil
 	}
 	if len(k) != 8 {
-		return nil, fmt.Errorf("problem %s: corrupt entry (%d bytes)", id, len(k))
+		return nil, corrupt("problem %s: an unreadable entry (%d bytes)", id, len(k))
 	}
 	v := tx.Bucket(bProblemTexts).Get(k)
 	if v == nil {
-		return nil, fmt.Errorf("problem %s: record %d is missing", id, binary.BigEndian.Uint64(k))
+		return nil, corrupt("problem %s: record %d is missing", id, binary.BigEndian.Uint64(k))
 	}
 	return v, nil
 }

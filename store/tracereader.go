@@ -80,12 +80,12 @@ func (r *traceReader) eventsOf(traceSeq uint64) ([]Event, error) {
 	c := r.traceEvents.Cursor()
 	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
 		if len(k) != 16 {
-			return nil, fmt.Errorf("malformed trace_events key %x", k)
+			return nil, corrupt("malformed trace_events key %x", k)
 		}
 		seq := binary.BigEndian.Uint64(k[8:])
 		v := r.events.Get(k[8:])
 		if v == nil {
-			return nil, fmt.Errorf("trace %d: event %d is indexed but missing", traceSeq, seq)
+			return nil, corrupt("trace %d: event %d is indexed but missing", traceSeq, seq)
 		}
 		ev, err := decodeEvent(seq, v)
 		if err != nil {

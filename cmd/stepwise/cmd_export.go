@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/stepwise-dev/stepwise/store"
+	"github.com/stepwise-dev/stepwise/store/hfdataset"
 	"github.com/stepwise-dev/stepwise/store/formats"
 )
 
@@ -33,6 +34,7 @@ func runExport(ctx context.Context, e *env, args []string) int {
 	until := fs.String("until", "", "only human labels made before this date")
 	fs.BoolVar(&opts.IncludeQC, "include-qc", false, "keep PRM800K quality-control and screening records")
 	out := fs.String("o", "-", "output file (- for standard output)")
+	hf := fs.String("hf", "", "write a Hugging Face dataset folder instead: DIR/data/<config> and a README.md dataset card")
 	asJSON := fs.Bool("json", false, "print the summary as JSON")
 	if code, ok := parseNoArgs(e, fs, args, &opts.Filter); !ok {
 		return code
@@ -61,6 +63,14 @@ func runExport(ctx context.Context, e *env, args []string) int {
 	}
 	defer db.Close()
 	start := time.Now()
+	if *hf != "" {
+		res, err := hfdataset.Write(ctx, db, hfdataset.Options{Dir: *hf, Export: opts})
+		if err != nil {
+			return failed(e, "stepwise export:", err)
+		}
+		fmt.Fprintf(e.stderr, "wrote the dataset folder %s: %s (%d records) and %s\n", *hf, res.DataFile, res.Report.Written, res.Card)
+		return exitOK
+	}
 	rep, err := exportTo(ctx, db, *out, e.stdout, opts)
 	if err != nil {
 		return failed(e, "stepwise export:", err)
