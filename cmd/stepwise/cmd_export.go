@@ -15,8 +15,8 @@ import (
 	"time"
 
 	"github.com/stepwise-dev/stepwise/store"
-	"github.com/stepwise-dev/stepwise/store/hfdataset"
 	"github.com/stepwise-dev/stepwise/store/formats"
+	"github.com/stepwise-dev/stepwise/store/hfdataset"
 )
 
 func runExport(ctx context.Context, e *env, args []string) int {
