@@ -21,13 +21,6 @@ type SearchQuery struct {
 	// CaseSensitive forces exact case. When false, smart case applies: the
 	// search ignores case unless Text has an upper-case letter.
 	CaseSensitive bool
-	// KeepPages leaves the file pages the scan read mapped into the
-	// process, so that the next search does not map them again: on the
-	// million-trace benchmark store a full search then takes about a third
-	// of the CPU time, but the process keeps up to the file's size resident
-	// (clean page-cache pages, which the kernel may reclaim) until
-	// ReleasePages. By default a search gives them back as it goes.
-	KeepPages bool
 }
 
 // TraceHits says where a trace matches.
@@ -102,7 +95,7 @@ func (db *DB) search(ctx context.Context, q SearchQuery, chunk uint64, onHits fu
 	if err != nil {
 		return err
 	}
-	plan.m, plan.filter, plan.keepPages = m, q.Filter, q.KeepPages
+	plan.m, plan.filter = m, q.Filter
 	if !q.Filter.isEmpty() {
 		plan.filtered = true
 	}
@@ -123,8 +116,6 @@ type searchPlan struct {
 	total    uint64
 	chunk    uint64
 	problems *problemHits
-	// keepPages: see SearchQuery.KeepPages.
-	keepPages bool
 }
 
 // chunkResult is one scanned chunk.
@@ -160,9 +151,6 @@ func (db *DB) runSearch(ctx context.Context, plan *searchPlan, out *hitSink) err
 			defer wg.Done()
 			err := db.view(func(tx *bolt.Tx) error {
 				w := newSearchWorker(tx, plan)
-				// Scanned pages go back to the system, inside this
-				// transaction (see search_release_linux.go).
-				defer w.pages.done()
 				for {
 					select {
 					case <-tokens:
@@ -247,12 +235,11 @@ type searchWorker struct {
 	tx     *bolt.Tx
 	spans  []stepwise.Span
 	buf    []byte // the matcher's scratch text
-	pages  pageRuns
 	err    error
 }
 
 func newSearchWorker(tx *bolt.Tx, plan *searchPlan) *searchWorker {
-	w := &searchWorker{plan: plan, tx: tx, pages: pageRuns{keep: plan.keepPages},
+	w := &searchWorker{plan: plan, tx: tx,
 		bodies: newBodyCursor(tx), traces: seqCursor{c: tx.Bucket(bTraces).Cursor()}}
 	if plan.filtered {
 		it, err := plan.filter.iterator(tx)
@@ -270,7 +257,6 @@ func (w *searchWorker) scan(ctx context.Context, n int, hits []TraceHits) ([]Tra
 	lo := uint64(n)*w.plan.chunk + 1
 	hi := min(lo+w.plan.chunk, w.plan.total+1)
 	visit := func(seq uint64, body []byte) error {
-		w.pages.add(body)
 		h, ok, err := w.trace(seq, body)
 		if ok {
 			hits = append(hits, h)

@@ -44,7 +44,6 @@ func (p *problemHits) of(seq uint64, w *searchWorker) int {
 	if v == nil {
 		return 0
 	}
-	w.pages.add(v)
 	return p.byID[string(summaryProblemID(v))]
 }
 

@@ -3,11 +3,13 @@ package store
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -715,4 +717,31 @@ func FuzzBodySpans(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A finished search leaves nothing of the store mapped: the pages it read
+// stay resident only while the store's handle is open, and the handle lets
+// go of the file soon after the last transaction (handle.go). (Before the
+// handle did, a search released its pages with madvise as it went.)
+func TestSearchLeavesNothingMapped(t *testing.T) {
+	maps := func() string {
+		b, err := os.ReadFile("/proc/self/maps")
+		if err != nil {
+			t.Skip("no /proc/self/maps")
+		}
+		return string(b)
+	}
+	db := sampleStore(t)
+	path, err := filepath.EvalSymlinks(db.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	collect(t, db, SearchQuery{Text: "the"}, searchChunk)
+	deadline := time.Now().Add(5 * time.Second)
+	for strings.Contains(maps(), path) {
+		if time.Now().After(deadline) {
+			t.Fatalf("5 s after a search, %s is still mapped", path)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
