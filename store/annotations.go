@@ -17,6 +17,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store/internal/damage"
 )
 
 // Annotation events are append-only. Each is written, with its
@@ -378,7 +379,7 @@ var eventJSON = sonic.Config{CopyString: true, ValidateString: true}.Froze()
 // decodeEvent reads a stored event; it copies what it keeps.
 func decodeEvent(seq uint64, v []byte) (Event, error) {
 	if len(v) < 9 {
-		return Event{}, corrupt("event %d: an unreadable record (%d bytes)", seq, len(v))
+		return Event{}, damage.Corrupt("event %d: an unreadable record (%d bytes)", seq, len(v))
 	}
 	if v[0] != eventVersion {
 		return Event{}, fmt.Errorf("event %d: record version %d is newer than this program", seq, v[0])
@@ -388,7 +389,7 @@ func decodeEvent(seq uint64, v []byte) (Event, error) {
 		// encoding/json's verdict and message for a corrupt record.
 		ev = Event{}
 		if err := json.Unmarshal(v[9:], &ev); err != nil {
-			return Event{}, corrupt("event %d: an unreadable record: %v", seq, err)
+			return Event{}, damage.Corrupt("event %d: an unreadable record: %v", seq, err)
 		}
 	}
 	ev.Seq = seq

@@ -9,6 +9,7 @@ import (
 
 	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/store/formats"
+	"github.com/stepwise-dev/stepwise/store/internal/damage"
 )
 
 // Trace bodies are stored in blocks: one bbolt value holds the bodies of a
@@ -179,7 +180,7 @@ type bodyBlock struct {
 func decodeBodyBlock(k, v []byte) (bodyBlock, error) {
 	last := binary.BigEndian.Uint64(k)
 	bad := func(why string) (bodyBlock, error) {
-		return bodyBlock{}, corrupt("body block ending at trace %d: %s", last, why)
+		return bodyBlock{}, damage.Corrupt("body block ending at trace %d: %s", last, why)
 	}
 	if len(v) == 0 || v[0] < 1 || v[0] > bodyBlockVersion {
 		return bad(fmt.Sprintf("unknown block version %d", v[0]))
@@ -215,7 +216,7 @@ func (b *bodyBlock) body(seq uint64) ([]byte, error) {
 	lo := binary.LittleEndian.Uint32(b.offs[4*i:])
 	hi := binary.LittleEndian.Uint32(b.offs[4*i+4:])
 	if lo > hi || int(hi) > len(b.data) {
-		return nil, corrupt("body of trace %d: block offsets out of range", seq)
+		return nil, damage.Corrupt("body of trace %d: block offsets out of range", seq)
 	}
 	return b.data[lo:hi:hi], nil
 }

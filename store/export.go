@@ -15,6 +15,7 @@ import (
 
 	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/store/formats"
+	"github.com/stepwise-dev/stepwise/store/internal/damage"
 )
 
 // LabelMode chooses which labels an export carries.
@@ -307,11 +308,11 @@ func (x *exportRun) problem(id string) (*stepwise.Problem, error) {
 	}
 	if v == nil {
 		// A stored trace always has its problem stored.
-		return nil, corrupt("a trace names problem %q, which is not in the store", id)
+		return nil, damage.Corrupt("a trace names problem %q, which is not in the store", id)
 	}
 	p := &stepwise.Problem{}
 	if err := json.Unmarshal(v, p); err != nil {
-		return nil, corrupt("problem %s: an unreadable record: %v", id, err)
+		return nil, damage.Corrupt("problem %s: an unreadable record: %v", id, err)
 	}
 	if len(x.problems) >= 4096 {
 		clear(x.problems)

@@ -14,8 +14,9 @@ import (
 
 	"github.com/stepwise-dev/stepwise"
 
-	"github.com/stepwise-dev/stepwise/store/formats"
 	"golang.org/x/sync/semaphore"
+
+	"github.com/stepwise-dev/stepwise/store/formats"
 )
 
 // ImportOptions tune an import.

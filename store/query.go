@@ -12,6 +12,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store/internal/damage"
 )
 
 // ErrNotFound is returned for an unknown trace or problem id.
@@ -89,7 +90,7 @@ func (db *DB) List(f Filter, fn func(Summary) error) error {
 			}
 			v := traces.Get(u64(seq))
 			if v == nil {
-				return corrupt("an index names trace %d, which is not in the store", seq)
+				return damage.Corrupt("an index names trace %d, which is not in the store", seq)
 			}
 			s, err := decodeSummary(seq, v)
 			if err != nil {

@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store/internal/damage"
 )
 
 // Summary is the small per-trace record that listing reads: everything a
@@ -151,7 +152,7 @@ func decodeSummary(seq uint64, b []byte) (Summary, error) {
 		s.GraderVersion = d.int()
 	}
 	if d.err != nil {
-		return Summary{}, corrupt("trace %d: an unreadable summary: %v", seq, d.err)
+		return Summary{}, damage.Corrupt("trace %d: an unreadable summary: %v", seq, d.err)
 	}
 	return s, nil
 }
@@ -232,7 +233,7 @@ func decodeBodyRaw(t *stepwise.Trace, b []byte, copyRaw bool) error {
 	t.Usage = decUsage(&d)
 	t.Meta = decMeta(&d)
 	if d.err != nil {
-		return corrupt("trace %s: an unreadable body: %v", t.ID, d.err)
+		return damage.Corrupt("trace %s: an unreadable body: %v", t.ID, d.err)
 	}
 	return nil
 }

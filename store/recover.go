@@ -17,6 +17,7 @@ import (
 
 	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/store/formats"
+	"github.com/stepwise-dev/stepwise/store/internal/damage"
 )
 
 // RecoverReport says what a recovery copied into the new store and what it
@@ -69,7 +70,7 @@ func Recover(ctx context.Context, src, dst string) (*RecoverReport, error) {
 		return nil, fmt.Errorf("recover: %s exists; name a new file", dst)
 	}
 	var old *bolt.DB
-	err := guardFault(src, func() error {
+	err := damage.Guard(src, func() error {
 		var err error
 		old, err = bolt.Open(src, 0o400, &bolt.Options{ReadOnly: true, Timeout: 10 * time.Second})
 		return err
@@ -114,7 +115,7 @@ type salvage struct {
 // read runs fn in its own read transaction of the damaged store, a fault
 // or a page check failing in it turned into an error.
 func (r *salvage) read(fn func(tx *bolt.Tx) error) error {
-	return guardFault(r.src, func() error { return r.old.View(fn) })
+	return damage.Guard(r.src, func() error { return r.old.View(fn) })
 }
 
 // last is the highest key a sequence-keyed bucket used, from its

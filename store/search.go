@@ -11,6 +11,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store/internal/damage"
 )
 
 // SearchQuery is a full-text search over the problem text and the step texts
@@ -284,7 +285,7 @@ func (w *searchWorker) scan(ctx context.Context, n int, hits []TraceHits) ([]Tra
 			return nil, err
 		}
 		if body == nil {
-			return nil, corrupt("an index names trace %d, which is not in the store", seq)
+			return nil, damage.Corrupt("an index names trace %d, which is not in the store", seq)
 		}
 		if err := visit(seq, body); err != nil {
 			return nil, err

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store/internal/damage"
 )
 
 // Search reads bodies in place: the raw text is a slice of bbolt's mapped
@@ -30,7 +31,7 @@ func bodyRaw(seq uint64, v []byte) (raw []byte, tail bodyTail, err error) {
 	}
 	n, k := binary.Uvarint(v[1:])
 	if k <= 0 || n > uint64(len(v)-1-k) {
-		return nil, tail, corrupt("trace %d: an unreadable body: raw text length", seq)
+		return nil, tail, damage.Corrupt("trace %d: an unreadable body: raw text length", seq)
 	}
 	start := 1 + k
 	return v[start : start+int(n)], bodyTail{b: v[start+int(n):], named: v[0] == bodyVersion}, nil
@@ -140,7 +141,7 @@ func bodySpans(seq uint64, tail bodyTail, rawLen int, spans []stepwise.Span) ([]
 		s.stepRest()
 	}
 	if !s.ok() {
-		return spans, corrupt("trace %d: an unreadable body: %v", seq, errCorruptBody)
+		return spans, damage.Corrupt("trace %d: an unreadable body: %v", seq, errCorruptBody)
 	}
 	return spans, nil
 }

@@ -8,6 +8,8 @@ import (
 
 	"github.com/bytedance/sonic"
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/stepwise-dev/stepwise/store/internal/damage"
 )
 
 // Problems are shared by many traces, so Search matches each problem once
@@ -69,7 +71,7 @@ func searchProblems(ctx context.Context, tx *bolt.Tx, m *matcher) (*problemHits,
 		}
 		id, text, err := problemText(v)
 		if err != nil {
-			return nil, corrupt("problem record %x: unreadable: %v", k, err)
+			return nil, damage.Corrupt("problem record %x: unreadable: %v", k, err)
 		}
 		if n := m.count(m.prepare(&buf, []byte(text))); n > 0 {
 			byID[id] = n

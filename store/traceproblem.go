@@ -7,6 +7,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store/internal/damage"
 )
 
 // Problems are shared by the hash of their normalized text, so the stored
@@ -95,7 +96,7 @@ func ownProblemAt(b *bolt.Bucket, seq uint64) (ownProblem, error) {
 		return o, nil
 	}
 	if err := json.Unmarshal(v, &o); err != nil {
-		return o, corrupt("trace %d: an unreadable problem copy: %v", seq, err)
+		return o, damage.Corrupt("trace %d: an unreadable problem copy: %v", seq, err)
 	}
 	return o, nil
 }
@@ -124,7 +125,7 @@ func traceProblem(tx *bolt.Tx, t *stepwise.Trace) (*stepwise.Problem, error) {
 	}
 	p := &stepwise.Problem{}
 	if err := json.Unmarshal(v, p); err != nil {
-		return nil, corrupt("problem %s: an unreadable record: %v", t.ProblemID, err)
+		return nil, damage.Corrupt("problem %s: an unreadable record: %v", t.ProblemID, err)
 	}
 	seq, err := resolve(tx, t.ID)
 	if err != nil {

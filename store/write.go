@@ -12,6 +12,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store/internal/damage"
 )
 
 // batchResult counts what one write transaction did.
@@ -204,7 +205,7 @@ func (w *txWriter) queueProblem(p *stepwise.Problem) (*stepwise.Problem, error) 
 	}
 	var have stepwise.Problem
 	if err := json.Unmarshal(old, &have); err != nil {
-		return nil, corrupt("problem %s: an unreadable record: %v", p.ID, err)
+		return nil, damage.Corrupt("problem %s: an unreadable record: %v", p.ID, err)
 	}
 	w.queue(&queuedProblem{p: &have, put: mergeProblem(&have, p), seq: bytes.Clone(seq)})
 	return &have, nil
