@@ -10,6 +10,7 @@ import (
 
 	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/store/agree"
+	"github.com/stepwise-dev/stepwise/store/internal/record"
 )
 
 // Label kinds compared by agreement and conflicts.
@@ -289,7 +290,7 @@ func eachAnnotated(ctx context.Context, tx *bolt.Tx, dataset, annotator string, 
 		if sv == nil {
 			continue
 		}
-		s, err := decodeSummary(seq, sv)
+		s, err := record.DecodeSummary(seq, sv)
 		if err != nil {
 			return err
 		}

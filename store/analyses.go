@@ -10,6 +10,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store/internal/record"
 )
 
 // Judge runs live in two buckets (schema 3): `analyses` maps a run seq,
@@ -298,7 +299,7 @@ func (db *DB) EachJudged(ctx context.Context, f Filter, fn func(Summary, RunHead
 			if sv == nil {
 				return fmt.Errorf("judge run %d points at missing trace %d", h.Seq, ts)
 			}
-			s, err := decodeSummary(ts, sv)
+			s, err := record.DecodeSummary(ts, sv)
 			if err != nil {
 				return err
 			}

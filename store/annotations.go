@@ -18,6 +18,7 @@ import (
 
 	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/store/internal/damage"
+	"github.com/stepwise-dev/stepwise/store/internal/record"
 )
 
 // Annotation events are append-only. Each is written, with its
@@ -253,7 +254,7 @@ func (w *eventWriter) touch(seq uint64) (*touchedTrace, error) {
 	if sv == nil {
 		return nil, fmt.Errorf("trace %d: %w", seq, ErrNotFound)
 	}
-	s, err := decodeSummary(seq, sv)
+	s, err := record.DecodeSummary(seq, sv)
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store/internal/record"
 )
 
 // Events returns a trace's annotation events in seq order (gold events
@@ -102,7 +103,7 @@ func summaryOf(tx *bolt.Tx, seq uint64) (Summary, error) {
 	if sv == nil {
 		return Summary{}, fmt.Errorf("trace %d: %w", seq, ErrNotFound)
 	}
-	return decodeSummary(seq, sv)
+	return record.DecodeSummary(seq, sv)
 }
 
 // StepHistory lists, in order, the events of a trace that touched step:
@@ -258,7 +259,7 @@ func (db *DB) AllEvents(f EventFilter, fn func(Event) error) error {
 			}
 			ds, ok := datasets[ev.TraceSeq]
 			if !ok && f.Dataset != "" {
-				s, err := decodeSummary(ev.TraceSeq, traces.Get(u64(ev.TraceSeq)))
+				s, err := record.DecodeSummary(ev.TraceSeq, traces.Get(u64(ev.TraceSeq)))
 				if err != nil {
 					return err
 				}

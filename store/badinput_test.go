@@ -17,6 +17,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/stepwise-dev/stepwise/store/formats"
+	"github.com/stepwise-dev/stepwise/store/internal/record"
 )
 
 // checkIDs: ids and the id log together name every trace once.
@@ -45,7 +46,7 @@ func checkIDs(tx *bolt.Tx) error {
 		return fmt.Errorf("a seq has two ids")
 	}
 	err = tx.Bucket(bTraces).ForEach(func(k, v []byte) error {
-		s, err := decodeSummary(seqOfIndexKey(k), v)
+		s, err := record.DecodeSummary(seqOfIndexKey(k), v)
 		if err != nil {
 			return err
 		}
@@ -82,7 +83,7 @@ func checkStore(t *testing.T, db *DB) {
 				if v == nil {
 					return fmt.Errorf("posting %s=%q: trace %d is not stored", field, value, seq)
 				}
-				s, err := decodeSummary(seq, v)
+				s, err := record.DecodeSummary(seq, v)
 				if err != nil {
 					return err
 				}
@@ -121,7 +122,7 @@ func checkStore(t *testing.T, db *DB) {
 			return err
 		}
 		err = traces.ForEach(func(k, v []byte) error {
-			s, err := decodeSummary(seqOfIndexKey(k), v)
+			s, err := record.DecodeSummary(seqOfIndexKey(k), v)
 			if err != nil {
 				return err
 			}
@@ -146,7 +147,7 @@ func checkStore(t *testing.T, db *DB) {
 			if err != nil || body == nil {
 				return fmt.Errorf("trace %d: no body (%v)", seq, err)
 			}
-			_, _, err = bodyRaw(seq, body)
+			_, _, err = record.BodyRaw(seq, body)
 			return err
 		})
 		if err != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/store/formats"
 	"github.com/stepwise-dev/stepwise/store/internal/damage"
+	"github.com/stepwise-dev/stepwise/store/internal/record"
 )
 
 // Trace bodies are stored in blocks: one bbolt value holds the bodies of a
@@ -66,7 +67,7 @@ func (bb *blockBuilder) add(t *stepwise.Trace) []byte {
 	start := len(bb.b)
 	binary.LittleEndian.PutUint32(bb.b[bb.offs+4*bb.i:], uint32(start-bb.data))
 	bb.i++
-	bb.b = appendBody(bb.b, t)
+	bb.b = record.AppendBody(bb.b, t)
 	return bb.b[start:len(bb.b):len(bb.b)]
 }
 
@@ -118,7 +119,7 @@ func encodeRuns(items []formats.Item) ([]prepared, []bodyRun) {
 	out := make([]prepared, 0, len(items))
 	var runs []bodyRun
 	for len(items) > 0 {
-		n, size := nextBlock(len(items), func(i int) int { return bodySizeHint(items[i].Trace) })
+		n, size := nextBlock(len(items), func(i int) int { return record.BodySizeHint(items[i].Trace) })
 		bb := newBlockBuilder(n, size)
 		start := len(out)
 		for _, it := range items[:n] {

@@ -9,6 +9,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/stepwise-dev/stepwise/store/internal/damage"
+	"github.com/stepwise-dev/stepwise/store/internal/record"
 )
 
 // CheckReport is what a full check of the store found.
@@ -42,7 +43,7 @@ func (db *DB) Check(ctx context.Context) (*CheckReport, error) {
 		}
 		if err := tx.Bucket(bTraces).ForEach(func(k, v []byte) error {
 			rep.Traces++
-			if _, err := decodeSummary(seqOfIndexKey(k), v); err != nil {
+			if _, err := record.DecodeSummary(seqOfIndexKey(k), v); err != nil {
 				note("%v", err)
 			}
 			return ctx.Err()

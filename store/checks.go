@@ -10,6 +10,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store/internal/record"
 )
 
 // Verification results live apart from trace bodies, so that checking a
@@ -19,12 +20,11 @@ import (
 //	proof_strips  u64 trace seq → one status character per step (proofstrip.go)
 //	counts        "proof" \0 status and per dataset → steps with that status
 //
-// A check value is the store's binary encoding (wire.go) rather than JSON:
-// a formalization is already encoded that way inside bodies (record.go), so
-// imported and checked formalizations share one codec, and the value stays
-// small (the evidence text dominates it). The check time comes first.
-
-const checkVersion = 1
+// A check value is the store's binary encoding (store/internal/record)
+// rather than JSON: a formalization is already encoded that way inside
+// bodies, so imported and checked formalizations share one codec, and the
+// value stays small (the evidence text dominates it). The check time comes
+// first.
 
 // CheckedStep is the verification of one step: every formalization of the
 // step with its status, backend, messages and evidence. An empty list means
@@ -52,31 +52,6 @@ func checkKey(seq uint64, step, n int) []byte {
 	binary.BigEndian.PutUint32(k[8:], uint32(step))
 	binary.BigEndian.PutUint32(k[12:], uint32(n))
 	return k
-}
-
-func encodeCheck(f *stepwise.Formalization, at time.Time) []byte {
-	e := enc{b: make([]byte, 0, 64+len(f.Statement)+len(f.Proof)+len(f.Evidence))}
-	e.byte(checkVersion)
-	e.varint(at.UnixNano())
-	encFormal(&e, f)
-	return e.b
-}
-
-func decodeCheck(b []byte) (stepwise.Formalization, time.Time, error) {
-	d := dec{b: b}
-	var f stepwise.Formalization
-	if v := d.byte(); v != checkVersion && d.err == nil {
-		return f, time.Time{}, fmt.Errorf("check record version %d is newer than this program", v)
-	}
-	at := time.Unix(0, d.varint())
-	decFormal(&d, &f)
-	if d.err == nil && len(d.b) > 0 {
-		d.fail(fmt.Errorf("%d stray bytes after the record", len(d.b)))
-	}
-	if d.err != nil {
-		return stepwise.Formalization{}, time.Time{}, fmt.Errorf("corrupt check record: %w", d.err)
-	}
-	return f, at, nil
 }
 
 // PutChecks stores the verification of some steps of a trace in one
@@ -149,7 +124,7 @@ func (w *checkWriter) putTrace(tc *TraceChecks) (string, error) {
 	if sv == nil {
 		return "", fmt.Errorf("trace %q (seq %d): %w", tc.TraceID, seq, ErrNotFound)
 	}
-	sum, err := decodeSummary(seq, sv)
+	sum, err := record.DecodeSummary(seq, sv)
 	if err != nil {
 		return "", err
 	}
@@ -186,7 +161,7 @@ func (w *checkWriter) putStep(seq uint64, cs CheckedStep) error {
 		at = w.now
 	}
 	for n := range cs.Formalizations {
-		if err := w.checks.Put(checkKey(seq, cs.Step, n), encodeCheck(&cs.Formalizations[n], at)); err != nil {
+		if err := w.checks.Put(checkKey(seq, cs.Step, n), record.EncodeCheck(&cs.Formalizations[n], at)); err != nil {
 			return err
 		}
 	}
@@ -274,7 +249,7 @@ func checkedSteps(tx *bolt.Tx, seq uint64) ([]CheckedStep, error) {
 			return nil, fmt.Errorf("trace %d: malformed check key %x", seq, k)
 		}
 		step := int(binary.BigEndian.Uint32(k[8:]))
-		f, at, err := decodeCheck(v)
+		f, at, err := record.DecodeCheck(v)
 		if err != nil {
 			return nil, fmt.Errorf("trace %d step %d: %w", seq, step, err)
 		}

@@ -11,6 +11,7 @@ import (
 	bolterrors "go.etcd.io/bbolt/errors"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store/internal/record"
 )
 
 // contentHash identifies what a trace says — its dataset, source id, model,
@@ -88,7 +89,7 @@ func foldContentHashes(tx *bolt.Tx) error {
 	var puts []kv
 	err := tx.Bucket(bTraces).ForEach(func(k, v []byte) error {
 		seq := binary.BigEndian.Uint64(k)
-		s, err := decodeSummary(seq, v)
+		s, err := record.DecodeSummary(seq, v)
 		if err != nil {
 			return err
 		}
@@ -99,12 +100,12 @@ func foldContentHashes(tx *bolt.Tx) error {
 		if body == nil {
 			return fmt.Errorf("trace %d: no body", seq)
 		}
-		if len(body) == 0 || body[0] != bodyVersion {
+		if len(body) == 0 || body[0] != record.BodyVersion {
 			t := &stepwise.Trace{ID: s.ID}
-			if err := decodeBody(t, body); err != nil {
+			if err := record.DecodeBody(t, body); err != nil {
 				return err
 			}
-			body = appendBody(nil, t)
+			body = record.AppendBody(nil, t)
 		}
 		id, idBody, err := storedIdentity(tx, &s, body)
 		if err != nil {

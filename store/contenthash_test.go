@@ -17,6 +17,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store/internal/record"
 )
 
 // TestMigrateRehashesContent: the dedupe hashes of a schema-3 or schema-4
@@ -133,11 +134,11 @@ func TestMigrateRehashesVersion1Bodies(t *testing.T) {
 		var bodies, ids []kv
 		err := tx.Bucket(bTraces).ForEach(func(k, v []byte) error {
 			seq := binary.BigEndian.Uint64(k)
-			s, err := decodeSummary(seq, v)
+			s, err := record.DecodeSummary(seq, v)
 			if err != nil {
 				return err
 			}
-			v1 := appendBodyVersion(nil, want[seq], bodyVersionNoNames)
+			v1 := record.AppendBodyVersion(nil, want[seq], record.BodyVersionNoNames)
 			bodies = append(bodies, kv{u64(seq), v1})
 			ids = append(ids, kv{[]byte(s.ID), idValue(seq, contentHash(&s, v1))})
 			return nil

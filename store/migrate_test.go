@@ -14,6 +14,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store/internal/record"
 )
 
 // TestMigrateFromSchema1 turns a current store back into the schema-1
@@ -34,7 +35,7 @@ func TestMigrateFromSchema1(t *testing.T) {
 	db = downgrade(t, db, path, 1, func(tx *bolt.Tx) error {
 		idx := tx.Bucket(bIndex)
 		err := tx.Bucket(bTraces).ForEach(func(k, v []byte) error {
-			s, err := decodeSummary(seqOfIndexKey(k), v)
+			s, err := record.DecodeSummary(seqOfIndexKey(k), v)
 			if err != nil {
 				return err
 			}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/store/formats"
+	"github.com/stepwise-dev/stepwise/store/internal/record"
 )
 
 // prepared is a decoded trace made ready for writing off the writer's
@@ -31,24 +32,24 @@ type prepared struct {
 // chunk of traces are cheaper than several small objects for each.
 func prepareEncoded(it formats.Item, body []byte, mem *chunkMem) prepared {
 	t := it.Trace
-	p := prepared{problem: mem.problem(it.Problem), body: body, summary: summarize(t)}
+	p := prepared{problem: mem.problem(it.Problem), body: body, summary: record.Summarize(t)}
 	s := &p.summary
 	// The identity comes from what the source states (identity.go); the
 	// grader's verdict is stored, but no part of it.
 	idTrace, legacy := identityTrace(it)
 	idSummary, idBody := p.summary, body
 	if legacy {
-		idSummary, idBody = summarize(idTrace), appendBody(nil, idTrace)
+		idSummary, idBody = record.Summarize(idTrace), record.AppendBody(nil, idTrace)
 	}
 	p.hash = contentHash(&idSummary, idBody)
 	// The id: the dataset and the source's own id, or a short content hash
 	// where the source has none.
 	id := t.SourceID
 	if id == "" {
-		id = shortContentID(&idSummary, it.Problem.Text, appendBodyVersion(nil, idTrace, bodyVersionNoNames))
+		id = shortContentID(&idSummary, it.Problem.Text, record.AppendBodyVersion(nil, idTrace, record.BodyVersionNoNames))
 	}
 	if it.Grade != nil {
-		applyGrade(s, it.Grade)
+		record.ApplyGrade(s, it.Grade)
 	}
 	for _, f := range []*string{&s.SourceID, &s.Dataset, &s.Model, &s.FinalAnswer, &s.CorrectBy} {
 		*f = mem.strs.clone(*f)
@@ -58,9 +59,9 @@ func prepareEncoded(it formats.Item, body []byte, mem *chunkMem) prepared {
 	// Everything that does not depend on the seq, or on an id other than
 	// the base id, is computed here, on the worker goroutines: the single
 	// writer is the bottleneck.
-	mem.scratch = appendSummaryHead(mem.scratch[:0], p.baseID)
+	mem.scratch = record.AppendSummaryHead(mem.scratch[:0], p.baseID)
 	p.tailAt = len(mem.scratch)
-	mem.scratch = encodeSummaryTail(mem.scratch, &p.summary)
+	mem.scratch = record.EncodeSummaryTail(mem.scratch, &p.summary)
 	p.value = append(mem.strs.make(0, len(mem.scratch)), mem.scratch...)
 	p.terms = mem.terms(&p.summary)
 	return p

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/stepwise-dev/stepwise/store/internal/record"
 )
 
 // Process reward model scores: one record per (trace, PRM), imported from
@@ -145,7 +147,7 @@ func resolveExactOrSource(tx *bolt.Tx, id string) (uint64, Summary, error) {
 	if v == nil {
 		return 0, Summary{}, fmt.Errorf("trace %q: %w", id, ErrNotFound)
 	}
-	s, err := decodeSummary(seq, v)
+	s, err := record.DecodeSummary(seq, v)
 	return seq, s, err
 }
 

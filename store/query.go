@@ -13,6 +13,7 @@ import (
 
 	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/store/internal/damage"
+	"github.com/stepwise-dev/stepwise/store/internal/record"
 )
 
 // ErrNotFound is returned for an unknown trace or problem id.
@@ -92,7 +93,7 @@ func (db *DB) List(f Filter, fn func(Summary) error) error {
 			if v == nil {
 				return damage.Corrupt("an index names trace %d, which is not in the store", seq)
 			}
-			s, err := decodeSummary(seq, v)
+			s, err := record.DecodeSummary(seq, v)
 			if err != nil {
 				return err
 			}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store/internal/record"
 )
 
 // When a damaged page cuts a bucket off from the root (a truncated file
@@ -102,9 +103,9 @@ func rawScan(b []byte) *rawFind {
 			if json.Unmarshal(v, &p) == nil && strings.HasPrefix(p.ID, "p") && p.Text != "" {
 				f.problems[p.ID] = &p
 			}
-		case len(k) == 8 && len(v) > 0 && v[0] == summaryVersion:
+		case len(k) == 8 && len(v) > 0 && v[0] == record.SummaryVersion:
 			seq := binary.BigEndian.Uint64(k)
-			if _, err := decodeSummary(seq, v); err == nil {
+			if _, err := record.DecodeSummary(seq, v); err == nil {
 				f.summaries[seq] = v
 			}
 		}

@@ -18,6 +18,7 @@ import (
 	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/store/formats"
 	"github.com/stepwise-dev/stepwise/store/internal/damage"
+	"github.com/stepwise-dev/stepwise/store/internal/record"
 )
 
 // RecoverReport says what a recovery copied into the new store and what it
@@ -200,7 +201,7 @@ func (r *salvage) rawTraces(ctx context.Context) error {
 		if bv == nil {
 			return formats.Item{}, false, fmt.Errorf("no readable body")
 		}
-		t, err := traceOf(seq, r.raw.summaries[seq], bv, true)
+		t, err := record.DecodeTrace(seq, r.raw.summaries[seq], bv, true)
 		if err != nil {
 			return formats.Item{}, false, err
 		}

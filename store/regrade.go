@@ -8,6 +8,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store/internal/record"
 )
 
 // keyGraderVersion is the meta key of the answer grader version that graded
@@ -115,7 +116,7 @@ func (db *DB) regradeChunk(g stepwise.AnswerGrader, seqs []uint64, rep *RegradeR
 			if sv == nil {
 				return fmt.Errorf("trace %d: %w", seq, ErrNotFound)
 			}
-			s, err := decodeSummary(seq, sv)
+			s, err := record.DecodeSummary(seq, sv)
 			if err != nil {
 				return err
 			}
@@ -146,7 +147,7 @@ func (db *DB) regradeChunk(g stepwise.AnswerGrader, seqs []uint64, rep *RegradeR
 		fresh.FinalAnswer, fresh.Correct, fresh.CorrectBy = l.trace.FinalAnswer, l.trace.Correct, l.trace.CorrectBy
 		fresh.Graded, fresh.GraderVersion = 0, 0
 		gr := g.GradeTrace(l.trace, l.problem)
-		applyGrade(&fresh, &gr)
+		record.ApplyGrade(&fresh, &gr)
 		if sameGrade(&l.summary, &fresh) {
 			continue
 		}
@@ -167,10 +168,10 @@ func (db *DB) regradeChunk(g stepwise.AnswerGrader, seqs []uint64, rep *RegradeR
 // source's CorrectBy; imports before the grader wrote their own verdict
 // there (legacyCorrectBy).
 func sourceStated(s *Summary, t *stepwise.Trace) *stepwise.Trace {
-	if s.Graded&gradedAnswer != 0 {
+	if s.Graded&record.GradedAnswer != 0 {
 		t.FinalAnswer = ""
 	}
-	if s.Graded&gradedVerdict != 0 || t.CorrectBy == legacyCorrectBy {
+	if s.Graded&record.GradedVerdict != 0 || t.CorrectBy == legacyCorrectBy {
 		t.Correct, t.CorrectBy = nil, ""
 	}
 	return t
@@ -190,7 +191,7 @@ func writeRegraded(tx *bolt.Tx, rs []regraded) error {
 	moves := map[term][]uint64{} // seqs leaving a correctness term
 	adds := newPostingWriter()
 	for _, r := range rs {
-		if err := traces.Put(u64(r.seq), encodeSummary(&r.fresh)); err != nil {
+		if err := traces.Put(u64(r.seq), record.EncodeSummary(&r.fresh)); err != nil {
 			return err
 		}
 		before, after := correctValue(r.old.Correct), correctValue(r.fresh.Correct)

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store/internal/record"
 )
 
 // parityGrader is a grader for tests: it "finds" the answer "x" where a
@@ -98,7 +99,7 @@ func TestRegrade(t *testing.T) {
 	}
 	graded := 0
 	db.List(Filter{}, func(s Summary) error {
-		if s.Graded&gradedVerdict != 0 {
+		if s.Graded&record.GradedVerdict != 0 {
 			graded++
 		}
 		return nil

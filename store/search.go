@@ -12,6 +12,7 @@ import (
 
 	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/store/internal/damage"
+	"github.com/stepwise-dev/stepwise/store/internal/record"
 )
 
 // SearchQuery is a full-text search over the problem text and the step texts
@@ -307,7 +308,7 @@ func (w *searchWorker) scanAll(ctx context.Context, lo, hi uint64, visit func(ui
 // trace searches one trace's body and looks up its problem's hits.
 func (w *searchWorker) trace(seq uint64, body []byte) (TraceHits, bool, error) {
 	h := TraceHits{Seq: seq, FirstStep: -1}
-	raw, tail, err := bodyRaw(seq, body)
+	raw, tail, err := record.BodyRaw(seq, body)
 	if err != nil {
 		return h, false, err
 	}
@@ -325,8 +326,8 @@ func (w *searchWorker) trace(seq uint64, body []byte) (TraceHits, bool, error) {
 
 // stepHits counts the matches inside each step, given the first match in
 // the (prepared) text.
-func (w *searchWorker) stepHits(seq uint64, text []byte, tail bodyTail, start, end int, h *TraceHits) error {
-	spans, err := bodySpans(seq, tail, len(text), w.spans[:0])
+func (w *searchWorker) stepHits(seq uint64, text []byte, tail record.BodyTail, start, end int, h *TraceHits) error {
+	spans, err := record.BodySpans(seq, tail, len(text), w.spans[:0])
 	w.spans = spans
 	if err != nil {
 		return err

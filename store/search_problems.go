@@ -10,6 +10,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/stepwise-dev/stepwise/store/internal/damage"
+	"github.com/stepwise-dev/stepwise/store/internal/record"
 )
 
 // Problems are shared by many traces, so Search matches each problem once
@@ -46,7 +47,7 @@ func (p *problemHits) of(seq uint64, w *searchWorker) int {
 	if v == nil {
 		return 0
 	}
-	return p.byID[string(summaryProblemID(v))]
+	return p.byID[string(record.SummaryProblemID(v))]
 }
 
 // searchProblems matches every problem's text and prepares the lookup; nil
@@ -159,18 +160,4 @@ func jsonVerbatim(m *matcher) bool {
 		}
 	}
 	return true
-}
-
-// summaryProblemID reads the problem id out of an encoded summary without
-// decoding the rest (see encodeSummary: version, id, source id, dataset,
-// model, problem id).
-func summaryProblemID(v []byte) []byte {
-	s := skipper{b: v}
-	s.byte()
-	s.strs(4)
-	n := s.uvarint()
-	if rest := s.rest(); s.ok() && n <= uint64(len(rest)) {
-		return rest[:n]
-	}
-	return nil
 }

@@ -8,6 +8,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store/internal/record"
 )
 
 // traceReader reads traces and their annotation events in one transaction,
@@ -37,27 +38,7 @@ func (r *traceReader) trace(seq uint64, copyRaw bool) (*stepwise.Trace, error) {
 	if sv == nil || bv == nil {
 		return nil, fmt.Errorf("trace %d: %w", seq, ErrNotFound)
 	}
-	return traceOf(seq, sv, bv, copyRaw)
-}
-
-// traceOf decodes a trace from its stored summary and body.
-func traceOf(seq uint64, sv, bv []byte, copyRaw bool) (*stepwise.Trace, error) {
-	s, err := decodeSummary(seq, sv)
-	if err != nil {
-		return nil, err
-	}
-	t := &stepwise.Trace{
-		ID: s.ID, SourceID: s.SourceID, Dataset: s.Dataset, ProblemID: s.ProblemID, Model: s.Model,
-		Sample: s.Sample, FinalAnswer: s.FinalAnswer, Correct: s.Correct, Truncated: s.Truncated, Source: s.Source,
-	}
-	if err := decodeBodyRaw(t, bv, copyRaw); err != nil {
-		return t, err
-	}
-	if s.Graded&gradedVerdict != 0 {
-		// The body keeps the source's CorrectBy; the grader's is the summary's.
-		t.CorrectBy = s.CorrectBy
-	}
-	return t, nil
+	return record.DecodeTrace(seq, sv, bv, copyRaw)
 }
 
 // problemOf returns the problem as trace seq's source gave it: the stored

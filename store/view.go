@@ -6,6 +6,8 @@ import (
 	"slices"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/stepwise-dev/stepwise/store/internal/record"
 )
 
 // SortKey names a column a trace list can be ordered by.
@@ -156,7 +158,7 @@ func (db *DB) Summaries(seqs []uint64) ([]Summary, error) {
 			if v == nil {
 				return fmt.Errorf("trace %d: %w", seq, ErrNotFound)
 			}
-			s, err := decodeSummary(seq, v)
+			s, err := record.DecodeSummary(seq, v)
 			if err != nil {
 				return err
 			}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/store/internal/damage"
+	"github.com/stepwise-dev/stepwise/store/internal/record"
 )
 
 // batchResult counts what one write transaction did.
@@ -113,7 +114,7 @@ func (w *txWriter) add(p *prepared) (bool, error) {
 	w.seen.ids.add(key)
 	value := p.value
 	if id != p.baseID {
-		value = encodeSummaryHead(id, p.value[p.tailAt:])
+		value = record.EncodeSummaryHead(id, p.value[p.tailAt:])
 	}
 	seqKey := binary.BigEndian.AppendUint64(w.arena.make(0, 8), seq)
 	w.tracePuts = append(w.tracePuts, kv{seqKey, value})
