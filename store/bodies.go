@@ -11,10 +11,11 @@ import (
 	"github.com/stepwise-dev/stepwise/store/formats"
 	"github.com/stepwise-dev/stepwise/store/internal/damage"
 	"github.com/stepwise-dev/stepwise/store/internal/record"
+	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
 // Trace bodies are stored in blocks: one bbolt value holds the bodies of a
-// run of consecutive sequence numbers, under the key u64(last seq) + 'b'.
+// run of consecutive sequence numbers, under the key schema.U64(last seq) + 'b'.
 // One value per body cost the single import writer a B+tree insert, a page
 // element and a copy per trace; a block of a few hundred costs one. A body
 // is still one slice of bbolt's mapping, found with one seek: the key is
@@ -27,7 +28,7 @@ import (
 // reported as damage, not shown as data. Version 1 blocks, without it, are
 // read as before.
 //
-// Stores written by earlier versions hold one body per 8-byte key u64(seq);
+// Stores written by earlier versions hold one body per 8-byte key schema.U64(seq);
 // readers take either (a seq is in one or the other, never both).
 const (
 	bodyBlockVersion = 2
@@ -134,19 +135,19 @@ func encodeRuns(items []formats.Item) ([]prepared, []bodyRun) {
 // blockPuts returns the body blocks of a batch's stored traces: a run's
 // block as the workers built it when every trace of the run was stored (the
 // writer gave them consecutive seqs), else a block of the survivors.
-func blockPuts(b *batch) []kv {
-	var puts []kv
+func blockPuts(b *batch) []schema.KV {
+	var puts []schema.KV
 	for _, r := range b.runs {
 		items := r.items
 		first, last := items[0].summary.Seq, items[len(items)-1].summary.Seq
 		if first != 0 && last-first == uint64(len(items)-1) {
-			puts = append(puts, kv{bodyBlockKey(last), r.block})
+			puts = append(puts, schema.KV{K: bodyBlockKey(last), V: r.block})
 			continue
 		}
-		var singles []kv
+		var singles []schema.KV
 		for i := range items {
 			if seq := items[i].summary.Seq; seq != 0 {
-				singles = append(singles, kv{u64(seq), items[i].body})
+				singles = append(singles, schema.KV{K: schema.U64(seq), V: items[i].body})
 			}
 		}
 		puts = append(puts, packBodies(singles)...)
@@ -156,16 +157,16 @@ func blockPuts(b *batch) []kv {
 
 // packBodies groups the bodies of consecutive seqs (puts in seq order) into
 // blocks: for the traces of a run that lost some to dedupe.
-func packBodies(puts []kv) []kv {
-	var out []kv
+func packBodies(puts []schema.KV) []schema.KV {
+	var out []schema.KV
 	for len(puts) > 0 {
-		n, size := nextBlock(len(puts), func(i int) int { return len(puts[i].v) })
+		n, size := nextBlock(len(puts), func(i int) int { return len(puts[i].V) })
 		bb := newBlockBuilder(n, size)
 		for _, p := range puts[:n] {
-			bb.addEncoded(p.v)
+			bb.addEncoded(p.V)
 		}
-		last := binary.BigEndian.Uint64(puts[n-1].k)
-		out = append(out, kv{bodyBlockKey(last), bb.finish()})
+		last := binary.BigEndian.Uint64(puts[n-1].K)
+		out = append(out, schema.KV{K: bodyBlockKey(last), V: bb.finish()})
 		puts = puts[n:]
 	}
 	return out
@@ -229,14 +230,14 @@ type bodyCursor struct {
 	blk bodyBlock // the last block read; last == 0 when none
 }
 
-func newBodyCursor(tx *bolt.Tx) *bodyCursor { return &bodyCursor{c: tx.Bucket(bBodies).Cursor()} }
+func newBodyCursor(tx *bolt.Tx) *bodyCursor { return &bodyCursor{c: tx.Bucket(schema.Bodies).Cursor()} }
 
 // get returns the body of seq, nil when the store has none.
 func (bc *bodyCursor) get(seq uint64) ([]byte, error) {
 	if bc.blk.last != 0 && seq >= bc.blk.first && seq <= bc.blk.last {
 		return bc.blk.body(seq)
 	}
-	k, v := bc.c.Seek(u64(seq))
+	k, v := bc.c.Seek(schema.U64(seq))
 	switch {
 	case k == nil:
 		return nil, nil
@@ -261,7 +262,7 @@ func (bc *bodyCursor) get(seq uint64) ([]byte, error) {
 
 // scan visits the bodies of seqs in [lo, hi) in order.
 func (bc *bodyCursor) scan(lo, hi uint64, visit func(seq uint64, body []byte) error) error {
-	for k, v := bc.c.Seek(u64(lo)); k != nil; k, v = bc.c.Next() {
+	for k, v := bc.c.Seek(schema.U64(lo)); k != nil; k, v = bc.c.Next() {
 		if len(k) == 8 {
 			seq := binary.BigEndian.Uint64(k)
 			if seq >= hi {

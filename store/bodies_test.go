@@ -13,6 +13,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
 // snapshot is what a reader sees of a store's traces: each trace as JSON
@@ -73,7 +74,7 @@ func TestBodiesReadBothLayouts(t *testing.T) {
 	importOK(t, db, filepath.Join(samples, "processbench"), filepath.Join(samples, "gsm8k"))
 	blocks := 0
 	db.view(func(tx *bolt.Tx) error {
-		return tx.Bucket(bBodies).ForEach(func(k, _ []byte) error {
+		return tx.Bucket(schema.Bodies).ForEach(func(k, _ []byte) error {
 			if len(k) == 9 {
 				blocks++
 			}
@@ -86,7 +87,7 @@ func TestBodiesReadBothLayouts(t *testing.T) {
 	before := takeSnapshot(t, db)
 
 	err := db.update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bBodies)
+		b := tx.Bucket(schema.Bodies)
 		var keys, vals [][]byte
 		b.ForEach(func(k, v []byte) error {
 			keys, vals = append(keys, bytes.Clone(k)), append(vals, bytes.Clone(v))
@@ -105,7 +106,7 @@ func TestBodiesReadBothLayouts(t *testing.T) {
 				if err != nil {
 					return err
 				}
-				if err := b.Put(u64(seq), body); err != nil {
+				if err := b.Put(schema.U64(seq), body); err != nil {
 					return err
 				}
 			}
@@ -149,18 +150,18 @@ func TestDuplicatesRepackBlocks(t *testing.T) {
 // TestBodyBlockBounds: blocks close at their size or count limit, and a
 // body larger than the size limit gets a block of its own.
 func TestBodyBlockBounds(t *testing.T) {
-	var puts []kv
+	var puts []schema.KV
 	sizes := []int{10, bodyBlockBytes + 5, 20, 30}
 	for range bodyBlockBodies + 3 {
 		sizes = append(sizes, 1)
 	}
 	for i, n := range sizes {
-		puts = append(puts, kv{u64(uint64(i + 1)), bytes.Repeat([]byte{byte(i)}, n)})
+		puts = append(puts, schema.KV{K: schema.U64(uint64(i + 1)), V: bytes.Repeat([]byte{byte(i)}, n)})
 	}
 	blocks := packBodies(puts)
 	var got [][]byte
 	for _, kv := range blocks {
-		blk, err := decodeBodyBlock(kv.k, kv.v)
+		blk, err := decodeBodyBlock(kv.K, kv.V)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -179,7 +180,7 @@ func TestBodyBlockBounds(t *testing.T) {
 		t.Fatalf("%d bodies in %d blocks, want %d bodies in at least 4", len(got), len(blocks), len(puts))
 	}
 	for i := range puts {
-		if !bytes.Equal(got[i], puts[i].v) {
+		if !bytes.Equal(got[i], puts[i].V) {
 			t.Fatalf("body %d differs", i+1)
 		}
 	}
@@ -188,9 +189,9 @@ func TestBodyBlockBounds(t *testing.T) {
 // FuzzBodyBlock: a damaged block is an error, never a panic or a slice
 // outside the value.
 func FuzzBodyBlock(f *testing.F) {
-	good := packBodies([]kv{{u64(7), []byte("abc")}, {u64(8), []byte("de")}})[0]
-	f.Add(good.k, good.v, uint64(7))
-	f.Add(good.k, good.v[:len(good.v)-1], uint64(8))
+	good := packBodies([]schema.KV{{K: schema.U64(7), V: []byte("abc")}, {K: schema.U64(8), V: []byte("de")}})[0]
+	f.Add(good.K, good.V, uint64(7))
+	f.Add(good.K, good.V[:len(good.V)-1], uint64(8))
 	f.Add(bodyBlockKey(3), []byte{1, 9, 0, 0, 0, 0}, uint64(1))
 	f.Fuzz(func(t *testing.T, k, v []byte, seq uint64) {
 		if len(k) != 9 {

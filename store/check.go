@@ -10,6 +10,7 @@ import (
 
 	"github.com/stepwise-dev/stepwise/store/internal/damage"
 	"github.com/stepwise-dev/stepwise/store/internal/record"
+	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
 // CheckReport is what a full check of the store found.
@@ -41,16 +42,16 @@ func (db *DB) Check(ctx context.Context) (*CheckReport, error) {
 		for err := range tx.Check() {
 			note("%v", err)
 		}
-		if err := tx.Bucket(bTraces).ForEach(func(k, v []byte) error {
+		if err := tx.Bucket(schema.Traces).ForEach(func(k, v []byte) error {
 			rep.Traces++
-			if _, err := record.DecodeSummary(seqOfIndexKey(k), v); err != nil {
+			if _, err := record.DecodeSummary(schema.SeqOf(k), v); err != nil {
 				note("%v", err)
 			}
 			return ctx.Err()
 		}); err != nil {
 			return err
 		}
-		return tx.Bucket(bBodies).ForEach(func(k, v []byte) error {
+		return tx.Bucket(schema.Bodies).ForEach(func(k, v []byte) error {
 			if len(k) == 9 && k[8] == bodyBlockTag {
 				rep.Blocks++
 				if _, err := decodeBodyBlock(k, v); err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/store/internal/record"
+	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
 // Verification results live apart from trace bodies, so that checking a
@@ -98,18 +99,18 @@ type checkWriter struct {
 }
 
 func newCheckWriter(tx *bolt.Tx) (*checkWriter, error) {
-	checks := tx.Bucket(bChecks)
+	checks := tx.Bucket(schema.Checks)
 	if checks == nil {
 		return nil, errors.New("store has no checks bucket (schema older than 3?)")
 	}
 	// The strips bucket appears with the first saved check: its absence
 	// only means that nothing was checked yet, so no schema change is needed.
-	strips, err := tx.CreateBucketIfNotExists(bProofStrips)
+	strips, err := tx.CreateBucketIfNotExists(schema.ProofStrips)
 	if err != nil {
 		return nil, err
 	}
-	return &checkWriter{tx: tx, checks: checks, strips: strips, traces: tx.Bucket(bTraces),
-		counts: tx.Bucket(bCounts), delta: map[string]int64{}, now: time.Now()}, nil
+	return &checkWriter{tx: tx, checks: checks, strips: strips, traces: tx.Bucket(schema.Traces),
+		counts: tx.Bucket(schema.Counts), delta: map[string]int64{}, now: time.Now()}, nil
 }
 
 func (w *checkWriter) putTrace(tc *TraceChecks) (string, error) {
@@ -120,7 +121,7 @@ func (w *checkWriter) putTrace(tc *TraceChecks) (string, error) {
 			return "", err
 		}
 	}
-	sv := w.traces.Get(u64(seq))
+	sv := w.traces.Get(schema.U64(seq))
 	if sv == nil {
 		return "", fmt.Errorf("trace %q (seq %d): %w", tc.TraceID, seq, ErrNotFound)
 	}
@@ -128,7 +129,7 @@ func (w *checkWriter) putTrace(tc *TraceChecks) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	strip := []byte(readStrip(w.strips.Get(u64(seq)), sum.Steps))
+	strip := []byte(readStrip(w.strips.Get(schema.U64(seq)), sum.Steps))
 	for _, cs := range tc.Steps {
 		if cs.Step < 0 || cs.Step >= sum.Steps {
 			return "", fmt.Errorf("trace %s: step %d out of range (the trace has %d steps)", sum.ID, cs.Step, sum.Steps)
@@ -141,7 +142,7 @@ func (w *checkWriter) putTrace(tc *TraceChecks) (string, error) {
 		w.count(sum.Dataset, c, +1)
 		strip[cs.Step] = c
 	}
-	if err := w.strips.Put(u64(seq), append([]byte{stripVersion}, strip...)); err != nil {
+	if err := w.strips.Put(schema.U64(seq), append([]byte{stripVersion}, strip...)); err != nil {
 		return "", err
 	}
 	return string(strip), nil
@@ -175,8 +176,8 @@ func (w *checkWriter) count(dataset string, c byte, d int64) {
 		return
 	}
 	name := stripName(c)
-	w.delta[countKey("", FieldProof, name)] += d
-	w.delta[countKey(dataset, FieldProof, name)] += d
+	w.delta[schema.CountKey("", FieldProof, name)] += d
+	w.delta[schema.CountKey(dataset, FieldProof, name)] += d
 }
 
 func (w *checkWriter) commitCounts() error {
@@ -184,12 +185,12 @@ func (w *checkWriter) commitCounts() error {
 		if d == 0 {
 			continue
 		}
-		n := int64(getUint(w.counts, []byte(k))) + d
+		n := int64(schema.GetUint(w.counts, []byte(k))) + d
 		var err error
 		if n <= 0 {
 			err = w.counts.Delete([]byte(k))
 		} else {
-			err = putUint(w.counts, []byte(k), uint64(n))
+			err = schema.PutUint(w.counts, []byte(k), uint64(n))
 		}
 		if err != nil {
 			return err
@@ -242,8 +243,8 @@ func (db *DB) CheckedStepsSeq(seq uint64) ([]CheckedStep, error) {
 
 func checkedSteps(tx *bolt.Tx, seq uint64) ([]CheckedStep, error) {
 	var out []CheckedStep
-	prefix := u64(seq)
-	c := tx.Bucket(bChecks).Cursor()
+	prefix := schema.U64(seq)
+	c := tx.Bucket(schema.Checks).Cursor()
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 		if len(k) != 16 {
 			return nil, fmt.Errorf("trace %d: malformed check key %x", seq, k)
@@ -275,13 +276,13 @@ type ProofCounts struct {
 func (db *DB) ProofCounts() (*ProofCounts, error) {
 	pc := &ProofCounts{Total: map[string]int{}, Datasets: map[string]map[string]int{}}
 	err := db.view(func(tx *bolt.Tx) error {
-		c := tx.Bucket(bCounts).Cursor()
+		c := tx.Bucket(schema.Counts).Cursor()
 		top := []byte(FieldProof + "\x00")
 		for k, v := c.Seek(top); k != nil && bytes.HasPrefix(k, top); k, v = c.Next() {
 			pc.Total[string(k[len(top):])] = countValue(v)
 		}
 		for _, d := range datasetNames(tx) {
-			prefix := []byte(countKey(d, FieldProof, ""))
+			prefix := []byte(schema.CountKey(d, FieldProof, ""))
 			for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 				if pc.Datasets[d] == nil {
 					pc.Datasets[d] = map[string]int{}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/store/internal/record"
+	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
 // contentHash identifies what a trace says — its dataset, source id, model,
@@ -39,7 +40,7 @@ func contentHash(s *Summary, body []byte) [16]byte {
 // schema-3 short ids, its text.
 func appendIdentity(b []byte, s *Summary, problem string) []byte {
 	for _, f := range []string{s.Dataset, s.SourceID, s.Model, strconv.Itoa(s.Sample), problem,
-		s.FinalAnswer, correctValue(s.Correct), strconv.FormatBool(s.Truncated)} {
+		s.FinalAnswer, schema.CorrectValue(s.Correct), strconv.FormatBool(s.Truncated)} {
 		b = append(append(b, f...), 0)
 	}
 	return b
@@ -86,8 +87,8 @@ var bLegacyHashes = []byte("hashes")
 // transaction: a million-trace store needs about 200 MB for it, once.
 func foldContentHashes(tx *bolt.Tx) error {
 	bodies := newBodyCursor(tx)
-	var puts []kv
-	err := tx.Bucket(bTraces).ForEach(func(k, v []byte) error {
+	var puts []schema.KV
+	err := tx.Bucket(schema.Traces).ForEach(func(k, v []byte) error {
 		seq := binary.BigEndian.Uint64(k)
 		s, err := record.DecodeSummary(seq, v)
 		if err != nil {
@@ -111,7 +112,7 @@ func foldContentHashes(tx *bolt.Tx) error {
 		if err != nil {
 			return err
 		}
-		puts = append(puts, kv{[]byte(s.ID), idValue(seq, contentHash(&id, idBody))})
+		puts = append(puts, schema.KV{K: []byte(s.ID), V: idValue(seq, contentHash(&id, idBody))})
 		return nil
 	})
 	if err != nil {
@@ -120,5 +121,5 @@ func foldContentHashes(tx *bolt.Tx) error {
 	if err := tx.DeleteBucket(bLegacyHashes); err != nil && !errors.Is(err, bolterrors.ErrBucketNotFound) {
 		return err
 	}
-	return putSorted(tx.Bucket(bIDs), puts, bolt.DefaultFillPercent)
+	return schema.PutSorted(tx.Bucket(schema.IDs), puts, bolt.DefaultFillPercent)
 }

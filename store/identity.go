@@ -11,6 +11,7 @@ import (
 	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/store/formats"
 	"github.com/stepwise-dev/stepwise/store/internal/record"
+	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
 // A trace's identity (its dedupe hash and, without a source id, its short
@@ -167,12 +168,12 @@ func storedIdentity(tx *bolt.Tx, s *Summary, body []byte) (Summary, []byte, erro
 // storedProblem reads a problem in either layout: a record under its id
 // (schemas before 8) or a number into problem_texts.
 func storedProblem(tx *bolt.Tx, id string) (*stepwise.Problem, error) {
-	k := tx.Bucket(bProblems).Get([]byte(id))
+	k := tx.Bucket(schema.Problems).Get([]byte(id))
 	if k == nil {
 		return nil, nil
 	}
 	v := k
-	if texts := tx.Bucket(bProblemTexts); len(k) == 8 && texts != nil {
+	if texts := tx.Bucket(schema.ProblemTexts); len(k) == 8 && texts != nil {
 		if r := texts.Get(k); r != nil {
 			v = r
 		}

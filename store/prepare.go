@@ -6,7 +6,9 @@ import (
 
 	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/store/formats"
+	"github.com/stepwise-dev/stepwise/store/internal/postings"
 	"github.com/stepwise-dev/stepwise/store/internal/record"
+	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
 // prepared is a decoded trace made ready for writing off the writer's
@@ -20,7 +22,7 @@ type prepared struct {
 	// re-encodes it from tailAt on in the rare case that the id differs.
 	value  []byte
 	tailAt int
-	terms  []term // the summary's index terms
+	terms  []postings.Term // the summary's index terms
 	body   []byte
 	hash   [16]byte
 }
@@ -71,7 +73,7 @@ func prepareEncoded(it formats.Item, body []byte, mem *chunkMem) prepared {
 type chunkMem struct {
 	strs     arena
 	problems []stepwise.Problem
-	termSet  []term
+	termSet  []postings.Term
 	scratch  []byte
 }
 
@@ -90,12 +92,12 @@ func (m *chunkMem) problem(p *stepwise.Problem) *stepwise.Problem {
 }
 
 // terms returns the index terms of s.
-func (m *chunkMem) terms(s *Summary) []term {
-	if cap(m.termSet)-len(m.termSet) < termCount {
-		m.termSet = make([]term, 0, 64*termCount)
+func (m *chunkMem) terms(s *Summary) []postings.Term {
+	if cap(m.termSet)-len(m.termSet) < schema.TermCount {
+		m.termSet = make([]postings.Term, 0, 64*schema.TermCount)
 	}
 	n := len(m.termSet)
-	m.termSet = appendTerms(m.termSet, s)
+	m.termSet = schema.AppendTerms(m.termSet, s)
 	return m.termSet[n:len(m.termSet):len(m.termSet)]
 }
 

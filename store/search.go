@@ -12,7 +12,9 @@ import (
 
 	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/store/internal/damage"
+	"github.com/stepwise-dev/stepwise/store/internal/postings"
 	"github.com/stepwise-dev/stepwise/store/internal/record"
+	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
 // SearchQuery is a full-text search over the problem text and the step texts
@@ -90,7 +92,7 @@ func (db *DB) search(ctx context.Context, q SearchQuery, chunk uint64, onHits fu
 	}
 	plan := searchPlan{chunk: chunk}
 	err = db.view(func(tx *bolt.Tx) error {
-		plan.total = tx.Bucket(bTraces).Sequence()
+		plan.total = tx.Bucket(schema.Traces).Sequence()
 		plan.problems, err = searchProblems(ctx, tx, m)
 		return err
 	})
@@ -242,7 +244,7 @@ type searchWorker struct {
 
 func newSearchWorker(tx *bolt.Tx, plan *searchPlan) *searchWorker {
 	w := &searchWorker{plan: plan, tx: tx,
-		bodies: newBodyCursor(tx), traces: seqCursor{c: tx.Bucket(bTraces).Cursor()}}
+		bodies: newBodyCursor(tx), traces: seqCursor{c: tx.Bucket(schema.Traces).Cursor()}}
 	if plan.filtered {
 		it, err := plan.filter.iterator(tx)
 		w.filter, w.err = &chunkIter{it: it}, err
@@ -268,12 +270,12 @@ func (w *searchWorker) scan(ctx context.Context, n int, hits []TraceHits) ([]Tra
 	if w.filter == nil {
 		return hits, w.scanAll(ctx, lo, hi, visit)
 	}
-	w.filter.seek(lo)
+	w.filter.Seek(lo)
 	for i := 0; ; i++ {
 		if i%cancelEvery == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		seq, ok := w.filter.next()
+		seq, ok := w.filter.Next()
 		if !ok {
 			return hits, nil
 		}
@@ -392,25 +394,25 @@ func inOrder(spans []stepwise.Span) bool {
 // Keeping it means the iterator need not go back (an or-iterator cannot
 // return a seq it has passed).
 type chunkIter struct {
-	it      seqIter
+	it      postings.Iter
 	pending uint64
 	has     bool
 }
 
-func (c *chunkIter) seek(lo uint64) {
+func (c *chunkIter) Seek(lo uint64) {
 	if c.has && c.pending >= lo {
 		return
 	}
 	c.has = false
-	c.it.seek(lo)
+	c.it.Seek(lo)
 }
 
-func (c *chunkIter) next() (uint64, bool) {
+func (c *chunkIter) Next() (uint64, bool) {
 	if c.has {
 		c.has = false
 		return c.pending, true
 	}
-	return c.it.next()
+	return c.it.Next()
 }
 
 func (c *chunkIter) unread(seq uint64) { c.pending, c.has = seq, true }
@@ -428,9 +430,9 @@ func (s *seqCursor) get(seq uint64) []byte {
 	if s.valid && seq == s.last+1 {
 		k, v = s.c.Next()
 	} else {
-		k, v = s.c.Seek(u64(seq))
+		k, v = s.c.Seek(schema.U64(seq))
 	}
-	if k == nil || seqOfIndexKey(k) != seq || len(k) != 8 {
+	if k == nil || schema.SeqOf(k) != seq || len(k) != 8 {
 		s.valid = false
 		return nil
 	}

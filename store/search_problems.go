@@ -11,6 +11,7 @@ import (
 
 	"github.com/stepwise-dev/stepwise/store/internal/damage"
 	"github.com/stepwise-dev/stepwise/store/internal/record"
+	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
 // Problems are shared by many traces, so Search matches each problem once
@@ -56,7 +57,7 @@ func searchProblems(ctx context.Context, tx *bolt.Tx, m *matcher) (*problemHits,
 	verbatim := jsonVerbatim(m)
 	byID := map[string]int{}
 	var buf []byte
-	c := tx.Bucket(bProblemTexts).Cursor()
+	c := tx.Bucket(schema.ProblemTexts).Cursor()
 	i := 0
 	for k, v := c.First(); k != nil; k, v = c.Next() {
 		if i++; i%cancelEvery == 0 && ctx.Err() != nil {
@@ -117,7 +118,7 @@ func (p *problemHits) listTraces(tx *bolt.Tx) bool {
 	var hits []hit
 	for id, n := range p.byID {
 		it := fieldIter(tx, FieldProblem, id)
-		for seq, ok := it.next(); ok; seq, ok = it.next() {
+		for seq, ok := it.Next(); ok; seq, ok = it.Next() {
 			if len(hits) == maxIndexedTraces {
 				return false
 			}

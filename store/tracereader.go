@@ -9,6 +9,7 @@ import (
 
 	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/store/internal/record"
+	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
 // traceReader reads traces and their annotation events in one transaction,
@@ -24,13 +25,13 @@ type traceReader struct {
 }
 
 func newTraceReader(tx *bolt.Tx) *traceReader {
-	return &traceReader{traces: tx.Bucket(bTraces), events: tx.Bucket(bEvents),
-		traceEvents: tx.Bucket(bTraceEvents), ownProblems: tx.Bucket(bTraceProblems), bodies: newBodyCursor(tx)}
+	return &traceReader{traces: tx.Bucket(schema.Traces), events: tx.Bucket(schema.Events),
+		traceEvents: tx.Bucket(schema.TraceEvents), ownProblems: tx.Bucket(schema.TraceProblems), bodies: newBodyCursor(tx)}
 }
 
 // trace is loadTraceRaw.
 func (r *traceReader) trace(seq uint64, copyRaw bool) (*stepwise.Trace, error) {
-	sv := r.traces.Get(u64(seq))
+	sv := r.traces.Get(schema.U64(seq))
 	bv, err := r.bodies.get(seq)
 	if err != nil {
 		return nil, err
@@ -56,7 +57,7 @@ func (r *traceReader) eventsOf(traceSeq uint64) ([]Event, error) {
 	if r.traceEvents == nil || r.events == nil {
 		return nil, nil
 	}
-	prefix := u64(traceSeq)
+	prefix := schema.U64(traceSeq)
 	var out []Event
 	c := r.traceEvents.Cursor()
 	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
