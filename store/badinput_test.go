@@ -17,6 +17,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/stepwise-dev/stepwise/store/formats"
+	"github.com/stepwise-dev/stepwise/store/internal/bodies"
 	"github.com/stepwise-dev/stepwise/store/internal/postings"
 	"github.com/stepwise-dev/stepwise/store/internal/record"
 	"github.com/stepwise-dev/stepwise/store/internal/schema"
@@ -142,10 +143,10 @@ func checkStore(t *testing.T, db *DB) {
 			return err
 		}
 		// Every trace has a body and every body a trace.
-		bodies := newBodyCursor(tx)
+		bc := bodies.NewCursor(tx)
 		err = traces.ForEach(func(k, _ []byte) error {
 			seq := schema.SeqOf(k)
-			body, err := bodies.get(seq)
+			body, err := bc.Get(seq)
 			if err != nil || body == nil {
 				return fmt.Errorf("trace %d: no body (%v)", seq, err)
 			}
@@ -156,7 +157,7 @@ func checkStore(t *testing.T, db *DB) {
 			return err
 		}
 		n := 0
-		err = newBodyCursor(tx).scan(0, math.MaxUint64, func(seq uint64, _ []byte) error {
+		err = bodies.NewCursor(tx).Scan(0, math.MaxUint64, func(seq uint64, _ []byte) error {
 			if n++; traces.Get(schema.U64(seq)) == nil {
 				return fmt.Errorf("body of trace %d has no trace", seq)
 			}

@@ -8,6 +8,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/stepwise-dev/stepwise/store/internal/bodies"
 	"github.com/stepwise-dev/stepwise/store/internal/damage"
 	"github.com/stepwise-dev/stepwise/store/internal/record"
 	"github.com/stepwise-dev/stepwise/store/internal/schema"
@@ -52,9 +53,9 @@ func (db *DB) Check(ctx context.Context) (*CheckReport, error) {
 			return err
 		}
 		return tx.Bucket(schema.Bodies).ForEach(func(k, v []byte) error {
-			if len(k) == 9 && k[8] == bodyBlockTag {
+			if bodies.IsBlockKey(k) {
 				rep.Blocks++
-				if _, err := decodeBodyBlock(k, v); err != nil {
+				if _, err := bodies.Decode(k, v); err != nil {
 					note("%v", damage.ReasonOf(err))
 				}
 			}

@@ -11,6 +11,7 @@ import (
 	bolterrors "go.etcd.io/bbolt/errors"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store/internal/bodies"
 	"github.com/stepwise-dev/stepwise/store/internal/record"
 	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
@@ -86,7 +87,7 @@ var bLegacyHashes = []byte("hashes")
 // hashed, as import hashes the current encoding. It runs in one
 // transaction: a million-trace store needs about 200 MB for it, once.
 func foldContentHashes(tx *bolt.Tx) error {
-	bodies := newBodyCursor(tx)
+	bc := bodies.NewCursor(tx)
 	var puts []schema.KV
 	err := tx.Bucket(schema.Traces).ForEach(func(k, v []byte) error {
 		seq := binary.BigEndian.Uint64(k)
@@ -94,7 +95,7 @@ func foldContentHashes(tx *bolt.Tx) error {
 		if err != nil {
 			return err
 		}
-		body, err := bodies.get(seq)
+		body, err := bc.Get(seq)
 		if err != nil {
 			return err
 		}

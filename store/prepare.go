@@ -6,6 +6,7 @@ import (
 
 	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/store/formats"
+	"github.com/stepwise-dev/stepwise/store/internal/bodies"
 	"github.com/stepwise-dev/stepwise/store/internal/postings"
 	"github.com/stepwise-dev/stepwise/store/internal/record"
 	"github.com/stepwise-dev/stepwise/store/internal/schema"
@@ -111,4 +112,55 @@ func shortContentID(s *Summary, problemText string, body []byte) string {
 	h.Write(appendIdentity(nil, s, problemText))
 	h.Write(body)
 	return hex.EncodeToString(h.Sum(nil)[:5])
+}
+
+// bodyRun is a run of consecutive prepared traces whose bodies, in order,
+// make one block.
+type bodyRun struct {
+	items []prepared
+	block []byte
+}
+
+// encodeRuns prepares items with their bodies written into blocks of at
+// most 1024 bodies and about 1 MiB (a single
+// larger body makes a block of its own). It returns the traces and their
+// runs, which are slices of them.
+func encodeRuns(items []formats.Item) ([]prepared, []bodyRun) {
+	var mem chunkMem
+	out := make([]prepared, 0, len(items))
+	var runs []bodyRun
+	for len(items) > 0 {
+		n, size := bodies.NextBlock(len(items), func(i int) int { return record.BodySizeHint(items[i].Trace) })
+		bb := bodies.NewBuilder(n, size)
+		start := len(out)
+		for _, it := range items[:n] {
+			out = append(out, prepareEncoded(it, bb.Add(it.Trace), &mem))
+		}
+		runs = append(runs, bodyRun{items: out[start:len(out):len(out)], block: bb.Finish()})
+		items = items[n:]
+	}
+	return out, runs
+}
+
+// blockPuts returns the body blocks of a batch's stored traces: a run's
+// block as the workers built it when every trace of the run was stored (the
+// writer gave them consecutive seqs), else a block of the survivors.
+func blockPuts(b *batch) []schema.KV {
+	var puts []schema.KV
+	for _, r := range b.runs {
+		items := r.items
+		first, last := items[0].summary.Seq, items[len(items)-1].summary.Seq
+		if first != 0 && last-first == uint64(len(items)-1) {
+			puts = append(puts, schema.KV{K: bodies.Key(last), V: r.block})
+			continue
+		}
+		var singles []schema.KV
+		for i := range items {
+			if seq := items[i].summary.Seq; seq != 0 {
+				singles = append(singles, schema.KV{K: schema.U64(seq), V: items[i].body})
+			}
+		}
+		puts = append(puts, bodies.Pack(singles)...)
+	}
+	return puts
 }

@@ -11,6 +11,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store/internal/bodies"
 	"github.com/stepwise-dev/stepwise/store/internal/damage"
 	"github.com/stepwise-dev/stepwise/store/internal/postings"
 	"github.com/stepwise-dev/stepwise/store/internal/record"
@@ -233,7 +234,7 @@ func (db *DB) runSearch(ctx context.Context, plan *searchPlan, out *hitSink) err
 // searchWorker scans chunks inside one read transaction.
 type searchWorker struct {
 	plan   *searchPlan
-	bodies *bodyCursor
+	bodies *bodies.Cursor
 	traces seqCursor // only when problem hits are looked up by summary
 	filter *chunkIter
 	tx     *bolt.Tx
@@ -244,7 +245,7 @@ type searchWorker struct {
 
 func newSearchWorker(tx *bolt.Tx, plan *searchPlan) *searchWorker {
 	w := &searchWorker{plan: plan, tx: tx,
-		bodies: newBodyCursor(tx), traces: seqCursor{c: tx.Bucket(schema.Traces).Cursor()}}
+		bodies: bodies.NewCursor(tx), traces: seqCursor{c: tx.Bucket(schema.Traces).Cursor()}}
 	if plan.filtered {
 		it, err := plan.filter.iterator(tx)
 		w.filter, w.err = &chunkIter{it: it}, err
@@ -283,7 +284,7 @@ func (w *searchWorker) scan(ctx context.Context, n int, hits []TraceHits) ([]Tra
 			w.filter.unread(seq)
 			return hits, nil
 		}
-		body, err := w.bodies.get(seq)
+		body, err := w.bodies.Get(seq)
 		if err != nil {
 			return nil, err
 		}
@@ -299,7 +300,7 @@ func (w *searchWorker) scan(ctx context.Context, n int, hits []TraceHits) ([]Tra
 // scanAll walks the bodies of [lo, hi) with one cursor.
 func (w *searchWorker) scanAll(ctx context.Context, lo, hi uint64, visit func(uint64, []byte) error) error {
 	i := 0
-	return w.bodies.scan(lo, hi, func(seq uint64, body []byte) error {
+	return w.bodies.Scan(lo, hi, func(seq uint64, body []byte) error {
 		if i++; i%cancelEvery == 0 && ctx.Err() != nil {
 			return ctx.Err()
 		}

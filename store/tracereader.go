@@ -8,6 +8,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store/internal/bodies"
 	"github.com/stepwise-dev/stepwise/store/internal/record"
 	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
@@ -21,18 +22,18 @@ import (
 type traceReader struct {
 	traces, events, traceEvents *bolt.Bucket
 	ownProblems                 *bolt.Bucket // nil in a store without (traceproblem.go)
-	bodies                      *bodyCursor
+	bodies                      *bodies.Cursor
 }
 
 func newTraceReader(tx *bolt.Tx) *traceReader {
 	return &traceReader{traces: tx.Bucket(schema.Traces), events: tx.Bucket(schema.Events),
-		traceEvents: tx.Bucket(schema.TraceEvents), ownProblems: tx.Bucket(schema.TraceProblems), bodies: newBodyCursor(tx)}
+		traceEvents: tx.Bucket(schema.TraceEvents), ownProblems: tx.Bucket(schema.TraceProblems), bodies: bodies.NewCursor(tx)}
 }
 
 // trace is loadTraceRaw.
 func (r *traceReader) trace(seq uint64, copyRaw bool) (*stepwise.Trace, error) {
 	sv := r.traces.Get(schema.U64(seq))
-	bv, err := r.bodies.get(seq)
+	bv, err := r.bodies.Get(seq)
 	if err != nil {
 		return nil, err
 	}
