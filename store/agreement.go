@@ -10,6 +10,8 @@ import (
 
 	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/store/agree"
+	"github.com/stepwise-dev/stepwise/store/internal/record"
+	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
 // Label kinds compared by agreement and conflicts.
@@ -277,23 +279,23 @@ type annotatedTrace struct {
 // dataset, in seq order.
 func eachAnnotated(ctx context.Context, tx *bolt.Tx, dataset, annotator string, body bool, fn func(*annotatedTrace) error) error {
 	it := annotatedIter(tx, annotator)
-	traces := tx.Bucket(bTraces)
+	traces := tx.Bucket(schema.Traces)
 	n := 0
-	for seq, ok := it.next(); ok; seq, ok = it.next() {
+	for seq, ok := it.Next(); ok; seq, ok = it.Next() {
 		if n++; n%1024 == 0 {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
 		}
-		sv := traces.Get(u64(seq))
+		sv := traces.Get(schema.U64(seq))
 		if sv == nil {
 			continue
 		}
-		s, err := decodeSummary(seq, sv)
+		s, err := record.DecodeSummary(seq, sv)
 		if err != nil {
 			return err
 		}
-		if !datasetMatches(dataset, s.Dataset) {
+		if !schema.DatasetMatches(dataset, s.Dataset) {
 			continue
 		}
 		evs, err := traceEvents(tx, seq)

@@ -10,6 +10,8 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store/internal/record"
+	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
 // Judge runs live in two buckets (schema 3): `analyses` maps a run seq,
@@ -62,15 +64,15 @@ func (db *DB) SaveAnalysis(a *stepwise.Analysis) (uint64, error) {
 			}
 			traceSeqs[i] = seq
 		}
-		runs := tx.Bucket(bAnalyses)
+		runs := tx.Bucket(schema.Analyses)
 		runs.FillPercent = 0.9 // append-only keys
 		if seq, err = runs.NextSequence(); err != nil {
 			return err
 		}
-		if err := runs.Put(u64(seq), rec); err != nil {
+		if err := runs.Put(schema.U64(seq), rec); err != nil {
 			return err
 		}
-		links := tx.Bucket(bTraceRuns)
+		links := tx.Bucket(schema.TraceRuns)
 		for _, ts := range traceSeqs {
 			if err := links.Put(traceRunKey(ts, seq), nil); err != nil {
 				return err
@@ -94,8 +96,8 @@ func traceRunKey(traceSeq, runSeq uint64) []byte {
 // runSeqsOf returns a trace's run seqs, newest first.
 func runSeqsOf(tx *bolt.Tx, traceSeq uint64) []uint64 {
 	var out []uint64
-	prefix := u64(traceSeq)
-	c := tx.Bucket(bTraceRuns).Cursor()
+	prefix := schema.U64(traceSeq)
+	c := tx.Bucket(schema.TraceRuns).Cursor()
 	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
 		if len(k) == 16 {
 			out = append(out, binary.BigEndian.Uint64(k[8:]))
@@ -122,7 +124,7 @@ func exactSeq(tx *bolt.Tx, traceID string) (uint64, error) {
 }
 
 func runRecord(tx *bolt.Tx, seq uint64) ([]byte, error) {
-	v := tx.Bucket(bAnalyses).Get(u64(seq))
+	v := tx.Bucket(schema.Analyses).Get(schema.U64(seq))
 	if v == nil {
 		return nil, fmt.Errorf("judge run %d: %w", seq, ErrNotFound)
 	}
@@ -198,7 +200,7 @@ func (db *DB) AnalysisSeq(seq uint64) (*stepwise.Analysis, error) {
 func (db *DB) Analysis(id string) (*stepwise.Analysis, error) {
 	var a *stepwise.Analysis
 	err := db.view(func(tx *bolt.Tx) error {
-		c := tx.Bucket(bAnalyses).Cursor()
+		c := tx.Bucket(schema.Analyses).Cursor()
 		for k, v := c.Last(); k != nil; k, v = c.Prev() {
 			rid, _, _, err := splitRunRecord(v)
 			if err != nil || string(rid) != id {
@@ -264,10 +266,10 @@ func (db *DB) EachJudged(ctx context.Context, f Filter, fn func(Summary, RunHead
 			if err != nil {
 				return err
 			}
-			member = set.has
+			member = set.Has
 		}
-		traces := tx.Bucket(bTraces)
-		c := tx.Bucket(bTraceRuns).Cursor()
+		traces := tx.Bucket(schema.Traces)
+		c := tx.Bucket(schema.TraceRuns).Cursor()
 		var last uint64
 		n := 0
 		for k, _ := c.First(); k != nil; k, _ = c.Next() {
@@ -294,11 +296,11 @@ func (db *DB) EachJudged(ctx context.Context, f Filter, fn func(Summary, RunHead
 			if h == nil {
 				continue
 			}
-			sv := traces.Get(u64(ts))
+			sv := traces.Get(schema.U64(ts))
 			if sv == nil {
 				return fmt.Errorf("judge run %d points at missing trace %d", h.Seq, ts)
 			}
-			s, err := decodeSummary(ts, sv)
+			s, err := record.DecodeSummary(ts, sv)
 			if err != nil {
 				return err
 			}

@@ -14,6 +14,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
 // The first ProcessBench GSM8K record (label 1: step 1 is the earliest wrong
@@ -220,7 +221,7 @@ func TestDamagedRunRecords(t *testing.T) {
 		"broken body":    append(append([]byte{}, rec[:len(rec)-12]...), 0xff, 0xfe, 0xfd),
 		"empty":          {},
 	} {
-		db.update(func(tx *bolt.Tx) error { return tx.Bucket(bAnalyses).Put(u64(seq), v) })
+		db.update(func(tx *bolt.Tx) error { return tx.Bucket(schema.Analyses).Put(schema.U64(seq), v) })
 		_, err := db.AnalysisSeq(seq)
 		if err == nil || !strings.Contains(err.Error(), "judge run 1") {
 			t.Errorf("%s: %v", name, err)

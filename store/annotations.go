@@ -18,6 +18,10 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store/internal/damage"
+	"github.com/stepwise-dev/stepwise/store/internal/postings"
+	"github.com/stepwise-dev/stepwise/store/internal/record"
+	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
 // Annotation events are append-only. Each is written, with its
@@ -43,17 +47,9 @@ import (
 // stays in it — so readers that need current labels fold the events (a
 // handful per trace) to decide.
 
-// bEventIDs maps a stable event id to its local seq. It is created on the
+// schema.EventIDs maps a stable event id to its local seq. It is created on the
 // first write that needs it, so a store that was never annotated and is
 // opened read-only simply has none.
-var bEventIDs = []byte("event_ids")
-
-// Posting fields for human labels; not in postingFields, so the import path
-// and the trace filters leave them alone.
-const (
-	FieldAnnotated = "annotated" // value "true": the trace has annotation events
-	FieldAnnotator = "annotator" // value: an annotator with events on the trace
-)
 
 const eventVersion = 1
 
@@ -139,7 +135,7 @@ type eventWriter struct {
 	// traces the transaction touched: their state before it, for count deltas.
 	touched map[uint64]*touchedTrace
 	order   []uint64
-	post    *postingWriter
+	post    *postings.Writer
 }
 
 type touchedTrace struct {
@@ -149,12 +145,12 @@ type touchedTrace struct {
 }
 
 func newEventWriter(tx *bolt.Tx) (*eventWriter, error) {
-	ids, err := tx.CreateBucketIfNotExists(bEventIDs)
+	ids, err := tx.CreateBucketIfNotExists(schema.EventIDs)
 	if err != nil {
 		return nil, err
 	}
-	w := &eventWriter{tx: tx, events: tx.Bucket(bEvents), traceEvents: tx.Bucket(bTraceEvents), ids: ids,
-		meta: tx.Bucket(bMeta), touched: map[uint64]*touchedTrace{}, post: newPostingWriter()}
+	w := &eventWriter{tx: tx, events: tx.Bucket(schema.Events), traceEvents: tx.Bucket(schema.TraceEvents), ids: ids,
+		meta: tx.Bucket(schema.Meta), touched: map[uint64]*touchedTrace{}, post: postings.NewWriter()}
 	if w.events == nil || w.traceEvents == nil {
 		return nil, errors.New("store has no event buckets (schema older than 3?)")
 	}
@@ -229,17 +225,17 @@ func (w *eventWriter) put(ev Event) error {
 	v = append(v, js...)
 	// Event seqs only grow: dense pages (per transaction, not persisted).
 	w.events.FillPercent = 0.9
-	if err := w.events.Put(u64(ev.Seq), v); err != nil {
+	if err := w.events.Put(schema.U64(ev.Seq), v); err != nil {
 		return err
 	}
 	if err := w.traceEvents.Put(traceEventKey(ev.TraceSeq, ev.Seq), nil); err != nil {
 		return err
 	}
-	if err := w.ids.Put([]byte(ev.ID), u64(ev.Seq)); err != nil {
+	if err := w.ids.Put([]byte(ev.ID), schema.U64(ev.Seq)); err != nil {
 		return err
 	}
-	w.post.add(term{FieldAnnotated, "true"}, ev.TraceSeq)
-	w.post.add(term{FieldAnnotator, ev.Annotator}, ev.TraceSeq)
+	w.post.Add(postings.Term{Field: FieldAnnotated, Value: "true"}, ev.TraceSeq)
+	w.post.Add(postings.Term{Field: FieldAnnotator, Value: ev.Annotator}, ev.TraceSeq)
 	return nil
 }
 
@@ -249,11 +245,11 @@ func (w *eventWriter) touch(seq uint64) (*touchedTrace, error) {
 	if tt := w.touched[seq]; tt != nil {
 		return tt, nil
 	}
-	sv := w.tx.Bucket(bTraces).Get(u64(seq))
+	sv := w.tx.Bucket(schema.Traces).Get(schema.U64(seq))
 	if sv == nil {
 		return nil, fmt.Errorf("trace %d: %w", seq, ErrNotFound)
 	}
-	s, err := decodeSummary(seq, sv)
+	s, err := record.DecodeSummary(seq, sv)
 	if err != nil {
 		return nil, err
 	}
@@ -275,27 +271,27 @@ func (w *eventWriter) commit() error {
 		after := tallyOf(tt.events, tt.summary.Steps)
 		after.sub(tt.before).into(deltas, tt.summary.Dataset)
 	}
-	counts := w.tx.Bucket(bCounts)
+	counts := w.tx.Bucket(schema.Counts)
 	keys := make([]string, 0, len(deltas))
 	for k := range deltas {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
-		v := int64(getUint(counts, []byte(k))) + deltas[k]
+		v := int64(schema.GetUint(counts, []byte(k))) + deltas[k]
 		var err error
 		if v <= 0 {
 			err = counts.Delete([]byte(k))
 		} else {
-			err = putUint(counts, []byte(k), uint64(v))
+			err = schema.PutUint(counts, []byte(k), uint64(v))
 		}
 		if err != nil {
 			return err
 		}
 	}
 	// postingWriter.commit expects each term's seqs ascending and unique.
-	w.post.normalize()
-	return w.post.commit(w.tx.Bucket(bPostings))
+	w.post.Normalize()
+	return w.post.Commit(w.tx.Bucket(schema.Postings))
 }
 
 // validateEvent checks an event against the trace it is about.
@@ -420,7 +416,7 @@ var eventJSON = sonic.Config{CopyString: true, ValidateString: true}.Froze()
 // decodeEvent reads a stored event; it copies what it keeps.
 func decodeEvent(seq uint64, v []byte) (Event, error) {
 	if len(v) < 9 {
-		return Event{}, corrupt("event %d: an unreadable record (%d bytes)", seq, len(v))
+		return Event{}, damage.Corrupt("event %d: an unreadable record (%d bytes)", seq, len(v))
 	}
 	if v[0] != eventVersion {
 		return Event{}, fmt.Errorf("event %d: record version %d is newer than this program", seq, v[0])
@@ -430,7 +426,7 @@ func decodeEvent(seq uint64, v []byte) (Event, error) {
 		// encoding/json's verdict and message for a corrupt record.
 		ev = Event{}
 		if err := json.Unmarshal(v[9:], &ev); err != nil {
-			return Event{}, corrupt("event %d: an unreadable record: %v", seq, err)
+			return Event{}, damage.Corrupt("event %d: an unreadable record: %v", seq, err)
 		}
 	}
 	ev.Seq = seq

@@ -9,6 +9,9 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store/internal/postings"
+	"github.com/stepwise-dev/stepwise/store/internal/record"
+	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
 // Events returns a trace's annotation events in seq order (gold events
@@ -98,11 +101,11 @@ func summaryAndEvents(tx *bolt.Tx, seq uint64) (Summary, []Event, error) {
 }
 
 func summaryOf(tx *bolt.Tx, seq uint64) (Summary, error) {
-	sv := tx.Bucket(bTraces).Get(u64(seq))
+	sv := tx.Bucket(schema.Traces).Get(schema.U64(seq))
 	if sv == nil {
 		return Summary{}, fmt.Errorf("trace %d: %w", seq, ErrNotFound)
 	}
-	return decodeSummary(seq, sv)
+	return record.DecodeSummary(seq, sv)
 }
 
 // StepHistory lists, in order, the events of a trace that touched step:
@@ -229,24 +232,19 @@ func (f EventFilter) match(e *Event, dataset string) bool {
 	case f.NoGold && e.Gold:
 		return false
 	}
-	return datasetMatches(f.Dataset, dataset)
-}
-
-// datasetMatches is the Filter rule: a name matches itself and its subsets.
-func datasetMatches(want, have string) bool {
-	return want == "" || have == want || (len(have) > len(want) && have[:len(want)] == want && have[len(want)] == '/')
+	return schema.DatasetMatches(f.Dataset, dataset)
 }
 
 // AllEvents streams every matching event in seq order (the order they were
 // written) inside one read transaction, never holding more than one event.
 func (db *DB) AllEvents(f EventFilter, fn func(Event) error) error {
 	return db.view(func(tx *bolt.Tx) error {
-		events := tx.Bucket(bEvents)
+		events := tx.Bucket(schema.Events)
 		if events == nil {
 			return nil
 		}
 		datasets := map[uint64]string{} // trace seq → dataset, for the filter
-		traces := tx.Bucket(bTraces)
+		traces := tx.Bucket(schema.Traces)
 		c := events.Cursor()
 		for k, v := c.First(); k != nil; k, v = c.Next() {
 			if len(k) != 8 {
@@ -258,7 +256,7 @@ func (db *DB) AllEvents(f EventFilter, fn func(Event) error) error {
 			}
 			ds, ok := datasets[ev.TraceSeq]
 			if !ok && f.Dataset != "" {
-				s, err := decodeSummary(ev.TraceSeq, traces.Get(u64(ev.TraceSeq)))
+				s, err := record.DecodeSummary(ev.TraceSeq, traces.Get(schema.U64(ev.TraceSeq)))
 				if err != nil {
 					return err
 				}
@@ -280,7 +278,7 @@ func (db *DB) AllEvents(f EventFilter, fn func(Event) error) error {
 func (db *DB) EventCount() (int, error) {
 	n := 0
 	err := db.view(func(tx *bolt.Tx) error {
-		if b := tx.Bucket(bEvents); b != nil {
+		if b := tx.Bucket(schema.Events); b != nil {
 			n = b.Stats().KeyN
 		}
 		return nil
@@ -294,7 +292,7 @@ func (db *DB) EventCount() (int, error) {
 func (db *DB) AnnotatedSeqs(annotator string, fn func(seq uint64) error) error {
 	return db.view(func(tx *bolt.Tx) error {
 		it := annotatedIter(tx, annotator)
-		for seq, ok := it.next(); ok; seq, ok = it.next() {
+		for seq, ok := it.Next(); ok; seq, ok = it.Next() {
 			if err := fn(seq); err != nil {
 				return err
 			}
@@ -303,9 +301,9 @@ func (db *DB) AnnotatedSeqs(annotator string, fn func(seq uint64) error) error {
 	})
 }
 
-func annotatedIter(tx *bolt.Tx, annotator string) seqIter {
+func annotatedIter(tx *bolt.Tx, annotator string) postings.Iter {
 	if annotator != "" {
-		return newPostingIter(tx.Bucket(bPostings), FieldAnnotator, annotator)
+		return postings.NewIter(tx.Bucket(schema.Postings), FieldAnnotator, annotator)
 	}
-	return newPostingIter(tx.Bucket(bPostings), FieldAnnotated, "true")
+	return postings.NewIter(tx.Bucket(schema.Postings), FieldAnnotated, "true")
 }

@@ -17,12 +17,16 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/stepwise-dev/stepwise/store/formats"
+	"github.com/stepwise-dev/stepwise/store/internal/bodies"
+	"github.com/stepwise-dev/stepwise/store/internal/postings"
+	"github.com/stepwise-dev/stepwise/store/internal/record"
+	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
 // checkIDs: ids and the id log together name every trace once.
 func checkIDs(tx *bolt.Tx) error {
 	seqs := map[uint64]string{}
-	err := tx.Bucket(bIDs).ForEach(func(k, v []byte) error {
+	err := tx.Bucket(schema.IDs).ForEach(func(k, v []byte) error {
 		seq, _ := seqOfID(v)
 		seqs[seq] = string(k)
 		return nil
@@ -36,7 +40,7 @@ func checkIDs(tx *bolt.Tx) error {
 		return err
 	}
 	for _, e := range logged {
-		if tx.Bucket(bIDs).Get([]byte(e.id)) != nil {
+		if tx.Bucket(schema.IDs).Get([]byte(e.id)) != nil {
 			return fmt.Errorf("id %s is both in ids and in the id log", e.id)
 		}
 		seqs[e.seq] = e.id
@@ -44,8 +48,8 @@ func checkIDs(tx *bolt.Tx) error {
 	if len(seqs) != n+len(logged) {
 		return fmt.Errorf("a seq has two ids")
 	}
-	err = tx.Bucket(bTraces).ForEach(func(k, v []byte) error {
-		s, err := decodeSummary(seqOfIndexKey(k), v)
+	err = tx.Bucket(schema.Traces).ForEach(func(k, v []byte) error {
+		s, err := record.DecodeSummary(schema.SeqOf(k), v)
 		if err != nil {
 			return err
 		}
@@ -69,26 +73,26 @@ func checkStore(t *testing.T, db *DB) {
 		for err := range tx.Check() {
 			return err
 		}
-		traces := tx.Bucket(bTraces)
-		if k, _ := tx.Bucket(bIndex).Cursor().First(); k != nil {
+		traces := tx.Bucket(schema.Traces)
+		if k, _ := tx.Bucket(schema.Index).Cursor().First(); k != nil {
 			return fmt.Errorf("index key %q in a schema-%d store", k, SchemaVersion)
 		}
 		// Every trace is in the postings of each of its terms, and nothing
 		// else is.
 		posted := 0
 		for field := range postingFields {
-			err := eachFieldSeq(tx.Bucket(bPostings), field, func(value []byte, seq uint64) error {
-				v := traces.Get(u64(seq))
+			err := postings.EachFieldSeq(tx.Bucket(schema.Postings), field, func(value []byte, seq uint64) error {
+				v := traces.Get(schema.U64(seq))
 				if v == nil {
 					return fmt.Errorf("posting %s=%q: trace %d is not stored", field, value, seq)
 				}
-				s, err := decodeSummary(seq, v)
+				s, err := record.DecodeSummary(seq, v)
 				if err != nil {
 					return err
 				}
-				for _, tm := range terms(&s) {
-					if tm.field == field && tm.value != string(value) {
-						return fmt.Errorf("trace %d is in the postings of %s=%q, its value is %q", seq, field, value, tm.value)
+				for _, tm := range schema.Terms(&s) {
+					if tm.Field == field && tm.Value != string(value) {
+						return fmt.Errorf("trace %d is in the postings of %s=%q, its value is %q", seq, field, value, tm.Value)
 					}
 				}
 				posted++
@@ -103,11 +107,11 @@ func checkStore(t *testing.T, db *DB) {
 		}
 		// Every problem id has its record, with that id; every record one id;
 		// every trace a problem.
-		texts := tx.Bucket(bProblemTexts)
-		if np, nt := tx.Bucket(bProblems).Stats().KeyN, texts.Stats().KeyN; np != nt {
+		texts := tx.Bucket(schema.ProblemTexts)
+		if np, nt := tx.Bucket(schema.Problems).Stats().KeyN, texts.Stats().KeyN; np != nt {
 			return fmt.Errorf("%d problem ids, %d problem records", np, nt)
 		}
-		err := tx.Bucket(bProblems).ForEach(func(k, _ []byte) error {
+		err := tx.Bucket(schema.Problems).ForEach(func(k, _ []byte) error {
 			v, err := problemRecord(tx, string(k))
 			if err != nil || v == nil {
 				return fmt.Errorf("problem %s: no record (%v)", k, err)
@@ -121,11 +125,11 @@ func checkStore(t *testing.T, db *DB) {
 			return err
 		}
 		err = traces.ForEach(func(k, v []byte) error {
-			s, err := decodeSummary(seqOfIndexKey(k), v)
+			s, err := record.DecodeSummary(schema.SeqOf(k), v)
 			if err != nil {
 				return err
 			}
-			if tx.Bucket(bProblems).Get([]byte(s.ProblemID)) == nil {
+			if tx.Bucket(schema.Problems).Get([]byte(s.ProblemID)) == nil {
 				return fmt.Errorf("trace %d: problem %s is not stored", s.Seq, s.ProblemID)
 			}
 			return nil
@@ -139,22 +143,22 @@ func checkStore(t *testing.T, db *DB) {
 			return err
 		}
 		// Every trace has a body and every body a trace.
-		bodies := newBodyCursor(tx)
+		bc := bodies.NewCursor(tx)
 		err = traces.ForEach(func(k, _ []byte) error {
-			seq := seqOfIndexKey(k)
-			body, err := bodies.get(seq)
+			seq := schema.SeqOf(k)
+			body, err := bc.Get(seq)
 			if err != nil || body == nil {
 				return fmt.Errorf("trace %d: no body (%v)", seq, err)
 			}
-			_, _, err = bodyRaw(seq, body)
+			_, _, err = record.BodyRaw(seq, body)
 			return err
 		})
 		if err != nil {
 			return err
 		}
 		n := 0
-		err = newBodyCursor(tx).scan(0, math.MaxUint64, func(seq uint64, _ []byte) error {
-			if n++; traces.Get(u64(seq)) == nil {
+		err = bodies.NewCursor(tx).Scan(0, math.MaxUint64, func(seq uint64, _ []byte) error {
+			if n++; traces.Get(schema.U64(seq)) == nil {
 				return fmt.Errorf("body of trace %d has no trace", seq)
 			}
 			return nil

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
 // BenchmarkImportProcessBench imports a ProcessBench-shaped JSONL built from
@@ -177,23 +179,23 @@ func BenchmarkImportFloor(b *testing.B) {
 		next := 0 // the first block not yet written
 		for lo := 0; lo < len(sums); lo += 10000 {
 			batch := sums[lo:min(lo+10000, len(sums))]
-			lastSeq := binary.BigEndian.Uint64(batch[len(batch)-1].k)
+			lastSeq := binary.BigEndian.Uint64(batch[len(batch)-1].K)
 			err := bdb.Update(func(tx *bolt.Tx) error {
-				tb, err := tx.CreateBucketIfNotExists(bTraces)
+				tb, err := tx.CreateBucketIfNotExists(schema.Traces)
 				if err != nil {
 					return err
 				}
-				bb, err := tx.CreateBucketIfNotExists(bBodies)
+				bb, err := tx.CreateBucketIfNotExists(schema.Bodies)
 				if err != nil {
 					return err
 				}
 				for _, kv := range batch {
-					if err := tb.Put(kv.k, kv.v); err != nil {
+					if err := tb.Put(kv.K, kv.V); err != nil {
 						return err
 					}
 				}
-				for ; next < len(blocks) && binary.BigEndian.Uint64(blocks[next].k) <= lastSeq; next++ {
-					if err := bb.Put(blocks[next].k, blocks[next].v); err != nil {
+				for ; next < len(blocks) && binary.BigEndian.Uint64(blocks[next].K) <= lastSeq; next++ {
+					if err := bb.Put(blocks[next].K, blocks[next].V); err != nil {
 						return err
 					}
 				}
@@ -218,7 +220,7 @@ func BenchmarkImportFloor(b *testing.B) {
 
 // importedValues imports src into a store at path and returns copies of
 // its summaries and body blocks, each in key order.
-func importedValues(b *testing.B, path, src string, n int) (sums, blocks []kv) {
+func importedValues(b *testing.B, path, src string, n int) (sums, blocks []schema.KV) {
 	db, err := Open(path, Options{})
 	if err != nil {
 		b.Fatal(err)
@@ -227,15 +229,15 @@ func importedValues(b *testing.B, path, src string, n int) (sums, blocks []kv) {
 	if rep, err := db.Import(context.Background(), []string{src}, ImportOptions{}); err != nil || rep.Imported != n {
 		b.Fatalf("imported %d of %d: %v", rep.Imported, n, err)
 	}
-	copyAll := func(tx *bolt.Tx, name []byte) (out []kv) {
+	copyAll := func(tx *bolt.Tx, name []byte) (out []schema.KV) {
 		tx.Bucket(name).ForEach(func(k, v []byte) error {
-			out = append(out, kv{bytes.Clone(k), bytes.Clone(v)})
+			out = append(out, schema.KV{K: bytes.Clone(k), V: bytes.Clone(v)})
 			return nil
 		})
 		return out
 	}
 	db.view(func(tx *bolt.Tx) error {
-		sums, blocks = copyAll(tx, bTraces), copyAll(tx, bBodies)
+		sums, blocks = copyAll(tx, schema.Traces), copyAll(tx, schema.Bodies)
 		return nil
 	})
 	if len(sums) != n || len(blocks) == 0 {

@@ -6,6 +6,8 @@ import (
 
 	"github.com/zeebo/xxh3"
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
 // seenFilter remembers, approximately, which trace ids and problem ids the
@@ -71,13 +73,13 @@ func (f *seenFilter) key(id string) [16]byte {
 func loadSeenFilter(tx *bolt.Tx) *seenFilter {
 	f := &seenFilter{seed: rand.Uint64()}
 	index, _ := newIDIndex(tx) // a damaged log fails the writer's own read of it
-	f.ids = f.load(tx.Bucket(bIDs), index.logged)
+	f.ids = f.load(tx.Bucket(schema.IDs), index.logged)
 	for _, r := range index.runs {
 		for i := range r.n {
 			f.ids.add(f.key(string(r.id(i))))
 		}
 	}
-	f.problems = f.load(tx.Bucket(bProblems), 0)
+	f.problems = f.load(tx.Bucket(schema.Problems), 0)
 	return f
 }
 

@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
 	"encoding/json"
 	"path/filepath"
 	"reflect"
@@ -13,6 +12,8 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store/internal/bodies"
+	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
 // snapshot is what a reader sees of a store's traces: each trace as JSON
@@ -73,7 +74,7 @@ func TestBodiesReadBothLayouts(t *testing.T) {
 	importOK(t, db, filepath.Join(samples, "processbench"), filepath.Join(samples, "gsm8k"))
 	blocks := 0
 	db.view(func(tx *bolt.Tx) error {
-		return tx.Bucket(bBodies).ForEach(func(k, _ []byte) error {
+		return tx.Bucket(schema.Bodies).ForEach(func(k, _ []byte) error {
 			if len(k) == 9 {
 				blocks++
 			}
@@ -86,26 +87,26 @@ func TestBodiesReadBothLayouts(t *testing.T) {
 	before := takeSnapshot(t, db)
 
 	err := db.update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bBodies)
+		b := tx.Bucket(schema.Bodies)
 		var keys, vals [][]byte
 		b.ForEach(func(k, v []byte) error {
 			keys, vals = append(keys, bytes.Clone(k)), append(vals, bytes.Clone(v))
 			return nil
 		})
 		for i := 0; i < len(keys); i += 2 {
-			blk, err := decodeBodyBlock(keys[i], vals[i])
+			blk, err := bodies.Decode(keys[i], vals[i])
 			if err != nil {
 				return err
 			}
 			if err := b.Delete(keys[i]); err != nil {
 				return err
 			}
-			for seq := blk.first; seq <= blk.last; seq++ {
-				body, err := blk.body(seq)
+			for seq := blk.First; seq <= blk.Last; seq++ {
+				body, err := blk.Body(seq)
 				if err != nil {
 					return err
 				}
-				if err := b.Put(u64(seq), body); err != nil {
+				if err := b.Put(schema.U64(seq), body); err != nil {
 					return err
 				}
 			}
@@ -144,70 +145,4 @@ func TestDuplicatesRepackBlocks(t *testing.T) {
 		t.Fatalf("the store of twins reads differently: %d/%d traces", len(sa.traces), len(sb.traces))
 	}
 	checkStore(t, b)
-}
-
-// TestBodyBlockBounds: blocks close at their size or count limit, and a
-// body larger than the size limit gets a block of its own.
-func TestBodyBlockBounds(t *testing.T) {
-	var puts []kv
-	sizes := []int{10, bodyBlockBytes + 5, 20, 30}
-	for range bodyBlockBodies + 3 {
-		sizes = append(sizes, 1)
-	}
-	for i, n := range sizes {
-		puts = append(puts, kv{u64(uint64(i + 1)), bytes.Repeat([]byte{byte(i)}, n)})
-	}
-	blocks := packBodies(puts)
-	var got [][]byte
-	for _, kv := range blocks {
-		blk, err := decodeBodyBlock(kv.k, kv.v)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if blk.last-blk.first+1 > bodyBlockBodies || (len(blk.data) > bodyBlockBytes && blk.first != blk.last) {
-			t.Errorf("block %d..%d holds %d bytes", blk.first, blk.last, len(blk.data))
-		}
-		for seq := blk.first; seq <= blk.last; seq++ {
-			b, err := blk.body(seq)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got = append(got, b)
-		}
-	}
-	if len(got) != len(puts) || len(blocks) < 4 {
-		t.Fatalf("%d bodies in %d blocks, want %d bodies in at least 4", len(got), len(blocks), len(puts))
-	}
-	for i := range puts {
-		if !bytes.Equal(got[i], puts[i].v) {
-			t.Fatalf("body %d differs", i+1)
-		}
-	}
-}
-
-// FuzzBodyBlock: a damaged block is an error, never a panic or a slice
-// outside the value.
-func FuzzBodyBlock(f *testing.F) {
-	good := packBodies([]kv{{u64(7), []byte("abc")}, {u64(8), []byte("de")}})[0]
-	f.Add(good.k, good.v, uint64(7))
-	f.Add(good.k, good.v[:len(good.v)-1], uint64(8))
-	f.Add(bodyBlockKey(3), []byte{1, 9, 0, 0, 0, 0}, uint64(1))
-	f.Fuzz(func(t *testing.T, k, v []byte, seq uint64) {
-		if len(k) != 9 {
-			return
-		}
-		blk, err := decodeBodyBlock(k, v)
-		if err != nil {
-			return
-		}
-		if blk.first < 1 || blk.first > blk.last || blk.last != binary.BigEndian.Uint64(k) {
-			t.Fatalf("block bounds %d..%d for key %x", blk.first, blk.last, k)
-		}
-		if seq < blk.first || seq > blk.last {
-			seq = blk.first + seq%(blk.last-blk.first+1)
-		}
-		if b, err := blk.body(seq); err == nil && len(b) > len(v) {
-			t.Fatal("body longer than the block")
-		}
-	})
 }

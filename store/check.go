@@ -7,6 +7,11 @@ import (
 	"strings"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/stepwise-dev/stepwise/store/internal/bodies"
+	"github.com/stepwise-dev/stepwise/store/internal/damage"
+	"github.com/stepwise-dev/stepwise/store/internal/record"
+	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
 // CheckReport is what a full check of the store found.
@@ -28,7 +33,7 @@ const maxDamages = 20
 // `stepwise check` and after a crash or a copy from elsewhere.
 func (db *DB) Check(ctx context.Context) (*CheckReport, error) {
 	rep := &CheckReport{}
-	damage := func(format string, args ...any) {
+	note := func(format string, args ...any) {
 		if len(rep.Damages) < maxDamages {
 			rep.Damages = append(rep.Damages, fmt.Sprintf(format, args...))
 		}
@@ -36,22 +41,22 @@ func (db *DB) Check(ctx context.Context) (*CheckReport, error) {
 	err := db.viewCtx(ctx, func(tx *bolt.Tx) error {
 		rep.Pages = int(tx.Size() / int64(tx.DB().Info().PageSize))
 		for err := range tx.Check() {
-			damage("%v", err)
+			note("%v", err)
 		}
-		if err := tx.Bucket(bTraces).ForEach(func(k, v []byte) error {
+		if err := tx.Bucket(schema.Traces).ForEach(func(k, v []byte) error {
 			rep.Traces++
-			if _, err := decodeSummary(seqOfIndexKey(k), v); err != nil {
-				damage("%v", err)
+			if _, err := record.DecodeSummary(schema.SeqOf(k), v); err != nil {
+				note("%v", err)
 			}
 			return ctx.Err()
 		}); err != nil {
 			return err
 		}
-		return tx.Bucket(bBodies).ForEach(func(k, v []byte) error {
-			if len(k) == 9 && k[8] == bodyBlockTag {
+		return tx.Bucket(schema.Bodies).ForEach(func(k, v []byte) error {
+			if bodies.IsBlockKey(k) {
 				rep.Blocks++
-				if _, err := decodeBodyBlock(k, v); err != nil {
-					damage("%v", damageReasonOf(err))
+				if _, err := bodies.Decode(k, v); err != nil {
+					note("%v", damage.ReasonOf(err))
 				}
 			}
 			return ctx.Err()
@@ -59,7 +64,7 @@ func (db *DB) Check(ctx context.Context) (*CheckReport, error) {
 	})
 	var d *DamagedError
 	if errors.As(err, &d) {
-		damage("%s", d.Reason)
+		note("%s", d.Reason)
 		err = nil
 	}
 	if err != nil {
@@ -69,13 +74,4 @@ func (db *DB) Check(ctx context.Context) (*CheckReport, error) {
 		return rep, &DamagedError{Path: db.path, Reason: strings.Join(rep.Damages, "; ")}
 	}
 	return rep, nil
-}
-
-// damageReasonOf is a DamagedError's reason alone, else the error's text.
-func damageReasonOf(err error) string {
-	var d *DamagedError
-	if errors.As(err, &d) {
-		return d.Reason
-	}
-	return err.Error()
 }

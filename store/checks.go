@@ -10,6 +10,8 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store/internal/record"
+	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
 // Verification results live apart from trace bodies, so that checking a
@@ -19,12 +21,11 @@ import (
 //	proof_strips  u64 trace seq → one status character per step (proofstrip.go)
 //	counts        "proof" \0 status and per dataset → steps with that status
 //
-// A check value is the store's binary encoding (wire.go) rather than JSON:
-// a formalization is already encoded that way inside bodies (record.go), so
-// imported and checked formalizations share one codec, and the value stays
-// small (the evidence text dominates it). The check time comes first.
-
-const checkVersion = 1
+// A check value is the store's binary encoding (store/internal/record)
+// rather than JSON: a formalization is already encoded that way inside
+// bodies, so imported and checked formalizations share one codec, and the
+// value stays small (the evidence text dominates it). The check time comes
+// first.
 
 // CheckedStep is the verification of one step: every formalization of the
 // step with its status, backend, messages and evidence. An empty list means
@@ -52,31 +53,6 @@ func checkKey(seq uint64, step, n int) []byte {
 	binary.BigEndian.PutUint32(k[8:], uint32(step))
 	binary.BigEndian.PutUint32(k[12:], uint32(n))
 	return k
-}
-
-func encodeCheck(f *stepwise.Formalization, at time.Time) []byte {
-	e := enc{b: make([]byte, 0, 64+len(f.Statement)+len(f.Proof)+len(f.Evidence))}
-	e.byte(checkVersion)
-	e.varint(at.UnixNano())
-	encFormal(&e, f)
-	return e.b
-}
-
-func decodeCheck(b []byte) (stepwise.Formalization, time.Time, error) {
-	d := dec{b: b}
-	var f stepwise.Formalization
-	if v := d.byte(); v != checkVersion && d.err == nil {
-		return f, time.Time{}, fmt.Errorf("check record version %d is newer than this program", v)
-	}
-	at := time.Unix(0, d.varint())
-	decFormal(&d, &f)
-	if d.err == nil && len(d.b) > 0 {
-		d.fail(fmt.Errorf("%d stray bytes after the record", len(d.b)))
-	}
-	if d.err != nil {
-		return stepwise.Formalization{}, time.Time{}, corrupt("an unreadable check record: %v", d.err)
-	}
-	return f, at, nil
 }
 
 // PutChecks stores the verification of some steps of a trace in one
@@ -123,18 +99,18 @@ type checkWriter struct {
 }
 
 func newCheckWriter(tx *bolt.Tx) (*checkWriter, error) {
-	checks := tx.Bucket(bChecks)
+	checks := tx.Bucket(schema.Checks)
 	if checks == nil {
 		return nil, errors.New("store has no checks bucket (schema older than 3?)")
 	}
 	// The strips bucket appears with the first saved check: its absence
 	// only means that nothing was checked yet, so no schema change is needed.
-	strips, err := tx.CreateBucketIfNotExists(bProofStrips)
+	strips, err := tx.CreateBucketIfNotExists(schema.ProofStrips)
 	if err != nil {
 		return nil, err
 	}
-	return &checkWriter{tx: tx, checks: checks, strips: strips, traces: tx.Bucket(bTraces),
-		counts: tx.Bucket(bCounts), delta: map[string]int64{}, now: time.Now()}, nil
+	return &checkWriter{tx: tx, checks: checks, strips: strips, traces: tx.Bucket(schema.Traces),
+		counts: tx.Bucket(schema.Counts), delta: map[string]int64{}, now: time.Now()}, nil
 }
 
 func (w *checkWriter) putTrace(tc *TraceChecks) (string, error) {
@@ -145,15 +121,15 @@ func (w *checkWriter) putTrace(tc *TraceChecks) (string, error) {
 			return "", err
 		}
 	}
-	sv := w.traces.Get(u64(seq))
+	sv := w.traces.Get(schema.U64(seq))
 	if sv == nil {
 		return "", fmt.Errorf("trace %q (seq %d): %w", tc.TraceID, seq, ErrNotFound)
 	}
-	sum, err := decodeSummary(seq, sv)
+	sum, err := record.DecodeSummary(seq, sv)
 	if err != nil {
 		return "", err
 	}
-	strip := []byte(readStrip(w.strips.Get(u64(seq)), sum.Steps))
+	strip := []byte(readStrip(w.strips.Get(schema.U64(seq)), sum.Steps))
 	for _, cs := range tc.Steps {
 		if cs.Step < 0 || cs.Step >= sum.Steps {
 			return "", fmt.Errorf("trace %s: step %d out of range (the trace has %d steps)", sum.ID, cs.Step, sum.Steps)
@@ -166,7 +142,7 @@ func (w *checkWriter) putTrace(tc *TraceChecks) (string, error) {
 		w.count(sum.Dataset, c, +1)
 		strip[cs.Step] = c
 	}
-	if err := w.strips.Put(u64(seq), append([]byte{stripVersion}, strip...)); err != nil {
+	if err := w.strips.Put(schema.U64(seq), append([]byte{stripVersion}, strip...)); err != nil {
 		return "", err
 	}
 	return string(strip), nil
@@ -186,7 +162,7 @@ func (w *checkWriter) putStep(seq uint64, cs CheckedStep) error {
 		at = w.now
 	}
 	for n := range cs.Formalizations {
-		if err := w.checks.Put(checkKey(seq, cs.Step, n), encodeCheck(&cs.Formalizations[n], at)); err != nil {
+		if err := w.checks.Put(checkKey(seq, cs.Step, n), record.EncodeCheck(&cs.Formalizations[n], at)); err != nil {
 			return err
 		}
 	}
@@ -200,8 +176,8 @@ func (w *checkWriter) count(dataset string, c byte, d int64) {
 		return
 	}
 	name := stripName(c)
-	w.delta[countKey("", FieldProof, name)] += d
-	w.delta[countKey(dataset, FieldProof, name)] += d
+	w.delta[schema.CountKey("", FieldProof, name)] += d
+	w.delta[schema.CountKey(dataset, FieldProof, name)] += d
 }
 
 func (w *checkWriter) commitCounts() error {
@@ -209,12 +185,12 @@ func (w *checkWriter) commitCounts() error {
 		if d == 0 {
 			continue
 		}
-		n := int64(getUint(w.counts, []byte(k))) + d
+		n := int64(schema.GetUint(w.counts, []byte(k))) + d
 		var err error
 		if n <= 0 {
 			err = w.counts.Delete([]byte(k))
 		} else {
-			err = putUint(w.counts, []byte(k), uint64(n))
+			err = schema.PutUint(w.counts, []byte(k), uint64(n))
 		}
 		if err != nil {
 			return err
@@ -267,14 +243,14 @@ func (db *DB) CheckedStepsSeq(seq uint64) ([]CheckedStep, error) {
 
 func checkedSteps(tx *bolt.Tx, seq uint64) ([]CheckedStep, error) {
 	var out []CheckedStep
-	prefix := u64(seq)
-	c := tx.Bucket(bChecks).Cursor()
+	prefix := schema.U64(seq)
+	c := tx.Bucket(schema.Checks).Cursor()
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 		if len(k) != 16 {
-			return nil, corrupt("trace %d: malformed check key %x", seq, k)
+			return nil, fmt.Errorf("trace %d: malformed check key %x", seq, k)
 		}
 		step := int(binary.BigEndian.Uint32(k[8:]))
-		f, at, err := decodeCheck(v)
+		f, at, err := record.DecodeCheck(v)
 		if err != nil {
 			return nil, fmt.Errorf("trace %d step %d: %w", seq, step, err)
 		}
@@ -300,13 +276,13 @@ type ProofCounts struct {
 func (db *DB) ProofCounts() (*ProofCounts, error) {
 	pc := &ProofCounts{Total: map[string]int{}, Datasets: map[string]map[string]int{}}
 	err := db.view(func(tx *bolt.Tx) error {
-		c := tx.Bucket(bCounts).Cursor()
+		c := tx.Bucket(schema.Counts).Cursor()
 		top := []byte(FieldProof + "\x00")
 		for k, v := c.Seek(top); k != nil && bytes.HasPrefix(k, top); k, v = c.Next() {
 			pc.Total[string(k[len(top):])] = countValue(v)
 		}
 		for _, d := range datasetNames(tx) {
-			prefix := []byte(countKey(d, FieldProof, ""))
+			prefix := []byte(schema.CountKey(d, FieldProof, ""))
 			for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 				if pc.Datasets[d] == nil {
 					pc.Datasets[d] = map[string]int{}

@@ -11,6 +11,9 @@ import (
 	bolterrors "go.etcd.io/bbolt/errors"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store/internal/bodies"
+	"github.com/stepwise-dev/stepwise/store/internal/record"
+	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
 // contentHash identifies what a trace says — its dataset, source id, model,
@@ -38,7 +41,7 @@ func contentHash(s *Summary, body []byte) [16]byte {
 // schema-3 short ids, its text.
 func appendIdentity(b []byte, s *Summary, problem string) []byte {
 	for _, f := range []string{s.Dataset, s.SourceID, s.Model, strconv.Itoa(s.Sample), problem,
-		s.FinalAnswer, correctValue(s.Correct), strconv.FormatBool(s.Truncated)} {
+		s.FinalAnswer, schema.CorrectValue(s.Correct), strconv.FormatBool(s.Truncated)} {
 		b = append(append(b, f...), 0)
 	}
 	return b
@@ -84,33 +87,33 @@ var bLegacyHashes = []byte("hashes")
 // hashed, as import hashes the current encoding. It runs in one
 // transaction: a million-trace store needs about 200 MB for it, once.
 func foldContentHashes(tx *bolt.Tx) error {
-	bodies := newBodyCursor(tx)
-	var puts []kv
-	err := tx.Bucket(bTraces).ForEach(func(k, v []byte) error {
+	bc := bodies.NewCursor(tx)
+	var puts []schema.KV
+	err := tx.Bucket(schema.Traces).ForEach(func(k, v []byte) error {
 		seq := binary.BigEndian.Uint64(k)
-		s, err := decodeSummary(seq, v)
+		s, err := record.DecodeSummary(seq, v)
 		if err != nil {
 			return err
 		}
-		body, err := bodies.get(seq)
+		body, err := bc.Get(seq)
 		if err != nil {
 			return err
 		}
 		if body == nil {
 			return fmt.Errorf("trace %d: no body", seq)
 		}
-		if len(body) == 0 || body[0] != bodyVersion {
+		if len(body) == 0 || body[0] != record.BodyVersion {
 			t := &stepwise.Trace{ID: s.ID}
-			if err := decodeBody(t, body); err != nil {
+			if err := record.DecodeBody(t, body); err != nil {
 				return err
 			}
-			body = appendBody(nil, t)
+			body = record.AppendBody(nil, t)
 		}
 		id, idBody, err := storedIdentity(tx, &s, body)
 		if err != nil {
 			return err
 		}
-		puts = append(puts, kv{[]byte(s.ID), idValue(seq, contentHash(&id, idBody))})
+		puts = append(puts, schema.KV{K: []byte(s.ID), V: idValue(seq, contentHash(&id, idBody))})
 		return nil
 	})
 	if err != nil {
@@ -119,5 +122,5 @@ func foldContentHashes(tx *bolt.Tx) error {
 	if err := tx.DeleteBucket(bLegacyHashes); err != nil && !errors.Is(err, bolterrors.ErrBucketNotFound) {
 		return err
 	}
-	return putSorted(tx.Bucket(bIDs), puts, bolt.DefaultFillPercent)
+	return schema.PutSorted(tx.Bucket(schema.IDs), puts, bolt.DefaultFillPercent)
 }

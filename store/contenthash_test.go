@@ -17,6 +17,8 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store/internal/record"
+	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
 // TestMigrateRehashesContent: the dedupe hashes of a schema-3 or schema-4
@@ -45,20 +47,20 @@ func testMigrateRehashes(t *testing.T, from uint64) {
 		if err != nil {
 			return err
 		}
-		ids := tx.Bucket(bIDs)
-		var puts []kv
+		ids := tx.Bucket(schema.IDs)
+		var puts []schema.KV
 		err = ids.ForEach(func(k, v []byte) error {
 			old := sha256.Sum256(v[:8]) // not what schema 5 computes
 			if err := hashes.Put(old[:16], v[:8]); err != nil {
 				return err
 			}
-			puts = append(puts, kv{bytes.Clone(k), bytes.Clone(v[:8])})
+			puts = append(puts, schema.KV{K: bytes.Clone(k), V: bytes.Clone(v[:8])})
 			return nil
 		})
 		if err != nil {
 			return err
 		}
-		return putSorted(ids, puts, bolt.DefaultFillPercent)
+		return schema.PutSorted(ids, puts, bolt.DefaultFillPercent)
 	})
 	rep := importOK(t, db, files...)
 	if rep.Imported != 0 || rep.Duplicates != first.Imported+first.Duplicates {
@@ -130,32 +132,32 @@ func TestMigrateRehashesVersion1Bodies(t *testing.T) {
 	// Schema 6: every body in version 1 (here one value per trace, the
 	// oldest layout), hashed as such.
 	db = downgrade(t, db, path, 6, func(tx *bolt.Tx) error {
-		var bodies, ids []kv
-		err := tx.Bucket(bTraces).ForEach(func(k, v []byte) error {
+		var bodies, ids []schema.KV
+		err := tx.Bucket(schema.Traces).ForEach(func(k, v []byte) error {
 			seq := binary.BigEndian.Uint64(k)
-			s, err := decodeSummary(seq, v)
+			s, err := record.DecodeSummary(seq, v)
 			if err != nil {
 				return err
 			}
-			v1 := appendBodyVersion(nil, want[seq], bodyVersionNoNames)
-			bodies = append(bodies, kv{u64(seq), v1})
-			ids = append(ids, kv{[]byte(s.ID), idValue(seq, contentHash(&s, v1))})
+			v1 := record.AppendBodyVersion(nil, want[seq], record.BodyVersionNoNames)
+			bodies = append(bodies, schema.KV{K: schema.U64(seq), V: v1})
+			ids = append(ids, schema.KV{K: []byte(s.ID), V: idValue(seq, contentHash(&s, v1))})
 			return nil
 		})
 		if err != nil {
 			return err
 		}
-		if err := tx.DeleteBucket(bBodies); err != nil {
+		if err := tx.DeleteBucket(schema.Bodies); err != nil {
 			return err
 		}
-		b, err := tx.CreateBucket(bBodies)
+		b, err := tx.CreateBucket(schema.Bodies)
 		if err != nil {
 			return err
 		}
-		if err := putSorted(b, bodies, 0.9); err != nil {
+		if err := schema.PutSorted(b, bodies, 0.9); err != nil {
 			return err
 		}
-		return putSorted(tx.Bucket(bIDs), ids, bolt.DefaultFillPercent)
+		return schema.PutSorted(tx.Bucket(schema.IDs), ids, bolt.DefaultFillPercent)
 	})
 	for seq, tr := range want {
 		got, err := db.GetSeq(seq)

@@ -1,5 +1,7 @@
 package store
 
+import "github.com/stepwise-dev/stepwise/store/internal/schema"
+
 // counter tallies the running-count changes of many traces. It counts each
 // distinct combination of counted values once per trace and makes the count
 // keys (strings built by concatenation) only per combination: traces in a
@@ -15,14 +17,14 @@ type counter struct {
 	run    int64
 }
 
-// countedValues are a trace's values of countedFields, in that order.
-type countedValues [countedCount]string
+// countedValues are a trace's values of schema.CountedFields, in that order.
+type countedValues [schema.CountedCount]string
 
 // add counts one trace.
 func (c *counter) add(p *prepared) {
 	var v countedValues
-	for n, at := range countedTerms {
-		v[n] = p.terms[at].value
+	for n, at := range schema.CountedTerms {
+		v[n] = p.terms[at].Value
 	}
 	c.total++
 	if c.run > 0 && v == c.last {
@@ -66,10 +68,10 @@ func (c *counter) keys() map[string]int64 {
 		out["total"] = c.total
 	}
 	for v, n := range c.combos {
-		for i, f := range countedFields {
-			out[countKey("", f, v[i])] += n
+		for i, f := range schema.CountedFields {
+			out[schema.CountKey("", f, v[i])] += n
 			if i != 0 {
-				out[countKey(v[0], f, v[i])] += n
+				out[schema.CountKey(v[0], f, v[i])] += n
 			}
 		}
 	}

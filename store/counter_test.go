@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
 // TestCountsSkipDuplicates: the running counts are tallied by the decoding
@@ -93,17 +94,17 @@ func statsAfter(t *testing.T, path string, batch int) *Stats {
 	return st
 }
 
-// TestCountedTerms: countedTerms point at countedFields in a summary's terms,
+// TestCountedTerms: schema.CountedTerms point at schema.CountedFields in a summary's terms,
 // the dataset first.
 func TestCountedTerms(t *testing.T) {
-	ts := terms(&Summary{})
-	for i, at := range countedTerms {
-		if ts[at].field != countedFields[i] {
-			t.Fatalf("countedTerms[%d] = %d is %q, countedFields says %q", i, at, ts[at].field, countedFields[i])
+	ts := schema.Terms(&Summary{})
+	for i, at := range schema.CountedTerms {
+		if ts[at].Field != schema.CountedFields[i] {
+			t.Fatalf("schema.CountedTerms[%d] = %d is %q, schema.CountedFields says %q", i, at, ts[at].Field, schema.CountedFields[i])
 		}
 	}
-	if countedFields[0] != FieldDataset {
-		t.Fatalf("the first counted field is %q", countedFields[0])
+	if schema.CountedFields[0] != FieldDataset {
+		t.Fatalf("the first counted field is %q", schema.CountedFields[0])
 	}
 }
 
@@ -114,15 +115,15 @@ func TestCounterMerge(t *testing.T) {
 	for i := range 50 {
 		s := Summary{Dataset: []string{"a", "b"}[i/25], Model: []string{"m", "n", "o"}[i%3],
 			LabelState: []stepwise.LabelState{stepwise.LabelNone, stepwise.LabelError}[i/7%2]}
-		ps = append(ps, prepared{terms: terms(&s)})
+		ps = append(ps, prepared{terms: schema.Terms(&s)})
 	}
 	want := map[string]int64{"total": int64(len(ps))}
 	for _, p := range ps {
-		for i, at := range countedTerms {
-			v := p.terms[at].value
-			want[countKey("", countedFields[i], v)]++
+		for i, at := range schema.CountedTerms {
+			v := p.terms[at].Value
+			want[schema.CountKey("", schema.CountedFields[i], v)]++
 			if i > 0 {
-				want[countKey(p.terms[0].value, countedFields[i], v)]++
+				want[schema.CountKey(p.terms[0].Value, schema.CountedFields[i], v)]++
 			}
 		}
 	}
@@ -135,9 +136,9 @@ func TestCounterMerge(t *testing.T) {
 	}
 }
 
-// TestTermCount: the import's term slabs are cut termCount at a time.
+// TestTermCount: the import's term slabs are cut schema.TermCount at a time.
 func TestTermCount(t *testing.T) {
-	if n := len(terms(&Summary{})); n != termCount {
-		t.Fatalf("a summary has %d terms, termCount says %d", n, termCount)
+	if n := len(schema.Terms(&Summary{})); n != schema.TermCount {
+		t.Fatalf("a summary has %d terms, schema.TermCount says %d", n, schema.TermCount)
 	}
 }

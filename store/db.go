@@ -13,6 +13,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/stepwise-dev/stepwise/store/internal/damage"
 )
 
 // DB is an open store. It does not keep the file open: each transaction
@@ -176,7 +178,7 @@ func (db *DB) with(ctx context.Context, fn func(*bolt.DB) error) error {
 		return err
 	}
 	defer db.h.release()
-	err = guardFault(db.path, func() error { return fn(b) })
+	err = damage.Guard(db.path, func() error { return fn(b) })
 	var d *DamagedError
 	if errors.As(err, &d) {
 		if d.Path == "" {

@@ -6,6 +6,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
 // TraceEvidence is what the triage queue weighs about one trace, read in
@@ -40,9 +41,9 @@ func (db *DB) EachEvidence(ctx context.Context, f Filter, fn func(*TraceEvidence
 		if err != nil {
 			return err
 		}
-		findings := tx.Bucket(bFindings)
+		findings := tx.Bucket(schema.Findings)
 		n := 0
-		for seq, ok := it.next(); ok; seq, ok = it.next() {
+		for seq, ok := it.Next(); ok; seq, ok = it.Next() {
 			if n++; n%256 == 0 {
 				if err := ctx.Err(); err != nil {
 					return err
@@ -55,19 +56,19 @@ func (db *DB) EachEvidence(ctx context.Context, f Filter, fn func(*TraceEvidence
 			if ev.Events, err = traceEvents(tx, seq); err != nil {
 				return err
 			}
-			if tx.Bucket(bChecks) != nil {
+			if tx.Bucket(schema.Checks) != nil {
 				if ev.Checks, err = checkedSteps(tx, seq); err != nil {
 					return err
 				}
 			}
 			if findings != nil {
-				if v := findings.Get(u64(seq)); v != nil {
+				if v := findings.Get(schema.U64(seq)); v != nil {
 					if ev.Findings, err = decodeFindings(seq, v); err != nil {
 						return err
 					}
 				}
 			}
-			if tx.Bucket(bTraceRuns) != nil {
+			if tx.Bucket(schema.TraceRuns) != nil {
 				if ev.Judgement, err = latestSingle(tx, seq); err != nil {
 					return err
 				}

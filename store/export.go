@@ -15,6 +15,9 @@ import (
 
 	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/store/formats"
+	"github.com/stepwise-dev/stepwise/store/internal/damage"
+	"github.com/stepwise-dev/stepwise/store/internal/postings"
+	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
 // LabelMode chooses which labels an export carries.
@@ -165,10 +168,10 @@ func (x *exportRun) selected(ctx context.Context, fn func(seq uint64) error) err
 	if x.opts.Labels == LabelsHuman || x.opts.Annotator != "" {
 		// Only traces with events can have human labels: intersect with
 		// the annotated postings rather than visit every trace.
-		it = &andIter{parts: []seqIter{annotatedIter(x.tx, x.opts.Annotator), it}}
+		it = postings.And(annotatedIter(x.tx, x.opts.Annotator), it)
 	}
 	n := 0
-	for seq, ok := it.next(); ok; seq, ok = it.next() {
+	for seq, ok := it.Next(); ok; seq, ok = it.Next() {
 		if n++; n%256 == 0 {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -190,7 +193,7 @@ func (x *exportRun) selected(ctx context.Context, fn func(seq uint64) error) err
 // byProblem hands a group exporter every selected trace of a problem at
 // once, problem by problem (the problem postings are ordered by problem id).
 func (x *exportRun) byProblem(ctx context.Context, g formats.GroupExporter) error {
-	var member bitset
+	var member postings.Bitset
 	if !x.opts.Filter.isEmpty() {
 		var err error
 		if member, err = memberSet(x.tx, x.opts.Filter); err != nil {
@@ -209,13 +212,13 @@ func (x *exportRun) byProblem(ctx context.Context, g formats.GroupExporter) erro
 		return err
 	}
 	n := 0
-	err := eachFieldSeq(x.tx.Bucket(bPostings), FieldProblem, func(pid []byte, seq uint64) error {
+	err := postings.EachFieldSeq(x.tx.Bucket(schema.Postings), FieldProblem, func(pid []byte, seq uint64) error {
 		if n++; n%256 == 0 {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
 		}
-		if member != nil && !member.has(seq) {
+		if member != nil && !member.Has(seq) {
 			return nil
 		}
 		if !bytes.Equal(pid, cur) {
@@ -307,11 +310,11 @@ func (x *exportRun) problem(id string) (*stepwise.Problem, error) {
 	}
 	if v == nil {
 		// A stored trace always has its problem stored.
-		return nil, corrupt("a trace names problem %q, which is not in the store", id)
+		return nil, damage.Corrupt("a trace names problem %q, which is not in the store", id)
 	}
 	p := &stepwise.Problem{}
 	if err := json.Unmarshal(v, p); err != nil {
-		return nil, corrupt("problem %s: an unreadable record: %v", id, err)
+		return nil, damage.Corrupt("problem %s: an unreadable record: %v", id, err)
 	}
 	if len(x.problems) >= 4096 {
 		clear(x.problems)
@@ -435,7 +438,7 @@ func sourceLabel(s *stepwise.Step) formats.StepLabel {
 // exportEvents writes the event log as JSONL (Event: the annotation, its
 // stable id and the id of the event it undoes).
 func (db *DB) exportEvents(ctx context.Context, w io.Writer, opts ExportOptions, rep *ExportReport) error {
-	var member bitset
+	var member postings.Bitset
 	f := opts.Filter
 	f.Dataset = "" // the event filter applies it
 	if !f.isEmpty() {
@@ -459,7 +462,7 @@ func (db *DB) exportEvents(ctx context.Context, w io.Writer, opts ExportOptions,
 				return err
 			}
 		}
-		if member != nil && !member.has(e.TraceSeq) {
+		if member != nil && !member.Has(e.TraceSeq) {
 			return nil
 		}
 		rep.Written++

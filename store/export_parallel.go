@@ -12,6 +12,7 @@ import (
 
 	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/store/formats"
+	"github.com/stepwise-dev/stepwise/store/internal/damage"
 )
 
 // An export runs as a pipeline, so that it keeps up with an import, which
@@ -66,7 +67,7 @@ func (x *exportRun) pipeline(ctx context.Context, f formats.ExportFormat, exp fo
 			for j := range jobs {
 				// A worker reads the file's mapping on a goroutine of
 				// its own: a damaged page must become an error here too.
-				if err := guardFault(x.path, func() error { wx.load(j); return nil }); err != nil {
+				if err := damage.Guard(x.path, func() error { wx.load(j); return nil }); err != nil {
 					j.err = err
 				}
 				if j.err == nil {

@@ -4,11 +4,12 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	bolt "go.etcd.io/bbolt"
 	"io"
 	"path/filepath"
 	"reflect"
 	"testing"
+
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/store/formats"

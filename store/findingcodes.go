@@ -5,6 +5,8 @@ import (
 	"encoding/binary"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
 // The finding-code index lets a filter select the traces with a finding
@@ -17,7 +19,6 @@ import (
 // A store analyzed before the index existed has findings but no index
 // keys: `stepwise analyze` (a new analyzer version redoes every trace)
 // fills it.
-var bFindingCodes = []byte("finding_codes")
 
 // Finding codes with a meaning outside the analyzers.
 const (
@@ -48,7 +49,7 @@ func findingCodes(fs []Finding) []string {
 
 // reindexFindingCodes replaces a trace's keys in the code index.
 func reindexFindingCodes(tx *bolt.Tx, seq uint64, prev, cur []Finding) error {
-	b, err := tx.CreateBucketIfNotExists(bFindingCodes)
+	b, err := tx.CreateBucketIfNotExists(schema.FindingCodes)
 	if err != nil {
 		return err
 	}
@@ -75,14 +76,14 @@ type findingCodeIter struct {
 
 func newFindingCodeIter(tx *bolt.Tx, code string) *findingCodeIter {
 	it := &findingCodeIter{prefix: append([]byte(code), 0)}
-	if b := tx.Bucket(bFindingCodes); b != nil {
+	if b := tx.Bucket(schema.FindingCodes); b != nil {
 		it.c = b.Cursor()
 		it.pos = it.prefix
 	}
 	return it
 }
 
-func (it *findingCodeIter) next() (uint64, bool) {
+func (it *findingCodeIter) Next() (uint64, bool) {
 	if it.c == nil || it.done {
 		return 0, false
 	}
@@ -100,7 +101,7 @@ func (it *findingCodeIter) next() (uint64, bool) {
 	return binary.BigEndian.Uint64(k[len(it.prefix):]), true
 }
 
-func (it *findingCodeIter) seek(target uint64) {
+func (it *findingCodeIter) Seek(target uint64) {
 	if it.c == nil {
 		return
 	}

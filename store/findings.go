@@ -10,6 +10,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
 // Offline analyzer findings (answer vs gold, arithmetic, truncation,
@@ -23,10 +25,6 @@ import (
 // The second is the triage index: a cursor from its start yields the most
 // suspicious steps of the whole store first, one key per (trace, step) with
 // that step's highest score; step −1 (key 0) is the trace as a whole.
-var (
-	bFindings      = []byte("findings")
-	bFindingScores = []byte("finding_scores")
-)
 
 const findingsRecordVersion = 1
 
@@ -95,11 +93,11 @@ func (db *DB) SaveFindings(all []TraceFindings) error {
 		recs[i] = b
 	}
 	return db.update(func(tx *bolt.Tx) error {
-		fb, err := tx.CreateBucketIfNotExists(bFindings)
+		fb, err := tx.CreateBucketIfNotExists(schema.Findings)
 		if err != nil {
 			return err
 		}
-		sb, err := tx.CreateBucketIfNotExists(bFindingScores)
+		sb, err := tx.CreateBucketIfNotExists(schema.FindingScores)
 		if err != nil {
 			return err
 		}
@@ -109,7 +107,7 @@ func (db *DB) SaveFindings(all []TraceFindings) error {
 				return fmt.Errorf("save findings: %w", err)
 			}
 			var prevFindings []Finding
-			if old := fb.Get(u64(seq)); old != nil {
+			if old := fb.Get(schema.U64(seq)); old != nil {
 				prev, err := decodeFindings(seq, old)
 				if err != nil {
 					return err
@@ -124,7 +122,7 @@ func (db *DB) SaveFindings(all []TraceFindings) error {
 			if err := reindexFindingCodes(tx, seq, prevFindings, all[i].Findings); err != nil {
 				return err
 			}
-			if err := fb.Put(u64(seq), recs[i]); err != nil {
+			if err := fb.Put(schema.U64(seq), recs[i]); err != nil {
 				return err
 			}
 			for _, k := range scoreKeys(seq, all[i].Findings) {
@@ -209,11 +207,11 @@ func (db *DB) Findings(traceID string) (*TraceFindings, error) {
 		if err != nil {
 			return err
 		}
-		fb := tx.Bucket(bFindings)
+		fb := tx.Bucket(schema.Findings)
 		if fb == nil {
 			return nil
 		}
-		if v := fb.Get(u64(seq)); v != nil {
+		if v := fb.Get(schema.U64(seq)); v != nil {
 			out, err = decodeFindings(seq, v)
 		}
 		return err
@@ -227,12 +225,12 @@ func (db *DB) Findings(traceID string) (*TraceFindings, error) {
 func (db *DB) FindingsVersions(seqs []uint64) ([]string, error) {
 	out := make([]string, len(seqs))
 	err := db.view(func(tx *bolt.Tx) error {
-		fb := tx.Bucket(bFindings)
+		fb := tx.Bucket(schema.Findings)
 		if fb == nil {
 			return nil
 		}
 		for i, seq := range seqs {
-			if v := fb.Get(u64(seq)); v != nil {
+			if v := fb.Get(schema.U64(seq)); v != nil {
 				ver, _, err := findingsVersionOf(v)
 				if err != nil {
 					return fmt.Errorf("findings of trace %d: %w", seq, err)
@@ -263,7 +261,7 @@ func (db *DB) Suspects(ctx context.Context, f Filter, fn func([]Suspect) error) 
 		return err
 	}
 	return db.view(func(tx *bolt.Tx) error {
-		sb := tx.Bucket(bFindingScores)
+		sb := tx.Bucket(schema.FindingScores)
 		if sb == nil {
 			return nil
 		}
@@ -273,7 +271,7 @@ func (db *DB) Suspects(ctx context.Context, f Filter, fn func([]Suspect) error) 
 			if err != nil {
 				return err
 			}
-			member = set.has
+			member = set.Has
 		}
 		buf := make([]Suspect, 0, seqChunk)
 		c := sb.Cursor()

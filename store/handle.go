@@ -11,6 +11,8 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
+
+	"github.com/stepwise-dev/stepwise/store/internal/damage"
 )
 
 // The store file is shared by every stepwise process on the machine: a
@@ -193,7 +195,7 @@ func (h *handle) solely(ctx context.Context, fn func(*bolt.DB) error) error {
 	}
 	h.users = 1
 	h.mu.Unlock()
-	err := guardFault(h.path, func() error { return fn(h.db) })
+	err := damage.Guard(h.path, func() error { return fn(h.db) })
 	h.mu.Lock()
 	h.users = 0
 	if cerr := h.closeLocked(); err == nil {
@@ -350,7 +352,7 @@ func (h *handle) openOnce() (db *bolt.DB, f *os.File, err error) {
 			return file, err
 		},
 	}
-	err = guardFault(h.path, func() error {
+	err = damage.Guard(h.path, func() error {
 		var err error
 		db, err = bolt.Open(h.path, 0o600, opts)
 		return err
@@ -399,4 +401,23 @@ func pause(ctx context.Context, deadline time.Time) error {
 	case <-time.After(5 * time.Millisecond):
 		return nil
 	}
+}
+
+// checkSize refuses a file shorter than the pages its meta page counts: a
+// truncated store, whose missing pages would fault when read.
+func checkSize(db *bolt.DB, f *os.File, path string) error {
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	var size int64
+	if err := damage.Guard(path, func() error {
+		return db.View(func(tx *bolt.Tx) error { size = tx.Size(); return nil })
+	}); err != nil {
+		return err
+	}
+	if st.Size() < size {
+		return damage.Damaged(path, "the file is %d bytes but its pages reach %d bytes (truncated)", st.Size(), size)
+	}
+	return nil
 }

@@ -10,6 +10,8 @@ import (
 
 	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/store/formats"
+	"github.com/stepwise-dev/stepwise/store/internal/record"
+	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
 // A trace's identity (its dedupe hash and, without a source id, its short
@@ -134,10 +136,10 @@ func legacyMatch(a, b string) bool {
 // the legacy one put in. Migrations that recompute hashes use it.
 func storedIdentity(tx *bolt.Tx, s *Summary, body []byte) (Summary, []byte, error) {
 	id := *s
-	if id.Graded&gradedAnswer != 0 {
+	if id.Graded&record.GradedAnswer != 0 {
 		id.FinalAnswer = ""
 	}
-	if id.Graded&gradedVerdict != 0 {
+	if id.Graded&record.GradedVerdict != 0 {
 		id.Correct = nil
 	}
 	// Imports before the grader stored the legacy verdict wherever it
@@ -151,7 +153,7 @@ func storedIdentity(tx *bolt.Tx, s *Summary, body []byte) (Summary, []byte, erro
 		return id, body, err
 	}
 	t := &stepwise.Trace{ID: id.ID}
-	if err := decodeBody(t, body); err != nil {
+	if err := record.DecodeBody(t, body); err != nil {
 		return id, body, err
 	}
 	t.FinalAnswer = id.FinalAnswer
@@ -160,18 +162,18 @@ func storedIdentity(tx *bolt.Tx, s *Summary, body []byte) (Summary, []byte, erro
 		return id, body, nil
 	}
 	id.Correct = it.Correct
-	return id, appendBody(nil, it), nil
+	return id, record.AppendBody(nil, it), nil
 }
 
 // storedProblem reads a problem in either layout: a record under its id
 // (schemas before 8) or a number into problem_texts.
 func storedProblem(tx *bolt.Tx, id string) (*stepwise.Problem, error) {
-	k := tx.Bucket(bProblems).Get([]byte(id))
+	k := tx.Bucket(schema.Problems).Get([]byte(id))
 	if k == nil {
 		return nil, nil
 	}
 	v := k
-	if texts := tx.Bucket(bProblemTexts); len(k) == 8 && texts != nil {
+	if texts := tx.Bucket(schema.ProblemTexts); len(k) == 8 && texts != nil {
 		if r := texts.Get(k); r != nil {
 			v = r
 		}

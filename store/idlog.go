@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
 // The id log (bucket id_log, schema 9) holds the ids of recently stored
@@ -26,7 +28,6 @@ import (
 // Every stored trace's id is in exactly one of ids and the log. Readers go
 // through idIndex, which searches both: a lookup costs one B+tree search and
 // a binary search per run.
-var bIDLog = []byte("id_log")
 
 // maxRuns and maxLogged bound the log: lookups search every run, and a fold
 // holds the log's entries in memory.
@@ -147,10 +148,10 @@ type idIndex struct {
 }
 
 func newIDIndex(tx *bolt.Tx) (*idIndex, error) {
-	x := &idIndex{ids: tx.Bucket(bIDs)}
-	log := tx.Bucket(bIDLog)
+	x := &idIndex{ids: tx.Bucket(schema.IDs)}
+	log := tx.Bucket(schema.IDLog)
 	if log == nil {
-		return x, fmt.Errorf("store has no %s bucket (damaged store?)", bIDLog)
+		return x, fmt.Errorf("store has no %s bucket (damaged store?)", schema.IDLog)
 	}
 	err := log.ForEach(func(k, v []byte) error {
 		r, err := parseRun(k, v)
@@ -262,7 +263,7 @@ func (b *byID) down(i int) {
 	}
 }
 
-func (b *byID) next() (uint64, bool) {
+func (b *byID) Next() (uint64, bool) {
 	for b.k != nil || len(b.heap) > 0 {
 		var seq uint64
 		if len(b.heap) == 0 || b.k != nil && bytes.Compare(b.k, b.head(b.heap[0])) < 0 {
@@ -284,7 +285,7 @@ func (b *byID) next() (uint64, bool) {
 	return 0, false
 }
 
-func (b *byID) seek(uint64) { panic("byID is not seekable") }
+func (b *byID) Seek(uint64) { panic("byID is not seekable") }
 
 // putIDs stores a transaction's new ids: as one more run, or, when the log
 // would pass its bounds, folded with the log into ids.
@@ -294,7 +295,7 @@ func putIDs(tx *bolt.Tx, x *idIndex, run []loggedID) error {
 	}
 	if len(x.runs)+1 <= maxRuns && x.logged+len(run) <= maxLogged {
 		first := slices.MinFunc(run, func(a, b loggedID) int { return cmp.Compare(a.seq, b.seq) }).seq
-		return tx.Bucket(bIDLog).Put(u64(first), encodeIDRun(run))
+		return tx.Bucket(schema.IDLog).Put(schema.U64(first), encodeIDRun(run))
 	}
 	entries, err := x.entries()
 	if err != nil {
@@ -309,20 +310,20 @@ func putIDs(tx *bolt.Tx, x *idIndex, run []loggedID) error {
 func foldIDs(tx *bolt.Tx, entries []loggedID) error {
 	keys := make([]byte, 0, idBytes(entries))
 	vals := make([]byte, 0, 24*len(entries))
-	puts := make([]kv, len(entries))
+	puts := make([]schema.KV, len(entries))
 	for i, e := range entries {
 		k, v := len(keys), len(vals)
 		keys = append(keys, e.id...)
 		vals = appendIDValue(vals, e.seq, e.hash)
-		puts[i] = kv{keys[k:len(keys):len(keys)], vals[v:len(vals):len(vals)]}
+		puts[i] = schema.KV{K: keys[k:len(keys):len(keys)], V: vals[v:len(vals):len(vals)]}
 	}
-	if err := putSorted(tx.Bucket(bIDs), puts, bolt.DefaultFillPercent); err != nil {
+	if err := schema.PutSorted(tx.Bucket(schema.IDs), puts, bolt.DefaultFillPercent); err != nil {
 		return fmt.Errorf("fold id log: %w", err)
 	}
-	if err := tx.DeleteBucket(bIDLog); err != nil {
+	if err := tx.DeleteBucket(schema.IDLog); err != nil {
 		return fmt.Errorf("fold id log: %w", err)
 	}
-	_, err := tx.CreateBucket(bIDLog)
+	_, err := tx.CreateBucket(schema.IDLog)
 	return err
 }
 

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
 // TestIDLog: traces whose ids are in the id log's runs are found by id, by
@@ -159,7 +161,7 @@ func TestIDLogFull(t *testing.T) {
 		t.Fatalf("log after a full one: %d runs, %d ids", runs, logged)
 	}
 	err = db.view(func(tx *bolt.Tx) error {
-		if n := tx.Bucket(bIDs).Stats().KeyN; n != 61 {
+		if n := tx.Bucket(schema.IDs).Stats().KeyN; n != 61 {
 			return fmt.Errorf("ids holds %d ids, want 61", n)
 		}
 		return nil

@@ -8,15 +8,15 @@ import (
 	"os"
 	"regexp"
 	"runtime"
-	"runtime/debug"
 	"strings"
 	"sync"
 	"unicode"
 
 	"github.com/stepwise-dev/stepwise"
 
-	"github.com/stepwise-dev/stepwise/store/formats"
 	"golang.org/x/sync/semaphore"
+
+	"github.com/stepwise-dev/stepwise/store/formats"
 )
 
 // ImportOptions tune an import.
@@ -87,13 +87,12 @@ type ImportReport struct {
 	Symlinks int `json:"symlinks_followed"`
 }
 
-// importMemoryLimit is the soft heap limit during an import (see Import).
-const importMemoryLimit = 384 << 20
-
 // ErrStrict wraps the first bad record when ImportOptions.Strict is set.
 var ErrStrict = errors.New("import stopped at a bad record (--strict)")
 
-// Import reads files and directories (recursively) into the store.
+// Import reads files and directories (recursively) into the store. It
+// changes no process-wide setting: a program that only imports may tune the
+// garbage collector around the call (`stepwise import` does).
 func (db *DB) Import(ctx context.Context, paths []string, opts ImportOptions) (*ImportReport, error) {
 	if opts.Workers <= 0 {
 		opts.Workers = runtime.GOMAXPROCS(0)
@@ -119,12 +118,6 @@ func (db *DB) Import(ctx context.Context, paths []string, opts ImportOptions) (*
 			return rep, err
 		}
 	}
-	// An import allocates a great deal of short-lived garbage while its live
-	// heap stays bounded by the batch: collecting less often is a large win
-	// (measured: 1.8 s at GOGC 100, 1.3 s at 400 for 100k traces), and the
-	// memory limit keeps the heap from growing past a fixed size regardless.
-	defer debug.SetGCPercent(debug.SetGCPercent(400))
-	defer debug.SetMemoryLimit(debug.SetMemoryLimit(importMemoryLimit))
 	for i, f := range list.files {
 		if err := ctx.Err(); err != nil {
 			return rep, err

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"testing"
@@ -130,5 +131,29 @@ func TestInspectLogKeepsGoodSamples(t *testing.T) {
 	}
 	if rep.Imported != 2 || rep.Skipped != 1 || len(msgs) != 1 || !strings.Contains(msgs[0], "log.json:6: samples[1]: messages[0]: missing role") {
 		t.Fatalf("report %+v, messages %q", rep, msgs)
+	}
+}
+
+// An import changes no process-wide setting: while it runs, the garbage
+// collector's percent and memory limit are what the caller set.
+func TestImportLeavesProcessSettings(t *testing.T) {
+	const percent, limit = 123, 3 << 30
+	defer debug.SetGCPercent(debug.SetGCPercent(percent))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(limit))
+	db := openTemp(t)
+	calls := 0
+	_, err := db.Import(context.Background(), []string{prmBenchFile}, ImportOptions{
+		OnProgress: func(Progress) {
+			calls++
+			if p := debug.SetGCPercent(percent); p != percent {
+				t.Errorf("GC percent %d during the import, want %d", p, percent)
+			}
+			if l := debug.SetMemoryLimit(-1); l != limit {
+				t.Errorf("memory limit %d during the import, want %d", l, limit)
+			}
+		},
+	})
+	if err != nil || calls == 0 {
+		t.Fatalf("import: %v, %d progress calls", err, calls)
 	}
 }

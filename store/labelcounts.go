@@ -43,7 +43,7 @@ func (db *DB) LabelDistribution(ctx context.Context, dataset string) ([]LabelCou
 		if err != nil {
 			return err
 		}
-		for seq, ok := it.next(); ok; seq, ok = it.next() {
+		for seq, ok := it.Next(); ok; seq, ok = it.Next() {
 			if err := ctx.Err(); err != nil {
 				return err
 			}

@@ -12,6 +12,8 @@ import (
 	"io"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
 // MergeOptions tune MergeEvents.
@@ -172,7 +174,7 @@ func (m *merger) one(w *eventWriter, l mergeLine, srcSeq map[uint64]uint64) (dup
 	src := ev.Seq
 	if v := w.ids.Get([]byte(ev.ID)); len(v) == 8 {
 		if src != 0 {
-			srcSeq[src] = seqOfIndexKey(v)
+			srcSeq[src] = schema.SeqOf(v)
 		}
 		return true, nil
 	}
@@ -201,7 +203,7 @@ func (m *merger) one(w *eventWriter, l mergeLine, srcSeq map[uint64]uint64) (dup
 func (m *merger) localUndo(w *eventWriter, ev *Event, srcSeq map[uint64]uint64) (uint64, bool) {
 	if ev.UndoesID != "" {
 		if v := w.ids.Get([]byte(ev.UndoesID)); len(v) == 8 {
-			return seqOfIndexKey(v), true
+			return schema.SeqOf(v), true
 		}
 		return 0, false
 	}

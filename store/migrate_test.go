@@ -14,6 +14,9 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store/internal/postings"
+	"github.com/stepwise-dev/stepwise/store/internal/record"
+	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
 // TestMigrateFromSchema1 turns a current store back into the schema-1
@@ -32,23 +35,23 @@ func TestMigrateFromSchema1(t *testing.T) {
 		before[i], _ = db.Count(f)
 	}
 	db = downgrade(t, db, path, 1, func(tx *bolt.Tx) error {
-		idx := tx.Bucket(bIndex)
-		err := tx.Bucket(bTraces).ForEach(func(k, v []byte) error {
-			s, err := decodeSummary(seqOfIndexKey(k), v)
+		idx := tx.Bucket(schema.Index)
+		err := tx.Bucket(schema.Traces).ForEach(func(k, v []byte) error {
+			s, err := record.DecodeSummary(schema.SeqOf(k), v)
 			if err != nil {
 				return err
 			}
-			for _, tm := range terms(&s) {
-				if err := idx.Put(indexKey(tm.field, tm.value, s.Seq), nil); err != nil {
+			for _, tm := range schema.Terms(&s) {
+				if err := idx.Put(indexKey(tm.Field, tm.Value, s.Seq), nil); err != nil {
 					return err
 				}
 			}
-			return idx.Put(indexKey("chars", sortNumber(uint32(s.Chars)), s.Seq), nil)
+			return idx.Put(indexKey("chars", schema.SortNumber(uint32(s.Chars)), s.Seq), nil)
 		})
 		if err != nil {
 			return err
 		}
-		return tx.DeleteBucket(bPostings)
+		return tx.DeleteBucket(schema.Postings)
 	})
 	for i, f := range filters {
 		if n, _ := db.Count(f); n != before[i] {
@@ -56,10 +59,10 @@ func TestMigrateFromSchema1(t *testing.T) {
 		}
 	}
 	db.view(func(tx *bolt.Tx) error {
-		if v := getUint(tx.Bucket(bMeta), keySchema); v != SchemaVersion {
+		if v := schema.GetUint(tx.Bucket(schema.Meta), keySchema); v != SchemaVersion {
 			t.Errorf("schema %d after migration", v)
 		}
-		return tx.Bucket(bIndex).ForEach(func(k, _ []byte) error {
+		return tx.Bucket(schema.Index).ForEach(func(k, _ []byte) error {
 			if f := string(k[:len(k)-len(valueOfIndexKey(k))-10]); postingFields[f] || f == "chars" {
 				t.Fatalf("index key of field %s left after migration", f)
 			}
@@ -89,7 +92,7 @@ func downgrade(t *testing.T, db *DB, path string, v uint64, change func(*bolt.Tx
 				return err
 			}
 		}
-		return putUint(tx.Bucket(bMeta), keySchema, v)
+		return schema.PutUint(tx.Bucket(schema.Meta), keySchema, v)
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -111,28 +114,28 @@ func unlogIDs(tx *bolt.Tx) error {
 	if err := foldIDs(tx, entries); err != nil {
 		return err
 	}
-	return tx.DeleteBucket(bIDLog)
+	return tx.DeleteBucket(schema.IDLog)
 }
 
 // joinProblems undoes splitProblems: each problem's record goes back under
 // its id, and problem_texts goes.
 func joinProblems(tx *bolt.Tx) error {
-	var puts []kv
-	err := tx.Bucket(bProblems).ForEach(func(k, _ []byte) error {
+	var puts []schema.KV
+	err := tx.Bucket(schema.Problems).ForEach(func(k, _ []byte) error {
 		v, err := problemRecord(tx, string(k))
 		if err != nil {
 			return err
 		}
-		puts = append(puts, kv{bytes.Clone(k), bytes.Clone(v)})
+		puts = append(puts, schema.KV{K: bytes.Clone(k), V: bytes.Clone(v)})
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	if err := putSorted(tx.Bucket(bProblems), puts, bolt.DefaultFillPercent); err != nil {
+	if err := schema.PutSorted(tx.Bucket(schema.Problems), puts, bolt.DefaultFillPercent); err != nil {
 		return err
 	}
-	return tx.DeleteBucket(bProblemTexts)
+	return tx.DeleteBucket(schema.ProblemTexts)
 }
 
 func TestNewerSchemaIsRefused(t *testing.T) {
@@ -141,7 +144,7 @@ func TestNewerSchemaIsRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db.update(func(tx *bolt.Tx) error { return putUint(tx.Bucket(bMeta), keySchema, SchemaVersion+1) })
+	db.update(func(tx *bolt.Tx) error { return schema.PutUint(tx.Bucket(schema.Meta), keySchema, SchemaVersion+1) })
 	db.Close()
 	if _, err := Open(path, Options{}); err == nil || !strings.Contains(err.Error(), "newer than this stepwise") {
 		t.Fatalf("opening a newer store: %v", err)
@@ -179,7 +182,7 @@ func TestMigrateProblemIndex(t *testing.T) {
 	}
 	groupsBefore := exportGroups(t, db)
 	db = downgrade(t, db, path, 5, func(tx *bolt.Tx) error {
-		idx, post := tx.Bucket(bIndex), tx.Bucket(bPostings)
+		idx, post := tx.Bucket(schema.Index), tx.Bucket(schema.Postings)
 		for id, seqs := range before {
 			for _, seq := range seqs {
 				if err := idx.Put(indexKey(FieldProblem, id, seq), nil); err != nil {
@@ -198,7 +201,7 @@ func TestMigrateProblemIndex(t *testing.T) {
 				return err
 			}
 		}
-		return eachFieldSeq(post, FieldProblem, func([]byte, uint64) error {
+		return postings.EachFieldSeq(post, FieldProblem, func([]byte, uint64) error {
 			return errors.New("problem postings left in the schema-5 store")
 		})
 	})
@@ -214,7 +217,7 @@ func TestMigrateProblemIndex(t *testing.T) {
 		t.Fatalf("export groups after migration differ:\n got %v\nwant %v", got, groupsBefore)
 	}
 	db.view(func(tx *bolt.Tx) error {
-		if k, _ := tx.Bucket(bIndex).Cursor().First(); k != nil {
+		if k, _ := tx.Bucket(schema.Index).Cursor().First(); k != nil {
 			t.Errorf("index key %q left after migration", k)
 		}
 		return nil
@@ -227,7 +230,7 @@ func problemTraces(t *testing.T, db *DB) map[string][]uint64 {
 	t.Helper()
 	out := map[string][]uint64{}
 	err := db.view(func(tx *bolt.Tx) error {
-		return eachFieldSeq(tx.Bucket(bPostings), FieldProblem, func(id []byte, seq uint64) error {
+		return postings.EachFieldSeq(tx.Bucket(schema.Postings), FieldProblem, func(id []byte, seq uint64) error {
 			out[string(id)] = append(out[string(id)], seq)
 			return nil
 		})
@@ -265,7 +268,7 @@ func TestSplitProblems(t *testing.T) {
 	importOK(t, db, filepath.Join(samples, "processbench"), filepath.Join(samples, "math"))
 	var before []string
 	db.view(func(tx *bolt.Tx) error {
-		return tx.Bucket(bProblems).ForEach(func(k, _ []byte) error {
+		return tx.Bucket(schema.Problems).ForEach(func(k, _ []byte) error {
 			before = append(before, string(k))
 			return nil
 		})
@@ -284,7 +287,7 @@ func TestSplitProblems(t *testing.T) {
 	db = downgrade(t, db, path, 7, func(*bolt.Tx) error { return nil })
 	var ids []string
 	db.view(func(tx *bolt.Tx) error {
-		return tx.Bucket(bProblems).ForEach(func(k, v []byte) error {
+		return tx.Bucket(schema.Problems).ForEach(func(k, v []byte) error {
 			ids = append(ids, string(k))
 			if len(v) != 8 || binary.BigEndian.Uint64(v) != uint64(len(ids)) {
 				t.Fatalf("problem %s: record number %x, want %d (id order)", k, v, len(ids))
@@ -303,7 +306,7 @@ func TestSplitProblems(t *testing.T) {
 	}
 	importOK(t, db, filepath.Join(samples, "gsm8k", "test_first200.jsonl"))
 	db.view(func(tx *bolt.Tx) error {
-		if n := tx.Bucket(bProblemTexts).Sequence(); n <= uint64(len(ids)) {
+		if n := tx.Bucket(schema.ProblemTexts).Sequence(); n <= uint64(len(ids)) {
 			t.Errorf("record numbers stop at %d after importing new problems (had %d)", n, len(ids))
 		}
 		return nil

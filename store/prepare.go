@@ -6,6 +6,10 @@ import (
 
 	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/store/formats"
+	"github.com/stepwise-dev/stepwise/store/internal/bodies"
+	"github.com/stepwise-dev/stepwise/store/internal/postings"
+	"github.com/stepwise-dev/stepwise/store/internal/record"
+	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
 // prepared is a decoded trace made ready for writing off the writer's
@@ -19,7 +23,7 @@ type prepared struct {
 	// re-encodes it from tailAt on in the rare case that the id differs.
 	value  []byte
 	tailAt int
-	terms  []term // the summary's index terms
+	terms  []postings.Term // the summary's index terms
 	body   []byte
 	hash   [16]byte
 }
@@ -31,24 +35,24 @@ type prepared struct {
 // chunk of traces are cheaper than several small objects for each.
 func prepareEncoded(it formats.Item, body []byte, mem *chunkMem) prepared {
 	t := it.Trace
-	p := prepared{problem: mem.problem(it.Problem), body: body, summary: summarize(t)}
+	p := prepared{problem: mem.problem(it.Problem), body: body, summary: record.Summarize(t)}
 	s := &p.summary
 	// The identity comes from what the source states (identity.go); the
 	// grader's verdict is stored, but no part of it.
 	idTrace, legacy := identityTrace(it)
 	idSummary, idBody := p.summary, body
 	if legacy {
-		idSummary, idBody = summarize(idTrace), appendBody(nil, idTrace)
+		idSummary, idBody = record.Summarize(idTrace), record.AppendBody(nil, idTrace)
 	}
 	p.hash = contentHash(&idSummary, idBody)
 	// The id: the dataset and the source's own id, or a short content hash
 	// where the source has none.
 	id := t.SourceID
 	if id == "" {
-		id = shortContentID(&idSummary, it.Problem.Text, appendBodyVersion(nil, idTrace, bodyVersionNoNames))
+		id = shortContentID(&idSummary, it.Problem.Text, record.AppendBodyVersion(nil, idTrace, record.BodyVersionNoNames))
 	}
 	if it.Grade != nil {
-		applyGrade(s, it.Grade)
+		record.ApplyGrade(s, it.Grade)
 	}
 	for _, f := range []*string{&s.SourceID, &s.Dataset, &s.Model, &s.FinalAnswer, &s.CorrectBy} {
 		*f = mem.strs.clone(*f)
@@ -58,9 +62,9 @@ func prepareEncoded(it formats.Item, body []byte, mem *chunkMem) prepared {
 	// Everything that does not depend on the seq, or on an id other than
 	// the base id, is computed here, on the worker goroutines: the single
 	// writer is the bottleneck.
-	mem.scratch = appendSummaryHead(mem.scratch[:0], p.baseID)
+	mem.scratch = record.AppendSummaryHead(mem.scratch[:0], p.baseID)
 	p.tailAt = len(mem.scratch)
-	mem.scratch = encodeSummaryTail(mem.scratch, &p.summary)
+	mem.scratch = record.EncodeSummaryTail(mem.scratch, &p.summary)
 	p.value = append(mem.strs.make(0, len(mem.scratch)), mem.scratch...)
 	p.terms = mem.terms(&p.summary)
 	return p
@@ -70,7 +74,7 @@ func prepareEncoded(it formats.Item, body []byte, mem *chunkMem) prepared {
 type chunkMem struct {
 	strs     arena
 	problems []stepwise.Problem
-	termSet  []term
+	termSet  []postings.Term
 	scratch  []byte
 }
 
@@ -89,12 +93,12 @@ func (m *chunkMem) problem(p *stepwise.Problem) *stepwise.Problem {
 }
 
 // terms returns the index terms of s.
-func (m *chunkMem) terms(s *Summary) []term {
-	if cap(m.termSet)-len(m.termSet) < termCount {
-		m.termSet = make([]term, 0, 64*termCount)
+func (m *chunkMem) terms(s *Summary) []postings.Term {
+	if cap(m.termSet)-len(m.termSet) < schema.TermCount {
+		m.termSet = make([]postings.Term, 0, 64*schema.TermCount)
 	}
 	n := len(m.termSet)
-	m.termSet = appendTerms(m.termSet, s)
+	m.termSet = schema.AppendTerms(m.termSet, s)
 	return m.termSet[n:len(m.termSet):len(m.termSet)]
 }
 
@@ -108,4 +112,55 @@ func shortContentID(s *Summary, problemText string, body []byte) string {
 	h.Write(appendIdentity(nil, s, problemText))
 	h.Write(body)
 	return hex.EncodeToString(h.Sum(nil)[:5])
+}
+
+// bodyRun is a run of consecutive prepared traces whose bodies, in order,
+// make one block.
+type bodyRun struct {
+	items []prepared
+	block []byte
+}
+
+// encodeRuns prepares items with their bodies written into blocks of at
+// most 1024 bodies and about 1 MiB (a single
+// larger body makes a block of its own). It returns the traces and their
+// runs, which are slices of them.
+func encodeRuns(items []formats.Item) ([]prepared, []bodyRun) {
+	var mem chunkMem
+	out := make([]prepared, 0, len(items))
+	var runs []bodyRun
+	for len(items) > 0 {
+		n, size := bodies.NextBlock(len(items), func(i int) int { return record.BodySizeHint(items[i].Trace) })
+		bb := bodies.NewBuilder(n, size)
+		start := len(out)
+		for _, it := range items[:n] {
+			out = append(out, prepareEncoded(it, bb.Add(it.Trace), &mem))
+		}
+		runs = append(runs, bodyRun{items: out[start:len(out):len(out)], block: bb.Finish()})
+		items = items[n:]
+	}
+	return out, runs
+}
+
+// blockPuts returns the body blocks of a batch's stored traces: a run's
+// block as the workers built it when every trace of the run was stored (the
+// writer gave them consecutive seqs), else a block of the survivors.
+func blockPuts(b *batch) []schema.KV {
+	var puts []schema.KV
+	for _, r := range b.runs {
+		items := r.items
+		first, last := items[0].summary.Seq, items[len(items)-1].summary.Seq
+		if first != 0 && last-first == uint64(len(items)-1) {
+			puts = append(puts, schema.KV{K: bodies.Key(last), V: r.block})
+			continue
+		}
+		var singles []schema.KV
+		for i := range items {
+			if seq := items[i].summary.Seq; seq != 0 {
+				singles = append(singles, schema.KV{K: schema.U64(seq), V: items[i].body})
+			}
+		}
+		puts = append(puts, bodies.Pack(singles)...)
+	}
+	return puts
 }

@@ -12,6 +12,9 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/stepwise-dev/stepwise/store/internal/record"
+	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
 // Process reward model scores: one record per (trace, PRM), imported from
@@ -22,7 +25,6 @@ import (
 //
 // A PRM's name is its evidence source ("Qwen2.5-Math-PRM-7B"); a trace
 // scored again by the same PRM is replaced.
-var bPRMScores = []byte("prm_scores")
 
 // NoScore marks a step a PRM did not score.
 const NoScore = -1.0
@@ -90,7 +92,7 @@ func (db *DB) PutPRMScores(batch []TracePRM) ([]string, error) {
 	}
 	ids := make([]string, len(batch))
 	err := db.update(func(tx *bolt.Tx) error {
-		b, err := tx.CreateBucketIfNotExists(bPRMScores)
+		b, err := tx.CreateBucketIfNotExists(schema.PRMScores)
 		if err != nil {
 			return err
 		}
@@ -141,11 +143,11 @@ func resolveExactOrSource(tx *bolt.Tx, id string) (uint64, Summary, error) {
 			return 0, Summary{}, fmt.Errorf("source id %q names %d traces of different datasets: use the trace id", id, len(cands))
 		}
 	}
-	v := tx.Bucket(bTraces).Get(u64(seq))
+	v := tx.Bucket(schema.Traces).Get(schema.U64(seq))
 	if v == nil {
 		return 0, Summary{}, fmt.Errorf("trace %q: %w", id, ErrNotFound)
 	}
-	s, err := decodeSummary(seq, v)
+	s, err := record.DecodeSummary(seq, v)
 	return seq, s, err
 }
 
@@ -180,12 +182,12 @@ func (db *DB) PRMScoresSeqs(seqs []uint64) ([][]PRMScores, error) {
 }
 
 func prmOfSeq(tx *bolt.Tx, seq uint64) ([]PRMScores, error) {
-	b := tx.Bucket(bPRMScores)
+	b := tx.Bucket(schema.PRMScores)
 	if b == nil {
 		return nil, nil
 	}
 	var out []PRMScores
-	prefix := u64(seq)
+	prefix := schema.U64(seq)
 	c := b.Cursor()
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 		if len(v) == 0 || v[0] != prmRecordVersion {
@@ -214,7 +216,7 @@ func (db *DB) PRMNames() ([]string, error) {
 // prmNamesTx lists the PRMs with scores, in name order: a scan of the
 // bucket's keys (not of its records).
 func prmNamesTx(tx *bolt.Tx) []string {
-	b := tx.Bucket(bPRMScores)
+	b := tx.Bucket(schema.PRMScores)
 	if b == nil {
 		return nil
 	}
@@ -238,7 +240,7 @@ func prmNamesTx(tx *bolt.Tx) []string {
 func (db *DB) HasPRMScores() (bool, error) {
 	var has bool
 	err := db.view(func(tx *bolt.Tx) error {
-		if b := tx.Bucket(bPRMScores); b != nil {
+		if b := tx.Bucket(schema.PRMScores); b != nil {
 			k, _ := b.Cursor().First()
 			has = k != nil
 		}

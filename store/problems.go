@@ -1,10 +1,14 @@
 package store
 
 import (
+	"github.com/stepwise-dev/stepwise/store/internal/damage"
+
 	"bytes"
 	"encoding/binary"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
 // Problems are kept in two buckets: problem_texts holds each problem's
@@ -15,12 +19,11 @@ import (
 // worked solutions) every transaction rewrote most of it: a third of an
 // import with a problem per trace. Now that bucket holds 8 bytes a problem,
 // and the records are appended.
-var bProblemTexts = []byte("problem_texts") // u64 problem seq → problem (JSON)
 
 // problemRecord returns the stored record of problem id, or nil when there
 // is none.
 func problemRecord(tx *bolt.Tx, id string) ([]byte, error) {
-	return problemRecordAt(tx, id, tx.Bucket(bProblems).Get([]byte(id)))
+	return problemRecordAt(tx, id, tx.Bucket(schema.Problems).Get([]byte(id)))
 }
 
 // problemRecordAt returns the record k, id's entry in problems, points at
@@ -30,11 +33,11 @@ func problemRecordAt(tx *bolt.Tx, id string, k []byte) ([]byte, error) {
 		return nil, nil
 	}
 	if len(k) != 8 {
-		return nil, corrupt("problem %s: an unreadable entry (%d bytes)", id, len(k))
+		return nil, damage.Corrupt("problem %s: an unreadable entry (%d bytes)", id, len(k))
 	}
-	v := tx.Bucket(bProblemTexts).Get(k)
+	v := tx.Bucket(schema.ProblemTexts).Get(k)
 	if v == nil {
-		return nil, corrupt("problem %s: record %d is missing", id, binary.BigEndian.Uint64(k))
+		return nil, damage.Corrupt("problem %s: record %d is missing", id, binary.BigEndian.Uint64(k))
 	}
 	return v, nil
 }
@@ -44,25 +47,25 @@ func problemRecordAt(tx *bolt.Tx, id string, k []byte) ([]byte, error) {
 // in its place. One transaction; a store of a million problems needs the
 // records' size in memory for it, once.
 func splitProblems(tx *bolt.Tx) error {
-	texts, err := tx.CreateBucketIfNotExists(bProblemTexts)
+	texts, err := tx.CreateBucketIfNotExists(schema.ProblemTexts)
 	if err != nil {
 		return err
 	}
-	var refs, records []kv
-	err = tx.Bucket(bProblems).ForEach(func(k, v []byte) error {
+	var refs, records []schema.KV
+	err = tx.Bucket(schema.Problems).ForEach(func(k, v []byte) error {
 		seq := uint64(len(records) + 1)
-		refs = append(refs, kv{bytes.Clone(k), u64(seq)})
-		records = append(records, kv{u64(seq), bytes.Clone(v)})
+		refs = append(refs, schema.KV{K: bytes.Clone(k), V: schema.U64(seq)})
+		records = append(records, schema.KV{K: schema.U64(seq), V: bytes.Clone(v)})
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	if err := putSorted(texts, records, 0.9); err != nil {
+	if err := schema.PutSorted(texts, records, 0.9); err != nil {
 		return err
 	}
 	if err := texts.SetSequence(uint64(len(records))); err != nil {
 		return err
 	}
-	return putSorted(tx.Bucket(bProblems), refs, bolt.DefaultFillPercent)
+	return schema.PutSorted(tx.Bucket(schema.Problems), refs, bolt.DefaultFillPercent)
 }

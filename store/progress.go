@@ -7,6 +7,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
 // Human-label progress is kept as running counts, updated in the same
@@ -120,7 +121,7 @@ type LabelProgress struct {
 func (db *DB) Progress() ([]LabelProgress, error) {
 	rows := map[[2]string]*LabelProgress{}
 	err := db.view(func(tx *bolt.Tx) error {
-		counts := tx.Bucket(bCounts)
+		counts := tx.Bucket(schema.Counts)
 		c := counts.Cursor()
 		prefix := []byte(humanPrefix)
 		for k, v := c.Seek(prefix); k != nil && strings.HasPrefix(string(k), humanPrefix); k, v = c.Next() {
@@ -132,10 +133,10 @@ func (db *DB) Progress() ([]LabelProgress, error) {
 			r := rows[[2]string{ds, who}]
 			if r == nil {
 				r = &LabelProgress{Dataset: ds, Annotator: who,
-					TotalTraces: int(getUint(counts, []byte(countKey("", FieldDataset, ds))))}
+					TotalTraces: int(schema.GetUint(counts, []byte(schema.CountKey("", FieldDataset, ds))))}
 				rows[[2]string{ds, who}] = r
 			}
-			n := getUint(counts, k)
+			n := schema.GetUint(counts, k)
 			switch kind {
 			case "traces":
 				r.Traces = int(n)

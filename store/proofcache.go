@@ -10,6 +10,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
 // ProofCache is a persistent, content-addressed cache of verification
@@ -60,7 +62,7 @@ func (c *ProofCache[R]) Get(ctx context.Context, key string) (R, bool, error) {
 	c.mu.Unlock()
 	if !ok {
 		err := c.db.view(func(tx *bolt.Tx) error {
-			b := tx.Bucket(bProofCache)
+			b := tx.Bucket(schema.ProofCache)
 			if b == nil {
 				return nil
 			}
@@ -130,7 +132,7 @@ func (c *ProofCache[R]) Flush() error {
 		return errors.New("proof cache: store opened read-only")
 	}
 	err := c.db.update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bProofCache)
+		b := tx.Bucket(schema.ProofCache)
 		if b == nil {
 			return errors.New("store has no proof_cache bucket (schema older than 3?)")
 		}
@@ -176,7 +178,7 @@ func (c *ProofCache[R]) Pending() int {
 func (db *DB) ProofCacheLen() (int, error) {
 	n := 0
 	err := db.view(func(tx *bolt.Tx) error {
-		if b := tx.Bucket(bProofCache); b != nil {
+		if b := tx.Bucket(schema.ProofCache); b != nil {
 			n = b.Stats().KeyN
 		}
 		return nil

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
 // cachedResult stands in for verify.Result, which the store does not import.
@@ -77,7 +79,7 @@ func TestProofCachePersists(t *testing.T) {
 func TestProofCacheDamagedValue(t *testing.T) {
 	db := openTemp(t)
 	err := db.update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bProofCache)
+		b := tx.Bucket(schema.ProofCache)
 		b.Put([]byte("bad-version"), []byte("{}"))
 		return b.Put([]byte("bad-json"), []byte{proofCacheVersion, '{'})
 	})

@@ -9,6 +9,8 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store/internal/postings"
+	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
 // Filtering by proof status reads the proof strips: one value per checked
@@ -59,23 +61,23 @@ func proofMatcher(value string) (func(strip []byte) bool, error) {
 
 // proofIter yields the seqs whose proof strip passes match, in seq order.
 type proofIter struct {
-	cursorStep // c is nil when no trace was ever checked
-	match      func([]byte) bool
+	postings.CursorStep // C is nil when no trace was ever checked
+	match               func([]byte) bool
 }
 
 func newProofIter(tx *bolt.Tx, match func([]byte) bool) *proofIter {
 	p := &proofIter{match: match}
-	if b := tx.Bucket(bProofStrips); b != nil {
-		p.c = b.Cursor()
+	if b := tx.Bucket(schema.ProofStrips); b != nil {
+		p.C = b.Cursor()
 	}
 	return p
 }
 
-func (p *proofIter) next() (uint64, bool) {
-	if p.c == nil {
+func (p *proofIter) Next() (uint64, bool) {
+	if p.C == nil {
 		return 0, false
 	}
-	for k, v := p.step(nil, u64); k != nil; k, v = p.c.Next() {
+	for k, v := p.Step(nil, schema.U64); k != nil; k, v = p.C.Next() {
 		// A strip of a newer version is skipped here; reading it reports
 		// the version (ProofStrips).
 		if len(k) == 8 && len(v) > 0 && v[0] == stripVersion && p.match(v[1:]) {
@@ -86,14 +88,14 @@ func (p *proofIter) next() (uint64, bool) {
 }
 
 // proofIterFor builds the iterator of a Proof filter value.
-func proofIterFor(tx *bolt.Tx, value string) (seqIter, error) {
+func proofIterFor(tx *bolt.Tx, value string) (postings.Iter, error) {
 	match, err := proofMatcher(value)
 	if err != nil {
 		return nil, err
 	}
 	it := newProofIter(tx, match)
 	if value == ProofUnchecked {
-		return &notIter{in: it, max: tx.Bucket(bTraces).Sequence()}, nil
+		return postings.Not(it, tx.Bucket(schema.Traces).Sequence()), nil
 	}
 	return it, nil
 }

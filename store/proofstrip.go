@@ -8,13 +8,13 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
 // A proof strip is one character per step summing up its checks, the way a
 // summary's label strip sums up source labels: the trace list draws it
 // without decoding a body or a check. It lives in its own bucket, keyed by
 // trace seq, so checking never rewrites trace summaries.
-var bProofStrips = []byte("proof_strips") // u64 trace seq → version | strip
 
 const stripVersion = 1
 
@@ -136,12 +136,12 @@ func readStrip(v []byte, n int) string {
 func (db *DB) ProofStrips(seqs []uint64) ([]string, error) {
 	out := make([]string, len(seqs))
 	err := db.view(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bProofStrips)
+		b := tx.Bucket(schema.ProofStrips)
 		if b == nil {
 			return nil
 		}
 		for i, seq := range seqs {
-			v := b.Get(u64(seq))
+			v := b.Get(schema.U64(seq))
 			if len(v) == 0 {
 				continue
 			}

@@ -2,7 +2,6 @@ package store
 
 import (
 	"bytes"
-	"container/heap"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,6 +11,10 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store/internal/damage"
+	"github.com/stepwise-dev/stepwise/store/internal/postings"
+	"github.com/stepwise-dev/stepwise/store/internal/record"
+	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
 // ErrNotFound is returned for an unknown trace or problem id.
@@ -80,18 +83,18 @@ func (db *DB) List(f Filter, fn func(Summary) error) error {
 		if err != nil {
 			return err
 		}
-		traces := tx.Bucket(bTraces)
+		traces := tx.Bucket(schema.Traces)
 		skipped, sent := 0, 0
-		for seq, ok := it.next(); ok; seq, ok = it.next() {
+		for seq, ok := it.Next(); ok; seq, ok = it.Next() {
 			if skipped < f.Offset {
 				skipped++
 				continue
 			}
-			v := traces.Get(u64(seq))
+			v := traces.Get(schema.U64(seq))
 			if v == nil {
-				return corrupt("an index names trace %d, which is not in the store", seq)
+				return damage.Corrupt("an index names trace %d, which is not in the store", seq)
 			}
-			s, err := decodeSummary(seq, v)
+			s, err := record.DecodeSummary(seq, v)
 			if err != nil {
 				return err
 			}
@@ -112,14 +115,14 @@ func (db *DB) Count(f Filter) (int, error) {
 	n := 0
 	err := db.view(func(tx *bolt.Tx) error {
 		if f.isEmpty() {
-			n = int(getUint(tx.Bucket(bCounts), []byte("total")))
+			n = int(schema.GetUint(tx.Bucket(schema.Counts), []byte("total")))
 			return nil
 		}
 		it, err := f.iterator(tx)
 		if err != nil {
 			return err
 		}
-		for _, ok := it.next(); ok; _, ok = it.next() {
+		for _, ok := it.Next(); ok; _, ok = it.Next() {
 			n++
 		}
 		return nil
@@ -133,8 +136,8 @@ func (f *Filter) isEmpty() bool {
 }
 
 // iterator builds the intersection of the filter's index scans.
-func (f *Filter) iterator(tx *bolt.Tx) (seqIter, error) {
-	var parts []seqIter
+func (f *Filter) iterator(tx *bolt.Tx) (postings.Iter, error) {
+	var parts []postings.Iter
 	add := func(field, value string) {
 		if value != "" {
 			parts = append(parts, fieldIter(tx, field, value))
@@ -156,7 +159,7 @@ func (f *Filter) iterator(tx *bolt.Tx) (seqIter, error) {
 	case "yes":
 		parts = append(parts, annotatedIter(tx, ""))
 	case "no":
-		parts = append(parts, &notIter{in: annotatedIter(tx, ""), max: tx.Bucket(bTraces).Sequence()})
+		parts = append(parts, postings.Not(annotatedIter(tx, ""), tx.Bucket(schema.Traces).Sequence()))
 	}
 	if f.Finding != "" {
 		parts = append(parts, newFindingCodeIter(tx, f.Finding))
@@ -170,17 +173,17 @@ func (f *Filter) iterator(tx *bolt.Tx) (seqIter, error) {
 	}
 	switch len(parts) {
 	case 0:
-		return &allIter{cursorStep{c: tx.Bucket(bTraces).Cursor()}}, nil
+		return postings.All(tx.Bucket(schema.Traces).Cursor()), nil
 	case 1:
 		return parts[0], nil
 	}
-	return &andIter{parts: parts}, nil
+	return postings.And(parts...), nil
 }
 
 // datasetIter unions the index scans of a dataset and its subsets; the
 // dataset names come from the running counts, not from a scan.
-func datasetIter(tx *bolt.Tx, name string) seqIter {
-	var parts []seqIter
+func datasetIter(tx *bolt.Tx, name string) postings.Iter {
+	var parts []postings.Iter
 	for _, d := range datasetNames(tx) {
 		if d == name || strings.HasPrefix(d, name+"/") {
 			parts = append(parts, fieldIter(tx, FieldDataset, d))
@@ -188,74 +191,23 @@ func datasetIter(tx *bolt.Tx, name string) seqIter {
 	}
 	switch len(parts) {
 	case 0:
-		return &emptyIter{}
+		return postings.Empty()
 	case 1:
 		return parts[0]
 	}
-	return newOrIter(parts)
+	return postings.Or(parts)
 }
 
 // fieldIter scans the traces with field=value.
-func fieldIter(tx *bolt.Tx, field, value string) seqIter {
-	return newPostingIter(tx.Bucket(bPostings), field, value)
+func fieldIter(tx *bolt.Tx, field, value string) postings.Iter {
+	return postings.NewIter(tx.Bucket(schema.Postings), field, value)
 }
-
-// notIter yields the seqs 1..max that another iterator does not: the
-// complement, for "no annotation events" (postings only ever grow).
-type notIter struct {
-	in      seqIter
-	max     uint64
-	cur     uint64 // the next candidate
-	skip    uint64 // the inner iterator's next seq (0: exhausted)
-	started bool
-}
-
-func (n *notIter) next() (uint64, bool) {
-	if !n.started {
-		n.started, n.cur = true, 1
-		n.advanceSkip(1)
-	}
-	for n.cur <= n.max {
-		c := n.cur
-		n.cur++
-		if c == n.skip {
-			n.advanceSkip(c + 1)
-			continue
-		}
-		return c, true
-	}
-	return 0, false
-}
-
-// advanceSkip moves the inner iterator to its first seq ≥ from.
-func (n *notIter) advanceSkip(from uint64) {
-	n.in.seek(from)
-	if v, ok := n.in.next(); ok {
-		n.skip = v
-	} else {
-		n.skip = 0
-	}
-}
-
-func (n *notIter) seek(t uint64) {
-	if !n.started {
-		n.started = true
-	}
-	n.cur = max(t, 1)
-	n.advanceSkip(n.cur)
-}
-
-// emptyIter matches nothing (a dataset filter no dataset satisfies).
-type emptyIter struct{}
-
-func (emptyIter) next() (uint64, bool) { return 0, false }
-func (emptyIter) seek(uint64)          {}
 
 // datasetNames lists the datasets in the store.
 func datasetNames(tx *bolt.Tx) []string {
 	var out []string
 	prefix := []byte(FieldDataset + "\x00")
-	c := tx.Bucket(bCounts).Cursor()
+	c := tx.Bucket(schema.Counts).Cursor()
 	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
 		rest := k[len(prefix):]
 		if bytes.IndexByte(rest, 0) < 0 {
@@ -263,158 +215,6 @@ func datasetNames(tx *bolt.Tx) []string {
 		}
 	}
 	return out
-}
-
-// seqIter yields trace seqs in increasing order.
-type seqIter interface {
-	next() (uint64, bool)
-	// seek positions the iterator so that next returns the first seq >= target.
-	seek(target uint64)
-}
-
-// cursorStep is the positioning the cursor iterators share: the first
-// step goes to start (the first key when nil), a pending seek to
-// seekKey(target), any other step to the next key.
-type cursorStep struct {
-	c       *bolt.Cursor
-	started bool
-	target  *uint64
-}
-
-func (s *cursorStep) step(start []byte, seekKey func(uint64) []byte) (k, v []byte) {
-	switch {
-	case s.target != nil:
-		k, v = s.c.Seek(seekKey(*s.target))
-		s.target = nil
-	case s.started:
-		k, v = s.c.Next()
-	case start == nil:
-		k, v = s.c.First()
-	default:
-		k, v = s.c.Seek(start)
-	}
-	s.started = true
-	return k, v
-}
-
-func (s *cursorStep) seek(t uint64) { s.target = &t; s.started = true }
-
-// allIter yields every trace seq.
-type allIter struct{ cursorStep }
-
-func (a *allIter) next() (uint64, bool) {
-	k, _ := a.step(nil, u64)
-	if k == nil {
-		return 0, false
-	}
-	return seqOfIndexKey(k), true
-}
-
-// andIter intersects sorted iterators by leapfrogging: each seeks to the
-// largest seq seen so far.
-type andIter struct{ parts []seqIter }
-
-func (a *andIter) next() (uint64, bool) {
-	cur, ok := a.parts[0].next()
-	if !ok {
-		return 0, false
-	}
-	for {
-		agreed := true
-		for _, p := range a.parts[1:] {
-			p.seek(cur)
-			v, ok := p.next()
-			if !ok {
-				return 0, false
-			}
-			if v != cur {
-				cur, agreed = v, false
-				break
-			}
-		}
-		if agreed {
-			return cur, true
-		}
-		a.parts[0].seek(cur)
-		if cur, ok = a.parts[0].next(); !ok {
-			return 0, false
-		}
-	}
-}
-
-func (a *andIter) seek(t uint64) { a.parts[0].seek(t) }
-
-// orIter merges sorted iterators.
-type orIter struct {
-	h    iterHeap
-	last uint64
-	any  bool
-}
-
-type iterHead struct {
-	it  seqIter
-	seq uint64
-}
-
-type iterHeap []iterHead
-
-func (h iterHeap) Len() int           { return len(h) }
-func (h iterHeap) Less(i, j int) bool { return h[i].seq < h[j].seq }
-func (h iterHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *iterHeap) Push(x any)        { *h = append(*h, x.(iterHead)) }
-func (h *iterHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
-}
-
-func newOrIter(parts []seqIter) *orIter {
-	o := &orIter{}
-	for _, p := range parts {
-		if v, ok := p.next(); ok {
-			o.h = append(o.h, iterHead{p, v})
-		}
-	}
-	heap.Init(&o.h)
-	return o
-}
-
-func (o *orIter) next() (uint64, bool) {
-	for o.h.Len() > 0 {
-		top := o.h[0]
-		if v, ok := top.it.next(); ok {
-			o.h[0].seq = v
-			heap.Fix(&o.h, 0)
-		} else {
-			heap.Pop(&o.h)
-		}
-		if o.any && top.seq == o.last {
-			continue
-		}
-		o.last, o.any = top.seq, true
-		return top.seq, true
-	}
-	return 0, false
-}
-
-// seek advances every head below t; heads at or past t keep their pending seq.
-func (o *orIter) seek(t uint64) {
-	kept := o.h[:0]
-	for _, h := range o.h {
-		if h.seq < t {
-			h.it.seek(t)
-			v, ok := h.it.next()
-			if !ok {
-				continue
-			}
-			h.seq = v
-		}
-		kept = append(kept, h)
-	}
-	o.h = kept
-	heap.Init(&o.h)
-	o.any = false
 }
 
 // Get loads a whole trace by id. A unique source id, or a unique prefix of

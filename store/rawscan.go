@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store/internal/bodies"
+	"github.com/stepwise-dev/stepwise/store/internal/record"
 )
 
 // When a damaged page cuts a bucket off from the root (a truncated file
@@ -76,7 +78,7 @@ func leafElements(p []byte, count int, fn func(k, v []byte)) {
 type rawFind struct {
 	events    map[string]Event             // by stable id
 	summaries map[uint64][]byte            // by seq
-	blocks    []bodyBlock                  // whose checksums hold
+	blocks    []bodies.Block               // whose checksums hold
 	problems  map[string]*stepwise.Problem // by id
 }
 
@@ -89,8 +91,8 @@ func rawScan(b []byte) *rawFind {
 	}
 	rawLeaves(b, pageSize, func(k, v []byte) {
 		switch {
-		case len(k) == 9 && k[8] == bodyBlockTag && len(v) > 0:
-			if blk, err := decodeBodyBlock(k, v); err == nil {
+		case bodies.IsBlockKey(k) && len(v) > 0:
+			if blk, err := bodies.Decode(k, v); err == nil {
 				f.blocks = append(f.blocks, blk)
 			}
 		case len(k) == 8 && len(v) > 9 && v[0] == eventVersion && v[9] == '{':
@@ -102,9 +104,9 @@ func rawScan(b []byte) *rawFind {
 			if json.Unmarshal(v, &p) == nil && strings.HasPrefix(p.ID, "p") && p.Text != "" {
 				f.problems[p.ID] = &p
 			}
-		case len(k) == 8 && len(v) > 0 && v[0] == summaryVersion:
+		case len(k) == 8 && len(v) > 0 && v[0] == record.SummaryVersion:
 			seq := binary.BigEndian.Uint64(k)
-			if _, err := decodeSummary(seq, v); err == nil {
+			if _, err := record.DecodeSummary(seq, v); err == nil {
 				f.summaries[seq] = v
 			}
 		}
@@ -115,8 +117,8 @@ func rawScan(b []byte) *rawFind {
 // body finds seq's body among the blocks found.
 func (f *rawFind) body(seq uint64) []byte {
 	for i := range f.blocks {
-		if b := &f.blocks[i]; seq >= b.first && seq <= b.last {
-			if v, err := b.body(seq); err == nil {
+		if b := &f.blocks[i]; seq >= b.First && seq <= b.Last {
+			if v, err := b.Body(seq); err == nil {
 				return v
 			}
 		}

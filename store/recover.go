@@ -17,6 +17,9 @@ import (
 
 	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/store/formats"
+	"github.com/stepwise-dev/stepwise/store/internal/damage"
+	"github.com/stepwise-dev/stepwise/store/internal/record"
+	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
 // RecoverReport says what a recovery copied into the new store and what it
@@ -69,7 +72,7 @@ func Recover(ctx context.Context, src, dst string) (*RecoverReport, error) {
 		return nil, fmt.Errorf("recover: %s exists; name a new file", dst)
 	}
 	var old *bolt.DB
-	err := guardFault(src, func() error {
+	err := damage.Guard(src, func() error {
 		var err error
 		old, err = bolt.Open(src, 0o400, &bolt.Options{ReadOnly: true, Timeout: 10 * time.Second})
 		return err
@@ -114,7 +117,7 @@ type salvage struct {
 // read runs fn in its own read transaction of the damaged store, a fault
 // or a page check failing in it turned into an error.
 func (r *salvage) read(fn func(tx *bolt.Tx) error) error {
-	return guardFault(r.src, func() error { return r.old.View(fn) })
+	return damage.Guard(r.src, func() error { return r.old.View(fn) })
 }
 
 // last is the highest key a sequence-keyed bucket used, from its
@@ -144,7 +147,7 @@ func (r *salvage) traces(ctx context.Context) error {
 // never used.
 func (r *salvage) readTrace(seq uint64) (it formats.Item, missing bool, err error) {
 	err = r.read(func(tx *bolt.Tx) error {
-		if tx.Bucket(bTraces).Get(u64(seq)) == nil {
+		if tx.Bucket(schema.Traces).Get(schema.U64(seq)) == nil {
 			missing = true
 			return nil
 		}
@@ -157,7 +160,7 @@ func (r *salvage) readTrace(seq uint64) (it formats.Item, missing bool, err erro
 			return err
 		}
 		// The trace's own problem fields, so that the new store keeps them.
-		if o, err := ownProblemAt(tx.Bucket(bTraceProblems), seq); err == nil {
+		if o, err := ownProblemAt(tx.Bucket(schema.TraceProblems), seq); err == nil {
 			p = o.apply(p)
 		}
 		it = formats.Item{Problem: p, Trace: t}
@@ -199,7 +202,7 @@ func (r *salvage) rawTraces(ctx context.Context) error {
 		if bv == nil {
 			return formats.Item{}, false, fmt.Errorf("no readable body")
 		}
-		t, err := traceOf(seq, r.raw.summaries[seq], bv, true)
+		t, err := record.DecodeTrace(seq, r.raw.summaries[seq], bv, true)
 		if err != nil {
 			return formats.Item{}, false, err
 		}
@@ -252,7 +255,7 @@ func (r *salvage) addTraces(ctx context.Context, read func(uint64) (formats.Item
 	}
 	todo := only
 	if len(todo) == 0 {
-		for seq := uint64(1); seq <= max(r.last(bTraces), maxKey(r.raw.summaries)); seq++ {
+		for seq := uint64(1); seq <= max(r.last(schema.Traces), maxKey(r.raw.summaries)); seq++ {
 			todo = append(todo, seq)
 		}
 	}
@@ -286,14 +289,14 @@ func (r *salvage) addTraces(ctx context.Context, read func(uint64) (formats.Item
 func (r *salvage) events(ctx context.Context) error {
 	found := r.raw.events
 	last := uint64(0)
-	if r.readable(bEvents, "annotation events (but those the page scan found)") {
-		last = r.last(bEvents)
+	if r.readable(schema.Events, "annotation events (but those the page scan found)") {
+		last = r.last(schema.Events)
 	}
 	for seq := uint64(1); seq <= last; seq++ {
 		var ev Event
 		var missing bool
 		err := r.read(func(tx *bolt.Tx) error {
-			v := tx.Bucket(bEvents).Get(u64(seq))
+			v := tx.Bucket(schema.Events).Get(schema.U64(seq))
 			if v == nil {
 				missing = true
 				return nil
@@ -379,7 +382,7 @@ func (r *salvage) readable(bucket []byte, kind string) bool {
 }
 
 func (r *salvage) checks(ctx context.Context) error {
-	if !r.readable(bChecks, "verification results") {
+	if !r.readable(schema.Checks, "verification results") {
 		return nil
 	}
 	for seq, id := range r.ids {
@@ -409,10 +412,10 @@ func (r *salvage) checks(ctx context.Context) error {
 }
 
 func (r *salvage) runs(ctx context.Context) error {
-	if !r.readable(bAnalyses, "judge runs") {
+	if !r.readable(schema.Analyses, "judge runs") {
 		return nil
 	}
-	last := r.last(bAnalyses)
+	last := r.last(schema.Analyses)
 	for seq := uint64(1); seq <= last; seq++ {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -420,7 +423,7 @@ func (r *salvage) runs(ctx context.Context) error {
 		var a *stepwise.Analysis
 		var missing bool
 		err := r.read(func(tx *bolt.Tx) error {
-			if tx.Bucket(bAnalyses).Get(u64(seq)) == nil {
+			if tx.Bucket(schema.Analyses).Get(schema.U64(seq)) == nil {
 				missing = true
 				return nil
 			}

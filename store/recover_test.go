@@ -10,6 +10,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
 // labelledStore builds a store of real samples with many labels (enough
@@ -86,7 +87,7 @@ func TestRecoverLabelsPastADamagedRoot(t *testing.T) {
 		t.Fatal(err)
 	}
 	b.View(func(tx *bolt.Tx) error {
-		root, psize = uint64(tx.Bucket(bEvents).Root()), tx.DB().Info().PageSize
+		root, psize = uint64(tx.Bucket(schema.Events).Root()), tx.DB().Info().PageSize
 		return nil
 	})
 	b.Close()

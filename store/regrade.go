@@ -8,6 +8,9 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store/internal/postings"
+	"github.com/stepwise-dev/stepwise/store/internal/record"
+	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
 // keyGraderVersion is the meta key of the answer grader version that graded
@@ -34,7 +37,7 @@ type RegradeReport struct {
 func (db *DB) GraderVersion() (int, error) {
 	var v int
 	err := db.view(func(tx *bolt.Tx) error {
-		v = int(getUint(tx.Bucket(bMeta), keyGraderVersion))
+		v = int(schema.GetUint(tx.Bucket(schema.Meta), keyGraderVersion))
 		return nil
 	})
 	return v, err
@@ -59,12 +62,12 @@ func (db *DB) Regrade(ctx context.Context, g stepwise.AnswerGrader, f Filter) (*
 	rep := &RegradeReport{To: g.GraderVersion()}
 	var seqs []uint64
 	err := db.view(func(tx *bolt.Tx) error {
-		rep.From = int(getUint(tx.Bucket(bMeta), keyGraderVersion))
+		rep.From = int(schema.GetUint(tx.Bucket(schema.Meta), keyGraderVersion))
 		it, err := f.iterator(tx)
 		if err != nil {
 			return err
 		}
-		for seq, ok := it.next(); ok; seq, ok = it.next() {
+		for seq, ok := it.Next(); ok; seq, ok = it.Next() {
 			seqs = append(seqs, seq)
 		}
 		return nil
@@ -86,7 +89,7 @@ func (db *DB) Regrade(ctx context.Context, g stepwise.AnswerGrader, f Filter) (*
 		return rep, nil
 	}
 	return rep, db.update(func(tx *bolt.Tx) error {
-		return putUint(tx.Bucket(bMeta), keyGraderVersion, uint64(rep.To))
+		return schema.PutUint(tx.Bucket(schema.Meta), keyGraderVersion, uint64(rep.To))
 	})
 }
 
@@ -111,11 +114,11 @@ func (db *DB) regradeChunk(g stepwise.AnswerGrader, seqs []uint64, rep *RegradeR
 		r := newTraceReader(tx)
 		problems := map[string]*stepwise.Problem{}
 		for _, seq := range seqs {
-			sv := r.traces.Get(u64(seq))
+			sv := r.traces.Get(schema.U64(seq))
 			if sv == nil {
 				return fmt.Errorf("trace %d: %w", seq, ErrNotFound)
 			}
-			s, err := decodeSummary(seq, sv)
+			s, err := record.DecodeSummary(seq, sv)
 			if err != nil {
 				return err
 			}
@@ -146,12 +149,12 @@ func (db *DB) regradeChunk(g stepwise.AnswerGrader, seqs []uint64, rep *RegradeR
 		fresh.FinalAnswer, fresh.Correct, fresh.CorrectBy = l.trace.FinalAnswer, l.trace.Correct, l.trace.CorrectBy
 		fresh.Graded, fresh.GraderVersion = 0, 0
 		gr := g.GradeTrace(l.trace, l.problem)
-		applyGrade(&fresh, &gr)
+		record.ApplyGrade(&fresh, &gr)
 		if sameGrade(&l.summary, &fresh) {
 			continue
 		}
 		rep.Updated++
-		if correctValue(l.summary.Correct) != correctValue(fresh.Correct) {
+		if schema.CorrectValue(l.summary.Correct) != schema.CorrectValue(fresh.Correct) {
 			rep.Changed++
 		}
 		changed = append(changed, regraded{l.seq, l.summary, fresh})
@@ -167,10 +170,10 @@ func (db *DB) regradeChunk(g stepwise.AnswerGrader, seqs []uint64, rep *RegradeR
 // source's CorrectBy; imports before the grader wrote their own verdict
 // there (legacyCorrectBy).
 func sourceStated(s *Summary, t *stepwise.Trace) *stepwise.Trace {
-	if s.Graded&gradedAnswer != 0 {
+	if s.Graded&record.GradedAnswer != 0 {
 		t.FinalAnswer = ""
 	}
-	if s.Graded&gradedVerdict != 0 || t.CorrectBy == legacyCorrectBy {
+	if s.Graded&record.GradedVerdict != 0 || t.CorrectBy == legacyCorrectBy {
 		t.Correct, t.CorrectBy = nil, ""
 	}
 	return t
@@ -178,96 +181,42 @@ func sourceStated(s *Summary, t *stepwise.Trace) *stepwise.Trace {
 
 // sameGrade reports whether a re-grade leaves a summary as it was.
 func sameGrade(a, b *Summary) bool {
-	return a.FinalAnswer == b.FinalAnswer && correctValue(a.Correct) == correctValue(b.Correct) &&
+	return a.FinalAnswer == b.FinalAnswer && schema.CorrectValue(a.Correct) == schema.CorrectValue(b.Correct) &&
 		a.CorrectBy == b.CorrectBy && a.Graded == b.Graded && a.GraderVersion == b.GraderVersion
 }
 
 // writeRegraded stores new summaries and moves their seqs between the
 // correctness postings and counts.
 func writeRegraded(tx *bolt.Tx, rs []regraded) error {
-	traces, postings := tx.Bucket(bTraces), tx.Bucket(bPostings)
+	traces, post := tx.Bucket(schema.Traces), tx.Bucket(schema.Postings)
 	deltas := map[string]int64{}
-	moves := map[term][]uint64{} // seqs leaving a correctness term
-	adds := newPostingWriter()
+	moves := map[postings.Term][]uint64{} // seqs leaving a correctness term
+	adds := postings.NewWriter()
 	for _, r := range rs {
-		if err := traces.Put(u64(r.seq), encodeSummary(&r.fresh)); err != nil {
+		if err := traces.Put(schema.U64(r.seq), record.EncodeSummary(&r.fresh)); err != nil {
 			return err
 		}
-		before, after := correctValue(r.old.Correct), correctValue(r.fresh.Correct)
+		before, after := schema.CorrectValue(r.old.Correct), schema.CorrectValue(r.fresh.Correct)
 		if before == after {
 			continue
 		}
-		moves[term{FieldCorrect, before}] = append(moves[term{FieldCorrect, before}], r.seq)
-		adds.add(term{FieldCorrect, after}, r.seq)
+		moves[postings.Term{Field: FieldCorrect, Value: before}] = append(moves[postings.Term{Field: FieldCorrect, Value: before}], r.seq)
+		adds.Add(postings.Term{Field: FieldCorrect, Value: after}, r.seq)
 		for _, ds := range []string{"", r.old.Dataset} {
-			deltas[countKey(ds, FieldCorrect, before)]--
-			deltas[countKey(ds, FieldCorrect, after)]++
+			deltas[schema.CountKey(ds, FieldCorrect, before)]--
+			deltas[schema.CountKey(ds, FieldCorrect, after)]++
 		}
 	}
 	for t, seqs := range moves {
-		if err := removePostings(postings, t, seqs); err != nil {
+		if err := postings.Remove(post, t, seqs); err != nil {
 			return err
 		}
 	}
-	adds.normalize()
-	if err := adds.commit(postings); err != nil {
+	adds.Normalize()
+	if err := adds.Commit(post); err != nil {
 		return err
 	}
-	return applyCountDeltas(tx.Bucket(bCounts), deltas)
-}
-
-// removePostings takes seqs out of term t's containers, deleting those
-// left empty.
-func removePostings(b *bolt.Bucket, t term, seqs []uint64) error {
-	slices.Sort(seqs)
-	var key []byte
-	for len(seqs) > 0 {
-		block := uint32(seqs[0] >> blockBits)
-		var offs []uint16
-		for len(seqs) > 0 && uint32(seqs[0]>>blockBits) == block {
-			offs = append(offs, uint16(seqs[0]&(blockSize-1)))
-			seqs = seqs[1:]
-		}
-		key = appendPostingKey(key[:0], t.field, t.value, block)
-		v := b.Get(key)
-		if v == nil {
-			return fmt.Errorf("posting %s=%q block %d: missing (damaged store?)", t.field, t.value, block)
-		}
-		c, err := decodeContainer(v)
-		if err != nil {
-			return fmt.Errorf("posting %s=%q block %d: %w", t.field, t.value, block, err)
-		}
-		if c.remove(offs) {
-			err = b.Delete(key)
-		} else {
-			err = b.Put(key, c.encode())
-		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// remove takes offsets out of the container and reports whether it is
-// left empty.
-func (c *container) remove(offs []uint16) bool {
-	if c.bits != nil {
-		for _, o := range offs {
-			c.bits[o/64] &^= 1 << (o % 64)
-		}
-		for _, w := range c.bits {
-			if w != 0 {
-				return false
-			}
-		}
-		return true
-	}
-	c.array = slices.DeleteFunc(c.array, func(o uint16) bool {
-		_, found := slices.BinarySearch(offs, o)
-		return found
-	})
-	return len(c.array) == 0
+	return applyCountDeltas(tx.Bucket(schema.Counts), deltas)
 }
 
 // applyCountDeltas adds deltas to the running counts, deleting those that
@@ -279,12 +228,12 @@ func applyCountDeltas(counts *bolt.Bucket, deltas map[string]int64) error {
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
-		v := int64(getUint(counts, []byte(k))) + deltas[k]
+		v := int64(schema.GetUint(counts, []byte(k))) + deltas[k]
 		var err error
 		if v <= 0 {
 			err = counts.Delete([]byte(k))
 		} else {
-			err = putUint(counts, []byte(k), uint64(v))
+			err = schema.PutUint(counts, []byte(k), uint64(v))
 		}
 		if err != nil {
 			return err

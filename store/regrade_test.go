@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store/internal/record"
+	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
 // parityGrader is a grader for tests: it "finds" the answer "x" where a
@@ -41,7 +43,7 @@ func checkCorrectness(t *testing.T, db *DB) map[string]int {
 	tally := map[string]int{}
 	byDataset := map[string]map[string]int{}
 	err := db.List(Filter{}, func(s Summary) error {
-		v := correctValue(s.Correct)
+		v := schema.CorrectValue(s.Correct)
 		tally[v]++
 		if byDataset[s.Dataset] == nil {
 			byDataset[s.Dataset] = map[string]int{}
@@ -98,7 +100,7 @@ func TestRegrade(t *testing.T) {
 	}
 	graded := 0
 	db.List(Filter{}, func(s Summary) error {
-		if s.Graded&gradedVerdict != 0 {
+		if s.Graded&record.GradedVerdict != 0 {
 			graded++
 		}
 		return nil
@@ -120,9 +122,9 @@ func TestRegrade(t *testing.T) {
 	fresh.List(Filter{}, func(s Summary) error { want[s.ID] = s; return nil })
 	db.List(Filter{}, func(s Summary) error {
 		w := want[s.ID]
-		if correctValue(s.Correct) != correctValue(w.Correct) || s.CorrectBy != w.CorrectBy || s.FinalAnswer != w.FinalAnswer {
+		if schema.CorrectValue(s.Correct) != schema.CorrectValue(w.Correct) || s.CorrectBy != w.CorrectBy || s.FinalAnswer != w.FinalAnswer {
 			t.Errorf("%s: re-graded %v by %q answer %q; imported with v2 %v by %q answer %q", s.ID,
-				correctValue(s.Correct), s.CorrectBy, s.FinalAnswer, correctValue(w.Correct), w.CorrectBy, w.FinalAnswer)
+				schema.CorrectValue(s.Correct), s.CorrectBy, s.FinalAnswer, schema.CorrectValue(w.Correct), w.CorrectBy, w.FinalAnswer)
 		}
 		return nil
 	})

@@ -8,6 +8,9 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/stepwise-dev/stepwise/store/internal/postings"
+	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
 // SchemaVersion is the layout this program writes.
@@ -31,28 +34,7 @@ import (
 //	10: process reward model scores in prm_scores (prmscores.go)
 const SchemaVersion = 10
 
-// Buckets. Keys are big-endian so that byte order is numeric order.
-var (
-	bMeta     = []byte("meta")     // schema version, creation time
-	bTraces   = []byte("traces")   // u64 seq → summary
-	bBodies   = []byte("bodies")   // u64 last seq + 'b' → block of bodies (raw text, steps, labels); bodies.go
-	bIDs      = []byte("ids")      // trace id → u64 seq + 16-byte content hash (import dedupe); see bIDLog
-	bProblems = []byte("problems") // problem id → u64 problem seq (problems.go)
-	bIndex    = []byte("index")    // schemas 1-5: field \0 value \0 u64 seq → empty; empty since
-	bPostings = []byte("postings") // field \0 value \0 u32 block → seq set
-	bCounts   = []byte("counts")   // count key → u64
-	bImports  = []byte("imports")  // u64 seq → import run record (JSON)
-
-	bEvents      = []byte("events")       // u64 event seq → annotation event
-	bTraceEvents = []byte("trace_events") // u64 trace seq | u64 event seq → empty
-	bChecks      = []byte("checks")       // u64 trace seq | u32 step | u32 n → checked formalization
-	bProofCache  = []byte("proof_cache")  // verification cache key → result
-	bAnalyses    = []byte("analyses")     // u64 run seq → judge analysis
-	bTraceRuns   = []byte("trace_runs")   // u64 trace seq | u64 run seq → empty
-)
-
-var allBuckets = [][]byte{bMeta, bTraces, bBodies, bIDs, bIDLog, bProblems, bProblemTexts, bIndex, bPostings, bCounts, bImports,
-	bEvents, bTraceEvents, bChecks, bProofCache, bAnalyses, bTraceRuns, bPRMScores}
+// The buckets, their keys and values are listed in store/internal/schema.
 
 var keySchema = []byte("schema_version")
 
@@ -74,7 +56,7 @@ var migrations = map[int]func(*bolt.Tx) error{
 
 // createBuckets (2 → 3) adds the buckets a newer schema introduced.
 func createBuckets(tx *bolt.Tx) error {
-	for _, name := range allBuckets {
+	for _, name := range schema.Created {
 		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 			return fmt.Errorf("create bucket %s: %w", name, err)
 		}
@@ -89,12 +71,12 @@ func createBuckets(tx *bolt.Tx) error {
 // postings are written in one go; a store of a million traces needs some
 // tens of MB for it, once.
 func migratePostings(tx *bolt.Tx) error {
-	post, err := tx.CreateBucketIfNotExists(bPostings)
+	post, err := tx.CreateBucketIfNotExists(schema.Postings)
 	if err != nil {
 		return err
 	}
-	idx := tx.Bucket(bIndex)
-	pw := newPostingWriter()
+	idx := tx.Bucket(schema.Index)
+	pw := postings.NewWriter()
 	var drop [][]byte
 	err = idx.ForEach(func(k, _ []byte) error {
 		field, _, ok := bytes.Cut(k, []byte{0})
@@ -103,7 +85,7 @@ func migratePostings(tx *bolt.Tx) error {
 		}
 		switch f := string(field); {
 		case postingFields[f]:
-			pw.add(term{f, valueOfIndexKey(k)}, seqOfIndexKey(k))
+			pw.Add(postings.Term{Field: f, Value: valueOfIndexKey(k)}, schema.SeqOf(k))
 			drop = append(drop, bytes.Clone(k))
 		case f == "chars" || f == "source":
 			drop = append(drop, bytes.Clone(k))
@@ -115,7 +97,7 @@ func migratePostings(tx *bolt.Tx) error {
 	}
 	// Index keys are sorted by value then seq, so each term's seqs are
 	// ascending already, as commit expects.
-	if err := pw.commit(post); err != nil {
+	if err := pw.Commit(post); err != nil {
 		return err
 	}
 	for _, k := range drop {
@@ -170,14 +152,14 @@ func (db *DB) prepare() error {
 				return fmt.Errorf("migrate store from schema %d: %w", v, err)
 			}
 		}
-		return putUint(tx.Bucket(bMeta), keySchema, SchemaVersion)
+		return schema.PutUint(tx.Bucket(schema.Meta), keySchema, SchemaVersion)
 	})
 }
 
 // schemaOf reads the schema version: 0 for an empty file, an error for a
 // newer schema or a file that is bbolt but not a stepwise store.
 func schemaOf(tx *bolt.Tx) (int, error) {
-	meta := tx.Bucket(bMeta)
+	meta := tx.Bucket(schema.Meta)
 	if meta == nil {
 		empty := true
 		tx.ForEach(func([]byte, *bolt.Bucket) error { empty = false; return nil })
@@ -198,30 +180,40 @@ func schemaOf(tx *bolt.Tx) (int, error) {
 }
 
 func create(tx *bolt.Tx) error {
-	for _, name := range allBuckets {
+	for _, name := range schema.Created {
 		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 			return fmt.Errorf("create bucket %s: %w", name, err)
 		}
 	}
-	meta := tx.Bucket(bMeta)
+	meta := tx.Bucket(schema.Meta)
 	if err := meta.Put([]byte("created"), []byte(time.Now().UTC().Format(time.RFC3339))); err != nil {
 		return err
 	}
-	return putUint(meta, keySchema, SchemaVersion)
+	return schema.PutUint(meta, keySchema, SchemaVersion)
 }
 
-func u64(v uint64) []byte {
-	var b [8]byte
-	binary.BigEndian.PutUint64(b[:], v)
-	return b[:]
+// postingFields are the fields kept in postings: the migrations move the
+// index keys of these fields into postings. (Schema 1 kept every field as
+// per-trace index keys, schemas 2 to 5 the problem id.)
+var postingFields = map[string]bool{FieldDataset: true, FieldModel: true, FieldCorrect: true, FieldLabel: true,
+	FieldTruncated: true, FieldProblem: true, FieldFormat: true, FieldSteps: true, FieldFirstError: true}
+
+// indexKey is a per-trace index key of schemas 1 to 5 (the migrations read
+// them; tests write them to build old stores).
+func indexKey(field, value string, seq uint64) []byte {
+	k := make([]byte, 0, len(field)+len(value)+10)
+	k = append(k, field...)
+	k = append(k, 0)
+	k = append(k, value...)
+	k = append(k, 0)
+	return binary.BigEndian.AppendUint64(k, seq)
 }
 
-func putUint(b *bolt.Bucket, k []byte, v uint64) error { return b.Put(k, u64(v)) }
-
-func getUint(b *bolt.Bucket, k []byte) uint64 {
-	v := b.Get(k)
-	if len(v) != 8 {
-		return 0
+// valueOfIndexKey splits an index key into its value.
+func valueOfIndexKey(k []byte) string {
+	i := bytes.IndexByte(k, 0)
+	if i < 0 || len(k) < i+10 {
+		return ""
 	}
-	return binary.BigEndian.Uint64(v)
+	return string(k[i+1 : len(k)-9])
 }

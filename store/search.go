@@ -11,6 +11,11 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store/internal/bodies"
+	"github.com/stepwise-dev/stepwise/store/internal/damage"
+	"github.com/stepwise-dev/stepwise/store/internal/postings"
+	"github.com/stepwise-dev/stepwise/store/internal/record"
+	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
 // SearchQuery is a full-text search over the problem text and the step texts
@@ -21,13 +26,6 @@ type SearchQuery struct {
 	// CaseSensitive forces exact case. When false, smart case applies: the
 	// search ignores case unless Text has an upper-case letter.
 	CaseSensitive bool
-	// KeepPages leaves the file pages the scan read mapped into the
-	// process, so that the next search does not map them again: on the
-	// million-trace benchmark store a full search then takes about a third
-	// of the CPU time, but the process keeps up to the file's size resident
-	// (clean page-cache pages, which the kernel may reclaim) until
-	// ReleasePages. By default a search gives them back as it goes.
-	KeepPages bool
 }
 
 // TraceHits says where a trace matches.
@@ -95,14 +93,14 @@ func (db *DB) search(ctx context.Context, q SearchQuery, chunk uint64, onHits fu
 	}
 	plan := searchPlan{chunk: chunk}
 	err = db.view(func(tx *bolt.Tx) error {
-		plan.total = tx.Bucket(bTraces).Sequence()
+		plan.total = tx.Bucket(schema.Traces).Sequence()
 		plan.problems, err = searchProblems(ctx, tx, m)
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	plan.m, plan.filter, plan.keepPages = m, q.Filter, q.KeepPages
+	plan.m, plan.filter = m, q.Filter
 	if !q.Filter.isEmpty() {
 		plan.filtered = true
 	}
@@ -123,8 +121,6 @@ type searchPlan struct {
 	total    uint64
 	chunk    uint64
 	problems *problemHits
-	// keepPages: see SearchQuery.KeepPages.
-	keepPages bool
 }
 
 // chunkResult is one scanned chunk.
@@ -160,9 +156,6 @@ func (db *DB) runSearch(ctx context.Context, plan *searchPlan, out *hitSink) err
 			defer wg.Done()
 			err := db.view(func(tx *bolt.Tx) error {
 				w := newSearchWorker(tx, plan)
-				// Scanned pages go back to the system, inside this
-				// transaction (see search_release_linux.go).
-				defer w.pages.done()
 				for {
 					select {
 					case <-tokens:
@@ -241,19 +234,18 @@ func (db *DB) runSearch(ctx context.Context, plan *searchPlan, out *hitSink) err
 // searchWorker scans chunks inside one read transaction.
 type searchWorker struct {
 	plan   *searchPlan
-	bodies *bodyCursor
+	bodies *bodies.Cursor
 	traces seqCursor // only when problem hits are looked up by summary
 	filter *chunkIter
 	tx     *bolt.Tx
 	spans  []stepwise.Span
 	buf    []byte // the matcher's scratch text
-	pages  pageRuns
 	err    error
 }
 
 func newSearchWorker(tx *bolt.Tx, plan *searchPlan) *searchWorker {
-	w := &searchWorker{plan: plan, tx: tx, pages: pageRuns{keep: plan.keepPages},
-		bodies: newBodyCursor(tx), traces: seqCursor{c: tx.Bucket(bTraces).Cursor()}}
+	w := &searchWorker{plan: plan, tx: tx,
+		bodies: bodies.NewCursor(tx), traces: seqCursor{c: tx.Bucket(schema.Traces).Cursor()}}
 	if plan.filtered {
 		it, err := plan.filter.iterator(tx)
 		w.filter, w.err = &chunkIter{it: it}, err
@@ -270,7 +262,6 @@ func (w *searchWorker) scan(ctx context.Context, n int, hits []TraceHits) ([]Tra
 	lo := uint64(n)*w.plan.chunk + 1
 	hi := min(lo+w.plan.chunk, w.plan.total+1)
 	visit := func(seq uint64, body []byte) error {
-		w.pages.add(body)
 		h, ok, err := w.trace(seq, body)
 		if ok {
 			hits = append(hits, h)
@@ -280,12 +271,12 @@ func (w *searchWorker) scan(ctx context.Context, n int, hits []TraceHits) ([]Tra
 	if w.filter == nil {
 		return hits, w.scanAll(ctx, lo, hi, visit)
 	}
-	w.filter.seek(lo)
+	w.filter.Seek(lo)
 	for i := 0; ; i++ {
 		if i%cancelEvery == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		seq, ok := w.filter.next()
+		seq, ok := w.filter.Next()
 		if !ok {
 			return hits, nil
 		}
@@ -293,12 +284,12 @@ func (w *searchWorker) scan(ctx context.Context, n int, hits []TraceHits) ([]Tra
 			w.filter.unread(seq)
 			return hits, nil
 		}
-		body, err := w.bodies.get(seq)
+		body, err := w.bodies.Get(seq)
 		if err != nil {
 			return nil, err
 		}
 		if body == nil {
-			return nil, corrupt("an index names trace %d, which is not in the store", seq)
+			return nil, damage.Corrupt("an index names trace %d, which is not in the store", seq)
 		}
 		if err := visit(seq, body); err != nil {
 			return nil, err
@@ -309,7 +300,7 @@ func (w *searchWorker) scan(ctx context.Context, n int, hits []TraceHits) ([]Tra
 // scanAll walks the bodies of [lo, hi) with one cursor.
 func (w *searchWorker) scanAll(ctx context.Context, lo, hi uint64, visit func(uint64, []byte) error) error {
 	i := 0
-	return w.bodies.scan(lo, hi, func(seq uint64, body []byte) error {
+	return w.bodies.Scan(lo, hi, func(seq uint64, body []byte) error {
 		if i++; i%cancelEvery == 0 && ctx.Err() != nil {
 			return ctx.Err()
 		}
@@ -320,7 +311,7 @@ func (w *searchWorker) scanAll(ctx context.Context, lo, hi uint64, visit func(ui
 // trace searches one trace's body and looks up its problem's hits.
 func (w *searchWorker) trace(seq uint64, body []byte) (TraceHits, bool, error) {
 	h := TraceHits{Seq: seq, FirstStep: -1}
-	raw, tail, err := bodyRaw(seq, body)
+	raw, tail, err := record.BodyRaw(seq, body)
 	if err != nil {
 		return h, false, err
 	}
@@ -338,8 +329,8 @@ func (w *searchWorker) trace(seq uint64, body []byte) (TraceHits, bool, error) {
 
 // stepHits counts the matches inside each step, given the first match in
 // the (prepared) text.
-func (w *searchWorker) stepHits(seq uint64, text []byte, tail bodyTail, start, end int, h *TraceHits) error {
-	spans, err := bodySpans(seq, tail, len(text), w.spans[:0])
+func (w *searchWorker) stepHits(seq uint64, text []byte, tail record.BodyTail, start, end int, h *TraceHits) error {
+	spans, err := record.BodySpans(seq, tail, len(text), w.spans[:0])
 	w.spans = spans
 	if err != nil {
 		return err
@@ -404,25 +395,25 @@ func inOrder(spans []stepwise.Span) bool {
 // Keeping it means the iterator need not go back (an or-iterator cannot
 // return a seq it has passed).
 type chunkIter struct {
-	it      seqIter
+	it      postings.Iter
 	pending uint64
 	has     bool
 }
 
-func (c *chunkIter) seek(lo uint64) {
+func (c *chunkIter) Seek(lo uint64) {
 	if c.has && c.pending >= lo {
 		return
 	}
 	c.has = false
-	c.it.seek(lo)
+	c.it.Seek(lo)
 }
 
-func (c *chunkIter) next() (uint64, bool) {
+func (c *chunkIter) Next() (uint64, bool) {
 	if c.has {
 		c.has = false
 		return c.pending, true
 	}
-	return c.it.next()
+	return c.it.Next()
 }
 
 func (c *chunkIter) unread(seq uint64) { c.pending, c.has = seq, true }
@@ -440,9 +431,9 @@ func (s *seqCursor) get(seq uint64) []byte {
 	if s.valid && seq == s.last+1 {
 		k, v = s.c.Next()
 	} else {
-		k, v = s.c.Seek(u64(seq))
+		k, v = s.c.Seek(schema.U64(seq))
 	}
-	if k == nil || seqOfIndexKey(k) != seq || len(k) != 8 {
+	if k == nil || schema.SeqOf(k) != seq || len(k) != 8 {
 		s.valid = false
 		return nil
 	}

@@ -8,6 +8,10 @@ import (
 
 	"github.com/bytedance/sonic"
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/stepwise-dev/stepwise/store/internal/damage"
+	"github.com/stepwise-dev/stepwise/store/internal/record"
+	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
 // Problems are shared by many traces, so Search matches each problem once
@@ -44,8 +48,7 @@ func (p *problemHits) of(seq uint64, w *searchWorker) int {
 	if v == nil {
 		return 0
 	}
-	w.pages.add(v)
-	return p.byID[string(summaryProblemID(v))]
+	return p.byID[string(record.SummaryProblemID(v))]
 }
 
 // searchProblems matches every problem's text and prepares the lookup; nil
@@ -54,7 +57,7 @@ func searchProblems(ctx context.Context, tx *bolt.Tx, m *matcher) (*problemHits,
 	verbatim := jsonVerbatim(m)
 	byID := map[string]int{}
 	var buf []byte
-	c := tx.Bucket(bProblemTexts).Cursor()
+	c := tx.Bucket(schema.ProblemTexts).Cursor()
 	i := 0
 	for k, v := c.First(); k != nil; k, v = c.Next() {
 		if i++; i%cancelEvery == 0 && ctx.Err() != nil {
@@ -70,7 +73,7 @@ func searchProblems(ctx context.Context, tx *bolt.Tx, m *matcher) (*problemHits,
 		}
 		id, text, err := problemText(v)
 		if err != nil {
-			return nil, corrupt("problem record %x: unreadable: %v", k, err)
+			return nil, damage.Corrupt("problem record %x: unreadable: %v", k, err)
 		}
 		if n := m.count(m.prepare(&buf, []byte(text))); n > 0 {
 			byID[id] = n
@@ -115,7 +118,7 @@ func (p *problemHits) listTraces(tx *bolt.Tx) bool {
 	var hits []hit
 	for id, n := range p.byID {
 		it := fieldIter(tx, FieldProblem, id)
-		for seq, ok := it.next(); ok; seq, ok = it.next() {
+		for seq, ok := it.Next(); ok; seq, ok = it.Next() {
 			if len(hits) == maxIndexedTraces {
 				return false
 			}
@@ -158,18 +161,4 @@ func jsonVerbatim(m *matcher) bool {
 		}
 	}
 	return true
-}
-
-// summaryProblemID reads the problem id out of an encoded summary without
-// decoding the rest (see encodeSummary: version, id, source id, dataset,
-// model, problem id).
-func summaryProblemID(v []byte) []byte {
-	s := skipper{b: v}
-	s.byte()
-	s.strs(4)
-	n := s.uvarint()
-	if rest := s.rest(); s.ok() && n <= uint64(len(rest)) {
-		return rest[:n]
-	}
-	return nil
 }

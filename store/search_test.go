@@ -3,15 +3,18 @@ package store
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store/internal/record"
 )
 
 // The reference matcher below restates the matching rules (search_match.go)
@@ -527,86 +530,16 @@ func TestFindInTraceAgreesWithSearch(t *testing.T) {
 	}
 }
 
-func TestBodySpansMatchDecodeBody(t *testing.T) {
-	db := sampleStore(t)
-	var seqs []uint64
-	db.List(Filter{}, func(s Summary) error { seqs = append(seqs, s.Seq); return nil })
-	for _, seq := range seqs {
-		tr, err := db.GetSeq(seq)
-		if err != nil {
-			t.Fatal(err)
-		}
-		checkBodySpans(t, tr)
-	}
-	// Every part of the encoding, including what no sample has.
-	checkBodySpans(t, everyField())
-}
-
-func checkBodySpans(t *testing.T, tr *stepwise.Trace) {
-	t.Helper()
-	body := encodeBody(tr)
-	raw, rest, err := bodyRaw(1, body)
-	if err != nil || string(raw) != tr.Raw {
-		t.Fatalf("%s: raw text: %v", tr.ID, err)
-	}
-	spans, err := bodySpans(1, rest, len(raw), nil)
-	if err != nil {
-		t.Fatalf("%s: %v", tr.ID, err)
-	}
-	if len(spans) != len(tr.Steps) {
-		t.Fatalf("%s: %d spans for %d steps", tr.ID, len(spans), len(tr.Steps))
-	}
-	for i, sp := range spans {
-		if sp != tr.Steps[i].Span {
-			t.Fatalf("%s step %d: span %v, want %v", tr.ID, i, sp, tr.Steps[i].Span)
-		}
-	}
-	// Cut short anywhere, a body gives an error or, when only the fields
-	// after the steps are lost, the right spans; never a panic or wrong
-	// spans.
-	for n := 0; n < len(body); n++ {
-		raw, rest, err := bodyRaw(1, body[:n])
-		if err != nil {
-			continue
-		}
-		if got, err := bodySpans(1, rest, len(raw), nil); err == nil && !reflect.DeepEqual(got, spans) {
-			t.Fatalf("%s cut at %d of %d bytes: spans %v, want %v or an error", tr.ID, n, len(body), got, spans)
-		}
-	}
-}
-
-func everyField() *stepwise.Trace {
-	yes := true
-	raw := "First step with <<2+2=4>> a calc.\n\nSecond step calls a tool."
-	tr := traceFromSteps(raw, "\n\n")
-	tr.ID, tr.Segmenter, tr.CorrectBy = "every:1", "test", "test"
-	lbl := stepwise.Label{Rating: stepwise.Bad, Scope: stepwise.ScopeStep, Origin: stepwise.OriginHuman, Source: "s",
-		OrigIndex: 300, Base: 1, FirstError: true, Category: "c", Reason: "r", Flagged: &yes, Annotator: "a",
-		Alternatives: []stepwise.Alternative{{Text: "alt", Rating: stepwise.Good, Flagged: &yes, Human: true}}}
-	tr.Sections = []stepwise.Section{{Kind: stepwise.SectionThinking, Title: "t", Span: stepwise.Span{Start: 0, End: len(raw)},
-		FirstStep: 0, EndStep: 2, Labels: []stepwise.Label{lbl}}}
-	tr.Steps[0].Labels = []stepwise.Label{lbl, lbl}
-	tr.Steps[0].Calcs = []stepwise.Calc{{Expr: "2+2", Result: "4", Span: stepwise.Span{Start: 16, End: 25}}}
-	tr.Steps[0].Formalizations = []stepwise.Formalization{{Statement: "theorem x : 2 + 2 = 4", Proof: "by norm_num",
-		Header: "import Mathlib", Messages: []string{"m1", "m2"}, Evidence: "e", ElapsedMS: 12.5, CacheKey: "k"}}
-	tr.Steps[1].Tool = &stepwise.Tool{CallID: "c1", Name: "calc", Arguments: "{}", Error: "boom"}
-	tr.Steps[1].Role = "assistant"
-	tr.Labels = []stepwise.Label{lbl}
-	tr.Usage = &stepwise.Usage{PromptTokens: 1, CompletionTokens: 2}
-	tr.Meta = map[string]string{"k": "v"}
-	return tr
-}
-
 func TestSummaryProblemID(t *testing.T) {
 	db := sampleStore(t)
 	var sums []Summary
 	db.List(Filter{}, func(s Summary) error { sums = append(sums, s); return nil })
 	for _, s := range sums {
-		if got := string(summaryProblemID(encodeSummary(&s))); got != s.ProblemID {
+		if got := string(record.SummaryProblemID(record.EncodeSummary(&s))); got != s.ProblemID {
 			t.Fatalf("trace %d: problem id %q, want %q", s.Seq, got, s.ProblemID)
 		}
 	}
-	if summaryProblemID([]byte{1, 200}) != nil {
+	if record.SummaryProblemID([]byte{1, 200}) != nil {
 		t.Fatal("corrupt summary gave a problem id")
 	}
 }
@@ -686,33 +619,29 @@ func traceAtCuts(raw string, cuts uint64) *stepwise.Trace {
 	return tr
 }
 
-// FuzzBodySpans feeds arbitrary bytes to the in-place body readers: they
-// must not panic, and where decodeBody accepts a body they must give its
-// spans.
-func FuzzBodySpans(f *testing.F) {
-	f.Add(encodeBody(everyField()))
-	f.Add(encodeBody(traceFromSteps("a\n\nb", "\n\n")))
-	f.Add([]byte{1, 0})
-	f.Fuzz(func(t *testing.T, body []byte) {
-		raw, rest, err := bodyRaw(1, body)
+// A finished search leaves nothing of the store mapped: the pages it read
+// stay resident only while the store's handle is open, and the handle lets
+// go of the file soon after the last transaction (handle.go). (Before the
+// handle did, a search released its pages with madvise as it went.)
+func TestSearchLeavesNothingMapped(t *testing.T) {
+	maps := func() string {
+		b, err := os.ReadFile("/proc/self/maps")
 		if err != nil {
-			return
+			t.Skip("no /proc/self/maps")
 		}
-		spans, err := bodySpans(1, rest, len(raw), nil)
-		var tr stepwise.Trace
-		if decodeBody(&tr, body) != nil {
-			return
+		return string(b)
+	}
+	db := sampleStore(t)
+	path, err := filepath.EvalSymlinks(db.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	collect(t, db, SearchQuery{Text: "the"}, searchChunk)
+	deadline := time.Now().Add(5 * time.Second)
+	for strings.Contains(maps(), path) {
+		if time.Now().After(deadline) {
+			t.Fatalf("5 s after a search, %s is still mapped", path)
 		}
-		if err != nil {
-			t.Fatalf("decodeBody accepts a body bodySpans rejects: %v", err)
-		}
-		if len(spans) != len(tr.Steps) {
-			t.Fatalf("%d spans, decodeBody has %d steps", len(spans), len(tr.Steps))
-		}
-		for i := range spans {
-			if spans[i] != tr.Steps[i].Span {
-				t.Fatalf("step %d: %v, decodeBody %v", i, spans[i], tr.Steps[i].Span)
-			}
-		}
-	})
+		time.Sleep(10 * time.Millisecond)
+	}
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
 // Stats are the store's running counts: by dataset, model, correctness,
@@ -27,9 +29,9 @@ func (db *DB) Stats() (*Stats, error) {
 	st := &Stats{Path: db.path, By: map[string]map[string]int{}, Datasets: map[string]map[string]map[string]int{}}
 	err := db.view(func(tx *bolt.Tx) error {
 		st.Bytes = tx.Size()
-		st.Problems = tx.Bucket(bProblems).Stats().KeyN
-		return tx.Bucket(bCounts).ForEach(func(k, v []byte) error {
-			n := int(getUint(tx.Bucket(bCounts), k))
+		st.Problems = tx.Bucket(schema.Problems).Stats().KeyN
+		return tx.Bucket(schema.Counts).ForEach(func(k, v []byte) error {
+			n := int(schema.GetUint(tx.Bucket(schema.Counts), k))
 			if string(k) == "total" {
 				st.Traces = n
 				return nil
@@ -73,12 +75,12 @@ func (db *DB) RecordImport(run ImportRun) error {
 		return err
 	}
 	return db.update(func(tx *bolt.Tx) error {
-		bk := tx.Bucket(bImports)
+		bk := tx.Bucket(schema.Imports)
 		seq, err := bk.NextSequence()
 		if err != nil {
 			return err
 		}
-		return bk.Put(u64(seq), b)
+		return bk.Put(schema.U64(seq), b)
 	})
 }
 
@@ -86,7 +88,7 @@ func (db *DB) RecordImport(run ImportRun) error {
 func (db *DB) Imports() ([]ImportRun, error) {
 	var out []ImportRun
 	err := db.view(func(tx *bolt.Tx) error {
-		return tx.Bucket(bImports).ForEach(func(_, v []byte) error {
+		return tx.Bucket(schema.Imports).ForEach(func(_, v []byte) error {
 			var r ImportRun
 			if err := json.Unmarshal(bytes.Clone(v), &r); err != nil {
 				return err
@@ -103,7 +105,7 @@ func (db *DB) Imports() ([]ImportRun, error) {
 func (db *DB) Setting(key string) (string, error) {
 	var v string
 	err := db.view(func(tx *bolt.Tx) error {
-		v = string(tx.Bucket(bMeta).Get([]byte("app." + key)))
+		v = string(tx.Bucket(schema.Meta).Get([]byte("app." + key)))
 		return nil
 	})
 	return v, err
@@ -112,6 +114,6 @@ func (db *DB) Setting(key string) (string, error) {
 // SetSetting stores an application value in the meta bucket.
 func (db *DB) SetSetting(key, value string) error {
 	return db.update(func(tx *bolt.Tx) error {
-		return tx.Bucket(bMeta).Put([]byte("app."+key), []byte(value))
+		return tx.Bucket(schema.Meta).Put([]byte("app."+key), []byte(value))
 	})
 }

@@ -2,9 +2,10 @@ package store
 
 import (
 	"fmt"
-	bolt "go.etcd.io/bbolt"
 	"os"
 	"strings"
+
+	bolt "go.etcd.io/bbolt"
 
 	"context"
 	"errors"

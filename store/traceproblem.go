@@ -7,6 +7,8 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store/internal/damage"
+	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
 // Problems are shared by the hash of their normalized text, so the stored
@@ -21,7 +23,6 @@ import (
 // (contenthash.go), and what the writer adds depends on what was stored
 // before. The bucket is created by the first write that needs it; a store
 // without it holds no such trace.
-var bTraceProblems = []byte("trace_problems") // u64 trace seq → ownProblem (JSON)
 
 // ownProblem holds the problem fields a trace's source wrote differently
 // from the stored problem; nil means "as stored". An empty string is kept:
@@ -72,15 +73,15 @@ func (o *ownProblem) apply(p *stepwise.Problem) *stepwise.Problem {
 }
 
 // putOwnProblems writes the queued copies (keys are trace seqs).
-func putOwnProblems(tx *bolt.Tx, puts []kv) error {
+func putOwnProblems(tx *bolt.Tx, puts []schema.KV) error {
 	if len(puts) == 0 {
 		return nil
 	}
-	b, err := tx.CreateBucketIfNotExists(bTraceProblems)
+	b, err := tx.CreateBucketIfNotExists(schema.TraceProblems)
 	if err != nil {
-		return fmt.Errorf("bucket %s: %w", bTraceProblems, err)
+		return fmt.Errorf("bucket %s: %w", schema.TraceProblems, err)
 	}
-	return putSorted(b, puts, 0.9)
+	return schema.PutSorted(b, puts, 0.9)
 }
 
 // ownProblemAt reads the copy of trace seq, if any, from bucket b (nil when
@@ -90,12 +91,12 @@ func ownProblemAt(b *bolt.Bucket, seq uint64) (ownProblem, error) {
 	if b == nil {
 		return o, nil
 	}
-	v := b.Get(u64(seq))
+	v := b.Get(schema.U64(seq))
 	if v == nil {
 		return o, nil
 	}
 	if err := json.Unmarshal(v, &o); err != nil {
-		return o, corrupt("trace %d: an unreadable problem copy: %v", seq, err)
+		return o, damage.Corrupt("trace %d: an unreadable problem copy: %v", seq, err)
 	}
 	return o, nil
 }
@@ -124,13 +125,13 @@ func traceProblem(tx *bolt.Tx, t *stepwise.Trace) (*stepwise.Problem, error) {
 	}
 	p := &stepwise.Problem{}
 	if err := json.Unmarshal(v, p); err != nil {
-		return nil, corrupt("problem %s: an unreadable record: %v", t.ProblemID, err)
+		return nil, damage.Corrupt("problem %s: an unreadable record: %v", t.ProblemID, err)
 	}
 	seq, err := resolve(tx, t.ID)
 	if err != nil {
 		return nil, err
 	}
-	o, err := ownProblemAt(tx.Bucket(bTraceProblems), seq)
+	o, err := ownProblemAt(tx.Bucket(schema.TraceProblems), seq)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,8 @@
 package store
 
 import (
+	"github.com/stepwise-dev/stepwise/store/internal/damage"
+
 	"bytes"
 	"encoding/binary"
 	"fmt"
@@ -8,6 +10,9 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store/internal/bodies"
+	"github.com/stepwise-dev/stepwise/store/internal/record"
+	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
 // traceReader reads traces and their annotation events in one transaction,
@@ -19,45 +24,25 @@ import (
 type traceReader struct {
 	traces, events, traceEvents *bolt.Bucket
 	ownProblems                 *bolt.Bucket // nil in a store without (traceproblem.go)
-	bodies                      *bodyCursor
+	bodies                      *bodies.Cursor
 }
 
 func newTraceReader(tx *bolt.Tx) *traceReader {
-	return &traceReader{traces: tx.Bucket(bTraces), events: tx.Bucket(bEvents),
-		traceEvents: tx.Bucket(bTraceEvents), ownProblems: tx.Bucket(bTraceProblems), bodies: newBodyCursor(tx)}
+	return &traceReader{traces: tx.Bucket(schema.Traces), events: tx.Bucket(schema.Events),
+		traceEvents: tx.Bucket(schema.TraceEvents), ownProblems: tx.Bucket(schema.TraceProblems), bodies: bodies.NewCursor(tx)}
 }
 
 // trace is loadTraceRaw.
 func (r *traceReader) trace(seq uint64, copyRaw bool) (*stepwise.Trace, error) {
-	sv := r.traces.Get(u64(seq))
-	bv, err := r.bodies.get(seq)
+	sv := r.traces.Get(schema.U64(seq))
+	bv, err := r.bodies.Get(seq)
 	if err != nil {
 		return nil, err
 	}
 	if sv == nil || bv == nil {
 		return nil, fmt.Errorf("trace %d: %w", seq, ErrNotFound)
 	}
-	return traceOf(seq, sv, bv, copyRaw)
-}
-
-// traceOf decodes a trace from its stored summary and body.
-func traceOf(seq uint64, sv, bv []byte, copyRaw bool) (*stepwise.Trace, error) {
-	s, err := decodeSummary(seq, sv)
-	if err != nil {
-		return nil, err
-	}
-	t := &stepwise.Trace{
-		ID: s.ID, SourceID: s.SourceID, Dataset: s.Dataset, ProblemID: s.ProblemID, Model: s.Model,
-		Sample: s.Sample, FinalAnswer: s.FinalAnswer, Correct: s.Correct, Truncated: s.Truncated, Source: s.Source,
-	}
-	if err := decodeBodyRaw(t, bv, copyRaw); err != nil {
-		return t, err
-	}
-	if s.Graded&gradedVerdict != 0 {
-		// The body keeps the source's CorrectBy; the grader's is the summary's.
-		t.CorrectBy = s.CorrectBy
-	}
-	return t, nil
+	return record.DecodeTrace(seq, sv, bv, copyRaw)
 }
 
 // problemOf returns the problem as trace seq's source gave it: the stored
@@ -75,17 +60,17 @@ func (r *traceReader) eventsOf(traceSeq uint64) ([]Event, error) {
 	if r.traceEvents == nil || r.events == nil {
 		return nil, nil
 	}
-	prefix := u64(traceSeq)
+	prefix := schema.U64(traceSeq)
 	var out []Event
 	c := r.traceEvents.Cursor()
 	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
 		if len(k) != 16 {
-			return nil, corrupt("malformed trace_events key %x", k)
+			return nil, damage.Corrupt("malformed trace_events key %x", k)
 		}
 		seq := binary.BigEndian.Uint64(k[8:])
 		v := r.events.Get(k[8:])
 		if v == nil {
-			return nil, corrupt("trace %d: event %d is indexed but missing", traceSeq, seq)
+			return nil, damage.Corrupt("trace %d: event %d is indexed but missing", traceSeq, seq)
 		}
 		ev, err := decodeEvent(seq, v)
 		if err != nil {

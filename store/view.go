@@ -6,6 +6,10 @@ import (
 	"slices"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/stepwise-dev/stepwise/store/internal/postings"
+	"github.com/stepwise-dev/stepwise/store/internal/record"
+	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
 // SortKey names a column a trace list can be ordered by.
@@ -73,9 +77,9 @@ func (db *DB) Seqs(ctx context.Context, f Filter, o Order, fn func([]uint64) err
 }
 
 // drain pulls a source in chunks, checking for cancellation between them.
-func drain(ctx context.Context, src seqIter, fn func([]uint64) error) error {
+func drain(ctx context.Context, src postings.Iter, fn func([]uint64) error) error {
 	buf := make([]uint64, 0, seqChunk)
-	for seq, ok := src.next(); ok; seq, ok = src.next() {
+	for seq, ok := src.Next(); ok; seq, ok = src.Next() {
 		buf = append(buf, seq)
 		if len(buf) == seqChunk {
 			if err := ctx.Err(); err != nil {
@@ -94,7 +98,7 @@ func drain(ctx context.Context, src seqIter, fn func([]uint64) error) error {
 }
 
 // orderedSource yields the filter's matches in sort order.
-func orderedSource(tx *bolt.Tx, f Filter, key SortKey) (seqIter, error) {
+func orderedSource(tx *bolt.Tx, f Filter, key SortKey) (postings.Iter, error) {
 	if key == SortImport {
 		return f.iterator(tx)
 	}
@@ -104,7 +108,7 @@ func orderedSource(tx *bolt.Tx, f Filter, key SortKey) (seqIter, error) {
 		if err != nil {
 			return nil, err
 		}
-		member = set.has
+		member = set.Has
 	}
 	if key == SortID {
 		ids, err := newIDIndex(tx)
@@ -120,29 +124,16 @@ func orderedSource(tx *bolt.Tx, f Filter, key SortKey) (seqIter, error) {
 	if !valid {
 		return nil, fmt.Errorf("cannot sort by %q", key)
 	}
-	return newFieldPostings(tx.Bucket(bPostings), string(key), member), nil
+	return postings.NewFieldOrder(tx.Bucket(schema.Postings), string(key), member), nil
 }
 
-// bitset is a set of seqs.
-type bitset []uint64
-
-func (b bitset) has(seq uint64) bool {
-	i := seq / 64
-	return i < uint64(len(b)) && b[i]&(1<<(seq%64)) != 0
-}
-
-func memberSet(tx *bolt.Tx, f Filter) (bitset, error) {
+// memberSet is the set of traces f matches.
+func memberSet(tx *bolt.Tx, f Filter) (postings.Bitset, error) {
 	it, err := f.iterator(tx)
 	if err != nil {
 		return nil, err
 	}
-	set := make(bitset, tx.Bucket(bTraces).Sequence()/64+1)
-	for seq, ok := it.next(); ok; seq, ok = it.next() {
-		if i := seq / 64; i < uint64(len(set)) {
-			set[i] |= 1 << (seq % 64)
-		}
-	}
-	return set, nil
+	return postings.Collect(it, tx.Bucket(schema.Traces).Sequence()), nil
 }
 
 // Summaries loads the summaries of the given traces, in the given order, in
@@ -150,13 +141,13 @@ func memberSet(tx *bolt.Tx, f Filter) (bitset, error) {
 func (db *DB) Summaries(seqs []uint64) ([]Summary, error) {
 	out := make([]Summary, 0, len(seqs))
 	err := db.view(func(tx *bolt.Tx) error {
-		traces := tx.Bucket(bTraces)
+		traces := tx.Bucket(schema.Traces)
 		for _, seq := range seqs {
-			v := traces.Get(u64(seq))
+			v := traces.Get(schema.U64(seq))
 			if v == nil {
 				return fmt.Errorf("trace %d: %w", seq, ErrNotFound)
 			}
-			s, err := decodeSummary(seq, v)
+			s, err := record.DecodeSummary(seq, v)
 			if err != nil {
 				return err
 			}
@@ -173,7 +164,7 @@ func (db *DB) Summaries(seqs []uint64) ([]Summary, error) {
 func (db *DB) MaxSeq() (uint64, error) {
 	var n uint64
 	err := db.view(func(tx *bolt.Tx) error {
-		n = tx.Bucket(bTraces).Sequence()
+		n = tx.Bucket(schema.Traces).Sequence()
 		return nil
 	})
 	return n, err

@@ -2,9 +2,10 @@ package store
 
 import (
 	"context"
-	"github.com/stepwise-dev/stepwise"
 	"path/filepath"
 	"testing"
+
+	"github.com/stepwise-dev/stepwise"
 )
 
 func TestSeqsOrderAndFilter(t *testing.T) {

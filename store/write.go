@@ -5,13 +5,16 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"strconv"
 
 	"github.com/bytedance/sonic"
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store/internal/damage"
+	"github.com/stepwise-dev/stepwise/store/internal/postings"
+	"github.com/stepwise-dev/stepwise/store/internal/record"
+	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
 // batchResult counts what one write transaction did.
@@ -56,9 +59,6 @@ func (db *DB) writeBatch(b *batch) (batchResult, error) {
 	return res, nil
 }
 
-// kv is one pending put.
-type kv struct{ k, v []byte }
-
 // txWriter collects a transaction's writes and applies them bucket by
 // bucket in key order. bbolt grows a leaf without splitting it until commit,
 // so inserting thousands of random keys into one leaf moves its entries
@@ -69,9 +69,9 @@ type txWriter struct {
 	index               *idIndex   // the stored ids (idlog.go)
 	run                 []loggedID // the ids this transaction adds
 	traces              *bolt.Bucket
-	tracePuts, bodyPuts []kv
-	ownProblemPuts      []kv // traceproblem.go
-	postings            *postingWriter
+	tracePuts, bodyPuts []schema.KV
+	ownProblemPuts      []schema.KV // traceproblem.go
+	postings            *postings.Writer
 	newIDs              map[string][16]byte // ids queued here → content hash
 	problemsSeen        map[string]*queuedProblem
 	problemOrder        []*queuedProblem // problemsSeen in the order met
@@ -85,10 +85,10 @@ type txWriter struct {
 func newTxWriter(tx *bolt.Tx, seen *seenFilter, b *batch) (*txWriter, error) {
 	index, err := newIDIndex(tx)
 	return &txWriter{
-		tx: tx, seen: seen, index: index, traces: tx.Bucket(bTraces),
+		tx: tx, seen: seen, index: index, traces: tx.Bucket(schema.Traces),
 		newIDs:       make(map[string][16]byte, b.traces),
 		run:          make([]loggedID, 0, b.traces),
-		problemsSeen: map[string]*queuedProblem{}, deltas: b.counts.keys(), postings: newPostingWriter(),
+		problemsSeen: map[string]*queuedProblem{}, deltas: b.counts.keys(), postings: postings.NewWriter(),
 	}, err
 }
 
@@ -112,13 +112,13 @@ func (w *txWriter) add(p *prepared) (bool, error) {
 	w.seen.ids.add(key)
 	value := p.value
 	if id != p.baseID {
-		value = encodeSummaryHead(id, p.value[p.tailAt:])
+		value = record.EncodeSummaryHead(id, p.value[p.tailAt:])
 	}
 	seqKey := binary.BigEndian.AppendUint64(w.arena.make(0, 8), seq)
-	w.tracePuts = append(w.tracePuts, kv{seqKey, value})
+	w.tracePuts = append(w.tracePuts, schema.KV{K: seqKey, V: value})
 	w.run = append(w.run, loggedID{id: id, seq: seq, hash: p.hash})
 	for i, t := range p.terms {
-		w.postings.addAt(i, t, seq) // every term's field is a posting field
+		w.postings.AddAt(i, t, seq) // every term's field is a posting field
 	}
 	stored, err := w.queueProblem(p.problem)
 	if err != nil {
@@ -129,7 +129,7 @@ func (w *txWriter) add(p *prepared) (bool, error) {
 		if err != nil {
 			return false, err
 		}
-		w.ownProblemPuts = append(w.ownProblemPuts, kv{seqKey, v})
+		w.ownProblemPuts = append(w.ownProblemPuts, schema.KV{K: seqKey, V: v})
 	}
 	return true, nil
 }
@@ -187,13 +187,13 @@ func (w *txWriter) queueProblem(p *stepwise.Problem) (*stepwise.Problem, error) 
 	key := w.seen.key(p.ID)
 	var seq []byte
 	if w.seen.problems.mayHave(key) {
-		seq = w.tx.Bucket(bProblems).Get([]byte(p.ID))
+		seq = w.tx.Bucket(schema.Problems).Get([]byte(p.ID))
 	}
 	if seq == nil {
 		w.seen.problems.add(key)
 		// A problem is stored with its first trace, and never removed: a
 		// new one has no stored postings to merge with.
-		w.postings.markNew(term{FieldProblem, p.ID})
+		w.postings.MarkNew(postings.Term{Field: FieldProblem, Value: p.ID})
 		cp := *p
 		w.queue(&queuedProblem{p: &cp, put: true})
 		return &cp, nil
@@ -204,7 +204,7 @@ func (w *txWriter) queueProblem(p *stepwise.Problem) (*stepwise.Problem, error) 
 	}
 	var have stepwise.Problem
 	if err := json.Unmarshal(old, &have); err != nil {
-		return nil, corrupt("problem %s: an unreadable record: %v", p.ID, err)
+		return nil, damage.Corrupt("problem %s: an unreadable record: %v", p.ID, err)
 	}
 	w.queue(&queuedProblem{p: &have, put: mergeProblem(&have, p), seq: bytes.Clone(seq)})
 	return &have, nil
@@ -239,8 +239,8 @@ func (w *txWriter) commit() error {
 	}
 	// New problems get record numbers in the order they were met, so that
 	// their records are appended.
-	var problemPuts, recordPuts []kv
-	texts := w.tx.Bucket(bProblemTexts)
+	var problemPuts, recordPuts []schema.KV
+	texts := w.tx.Bucket(schema.ProblemTexts)
 	for _, q := range w.problemOrder {
 		if !q.put {
 			continue
@@ -250,8 +250,8 @@ func (w *txWriter) commit() error {
 			if err != nil {
 				return err
 			}
-			q.seq = u64(n)
-			problemPuts = append(problemPuts, kv{[]byte(q.p.ID), q.seq})
+			q.seq = schema.U64(n)
+			problemPuts = append(problemPuts, schema.KV{K: []byte(q.p.ID), V: q.seq})
 		}
 		// sonic's encoding/json-compatible mode: a third of the time, and
 		// with a problem per trace this runs for every trace.
@@ -259,57 +259,46 @@ func (w *txWriter) commit() error {
 		if err != nil {
 			return err
 		}
-		recordPuts = append(recordPuts, kv{q.seq, b})
+		recordPuts = append(recordPuts, schema.KV{K: q.seq, V: b})
 	}
 	for _, job := range []struct {
 		bucket []byte
-		puts   []kv
+		puts   []schema.KV
 		fill   float64
 	}{
 		// Sequential keys only grow: pack their pages densely (the setting
 		// is per transaction, not persisted).
-		{bTraces, w.tracePuts, 0.9},
-		{bBodies, w.bodyPuts, 0.9},
-		{bProblems, problemPuts, bolt.DefaultFillPercent},
-		{bProblemTexts, recordPuts, 0.9},
+		{schema.Traces, w.tracePuts, 0.9},
+		{schema.Bodies, w.bodyPuts, 0.9},
+		{schema.Problems, problemPuts, bolt.DefaultFillPercent},
+		{schema.ProblemTexts, recordPuts, 0.9},
 	} {
-		if err := putSorted(w.tx.Bucket(job.bucket), job.puts, job.fill); err != nil {
+		if err := schema.PutSorted(w.tx.Bucket(job.bucket), job.puts, job.fill); err != nil {
 			return fmt.Errorf("bucket %s: %w", job.bucket, err)
 		}
 	}
 	if err := putOwnProblems(w.tx, w.ownProblemPuts); err != nil {
 		return err
 	}
-	if err := w.postings.commit(w.tx.Bucket(bPostings)); err != nil {
+	if err := w.postings.Commit(w.tx.Bucket(schema.Postings)); err != nil {
 		return err
 	}
 	return w.flushCounts()
 }
 
-func putSorted(b *bolt.Bucket, puts []kv, fill float64) error {
-	b.FillPercent = fill
-	slices.SortFunc(puts, func(a, b kv) int { return bytes.Compare(a.k, b.k) })
-	for _, p := range puts {
-		if err := b.Put(p.k, p.v); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // flushCounts applies the running-count changes of the transaction.
 func (w *txWriter) flushCounts() error {
-	counts := w.tx.Bucket(bCounts)
+	counts := w.tx.Bucket(schema.Counts)
 	for k, d := range w.deltas {
 		key := []byte(k)
-		v := int64(getUint(counts, key)) + d
+		v := int64(schema.GetUint(counts, key)) + d
 		if v <= 0 {
 			if err := counts.Delete(key); err != nil {
 				return err
 			}
 			continue
 		}
-		if err := putUint(counts, key, uint64(v)); err != nil {
+		if err := schema.PutUint(counts, key, uint64(v)); err != nil {
 			return err
 		}
 	}

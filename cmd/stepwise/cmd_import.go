@@ -42,7 +42,9 @@ func runImport(ctx context.Context, e *env, args []string) int {
 	}
 	opts.OnWarning = opts.OnProblem
 	start := time.Now()
+	restoreGC := batchGC()
 	rep, err := db.Import(ctx, paths, opts)
+	restoreGC()
 	bar.clear()
 	if rep != nil && rep.Files > 0 {
 		if rerr := db.RecordImport(store.ImportRun{Time: start.UTC().Format(time.RFC3339), Paths: paths, Report: rep}); rerr != nil && err == nil {

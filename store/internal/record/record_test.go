@@ -1,4 +1,4 @@
-package store
+package record
 
 import (
 	"os"
@@ -41,8 +41,8 @@ func fullTrace() *stepwise.Trace {
 
 func TestBodyRoundTrip(t *testing.T) {
 	in := fullTrace()
-	sum := summarize(in)
-	gotSum, err := decodeSummary(9, encodeSummary(&sum))
+	sum := Summarize(in)
+	gotSum, err := DecodeSummary(9, EncodeSummary(&sum))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +52,7 @@ func TestBodyRoundTrip(t *testing.T) {
 	}
 	out := &stepwise.Trace{ID: in.ID, SourceID: in.SourceID, Dataset: in.Dataset, ProblemID: in.ProblemID, Model: in.Model,
 		Sample: in.Sample, FinalAnswer: in.FinalAnswer, Correct: in.Correct, Truncated: in.Truncated, Source: in.Source}
-	if err := decodeBody(out, encodeBody(in)); err != nil {
+	if err := DecodeBody(out, encodeBody(in)); err != nil {
 		t.Fatal(err)
 	}
 	if !reflect.DeepEqual(out, in) {
@@ -67,19 +67,19 @@ func FuzzDecodeBody(f *testing.F) {
 	if v1, err := os.ReadFile(filepath.Join("testdata", "bodies_v1", "full.bin")); err == nil {
 		f.Add(v1)
 	}
-	s := summarize(fullTrace())
-	f.Add(encodeSummary(&s))
+	s := Summarize(fullTrace())
+	f.Add(EncodeSummary(&s))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var tr stepwise.Trace
-		_ = decodeBody(&tr, b)
-		_, _ = decodeSummary(1, b)
+		_ = DecodeBody(&tr, b)
+		_, _ = DecodeSummary(1, b)
 	})
 }
 
 // encodeBody encodes one trace's body on its own (the import writes bodies
 // straight into blocks).
 func encodeBody(t *stepwise.Trace) []byte {
-	return appendBody(make([]byte, 0, bodySizeHint(t)), t)
+	return AppendBody(make([]byte, 0, BodySizeHint(t)), t)
 }
 
 // TestBodyVersion1StillDecodes: bodies written before names (version 1;
@@ -96,11 +96,11 @@ func TestBodyVersion1StillDecodes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if v1[0] != bodyVersionNoNames {
+		if v1[0] != BodyVersionNoNames {
 			t.Fatalf("%s: version %d", f, v1[0])
 		}
 		var old stepwise.Trace
-		if err := decodeBody(&old, v1); err != nil {
+		if err := DecodeBody(&old, v1); err != nil {
 			t.Fatalf("%s: %v", f, err)
 		}
 		if len(old.Steps) == 0 || old.Raw == "" {
@@ -108,7 +108,7 @@ func TestBodyVersion1StillDecodes(t *testing.T) {
 		}
 		v2 := encodeBody(&old)
 		var again stepwise.Trace
-		if err := decodeBody(&again, v2); err != nil {
+		if err := DecodeBody(&again, v2); err != nil {
 			t.Fatalf("%s: version 2: %v", f, err)
 		}
 		if !reflect.DeepEqual(again, old) {
@@ -117,11 +117,11 @@ func TestBodyVersion1StillDecodes(t *testing.T) {
 		if len(v2) >= len(v1) {
 			t.Errorf("%s: version 2 takes %d bytes, version 1 %d", f, len(v2), len(v1))
 		}
-		raw, tail, err := bodyRaw(1, v1)
+		raw, tail, err := BodyRaw(1, v1)
 		if err != nil || string(raw) != old.Raw {
 			t.Fatalf("%s: raw text: %v", f, err)
 		}
-		spans, err := bodySpans(1, tail, len(raw), nil)
+		spans, err := BodySpans(1, tail, len(raw), nil)
 		if err != nil || len(spans) != len(old.Steps) {
 			t.Fatalf("%s: %d spans (%v) for %d steps", f, len(spans), err, len(old.Steps))
 		}

@@ -1,6 +1,19 @@
-package store
+// Package postings keeps sets of trace sequence numbers per index term
+// (field, value) — "the traces of dataset X", "the traces annotator A
+// labeled" — and the iterators that filters are made of. A set is stored
+// Roaring-style, one container per block of 65,536 seqs: a sorted array of
+// 16-bit offsets while small, an 8 KB bitmap once dense. Every iterator
+// yields seqs in ascending order and can seek forward, so that filters
+// intersect sets by leapfrogging (And) and take unions (Or) and
+// complements (Not) without materializing them.
+//
+// It knows no bucket names: callers pass the postings bucket. It imports
+// nothing of the module.
+package postings
 
 import (
+	"github.com/stepwise-dev/stepwise/store/internal/damage"
+
 	"bytes"
 	"encoding/binary"
 	"fmt"
@@ -40,8 +53,14 @@ func appendPostingKey(k []byte, field, value string, block uint32) []byte {
 	return binary.BigEndian.AppendUint32(k, block)
 }
 
-// postingPrefix is the prefix of every container of field=value.
-func postingPrefix(field, value string) []byte { return indexPrefix(field, value) }
+// prefix is the prefix of every container of field=value.
+func prefix(field, value string) []byte {
+	k := make([]byte, 0, len(field)+len(value)+2)
+	k = append(k, field...)
+	k = append(k, 0)
+	k = append(k, value...)
+	return append(k, 0)
+}
 
 // container is a decoded set of offsets within one block.
 type container struct {
@@ -138,28 +157,34 @@ func (c container) next(from int) (uint16, bool) {
 	return 0, false
 }
 
-// postingWriter gathers a batch's seqs per term and merges them into the
-// stored containers at commit.
-type postingWriter struct {
-	terms  map[term]*[]uint64
-	recent [8]recentTerm     // by slot (see addAt)
-	new    map[term]struct{} // terms known to have no stored containers
+// Term is one (field, value) pair of a trace. Fields and values hold no
+// zero byte (it separates them in keys).
+type Term struct{ Field, Value string }
+
+// Writer gathers a batch's seqs per term and merges them into the stored
+// containers at commit.
+type Writer struct {
+	terms  map[Term]*[]uint64
+	recent [8]recentTerm     // by slot (see AddAt)
+	new    map[Term]struct{} // terms known to have no stored containers
 }
 
 type recentTerm struct {
-	t    term
+	t    Term
 	seqs *[]uint64
 }
 
-func newPostingWriter() *postingWriter { return &postingWriter{terms: map[term]*[]uint64{}} }
+// NewWriter starts an empty batch of postings.
+func NewWriter() *Writer { return &Writer{terms: map[Term]*[]uint64{}} }
 
-func (p *postingWriter) add(t term, seq uint64) { p.addAt(-1, t, seq) }
+// Add adds seq to t.
+func (p *Writer) Add(t Term, seq uint64) { p.AddAt(-1, t, seq) }
 
-// addAt adds seq to t, where slot is t's position in its trace's term list.
+// AddAt adds seq to t, where slot is t's position in its trace's term list.
 // Traces written one after the other mostly share their dataset, model,
 // format and truncation: the term last added at a slot is usually this one,
 // found without hashing two strings (the import writer's largest map cost).
-func (p *postingWriter) addAt(slot int, t term, seq uint64) {
+func (p *Writer) AddAt(slot int, t Term, seq uint64) {
 	cached := slot >= 0 && slot < len(p.recent)
 	if cached && p.recent[slot].seqs != nil && p.recent[slot].t == t {
 		*p.recent[slot].seqs = append(*p.recent[slot].seqs, seq)
@@ -176,46 +201,47 @@ func (p *postingWriter) addAt(slot int, t term, seq uint64) {
 	}
 }
 
-// markNew says that t has no stored containers, so that commit need not
+// MarkNew says that t has no stored containers, so that Commit need not
 // look for them: most problems of a dataset have a trace or a few, and a
 // lookup per new problem was what a posting cost over a per-trace key.
-func (p *postingWriter) markNew(t term) {
+func (p *Writer) MarkNew(t Term) {
 	if p.new == nil {
-		p.new = map[term]struct{}{}
+		p.new = map[Term]struct{}{}
 	}
 	p.new[t] = struct{}{}
 }
 
 // stored returns the stored container at key, of term t.
-func (p *postingWriter) stored(b *bolt.Bucket, t term, key []byte) []byte {
+func (p *Writer) stored(b *bolt.Bucket, t Term, key []byte) []byte {
 	if _, ok := p.new[t]; ok {
 		return nil
 	}
 	return b.Get(key)
 }
 
-// normalize sorts each term's seqs and drops repeats, for writers that do
+// Normalize sorts each term's seqs and drops repeats, for writers that do
 // not add them in order.
-func (p *postingWriter) normalize() {
+func (p *Writer) Normalize() {
 	for _, seqs := range p.terms {
 		slices.Sort(*seqs)
 		*seqs = slices.Compact(*seqs)
 	}
 }
 
-// commit updates every touched container, in key order.
-func (p *postingWriter) commit(b *bolt.Bucket) error {
-	keys := make([]term, 0, len(p.terms))
+// Commit updates every touched container, in key order. Each term's seqs
+// must be ascending (as seqs are assigned, or after Normalize).
+func (p *Writer) Commit(b *bolt.Bucket) error {
+	keys := make([]Term, 0, len(p.terms))
 	for t := range p.terms {
 		keys = append(keys, t)
 	}
 	// Key order (field \0 value \0 block) is this order as long as fields
 	// and values hold no zero byte; it only makes the puts sequential.
-	slices.SortFunc(keys, func(a, b term) int {
-		if c := strings.Compare(a.field, b.field); c != 0 {
+	slices.SortFunc(keys, func(a, b Term) int {
+		if c := strings.Compare(a.Field, b.Field); c != 0 {
 			return c
 		}
-		return strings.Compare(a.value, b.value)
+		return strings.Compare(a.Value, b.Value)
 	})
 	var key []byte // reused: bbolt copies keys
 	var offs []uint16
@@ -228,12 +254,12 @@ func (p *postingWriter) commit(b *bolt.Bucket) error {
 				offs = append(offs, uint16(seqs[0]&(blockSize-1)))
 				seqs = seqs[1:]
 			}
-			key = appendPostingKey(key[:0], t.field, t.value, block)
+			key = appendPostingKey(key[:0], t.Field, t.Value, block)
 			var c container
 			if old := p.stored(b, t, key); old != nil {
 				var err error
 				if c, err = decodeContainer(old); err != nil {
-					return fmt.Errorf("posting %s=%q block %d: %w", t.field, t.value, block, err)
+					return fmt.Errorf("posting %s=%q block %d: %w", t.Field, t.Value, block, err)
 				}
 			}
 			c.add(offs) // copies offs
@@ -245,14 +271,14 @@ func (p *postingWriter) commit(b *bolt.Bucket) error {
 	return nil
 }
 
-// eachFieldSeq calls fn with every value of field and each of its seqs,
+// EachFieldSeq calls fn with every value of field and each of its seqs,
 // by value, then by seq.
-func eachFieldSeq(b *bolt.Bucket, field string, fn func(value []byte, seq uint64) error) error {
+func EachFieldSeq(b *bolt.Bucket, field string, fn func(value []byte, seq uint64) error) error {
 	prefix := append([]byte(field), 0)
 	c := b.Cursor()
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 		if len(k) < len(prefix)+5 {
-			return corrupt("malformed posting key %q", k)
+			return damage.Corrupt("malformed posting key %q", k)
 		}
 		value := k[len(prefix) : len(k)-5]
 		block := uint64(binary.BigEndian.Uint32(k[len(k)-4:]))
@@ -269,9 +295,9 @@ func eachFieldSeq(b *bolt.Bucket, field string, fn func(value []byte, seq uint64
 	return nil
 }
 
-// postingIter yields the seqs of one (field, value), ascending, one
-// container at a time.
-type postingIter struct {
+// TermIter yields the seqs of one (field, value), ascending, one container
+// at a time.
+type TermIter struct {
 	c      *bolt.Cursor
 	prefix []byte
 	cur    container
@@ -282,17 +308,18 @@ type postingIter struct {
 	err    error
 }
 
-func newPostingIter(b *bolt.Bucket, field, value string) *postingIter {
-	return &postingIter{c: b.Cursor(), prefix: postingPrefix(field, value)}
+// NewIter iterates the seqs of field=value in postings bucket b.
+func NewIter(b *bolt.Bucket, field, value string) *TermIter {
+	return &TermIter{c: b.Cursor(), prefix: prefix(field, value)}
 }
 
 // load positions on the first container at or after block.
-func (p *postingIter) load(block uint64) {
+func (p *TermIter) load(block uint64) {
 	k, v := p.c.Seek(binary.BigEndian.AppendUint32(bytes.Clone(p.prefix), uint32(block)))
 	p.setFrom(k, v)
 }
 
-func (p *postingIter) setFrom(k, v []byte) {
+func (p *TermIter) setFrom(k, v []byte) {
 	if k == nil || !bytes.HasPrefix(k, p.prefix) || len(k) != len(p.prefix)+4 {
 		p.done = true
 		return
@@ -305,7 +332,8 @@ func (p *postingIter) setFrom(k, v []byte) {
 	p.cur, p.block, p.off, p.loaded = c, uint64(binary.BigEndian.Uint32(k[len(p.prefix):])), 0, true
 }
 
-func (p *postingIter) next() (uint64, bool) {
+// Next returns the next seq.
+func (p *TermIter) Next() (uint64, bool) {
 	if !p.loaded && !p.done {
 		p.load(0)
 	}
@@ -319,9 +347,9 @@ func (p *postingIter) next() (uint64, bool) {
 	return 0, false
 }
 
-// seek positions the iterator so that next returns the first seq ≥ target
+// Seek positions the iterator so that Next returns the first seq ≥ target
 // (forward or back, like a cursor Seek).
-func (p *postingIter) seek(target uint64) {
+func (p *TermIter) Seek(target uint64) {
 	b := target >> blockBits
 	if !p.loaded || b != p.block {
 		p.done = false
@@ -333,9 +361,9 @@ func (p *postingIter) seek(target uint64) {
 	p.off = int(target & (blockSize - 1))
 }
 
-// fieldPostings walks every (value, container) of a field in key order:
-// traces ordered by value, then by seq, for sorting.
-type fieldPostings struct {
+// FieldOrder walks every (value, container) of a field in key order:
+// traces ordered by value, then by seq, for sorting. It cannot seek.
+type FieldOrder struct {
 	c      *bolt.Cursor
 	prefix []byte
 	keep   func(uint64) bool
@@ -346,11 +374,13 @@ type fieldPostings struct {
 	start  bool
 }
 
-func newFieldPostings(b *bolt.Bucket, field string, keep func(uint64) bool) *fieldPostings {
-	return &fieldPostings{c: b.Cursor(), prefix: []byte(field + "\x00"), keep: keep, start: true}
+// NewFieldOrder walks the traces of field in value order, those keep
+// accepts (all when keep is nil).
+func NewFieldOrder(b *bolt.Bucket, field string, keep func(uint64) bool) *FieldOrder {
+	return &FieldOrder{c: b.Cursor(), prefix: []byte(field + "\x00"), keep: keep, start: true}
 }
 
-func (f *fieldPostings) advance() bool {
+func (f *FieldOrder) advance() bool {
 	var k, v []byte
 	if f.start {
 		k, v = f.c.Seek(f.prefix)
@@ -371,7 +401,8 @@ func (f *fieldPostings) advance() bool {
 	return true
 }
 
-func (f *fieldPostings) next() (uint64, bool) {
+// Next returns the next seq in value order.
+func (f *FieldOrder) Next() (uint64, bool) {
 	for {
 		if !f.active && !f.advance() {
 			return 0, false
@@ -389,6 +420,61 @@ func (f *fieldPostings) next() (uint64, bool) {
 	}
 }
 
-func (f *fieldPostings) seek(uint64) {
-	panic("fieldPostings is ordered by value, not seq: not seekable")
+// Seek panics: the order is by value, not seq.
+func (f *FieldOrder) Seek(uint64) {
+	panic("FieldOrder is ordered by value, not seq: not seekable")
+}
+
+// Remove takes seqs out of term t's containers, deleting those left empty.
+// Every seq must be in the set: a missing container is damage.
+func Remove(b *bolt.Bucket, t Term, seqs []uint64) error {
+	slices.Sort(seqs)
+	var key []byte
+	for len(seqs) > 0 {
+		block := uint32(seqs[0] >> blockBits)
+		var offs []uint16
+		for len(seqs) > 0 && uint32(seqs[0]>>blockBits) == block {
+			offs = append(offs, uint16(seqs[0]&(blockSize-1)))
+			seqs = seqs[1:]
+		}
+		key = appendPostingKey(key[:0], t.Field, t.Value, block)
+		v := b.Get(key)
+		if v == nil {
+			return fmt.Errorf("posting %s=%q block %d: missing (damaged store?)", t.Field, t.Value, block)
+		}
+		c, err := decodeContainer(v)
+		if err != nil {
+			return fmt.Errorf("posting %s=%q block %d: %w", t.Field, t.Value, block, err)
+		}
+		if c.remove(offs) {
+			err = b.Delete(key)
+		} else {
+			err = b.Put(key, c.encode())
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// remove takes offsets out of the container and reports whether it is
+// left empty.
+func (c *container) remove(offs []uint16) bool {
+	if c.bits != nil {
+		for _, o := range offs {
+			c.bits[o/64] &^= 1 << (o % 64)
+		}
+		for _, w := range c.bits {
+			if w != 0 {
+				return false
+			}
+		}
+		return true
+	}
+	c.array = slices.DeleteFunc(c.array, func(o uint16) bool {
+		_, found := slices.BinarySearch(offs, o)
+		return found
+	})
+	return len(c.array) == 0
 }

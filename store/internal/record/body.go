@@ -1,180 +1,32 @@
-package store
+package record
 
 import (
-	"encoding/binary"
 	"fmt"
 	"sort"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store/internal/damage"
 )
-
-// Summary is the small per-trace record that listing reads: everything a
-// table row or `ls --json` needs, without the text. Bodies live apart, so a
-// scan over a million summaries never touches the traces' text.
-type Summary struct {
-	Seq         uint64              `json:"-"`
-	ID          string              `json:"id"`
-	SourceID    string              `json:"source_id"`
-	Dataset     string              `json:"dataset"`
-	Model       string              `json:"model"`
-	ProblemID   string              `json:"problem_id"`
-	Sample      int                 `json:"sample"`
-	Steps       int                 `json:"steps"`
-	Chars       int                 `json:"chars"`
-	FinalAnswer string              `json:"final_answer"`
-	Correct     *bool               `json:"correct"`
-	FirstError  *int                `json:"first_error"`
-	LabelState  stepwise.LabelState `json:"label_state"`
-	Truncated   bool                `json:"truncated"`
-	// Strip has one character per step: see stepwise.Trace.Strip.
-	Strip  string             `json:"strip"`
-	Source stepwise.SourceRef `json:"source"`
-	// CorrectBy says how Correct was decided: the source's field
-	// ("source: final_answer_correct") or the answer grader's method and
-	// version (stepwise.GradedBy). Summaries of version 1 leave it empty
-	// (their body holds the source's).
-	CorrectBy string `json:"correct_by"`
-	// Graded says what the answer grader derived (gradedVerdict,
-	// gradedAnswer), GraderVersion which grader did (0: none).
-	Graded        uint8 `json:"-"`
-	GraderVersion int   `json:"-"`
-}
-
-// Graded bits: the verdict (Correct, CorrectBy) is the answer grader's; the
-// final answer is one the grader found in the text.
-const (
-	gradedVerdict uint8 = 1 << iota
-	gradedAnswer
-)
-
-// applyGrade stores an answer grader's verdict in a summary.
-func applyGrade(s *Summary, g *stepwise.Grade) {
-	s.GraderVersion, s.Graded = g.Version, 0
-	if g.Answer != "" {
-		s.FinalAnswer = g.Answer
-		s.Graded |= gradedAnswer
-	}
-	if g.Verdict {
-		s.Correct, s.CorrectBy = g.Correct, g.By
-		s.Graded |= gradedVerdict
-	}
-}
-
-// summarize derives the summary of a decoded trace.
-func summarize(t *stepwise.Trace) Summary {
-	return Summary{
-		ID: t.ID, SourceID: t.SourceID, Dataset: t.Dataset, Model: t.Model,
-		ProblemID: t.ProblemID, Sample: t.Sample, Steps: len(t.Steps), Chars: len(t.Raw),
-		FinalAnswer: t.FinalAnswer, Correct: t.Correct, FirstError: t.FirstError(),
-		LabelState: t.LabelState(), Truncated: t.Truncated, Strip: t.Strip(), Source: t.Source,
-		CorrectBy: t.CorrectBy,
-	}
-}
-
-// Summary versions: 2 adds CorrectBy and what the answer grader derived.
-const (
-	summaryVersion   = 2
-	summaryVersionV1 = 1
-)
-
-func encodeSummary(s *Summary) []byte {
-	return encodeSummaryTail(appendSummaryHead(nil, s.ID), s)
-}
-
-// appendSummaryHead appends what a summary's encoding starts with: the
-// version and the id.
-func appendSummaryHead(b []byte, id string) []byte {
-	e := enc{b: b}
-	e.byte(summaryVersion)
-	e.str(id)
-	return e.b
-}
-
-// encodeSummaryHead prefixes an encoded tail with the version and the id.
-func encodeSummaryHead(id string, tail []byte) []byte {
-	b := appendSummaryHead(make([]byte, 0, 2+binary.MaxVarintLen64+len(id)+len(tail)), id)
-	return append(b, tail...)
-}
-
-// encodeSummaryTail appends everything after the id.
-func encodeSummaryTail(b []byte, s *Summary) []byte {
-	e := enc{b: b}
-	e.str(s.SourceID)
-	e.str(s.Dataset)
-	e.str(s.Model)
-	e.str(s.ProblemID)
-	e.int(s.Sample)
-	e.int(s.Steps)
-	e.int(s.Chars)
-	e.str(s.FinalAnswer)
-	e.optBool(s.Correct)
-	e.optInt(s.FirstError)
-	e.str(string(s.LabelState))
-	e.bool(s.Truncated)
-	e.str(s.Strip)
-	e.str(s.Source.Format)
-	e.str(s.Source.Path)
-	e.int(s.Source.Line)
-	e.str(s.CorrectBy)
-	e.byte(s.Graded)
-	e.int(s.GraderVersion)
-	return e.b
-}
-
-func decodeSummary(seq uint64, b []byte) (Summary, error) {
-	d := dec{b: b}
-	v := d.byte()
-	if v != summaryVersion && v != summaryVersionV1 && d.err == nil {
-		return Summary{}, fmt.Errorf("trace %d: summary version %d is newer than this program", seq, v)
-	}
-	s := Summary{Seq: seq}
-	s.ID = d.str()
-	s.SourceID = d.str()
-	s.Dataset = d.str()
-	s.Model = d.str()
-	s.ProblemID = d.str()
-	s.Sample = d.int()
-	s.Steps = d.int()
-	s.Chars = d.int()
-	s.FinalAnswer = d.str()
-	s.Correct = d.optBool()
-	s.FirstError = d.optInt()
-	s.LabelState = stepwise.LabelState(d.str())
-	s.Truncated = d.bool()
-	s.Strip = d.str()
-	s.Source.Format = d.str()
-	s.Source.Path = d.str()
-	s.Source.Line = d.int()
-	if v >= summaryVersion {
-		s.CorrectBy = d.str()
-		s.Graded = d.byte()
-		s.GraderVersion = d.int()
-	}
-	if d.err != nil {
-		return Summary{}, corrupt("trace %d: an unreadable summary: %v", seq, d.err)
-	}
-	return s, nil
-}
 
 // Body versions: 1 wrote every string in full; 2 writes the strings that
 // recur on each step (kind, role, label scope, origin, source, category,
 // annotator, section kind) as names (enc.name).
 const (
-	bodyVersion        = 2
-	bodyVersionNoNames = 1
+	BodyVersion        = 2
+	BodyVersionNoNames = 1
 )
 
-// bodySizeHint is about the size of a trace's encoded body.
-func bodySizeHint(t *stepwise.Trace) int { return len(t.Raw) + 64*len(t.Steps) + 64 }
+// BodySizeHint is about the size of a trace's encoded body.
+func BodySizeHint(t *stepwise.Trace) int { return len(t.Raw) + 64*len(t.Steps) + 64 }
 
-// appendBody appends the encoding of the parts of a trace that the summary
+// AppendBody appends the encoding of the parts of a trace that the summary
 // does not hold. Step texts are not written: they are Raw[span].
-func appendBody(b []byte, t *stepwise.Trace) []byte { return appendBodyVersion(b, t, bodyVersion) }
+func AppendBody(b []byte, t *stepwise.Trace) []byte { return AppendBodyVersion(b, t, BodyVersion) }
 
-// appendBodyVersion appends a body in the given version (the short ids of
+// AppendBodyVersion appends a body in the given version (the short ids of
 // traces without a source id are hashes of their version-1 body).
-func appendBodyVersion(b []byte, t *stepwise.Trace, version byte) []byte {
-	e := enc{b: b, plain: version == bodyVersionNoNames}
+func AppendBodyVersion(b []byte, t *stepwise.Trace, version byte) []byte {
+	e := enc{b: b, plain: version == BodyVersionNoNames}
 	e.byte(version)
 	e.str(t.Raw)
 	e.str(t.Segmenter)
@@ -193,21 +45,21 @@ func appendBodyVersion(b []byte, t *stepwise.Trace, version byte) []byte {
 	return e.b
 }
 
-// decodeBody fills the body fields of t (whose summary fields are set).
-func decodeBody(t *stepwise.Trace, b []byte) error { return decodeBodyRaw(t, b, true) }
+// DecodeBody fills the body fields of t (whose summary fields are set).
+func DecodeBody(t *stepwise.Trace, b []byte) error { return DecodeBodyRaw(t, b, true) }
 
-// decodeBodyRaw is decodeBody; with copyRaw false the raw text (and so
+// DecodeBodyRaw is DecodeBody; with copyRaw false the raw text (and so
 // every step's text) is read in place, and t must not outlive the
 // transaction b was read in. Export reads a body's text once and writes it
 // before its transaction ends: copying 180 MB out of the mapping for 100k
 // traces was a tenth of an export.
-func decodeBodyRaw(t *stepwise.Trace, b []byte, copyRaw bool) error {
+func DecodeBodyRaw(t *stepwise.Trace, b []byte, copyRaw bool) error {
 	d := dec{b: b}
 	switch v := d.byte(); {
 	case d.err != nil:
-	case v == bodyVersion:
+	case v == BodyVersion:
 		d.named = true
-	case v != bodyVersionNoNames:
+	case v != BodyVersionNoNames:
 		return fmt.Errorf("trace %s: body version %d is newer than this program", t.ID, v)
 	}
 	if copyRaw {
@@ -232,7 +84,7 @@ func decodeBodyRaw(t *stepwise.Trace, b []byte, copyRaw bool) error {
 	t.Usage = decUsage(&d)
 	t.Meta = decMeta(&d)
 	if d.err != nil {
-		return corrupt("trace %s: an unreadable body: %v", t.ID, d.err)
+		return damage.Corrupt("trace %s: an unreadable body: %v", t.ID, d.err)
 	}
 	return nil
 }

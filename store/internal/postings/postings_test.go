@@ -1,4 +1,4 @@
-package store
+package postings
 
 import (
 	"math/rand/v2"
@@ -22,35 +22,35 @@ func TestPostingsMatchASet(t *testing.T) {
 	want := map[string][]uint64{}
 	var seq uint64
 	for batch := 0; batch < 12; batch++ {
-		pw := newPostingWriter()
+		pw := NewWriter()
 		for range 30000 {
 			seq += uint64(1 + rng.IntN(3))
 			for _, v := range []string{"a", "b", "c"} {
 				// "a" dense, "b" sparse, "c" very sparse: arrays and bitmaps.
 				p := map[string]float64{"a": 0.7, "b": 0.05, "c": 0.001}[v]
 				if rng.Float64() < p {
-					pw.add(term{"f", v}, seq)
+					pw.Add(Term{"f", v}, seq)
 					want[v] = append(want[v], seq)
 				}
 			}
 		}
 		err := db.Update(func(tx *bolt.Tx) error {
-			b, err := tx.CreateBucketIfNotExists(bPostings)
+			b, err := tx.CreateBucketIfNotExists([]byte("postings"))
 			if err != nil {
 				return err
 			}
-			return pw.commit(b)
+			return pw.Commit(b)
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
 	}
 	db.View(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bPostings)
+		b := tx.Bucket([]byte("postings"))
 		for v, seqs := range want {
 			var got []uint64
-			it := newPostingIter(b, "f", v)
-			for s, ok := it.next(); ok; s, ok = it.next() {
+			it := NewIter(b, "f", v)
+			for s, ok := it.Next(); ok; s, ok = it.Next() {
 				got = append(got, s)
 			}
 			if !slices.Equal(got, seqs) {
@@ -59,9 +59,9 @@ func TestPostingsMatchASet(t *testing.T) {
 			// Seek to random targets: next must return the first seq ≥ target.
 			for range 200 {
 				target := uint64(rng.IntN(int(seq) + 10))
-				it := newPostingIter(b, "f", v)
-				it.seek(target)
-				s, ok := it.next()
+				it := NewIter(b, "f", v)
+				it.Seek(target)
+				s, ok := it.Next()
 				i, _ := slices.BinarySearch(seqs, target)
 				if (i < len(seqs)) != ok || (ok && s != seqs[i]) {
 					t.Fatalf("%s: seek %d gave %d %v, want index %d of %d", v, target, s, ok, i, len(seqs))
@@ -69,7 +69,7 @@ func TestPostingsMatchASet(t *testing.T) {
 			}
 		}
 		// Intersection by leapfrogging.
-		and := &andIter{parts: []seqIter{newPostingIter(b, "f", "a"), newPostingIter(b, "f", "b")}}
+		and := And(NewIter(b, "f", "a"), NewIter(b, "f", "b"))
 		inA := map[uint64]bool{}
 		for _, s := range want["a"] {
 			inA[s] = true
@@ -80,7 +80,7 @@ func TestPostingsMatchASet(t *testing.T) {
 				exp = append(exp, s)
 			}
 		}
-		for s, ok := and.next(); ok; s, ok = and.next() {
+		for s, ok := and.Next(); ok; s, ok = and.Next() {
 			got = append(got, s)
 		}
 		if !slices.Equal(got, exp) {

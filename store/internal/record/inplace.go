@@ -1,4 +1,4 @@
-package store
+package record
 
 import (
 	"encoding/binary"
@@ -6,34 +6,35 @@ import (
 	"fmt"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store/internal/damage"
 )
 
 // Search reads bodies in place: the raw text is a slice of bbolt's mapped
 // page (valid only inside the transaction), and only a body that contains a
 // match is parsed further, for its step spans alone. These readers follow
-// encodeBody in record.go; TestBodySpansMatchDecodeBody keeps them in step.
+// AppendBody (body.go); TestBodySpansMatchDecodeBody keeps them in step.
 
-// bodyTail is what follows the raw text in an encoded body.
-type bodyTail struct {
+// BodyTail is what follows the raw text in an encoded body.
+type BodyTail struct {
 	b     []byte
 	named bool // recurring strings are names (enc.name)
 }
 
-// bodyRaw returns the raw text of an encoded body and what follows it,
+// BodyRaw returns the raw text of an encoded body and what follows it,
 // without copying.
-func bodyRaw(seq uint64, v []byte) (raw []byte, tail bodyTail, err error) {
+func BodyRaw(seq uint64, v []byte) (raw []byte, tail BodyTail, err error) {
 	if len(v) == 0 {
 		return nil, tail, fmt.Errorf("trace %d: empty body", seq)
 	}
-	if v[0] != bodyVersion && v[0] != bodyVersionNoNames {
+	if v[0] != BodyVersion && v[0] != BodyVersionNoNames {
 		return nil, tail, fmt.Errorf("trace %d: body version %d is newer than this program", seq, v[0])
 	}
 	n, k := binary.Uvarint(v[1:])
 	if k <= 0 || n > uint64(len(v)-1-k) {
-		return nil, tail, corrupt("trace %d: an unreadable body: raw text length", seq)
+		return nil, tail, damage.Corrupt("trace %d: an unreadable body: raw text length", seq)
 	}
 	start := 1 + k
-	return v[start : start+int(n)], bodyTail{b: v[start+int(n):], named: v[0] == bodyVersion}, nil
+	return v[start : start+int(n)], BodyTail{b: v[start+int(n):], named: v[0] == BodyVersion}, nil
 }
 
 // skipper walks an encoded value without decoding it. Most numbers in a
@@ -114,9 +115,9 @@ func (s *skipper) rest() []byte { return s.b[s.i:] }
 
 var errCorruptBody = errors.New("record ends early or has a bad length")
 
-// bodySpans appends the step spans of a body (tail is what follows the raw
+// BodySpans appends the step spans of a body (tail is what follows the raw
 // text) to spans, checking each against the raw text's length.
-func bodySpans(seq uint64, tail bodyTail, rawLen int, spans []stepwise.Span) ([]stepwise.Span, error) {
+func BodySpans(seq uint64, tail BodyTail, rawLen int, spans []stepwise.Span) ([]stepwise.Span, error) {
 	s := skipper{b: tail.b, named: tail.named}
 	s.strs(2) // segmenter, correct_by
 	// Sections: kind, title, span, step range, labels.
@@ -140,7 +141,7 @@ func bodySpans(seq uint64, tail bodyTail, rawLen int, spans []stepwise.Span) ([]
 		s.stepRest()
 	}
 	if !s.ok() {
-		return spans, corrupt("trace %d: an unreadable body: %v", seq, errCorruptBody)
+		return spans, damage.Corrupt("trace %d: an unreadable body: %v", seq, errCorruptBody)
 	}
 	return spans, nil
 }
@@ -195,4 +196,18 @@ func (s *skipper) byte() byte {
 	}
 	s.i++
 	return s.b[s.i-1]
+}
+
+// SummaryProblemID reads the problem id out of an encoded summary without
+// decoding the rest (see EncodeSummary: version, id, source id, dataset,
+// model, problem id).
+func SummaryProblemID(v []byte) []byte {
+	s := skipper{b: v}
+	s.byte()
+	s.strs(4)
+	n := s.uvarint()
+	if rest := s.rest(); s.ok() && n <= uint64(len(rest)) {
+		return rest[:n]
+	}
+	return nil
 }
