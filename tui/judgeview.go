@@ -265,11 +265,11 @@ func (j *judgeScreen) key(m *Model, a action) tea.Cmd {
 	h := m.bodyHeight()
 	if j.listing {
 		switch a {
-		case "down":
+		case actDown:
 			j.cursor = min(j.cursor+1, max(0, len(j.runs)-1))
-		case "up":
+		case actUp:
 			j.cursor = max(j.cursor-1, 0)
-		case "open":
+		case actOpen:
 			if j.cursor >= len(j.runs) {
 				m.setError("no judge runs on this trace yet: A runs the judge, P a pairwise comparison")
 				return nil
@@ -285,17 +285,17 @@ func (j *judgeScreen) key(m *Model, a action) tea.Cmd {
 		return nil
 	}
 	switch a {
-	case "down":
+	case actDown:
 		j.top++
-	case "up":
+	case actUp:
 		j.top--
-	case "page-down", "half-down":
+	case actPageDown, actHalfDown:
 		j.top += h / 2
-	case "page-up", "half-up":
+	case actPageUp, actHalfUp:
 		j.top -= h / 2
-	case "top":
+	case actTop:
 		j.top = 0
-	case "bottom":
+	case actBottom:
 		j.top = len(j.lines) - h
 	}
 	j.top = max(0, min(j.top, len(j.lines)-1))

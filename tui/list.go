@@ -339,7 +339,7 @@ func (l *listScreen) resize(m *Model) tea.Cmd {
 
 func (l *listScreen) key(m *Model, a action) tea.Cmd {
 	switch a {
-	case "open":
+	case actOpen:
 		seq, ok := l.seqAt(l.cursor)
 		if !ok {
 			m.setError("no trace selected")
@@ -350,10 +350,10 @@ func (l *listScreen) key(m *Model, a action) tea.Cmd {
 			m.trace.query = l.search.query
 		}
 		return m.trace.open(m, traceRef{seq: seq, row: l.cursor})
-	case "filter":
+	case actFilter:
 		m.prompt = newPrompt(m, promptFilter, "filter ", formatFilter(l.filter))
 		return nil
-	case "samples":
+	case actSamples:
 		seq, _ := l.seqAt(l.cursor)
 		r, ok := l.rows[seq]
 		if !ok {
@@ -361,7 +361,7 @@ func (l *listScreen) key(m *Model, a action) tea.Cmd {
 			return nil
 		}
 		return m.samples.open(m, r.ID, r.ProblemID)
-	case "clear-filter":
+	case actClearFilter:
 		var stop tea.Cmd
 		if l.search != nil {
 			stop = l.stopSearch(m)
@@ -369,14 +369,14 @@ func (l *listScreen) key(m *Model, a action) tea.Cmd {
 			m.setInfo("filter and search cleared")
 		}
 		return tea.Batch(stop, l.setFilter(m, store.Filter{}))
-	case "sort", "reverse":
+	case actSort, actReverse:
 		if l.search != nil {
 			m.setError("search results are in import order: clear the search (/ then ⏎ on an empty line) to sort")
 			return nil
 		}
 	}
 	switch a {
-	case "sort":
+	case actSort:
 		keys := store.SortKeys()
 		for i, k := range keys {
 			if k == l.order.Key {
@@ -386,19 +386,19 @@ func (l *listScreen) key(m *Model, a action) tea.Cmd {
 		}
 		m.setInfo("sorted by " + sortName(l.order.Key))
 		return l.reload(m)
-	case "reverse":
+	case actReverse:
 		l.order.Desc = !l.order.Desc
 		return l.reload(m)
-	case "search":
+	case actSearch:
 		q := ""
 		if l.search != nil {
 			q = l.search.query
 		}
 		m.prompt = newPrompt(m, promptSearch, "/", q)
 		return nil
-	case "next-match":
+	case actNextMatch:
 		return l.move(m, 1)
-	case "prev-match":
+	case actPrevMatch:
 		return l.move(m, -1)
 	}
 	return l.moveKey(m, a)
@@ -407,21 +407,21 @@ func (l *listScreen) key(m *Model, a action) tea.Cmd {
 func (l *listScreen) moveKey(m *Model, a action) tea.Cmd {
 	page := l.pageSize(m)
 	switch a {
-	case "down":
+	case actDown:
 		return l.move(m, 1)
-	case "up":
+	case actUp:
 		return l.move(m, -1)
-	case "page-down":
+	case actPageDown:
 		return l.move(m, page)
-	case "page-up":
+	case actPageUp:
 		return l.move(m, -page)
-	case "half-down":
+	case actHalfDown:
 		return l.move(m, page/2)
-	case "half-up":
+	case actHalfUp:
 		return l.move(m, -page/2)
-	case "top":
+	case actTop:
 		return l.move(m, -l.cursor)
-	case "bottom":
+	case actBottom:
 		return l.move(m, l.total)
 	}
 	return nil
@@ -452,7 +452,7 @@ func (l *listScreen) click(m *Model, row int) tea.Cmd {
 		return nil
 	}
 	if i == l.cursor {
-		return l.key(m, "open")
+		return l.key(m, actOpen)
 	}
 	l.cursor = i
 	return nil

@@ -95,7 +95,7 @@ func (q *queueScreen) key(m *Model, a action) tea.Cmd {
 	if q.moveKey(m, a) {
 		return nil
 	}
-	if a == "open" {
+	if a == actOpen {
 		return q.open(m, q.cursor)
 	}
 	return nil
