@@ -207,10 +207,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case jobMsg:
-		return m, m.jobs.update(m, msg)
-	case streamMsg:
-		_, cmd := m.update(msg.msg)
-		return m, tea.Batch(cmd, msg.next)
+		return m, m.jobDelivered(msg)
 	case importDoneMsg:
 		return m, m.importDone(msg)
 	case exportDoneMsg:
@@ -250,6 +247,8 @@ func (m *Model) handleResult(msg tea.Msg) tea.Cmd {
 		return nil
 	case searchMsg:
 		return m.list.searchUpdate(m, msg)
+	case searchProgressMsg:
+		m.list.searchProgressed(msg)
 	case annotatedMsg:
 		cmd := m.trace.annotated(m, msg)
 		if m.current() == scrStep {
@@ -267,8 +266,8 @@ func (m *Model) handleResult(msg tea.Msg) tea.Cmd {
 		m.stats.loaded(m, msg)
 	case scorecardMsg:
 		m.scorecard.loaded(m, msg)
-	case judgeTickMsg:
-		return m.judge.ticked(m, msg)
+	case judgeEventMsg:
+		m.judge.streamed(m, msg)
 	case judgeDoneMsg:
 		return m.judge.done(m, msg)
 	case judgeEstimateMsg:
@@ -323,7 +322,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.showHelp, m.helpTop = true, 0
 		return nil
 	case actCancelJob:
-		return m.jobs.cancelNewest(m)
+		return m.cancelNewest()
 	case actBack:
 		switch m.current() {
 		case scrLibrary:
@@ -535,7 +534,7 @@ func (m *Model) View() tea.View {
 	b.WriteString(fitHeight(body, m.bodyHeight(), m.width))
 	if m.jobs.active() {
 		b.WriteByte('\n')
-		b.WriteString(m.jobs.view(m))
+		b.WriteString(m.jobs.view(m.st, m.width))
 	}
 	if m.prompt != nil {
 		b.WriteByte('\n')
