@@ -91,8 +91,8 @@ func (ts *traceScreen) annotateKey(m *Model, a action, key string, i int) (tea.C
 	}
 	if m.opts.Annotator == "" {
 		switch a {
-		case "rate-good", "rate-neutral", "rate-bad", "hallucinated", "error-type", "first-error",
-			"no-error", "note", "verdict", "undo", "redo", "clear-label":
+		case actRateGood, actRateNeutral, actRateBad, actHallucinated, actErrorType, actFirstError,
+			actNoError, actNote, actVerdict, actUndo, actRedo, actClearLabel:
 			m.setError("set your name to annotate: --annotator NAME or annotator = \"NAME\" in config.toml")
 			return nil, true
 		}
@@ -100,16 +100,16 @@ func (ts *traceScreen) annotateKey(m *Model, a action, key string, i int) (tea.C
 	ev := stepwise.Annotation{Annotator: m.opts.Annotator, TraceID: ts.t.ID, Step: i, Gold: ts.ref.gold}
 	advance := true
 	switch a {
-	case "rate-good":
+	case actRateGood:
 		ev.Rating = stepwise.Good
-	case "rate-neutral":
+	case actRateNeutral:
 		ev.Rating = stepwise.Neutral
-	case "rate-bad":
+	case actRateBad:
 		ev.Rating = stepwise.Bad
-	case "hallucinated":
+	case actHallucinated:
 		ev.Rating, ev.Hallucinated = stepwise.Bad, true
 		ev.ErrorType = ts.current(m, i).ErrorType
-	case "error-type":
+	case actErrorType:
 		n := int(key[0] - '1')
 		tax := m.taxonomy()
 		if n < 0 || n >= len(tax) {
@@ -118,24 +118,24 @@ func (ts *traceScreen) annotateKey(m *Model, a action, key string, i int) (tea.C
 		}
 		cur := ts.current(m, i)
 		ev.Rating, ev.ErrorType, ev.Hallucinated = stepwise.Bad, tax[n], cur.Hallucinated
-	case "clear-label":
+	case actClearLabel:
 		advance = false // Rating Unlabeled with nothing else clears the step
-	case "first-error":
+	case actFirstError:
 		ev.FirstError = true
 		ev.ErrorType = ts.current(m, i).ErrorType
-	case "no-error":
+	case actNoError:
 		ev.FirstError, ev.Step = true, -1
 		advance = false
-	case "note":
+	case actNote:
 		cur := ts.current(m, i)
 		m.prompt = newPrompt(m, promptNote, fmt.Sprintf("note on step %d ", i), cur.Note)
 		return nil, true
-	case "verdict":
+	case actVerdict:
 		m.prompt = newPrompt(m, promptVerdict, "verdict (correct, wrong, unsure, or any word) ", ts.mineVerdict(m))
 		return nil, true
-	case "undo":
+	case actUndo:
 		return ts.enqueue(m, annotOp{ev: ev, undo: true, what: "undo"}), true
-	case "redo":
+	case actRedo:
 		return ts.enqueue(m, annotOp{ev: ev, redo: true, what: "redo"}), true
 	default:
 		return nil, false
@@ -391,8 +391,8 @@ func paletteLine(m *Model) string {
 		}
 		return "?"
 	}
-	parts := []string{keyOf("rate-good") + " good", keyOf("rate-neutral") + " neutral", keyOf("rate-bad") + " wrong",
-		keyOf("hallucinated") + " hallucinated", keyOf("first-error") + " first error", keyOf("undo") + " undo"}
+	parts := []string{keyOf(actRateGood) + " good", keyOf(actRateNeutral) + " neutral", keyOf(actRateBad) + " wrong",
+		keyOf(actHallucinated) + " hallucinated", keyOf(actFirstError) + " first error", keyOf(actUndo) + " undo"}
 	for i, t := range m.taxonomy() {
 		if i == 9 {
 			break

@@ -207,10 +207,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case jobMsg:
-		return m, m.jobs.update(m, msg)
-	case streamMsg:
-		_, cmd := m.update(msg.msg)
-		return m, tea.Batch(cmd, msg.next)
+		return m, m.jobDelivered(msg)
 	case importDoneMsg:
 		return m, m.importDone(msg)
 	case exportDoneMsg:
@@ -250,6 +247,8 @@ func (m *Model) handleResult(msg tea.Msg) tea.Cmd {
 		return nil
 	case searchMsg:
 		return m.list.searchUpdate(m, msg)
+	case searchProgressMsg:
+		m.list.searchProgressed(msg)
 	case annotatedMsg:
 		cmd := m.trace.annotated(m, msg)
 		if m.current() == scrStep {
@@ -267,8 +266,8 @@ func (m *Model) handleResult(msg tea.Msg) tea.Cmd {
 		m.stats.loaded(m, msg)
 	case scorecardMsg:
 		m.scorecard.loaded(m, msg)
-	case judgeTickMsg:
-		return m.judge.ticked(m, msg)
+	case judgeEventMsg:
+		m.judge.streamed(m, msg)
 	case judgeDoneMsg:
 		return m.judge.done(m, msg)
 	case judgeEstimateMsg:
@@ -300,7 +299,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	b, ok := m.keys.lookup(key, m.current().where())
 	if m.showHelp {
-		if ok && (b.action == "help" || b.action == "back" || b.action == "quit") {
+		if ok && (b.action == actHelp || b.action == actBack || b.action == actQuit) {
 			m.showHelp = false
 			return nil
 		}
@@ -316,15 +315,15 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	m.status = ""
 	switch b.action {
-	case "quit":
+	case actQuit:
 		m.cancel()
 		return tea.Quit
-	case "help":
+	case actHelp:
 		m.showHelp, m.helpTop = true, 0
 		return nil
-	case "cancel-job":
-		return m.jobs.cancelNewest(m)
-	case "back":
+	case actCancelJob:
+		return m.cancelNewest()
+	case actBack:
 		switch m.current() {
 		case scrLibrary:
 			return nil
@@ -338,21 +337,21 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		m.pop()
 		return m.relayout()
-	case "jump":
+	case actJump:
 		m.prompt = newPrompt(m, promptJump, ": trace id ", "")
 		return nil
-	case "queue":
+	case actQueue:
 		return m.queue.build(m, m.scopeFilter())
-	case "conflicts":
+	case actConflicts:
 		return m.conflicts.load(m, m.scopeFilter().Dataset)
-	case "stats-view":
+	case actStatsView:
 		return m.stats.load(m, m.scopeFilter().Dataset)
-	case "scorecard":
+	case actScorecard:
 		return m.scorecard.load(m)
-	case "export":
+	case actExport:
 		m.prompt = newPrompt(m, promptExport, "export FORMAT [PATH] [human|source|merged] [latest|majority] ", "")
 		return nil
-	case "verify":
+	case actVerify:
 		return m.verifyHere()
 	}
 	if s := m.current(); s == scrTrace || s == scrStep {
@@ -484,15 +483,15 @@ func (m *Model) handleClick(msg tea.MouseClickMsg) tea.Cmd {
 		return m.trace.click(m, row)
 	case scrQueue:
 		if m.queue.click(m, row) {
-			return m.queue.key(m, "open")
+			return m.queue.key(m, actOpen)
 		}
 	case scrConflicts:
 		if m.conflicts.click(m, row) {
-			return m.conflicts.key(m, "open")
+			return m.conflicts.key(m, actOpen)
 		}
 	case scrSamples:
 		if m.samples.click(m, row) {
-			return m.samples.key(m, "open")
+			return m.samples.key(m, actOpen)
 		}
 	}
 	return nil
@@ -535,7 +534,7 @@ func (m *Model) View() tea.View {
 	b.WriteString(fitHeight(body, m.bodyHeight(), m.width))
 	if m.jobs.active() {
 		b.WriteByte('\n')
-		b.WriteString(m.jobs.view(m))
+		b.WriteString(m.jobs.view(m.st, m.width))
 	}
 	if m.prompt != nil {
 		b.WriteByte('\n')

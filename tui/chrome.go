@@ -70,21 +70,21 @@ func (m *Model) hints() string {
 	var acts []action
 	switch m.current() {
 	case scrLibrary:
-		acts = []action{"open", "filter", "search", "jump", "help", "quit"}
+		acts = []action{actOpen, actFilter, actSearch, actJump, actHelp, actQuit}
 	case scrList:
-		acts = []action{"open", "filter", "search", "sort", "back", "help"}
+		acts = []action{actOpen, actFilter, actSearch, actSort, actBack, actHelp}
 	case scrTrace:
-		acts = []action{"rate-good", "rate-bad", "first-error", "undo", "open", "next-trace", "help"}
+		acts = []action{actRateGood, actRateBad, actFirstError, actUndo, actOpen, actNextTrace, actHelp}
 	case scrStep:
-		acts = []action{"rate-good", "rate-bad", "next-step", "back", "help"}
+		acts = []action{actRateGood, actRateBad, actNextStep, actBack, actHelp}
 	case scrQueue, scrConflicts:
-		acts = []action{"open", "down", "back", "help"}
+		acts = []action{actOpen, actDown, actBack, actHelp}
 	case scrStats, scrJudge, scrScorecard:
-		acts = []action{"down", "back", "help"}
+		acts = []action{actDown, actBack, actHelp}
 	case scrSamples:
-		acts = []action{"open", "compare", "judge-pair", "back", "help"}
+		acts = []action{actOpen, actCompare, actJudgePair, actBack, actHelp}
 	case scrCompare:
-		acts = []action{"down", "up", "back", "help"}
+		acts = []action{actDown, actUp, actBack, actHelp}
 	}
 	var parts []string
 	for _, a := range acts {
@@ -163,15 +163,15 @@ func (m *Model) scrollHelp(b *binding) tea.Cmd {
 		return nil
 	}
 	switch b.action {
-	case "down":
+	case actDown:
 		m.helpTop++
-	case "up":
+	case actUp:
 		m.helpTop = max(0, m.helpTop-1)
-	case "page-down", "half-down":
+	case actPageDown, actHalfDown:
 		m.helpTop += m.bodyHeight() / 2
-	case "page-up", "half-up":
+	case actPageUp, actHalfUp:
 		m.helpTop = max(0, m.helpTop-m.bodyHeight()/2)
-	case "top":
+	case actTop:
 		m.helpTop = 0
 	}
 	return nil

@@ -209,17 +209,17 @@ func (c *compareScreen) key(m *Model, a action) tea.Cmd {
 	}
 	page := max(1, c.pageLines(m)/4)
 	switch a {
-	case "down", "next-step":
+	case actDown, actNextStep:
 		c.cursor++
-	case "up", "prev-step":
+	case actUp, actPrevStep:
 		c.cursor--
-	case "page-down", "half-down":
+	case actPageDown, actHalfDown:
 		c.cursor += page
-	case "page-up", "half-up":
+	case actPageUp, actHalfUp:
 		c.cursor -= page
-	case "top":
+	case actTop:
 		c.cursor = 0
-	case "bottom":
+	case actBottom:
 		c.cursor = len(c.rows) - 1
 	default:
 		return nil

@@ -91,7 +91,7 @@ func conflictLabels(x store.Conflict) string {
 }
 
 func (c *conflictsScreen) key(m *Model, a action) tea.Cmd {
-	if c.moveKey(m, a) || a != "open" {
+	if c.moveKey(m, a) || a != actOpen {
 		return nil
 	}
 	if c.cursor >= len(c.items) {

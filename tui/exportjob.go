@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -12,7 +13,6 @@ import (
 
 // exportDoneMsg ends an export job.
 type exportDoneMsg struct {
-	job  int
 	path string
 	rep  *store.ExportReport
 	err  error
@@ -45,26 +45,25 @@ func (m *Model) startExport(text string, f store.Filter) tea.Cmd {
 		}
 		path = "stepwise-" + opts.Format + ext
 	}
-	id, ctx := m.jobs.start(m, "export "+filepath.Base(path))
-	db := m.db // the command must not touch the model
-	return tea.Batch(m.relayout(), func() tea.Msg {
+	db := m.db // the job must not touch the model
+	_, cmd := m.startJob(jobSpec{name: "export " + filepath.Base(path), run: func(ctx context.Context, _ *jobOut) tea.Msg {
 		// The workbench never overwrites a file: a name typed in a
 		// prompt, or the default one, may be a file the user keeps.
 		rep, err := db.ExportFile(ctx, path, opts, false)
-		return exportDoneMsg{job: id, path: path, rep: rep, err: err}
-	})
+		return exportDoneMsg{path: path, rep: rep, err: err}
+	}})
+	return cmd
 }
 
 func (m *Model) exportDone(msg exportDoneMsg) tea.Cmd {
-	cmd := m.jobs.finish(m, msg.job)
 	if msg.err != nil {
 		m.setError("export: " + msg.err.Error())
-		return cmd
+		return nil
 	}
 	skipped := 0
 	for _, n := range msg.rep.Skipped {
 		skipped += n
 	}
 	m.setInfo(fmt.Sprintf("exported %d records (%d traces, %d skipped) to %s", msg.rep.Written, msg.rep.Traces, skipped, msg.path))
-	return cmd
+	return nil
 }

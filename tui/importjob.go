@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 
@@ -12,29 +13,9 @@ import (
 
 // importDoneMsg ends an import job.
 type importDoneMsg struct {
-	job      int
 	rep      *store.ImportReport
 	err      error
 	problems []string
-}
-
-// streamMsg carries a message from a long-running command together with
-// the command that waits for the next one.
-type streamMsg struct {
-	msg  tea.Msg
-	next tea.Cmd
-}
-
-// waitStream turns a channel of messages into commands: each returns one
-// message and re-arms itself until the channel closes.
-func waitStream(ch <-chan tea.Msg) tea.Cmd {
-	return func() tea.Msg {
-		msg, ok := <-ch
-		if !ok {
-			return nil
-		}
-		return streamMsg{msg: msg, next: waitStream(ch)}
-	}
 }
 
 // startImport runs an import as a background job: the UI stays live, the
@@ -44,34 +25,28 @@ func (m *Model) startImport(paths []string, opts store.ImportOptions) tea.Cmd {
 	if len(paths) == 1 {
 		name += " " + filepath.Base(paths[0])
 	}
-	id, ctx := m.jobs.start(m, name)
-	ch := make(chan tea.Msg, 8)
-	var problems []string
-	opts.OnProblem = func(err error) {
-		if len(problems) < 200 {
-			problems = append(problems, err.Error())
-		}
-	}
-	opts.OnProgress = func(p store.Progress) {
-		done := 0.0
-		if p.BytesTotal > 0 {
-			done = float64(p.BytesRead) / float64(p.BytesTotal)
-		}
-		select { // progress may be dropped, never the result
-		case ch <- jobMsg{id: id, done: done, detail: fmt.Sprintf("%d new, %d dup, %d skipped", p.Imported, p.Duplicates, p.Skipped)}:
-		default:
-		}
-	}
 	db := m.db
-	go func() {
-		defer close(ch)
-		rep, err := db.Import(ctx, paths, opts)
-		select {
-		case ch <- importDoneMsg{job: id, rep: rep, err: err, problems: problems}:
-		case <-ctx.Done():
+	_, cmd := m.startJob(jobSpec{name: name, run: func(ctx context.Context, out *jobOut) tea.Msg {
+		var problems []string
+		opts.OnProblem = func(err error) {
+			if len(problems) < 200 {
+				problems = append(problems, err.Error())
+			}
 		}
-	}()
-	return tea.Batch(waitStream(ch), m.relayout())
+		opts.OnProgress = func(p store.Progress) {
+			done := 0.0
+			if p.BytesTotal > 0 {
+				done = float64(p.BytesRead) / float64(p.BytesTotal)
+			}
+			out.progress(done, fmt.Sprintf("%d new, %d dup, %d skipped", p.Imported, p.Duplicates, p.Skipped))
+		}
+		rep, err := db.Import(ctx, paths, opts)
+		if ctx.Err() != nil {
+			return nil // cancelled: the status line said so
+		}
+		return importDoneMsg{rep: rep, err: err, problems: problems}
+	}})
+	return cmd
 }
 
 // warnings says how many imported records had harmless gaps (a label that
@@ -84,7 +59,6 @@ func warnings(rep *store.ImportReport) string {
 }
 
 func (m *Model) importDone(msg importDoneMsg) tea.Cmd {
-	cmd := m.jobs.finish(m, msg.job)
 	switch {
 	case msg.err != nil:
 		m.setError("import: " + msg.err.Error())
@@ -99,5 +73,5 @@ func (m *Model) importDone(msg importDoneMsg) tea.Cmd {
 	default:
 		m.setInfo(fmt.Sprintf("imported %d new traces, %d duplicates", msg.rep.Imported, msg.rep.Duplicates))
 	}
-	return tea.Batch(cmd, m.library.load(m), m.list.refresh(m))
+	return tea.Batch(m.library.load(m), m.list.refresh(m))
 }

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -27,11 +28,12 @@ type judgeScreen struct {
 	cursor  int
 	listing bool
 
-	run      *stepwise.Analysis // the run shown
-	live     []liveStage        // stages of the running judge, in order
-	running  bool
-	buf      *judgerun.EventBuffer
-	req, job int
+	run     *stepwise.Analysis // the run shown
+	live    []liveStage        // stages of the running judge, in order
+	running bool
+	// job is the running judge's job: its events and result carry it.
+	job      int
+	req      int
 	traceIDs []string
 	// askReq tags the estimate of the run the user asked for.
 	askReq int
@@ -52,10 +54,35 @@ type liveStage struct {
 	stage *stepwise.AnalysisStage // set when the stage finished
 }
 
-type judgeTickMsg struct{ req int }
+// judgeEventMsg is one event of a running judge: streamed text of a
+// stage, a finished stage, the verdict.
+type judgeEventMsg struct {
+	job int
+	e   judge.Event
+}
+
+// merge takes in more streamed text of the same stage, so that a model
+// streaming hundreds of tokens a second is shown a few times a second.
+func (a judgeEventMsg) merge(later tea.Msg) (tea.Msg, bool) {
+	b, ok := later.(judgeEventMsg)
+	if !ok || a.job != b.job || a.e.Kind != judge.EventDelta || b.e.Kind != judge.EventDelta ||
+		a.e.Job != b.e.Job || a.e.StageName != b.e.StageName {
+		return nil, false
+	}
+	if b.e.Restart {
+		// The call is being retried: what it streamed is void.
+		a.e.Delta, a.e.Restart = b.e.Delta, true
+	} else {
+		a.e.Delta += b.e.Delta
+	}
+	return a, true
+}
+
+// judgeEvery is how often a running judge's streamed text is shown.
+const judgeEvery = 100 * time.Millisecond
 
 type judgeDoneMsg struct {
-	req   int
+	job   int
 	saved judgerun.Saved
 	err   error
 }
@@ -132,39 +159,31 @@ func (j *judgeScreen) start(m *Model, ids ...string) tea.Cmd {
 	if m.current() != scrJudge {
 		m.push(scrJudge)
 	}
-	*j = judgeScreen{running: true, buf: &judgerun.EventBuffer{}, traceIDs: ids, req: m.req()}
+	*j = judgeScreen{running: true, traceIDs: ids, req: m.req()}
 	mode := "single-trace"
 	if len(ids) == 2 {
 		mode = "pairwise"
 	}
-	id, ctx := m.jobs.start(m, "judge "+mode)
-	j.job = id
-	db, r, req, buf := m.db, m.opts.Judge, j.req, j.buf
-	run := func() tea.Msg {
-		saved, err := judgerun.Judge(ctx, db, r, buf.Add, ids...)
-		return judgeDoneMsg{req: req, saved: saved, err: err}
-	}
+	db, r := m.db, m.opts.Judge
+	var cmd tea.Cmd
+	j.job, cmd = m.startJob(jobSpec{name: "judge " + mode, every: judgeEvery,
+		run: func(ctx context.Context, out *jobOut) tea.Msg {
+			saved, err := judgerun.Judge(ctx, db, r, func(e judge.Event) { out.send(judgeEventMsg{job: out.id, e: e}) }, ids...)
+			return judgeDoneMsg{job: out.id, saved: saved, err: err}
+		}})
 	j.build(m)
-	return tea.Batch(run, j.tick(), m.relayout())
+	return cmd
 }
 
-func (j *judgeScreen) tick() tea.Cmd {
-	req := j.req
-	return tea.Tick(100*time.Millisecond, func(time.Time) tea.Msg { return judgeTickMsg{req: req} })
-}
-
-// ticked folds the events gathered since the last tick into the view.
-func (j *judgeScreen) ticked(m *Model, msg judgeTickMsg) tea.Cmd {
-	if msg.req != j.req || !j.running {
-		return nil
+// streamed folds a running judge's event into the view.
+func (j *judgeScreen) streamed(m *Model, msg judgeEventMsg) {
+	if msg.job != j.job || !j.running {
+		return
 	}
-	for _, e := range j.buf.Drain() {
-		j.event(e)
-	}
+	j.event(msg.e)
 	if m.current() == scrJudge {
 		j.build(m)
 	}
-	return j.tick()
 }
 
 func (j *judgeScreen) event(e judge.Event) {
@@ -197,14 +216,10 @@ func (j *judgeScreen) event(e judge.Event) {
 }
 
 func (j *judgeScreen) done(m *Model, msg judgeDoneMsg) tea.Cmd {
-	if msg.req != j.req {
+	if msg.job != j.job {
 		return nil
 	}
 	j.running = false
-	for _, e := range j.buf.Drain() {
-		j.event(e)
-	}
-	cmd := m.jobs.finish(m, j.job)
 	switch {
 	case msg.err != nil && msg.saved.Analysis.ID == "":
 		m.setError("judge: " + msg.err.Error())
@@ -221,7 +236,7 @@ func (j *judgeScreen) done(m *Model, msg judgeDoneMsg) tea.Cmd {
 	if m.current() == scrJudge {
 		j.build(m)
 	}
-	return tea.Batch(cmd, m.trace.reloadJudgement(m))
+	return m.trace.reloadJudgement(m)
 }
 
 // list shows the saved runs of a trace.
@@ -265,11 +280,11 @@ func (j *judgeScreen) key(m *Model, a action) tea.Cmd {
 	h := m.bodyHeight()
 	if j.listing {
 		switch a {
-		case "down":
+		case actDown:
 			j.cursor = min(j.cursor+1, max(0, len(j.runs)-1))
-		case "up":
+		case actUp:
 			j.cursor = max(j.cursor-1, 0)
-		case "open":
+		case actOpen:
 			if j.cursor >= len(j.runs) {
 				m.setError("no judge runs on this trace yet: A runs the judge, P a pairwise comparison")
 				return nil
@@ -285,17 +300,17 @@ func (j *judgeScreen) key(m *Model, a action) tea.Cmd {
 		return nil
 	}
 	switch a {
-	case "down":
+	case actDown:
 		j.top++
-	case "up":
+	case actUp:
 		j.top--
-	case "page-down", "half-down":
+	case actPageDown, actHalfDown:
 		j.top += h / 2
-	case "page-up", "half-up":
+	case actPageUp, actHalfUp:
 		j.top -= h / 2
-	case "top":
+	case actTop:
 		j.top = 0
-	case "bottom":
+	case actBottom:
 		j.top = len(j.lines) - h
 	}
 	j.top = max(0, min(j.top, len(j.lines)-1))

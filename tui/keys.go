@@ -41,60 +41,60 @@ type binding struct {
 // messages are generated from it, so every key is documented in one place.
 func defaultBindings() []binding {
 	return []binding{
-		{"quit", []string{"q", "ctrl+c"}, "quit", "general", nil},
-		{"help", []string{"?"}, "show or hide this help", "general", nil},
-		{"back", []string{"esc", "h", "left", "backspace"}, "go back", "general", nil},
-		{"open", []string{"enter", "l", "right"}, "open the selection", "general", []where{ctxLibrary, ctxList, ctxTrace, ctxQueue, ctxConflicts, ctxJudge, ctxSamples}},
-		{"cancel-job", []string{"ctrl+x"}, "cancel the newest background job", "general", nil},
+		{actQuit, []string{"q", "ctrl+c"}, "quit", "general", nil},
+		{actHelp, []string{"?"}, "show or hide this help", "general", nil},
+		{actBack, []string{"esc", "h", "left", "backspace"}, "go back", "general", nil},
+		{actOpen, []string{"enter", "l", "right"}, "open the selection", "general", []where{ctxLibrary, ctxList, ctxTrace, ctxQueue, ctxConflicts, ctxJudge, ctxSamples}},
+		{actCancelJob, []string{"ctrl+x"}, "cancel the newest background job", "general", nil},
 
-		{"down", []string{"j", "down"}, "move down", "move", nil},
-		{"up", []string{"k", "up"}, "move up", "move", nil},
-		{"page-down", []string{"pgdown", "ctrl+f", "space"}, "page down", "move", nil},
-		{"page-up", []string{"pgup", "ctrl+b"}, "page up", "move", nil},
-		{"half-down", []string{"ctrl+d"}, "half a page down", "move", nil},
-		{"half-up", []string{"ctrl+u"}, "half a page up", "move", nil},
-		{"top", []string{"g", "home"}, "go to the top", "move", nil},
-		{"bottom", []string{"G", "end"}, "go to the bottom", "move", nil},
+		{actDown, []string{"j", "down"}, "move down", "move", nil},
+		{actUp, []string{"k", "up"}, "move up", "move", nil},
+		{actPageDown, []string{"pgdown", "ctrl+f", "space"}, "page down", "move", nil},
+		{actPageUp, []string{"pgup", "ctrl+b"}, "page up", "move", nil},
+		{actHalfDown, []string{"ctrl+d"}, "half a page down", "move", nil},
+		{actHalfUp, []string{"ctrl+u"}, "half a page up", "move", nil},
+		{actTop, []string{"g", "home"}, "go to the top", "move", nil},
+		{actBottom, []string{"G", "end"}, "go to the bottom", "move", nil},
 
-		{"filter", []string{"f"}, "filter traces (dataset:, model:, correct:, label:, truncated:, human:, proof:)", "find", []where{ctxLibrary, ctxList}},
-		{"clear-filter", []string{"F"}, "clear the filter and the search", "find", []where{ctxList}},
-		{"search", []string{"/"}, "search problem and step text", "find", []where{ctxLibrary, ctxList, ctxTrace}},
-		{"next-match", []string{"n"}, "next search match", "find", []where{ctxList, ctxTrace}},
-		{"prev-match", []string{"N"}, "previous search match", "find", []where{ctxList, ctxTrace}},
-		{"jump", []string{":"}, "jump to a trace id", "find", []where{ctxLibrary, ctxList, ctxTrace}},
-		{"sort", []string{"s"}, "sort by the next column", "find", []where{ctxList}},
-		{"reverse", []string{"S"}, "reverse the sort order", "find", []where{ctxList}},
+		{actFilter, []string{"f"}, "filter traces (dataset:, model:, correct:, label:, truncated:, human:, proof:)", "find", []where{ctxLibrary, ctxList}},
+		{actClearFilter, []string{"F"}, "clear the filter and the search", "find", []where{ctxList}},
+		{actSearch, []string{"/"}, "search problem and step text", "find", []where{ctxLibrary, ctxList, ctxTrace}},
+		{actNextMatch, []string{"n"}, "next search match", "find", []where{ctxList, ctxTrace}},
+		{actPrevMatch, []string{"N"}, "previous search match", "find", []where{ctxList, ctxTrace}},
+		{actJump, []string{":"}, "jump to a trace id", "find", []where{ctxLibrary, ctxList, ctxTrace}},
+		{actSort, []string{"s"}, "sort by the next column", "find", []where{ctxList}},
+		{actReverse, []string{"S"}, "reverse the sort order", "find", []where{ctxList}},
 
-		{"next-trace", []string{"J", "]"}, "next trace of the list, queue or samples it was opened from", "trace", []where{ctxTrace, ctxStep}},
-		{"prev-trace", []string{"K", "["}, "previous trace of the list, queue or samples it was opened from", "trace", []where{ctxTrace, ctxStep}},
-		{"queue", []string{"Q"}, "triage queue: unlabeled steps, most suspicious first", "annotate", []where{ctxLibrary, ctxList}},
-		{"conflicts", []string{"C"}, "disagreements between annotators, to adjudicate", "annotate", []where{ctxLibrary, ctxList}},
-		{"stats-view", []string{"I"}, "annotation progress and agreement (κ, α)", "annotate", []where{ctxLibrary, ctxList}},
-		{"scorecard", []string{"E"}, "evidence scorecard: every source against the dataset's labels (ProcessBench F1, step P/R, best-of-N)", "judge", []where{ctxLibrary, ctxList}},
-		{"export", []string{"X"}, "export the listed traces (processbench, prm800k, trl, steps-parquet, ...)", "annotate", []where{ctxLibrary, ctxList}},
-		{"next-step", []string{"tab", "."}, "next step", "trace", []where{ctxStep, ctxCompare}},
-		{"prev-step", []string{"shift+tab", ","}, "previous step", "trace", []where{ctxStep, ctxCompare}},
-		{"samples", []string{"o"}, "all samples of this problem: answer clusters, accuracy, checkpoint answers", "trace", []where{ctxList, ctxTrace, ctxStep}},
-		{"compare", []string{"c"}, "compare side by side with the trace you came from (◆)", "trace", []where{ctxSamples}},
-		{"rate-good", []string{"+", "="}, "label the step good (+1) and move on", "annotate", []where{ctxTrace, ctxStep}},
-		{"rate-neutral", []string{"0"}, "label the step neutral (0) and move on", "annotate", []where{ctxTrace, ctxStep}},
-		{"rate-bad", []string{"-"}, "label the step wrong (−1) and move on", "annotate", []where{ctxTrace, ctxStep}},
-		{"hallucinated", []string{"x"}, "flag the step as hallucinated (wrong) and move on", "annotate", []where{ctxTrace, ctxStep}},
-		{"error-type", []string{"1", "2", "3", "4", "5", "6", "7", "8", "9"}, "wrong, with error type N of the taxonomy, and move on", "annotate", []where{ctxTrace, ctxStep}},
-		{"first-error", []string{"e"}, "first-error mode: this is the earliest wrong step (earlier: correct, later: unknown)", "annotate", []where{ctxTrace, ctxStep}},
-		{"no-error", []string{"E"}, "first-error mode: no step is wrong", "annotate", []where{ctxTrace, ctxStep}},
-		{"clear-label", []string{"c"}, "clear your label of the step", "annotate", []where{ctxTrace, ctxStep}},
-		{"note", []string{"a"}, "write a note on the step", "annotate", []where{ctxTrace, ctxStep}},
-		{"verdict", []string{"v"}, "give the trace a verdict", "annotate", []where{ctxTrace, ctxStep}},
-		{"undo", []string{"u"}, "undo your last label on this trace (an undo event)", "annotate", []where{ctxTrace, ctxStep}},
-		{"redo", []string{"ctrl+r"}, "redo what you undid", "annotate", []where{ctxTrace, ctxStep}},
-		{"verify", []string{"V"}, "verify: the step (step detail), the trace (trace view), or every listed trace", "judge", []where{ctxLibrary, ctxList, ctxTrace, ctxStep}},
-		{"judge", []string{"A"}, "run the LLM judge on this trace (criteria → analyses → verdict)", "judge", []where{ctxTrace, ctxStep}},
-		{"judge-pair", []string{"P"}, "judge this trace against another of its problem, both orders (in samples: the selected one)", "judge", []where{ctxTrace, ctxStep, ctxSamples}},
-		{"judge-runs", []string{"R"}, "the judge runs saved for this trace", "judge", []where{ctxTrace, ctxStep}},
-		{"toggle-problem", []string{"p"}, "show or hide the problem", "trace", []where{ctxTrace}},
-		{"palette", []string{"t"}, "show or hide the label palette (label keys and the error types on 1–9)", "annotate", []where{ctxTrace}},
-		{"raw", []string{"r"}, "toggle raw text / rendered markdown", "trace", []where{ctxTrace, ctxStep}},
+		{actNextTrace, []string{"J", "]"}, "next trace of the list, queue or samples it was opened from", "trace", []where{ctxTrace, ctxStep}},
+		{actPrevTrace, []string{"K", "["}, "previous trace of the list, queue or samples it was opened from", "trace", []where{ctxTrace, ctxStep}},
+		{actQueue, []string{"Q"}, "triage queue: unlabeled steps, most suspicious first", "annotate", []where{ctxLibrary, ctxList}},
+		{actConflicts, []string{"C"}, "disagreements between annotators, to adjudicate", "annotate", []where{ctxLibrary, ctxList}},
+		{actStatsView, []string{"I"}, "annotation progress and agreement (κ, α)", "annotate", []where{ctxLibrary, ctxList}},
+		{actScorecard, []string{"E"}, "evidence scorecard: every source against the dataset's labels (ProcessBench F1, step P/R, best-of-N)", "judge", []where{ctxLibrary, ctxList}},
+		{actExport, []string{"X"}, "export the listed traces (processbench, prm800k, trl, steps-parquet, ...)", "annotate", []where{ctxLibrary, ctxList}},
+		{actNextStep, []string{"tab", "."}, "next step", "trace", []where{ctxStep, ctxCompare}},
+		{actPrevStep, []string{"shift+tab", ","}, "previous step", "trace", []where{ctxStep, ctxCompare}},
+		{actSamples, []string{"o"}, "all samples of this problem: answer clusters, accuracy, checkpoint answers", "trace", []where{ctxList, ctxTrace, ctxStep}},
+		{actCompare, []string{"c"}, "compare side by side with the trace you came from (◆)", "trace", []where{ctxSamples}},
+		{actRateGood, []string{"+", "="}, "label the step good (+1) and move on", "annotate", []where{ctxTrace, ctxStep}},
+		{actRateNeutral, []string{"0"}, "label the step neutral (0) and move on", "annotate", []where{ctxTrace, ctxStep}},
+		{actRateBad, []string{"-"}, "label the step wrong (−1) and move on", "annotate", []where{ctxTrace, ctxStep}},
+		{actHallucinated, []string{"x"}, "flag the step as hallucinated (wrong) and move on", "annotate", []where{ctxTrace, ctxStep}},
+		{actErrorType, []string{"1", "2", "3", "4", "5", "6", "7", "8", "9"}, "wrong, with error type N of the taxonomy, and move on", "annotate", []where{ctxTrace, ctxStep}},
+		{actFirstError, []string{"e"}, "first-error mode: this is the earliest wrong step (earlier: correct, later: unknown)", "annotate", []where{ctxTrace, ctxStep}},
+		{actNoError, []string{"E"}, "first-error mode: no step is wrong", "annotate", []where{ctxTrace, ctxStep}},
+		{actClearLabel, []string{"c"}, "clear your label of the step", "annotate", []where{ctxTrace, ctxStep}},
+		{actNote, []string{"a"}, "write a note on the step", "annotate", []where{ctxTrace, ctxStep}},
+		{actVerdict, []string{"v"}, "give the trace a verdict", "annotate", []where{ctxTrace, ctxStep}},
+		{actUndo, []string{"u"}, "undo your last label on this trace (an undo event)", "annotate", []where{ctxTrace, ctxStep}},
+		{actRedo, []string{"ctrl+r"}, "redo what you undid", "annotate", []where{ctxTrace, ctxStep}},
+		{actVerify, []string{"V"}, "verify: the step (step detail), the trace (trace view), or every listed trace", "judge", []where{ctxLibrary, ctxList, ctxTrace, ctxStep}},
+		{actJudge, []string{"A"}, "run the LLM judge on this trace (criteria → analyses → verdict)", "judge", []where{ctxTrace, ctxStep}},
+		{actJudgePair, []string{"P"}, "judge this trace against another of its problem, both orders (in samples: the selected one)", "judge", []where{ctxTrace, ctxStep, ctxSamples}},
+		{actJudgeRuns, []string{"R"}, "the judge runs saved for this trace", "judge", []where{ctxTrace, ctxStep}},
+		{actToggleProblem, []string{"p"}, "show or hide the problem", "trace", []where{ctxTrace}},
+		{actPalette, []string{"t"}, "show or hide the label palette (label keys and the error types on 1–9)", "annotate", []where{ctxTrace}},
+		{actRaw, []string{"r"}, "toggle raw text / rendered markdown", "trace", []where{ctxTrace, ctxStep}},
 	}
 }
 
@@ -207,3 +207,58 @@ func prettyKey(k string) string {
 	}
 	return k
 }
+
+// The actions, by the names config files rebind them with.
+const (
+	actQuit          action = "quit"
+	actHelp          action = "help"
+	actBack          action = "back"
+	actOpen          action = "open"
+	actCancelJob     action = "cancel-job"
+	actDown          action = "down"
+	actUp            action = "up"
+	actPageDown      action = "page-down"
+	actPageUp        action = "page-up"
+	actHalfDown      action = "half-down"
+	actHalfUp        action = "half-up"
+	actTop           action = "top"
+	actBottom        action = "bottom"
+	actFilter        action = "filter"
+	actClearFilter   action = "clear-filter"
+	actSearch        action = "search"
+	actNextMatch     action = "next-match"
+	actPrevMatch     action = "prev-match"
+	actJump          action = "jump"
+	actSort          action = "sort"
+	actReverse       action = "reverse"
+	actNextTrace     action = "next-trace"
+	actPrevTrace     action = "prev-trace"
+	actQueue         action = "queue"
+	actConflicts     action = "conflicts"
+	actStatsView     action = "stats-view"
+	actScorecard     action = "scorecard"
+	actExport        action = "export"
+	actNextStep      action = "next-step"
+	actPrevStep      action = "prev-step"
+	actSamples       action = "samples"
+	actCompare       action = "compare"
+	actRateGood      action = "rate-good"
+	actRateNeutral   action = "rate-neutral"
+	actRateBad       action = "rate-bad"
+	actHallucinated  action = "hallucinated"
+	actErrorType     action = "error-type"
+	actFirstError    action = "first-error"
+	actNoError       action = "no-error"
+	actClearLabel    action = "clear-label"
+	actNote          action = "note"
+	actVerdict       action = "verdict"
+	actUndo          action = "undo"
+	actRedo          action = "redo"
+	actVerify        action = "verify"
+	actJudge         action = "judge"
+	actJudgePair     action = "judge-pair"
+	actJudgeRuns     action = "judge-runs"
+	actToggleProblem action = "toggle-problem"
+	actPalette       action = "palette"
+	actRaw           action = "raw"
+)

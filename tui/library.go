@@ -97,17 +97,17 @@ func rowOf(dataset string, n int, by map[string]map[string]int) libraryRow {
 
 func (l *libraryScreen) key(m *Model, a action) tea.Cmd {
 	switch a {
-	case "open":
+	case actOpen:
 		if len(l.rows) == 0 {
 			m.setError("the store is empty: import traces with `stepwise import FILE`, or try `stepwise demo`")
 			return nil
 		}
 		return m.list.openWith(m, store.Filter{Dataset: l.rows[l.cursor].dataset})
-	case "filter":
+	case actFilter:
 		m.prompt = newPrompt(m, promptFilter, "filter ", "")
 		m.push(scrList)
 		return nil
-	case "search":
+	case actSearch:
 		m.push(scrList)
 		cmd := m.list.openWith(m, store.Filter{})
 		m.prompt = newPrompt(m, promptSearch, "/", "")
@@ -118,17 +118,17 @@ func (l *libraryScreen) key(m *Model, a action) tea.Cmd {
 
 func (l *libraryScreen) moveKey(m *Model, a action) tea.Cmd {
 	switch a {
-	case "down":
+	case actDown:
 		return l.move(m, 1)
-	case "up":
+	case actUp:
 		return l.move(m, -1)
-	case "top":
+	case actTop:
 		l.cursor = 0
-	case "bottom":
+	case actBottom:
 		l.cursor = max(0, len(l.rows)-1)
-	case "page-down", "half-down":
+	case actPageDown, actHalfDown:
 		return l.move(m, m.bodyHeight()/2)
-	case "page-up", "half-up":
+	case actPageUp, actHalfUp:
 		return l.move(m, -m.bodyHeight()/2)
 	}
 	return nil
@@ -144,7 +144,7 @@ func (l *libraryScreen) click(m *Model, row int) tea.Cmd {
 	i := row - 3
 	if i >= 0 && i < len(l.rows) {
 		if i == l.cursor {
-			return l.key(m, "open")
+			return l.key(m, actOpen)
 		}
 		l.cursor = i
 	}

@@ -26,6 +26,7 @@ type listScreen struct {
 	total    int
 	complete bool
 	seqReq   int
+	scanJob  int // the running scan of the store, 0 when none
 
 	cursor, top int
 	rows        map[uint64]store.Summary
@@ -51,14 +52,18 @@ type listScreen struct {
 	prmAny    bool
 }
 
+// seqsMsg brings a chunk of the scan's rows, or its end (done).
 type seqsMsg struct {
 	req   int
 	seqs  []uint64
 	done  bool
 	err   error
-	next  tea.Cmd
 	count int // identity lists: the trace count
 }
+
+// scanBacklog is how many chunks of rows may wait for the screen before
+// the scan waits too.
+const scanBacklog = 64
 
 type rowsMsg struct {
 	req    int
@@ -134,75 +139,57 @@ func (l *listScreen) reload(m *Model) tea.Cmd {
 	l.rows = map[uint64]store.Summary{}
 	l.refreshing, l.fresh = false, nil
 	l.identity = l.search == nil && l.order.Key == store.SortImport && !l.order.Desc && isEmptyFilter(l.filter)
+	l.stopScan(m)
 	if l.search != nil {
 		return l.search.restart(m)
 	}
 	return l.query(m)
 }
 
-// query scans the store for the list's filter and order.
+// query scans the store for the list's filter and order. A scan that is
+// not the unfiltered import order streams its rows as a quiet job: the
+// first screenful shows at once, and a new query stops the old scan (it
+// holds a read transaction).
 func (l *listScreen) query(m *Model) tea.Cmd {
 	req, db := l.seqReq, m.db
+	l.stopScan(m)
 	if l.identity {
 		return func() tea.Msg {
 			n, err := db.MaxSeq()
 			return seqsMsg{req: req, done: true, err: err, count: int(n)}
 		}
 	}
-	ctx := m.ctx
 	f, o := l.filter, l.order
-	return streamSeqs(ctx, req, func(emit func([]uint64) error) error {
-		return db.Seqs(ctx, f, o, emit)
-	})
+	var cmd tea.Cmd
+	l.scanJob, cmd = m.startJob(jobSpec{name: "list", quiet: true, backlog: scanBacklog,
+		run: func(ctx context.Context, out *jobOut) tea.Msg {
+			err := db.Seqs(ctx, f, o, func(c []uint64) error {
+				if !out.send(seqsMsg{req: req, seqs: c}) {
+					return ctx.Err()
+				}
+				return nil
+			})
+			return seqsMsg{req: req, done: true, err: err}
+		}})
+	return cmd
+}
+
+// stopScan ends the running scan, whose answer nobody waits for any more.
+func (l *listScreen) stopScan(m *Model) {
+	if l.scanJob != 0 {
+		m.cancelJob(l.scanJob)
+		l.scanJob = 0
+	}
 }
 
 func isEmptyFilter(f store.Filter) bool { return formatFilter(f) == "" }
 
-// streamSeqs runs a producer in a goroutine and turns its chunks into
-// seqsMsg messages, coalescing whatever has arrived since the last one so
-// that a million-row scan sends a handful of messages, the first at once.
-// The producer stops when ctx ends: it holds a read transaction, and a
-// stuck one would keep the store from closing.
-func streamSeqs(ctx context.Context, req int, produce func(emit func([]uint64) error) error) tea.Cmd {
-	ch := make(chan []uint64, 64)
-	errc := make(chan error, 1)
-	go func() {
-		errc <- produce(func(c []uint64) error {
-			select {
-			case ch <- c:
-				return nil
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-		})
-		close(ch)
-	}()
-	var wait tea.Cmd
-	wait = func() tea.Msg {
-		first, ok := <-ch
-		if !ok {
-			return seqsMsg{req: req, done: true, err: <-errc}
-		}
-		seqs := append([]uint64(nil), first...)
-		for {
-			select {
-			case c, ok := <-ch:
-				if !ok {
-					return seqsMsg{req: req, seqs: seqs, done: true, err: <-errc}
-				}
-				seqs = append(seqs, c...)
-				continue
-			default:
-			}
-			return seqsMsg{req: req, seqs: seqs, next: wait}
-		}
-	}
-	return wait
-}
-
 func (l *listScreen) seqsLoaded(m *Model, msg seqsMsg) tea.Cmd {
 	if msg.req != l.seqReq {
 		return nil
+	}
+	if msg.done {
+		l.scanJob = 0
 	}
 	if msg.err != nil {
 		m.setError("list: " + msg.err.Error())
@@ -217,11 +204,7 @@ func (l *listScreen) seqsLoaded(m *Model, msg seqsMsg) tea.Cmd {
 		l.total = len(l.seqs)
 	}
 	l.complete = msg.done
-	cmds := []tea.Cmd{l.ensureRows(m)}
-	if !msg.done {
-		cmds = append(cmds, msg.next)
-	}
-	return tea.Batch(cmds...)
+	return l.ensureRows(m)
 }
 
 // freshLoaded collects a refresh's answer and, once it is complete, shows
@@ -230,7 +213,7 @@ func (l *listScreen) seqsLoaded(m *Model, msg seqsMsg) tea.Cmd {
 func (l *listScreen) freshLoaded(m *Model, msg seqsMsg) tea.Cmd {
 	l.fresh = append(l.fresh, msg.seqs...)
 	if !msg.done {
-		return msg.next
+		return nil
 	}
 	if msg.err != nil {
 		l.refreshing, l.fresh = false, nil
@@ -339,7 +322,7 @@ func (l *listScreen) resize(m *Model) tea.Cmd {
 
 func (l *listScreen) key(m *Model, a action) tea.Cmd {
 	switch a {
-	case "open":
+	case actOpen:
 		seq, ok := l.seqAt(l.cursor)
 		if !ok {
 			m.setError("no trace selected")
@@ -350,10 +333,10 @@ func (l *listScreen) key(m *Model, a action) tea.Cmd {
 			m.trace.query = l.search.query
 		}
 		return m.trace.open(m, traceRef{seq: seq, row: l.cursor})
-	case "filter":
+	case actFilter:
 		m.prompt = newPrompt(m, promptFilter, "filter ", formatFilter(l.filter))
 		return nil
-	case "samples":
+	case actSamples:
 		seq, _ := l.seqAt(l.cursor)
 		r, ok := l.rows[seq]
 		if !ok {
@@ -361,7 +344,7 @@ func (l *listScreen) key(m *Model, a action) tea.Cmd {
 			return nil
 		}
 		return m.samples.open(m, r.ID, r.ProblemID)
-	case "clear-filter":
+	case actClearFilter:
 		var stop tea.Cmd
 		if l.search != nil {
 			stop = l.stopSearch(m)
@@ -369,14 +352,14 @@ func (l *listScreen) key(m *Model, a action) tea.Cmd {
 			m.setInfo("filter and search cleared")
 		}
 		return tea.Batch(stop, l.setFilter(m, store.Filter{}))
-	case "sort", "reverse":
+	case actSort, actReverse:
 		if l.search != nil {
 			m.setError("search results are in import order: clear the search (/ then ⏎ on an empty line) to sort")
 			return nil
 		}
 	}
 	switch a {
-	case "sort":
+	case actSort:
 		keys := store.SortKeys()
 		for i, k := range keys {
 			if k == l.order.Key {
@@ -386,19 +369,19 @@ func (l *listScreen) key(m *Model, a action) tea.Cmd {
 		}
 		m.setInfo("sorted by " + sortName(l.order.Key))
 		return l.reload(m)
-	case "reverse":
+	case actReverse:
 		l.order.Desc = !l.order.Desc
 		return l.reload(m)
-	case "search":
+	case actSearch:
 		q := ""
 		if l.search != nil {
 			q = l.search.query
 		}
 		m.prompt = newPrompt(m, promptSearch, "/", q)
 		return nil
-	case "next-match":
+	case actNextMatch:
 		return l.move(m, 1)
-	case "prev-match":
+	case actPrevMatch:
 		return l.move(m, -1)
 	}
 	return l.moveKey(m, a)
@@ -407,21 +390,21 @@ func (l *listScreen) key(m *Model, a action) tea.Cmd {
 func (l *listScreen) moveKey(m *Model, a action) tea.Cmd {
 	page := l.pageSize(m)
 	switch a {
-	case "down":
+	case actDown:
 		return l.move(m, 1)
-	case "up":
+	case actUp:
 		return l.move(m, -1)
-	case "page-down":
+	case actPageDown:
 		return l.move(m, page)
-	case "page-up":
+	case actPageUp:
 		return l.move(m, -page)
-	case "half-down":
+	case actHalfDown:
 		return l.move(m, page/2)
-	case "half-up":
+	case actHalfUp:
 		return l.move(m, -page/2)
-	case "top":
+	case actTop:
 		return l.move(m, -l.cursor)
-	case "bottom":
+	case actBottom:
 		return l.move(m, l.total)
 	}
 	return nil
@@ -452,7 +435,7 @@ func (l *listScreen) click(m *Model, row int) tea.Cmd {
 		return nil
 	}
 	if i == l.cursor {
-		return l.key(m, "open")
+		return l.key(m, actOpen)
 	}
 	l.cursor = i
 	return nil

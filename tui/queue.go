@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -19,12 +20,11 @@ type queueScreen struct {
 	table
 	items []triage.Item
 	done  map[int]bool
-	req   int
-	job   int
+	job   int // the build's job
 }
 
 type queueMsg struct {
-	req   int
+	job   int
 	items []triage.Item
 	err   error
 }
@@ -41,14 +41,13 @@ func (q *queueScreen) build(m *Model, f store.Filter) tea.Cmd {
 		header: fmt.Sprintf(" %-6s %-40s %5s  %s", "SCORE", "TRACE", "STEP", "WHY"),
 		note:   "no unlabeled step matches: everything here is labeled, or nothing is suspicious"}
 	q.items, q.done = nil, map[int]bool{}
-	q.req = m.req()
-	id, ctx := m.jobs.start(m, "triage queue")
-	q.job = id
-	db, req, who := m.db, q.req, m.opts.Annotator
-	return tea.Batch(m.relayout(), func() tea.Msg {
+	db, who := m.db, m.opts.Annotator
+	var cmd tea.Cmd
+	q.job, cmd = m.startJob(jobSpec{name: "triage queue", run: func(ctx context.Context, out *jobOut) tea.Msg {
 		items, err := triage.Build(ctx, db, triage.Options{Filter: f, Annotator: who, GoldRate: goldRate, Seed: seedOf(who)})
-		return queueMsg{req: req, items: items, err: err}
-	})
+		return queueMsg{job: out.id, items: items, err: err}
+	}})
+	return cmd
 }
 
 // seedOf makes the gold sample stable for an annotator.
@@ -61,19 +60,18 @@ func seedOf(s string) uint64 {
 }
 
 func (q *queueScreen) loaded(m *Model, msg queueMsg) tea.Cmd {
-	if msg.req != q.req {
+	if msg.job != q.job {
 		return nil
 	}
-	cmd := m.jobs.finish(m, q.job)
 	q.loading = false
 	if msg.err != nil {
 		m.setError("triage: " + msg.err.Error())
-		return cmd
+		return nil
 	}
 	q.items = msg.items
 	q.refresh()
 	m.setInfo(fmt.Sprintf("%d steps to look at, most suspicious first — ⏎ opens one", len(q.items)))
-	return cmd
+	return nil
 }
 
 // refresh redraws the rows (after an item is labeled).
@@ -95,7 +93,7 @@ func (q *queueScreen) key(m *Model, a action) tea.Cmd {
 	if q.moveKey(m, a) {
 		return nil
 	}
-	if a == "open" {
+	if a == actOpen {
 		return q.open(m, q.cursor)
 	}
 	return nil

@@ -263,7 +263,7 @@ func (s *samplesScreen) key(m *Model, a action) tea.Cmd {
 	}
 	r, ok := s.selected()
 	switch a {
-	case "open", "compare", "judge-pair":
+	case actOpen, actCompare, actJudgePair:
 		if !ok {
 			m.setError("move to a trace (a cluster header is not one)")
 			return nil
@@ -272,13 +272,13 @@ func (s *samplesScreen) key(m *Model, a action) tea.Cmd {
 		return nil
 	}
 	switch a {
-	case "compare":
+	case actCompare:
 		if r.ID == s.origin {
 			m.setError("this is the trace you came from (◆): pick another to compare with")
 			return nil
 		}
 		return m.compare.open(m, s.origin, r.ID)
-	case "judge-pair":
+	case actJudgePair:
 		if r.ID == s.origin {
 			m.setError("this is the trace you came from (◆): pick another to judge against it")
 			return nil

@@ -1,7 +1,9 @@
 package tui
 
 import (
+	"context"
 	"fmt"
+	"sync/atomic"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -19,14 +21,29 @@ type listSearch struct {
 	progress store.SearchProgress
 }
 
-// searchMsg carries a batch of hits or progress from the running search.
+// searchMsg carries a batch of hits from the running search, or its end.
 type searchMsg struct {
-	req      int
-	hits     []store.TraceHits
-	progress *store.SearchProgress
-	done     bool
-	err      error
+	req  int
+	hits []store.TraceHits
+	done bool
+	err  error
 }
+
+// searchProgressMsg says how much of the store the search has read; a
+// later one replaces it.
+type searchProgressMsg struct {
+	req int
+	p   store.SearchProgress
+}
+
+func (a searchProgressMsg) merge(later tea.Msg) (tea.Msg, bool) {
+	b, ok := later.(searchProgressMsg)
+	return b, ok && b.req == a.req
+}
+
+// searchBacklog is how many batches of hits may wait for the screen before
+// the search waits too.
+const searchBacklog = 16
 
 func (s *listSearch) summary() string {
 	text := fmt.Sprintf("· %d matches", s.matches)
@@ -54,7 +71,7 @@ func (l *listScreen) stopSearch(m *Model) tea.Cmd {
 	if l.search == nil || l.search.job == 0 {
 		return nil
 	}
-	return m.jobs.cancelJob(m, l.search.job)
+	return m.cancelJob(l.search.job)
 }
 
 // restart runs the search in the background; reload has reset the rows.
@@ -62,32 +79,29 @@ func (s *listSearch) restart(m *Model) tea.Cmd {
 	l := &m.list
 	s.req = l.seqReq
 	s.hits, s.matches, s.progress = map[uint64]store.TraceHits{}, 0, store.SearchProgress{}
-	id, ctx := m.jobs.start(m, "search “"+s.query+"”")
-	s.job = id
-	ch := make(chan tea.Msg, 16)
 	db, req := m.db, s.req
 	q := store.SearchQuery{Text: s.query, Filter: l.filter}
-	go func() {
-		defer close(ch)
-		err := db.Search(ctx, q,
-			func(h []store.TraceHits) {
-				select { // a search nobody reads any more must not hold its transaction
-				case ch <- searchMsg{req: req, hits: h}:
-				case <-ctx.Done():
-				}
-			},
-			func(p store.SearchProgress) {
-				select { // progress may be dropped; hits never are
-				case ch <- searchMsg{req: req, progress: &p}:
-				default:
-				}
-			})
-		select {
-		case ch <- searchMsg{req: req, done: true, err: err}:
-		case <-ctx.Done():
-		}
-	}()
-	return tea.Batch(waitStream(ch), m.relayout())
+	var cmd tea.Cmd
+	s.job, cmd = m.startJob(jobSpec{name: "search “" + s.query + "”", backlog: searchBacklog,
+		run: func(ctx context.Context, out *jobOut) tea.Msg {
+			var traces atomic.Int64
+			err := db.Search(ctx, q,
+				func(h []store.TraceHits) {
+					traces.Add(int64(len(h)))
+					out.send(searchMsg{req: req, hits: h})
+				},
+				func(p store.SearchProgress) {
+					if p.Total > 0 {
+						out.progress(float64(p.Scanned)/float64(p.Total), fmt.Sprintf("%d traces", traces.Load()))
+					}
+					out.offer(searchProgressMsg{req: req, p: p})
+				})
+			if ctx.Err() != nil {
+				return nil // stopped: a new search or a cancel
+			}
+			return searchMsg{req: req, done: true, err: err}
+		}})
+	return cmd
 }
 
 // searchUpdate adds a batch of hits to the list.
@@ -102,17 +116,10 @@ func (l *listScreen) searchUpdate(m *Model, msg searchMsg) tea.Cmd {
 		l.seqs = append(l.seqs, h.Seq)
 	}
 	l.total = len(l.seqs)
-	if msg.progress != nil {
-		s.progress = *msg.progress
-		if p := msg.progress; p.Total > 0 {
-			m.jobs.set(s.job, float64(p.Scanned)/float64(p.Total), fmt.Sprintf("%d traces", l.total))
-		}
-	}
 	if !msg.done {
 		return l.ensureRows(m)
 	}
 	s.progress.Done, l.complete = true, true
-	cmd := m.jobs.finish(m, s.job)
 	s.job = 0
 	switch {
 	case msg.err != nil:
@@ -122,5 +129,12 @@ func (l *listScreen) searchUpdate(m *Model, msg searchMsg) tea.Cmd {
 	default:
 		m.setInfo(fmt.Sprintf("%q: %d matches in %d traces — ⏎ opens, n/N move", s.query, s.matches, l.total))
 	}
-	return tea.Batch(cmd, l.ensureRows(m))
+	return l.ensureRows(m)
+}
+
+// searchProgressed shows how much of the store the search has read.
+func (l *listScreen) searchProgressed(msg searchProgressMsg) {
+	if s := l.search; s != nil && msg.req == s.req {
+		s.progress = msg.p
+	}
 }

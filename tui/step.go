@@ -271,35 +271,35 @@ func (s *stepScreen) key(m *Model, a action) tea.Cmd {
 	}
 	h := m.bodyHeight()
 	switch a {
-	case "down":
+	case actDown:
 		s.scroll(1)
-	case "up":
+	case actUp:
 		s.scroll(-1)
-	case "page-down":
+	case actPageDown:
 		s.scroll(h)
-	case "page-up":
+	case actPageUp:
 		s.scroll(-h)
-	case "half-down":
+	case actHalfDown:
 		s.scroll(h / 2)
-	case "half-up":
+	case actHalfUp:
 		s.scroll(-h / 2)
-	case "top":
+	case actTop:
 		s.top = 0
-	case "bottom":
+	case actBottom:
 		s.top = max(0, len(s.lines)-h)
-	case "next-step", "prev-step":
+	case actNextStep, actPrevStep:
 		d := 1
-		if a == "prev-step" {
+		if a == actPrevStep {
 			d = -1
 		}
 		if n := s.index + d; n >= 0 && n < len(s.t.Steps) {
 			m.trace.select_(m, n)
 			return s.moveTo(m, n)
 		}
-	case "next-trace", "prev-trace":
+	case actNextTrace, actPrevTrace:
 		m.pop()
-		return m.trace.sibling(m, a == "next-trace")
-	case "judge", "judge-pair", "judge-runs", "samples":
+		return m.trace.sibling(m, a == actNextTrace)
+	case actJudge, actJudgePair, actJudgeRuns, actSamples:
 		return m.trace.key(m, a) // they act on the trace the step belongs to
 	}
 	return nil

@@ -90,11 +90,12 @@ func (m *Model) checkStore() tea.Cmd {
 	if m.opts.NoStoreCheck {
 		return nil
 	}
-	db, ctx := m.db, m.ctx
-	return func() tea.Msg {
+	db := m.db
+	_, cmd := m.startJob(jobSpec{name: "check", quiet: true, run: func(ctx context.Context, _ *jobOut) tea.Msg {
 		_, err := db.Check(ctx)
 		return storeCheckedMsg{err: err}
-	}
+	}})
+	return cmd
 }
 
 func (m *Model) storeChecked(msg storeCheckedMsg) {

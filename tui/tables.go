@@ -29,21 +29,21 @@ func (t *table) move(m *Model, d int) {
 func (t *table) moveKey(m *Model, a action) bool {
 	h := max(1, m.bodyHeight()-2)
 	switch a {
-	case "down":
+	case actDown:
 		t.move(m, 1)
-	case "up":
+	case actUp:
 		t.move(m, -1)
-	case "page-down":
+	case actPageDown:
 		t.move(m, h)
-	case "page-up":
+	case actPageUp:
 		t.move(m, -h)
-	case "half-down":
+	case actHalfDown:
 		t.move(m, h/2)
-	case "half-up":
+	case actHalfUp:
 		t.move(m, -h/2)
-	case "top":
+	case actTop:
 		t.move(m, -len(t.rows))
-	case "bottom":
+	case actBottom:
 		t.move(m, len(t.rows))
 	default:
 		return false

@@ -439,50 +439,50 @@ func (ts *traceScreen) key(m *Model, a action) tea.Cmd {
 		return nil
 	}
 	switch a {
-	case "down":
+	case actDown:
 		ts.select_(m, ts.cursor+1)
-	case "up":
+	case actUp:
 		ts.select_(m, ts.cursor-1)
-	case "top":
+	case actTop:
 		ts.select_(m, 0)
-	case "bottom":
+	case actBottom:
 		ts.select_(m, len(ts.t.Steps)-1)
-	case "page-down":
+	case actPageDown:
 		return ts.scroll(m, ts.stepsHeight(m))
-	case "page-up":
+	case actPageUp:
 		return ts.scroll(m, -ts.stepsHeight(m))
-	case "half-down":
+	case actHalfDown:
 		return ts.scroll(m, ts.stepsHeight(m)/2)
-	case "half-up":
+	case actHalfUp:
 		return ts.scroll(m, -ts.stepsHeight(m)/2)
-	case "open":
+	case actOpen:
 		if len(ts.t.Steps) == 0 {
 			m.setError("this trace has no steps")
 			return nil
 		}
 		return m.step.open(m, ts.t, ts.p, ts.cursor)
-	case "toggle-problem":
+	case actToggleProblem:
 		ts.showProblem = !ts.showProblem
-	case "palette":
+	case actPalette:
 		m.hidePalette = !m.hidePalette
-	case "raw":
+	case actRaw:
 		ts.raw = !ts.raw
-	case "next-trace", "prev-trace":
-		return ts.sibling(m, a == "next-trace")
-	case "search":
+	case actNextTrace, actPrevTrace:
+		return ts.sibling(m, a == actNextTrace)
+	case actSearch:
 		m.prompt = newPrompt(m, promptTraceSearch, "/", ts.query)
 		return nil
-	case "next-match", "prev-match":
-		if cmd := ts.nextMatch(m, a == "next-match"); cmd != nil {
+	case actNextMatch, actPrevMatch:
+		if cmd := ts.nextMatch(m, a == actNextMatch); cmd != nil {
 			return cmd
 		}
-	case "judge":
+	case actJudge:
 		return m.judge.ask(m, ts.t.ID)
-	case "judge-pair":
+	case actJudgePair:
 		return ts.judgePair(m)
-	case "samples":
+	case actSamples:
 		return m.samples.open(m, ts.t.ID, ts.t.ProblemID)
-	case "judge-runs":
+	case actJudgeRuns:
 		return m.judge.list(m, ts.t.ID)
 	}
 	ts.layout(m)
@@ -608,7 +608,7 @@ func (ts *traceScreen) click(m *Model, row int) tea.Cmd {
 		used += len(ts.block(m, i))
 		if y < used {
 			if i == ts.cursor {
-				return ts.key(m, "open")
+				return ts.key(m, actOpen)
 			}
 			ts.select_(m, i)
 			ts.layout(m)

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"strings"
@@ -17,18 +18,20 @@ import (
 // its check finishes, each trace's proof strip in the list as it is saved,
 // and the job bar counts checks.
 
-// verifyMsg carries one update of a running verification.
+// verifyMsg carries a check's result or a trace's saved proof strip.
 type verifyMsg struct {
-	job    int
 	update verifyrun.Update
 }
 
 // verifyDoneMsg ends a verification job.
 type verifyDoneMsg struct {
-	job     int
 	summary verifyrun.Summary
 	err     error
 }
+
+// verifyBacklog is how many results may wait for the screen before the
+// verifier waits too.
+const verifyBacklog = 64
 
 // startVerify runs the verifier on a target.
 func (m *Model) startVerify(name string, target verifyrun.Target) tea.Cmd {
@@ -36,41 +39,30 @@ func (m *Model) startVerify(name string, target verifyrun.Target) tea.Cmd {
 		m.setError("verification is not set up (see `stepwise doctor`)")
 		return nil
 	}
-	id, ctx := m.jobs.start(m, "verify "+name)
-	ch := make(chan tea.Msg, 64)
 	v := m.opts.Verifier
-	go func() {
-		defer close(ch)
-		sum, err := v.Run(ctx, target, verifyrun.Options{}, func(u verifyrun.Update) {
-			if u.Result == nil && u.Saved == nil {
-				select { // progress alone may be dropped; results never are
-				case ch <- verifyMsg{job: id, update: u}:
-				default:
+	_, cmd := m.startJob(jobSpec{name: "verify " + name, backlog: verifyBacklog,
+		run: func(ctx context.Context, out *jobOut) tea.Msg {
+			sum, err := v.Run(ctx, target, verifyrun.Options{}, func(u verifyrun.Update) {
+				if p := u.Progress; p.Checks > 0 {
+					out.progress(float64(p.ChecksDone)/float64(p.Checks),
+						fmt.Sprintf("%d/%d checks, %d/%d traces", p.ChecksDone, p.Checks, p.TracesDone, p.Traces))
 				}
-				return
+				if u.Result != nil || u.Saved != nil {
+					out.send(verifyMsg{update: u})
+				}
+			})
+			if ctx.Err() != nil {
+				return nil // cancelled: the status line said so
 			}
-			select {
-			case ch <- verifyMsg{job: id, update: u}:
-			case <-ctx.Done():
-			}
-		})
-		select {
-		case ch <- verifyDoneMsg{job: id, summary: sum, err: err}:
-		case <-ctx.Done():
-		}
-	}()
+			return verifyDoneMsg{summary: sum, err: err}
+		}})
 	m.setInfo("verifying " + name + "…")
-	return tea.Batch(waitStream(ch), m.relayout())
+	return cmd
 }
 
 // verifyUpdate applies one streamed result.
 func (m *Model) verifyUpdate(msg verifyMsg) {
 	u := msg.update
-	p := u.Progress
-	if p.Checks > 0 {
-		m.jobs.set(msg.job, float64(p.ChecksDone)/float64(p.Checks),
-			fmt.Sprintf("%d/%d checks, %d/%d traces", p.ChecksDone, p.Checks, p.TracesDone, p.Traces))
-	}
 	if r := u.Result; r != nil {
 		m.trace.applyResult(m, r)
 	}
@@ -80,13 +72,12 @@ func (m *Model) verifyUpdate(msg verifyMsg) {
 }
 
 func (m *Model) verifyDone(msg verifyDoneMsg) tea.Cmd {
-	cmd := m.jobs.finish(m, msg.job)
 	if msg.err != nil {
 		m.setError("verify: " + msg.err.Error())
-		return cmd
+		return nil
 	}
 	m.setInfo("verified: " + statusCounts(msg.summary.ByStatus))
-	return cmd
+	return nil
 }
 
 // statusCounts writes "3 proved, 1 disproved" in a stable order.
