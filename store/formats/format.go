@@ -129,6 +129,7 @@ var registry = []Codec{
 	gsm8k{},
 	math500{},
 	mathFile{},
+	webr{},
 	r1Completion{},
 	llamaFactory{},
 	shareGPT{},
