@@ -62,6 +62,7 @@ func runStats(ctx context.Context, e *env, args []string) int {
 	}
 	tw.Flush()
 	printHumanStats(e.stdout, human)
+	printQuestionAgreement(e.stdout, human.Questions)
 	return exitOK
 }
 

@@ -20,6 +20,8 @@ type humanStats struct {
 	Progress  []store.LabelProgress `json:"progress"`
 	Labels    []store.LabelCounts   `json:"labels,omitempty"`
 	Agreement *store.Agreement      `json:"agreement,omitempty"`
+	// Questions is the agreement on label schemas' questions.
+	Questions []store.QuestionAgreement `json:"questions,omitempty"`
 }
 
 func loadHumanStats(ctx context.Context, db *store.DB, dataset string) (*humanStats, error) {
@@ -34,8 +36,39 @@ func loadHumanStats(ctx context.Context, db *store.DB, dataset string) (*humanSt
 	if h.Labels, err = db.LabelDistribution(ctx, dataset); err != nil {
 		return nil, err
 	}
-	h.Agreement, err = db.Agreement(ctx, store.AgreementOptions{Dataset: dataset})
+	if h.Agreement, err = db.Agreement(ctx, store.AgreementOptions{Dataset: dataset}); err != nil {
+		return nil, err
+	}
+	h.Questions, err = db.QuestionAgreements(ctx, dataset)
 	return h, err
+}
+
+// printQuestionAgreement prints the agreement on schema questions.
+func printQuestionAgreement(w io.Writer, qs []store.QuestionAgreement) {
+	if len(qs) == 0 {
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "\nQUESTION\tITEMS\tALPHA\tPAIRS (κ or span F1, items)")
+	for _, q := range qs {
+		alpha := "—"
+		if q.Alpha != nil {
+			alpha = q.Alpha.String()
+		}
+		var pairs []string
+		for _, p := range q.Pairs {
+			v := "—"
+			switch {
+			case p.Kappa != nil:
+				v = "κ " + p.Kappa.String()
+			case p.SpanF1 != nil:
+				v = fmt.Sprintf("F1 %.2f", *p.SpanF1)
+			}
+			pairs = append(pairs, fmt.Sprintf("%s–%s %s (%d)", termsafe.Line(p.A), termsafe.Line(p.B), v, p.N))
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\n", termsafe.Line(q.Question), q.Units, alpha, strings.Join(pairs, "; "))
+	}
+	tw.Flush()
 }
 
 func printHumanStats(w io.Writer, h *humanStats) {

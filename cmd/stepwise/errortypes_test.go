@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -153,5 +154,61 @@ func TestLabelChecksAnswers(t *testing.T) {
 	ok := `{"trace_id":"gsm8k-0","step":1,"question":"sei/error_words","answer":{"spans":[{"start":0,"end":4}]}}`
 	if code, _, errs := runCLI(t, ok+"\n", "--db", db, "label", "--from", "-", "--annotator", "ana"); code != exitOK {
 		t.Errorf("a good span answer: %s", errs)
+	}
+}
+
+// TestQuestionAgreement: agreement per schema question, against hand
+// computations: two annotators give a one-of answer on three traces
+// (agreeing on two: κ computed below) and select spans on one step
+// (overlap F1 = 2·2/(4+4) = 0.5).
+func TestQuestionAgreement(t *testing.T) {
+	db := setupErrorTypes(t)
+	var lines strings.Builder
+	for who, choices := range map[string][]string{"ana": {"none", "low", "high"}, "bo": {"none", "low", "low"}} {
+		for i, c := range choices {
+			fmt.Fprintf(&lines, `{"trace_id":"gsm8k-%d","step":-1,"question":"lrm-safety/thinking_harm","answer":{"choice":%q},"annotator":%q}`+"\n", 10+i, c, who)
+		}
+	}
+	lines.WriteString(`{"trace_id":"gsm8k-10","step":0,"question":"sei/error_words","answer":{"spans":[{"start":0,"end":4}]},"annotator":"ana"}` + "\n")
+	lines.WriteString(`{"trace_id":"gsm8k-10","step":0,"question":"sei/error_words","answer":{"spans":[{"start":2,"end":6}]},"annotator":"bo"}` + "\n")
+	if code, _, errs := runCLI(t, lines.String(), "--db", db, "label", "--from", "-", "--annotator", "ana"); code != exitOK {
+		t.Fatal(errs)
+	}
+	code, out, errs := runCLI(t, "", "--db", db, "stats", "--json")
+	if code != exitOK {
+		t.Fatal(errs)
+	}
+	var st struct {
+		Human struct {
+			Questions []struct {
+				Question string `json:"question"`
+				Units    int    `json:"units"`
+				Pairs    []struct {
+					N     int `json:"n"`
+					Kappa *struct {
+						Value float64 `json:"value"`
+					} `json:"kappa"`
+					SpanF1 *float64 `json:"span_f1"`
+				} `json:"pairs"`
+			} `json:"questions"`
+		} `json:"human"`
+	}
+	if err := json.Unmarshal([]byte(out), &st); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	for i, q := range st.Human.Questions {
+		got[q.Question] = i
+	}
+	harm := st.Human.Questions[got["lrm-safety/thinking_harm"]]
+	// Observed agreement 2/3; expected from the marginals: ana none/low/high
+	// 1/3 each, bo none 1/3, low 2/3 → pe = 1/9 + 2/9 + 0 = 1/3;
+	// κ = (2/3 − 1/3)/(1 − 1/3) = 0.5.
+	if harm.Units != 3 || len(harm.Pairs) != 1 || harm.Pairs[0].Kappa == nil || math.Abs(harm.Pairs[0].Kappa.Value-0.5) > 1e-9 {
+		t.Fatalf("thinking_harm agreement %+v", harm)
+	}
+	words := st.Human.Questions[got["sei/error_words"]]
+	if len(words.Pairs) != 1 || words.Pairs[0].SpanF1 == nil || math.Abs(*words.Pairs[0].SpanF1-0.5) > 1e-9 {
+		t.Fatalf("span agreement %+v", words)
 	}
 }
