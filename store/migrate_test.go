@@ -14,6 +14,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store/internal/idindex"
 	"github.com/stepwise-dev/stepwise/store/internal/postings"
 	"github.com/stepwise-dev/stepwise/store/internal/record"
 	"github.com/stepwise-dev/stepwise/store/internal/schema"
@@ -111,7 +112,7 @@ func unlogIDs(tx *bolt.Tx) error {
 	if err != nil {
 		return err
 	}
-	if err := foldIDs(tx, entries); err != nil {
+	if err := idindex.Fold(tx, entries); err != nil {
 		return err
 	}
 	return tx.DeleteBucket(schema.IDLog)

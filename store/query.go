@@ -12,6 +12,7 @@ import (
 
 	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/store/internal/damage"
+	"github.com/stepwise-dev/stepwise/store/internal/idindex"
 	"github.com/stepwise-dev/stepwise/store/internal/postings"
 	"github.com/stepwise-dev/stepwise/store/internal/record"
 	"github.com/stepwise-dev/stepwise/store/internal/schema"
@@ -262,17 +263,17 @@ func (e *AmbiguousError) Error() string {
 // source gave an id has the id "<dataset>:<source id>" (or "...#2" when
 // taken), so a source id is looked up under every dataset.
 func resolve(tx *bolt.Tx, id string) (uint64, error) {
-	ids, err := newIDIndex(tx)
+	x, err := idindex.Open(tx)
 	if err != nil {
 		return 0, err
 	}
-	if seq, ok := ids.seq(id); ok {
+	if seq, ok := x.Seq(id); ok {
 		return seq, nil
 	}
 	var names []string
 	var cands []uint64
 	collect := func(prefix string, exact bool) {
-		ids.withPrefix(prefix, func(k []byte, seq uint64) {
+		x.WithPrefix(prefix, func(k []byte, seq uint64) {
 			if exact && len(k) != len(prefix) && k[len(prefix)] != '#' {
 				return
 			}

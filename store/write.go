@@ -12,6 +12,7 @@ import (
 
 	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/store/internal/damage"
+	"github.com/stepwise-dev/stepwise/store/internal/idindex"
 	"github.com/stepwise-dev/stepwise/store/internal/postings"
 	"github.com/stepwise-dev/stepwise/store/internal/record"
 	"github.com/stepwise-dev/stepwise/store/internal/schema"
@@ -66,8 +67,8 @@ func (db *DB) writeBatch(b *batch) (batchResult, error) {
 type txWriter struct {
 	tx                  *bolt.Tx
 	seen                *seenFilter
-	index               *idIndex   // the stored ids (idlog.go)
-	run                 []loggedID // the ids this transaction adds
+	index               *idindex.Index  // the stored ids (idlog.go)
+	run                 []idindex.Entry // the ids this transaction adds
 	traces              *bolt.Bucket
 	tracePuts, bodyPuts []schema.KV
 	ownProblemPuts      []schema.KV // traceproblem.go
@@ -83,11 +84,11 @@ type txWriter struct {
 // changes of the batch if every trace is stored; add takes back those of
 // duplicates.
 func newTxWriter(tx *bolt.Tx, seen *seenFilter, b *batch) (*txWriter, error) {
-	index, err := newIDIndex(tx)
+	index, err := idindex.Open(tx)
 	return &txWriter{
 		tx: tx, seen: seen, index: index, traces: tx.Bucket(schema.Traces),
 		newIDs:       make(map[string][16]byte, b.traces),
-		run:          make([]loggedID, 0, b.traces),
+		run:          make([]idindex.Entry, 0, b.traces),
 		problemsSeen: map[string]*queuedProblem{}, deltas: b.counts.keys(), postings: postings.NewWriter(),
 	}, err
 }
@@ -116,7 +117,7 @@ func (w *txWriter) add(p *prepared) (bool, error) {
 	}
 	seqKey := binary.BigEndian.AppendUint64(w.arena.make(0, 8), seq)
 	w.tracePuts = append(w.tracePuts, schema.KV{K: seqKey, V: value})
-	w.run = append(w.run, loggedID{id: id, seq: seq, hash: p.hash})
+	w.run = append(w.run, idindex.Entry{ID: id, Seq: seq, Hash: p.hash})
 	for i, t := range p.terms {
 		w.postings.AddAt(i, t, seq) // every term's field is a posting field
 	}
@@ -156,7 +157,7 @@ func (w *txWriter) place(p *prepared) (id string, key [16]byte, dup bool) {
 		if !w.seen.ids.mayHave(key) {
 			return c, key, false
 		}
-		_, h, hasHash, ok := w.index.get(c)
+		_, h, hasHash, ok := w.index.Get(c)
 		if !ok {
 			return c, key, false
 		}
@@ -234,7 +235,7 @@ func mergeProblem(have, p *stepwise.Problem) bool {
 
 // commit writes everything queued, each bucket in key order.
 func (w *txWriter) commit() error {
-	if err := putIDs(w.tx, w.index, w.run); err != nil {
+	if err := idindex.Put(w.tx, w.index, w.run); err != nil {
 		return err
 	}
 	// New problems get record numbers in the order they were met, so that
