@@ -20,6 +20,7 @@ import (
 	"github.com/stepwise-dev/stepwise/store/internal/bodies"
 	"github.com/stepwise-dev/stepwise/store/internal/idindex"
 	"github.com/stepwise-dev/stepwise/store/internal/postings"
+	"github.com/stepwise-dev/stepwise/store/internal/problems"
 	"github.com/stepwise-dev/stepwise/store/internal/record"
 	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
@@ -113,7 +114,7 @@ func checkStore(t *testing.T, db *DB) {
 			return fmt.Errorf("%d problem ids, %d problem records", np, nt)
 		}
 		err := tx.Bucket(schema.Problems).ForEach(func(k, _ []byte) error {
-			v, err := problemRecord(tx, string(k))
+			v, err := problems.Record(tx, string(k))
 			if err != nil || v == nil {
 				return fmt.Errorf("problem %s: no record (%v)", k, err)
 			}

@@ -17,6 +17,7 @@ import (
 	"github.com/stepwise-dev/stepwise/store/formats"
 	"github.com/stepwise-dev/stepwise/store/internal/damage"
 	"github.com/stepwise-dev/stepwise/store/internal/postings"
+	"github.com/stepwise-dev/stepwise/store/internal/problems"
 	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
@@ -304,7 +305,7 @@ func (x *exportRun) problem(id string) (*stepwise.Problem, error) {
 	if p := x.problems[id]; p != nil {
 		return p, nil
 	}
-	v, err := problemRecord(x.tx, id)
+	v, err := problems.Record(x.tx, id)
 	if err != nil {
 		return nil, err
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/store/internal/idindex"
 	"github.com/stepwise-dev/stepwise/store/internal/postings"
+	"github.com/stepwise-dev/stepwise/store/internal/problems"
 	"github.com/stepwise-dev/stepwise/store/internal/record"
 	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
@@ -123,7 +124,7 @@ func unlogIDs(tx *bolt.Tx) error {
 func joinProblems(tx *bolt.Tx) error {
 	var puts []schema.KV
 	err := tx.Bucket(schema.Problems).ForEach(func(k, _ []byte) error {
-		v, err := problemRecord(tx, string(k))
+		v, err := problems.Record(tx, string(k))
 		if err != nil {
 			return err
 		}

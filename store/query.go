@@ -14,6 +14,7 @@ import (
 	"github.com/stepwise-dev/stepwise/store/internal/damage"
 	"github.com/stepwise-dev/stepwise/store/internal/idindex"
 	"github.com/stepwise-dev/stepwise/store/internal/postings"
+	"github.com/stepwise-dev/stepwise/store/internal/problems"
 	"github.com/stepwise-dev/stepwise/store/internal/record"
 	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
@@ -310,7 +311,7 @@ func loadTraceRaw(tx *bolt.Tx, seq uint64, copyRaw bool) (*stepwise.Trace, error
 func (db *DB) Problem(id string) (*stepwise.Problem, error) {
 	var p stepwise.Problem
 	err := db.view(func(tx *bolt.Tx) error {
-		v, err := problemRecord(tx, id)
+		v, err := problems.Record(tx, id)
 		if err != nil {
 			return err
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/stepwise-dev/stepwise/store/internal/damage"
 	"github.com/stepwise-dev/stepwise/store/internal/idindex"
 	"github.com/stepwise-dev/stepwise/store/internal/postings"
+	"github.com/stepwise-dev/stepwise/store/internal/problems"
 	"github.com/stepwise-dev/stepwise/store/internal/record"
 	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
@@ -125,7 +126,7 @@ func (w *txWriter) add(p *prepared) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	if own, ok := ownProblemOf(p.problem, stored); ok {
+	if own, ok := problems.OwnOf(p.problem, stored); ok {
 		v, err := json.Marshal(own)
 		if err != nil {
 			return false, err
@@ -199,7 +200,7 @@ func (w *txWriter) queueProblem(p *stepwise.Problem) (*stepwise.Problem, error) 
 		w.queue(&queuedProblem{p: &cp, put: true})
 		return &cp, nil
 	}
-	old, err := problemRecordAt(w.tx, p.ID, seq)
+	old, err := problems.RecordAt(w.tx, p.ID, seq)
 	if err != nil {
 		return nil, err
 	}
@@ -278,7 +279,7 @@ func (w *txWriter) commit() error {
 			return fmt.Errorf("bucket %s: %w", job.bucket, err)
 		}
 	}
-	if err := putOwnProblems(w.tx, w.ownProblemPuts); err != nil {
+	if err := problems.PutOwn(w.tx, w.ownProblemPuts); err != nil {
 		return err
 	}
 	if err := w.postings.Commit(w.tx.Bucket(schema.Postings)); err != nil {
