@@ -116,16 +116,7 @@ func (db *DB) Export(ctx context.Context, w io.Writer, opts ExportOptions) (*Exp
 	if grouped {
 		n = 1
 	}
-	err = db.with(ctx, func(b *bolt.DB) error {
-		txs, err := snapshotTxs(b, n)
-		if err != nil {
-			return err
-		}
-		defer func() {
-			for _, tx := range txs {
-				tx.Rollback()
-			}
-		}()
+	err = db.h.Snapshot(ctx, n, func(txs []*bolt.Tx) error {
 		x := &exportRun{path: db.path, tx: txs[0], opts: opts, rep: rep, problems: map[string]*stepwise.Problem{}}
 		x.prmNames = exportPRMNames(txs[0], f, exp)
 		if exp != nil {

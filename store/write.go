@@ -29,8 +29,8 @@ type batchResult struct {
 func (db *DB) writeBatch(b *batch) (batchResult, error) {
 	var res batchResult
 	err := db.update(func(tx *bolt.Tx) error {
-		if db.seen == nil || db.seen.stale() || db.seenAt != db.h.changesSeen() {
-			db.seen, db.seenAt = loadSeenFilter(tx), db.h.changesSeen()
+		if db.seen == nil || db.seen.stale() || db.seenAt != db.h.ChangesSeen() {
+			db.seen, db.seenAt = loadSeenFilter(tx), db.h.ChangesSeen()
 		}
 		w, err := newTxWriter(tx, db.seen, b)
 		if err != nil {
