@@ -10,6 +10,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store/internal/idindex"
 	"github.com/stepwise-dev/stepwise/store/internal/record"
 	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
@@ -52,13 +53,13 @@ func (db *DB) SaveAnalysis(a *stepwise.Analysis) (uint64, error) {
 	}
 	var seq uint64
 	err = db.update(func(tx *bolt.Tx) error {
-		ids, err := newIDIndex(tx)
+		x, err := idindex.Open(tx)
 		if err != nil {
 			return err
 		}
 		traceSeqs := make([]uint64, len(a.TraceIDs))
 		for i, id := range a.TraceIDs {
-			seq, ok := ids.seq(id)
+			seq, ok := x.Seq(id)
 			if !ok {
 				return fmt.Errorf("save analysis %s: trace %q: %w", a.ID, id, ErrNotFound)
 			}
@@ -112,11 +113,11 @@ func runSeqsOf(tx *bolt.Tx, traceSeq uint64) []uint64 {
 // exactSeq resolves an exact trace id (no prefixes: run lookups are keyed by
 // what the store itself handed out).
 func exactSeq(tx *bolt.Tx, traceID string) (uint64, error) {
-	ids, err := newIDIndex(tx)
+	x, err := idindex.Open(tx)
 	if err != nil {
 		return 0, err
 	}
-	seq, ok := ids.seq(traceID)
+	seq, ok := x.Seq(traceID)
 	if !ok {
 		return 0, fmt.Errorf("trace %q: %w", traceID, ErrNotFound)
 	}

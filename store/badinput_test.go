@@ -18,7 +18,9 @@ import (
 
 	"github.com/stepwise-dev/stepwise/store/formats"
 	"github.com/stepwise-dev/stepwise/store/internal/bodies"
+	"github.com/stepwise-dev/stepwise/store/internal/idindex"
 	"github.com/stepwise-dev/stepwise/store/internal/postings"
+	"github.com/stepwise-dev/stepwise/store/internal/problems"
 	"github.com/stepwise-dev/stepwise/store/internal/record"
 	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
@@ -27,7 +29,7 @@ import (
 func checkIDs(tx *bolt.Tx) error {
 	seqs := map[uint64]string{}
 	err := tx.Bucket(schema.IDs).ForEach(func(k, v []byte) error {
-		seq, _ := seqOfID(v)
+		seq, _ := idindex.SeqOf(v)
 		seqs[seq] = string(k)
 		return nil
 	})
@@ -40,10 +42,10 @@ func checkIDs(tx *bolt.Tx) error {
 		return err
 	}
 	for _, e := range logged {
-		if tx.Bucket(schema.IDs).Get([]byte(e.id)) != nil {
-			return fmt.Errorf("id %s is both in ids and in the id log", e.id)
+		if tx.Bucket(schema.IDs).Get([]byte(e.ID)) != nil {
+			return fmt.Errorf("id %s is both in ids and in the id log", e.ID)
 		}
-		seqs[e.seq] = e.id
+		seqs[e.Seq] = e.ID
 	}
 	if len(seqs) != n+len(logged) {
 		return fmt.Errorf("a seq has two ids")
@@ -112,7 +114,7 @@ func checkStore(t *testing.T, db *DB) {
 			return fmt.Errorf("%d problem ids, %d problem records", np, nt)
 		}
 		err := tx.Bucket(schema.Problems).ForEach(func(k, _ []byte) error {
-			v, err := problemRecord(tx, string(k))
+			v, err := problems.Record(tx, string(k))
 			if err != nil || v == nil {
 				return fmt.Errorf("problem %s: no record (%v)", k, err)
 			}

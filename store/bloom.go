@@ -7,6 +7,7 @@ import (
 	"github.com/zeebo/xxh3"
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/stepwise-dev/stepwise/store/internal/idindex"
 	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
@@ -72,13 +73,9 @@ func (f *seenFilter) key(id string) [16]byte {
 // loadSeenFilter builds the filter from the store's ids, sized for growth.
 func loadSeenFilter(tx *bolt.Tx) *seenFilter {
 	f := &seenFilter{seed: rand.Uint64()}
-	index, _ := newIDIndex(tx) // a damaged log fails the writer's own read of it
-	f.ids = f.load(tx.Bucket(schema.IDs), index.logged)
-	for _, r := range index.runs {
-		for i := range r.n {
-			f.ids.add(f.key(string(r.id(i))))
-		}
-	}
+	index, _ := idindex.Open(tx) // a damaged log fails the writer's own read of it
+	f.ids = f.load(tx.Bucket(schema.IDs), index.LoggedCount())
+	index.EachLogged(func(id []byte) { f.ids.add(f.key(string(id))) })
 	f.problems = f.load(tx.Bucket(schema.Problems), 0)
 	return f
 }

@@ -35,14 +35,14 @@ func (s *fileStamp) set(st os.FileInfo) {
 func (db *DB) Changes(ctx context.Context) (uint64, error) {
 	st, err := os.Stat(db.path)
 	if err != nil {
-		return db.h.changesSeen(), err
+		return db.h.ChangesSeen(), err
 	}
 	if db.stamp.same(st) {
-		return db.h.changesSeen(), nil
+		return db.h.ChangesSeen(), nil
 	}
 	if err := db.viewCtx(ctx, func(*bolt.Tx) error { return nil }); err != nil {
-		return db.h.changesSeen(), err
+		return db.h.ChangesSeen(), err
 	}
 	db.stamp.set(st)
-	return db.h.changesSeen(), nil
+	return db.h.ChangesSeen(), nil
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/store/internal/bodies"
+	"github.com/stepwise-dev/stepwise/store/internal/idindex"
 	"github.com/stepwise-dev/stepwise/store/internal/record"
 	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
@@ -45,33 +46,6 @@ func appendIdentity(b []byte, s *Summary, problem string) []byte {
 		b = append(append(b, f...), 0)
 	}
 	return b
-}
-
-// idValue is an ids entry: the trace's seq, then its content hash.
-func idValue(seq uint64, hash [16]byte) []byte {
-	return appendIDValue(make([]byte, 0, 24), seq, hash)
-}
-
-func appendIDValue(b []byte, seq uint64, hash [16]byte) []byte {
-	return append(binary.BigEndian.AppendUint64(b, seq), hash[:]...)
-}
-
-// seqOfID reads the seq of an ids entry (schema 3 entries hold only it).
-func seqOfID(v []byte) (uint64, bool) {
-	if len(v) < 8 {
-		return 0, false
-	}
-	return binary.BigEndian.Uint64(v), true
-}
-
-// hashOfID reads the content hash of an ids entry.
-func hashOfID(v []byte) ([16]byte, bool) {
-	var h [16]byte
-	if len(v) != 24 {
-		return h, false
-	}
-	copy(h[:], v[8:])
-	return h, true
 }
 
 // bLegacyHashes is the bucket of content hash → seq of schemas 3 and 4.
@@ -113,7 +87,7 @@ func foldContentHashes(tx *bolt.Tx) error {
 		if err != nil {
 			return err
 		}
-		puts = append(puts, schema.KV{K: []byte(s.ID), V: idValue(seq, contentHash(&id, idBody))})
+		puts = append(puts, schema.KV{K: []byte(s.ID), V: idindex.Value(seq, contentHash(&id, idBody))})
 		return nil
 	})
 	if err != nil {

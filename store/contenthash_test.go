@@ -17,6 +17,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store/internal/idindex"
 	"github.com/stepwise-dev/stepwise/store/internal/record"
 	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
@@ -141,7 +142,7 @@ func TestMigrateRehashesVersion1Bodies(t *testing.T) {
 			}
 			v1 := record.AppendBodyVersion(nil, want[seq], record.BodyVersionNoNames)
 			bodies = append(bodies, schema.KV{K: schema.U64(seq), V: v1})
-			ids = append(ids, schema.KV{K: []byte(s.ID), V: idValue(seq, contentHash(&s, v1))})
+			ids = append(ids, schema.KV{K: []byte(s.ID), V: idindex.Value(seq, contentHash(&s, v1))})
 			return nil
 		})
 		if err != nil {

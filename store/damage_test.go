@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store/internal/handle"
 )
 
 // damagedCopy builds a compact store of real samples once and returns a
@@ -113,7 +114,7 @@ func TestGarbageInPagesNeverPanics(t *testing.T) {
 	for i := range trials {
 		b := bytes.Clone(base)
 		// Past the two meta pages: bbolt checks those with a checksum.
-		off := 2*pageSize + rng.IntN(len(b)-2*pageSize-8)
+		off := 2*handle.PageSize + rng.IntN(len(b)-2*handle.PageSize-8)
 		for j := range 8 {
 			b[off+j] = byte(rng.Uint32())
 		}

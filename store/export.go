@@ -17,6 +17,7 @@ import (
 	"github.com/stepwise-dev/stepwise/store/formats"
 	"github.com/stepwise-dev/stepwise/store/internal/damage"
 	"github.com/stepwise-dev/stepwise/store/internal/postings"
+	"github.com/stepwise-dev/stepwise/store/internal/problems"
 	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
@@ -115,16 +116,7 @@ func (db *DB) Export(ctx context.Context, w io.Writer, opts ExportOptions) (*Exp
 	if grouped {
 		n = 1
 	}
-	err = db.with(ctx, func(b *bolt.DB) error {
-		txs, err := snapshotTxs(b, n)
-		if err != nil {
-			return err
-		}
-		defer func() {
-			for _, tx := range txs {
-				tx.Rollback()
-			}
-		}()
+	err = db.h.Snapshot(ctx, n, func(txs []*bolt.Tx) error {
 		x := &exportRun{path: db.path, tx: txs[0], opts: opts, rep: rep, problems: map[string]*stepwise.Problem{}}
 		x.prmNames = exportPRMNames(txs[0], f, exp)
 		if exp != nil {
@@ -304,7 +296,7 @@ func (x *exportRun) problem(id string) (*stepwise.Problem, error) {
 	if p := x.problems[id]; p != nil {
 		return p, nil
 	}
-	v, err := problemRecord(x.tx, id)
+	v, err := problems.Record(x.tx, id)
 	if err != nil {
 		return nil, err
 	}

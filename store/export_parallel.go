@@ -3,8 +3,6 @@ package store
 import (
 	"bytes"
 	"context"
-	"errors"
-	"fmt"
 	"io"
 	"sync"
 
@@ -93,43 +91,6 @@ func (x *exportRun) pipeline(ctx context.Context, f formats.ExportFormat, exp fo
 		return listErr
 	}
 	return ctx.Err()
-}
-
-// snapshotTxs opens n read transactions on one snapshot of the store: a
-// writer that commits between two openings moves the snapshot, and then all
-// are opened again. The caller rolls them back.
-func snapshotTxs(db *bolt.DB, n int) ([]*bolt.Tx, error) {
-	for range 100 {
-		txs := make([]*bolt.Tx, 0, n)
-		for range n {
-			t, err := db.Begin(false)
-			if err != nil {
-				for _, t := range txs {
-					t.Rollback()
-				}
-				return nil, fmt.Errorf("read transaction: %w", err)
-			}
-			txs = append(txs, t)
-		}
-		if oneSnapshot(txs) {
-			return txs, nil
-		}
-		for _, t := range txs {
-			t.Rollback()
-		}
-	}
-	return nil, errors.New("the store kept changing: no snapshot to read")
-}
-
-// oneSnapshot reports whether read transactions see the same version of
-// the store (the id of the last committed write).
-func oneSnapshot(txs []*bolt.Tx) bool {
-	for _, t := range txs {
-		if t.ID() != txs[0].ID() {
-			return false
-		}
-	}
-	return true
 }
 
 // listJobs lists the selected seqs in order and sends them in jobs.

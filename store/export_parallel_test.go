@@ -9,8 +9,6 @@ import (
 	"reflect"
 	"testing"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/store/formats"
 )
@@ -74,16 +72,13 @@ func exportWith(t *testing.T, db *DB, f formats.ExportFormat, opts ExportOptions
 	}
 	var buf bytes.Buffer
 	rep := &ExportReport{Format: f.Name}
-	txs, err := snapshotTxs(holdBolt(t, db), 3)
-	if err != nil {
-		t.Fatal(err)
-	}
+	txs := readTxs(t, db, 3)
 	defer func() {
 		for _, tx := range txs {
 			tx.Rollback()
 		}
 	}()
-	err = func() error {
+	err := func() error {
 		x := &exportRun{tx: txs[0], opts: opts, rep: rep, problems: map[string]*stepwise.Problem{}}
 		exp := f.New(&buf)
 		if parallel {
@@ -141,38 +136,6 @@ func TestParallelExportStopsOnWriteError(t *testing.T) {
 	_, err := db.Export(context.Background(), &failingWriter{left: 1000}, ExportOptions{Format: "steps-jsonl"})
 	if err == nil || err.Error() != "disk full" {
 		t.Fatalf("export to a failing writer: %v", err)
-	}
-}
-
-// TestOneSnapshot: read transactions opened on either side of a commit are
-// not one snapshot; opened together they are.
-func TestOneSnapshot(t *testing.T) {
-	db := openTemp(t)
-	importOK(t, db, filepath.Join(samples, "processbench"))
-	before, err := holdBolt(t, db).Begin(false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer before.Rollback()
-	var id string
-	db.List(Filter{Limit: 1}, func(s Summary) error { id = s.ID; return nil })
-	if _, err := db.AnnotateMany([]stepwise.Annotation{{Annotator: "a", TraceID: id, Step: 0, Rating: stepwise.Good}}); err != nil {
-		t.Fatal(err)
-	}
-	txs, err := snapshotTxs(holdBolt(t, db), 2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		for _, tx := range txs {
-			tx.Rollback()
-		}
-	}()
-	if !oneSnapshot(txs) {
-		t.Error("transactions opened together are not one snapshot")
-	}
-	if oneSnapshot([]*bolt.Tx{before, txs[0]}) {
-		t.Error("transactions on either side of a commit pass for one snapshot")
 	}
 }
 

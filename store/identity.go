@@ -1,8 +1,6 @@
 package store
 
 import (
-	"encoding/json"
-	"fmt"
 	"math/big"
 	"strings"
 
@@ -10,8 +8,8 @@ import (
 
 	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/store/formats"
+	"github.com/stepwise-dev/stepwise/store/internal/problems"
 	"github.com/stepwise-dev/stepwise/store/internal/record"
-	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
 // A trace's identity (its dedupe hash and, without a source id, its short
@@ -148,7 +146,7 @@ func storedIdentity(tx *bolt.Tx, s *Summary, body []byte) (Summary, []byte, erro
 	if id.Correct != nil || id.FinalAnswer == "" {
 		return id, body, nil
 	}
-	p, err := storedProblem(tx, id.ProblemID)
+	p, err := problems.Get(tx, id.ProblemID)
 	if err != nil || p == nil || p.GoldAnswer == "" {
 		return id, body, err
 	}
@@ -163,24 +161,4 @@ func storedIdentity(tx *bolt.Tx, s *Summary, body []byte) (Summary, []byte, erro
 	}
 	id.Correct = it.Correct
 	return id, record.AppendBody(nil, it), nil
-}
-
-// storedProblem reads a problem in either layout: a record under its id
-// (schemas before 8) or a number into problem_texts.
-func storedProblem(tx *bolt.Tx, id string) (*stepwise.Problem, error) {
-	k := tx.Bucket(schema.Problems).Get([]byte(id))
-	if k == nil {
-		return nil, nil
-	}
-	v := k
-	if texts := tx.Bucket(schema.ProblemTexts); len(k) == 8 && texts != nil {
-		if r := texts.Get(k); r != nil {
-			v = r
-		}
-	}
-	var p stepwise.Problem
-	if err := json.Unmarshal(v, &p); err != nil {
-		return nil, fmt.Errorf("problem %s: %w", id, err)
-	}
-	return &p, nil
 }

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"errors"
-	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -11,12 +10,12 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
-	"github.com/stepwise-dev/stepwise/store/internal/schema"
+	"github.com/stepwise-dev/stepwise/store/internal/idindex"
 )
 
 // TestIDLog: traces whose ids are in the id log's runs are found by id, by
 // source id and in id order like any other, are duplicates when stored
-// again, from a read-only open too; once the log has maxRuns runs the next
+// again, from a read-only open too; once the log has idindex.MaxRuns runs the next
 // transaction folds it into ids, and everything is still found.
 func TestIDLog(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "s.db")
@@ -59,7 +58,7 @@ func TestIDLog(t *testing.T) {
 		if _, err := db.writeBatch(prepareBatch(gsm[start : start+10])); err != nil {
 			t.Fatal(err)
 		}
-		if runs++; runs > maxRuns {
+		if runs++; runs > idindex.MaxRuns {
 			runs = 0 // this transaction folded the log
 		}
 		if got, _ := logState(t, db); got != runs {
@@ -70,20 +69,20 @@ func TestIDLog(t *testing.T) {
 }
 
 // loggedIDs returns every id in the log.
-func loggedIDs(tx *bolt.Tx) ([]loggedID, error) {
-	x, err := newIDIndex(tx)
+func loggedIDs(tx *bolt.Tx) ([]idindex.Entry, error) {
+	x, err := idindex.Open(tx)
 	if err != nil {
 		return nil, err
 	}
-	return x.entries()
+	return x.Entries()
 }
 
 // logState counts the id log's runs and ids.
 func logState(t testing.TB, db *DB) (runs, logged int) {
 	t.Helper()
 	err := db.view(func(tx *bolt.Tx) error {
-		x, err := newIDIndex(tx)
-		runs, logged = len(x.runs), x.logged
+		x, err := idindex.Open(tx)
+		runs, logged = x.RunCount(), x.LoggedCount()
 		return err
 	})
 	if err != nil {
@@ -136,95 +135,6 @@ func checkFindsAll(t *testing.T, db *DB, n int) {
 	if _, err := db.Get("no such trace"); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("unknown id: %v", err)
 	}
-}
-
-// TestIDLogFull: a transaction that would take the log past maxLogged ids
-// folds it, whatever the number of runs.
-func TestIDLogFull(t *testing.T) {
-	db := openTemp(t)
-	items := decodeFiles(t, filepath.Join(samples, "processbench", "math_0-49_and_500-549.json"))
-	if _, err := db.writeBatch(prepareBatch(items[:60])); err != nil {
-		t.Fatal(err)
-	}
-	err := db.update(func(tx *bolt.Tx) error {
-		x, err := newIDIndex(tx)
-		if err != nil {
-			return err
-		}
-		x.logged = maxLogged // as if the log were full
-		return putIDs(tx, x, []loggedID{{id: "toy:full", seq: 1 << 40}})
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if runs, logged := logState(t, db); runs != 0 || logged != 0 {
-		t.Fatalf("log after a full one: %d runs, %d ids", runs, logged)
-	}
-	err = db.view(func(tx *bolt.Tx) error {
-		if n := tx.Bucket(schema.IDs).Stats().KeyN; n != 61 {
-			return fmt.Errorf("ids holds %d ids, want 61", n)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
-// TestIDRun: a run gives back its entries, sorted, and finds each.
-func TestIDRun(t *testing.T) {
-	var entries []loggedID
-	for i := range 300 {
-		entries = append(entries, loggedID{id: fmt.Sprintf("ds:%d", i*7919%1000), seq: uint64(i + 1), hash: [16]byte{byte(i)}})
-	}
-	want := slices.Clone(entries)
-	slices.SortFunc(want, compareLogged)
-	r, err := parseRun([]byte("k"), encodeIDRun(entries))
-	if err == nil {
-		err = r.check()
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	if r.n != len(want) {
-		t.Fatalf("%d entries, want %d", r.n, len(want))
-	}
-	for i, e := range want {
-		if string(r.id(i)) != e.id || r.seq(i) != e.seq || r.hash(i) != e.hash {
-			t.Fatalf("entry %d: %s %d %x, want %+v", i, r.id(i), r.seq(i), r.hash(i), e)
-		}
-		if j := r.search(e.id); j != i {
-			t.Fatalf("search(%s) = %d, want %d", e.id, j, i)
-		}
-	}
-	if j := r.search("ds:99999"); j != r.n {
-		t.Fatalf("search past the end = %d", j)
-	}
-}
-
-// FuzzParseRun: a damaged run is an error, never a panic, and a run that
-// parses can be read entry by entry.
-func FuzzParseRun(f *testing.F) {
-	f.Add(encodeIDRun([]loggedID{{id: "a:1", seq: 1}, {id: "a:2", seq: 2}}))
-	f.Add(encodeIDRun(nil))
-	f.Add([]byte{0, 0, 0, 9, 0, 0, 0, 0})
-	f.Fuzz(func(t *testing.T, v []byte) {
-		r, err := parseRun([]byte("k"), v)
-		if err != nil {
-			return
-		}
-		for i := range r.n {
-			_, _, _ = r.id(i), r.seq(i), r.hash(i)
-		}
-		r.search("a:1")
-		if r.check() == nil {
-			for i := range r.n {
-				if r.entry(i) == nil || i > 0 && string(r.id(i-1)) >= string(r.id(i)) {
-					t.Fatalf("check passed a run with entry %d damaged or out of order", i)
-				}
-			}
-		}
-	})
 }
 
 // TestMigrateIDLog: a schema-8 store (every id in ids, no log) opens with

@@ -14,7 +14,9 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store/internal/idindex"
 	"github.com/stepwise-dev/stepwise/store/internal/postings"
+	"github.com/stepwise-dev/stepwise/store/internal/problems"
 	"github.com/stepwise-dev/stepwise/store/internal/record"
 	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
@@ -111,7 +113,7 @@ func unlogIDs(tx *bolt.Tx) error {
 	if err != nil {
 		return err
 	}
-	if err := foldIDs(tx, entries); err != nil {
+	if err := idindex.Fold(tx, entries); err != nil {
 		return err
 	}
 	return tx.DeleteBucket(schema.IDLog)
@@ -122,7 +124,7 @@ func unlogIDs(tx *bolt.Tx) error {
 func joinProblems(tx *bolt.Tx) error {
 	var puts []schema.KV
 	err := tx.Bucket(schema.Problems).ForEach(func(k, _ []byte) error {
-		v, err := problemRecord(tx, string(k))
+		v, err := problems.Record(tx, string(k))
 		if err != nil {
 			return err
 		}

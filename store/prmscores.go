@@ -13,6 +13,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/stepwise-dev/stepwise/store/internal/idindex"
 	"github.com/stepwise-dev/stepwise/store/internal/record"
 	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
@@ -122,15 +123,15 @@ func (db *DB) PutPRMScores(batch []TracePRM) ([]string, error) {
 // one trace, to its seq and summary. Unlike Get it takes no prefixes: a
 // score file must name its traces exactly.
 func resolveExactOrSource(tx *bolt.Tx, id string) (uint64, Summary, error) {
-	ids, err := newIDIndex(tx)
+	x, err := idindex.Open(tx)
 	if err != nil {
 		return 0, Summary{}, err
 	}
-	seq, ok := ids.seq(id)
+	seq, ok := x.Seq(id)
 	if !ok {
 		var cands []uint64
 		for _, d := range datasetNames(tx) {
-			if s, ok := ids.seq(d + ":" + id); ok {
+			if s, ok := x.Seq(d + ":" + id); ok {
 				cands = append(cands, s)
 			}
 		}

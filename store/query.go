@@ -12,7 +12,9 @@ import (
 
 	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/store/internal/damage"
+	"github.com/stepwise-dev/stepwise/store/internal/idindex"
 	"github.com/stepwise-dev/stepwise/store/internal/postings"
+	"github.com/stepwise-dev/stepwise/store/internal/problems"
 	"github.com/stepwise-dev/stepwise/store/internal/record"
 	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
@@ -262,17 +264,17 @@ func (e *AmbiguousError) Error() string {
 // source gave an id has the id "<dataset>:<source id>" (or "...#2" when
 // taken), so a source id is looked up under every dataset.
 func resolve(tx *bolt.Tx, id string) (uint64, error) {
-	ids, err := newIDIndex(tx)
+	x, err := idindex.Open(tx)
 	if err != nil {
 		return 0, err
 	}
-	if seq, ok := ids.seq(id); ok {
+	if seq, ok := x.Seq(id); ok {
 		return seq, nil
 	}
 	var names []string
 	var cands []uint64
 	collect := func(prefix string, exact bool) {
-		ids.withPrefix(prefix, func(k []byte, seq uint64) {
+		x.WithPrefix(prefix, func(k []byte, seq uint64) {
 			if exact && len(k) != len(prefix) && k[len(prefix)] != '#' {
 				return
 			}
@@ -309,7 +311,7 @@ func loadTraceRaw(tx *bolt.Tx, seq uint64, copyRaw bool) (*stepwise.Trace, error
 func (db *DB) Problem(id string) (*stepwise.Problem, error) {
 	var p stepwise.Problem
 	err := db.view(func(tx *bolt.Tx) error {
-		v, err := problemRecord(tx, id)
+		v, err := problems.Record(tx, id)
 		if err != nil {
 			return err
 		}

@@ -18,6 +18,7 @@ import (
 	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/store/formats"
 	"github.com/stepwise-dev/stepwise/store/internal/damage"
+	"github.com/stepwise-dev/stepwise/store/internal/problems"
 	"github.com/stepwise-dev/stepwise/store/internal/record"
 	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
@@ -160,8 +161,8 @@ func (r *salvage) readTrace(seq uint64) (it formats.Item, missing bool, err erro
 			return err
 		}
 		// The trace's own problem fields, so that the new store keeps them.
-		if o, err := ownProblemAt(tx.Bucket(schema.TraceProblems), seq); err == nil {
-			p = o.apply(p)
+		if o, err := problems.OwnAt(tx.Bucket(schema.TraceProblems), seq); err == nil {
+			p = o.Apply(p)
 		}
 		it = formats.Item{Problem: p, Trace: t}
 		return nil
@@ -171,7 +172,7 @@ func (r *salvage) readTrace(seq uint64) (it formats.Item, missing bool, err erro
 
 // problem reads a problem through the tree, else from the raw scan.
 func (r *salvage) problem(tx *bolt.Tx, id string) (*stepwise.Problem, error) {
-	v, err := problemRecord(tx, id)
+	v, err := problems.Record(tx, id)
 	if err == nil && v != nil {
 		p := &stepwise.Problem{}
 		if json.Unmarshal(v, p) == nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/store/internal/postings"
+	"github.com/stepwise-dev/stepwise/store/internal/problems"
 	"github.com/stepwise-dev/stepwise/store/internal/record"
 	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
@@ -112,7 +113,7 @@ func (db *DB) regradeChunk(g stepwise.AnswerGrader, seqs []uint64, rep *RegradeR
 	var todo []loaded
 	err := db.view(func(tx *bolt.Tx) error {
 		r := newTraceReader(tx)
-		problems := map[string]*stepwise.Problem{}
+		probs := map[string]*stepwise.Problem{}
 		for _, seq := range seqs {
 			sv := r.traces.Get(schema.U64(seq))
 			if sv == nil {
@@ -126,12 +127,12 @@ func (db *DB) regradeChunk(g stepwise.AnswerGrader, seqs []uint64, rep *RegradeR
 			if err != nil {
 				return err
 			}
-			p, ok := problems[s.ProblemID]
+			p, ok := probs[s.ProblemID]
 			if !ok {
-				if p, err = storedProblem(tx, s.ProblemID); err != nil {
+				if p, err = problems.Get(tx, s.ProblemID); err != nil {
 					return err
 				}
-				problems[s.ProblemID] = p
+				probs[s.ProblemID] = p
 			}
 			todo = append(todo, loaded{seq, s, sourceStated(&s, t), p})
 		}

@@ -17,7 +17,7 @@ func (db *DB) ReplaceWith(ctx context.Context, src string) error {
 	if db.readOnly {
 		return fmt.Errorf("replace needs the store opened read-write")
 	}
-	return db.h.solely(ctx, func(*bolt.DB) error {
+	return db.h.Solely(ctx, func(*bolt.DB) error {
 		if err := os.Rename(src, db.path); err != nil {
 			return fmt.Errorf("replace %s: %w", db.path, err)
 		}

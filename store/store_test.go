@@ -31,12 +31,45 @@ func openTemp(t *testing.T) *DB {
 // that open transactions of their own.
 func holdBolt(t *testing.T, db *DB) *bolt.DB {
 	t.Helper()
-	b, err := db.h.acquire(context.Background())
-	if err != nil {
+	b, release := hold(t, db)
+	t.Cleanup(release)
+	return b
+}
+
+// hold holds the store's bbolt handle (as a transaction in progress does)
+// until release is called.
+func hold(t *testing.T, db *DB) (b *bolt.DB, release func()) {
+	t.Helper()
+	got, done, ended := make(chan *bolt.DB), make(chan struct{}), make(chan error)
+	go func() {
+		ended <- db.h.With(context.Background(), func(b *bolt.DB) error {
+			got <- b
+			<-done
+			return nil
+		})
+	}()
+	select {
+	case b = <-got:
+	case err := <-ended:
 		t.Fatal(err)
 	}
-	t.Cleanup(db.h.release)
-	return b
+	return b, func() { close(done); <-ended }
+}
+
+// readTxs opens n read transactions on the store, on a handle held until
+// the test ends (no writer runs meanwhile in the tests that use it).
+func readTxs(t *testing.T, db *DB, n int) []*bolt.Tx {
+	t.Helper()
+	b := holdBolt(t, db)
+	var txs []*bolt.Tx
+	for range n {
+		tx, err := b.Begin(false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		txs = append(txs, tx)
+	}
+	return txs
 }
 
 func importOK(t *testing.T, db *DB, paths ...string) *ImportReport {
@@ -185,11 +218,9 @@ func TestLockedStoreSaysSo(t *testing.T) {
 	}
 	defer other.Close()
 	// ...and waits for it, then gives up, while it is in a transaction.
-	if _, err := db.h.acquire(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	_, release := hold(t, db)
 	_, err = other.Stats()
-	db.h.release()
+	release()
 	var le *LockedError
 	if !errors.As(err, &le) || !errors.Is(err, ErrLocked) {
 		t.Fatalf("read while another holds the store: %v", err)

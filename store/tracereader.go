@@ -11,6 +11,7 @@ import (
 
 	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/store/internal/bodies"
+	"github.com/stepwise-dev/stepwise/store/internal/problems"
 	"github.com/stepwise-dev/stepwise/store/internal/record"
 	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
@@ -48,11 +49,11 @@ func (r *traceReader) trace(seq uint64, copyRaw bool) (*stepwise.Trace, error) {
 // problemOf returns the problem as trace seq's source gave it: the stored
 // problem p with the fields the trace keeps a copy of.
 func (r *traceReader) problemOf(seq uint64, p *stepwise.Problem) (*stepwise.Problem, error) {
-	o, err := ownProblemAt(r.ownProblems, seq)
+	o, err := problems.OwnAt(r.ownProblems, seq)
 	if err != nil {
 		return nil, err
 	}
-	return o.apply(p), nil
+	return o.Apply(p), nil
 }
 
 // eventsOf is traceEvents.

@@ -9,6 +9,8 @@ import (
 	"os"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/stepwise-dev/stepwise/store/internal/handle"
 )
 
 // VacuumResult reports a compaction.
@@ -31,7 +33,7 @@ func (db *DB) Vacuum(ctx context.Context) (VacuumResult, error) {
 	if db.readOnly {
 		return res, fmt.Errorf("vacuum needs the store opened read-write")
 	}
-	err := db.h.solely(ctx, func(src *bolt.DB) error {
+	err := db.h.Solely(ctx, func(src *bolt.DB) error {
 		if st, err := os.Stat(db.path); err == nil {
 			res.Before = st.Size()
 		}
@@ -39,7 +41,7 @@ func (db *DB) Vacuum(ctx context.Context) (VacuumResult, error) {
 		if err := removeStaleVacuum(db.path); err != nil {
 			return err
 		}
-		dst, err := bolt.Open(tmp, 0o600, &bolt.Options{FreelistType: bolt.FreelistMapType, PageSize: pageSize})
+		dst, err := bolt.Open(tmp, 0o600, &bolt.Options{FreelistType: bolt.FreelistMapType, PageSize: handle.PageSize})
 		if err != nil {
 			return fmt.Errorf("vacuum: create %s: %w", tmp, err)
 		}

@@ -5,6 +5,8 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/stepwise-dev/stepwise/store/internal/handle"
+
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -30,9 +32,9 @@ func TestVacuumKeepsEverything(t *testing.T) {
 		t.Errorf("vacuum: %d -> %d bytes", res.Before, res.After)
 	}
 	var ps int
-	db.with(context.Background(), func(b *bolt.DB) error { ps = b.Info().PageSize; return nil })
-	if ps != pageSize {
-		t.Errorf("vacuumed file has %d-byte pages, want %d", ps, pageSize)
+	db.h.With(context.Background(), func(b *bolt.DB) error { ps = b.Info().PageSize; return nil })
+	if ps != handle.PageSize {
+		t.Errorf("vacuumed file has %d-byte pages, want %d", ps, handle.PageSize)
 	}
 	after := takeSnapshot(t, db)
 	if !reflect.DeepEqual(before, after) {

@@ -7,6 +7,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/stepwise-dev/stepwise/store/internal/idindex"
 	"github.com/stepwise-dev/stepwise/store/internal/postings"
 	"github.com/stepwise-dev/stepwise/store/internal/record"
 	"github.com/stepwise-dev/stepwise/store/internal/schema"
@@ -111,11 +112,11 @@ func orderedSource(tx *bolt.Tx, f Filter, key SortKey) (postings.Iter, error) {
 		member = set.Has
 	}
 	if key == SortID {
-		ids, err := newIDIndex(tx)
+		x, err := idindex.Open(tx)
 		if err != nil {
 			return nil, err
 		}
-		return ids.byID(member), nil
+		return x.ByID(member), nil
 	}
 	valid := false
 	for _, k := range SortKeys() {

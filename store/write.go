@@ -12,7 +12,9 @@ import (
 
 	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/store/internal/damage"
+	"github.com/stepwise-dev/stepwise/store/internal/idindex"
 	"github.com/stepwise-dev/stepwise/store/internal/postings"
+	"github.com/stepwise-dev/stepwise/store/internal/problems"
 	"github.com/stepwise-dev/stepwise/store/internal/record"
 	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
@@ -27,8 +29,8 @@ type batchResult struct {
 func (db *DB) writeBatch(b *batch) (batchResult, error) {
 	var res batchResult
 	err := db.update(func(tx *bolt.Tx) error {
-		if db.seen == nil || db.seen.stale() || db.seenAt != db.h.changesSeen() {
-			db.seen, db.seenAt = loadSeenFilter(tx), db.h.changesSeen()
+		if db.seen == nil || db.seen.stale() || db.seenAt != db.h.ChangesSeen() {
+			db.seen, db.seenAt = loadSeenFilter(tx), db.h.ChangesSeen()
 		}
 		w, err := newTxWriter(tx, db.seen, b)
 		if err != nil {
@@ -66,8 +68,8 @@ func (db *DB) writeBatch(b *batch) (batchResult, error) {
 type txWriter struct {
 	tx                  *bolt.Tx
 	seen                *seenFilter
-	index               *idIndex   // the stored ids (idlog.go)
-	run                 []loggedID // the ids this transaction adds
+	index               *idindex.Index  // the stored ids (idlog.go)
+	run                 []idindex.Entry // the ids this transaction adds
 	traces              *bolt.Bucket
 	tracePuts, bodyPuts []schema.KV
 	ownProblemPuts      []schema.KV // traceproblem.go
@@ -83,11 +85,11 @@ type txWriter struct {
 // changes of the batch if every trace is stored; add takes back those of
 // duplicates.
 func newTxWriter(tx *bolt.Tx, seen *seenFilter, b *batch) (*txWriter, error) {
-	index, err := newIDIndex(tx)
+	index, err := idindex.Open(tx)
 	return &txWriter{
 		tx: tx, seen: seen, index: index, traces: tx.Bucket(schema.Traces),
 		newIDs:       make(map[string][16]byte, b.traces),
-		run:          make([]loggedID, 0, b.traces),
+		run:          make([]idindex.Entry, 0, b.traces),
 		problemsSeen: map[string]*queuedProblem{}, deltas: b.counts.keys(), postings: postings.NewWriter(),
 	}, err
 }
@@ -116,7 +118,7 @@ func (w *txWriter) add(p *prepared) (bool, error) {
 	}
 	seqKey := binary.BigEndian.AppendUint64(w.arena.make(0, 8), seq)
 	w.tracePuts = append(w.tracePuts, schema.KV{K: seqKey, V: value})
-	w.run = append(w.run, loggedID{id: id, seq: seq, hash: p.hash})
+	w.run = append(w.run, idindex.Entry{ID: id, Seq: seq, Hash: p.hash})
 	for i, t := range p.terms {
 		w.postings.AddAt(i, t, seq) // every term's field is a posting field
 	}
@@ -124,7 +126,7 @@ func (w *txWriter) add(p *prepared) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	if own, ok := ownProblemOf(p.problem, stored); ok {
+	if own, ok := problems.OwnOf(p.problem, stored); ok {
 		v, err := json.Marshal(own)
 		if err != nil {
 			return false, err
@@ -156,7 +158,7 @@ func (w *txWriter) place(p *prepared) (id string, key [16]byte, dup bool) {
 		if !w.seen.ids.mayHave(key) {
 			return c, key, false
 		}
-		_, h, hasHash, ok := w.index.get(c)
+		_, h, hasHash, ok := w.index.Get(c)
 		if !ok {
 			return c, key, false
 		}
@@ -198,7 +200,7 @@ func (w *txWriter) queueProblem(p *stepwise.Problem) (*stepwise.Problem, error) 
 		w.queue(&queuedProblem{p: &cp, put: true})
 		return &cp, nil
 	}
-	old, err := problemRecordAt(w.tx, p.ID, seq)
+	old, err := problems.RecordAt(w.tx, p.ID, seq)
 	if err != nil {
 		return nil, err
 	}
@@ -234,7 +236,7 @@ func mergeProblem(have, p *stepwise.Problem) bool {
 
 // commit writes everything queued, each bucket in key order.
 func (w *txWriter) commit() error {
-	if err := putIDs(w.tx, w.index, w.run); err != nil {
+	if err := idindex.Put(w.tx, w.index, w.run); err != nil {
 		return err
 	}
 	// New problems get record numbers in the order they were met, so that
@@ -277,7 +279,7 @@ func (w *txWriter) commit() error {
 			return fmt.Errorf("bucket %s: %w", job.bucket, err)
 		}
 	}
-	if err := putOwnProblems(w.tx, w.ownProblemPuts); err != nil {
+	if err := problems.PutOwn(w.tx, w.ownProblemPuts); err != nil {
 		return err
 	}
 	if err := w.postings.Commit(w.tx.Bucket(schema.Postings)); err != nil {

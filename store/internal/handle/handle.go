@@ -1,4 +1,15 @@
-package store
+// Package handle shares the store file between stepwise processes: it
+// opens the file for a transaction (shared flock for a read-only store,
+// exclusive otherwise), keeps it open while the process keeps using it,
+// and closes it 25 ms after the last use, or at once when another process
+// waits for it (a turnstile side file queues waiters fairly). Every
+// transaction runs through View, Update, With, Snapshot or Solely, which
+// hold the handle for exactly as long as the transaction runs, and turn a
+// fault in the mapping into a damage.Error naming the file. It also
+// notices commits made by other processes (ChangesSeen).
+//
+// It imports store/internal/damage and nothing else of the module.
+package handle
 
 import (
 	"context"
@@ -37,9 +48,9 @@ import (
 // 30-60 µs; a waiting process waits at most this long for an idle one.
 const linger = 25 * time.Millisecond
 
-// handle opens, shares and closes one process's bbolt handle on the store.
-// A DB has one; every transaction acquires it and releases it.
-type handle struct {
+// Handle opens, shares and closes one process's bbolt handle on the store.
+// A store.DB has one; every transaction acquires it and releases it.
+type Handle struct {
 	path     string
 	readOnly bool
 	timeout  time.Duration
@@ -55,12 +66,12 @@ type handle struct {
 	opening bool
 	broken  bool // a fault inside a transaction: close at the last release
 	idle    *time.Timer
-	closed  bool // DB.Close was called
+	closed  bool // Shutdown was called
 	sole    bool // a sole user (vacuum) has it or waits for it: others wait
 
 	// known is the newest transaction id this process has seen (its own
 	// commits included); changes counts the commits of other processes it
-	// has noticed since the DB was opened.
+	// has noticed since the handle was made.
 	known   uint64
 	changes uint64
 	// ident is the file last opened: when the store is a new file
@@ -68,18 +79,30 @@ type handle struct {
 	ident os.FileInfo
 }
 
-func newHandle(path string, opts Options) *handle {
-	h := &handle{path: path, readOnly: opts.ReadOnly, timeout: opts.Timeout, onWait: opts.OnWait}
+// Options tune a Handle.
+type Options struct {
+	// Timeout bounds each wait for another process to let go of the store.
+	Timeout time.Duration
+	// ReadOnly takes shared locks.
+	ReadOnly bool
+	// OnWait, when set, is called when a transaction starts waiting for
+	// another process, with who holds the store when that is known.
+	OnWait func(holder string)
+}
+
+// New makes the handle of the store at path; it opens nothing yet.
+func New(path string, opts Options) *Handle {
+	h := &Handle{path: path, readOnly: opts.ReadOnly, timeout: opts.Timeout, onWait: opts.OnWait}
 	h.cond = sync.NewCond(&h.mu)
 	return h
 }
 
-// errClosed is returned by a transaction on a closed DB.
+// errClosed is returned by a transaction on a closed handle.
 var errClosed = errors.New("store is closed")
 
 // acquire returns the open bbolt handle, opening the file if this process
 // does not hold it. Every acquire is paired with a release.
-func (h *handle) acquire(ctx context.Context) (*bolt.DB, error) {
+func (h *Handle) acquire(ctx context.Context) (*bolt.DB, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for {
@@ -116,7 +139,7 @@ func (h *handle) acquire(ctx context.Context) (*bolt.DB, error) {
 
 // release ends a use of the handle; the last user leaves it open for
 // linger, or closes it at once when another process waits for the store.
-func (h *handle) release() {
+func (h *Handle) release() {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.users--
@@ -132,7 +155,7 @@ func (h *handle) release() {
 }
 
 // closeIdle closes the handle if nobody took it up again meanwhile.
-func (h *handle) closeIdle() {
+func (h *Handle) closeIdle() {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.users == 0 && h.db != nil {
@@ -140,7 +163,7 @@ func (h *handle) closeIdle() {
 	}
 }
 
-func (h *handle) stopIdle() {
+func (h *Handle) stopIdle() {
 	if h.idle != nil {
 		h.idle.Stop()
 		h.idle = nil
@@ -148,7 +171,7 @@ func (h *handle) stopIdle() {
 }
 
 // closeLocked closes the bbolt handle, which releases the file lock.
-func (h *handle) closeLocked() error {
+func (h *Handle) closeLocked() error {
 	h.stopIdle()
 	if h.db == nil {
 		return nil
@@ -161,10 +184,10 @@ func (h *handle) closeLocked() error {
 	return err
 }
 
-// solely runs fn as the only user of the handle in this process and then
+// Solely runs fn as the only user of the handle in this process and then
 // closes the handle, whose file fn may have replaced (vacuum). Other
 // transactions of this process wait for it.
-func (h *handle) solely(ctx context.Context, fn func(*bolt.DB) error) error {
+func (h *Handle) Solely(ctx context.Context, fn func(*bolt.DB) error) error {
 	h.mu.Lock()
 	for h.sole {
 		h.cond.Wait()
@@ -204,8 +227,8 @@ func (h *handle) solely(ctx context.Context, fn func(*bolt.DB) error) error {
 	return err
 }
 
-// shutdown closes the handle for good, waiting for the users it has.
-func (h *handle) shutdown() error {
+// Shutdown closes the handle for good, waiting for the users it has.
+func (h *Handle) Shutdown() error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.closed = true
@@ -217,7 +240,7 @@ func (h *handle) shutdown() error {
 
 // markBroken makes the last release close the handle: after a fault its
 // mapping is not trusted again.
-func (h *handle) markBroken() {
+func (h *Handle) markBroken() {
 	h.mu.Lock()
 	h.broken = true
 	h.mu.Unlock()
@@ -226,7 +249,7 @@ func (h *handle) markBroken() {
 // observe records the transaction id a transaction of this process saw (a
 // read) or committed (a write), counting a change made by another process
 // when the id moved further than this process's own commits explain.
-func (h *handle) observe(id uint64, wrote bool) {
+func (h *Handle) observe(id uint64, wrote bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	base := id
@@ -244,7 +267,7 @@ func (h *handle) observe(id uint64, wrote bool) {
 // noteFile notices that the store is another file than the one this
 // process opened before (a vacuum or a restore replaced it): that is a
 // change, and the new file's transaction ids start again.
-func (h *handle) noteFile(f *os.File) {
+func (h *Handle) noteFile(f *os.File) {
 	st, err := f.Stat()
 	if err != nil {
 		return
@@ -258,7 +281,7 @@ func (h *handle) noteFile(f *os.File) {
 
 // rolledBack undoes observe for a write transaction that did not commit:
 // its id is free for the next commit, which may be another process's.
-func (h *handle) rolledBack(id uint64) {
+func (h *Handle) rolledBack(id uint64) {
 	h.mu.Lock()
 	if h.known == id {
 		h.known = id - 1
@@ -266,8 +289,8 @@ func (h *handle) rolledBack(id uint64) {
 	h.mu.Unlock()
 }
 
-// changesSeen is how many commits of other processes this one has noticed.
-func (h *handle) changesSeen() uint64 {
+// ChangesSeen is how many commits of other processes this one has noticed.
+func (h *Handle) ChangesSeen() uint64 {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return h.changes
@@ -275,7 +298,7 @@ func (h *handle) changesSeen() uint64 {
 
 // othersWaiting reports whether another process is queued for the store:
 // it holds the turnstile while it waits.
-func (h *handle) othersWaiting() bool {
+func (h *Handle) othersWaiting() bool {
 	t, err := openTurnstile(h.path)
 	if err != nil || t == nil {
 		return false
@@ -291,7 +314,7 @@ func (h *handle) othersWaiting() bool {
 // open takes the file lock (shared for a read-only DB, exclusive
 // otherwise), waiting up to the timeout behind the turnstile, and checks
 // that the file it locked is still the store (vacuum replaces it).
-func (h *handle) open(ctx context.Context) (*bolt.DB, *os.File, error) {
+func (h *Handle) open(ctx context.Context) (*bolt.DB, *os.File, error) {
 	deadline := time.Now().Add(h.timeout)
 	waited := false
 	for {
@@ -329,7 +352,7 @@ func (h *handle) open(ctx context.Context) (*bolt.DB, *os.File, error) {
 }
 
 // lockErr turns a wait that ran out into a LockedError naming the holder.
-func (h *handle) lockErr(err error) error {
+func (h *Handle) lockErr(err error) error {
 	if errors.Is(err, bolterrors.ErrTimeout) || errors.Is(err, errQueueTimeout) {
 		return &LockedError{Path: h.path, Owner: readOwner(h.path)}
 	}
@@ -339,13 +362,13 @@ func (h *handle) lockErr(err error) error {
 // openOnce makes one attempt at opening and locking the file; a held lock
 // is bolterrors.ErrTimeout. A damaged file that makes bbolt fault is
 // reported as damaged, with the file closed again (which drops its lock).
-func (h *handle) openOnce() (db *bolt.DB, f *os.File, err error) {
+func (h *Handle) openOnce() (db *bolt.DB, f *os.File, err error) {
 	opts := &bolt.Options{
 		Timeout:         time.Nanosecond, // one try: the waiting is open's
 		ReadOnly:        h.readOnly,
 		FreelistType:    bolt.FreelistMapType,
 		InitialMmapSize: 256 << 20,
-		PageSize:        pageSize, // only when the file is created
+		PageSize:        PageSize, // only when the file is created
 		OpenFile: func(name string, flag int, mode os.FileMode) (*os.File, error) {
 			file, err := os.OpenFile(name, flag, mode)
 			f = file
@@ -358,7 +381,7 @@ func (h *handle) openOnce() (db *bolt.DB, f *os.File, err error) {
 		return err
 	})
 	if err != nil {
-		var d *DamagedError
+		var d *damage.Error
 		if errors.As(err, &d) && f != nil {
 			f.Close() // bbolt faulted half-way through Open: drop the lock
 		}
