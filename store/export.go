@@ -96,8 +96,11 @@ func (db *DB) Export(ctx context.Context, w io.Writer, opts ExportOptions) (*Exp
 		return nil, err
 	}
 	rep := &ExportReport{Format: opts.Format}
-	if opts.Format == FormatAnnotations {
+	switch opts.Format {
+	case FormatAnnotations:
 		return rep, db.exportEvents(ctx, w, opts, rep)
+	case FormatLabels:
+		return rep, db.exportLabels(ctx, w, opts, rep)
 	}
 	f, err := formats.LookupExport(opts.Format)
 	if err != nil {

@@ -42,7 +42,7 @@ func runExport(ctx context.Context, e *env, args []string) int {
 	if opts.Format == "" {
 		return usageError(e.stderr, fs, "--format is required ("+exportFormatList()+")")
 	}
-	if _, err := formats.LookupExport(opts.Format); err != nil && opts.Format != store.FormatAnnotations {
+	if _, err := formats.LookupExport(opts.Format); err != nil && opts.Format != store.FormatAnnotations && opts.Format != store.FormatLabels {
 		return usageError(e.stderr, fs, err.Error())
 	}
 	opts.Labels = store.LabelMode(*labels)
@@ -165,7 +165,7 @@ func exportFormatList() string {
 	for _, f := range formats.ExportFormats() {
 		names = append(names, f.Name)
 	}
-	return strings.Join(append(names, store.FormatAnnotations), ", ")
+	return strings.Join(append(names, store.FormatAnnotations, store.FormatLabels), ", ")
 }
 
 // parseDate reads 2006-01-02 (midnight UTC) or an RFC 3339 time; "" is zero.

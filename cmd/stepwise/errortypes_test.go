@@ -212,3 +212,29 @@ func TestQuestionAgreement(t *testing.T) {
 		t.Fatalf("span agreement %+v", words)
 	}
 }
+
+// TestLabelsExport: labels-jsonl holds every annotator's current answer,
+// one line each, a cleared answer left out.
+func TestLabelsExport(t *testing.T) {
+	db := setupErrorTypes(t)
+	code, out, errs := runCLI(t, "", "--db", db, "export", "--format", "labels-jsonl")
+	if code != exitOK {
+		t.Fatal(errs)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	// Six answers were given (five by ana, one by bo); gsm8k-6's was cleared.
+	if len(lines) != 6 {
+		t.Fatalf("%d lines:\n%s", len(lines), out)
+	}
+	var r struct {
+		TraceID, Annotator, Question, Schema string
+		Step                                 int
+		Answer                               struct{ Texts []string }
+	}
+	if err := json.Unmarshal([]byte(lines[0]), &r); err != nil || r.Schema != "sei" || r.Step != -1 || len(r.Answer.Texts) == 0 {
+		t.Fatalf("first line %s: %+v %v", lines[0], r, err)
+	}
+	if strings.Contains(out, "typo") {
+		t.Error("a cleared answer was exported")
+	}
+}
