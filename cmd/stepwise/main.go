@@ -81,6 +81,8 @@ func commands() []command {
 		{"export", "--format F", "export labeled traces (processbench, prm800k, trl, ..., annotations)", runExport},
 		{"label", "ID STEP RATING", "record an annotation event from a script (--from FILE for many)", runLabel},
 		{"merge", "FILE...", "merge other annotators' event logs", runMerge},
+		{"problems", "[filters]", "per problem: sampled accuracy, pass@k, majority answer, difficulty (--json)", runProblems},
+		{"models", "[filters]", "per model: accuracy, steps, tokens, cost (--json)", runModels},
 		{"errortypes", "[filters]", "propose error types from bad cases' keyphrases; accept, merge, split, rename them", runErrorTypes},
 		{"regrade", "[filters]", "grade final answers again with this version's answer grader", runRegrade},
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/pelletier/go-toml/v2"
 
+	"github.com/stepwise-dev/stepwise/judge/analytics"
 	"github.com/stepwise-dev/stepwise/judge/embed"
 	"github.com/stepwise-dev/stepwise/judge/judgerun"
 	"github.com/stepwise-dev/stepwise/verify/verifyrun"
@@ -37,6 +38,9 @@ type Config struct {
 	Judge judgerun.Settings `toml:"judge"`
 	// Schemas picks the label schema of each dataset (schemas.go).
 	Schemas SchemaChoice `toml:"schemas"`
+	// Difficulty sets the sampled-accuracy thresholds of the difficulty
+	// buckets (stepwise problems): easy at or above, hard at or below.
+	Difficulty *analytics.Buckets `toml:"difficulty"`
 	// Embeddings is the embedding model that groups error keyphrases
 	// (stepwise errortypes); without one they are grouped lexically.
 	Embeddings embed.Settings `toml:"embeddings"`
@@ -110,4 +114,13 @@ func describe(path string, err error) error {
 		return fmt.Errorf("%s:%d:%d: %s", path, row, col, de.Error())
 	}
 	return fmt.Errorf("%s: %w", path, err)
+}
+
+// DifficultyBuckets are the configured difficulty thresholds, else the
+// defaults (0.7 and 0.3).
+func (c *Config) DifficultyBuckets() analytics.Buckets {
+	if c.Difficulty == nil {
+		return analytics.DefaultBuckets
+	}
+	return *c.Difficulty
 }

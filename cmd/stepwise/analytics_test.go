@@ -1,0 +1,128 @@
+package main
+
+import (
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stepwise-dev/stepwise/judge/analytics"
+)
+
+// TestProblemsAndModelsOnGSM8KSolutions is the issue's check, computed
+// independently from the source file: each problem's accuracy is its
+// correct models over 4, each model's accuracy its share of is_correct,
+// exactly — with the GSM8K reference solutions of the same problems in the
+// store too, which are not samples.
+func TestProblemsAndModelsOnGSM8KSolutions(t *testing.T) {
+	src := filepath.Join(sampleDir, "gsm8k", "example_model_solutions_first50.jsonl")
+	db := importInto(t, src, filepath.Join(sampleDir, "gsm8k", "test_first200.jsonl"))
+	b, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	models := []string{"6b_finetuning", "6b_verification", "175b_finetuning", "175b_verification"}
+	wantProblem := map[string]float64{} // question → accuracy
+	modelRight := map[string]int{}
+	records := 0
+	for _, l := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		var r map[string]json.RawMessage
+		if err := json.Unmarshal([]byte(l), &r); err != nil {
+			t.Fatal(err)
+		}
+		var q string
+		json.Unmarshal(r["question"], &q)
+		right := 0
+		for _, m := range models {
+			var s struct {
+				IsCorrect bool `json:"is_correct"`
+			}
+			json.Unmarshal(r[m], &s)
+			if s.IsCorrect {
+				right++
+				modelRight[m]++
+			}
+		}
+		wantProblem[q] = float64(right) / 4
+		records++
+	}
+	code, out, errs := runCLI(t, "", "--db", db, "problems", "--json")
+	if code != exitOK {
+		t.Fatal(errs)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != records {
+		t.Fatalf("%d problems, want %d", len(lines), records)
+	}
+	for _, l := range lines {
+		var p struct {
+			ProblemID string             `json:"problem_id"`
+			Samples   int                `json:"samples"`
+			Accuracy  float64            `json:"accuracy"`
+			PassAt    map[string]float64 `json:"pass_at"`
+			ByModel   map[string]struct {
+				Samples int `json:"samples"`
+			} `json:"by_model"`
+			Difficulty string `json:"difficulty"`
+		}
+		json.Unmarshal([]byte(l), &p)
+		code, out, _ := runCLI(t, "", "--db", db, "ls", "--json", "--problem", p.ProblemID, "--limit", "1")
+		var tr struct {
+			ID string `json:"id"`
+		}
+		json.Unmarshal([]byte(out), &tr)
+		_, show, _ := runCLI(t, "", "--db", db, "show", "--json", tr.ID)
+		var sh struct {
+			Problem struct{ Text string } `json:"problem"`
+		}
+		json.Unmarshal([]byte(show), &sh)
+		want, ok := wantProblem[sh.Problem.Text]
+		if code != exitOK || !ok || p.Samples != 4 || p.Accuracy != want || len(p.ByModel) != 4 {
+			t.Fatalf("problem %s: %d samples, accuracy %v (want 4 and %v): %s", p.ProblemID, p.Samples, p.Accuracy, want, l)
+		}
+		if want == 0 && p.Difficulty != "unsolved" || want >= 0.7 && p.Difficulty != "easy" {
+			t.Errorf("problem %s: accuracy %v, difficulty %s", p.ProblemID, want, p.Difficulty)
+		}
+		if p.PassAt["4"] != math.Min(1, math.Ceil(want)) {
+			t.Errorf("pass@4 of %v right of 4: %v", want, p.PassAt["4"])
+		}
+	}
+	code, out, errs = runCLI(t, "", "--db", db, "models", "--json")
+	if code != exitOK {
+		t.Fatal(errs)
+	}
+	got := map[string]float64{}
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		var m struct {
+			Model    string  `json:"model"`
+			Traces   int     `json:"traces"`
+			Accuracy float64 `json:"accuracy"`
+		}
+		json.Unmarshal([]byte(l), &m)
+		got[m.Model] = m.Accuracy
+		if m.Model == analytics.Reference {
+			t.Error("reference solutions are counted as a model")
+		}
+	}
+	for _, m := range models {
+		if want := float64(modelRight[m]) / float64(records); got[m] != want {
+			t.Errorf("%s: accuracy %v, want %v", m, got[m], want)
+		}
+	}
+}
+
+// TestPassAtK against hand computations: n=4, c=1: pass@1 = 1/4, pass@2 =
+// 1 − C(3,2)/C(4,2) = 1 − 3/6 = 1/2; n=5, c=2: pass@3 = 1 − C(3,3)/C(5,3) =
+// 1 − 1/10.
+func TestPassAtK(t *testing.T) {
+	for _, c := range []struct {
+		n, c, k int
+		want    float64
+	}{{4, 1, 1, 0.25}, {4, 1, 2, 0.5}, {5, 2, 3, 0.9}, {5, 0, 3, 0}, {5, 3, 3, 1}} {
+		if got := analytics.PassAtK(c.n, c.c, c.k); math.Abs(got-c.want) > 1e-12 {
+			t.Errorf("pass@%d with %d of %d right: %v, want %v", c.k, c.c, c.n, got, c.want)
+		}
+	}
+}

@@ -1,0 +1,106 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/stepwise-dev/stepwise/cmd/stepwise/config"
+	"github.com/stepwise-dev/stepwise/judge/analytics"
+	"github.com/stepwise-dev/stepwise/store"
+	"github.com/stepwise-dev/stepwise/themes/termsafe"
+)
+
+// runProblems prints per-problem statistics over the sampled solutions.
+func runProblems(ctx context.Context, e *env, args []string) int {
+	fs := newFlags(e, "problems", "[filters] [--json]",
+		"Per problem, over its sampled solutions (reference solutions are not samples): sampled accuracy, pass@k,\n"+
+			"distinct answers, the majority answer and whether it is right, the difficulty bucket, and the same per model.")
+	var f store.Filter
+	filterFlags(fs, &f)
+	asJSON := fs.Bool("json", false, "one JSON object per problem")
+	if code, ok := parseNoArgs(e, fs, args, &f); !ok {
+		return code
+	}
+	cfg, err := config.Load()
+	if err != nil {
+		return failed(e, "stepwise problems:", err)
+	}
+	db, code := openStore(e, true)
+	if db == nil {
+		return code
+	}
+	defer db.Close()
+	ps, err := analytics.Problems(ctx, db, f, cfg.DifficultyBuckets())
+	if err != nil {
+		return failed(e, "stepwise problems:", err)
+	}
+	if *asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetEscapeHTML(false)
+		for _, p := range ps {
+			enc.Encode(p)
+		}
+		return exitOK
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "PROBLEM\tDATASET\tSAMPLES\tCORRECT\tACCURACY\tANSWERS\tMAJORITY\tDIFFICULTY")
+	for _, p := range ps {
+		maj := termsafe.Line(p.MajorityAnswer)
+		if p.MajorityCorrect != nil {
+			maj += map[bool]string{true: " ✓", false: " ✗"}[*p.MajorityCorrect]
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\t%d\t%s\t%s\n", p.ProblemID, termsafe.Line(p.Dataset), p.Samples, p.Correct,
+			pct(p.Accuracy), p.DistinctAnswers, maj, p.Difficulty)
+	}
+	tw.Flush()
+	return exitOK
+}
+
+// runModels prints per-model statistics.
+func runModels(ctx context.Context, e *env, args []string) int {
+	fs := newFlags(e, "models", "[filters] [--json]",
+		"Per model: traces, problems, accuracy, mean steps, tokens (prompt, completion, reasoning) and cost where recorded.")
+	var f store.Filter
+	filterFlags(fs, &f)
+	asJSON := fs.Bool("json", false, "one JSON object per model")
+	if code, ok := parseNoArgs(e, fs, args, &f); !ok {
+		return code
+	}
+	db, code := openStore(e, true)
+	if db == nil {
+		return code
+	}
+	defer db.Close()
+	ms, err := analytics.Models(ctx, db, f)
+	if err != nil {
+		return failed(e, "stepwise models:", err)
+	}
+	if *asJSON {
+		enc := json.NewEncoder(e.stdout)
+		for _, m := range ms {
+			enc.Encode(m)
+		}
+		return exitOK
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "MODEL\tTRACES\tPROBLEMS\tACCURACY\tSTEPS\tPROMPT TOK\tCOMPL TOK\tREASON TOK\tCOST")
+	for _, m := range ms {
+		cost := "—"
+		if m.CostUSD != nil {
+			cost = fmt.Sprintf("$%.4f", *m.CostUSD)
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%.1f\t%d\t%d\t%d\t%s\n", termsafe.Line(m.Model), m.Traces, m.Problems, pct(m.Accuracy),
+			m.MeanSteps, m.Tokens.Prompt, m.Tokens.Completion, m.Tokens.Reasoning, cost)
+	}
+	tw.Flush()
+	return exitOK
+}
+
+func pct(v *float64) string {
+	if v == nil {
+		return "—"
+	}
+	return fmt.Sprintf("%.1f%%", 100**v)
+}

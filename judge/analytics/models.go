@@ -1,0 +1,89 @@
+package analytics
+
+import (
+	"context"
+	"sort"
+
+	"github.com/stepwise-dev/stepwise/store"
+)
+
+// Tokens are token sums, over the traces that record them.
+type Tokens struct {
+	Prompt     int `json:"prompt"`
+	Completion int `json:"completion"`
+	Reasoning  int `json:"reasoning"`
+}
+
+// Model is one model's statistics over its traces.
+type Model struct {
+	Model    string   `json:"model"`
+	Traces   int      `json:"traces"`
+	Problems int      `json:"problems"`
+	Graded   int      `json:"graded"`
+	Correct  int      `json:"correct"`
+	Accuracy *float64 `json:"accuracy"`
+	// MeanSteps is the mean number of steps of a trace.
+	MeanSteps float64 `json:"mean_steps"`
+	// Tokens sums what the traces record; WithUsage counts the traces that
+	// record any; CostUSD sums the costs they record (null when none does).
+	Tokens    Tokens   `json:"tokens"`
+	WithUsage int      `json:"with_usage"`
+	CostUSD   *float64 `json:"cost_usd"`
+}
+
+// Models computes each model's statistics over the traces the filter
+// selects; reference solutions are not a model.
+func Models(ctx context.Context, db *store.DB, f store.Filter) ([]Model, error) {
+	by := map[string]*Model{}
+	problems := map[string]map[string]bool{}
+	steps := map[string]int{}
+	err := db.EachEvidence(ctx, f, func(ev *store.TraceEvidence) error {
+		t := ev.Trace
+		if t.Model == Reference {
+			return nil
+		}
+		m := by[t.Model]
+		if m == nil {
+			m = &Model{Model: t.Model}
+			by[t.Model] = m
+			problems[t.Model] = map[string]bool{}
+		}
+		m.Traces++
+		problems[t.Model][t.ProblemID] = true
+		steps[t.Model] += len(t.Steps)
+		if t.Correct != nil {
+			m.Graded++
+			if *t.Correct {
+				m.Correct++
+			}
+		}
+		if u := t.Usage; u != nil {
+			m.WithUsage++
+			m.Tokens.Prompt += u.PromptTokens
+			m.Tokens.Completion += u.CompletionTokens
+			m.Tokens.Reasoning += u.ReasoningTokens
+			if u.CostUSD > 0 {
+				c := u.CostUSD
+				if m.CostUSD != nil {
+					c += *m.CostUSD
+				}
+				m.CostUSD = &c
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Model, 0, len(by))
+	for name, m := range by {
+		m.Problems = len(problems[name])
+		m.Accuracy = ratio(m.Correct, m.Graded)
+		if m.Traces > 0 {
+			m.MeanSteps = float64(steps[name]) / float64(m.Traces)
+		}
+		out = append(out, *m)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Model < out[j].Model })
+	return out, nil
+}

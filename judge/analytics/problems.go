@@ -1,0 +1,203 @@
+// Package analytics answers dataset questions over the stored traces: per
+// problem, the sampled accuracy, pass@k and the majority answer, and a
+// difficulty bucket (DAST buckets problems this way); per model, accuracy,
+// tokens and cost (Agentic ROI). Reference and gold solutions are not
+// samples: a trace whose model is "reference" (the codecs' name for a
+// dataset's own solution) is left out of every count.
+package analytics
+
+import (
+	"context"
+	"math"
+	"sort"
+
+	"github.com/stepwise-dev/stepwise/store"
+	"github.com/stepwise-dev/stepwise/verify/answer"
+)
+
+// Reference is the model name the codecs give a dataset's own solution.
+const Reference = "reference"
+
+// Buckets are the difficulty thresholds on sampled accuracy a: easy when
+// a ≥ Easy, hard when 0 < a ≤ Hard, unsolved when a = 0, medium between.
+type Buckets struct {
+	Easy float64 `toml:"easy" json:"easy"`
+	Hard float64 `toml:"hard" json:"hard"`
+}
+
+// DefaultBuckets are 0.7 and 0.3.
+var DefaultBuckets = Buckets{Easy: 0.7, Hard: 0.3}
+
+// Bucket names the difficulty of a sampled accuracy ("unknown" when no
+// sample was graded).
+func (b Buckets) Bucket(acc *float64) string {
+	switch {
+	case acc == nil:
+		return "unknown"
+	case *acc >= b.Easy:
+		return "easy"
+	case *acc == 0:
+		return "unsolved"
+	case *acc <= b.Hard:
+		return "hard"
+	}
+	return "medium"
+}
+
+// ModelCount is one model's samples of a problem.
+type ModelCount struct {
+	Samples  int      `json:"samples"`
+	Correct  int      `json:"correct"`
+	Accuracy *float64 `json:"accuracy"`
+}
+
+// Problem is one problem's statistics over its samples.
+type Problem struct {
+	ProblemID string `json:"problem_id"`
+	Dataset   string `json:"dataset"`
+	Samples   int    `json:"samples"`
+	// Graded counts the samples whose correctness is known; Correct the
+	// right ones; Accuracy is Correct/Graded (null when none is graded).
+	Graded   int      `json:"graded"`
+	Correct  int      `json:"correct"`
+	Accuracy *float64 `json:"accuracy"`
+	// PassAt is the unbiased estimate of pass@k for k up to Graded:
+	// 1 − C(n−c, k)/C(n, k).
+	PassAt map[int]float64 `json:"pass_at"`
+	// DistinctAnswers counts the clusters of equivalent final answers;
+	// MajorityAnswer is the largest one's (ties: the first seen), and
+	// MajorityCorrect whether its samples are right (maj@n).
+	DistinctAnswers int                   `json:"distinct_answers"`
+	MajorityAnswer  string                `json:"majority_answer"`
+	MajorityCorrect *bool                 `json:"majority_correct"`
+	Difficulty      string                `json:"difficulty"`
+	ByModel         map[string]ModelCount `json:"by_model"`
+}
+
+// sample is what a problem's statistics need of one trace.
+type sample struct {
+	model, answer string
+	correct       *bool
+}
+
+// Problems computes every problem's statistics over the traces the
+// filter selects, from their summaries (no trace text is read).
+func Problems(ctx context.Context, db *store.DB, f store.Filter, b Buckets) ([]Problem, error) {
+	byProblem := map[string][]sample{}
+	dataset := map[string]string{}
+	var order []string
+	err := db.List(f, func(s store.Summary) error {
+		if s.Model == Reference {
+			return nil
+		}
+		if _, ok := byProblem[s.ProblemID]; !ok {
+			order = append(order, s.ProblemID)
+			dataset[s.ProblemID] = s.Dataset
+		}
+		byProblem[s.ProblemID] = append(byProblem[s.ProblemID], sample{s.Model, s.FinalAnswer, s.Correct})
+		return ctx.Err()
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Problem, 0, len(order))
+	for _, id := range order {
+		out = append(out, problemOf(id, dataset[id], byProblem[id], b))
+	}
+	return out, nil
+}
+
+func problemOf(id, dataset string, ss []sample, b Buckets) Problem {
+	p := Problem{ProblemID: id, Dataset: dataset, Samples: len(ss), ByModel: map[string]ModelCount{}, PassAt: map[int]float64{}}
+	for _, s := range ss {
+		m := p.ByModel[s.model]
+		m.Samples++
+		if s.correct != nil {
+			p.Graded++
+			if *s.correct {
+				p.Correct++
+				m.Correct++
+			}
+		}
+		p.ByModel[s.model] = m
+	}
+	for name, m := range p.ByModel {
+		graded := 0
+		for _, s := range ss {
+			if s.model == name && s.correct != nil {
+				graded++
+			}
+		}
+		m.Accuracy = ratio(m.Correct, graded)
+		p.ByModel[name] = m
+	}
+	p.Accuracy = ratio(p.Correct, p.Graded)
+	for k := 1; k <= p.Graded; k++ {
+		p.PassAt[k] = PassAtK(p.Graded, p.Correct, k)
+	}
+	p.Difficulty = b.Bucket(p.Accuracy)
+	majority(&p, ss)
+	return p
+}
+
+func ratio(n, d int) *float64 {
+	if d == 0 {
+		return nil
+	}
+	r := float64(n) / float64(d)
+	return &r
+}
+
+// PassAtK is the unbiased estimator of pass@k from n samples of which c
+// are right (Chen et al., 2021): 1 − C(n−c, k)/C(n, k), computed as a
+// product so that large n does not overflow.
+func PassAtK(n, c, k int) float64 {
+	if k > n || k <= 0 {
+		return math.NaN()
+	}
+	if n-c < k {
+		return 1
+	}
+	prod := 1.0
+	for i := n - c + 1; i <= n; i++ {
+		prod *= 1 - float64(k)/float64(i)
+	}
+	return 1 - prod
+}
+
+// majority clusters the samples' final answers by the answer grader's
+// equivalence and takes the largest cluster.
+func majority(p *Problem, ss []sample) {
+	type cluster struct {
+		answer  string
+		n       int
+		correct *bool
+	}
+	var cs []*cluster
+	for _, s := range ss {
+		if s.answer == "" {
+			continue
+		}
+		var home *cluster
+		for _, c := range cs {
+			if c.answer == s.answer || answer.Compare(s.answer, c.answer, answer.Options{}).Outcome == answer.Equal {
+				home = c
+				break
+			}
+		}
+		if home == nil {
+			home = &cluster{answer: s.answer}
+			cs = append(cs, home)
+		}
+		home.n++
+		if home.correct == nil && s.correct != nil {
+			v := *s.correct
+			home.correct = &v
+		}
+	}
+	p.DistinctAnswers = len(cs)
+	sort.SliceStable(cs, func(i, j int) bool { return cs[i].n > cs[j].n })
+	if len(cs) > 0 {
+		p.MajorityAnswer, p.MajorityCorrect = cs[0].answer, cs[0].correct
+	}
+}
