@@ -166,33 +166,53 @@ func PassAtK(n, c, k int) float64 {
 }
 
 // majority clusters the samples' final answers by the answer grader's
-// equivalence and takes the largest cluster.
+// equivalence and takes the largest cluster. Equal strings are counted
+// first, so the grader compares only the distinct answers.
 func majority(p *Problem, ss []sample) {
 	type cluster struct {
 		answer  string
 		n       int
 		correct *bool
 	}
-	var cs []*cluster
+	type tally struct {
+		n       int
+		correct *bool
+	}
+	distinct := map[string]*tally{}
+	var order []string
 	for _, s := range ss {
 		if s.answer == "" {
 			continue
 		}
+		t := distinct[s.answer]
+		if t == nil {
+			t = &tally{}
+			distinct[s.answer] = t
+			order = append(order, s.answer)
+		}
+		t.n++
+		if t.correct == nil && s.correct != nil {
+			v := *s.correct
+			t.correct = &v
+		}
+	}
+	var cs []*cluster
+	for _, a := range order {
+		t := distinct[a]
 		var home *cluster
 		for _, c := range cs {
-			if c.answer == s.answer || answer.Compare(s.answer, c.answer, answer.Options{}).Outcome == answer.Equal {
+			if answer.Compare(a, c.answer, answer.Options{}).Outcome == answer.Equal {
 				home = c
 				break
 			}
 		}
 		if home == nil {
-			home = &cluster{answer: s.answer}
+			home = &cluster{answer: a}
 			cs = append(cs, home)
 		}
-		home.n++
-		if home.correct == nil && s.correct != nil {
-			v := *s.correct
-			home.correct = &v
+		home.n += t.n
+		if home.correct == nil {
+			home.correct = t.correct
 		}
 	}
 	p.DistinctAnswers = len(cs)
