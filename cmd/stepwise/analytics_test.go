@@ -126,3 +126,24 @@ func TestPassAtK(t *testing.T) {
 		}
 	}
 }
+
+// TestNoFalseToolFindingsOnLlamaFactory: LLaMA-Factory traces give results
+// ids and calls none, and end with the model's calls: the analyzers found
+// 35 unanswered calls and 21 orphan results there, all false. None now.
+func TestNoFalseToolFindingsOnLlamaFactory(t *testing.T) {
+	db := importInto(t, filepath.Join(sampleDir, "toolcall"))
+	code, out, errs := runCLI(t, "", "--db", db, "analyze", "--json")
+	if code != exitOK {
+		t.Fatal(errs)
+	}
+	traces := 0
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		traces++
+		if strings.Contains(l, "tool_unanswered") || strings.Contains(l, "tool_orphan") {
+			t.Errorf("a false tool finding: %.300s", l)
+		}
+	}
+	if traces < 100 {
+		t.Fatalf("%d traces analyzed", traces)
+	}
+}

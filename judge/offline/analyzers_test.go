@@ -125,20 +125,31 @@ func TestToolStats(t *testing.T) {
 		call("c2", "search", `{"q":"y"}`), // 2
 		result("c2", ""),                  // 3
 		result("c1", "timeout"),           // 4
-		call("c3", "search", `{"q":"x"}`), // 5: duplicate of 1
-		call("", "fetch", `{"url":"u"}`),  // 6: never answered
-		result("c9", ""),                  // 7: orphan
-		call("c4", "calc", `1+1`),         // 8: never answered
+		call("c3", "search", `{"q":"x"}`), // 5: duplicate of 1, never answered
+		call("", "fetch", `{"url":"u"}`),  // 6: no id
+		result("c9", ""),                  // 7: an id no call gave: answers 6, the call without one
+		result("c7", ""),                  // 8: orphan: no call left without an id
+		call("c4", "calc", `1+1`),         // 9: the trace ends with it: not unanswered
 	}}
 	s := CountTools(&tr)
-	if s.Calls != 5 || s.Results != 3 || s.Errors != 1 || s.ByName["search"] != 3 || s.ByName["fetch"] != 1 {
+	if s.Calls != 5 || s.Results != 4 || s.Errors != 1 || s.ByName["search"] != 3 || s.ByName["fetch"] != 1 {
 		t.Errorf("counts %+v", s)
 	}
-	if !equalInts(s.Duplicates, []int{5}) || !equalInts(s.ErrorSteps, []int{4}) || !equalInts(s.Orphans, []int{7}) {
+	if !equalInts(s.Duplicates, []int{5}) || !equalInts(s.ErrorSteps, []int{4}) || !equalInts(s.Orphans, []int{8}) {
 		t.Errorf("dup %v err %v orphans %v", s.Duplicates, s.ErrorSteps, s.Orphans)
 	}
-	if !equalInts(s.Unanswered, []int{5, 6, 8}) {
+	if !equalInts(s.Unanswered, []int{5}) {
 		t.Errorf("unanswered %v", s.Unanswered)
+	}
+	// LLaMA-Factory's shape: calls without ids, results with them, the
+	// sample ending with the model's calls: nothing is unanswered or an
+	// orphan.
+	lf := stepwise.Trace{Steps: []stepwise.Step{
+		call("", "a", "1"), call("", "b", "2"), result("r1", ""), result("r2", ""),
+		{Kind: stepwise.StepReasoning}, call("", "c", "3"),
+	}}
+	if s := CountTools(&lf); len(s.Unanswered)+len(s.Orphans) != 0 {
+		t.Errorf("LLaMA-Factory shape: unanswered %v orphans %v", s.Unanswered, s.Orphans)
 	}
 }
 

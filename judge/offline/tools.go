@@ -1,6 +1,7 @@
 package offline
 
 import (
+	"slices"
 	"sort"
 
 	"github.com/stepwise-dev/stepwise"
@@ -26,7 +27,8 @@ type ToolStats struct {
 }
 
 // CountTools gathers tool-call statistics. Results pair with calls by call
-// id when both carry one, else with the oldest unanswered call.
+// id when both carry one, else with the oldest unanswered call (a result
+// whose id no call gave answers the oldest call that gave none).
 func CountTools(tr *stepwise.Trace) ToolStats {
 	s := ToolStats{ByName: map[string]int{}}
 	seen := map[[2]string]bool{}
@@ -66,10 +68,12 @@ func CountTools(tr *stepwise.Trace) ToolStats {
 			switch {
 			case id != "" && known:
 				delete(pending, id)
+			case len(queue) > 0:
+				// Calls without ids (LLaMA-Factory writes ids on results
+				// only) are answered in order, whatever id the result has.
+				queue = queue[1:]
 			case id != "":
 				s.Orphans = append(s.Orphans, i) // answers a call that never happened
-			case len(queue) > 0:
-				queue = queue[1:]
 			case len(pending) > 0:
 				// A result without an id answers the oldest call with one.
 				delete(pending, oldest(pending))
@@ -83,6 +87,14 @@ func CountTools(tr *stepwise.Trace) ToolStats {
 	}
 	s.Unanswered = append(s.Unanswered, queue...)
 	sort.Ints(s.Unanswered)
+	// Calls the trace ends with are its last turn (a tool-use sample
+	// whose target is the call): their results would come after it.
+	// Only a call the conversation went on without is unanswered.
+	tail := len(tr.Steps)
+	for tail > 0 && tr.Steps[tail-1].Kind == stepwise.StepToolCall {
+		tail--
+	}
+	s.Unanswered = slices.DeleteFunc(s.Unanswered, func(step int) bool { return step >= tail })
 	if len(s.ByName) == 0 {
 		s.ByName = nil
 	}
