@@ -147,3 +147,41 @@ func TestNoFalseToolFindingsOnLlamaFactory(t *testing.T) {
 		t.Fatalf("%d traces analyzed", traces)
 	}
 }
+
+// TestCheckpointGrid: a sample that reaches the gold answer, leaves it and
+// ends wrong is found where it reaches and leaves, and counts for the
+// fault tolerance; one that stays right does not.
+func TestCheckpointGrid(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "cp.jsonl")
+	os.WriteFile(data, []byte(
+		`{"id":"a","problem":"What is 2+3?","gold":"5","steps":["2+3 is 5, so the answer is 5.","Check: \\boxed{5}","Wait, carry the one: the answer is \\boxed{6}"]}`+"\n"+
+			`{"id":"b","problem":"What is 2+3?","gold":"5","steps":["The answer is \\boxed{4}","No: \\boxed{5}"]}`+"\n"), 0o644)
+	db := filepath.Join(dir, "s.db")
+	if code, _, errs := runCLI(t, "", "--db", db, "import", "--format", "generic", "--map", "id=id", "--map", "problem=problem",
+		"--map", "steps=steps", "--map", "gold=gold", data); code != exitOK {
+		t.Fatal(errs)
+	}
+	rows := listedTraces(t, db)
+	code, out, errs := runCLI(t, "", "--db", db, "checkpoints", "--json", rows[0]["problem_id"].(string))
+	if code != exitOK {
+		t.Fatal(errs)
+	}
+	var g analytics.ProblemCheckpoints
+	if err := json.Unmarshal([]byte(out), &g); err != nil || len(g.Samples) != 2 {
+		t.Fatalf("grid %s: %v", out, err)
+	}
+	a, b := g.Samples[0], g.Samples[1]
+	if a.Reached == nil || *a.Reached != 0 || a.Left == nil || *a.Left != 2 || a.Correct == nil || *a.Correct {
+		t.Fatalf("sample a: %+v", a)
+	}
+	if b.Reached == nil || *b.Reached != 1 || b.Left != nil {
+		t.Fatalf("sample b: %+v", b)
+	}
+	code, out, _ = runCLI(t, "", "--db", db, "checkpoints", "--fault-tolerance", "--json")
+	var ft analytics.FaultTolerance
+	json.Unmarshal([]byte(out), &ft)
+	if code != exitOK || ft.Traces != 2 || ft.EndedWrong != 1 || ft.HeldThenWrong != 1 {
+		t.Fatalf("fault tolerance %+v", ft)
+	}
+}

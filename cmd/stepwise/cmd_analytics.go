@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/stepwise-dev/stepwise/cmd/stepwise/config"
@@ -103,4 +104,65 @@ func pct(v *float64) string {
 		return "—"
 	}
 	return fmt.Sprintf("%.1f%%", 100**v)
+}
+
+// runCheckpoints prints a problem's checkpoint grid, or the dataset's
+// fault tolerance (SRCA).
+func runCheckpoints(ctx context.Context, e *env, args []string) int {
+	fs := newFlags(e, "checkpoints", "PROBLEM_ID | --fault-tolerance [filters] [--json]",
+		"The answers each sample of a problem commits to along the way (SRCA's checkpoint answers): where it first\n"+
+			"reaches the gold answer and where it leaves it. --fault-tolerance: over the selected traces, how many held the\n"+
+			"right answer at a checkpoint and still ended wrong.")
+	var f store.Filter
+	filterFlags(fs, &f)
+	ft := fs.Bool("fault-tolerance", false, "the dataset's share of wrong traces that held the right answer on the way")
+	asJSON := fs.Bool("json", false, "print as JSON")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return flagExit(err)
+	}
+	if *ft == (len(pos) == 1) || len(pos) > 1 {
+		return usageError(e.stderr, fs, "want a problem id, or --fault-tolerance")
+	}
+	db, code := openStore(e, true)
+	if db == nil {
+		return code
+	}
+	defer db.Close()
+	enc := json.NewEncoder(e.stdout)
+	enc.SetEscapeHTML(false)
+	if *ft {
+		r, err := analytics.DatasetFaultTolerance(ctx, db, f)
+		if err != nil {
+			return failed(e, "stepwise checkpoints:", err)
+		}
+		if *asJSON {
+			enc.Encode(r)
+			return exitOK
+		}
+		fmt.Fprintf(e.stdout, "%d graded traces with a gold answer, %d ended wrong, %d of those held the right answer at a checkpoint (%s)\n",
+			r.Traces, r.EndedWrong, r.HeldThenWrong, pct(r.Share))
+		return exitOK
+	}
+	g, err := analytics.Checkpoints(ctx, db, pos[0])
+	if err != nil {
+		return failed(e, "stepwise checkpoints:", err)
+	}
+	if *asJSON {
+		enc.Encode(g)
+		return exitOK
+	}
+	fmt.Fprintf(e.stdout, "problem %s, gold %s\n", g.ProblemID, termsafe.Line(g.Gold))
+	for _, s := range g.Samples {
+		var path []string
+		for i, c := range s.Checkpoints {
+			mark := "?"
+			if r := s.Right[i]; r != nil {
+				mark = map[bool]string{true: "✓", false: "✗"}[*r]
+			}
+			path = append(path, fmt.Sprintf("%s@%d%s", termsafe.Line(c.Answer), c.Step, mark))
+		}
+		fmt.Fprintf(e.stdout, "  %-40s %s\n", termsafe.Line(s.TraceID), strings.Join(path, " → "))
+	}
+	return exitOK
 }

@@ -82,6 +82,7 @@ func commands() []command {
 		{"label", "ID STEP RATING", "record an annotation event from a script (--from FILE for many)", runLabel},
 		{"merge", "FILE...", "merge other annotators' event logs", runMerge},
 		{"problems", "[filters]", "per problem: sampled accuracy, pass@k, majority answer, difficulty (--json)", runProblems},
+		{"checkpoints", "PROBLEM_ID", "the answers each sample commits to along the way; --fault-tolerance", runCheckpoints},
 		{"models", "[filters]", "per model: accuracy, steps, tokens, cost (--json)", runModels},
 		{"errortypes", "[filters]", "propose error types from bad cases' keyphrases; accept, merge, split, rename them", runErrorTypes},
 		{"regrade", "[filters]", "grade final answers again with this version's answer grader", runRegrade},

@@ -1,0 +1,127 @@
+package analytics
+
+import (
+	"context"
+
+	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/judge/offline"
+	"github.com/stepwise-dev/stepwise/store"
+	"github.com/stepwise-dev/stepwise/verify/answer"
+)
+
+// SRCA reads the answers a trace commits to along the way (checkpoint
+// answers): where each sample first reaches the gold answer, where it
+// leaves it, and how often a trace held the right answer at some
+// checkpoint and still ended wrong — the fault tolerance SRCA exploits.
+
+// SampleCheckpoints are one sample's checkpoint answers against the gold.
+type SampleCheckpoints struct {
+	TraceID     string               `json:"trace_id"`
+	Model       string               `json:"model"`
+	Steps       int                  `json:"steps"`
+	Checkpoints []offline.Checkpoint `json:"checkpoints"`
+	// Right marks each checkpoint whose answer equals the gold (null when
+	// the grader cannot tell).
+	Right []*bool `json:"right"`
+	// Reached is the step of the first right checkpoint, Left the step of
+	// the first wrong one after it (null when none).
+	Reached *int  `json:"reached_gold_at"`
+	Left    *int  `json:"left_gold_at"`
+	Correct *bool `json:"correct"`
+}
+
+// ProblemCheckpoints is the checkpoint grid of one problem.
+type ProblemCheckpoints struct {
+	ProblemID string              `json:"problem_id"`
+	Gold      string              `json:"gold_answer"`
+	Samples   []SampleCheckpoints `json:"samples"`
+}
+
+// Checkpoints builds a problem's grid: every sample (reference solutions
+// left out) with its checkpoint answers.
+func Checkpoints(ctx context.Context, db *store.DB, problemID string) (*ProblemCheckpoints, error) {
+	out := &ProblemCheckpoints{ProblemID: problemID}
+	err := db.EachEvidence(ctx, store.Filter{Problem: problemID}, func(ev *store.TraceEvidence) error {
+		t := ev.Trace
+		if t.Model == Reference {
+			return nil
+		}
+		if out.Gold == "" {
+			if p, err := db.TraceProblem(t); err == nil {
+				out.Gold = p.GoldAnswer
+			}
+		}
+		out.Samples = append(out.Samples, sampleCheckpoints(t, out.Gold))
+		return nil
+	})
+	return out, err
+}
+
+func sampleCheckpoints(t *stepwise.Trace, gold string) SampleCheckpoints {
+	s := SampleCheckpoints{TraceID: t.ID, Model: t.Model, Steps: len(t.Steps), Checkpoints: offline.Checkpoints(t), Correct: t.Correct}
+	for _, c := range s.Checkpoints {
+		var right *bool
+		if gold != "" {
+			switch answer.Compare(c.Answer, gold, answer.Options{}).Outcome {
+			case answer.Equal:
+				v := true
+				right = &v
+			case answer.Different:
+				v := false
+				right = &v
+			}
+		}
+		s.Right = append(s.Right, right)
+		step := c.Step
+		switch {
+		case right != nil && *right && s.Reached == nil:
+			s.Reached = &step
+		case right != nil && !*right && s.Reached != nil && s.Left == nil:
+			s.Left = &step
+		}
+	}
+	return s
+}
+
+// FaultTolerance counts, over the traces the filter selects with a known
+// verdict and a gold answer, those that held the right answer at some
+// checkpoint but ended wrong.
+type FaultTolerance struct {
+	Traces        int      `json:"traces"`
+	EndedWrong    int      `json:"ended_wrong"`
+	HeldThenWrong int      `json:"held_right_then_ended_wrong"`
+	Share         *float64 `json:"share_of_wrong"`
+}
+
+// DatasetFaultTolerance reads every selected trace's checkpoints.
+func DatasetFaultTolerance(ctx context.Context, db *store.DB, f store.Filter) (FaultTolerance, error) {
+	var ft FaultTolerance
+	golds := map[string]string{}
+	err := db.EachEvidence(ctx, f, func(ev *store.TraceEvidence) error {
+		t := ev.Trace
+		if t.Model == Reference || t.Correct == nil {
+			return nil
+		}
+		gold, ok := golds[t.ProblemID]
+		if !ok {
+			if p, err := db.TraceProblem(t); err == nil {
+				gold = p.GoldAnswer
+			}
+			golds[t.ProblemID] = gold
+		}
+		if gold == "" {
+			return nil
+		}
+		ft.Traces++
+		if *t.Correct {
+			return nil
+		}
+		ft.EndedWrong++
+		if sampleCheckpoints(t, gold).Reached != nil {
+			ft.HeldThenWrong++
+		}
+		return nil
+	})
+	ft.Share = ratio(ft.HeldThenWrong, ft.EndedWrong)
+	return ft, err
+}
