@@ -117,6 +117,11 @@ type noMouse struct{}
 func (noMouse) wheel(int) tea.Cmd { return nil }
 func (noMouse) click(int) tea.Cmd { return nil }
 
+// noMouseClick is embedded by screens a click does nothing on.
+type noMouseClick struct{}
+
+func (noMouseClick) click(int) tea.Cmd { return nil }
+
 // fixedSize is embedded by screens laid out as they draw.
 type fixedSize struct{}
 

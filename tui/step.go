@@ -33,11 +33,6 @@ type stepScreen struct {
 	historyReq int
 }
 
-// noMouseClick is embedded by screens a click does nothing on.
-type noMouseClick struct{}
-
-func (noMouseClick) click(int) tea.Cmd { return nil }
-
 // historyMsg delivers a step's annotation history.
 type historyMsg struct {
 	req    int

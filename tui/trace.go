@@ -185,14 +185,10 @@ func (ts *traceScreen) update(msg tea.Msg) tea.Cmd {
 
 // open loads a trace and shows it.
 func (ts *traceScreen) open(ref traceRef) tea.Cmd {
-	c := ts.c
-	if c.current() != scrTrace {
-		for c.current() == scrStep {
-			c.pop()
-		}
-		if c.current() != scrTrace {
-			c.push(scrTrace)
-		}
+	// Step detail leaves itself before it asks for another trace, so the
+	// trace view is either shown or opened over the screen that asked.
+	if ts.c.current() != scrTrace {
+		ts.c.push(scrTrace)
 	}
 	ts.ref, ts.loading = ref, true
 	return ts.load(false)
