@@ -20,10 +20,10 @@ func TestAnnotateAndAdvance(t *testing.T) {
 	m := newTestModel(t, 120, 40, "dark")
 	openGSM8K0(t, m)
 	press(t, m, "+", "-", "x")
-	if m.trace.cursor != 3 {
-		t.Fatalf("cursor %d after three labels, want 3", m.trace.cursor)
+	if m.trace().cursor != 3 {
+		t.Fatalf("cursor %d after three labels, want 3", m.trace().cursor)
 	}
-	mk := m.trace.mine(m)
+	mk := m.trace().doc.mine(m.opts.Annotator)
 	if mk == nil || mk.Rating(0) != stepwise.Good || mk.Rating(1) != stepwise.Bad || !mk.Steps[2].Hallucinated {
 		t.Fatalf("marks %+v", mk)
 	}
@@ -31,13 +31,13 @@ func TestAnnotateAndAdvance(t *testing.T) {
 		t.Fatalf("status %q", m.status)
 	}
 	// The labels are in the store, not only on screen.
-	marks, err := m.db.Marks(m.trace.t.ID)
+	marks, err := m.db.Marks(m.trace().doc.t.ID)
 	if err != nil || marks["tester"].Rating(1) != stepwise.Bad {
 		t.Fatalf("store marks %v %v", marks, err)
 	}
 	// Error type from the taxonomy on a number key.
 	press(t, m, "1")
-	if got := m.trace.mine(m).Steps[3].ErrorType; got != DefaultTaxonomy[0] {
+	if got := m.trace().doc.mine(m.opts.Annotator).Steps[3].ErrorType; got != DefaultTaxonomy[0] {
 		t.Fatalf("error type %q", got)
 	}
 }
@@ -46,7 +46,7 @@ func TestFirstErrorModeAndUndoRedo(t *testing.T) {
 	m := newTestModel(t, 120, 40, "dark")
 	openGSM8K0(t, m)
 	press(t, m, "j", "j", "e") // step 2 is the earliest wrong step
-	mk := m.trace.mine(m)
+	mk := m.trace().doc.mine(m.opts.Annotator)
 	want := []stepwise.Rating{stepwise.Good, stepwise.Good, stepwise.Bad, stepwise.Unlabeled}
 	for i, w := range want {
 		if mk.Rating(i) != w {
@@ -57,17 +57,17 @@ func TestFirstErrorModeAndUndoRedo(t *testing.T) {
 		t.Fatalf("earliest bad %v", fe)
 	}
 	press(t, m, "u")
-	if mk := m.trace.mine(m); mk.Rating(0) != stepwise.Unlabeled || mk.Rating(2) != stepwise.Unlabeled {
+	if mk := m.trace().doc.mine(m.opts.Annotator); mk.Rating(0) != stepwise.Unlabeled || mk.Rating(2) != stepwise.Unlabeled {
 		t.Fatalf("after undo %v", mk.Steps)
 	}
 	press(t, m, "ctrl+r")
-	if mk := m.trace.mine(m); mk.Rating(2) != stepwise.Bad {
+	if mk := m.trace().doc.mine(m.opts.Annotator); mk.Rating(2) != stepwise.Bad {
 		t.Fatalf("after redo %v", mk.Steps)
 	}
 	// Reopening the trace shows the saved labels.
 	press(t, m, "esc")
 	openGSM8K0(t, m)
-	if mk := m.trace.mine(m); mk == nil || mk.Rating(2) != stepwise.Bad || mk.Rating(1) != stepwise.Good {
+	if mk := m.trace().doc.mine(m.opts.Annotator); mk == nil || mk.Rating(2) != stepwise.Bad || mk.Rating(1) != stepwise.Good {
 		t.Fatalf("labels after reopening: %v", mk)
 	}
 	if !strings.Contains(viewOf(m), "▶   0") {
@@ -83,7 +83,7 @@ func TestAnnotateNeedsAName(t *testing.T) {
 	if !strings.Contains(m.status, "--annotator") {
 		t.Fatalf("status %q", m.status)
 	}
-	if evs, _ := m.db.Events(m.trace.t.ID); len(evs) != 0 {
+	if evs, _ := m.db.Events(m.trace().doc.t.ID); len(evs) != 0 {
 		t.Fatal("an event was written without an annotator")
 	}
 }
@@ -100,7 +100,7 @@ func TestNoteAndVerdict(t *testing.T) {
 		send(t, m, keyMsg(string(r)))
 	}
 	press(t, m, "enter")
-	mk := m.trace.mine(m)
+	mk := m.trace().doc.mine(m.opts.Annotator)
 	if mk.Steps[0].Note != "off by one" || mk.Rating(0) != stepwise.Bad || mk.Verdict != "wrong" {
 		t.Fatalf("note/verdict: %+v verdict %q", mk.Steps[0], mk.Verdict)
 	}
@@ -115,20 +115,20 @@ func TestNoteAndVerdict(t *testing.T) {
 // back from the store.
 func TestListShowsYourLabels(t *testing.T) {
 	m := newTestModel(t, 120, 40, "dark")
-	settle(t, m, m.list.openWith(m, store.Filter{Dataset: "processbench/gsm8k"}))
-	seq, _ := m.list.seqAt(0)
-	if r := m.list.rows[seq]; r.SourceID != "gsm8k-0" {
+	settle(t, m, m.list().openWith(store.Filter{Dataset: "processbench/gsm8k"}))
+	seq, _ := m.list().seqAt(0)
+	if r := m.list().rows[seq]; r.SourceID != "gsm8k-0" {
 		t.Fatalf("first row %q, want gsm8k-0", r.SourceID)
 	}
 	if !strings.Contains(ansi.Strip(viewOf(m)), "YOURS") {
 		t.Fatalf("no YOURS column:\n%s", ansi.Strip(viewOf(m)))
 	}
-	if got := m.list.humanStrips[seq]; got != "" {
+	if got := m.list().humanStrips[seq]; got != "" {
 		t.Fatalf("strip %q before any label", got)
 	}
 	press(t, m, "enter", "+", "-")
 	press(t, m, "esc")
-	if got := m.list.humanStrips[seq]; got != "+x.." {
+	if got := m.list().humanStrips[seq]; got != "+x.." {
 		t.Fatalf("strip after labeling %q, want +x..", got)
 	}
 	var row string
@@ -142,9 +142,9 @@ func TestListShowsYourLabels(t *testing.T) {
 	if !strings.Contains(row, good+bad) {
 		t.Fatalf("row does not show %s%s:\n%s", good, bad, row)
 	}
-	m.list.init() // forget the loaded rows: they come back from the store
-	settle(t, m, m.list.ensureRows(m))
-	if got := m.list.humanStrips[seq]; got != "+x.." {
+	m.list().init() // forget the loaded rows: they come back from the store
+	settle(t, m, m.list().ensureRows())
+	if got := m.list().humanStrips[seq]; got != "+x.." {
 		t.Fatalf("strip read back %q, want +x..", got)
 	}
 }
@@ -161,23 +161,54 @@ func TestLabelPalette(t *testing.T) {
 			t.Fatalf("palette lacks %q:\n%s", want, v)
 		}
 	}
-	h := m.trace.stepsHeight(m)
+	h := m.trace().stepsHeight()
 	press(t, m, "t")
-	if strings.Contains(ansi.Strip(viewOf(m)), "1 "+DefaultTaxonomy[0]) || m.trace.stepsHeight(m) != h+1 {
-		t.Fatalf("t did not hide the palette (steps height %d, was %d)", m.trace.stepsHeight(m), h)
+	if strings.Contains(ansi.Strip(viewOf(m)), "1 "+DefaultTaxonomy[0]) || m.trace().stepsHeight() != h+1 {
+		t.Fatalf("t did not hide the palette (steps height %d, was %d)", m.trace().stepsHeight(), h)
 	}
 	// A rebound key shows as bound.
-	km, err := newKeyMap(map[string][]string{"rate-good": {"y"}})
+	km, err := newKeyMap(map[string][]string{"rate-good": {"y"}}, m.screens)
 	if err != nil {
 		t.Fatal(err)
 	}
-	m.keys, m.hidePalette = km, false
-	if !strings.Contains(ansi.Strip(paletteLine(m)), "y good") {
-		t.Fatalf("palette after rebinding: %q", ansi.Strip(paletteLine(m)))
+	m.keys, m.trace().hidePalette = km, false
+	if !strings.Contains(ansi.Strip(paletteLine(m.programContext)), "y good") {
+		t.Fatalf("palette after rebinding: %q", ansi.Strip(paletteLine(m.programContext)))
 	}
 	// No annotator, no palette.
 	m.opts.Annotator = ""
-	if strings.Contains(ansi.Strip(strings.Join(m.trace.headerLines(m), "\n")), "good") {
+	if strings.Contains(ansi.Strip(strings.Join(m.trace().headerLines(), "\n")), "good") {
 		t.Fatal("palette shown without an annotator")
+	}
+}
+
+// TestQueuedLabelsOutliveTheTrace: labels waiting behind a busy store are
+// written, in order, even when another trace opens meanwhile (the queue is
+// the program's, not the open trace's).
+func TestQueuedLabelsOutliveTheTrace(t *testing.T) {
+	m := newTestModel(t, 120, 40, "dark")
+	openGSM8K0(t, m)
+	c, doc := m.programContext, m.trace().doc
+	ev := func(step int, r stepwise.Rating) stepwise.Annotation {
+		return stepwise.Annotation{Annotator: "tester", TraceID: doc.t.ID, Step: step, Rating: r}
+	}
+	first := labelOp{ev: ev(0, stepwise.Good), what: "first", ref: doc.ref}
+	if cmd := c.labels.enqueue(c, first); cmd == nil {
+		t.Fatal("the first write did not start")
+	}
+	c.labels.enqueue(c, labelOp{ev: ev(1, stepwise.Bad), what: "second", ref: doc.ref})
+	jumpTo(t, m, "gsm8k-1") // another trace opens while both wait
+	// The store was busy: the first write comes back refused.
+	first.timed = true
+	send(t, m, labelWrittenMsg{op: first, err: &store.LockedError{Owner: "pid 1"}})
+	marks, err := m.db.Marks(doc.t.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mk := marks["tester"]; mk == nil || mk.Rating(0) != stepwise.Good || mk.Rating(1) != stepwise.Bad {
+		t.Fatalf("marks after the retry: %+v", marks["tester"])
+	}
+	if !strings.Contains(m.status, "saved ✓ second") {
+		t.Fatalf("status %q", m.status)
 	}
 }

@@ -95,7 +95,7 @@ func BenchmarkListPage(b *testing.B) {
 	b.ResetTimer()
 	for range b.N {
 		frame(b, m, "pgdown")
-		if m.list.cursor > m.list.total-100 {
+		if m.list().cursor > m.list().total-100 {
 			press(b, m, "g")
 		}
 	}
@@ -120,7 +120,7 @@ func applyFilter(b *testing.B, m *Model, f string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	settle(b, m, m.list.setFilter(m, pf))
+	settle(b, m, m.list().setFilter(pf))
 }
 
 // BenchmarkFilterKeystroke: typing one character into the filter prompt.
@@ -152,8 +152,8 @@ func BenchmarkApplyFilter(b *testing.B) {
 		settle(b, m, cmd)
 		_ = m.View()
 		full += time.Since(start)
-		if !m.list.complete || m.list.total == 0 {
-			b.Fatalf("filter gave %d rows (complete %v)", m.list.total, m.list.complete)
+		if !m.list().complete || m.list().total == 0 {
+			b.Fatalf("filter gave %d rows (complete %v)", m.list().total, m.list().complete)
 		}
 	}
 	b.ReportMetric(float64(full.Milliseconds())/float64(b.N), "ms-to-full-list")
@@ -166,7 +166,7 @@ func BenchmarkOpenTrace(b *testing.B) {
 	b.ResetTimer()
 	for range b.N {
 		frame(b, m, "enter")
-		if m.trace.t == nil {
+		if m.trace().doc.t == nil {
 			b.Fatal("no trace")
 		}
 		b.StopTimer()
@@ -185,10 +185,10 @@ func BenchmarkOpenSamples(b *testing.B) {
 	b.ResetTimer()
 	for range b.N {
 		frame(b, m, "o")
-		if m.current() != scrSamples || len(m.samples.sums) == 0 {
+		if m.current() != scrSamples || len(m.samples().sums) == 0 {
 			b.Fatalf("no samples (%q)", m.status)
 		}
-		n += len(m.samples.sums)
+		n += len(m.samples().sums)
 		b.StopTimer()
 		press(b, m, "esc", "J")
 		b.StartTimer()
@@ -203,7 +203,7 @@ func BenchmarkStepMove(b *testing.B) {
 	b.ResetTimer()
 	for range b.N {
 		frame(b, m, "j")
-		if m.trace.cursor == len(m.trace.t.Steps)-1 {
+		if m.trace().cursor == len(m.trace().doc.t.Steps)-1 {
 			press(b, m, "g")
 		}
 	}
@@ -219,7 +219,7 @@ func BenchmarkSearch(b *testing.B) {
 	for i := range b.N {
 		query := []string{"remainder", "cauchy", "perimeter"}[i%3]
 		start := time.Now()
-		cmd := m.list.startSearch(m, query)
+		cmd := m.list().startSearch(query)
 		// Run the search's commands until a screenful of rows is drawn.
 		queue := []tea.Cmd{cmd}
 		sawFirst := false
@@ -239,14 +239,14 @@ func BenchmarkSearch(b *testing.B) {
 			}
 			_, next := m.Update(msg)
 			queue = append(queue, next)
-			if !sawFirst && (m.list.total >= m.list.pageSize(m) || m.list.complete) && m.list.has(first0(m)) {
+			if !sawFirst && (m.list().total >= m.list().pageSize() || m.list().complete) && m.list().has(first0(m)) {
 				_ = m.View()
 				first += time.Since(start)
 				sawFirst = true
 			}
 		}
 		full += time.Since(start)
-		if !m.list.complete {
+		if !m.list().complete {
 			b.Fatal("search did not complete")
 		}
 	}
@@ -255,7 +255,7 @@ func BenchmarkSearch(b *testing.B) {
 }
 
 func first0(m *Model) uint64 {
-	seq, _ := m.list.seqAt(m.list.top)
+	seq, _ := m.list().seqAt(m.list().top)
 	return seq
 }
 
@@ -269,7 +269,7 @@ func BenchmarkResidentMemory(b *testing.B) {
 		press(b, m, "enter", "G", "g")
 		applyFilter(b, m, "label:error")
 		press(b, m, "G", "enter", "j", "esc")
-		settle(b, m, m.list.startSearch(m, "remainder"))
+		settle(b, m, m.list().startSearch("remainder"))
 		press(b, m, "enter", "j", "esc", "esc")
 	}
 	b.StopTimer()
@@ -309,11 +309,11 @@ func memStatus() (rss, anon, file float64) {
 // first drawn frame (ns/op), and the jump to the last row (metric).
 func BenchmarkCompareLongTraces(b *testing.B) {
 	m := newTestModel(b, 120, 40, "dark")
-	msg := m.compare.open(m, "sky-t1/aime24:aime24_sky-t1-32b-ckpt140/21", "sky-t1/aime24:aime24_sky-t1-32b-ckpt140/4")()
+	msg := m.compare().open("sky-t1/aime24:aime24_sky-t1-32b-ckpt140/21", "sky-t1/aime24:aime24_sky-t1-32b-ckpt140/4")()
 	var end time.Duration
 	b.ResetTimer()
 	for range b.N {
-		m.compare.req, m.compare.cursor, m.compare.top = msg.(compareMsg).req, 0, 0
+		m.compare().req, m.compare().cursor, m.compare().top = msg.(compareMsg).req, 0, 0
 		m.Update(msg)
 		_ = m.View()
 		b.StopTimer()

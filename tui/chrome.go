@@ -17,32 +17,12 @@ func (m *Model) header() string {
 	if m.opts.Title != "" {
 		parts[0] += m.st.muted.Render(" " + m.opts.Title)
 	}
-	for _, s := range m.stack[1:] {
-		switch s {
-		case scrList:
-			parts = append(parts, m.st.crumb.Render(termsafe.Line(m.list.title())))
-		case scrTrace:
-			parts = append(parts, m.st.crumb.Render(termsafe.Line(m.trace.title())))
-		case scrStep:
-			parts = append(parts, m.st.crumb.Render(fmt.Sprintf("step %d", m.step.index)))
-		case scrQueue:
-			parts = append(parts, m.st.crumb.Render("triage queue"))
-		case scrConflicts:
-			parts = append(parts, m.st.crumb.Render("conflicts"))
-		case scrStats:
-			parts = append(parts, m.st.crumb.Render("stats"))
-		case scrScorecard:
-			parts = append(parts, m.st.crumb.Render("scorecard"))
-		case scrJudge:
-			parts = append(parts, m.st.crumb.Render("judge"))
-		case scrSamples:
-			parts = append(parts, m.st.crumb.Render("samples"))
-		case scrCompare:
-			parts = append(parts, m.st.crumb.Render(termsafe.Line(m.compare.title())))
-		}
-	}
+	crumbs := m.stack[1:]
 	if len(m.stack) == 1 {
-		parts = append(parts, m.st.crumb.Render("library"))
+		crumbs = m.stack
+	}
+	for _, s := range crumbs {
+		parts = append(parts, m.st.crumb.Render(termsafe.Line(m.screens[s].title())))
 	}
 	return truncate(strings.Join(parts, m.st.crumbSep.Render(" › ")), m.width)
 }
@@ -67,32 +47,10 @@ func (m *Model) statusBar() string {
 
 // hints lists a few keys of the current screen.
 func (m *Model) hints() string {
-	var acts []action
-	switch m.current() {
-	case scrLibrary:
-		acts = []action{actOpen, actFilter, actSearch, actJump, actHelp, actQuit}
-	case scrList:
-		acts = []action{actOpen, actFilter, actSearch, actSort, actBack, actHelp}
-	case scrTrace:
-		acts = []action{actRateGood, actRateBad, actFirstError, actUndo, actOpen, actNextTrace, actHelp}
-	case scrStep:
-		acts = []action{actRateGood, actRateBad, actNextStep, actBack, actHelp}
-	case scrQueue, scrConflicts:
-		acts = []action{actOpen, actDown, actBack, actHelp}
-	case scrStats, scrJudge, scrScorecard:
-		acts = []action{actDown, actBack, actHelp}
-	case scrSamples:
-		acts = []action{actOpen, actCompare, actJudgePair, actBack, actHelp}
-	case scrCompare:
-		acts = []action{actDown, actUp, actBack, actHelp}
-	}
 	var parts []string
-	for _, a := range acts {
-		for i := range m.keys.bindings {
-			b := &m.keys.bindings[i]
-			if b.action == a {
-				parts = append(parts, m.st.statusKey.Render(prettyKey(b.keys[0]))+m.st.status.Render(" "+short(b.help)))
-			}
+	for _, a := range m.screens[m.current()].hints() {
+		if b := m.keys.binding(a); b != nil {
+			parts = append(parts, m.st.statusKey.Render(prettyKey(b.keys[0]))+m.st.status.Render(" "+short(b.help)))
 		}
 	}
 	return m.st.status.Render(" ") + strings.Join(parts, m.st.status.Render("  "))
@@ -111,7 +69,7 @@ func (m *Model) helpView() string {
 	groups := []string{"general", "move", "find", "trace", "annotate", "judge"}
 	var lines []string
 	lines = append(lines, m.st.title.Render("Keys")+m.st.muted.Render("  (esc or ? closes; j/k scroll)"), "")
-	here := m.current().where()
+	here := m.current()
 	for _, g := range groups {
 		lines = append(lines, m.st.header.Render(g))
 		for i := range m.keys.bindings {
@@ -121,8 +79,8 @@ func (m *Model) helpView() string {
 			}
 			keys := m.st.helpKey.Render(padRight(b.keysText(), 22))
 			desc := b.help
-			if ok, _ := b.availableOn(here); !ok {
-				desc = m.st.dim.Render(desc + " — " + contexts(b.on))
+			if ok, _ := m.keys.availableOn(b, here); !ok {
+				desc = m.st.dim.Render(desc + " — in the " + strings.Join(m.keys.screenNames(b.on), ", "))
 			} else {
 				desc = m.st.help.Render(desc)
 			}
@@ -148,14 +106,6 @@ func (m *Model) helpView() string {
 	top := min(m.helpTop, max(0, len(lines)-h))
 	m.helpTop = top
 	return strings.Join(lines[top:], "\n")
-}
-
-func contexts(cs []where) string {
-	names := make([]string, len(cs))
-	for i, c := range cs {
-		names[i] = string(c)
-	}
-	return "in the " + strings.Join(names, ", ")
 }
 
 func (m *Model) scrollHelp(b *binding) tea.Cmd {

@@ -20,6 +20,8 @@ import (
 // anchored on a row (top, with an offset into it) as the trace view is, so
 // a frame costs the rows on screen, whatever the traces' length.
 type compareScreen struct {
+	noMouseClick
+	c       *programContext
 	a, b    *stepwise.Trace
 	loading bool
 	req     int
@@ -37,13 +39,33 @@ type compareMsg struct {
 	err  error
 }
 
-// open loads both traces in the background and shows them.
-func (c *compareScreen) open(m *Model, left, right string) tea.Cmd {
-	if m.current() != scrCompare {
-		m.push(scrCompare)
+func newCompareScreen(c *programContext) *compareScreen { return &compareScreen{c: c} }
+
+func (cv *compareScreen) where() string   { return "compare view" }
+func (cv *compareScreen) hints() []action { return []action{actDown, actUp, actBack, actHelp} }
+
+func (cv *compareScreen) handlers() []handler {
+	return append(moveHandlers(cv.key), on(actNextStep, func() tea.Cmd { return cv.key(actNextStep) }),
+		on(actPrevStep, func() tea.Cmd { return cv.key(actPrevStep) }))
+}
+
+func (cv *compareScreen) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case openCompareReq:
+		return cv.open(msg.left, msg.right)
+	case compareMsg:
+		cv.loaded(msg)
 	}
-	*c = compareScreen{loading: true, req: m.req()}
-	db, req := m.db, c.req
+	return nil
+}
+
+// open loads both traces in the background and shows them.
+func (cv *compareScreen) open(left, right string) tea.Cmd {
+	if cv.c.current() != scrCompare {
+		cv.c.push(scrCompare)
+	}
+	*cv = compareScreen{c: cv.c, loading: true, req: cv.c.req()}
+	db, req := cv.c.db, cv.req
 	return func() tea.Msg {
 		a, err := db.Get(left)
 		if err != nil {
@@ -54,50 +76,50 @@ func (c *compareScreen) open(m *Model, left, right string) tea.Cmd {
 	}
 }
 
-func (c *compareScreen) loaded(m *Model, msg compareMsg) {
-	if msg.req != c.req {
+func (cv *compareScreen) loaded(msg compareMsg) {
+	if msg.req != cv.req {
 		return
 	}
-	c.loading = false
+	cv.loading = false
 	if msg.err != nil {
-		m.setError("compare: " + msg.err.Error())
+		cv.c.setError("compare: " + msg.err.Error())
 		return
 	}
-	c.a, c.b = msg.a, msg.b
-	c.reset(m)
+	cv.a, cv.b = msg.a, msg.b
+	cv.reset()
 }
 
 // reset drops the laid-out rows (a new width) and keeps the cursor shown.
-func (c *compareScreen) reset(m *Model) {
-	c.width = m.width
-	c.rows = make([][]string, max(len(c.a.Steps), len(c.b.Steps)))
-	c.cursor = min(c.cursor, max(0, len(c.rows)-1))
-	c.top, c.topOff = min(c.top, c.cursor), 0
-	c.clamp(m)
+func (cv *compareScreen) reset() {
+	cv.width = cv.c.width
+	cv.rows = make([][]string, max(len(cv.a.Steps), len(cv.b.Steps)))
+	cv.cursor = min(cv.cursor, max(0, len(cv.rows)-1))
+	cv.top, cv.topOff = min(cv.top, cv.cursor), 0
+	cv.clamp()
 }
 
-func (c *compareScreen) resize(m *Model) tea.Cmd {
-	if c.a != nil && c.width != m.width {
-		c.reset(m)
+func (cv *compareScreen) resize() tea.Cmd {
+	if cv.a != nil && cv.width != cv.c.width {
+		cv.reset()
 	}
 	return nil
 }
 
 // colWidth is the width of one side: half the screen less the separator.
-func (c *compareScreen) colWidth(m *Model) int { return max(10, (m.width-3)/2) }
+func (cv *compareScreen) colWidth() int { return max(10, (cv.c.width-3)/2) }
 
 // row returns aligned row i, laying it out on first use: both steps'
 // lines side by side, then a blank separator line.
-func (c *compareScreen) row(m *Model, i int) []string {
-	if c.rows[i] != nil {
-		return c.rows[i]
+func (cv *compareScreen) row(i int) []string {
+	if cv.rows[i] != nil {
+		return cv.rows[i]
 	}
-	w := c.colWidth(m)
-	left, right := compareCell(m, c.a, i, w), compareCell(m, c.b, i, w)
+	w := cv.colWidth()
+	left, right := compareCell(cv.c, cv.a, i, w), compareCell(cv.c, cv.b, i, w)
 	sep := " │ "
-	if i < len(c.a.Steps) && i < len(c.b.Steps) &&
-		stepwise.NormalizeText(c.a.Steps[i].Text) == stepwise.NormalizeText(c.b.Steps[i].Text) {
-		sep = m.st.muted.Render(" = ")
+	if i < len(cv.a.Steps) && i < len(cv.b.Steps) &&
+		stepwise.NormalizeText(cv.a.Steps[i].Text) == stepwise.NormalizeText(cv.b.Steps[i].Text) {
+		sep = cv.c.st.muted.Render(" = ")
 	}
 	var out []string
 	for k := 0; k < max(len(left), len(right)); k++ {
@@ -111,22 +133,22 @@ func (c *compareScreen) row(m *Model, i int) []string {
 		out = append(out, padStyled(l, w)+sep+r)
 		sep = " │ "
 	}
-	c.rows[i] = append(out, strings.Repeat(" ", w)+" │ ")
-	return c.rows[i]
+	cv.rows[i] = append(out, strings.Repeat(" ", w)+" │ ")
+	return cv.rows[i]
 }
 
 // compareCell is step i of t as lines of width w: a gutter with the index
 // and the source's label, then the wrapped text. Past the last step: none.
-func compareCell(m *Model, t *stepwise.Trace, i, w int) []string {
+func compareCell(c *programContext, t *stepwise.Trace, i, w int) []string {
 	if i >= len(t.Steps) {
 		return nil
 	}
 	s := &t.Steps[i]
 	badge := " "
 	if len(s.Labels) > 0 {
-		badge = ratingBadge(m, s.StepRating())
+		badge = ratingBadge(c, s.StepRating())
 	}
-	gutter := m.st.dim.Render(fmt.Sprintf("%4d ", i)) + badge + " "
+	gutter := c.st.dim.Render(fmt.Sprintf("%4d ", i)) + badge + " "
 	const gw = 7
 	body := wrapText(s.Text, max(1, w-gw))
 	out := make([]string, len(body))
@@ -149,8 +171,8 @@ func padStyled(s string, w int) string {
 }
 
 // headLines describe both traces above the steps.
-func (c *compareScreen) headLines(m *Model) []string {
-	w := c.colWidth(m)
+func (cv *compareScreen) headLines() []string {
+	w := cv.colWidth()
 	side := func(t *stepwise.Trace) (string, string) {
 		ans := "?"
 		if t.Correct != nil {
@@ -163,110 +185,115 @@ func (c *compareScreen) headLines(m *Model) []string {
 		return termsafe.Line(t.ID), fmt.Sprintf("%s · %d steps · answer %s %s%s",
 			orDash(termsafe.Line(t.Model)), len(t.Steps), orDash(termsafe.Line(t.FinalAnswer)), ans, fe)
 	}
-	a1, a2 := side(c.a)
-	b1, b2 := side(c.b)
+	a1, a2 := side(cv.a)
+	b1, b2 := side(cv.b)
 	return []string{
-		m.st.title.Render(padRight(a1, w)) + " │ " + m.st.title.Render(truncate(b1, w)),
+		cv.c.st.title.Render(padRight(a1, w)) + " │ " + cv.c.st.title.Render(truncate(b1, w)),
 		padRight(a2, w) + " │ " + truncate(b2, w),
-		m.st.muted.Render(strings.Repeat("─", m.width)),
+		cv.c.st.muted.Render(strings.Repeat("─", cv.c.width)),
 	}
 }
 
 // pageLines is the number of step lines on screen.
-func (c *compareScreen) pageLines(m *Model) int { return max(1, m.bodyHeight()-3) }
+func (cv *compareScreen) pageLines() int { return max(1, cv.c.bodyHeight()-3) }
 
 // clamp keeps the cursor's row on screen: it becomes the top row when it
 // is above the screen; when it is below, the screen ends with it (or starts
 // with it, if it is taller than the screen).
-func (c *compareScreen) clamp(m *Model) {
-	if len(c.rows) == 0 {
+func (cv *compareScreen) clamp() {
+	if len(cv.rows) == 0 {
 		return
 	}
-	h := c.pageLines(m)
-	if c.cursor <= c.top {
-		c.top, c.topOff = c.cursor, 0
+	h := cv.pageLines()
+	if cv.cursor <= cv.top {
+		cv.top, cv.topOff = cv.cursor, 0
 		return
 	}
-	used := -c.topOff
-	for i := c.top; i <= c.cursor && used <= h; i++ {
-		used += len(c.row(m, i)) // stops at a screenful: a jump lays out no more
+	used := -cv.topOff
+	for i := cv.top; i <= cv.cursor && used <= h; i++ {
+		used += len(cv.row(i)) // stops at a screenful: a jump lays out no more
 	}
 	if used <= h {
 		return
 	}
 	// Walk back from the cursor's row until the screen is full.
-	c.top, c.topOff = c.cursor, 0
-	used = len(c.row(m, c.cursor))
-	for c.top > 0 && used+len(c.row(m, c.top-1)) <= h {
-		c.top--
-		used += len(c.row(m, c.top))
+	cv.top, cv.topOff = cv.cursor, 0
+	used = len(cv.row(cv.cursor))
+	for cv.top > 0 && used+len(cv.row(cv.top-1)) <= h {
+		cv.top--
+		used += len(cv.row(cv.top))
 	}
 }
 
-func (c *compareScreen) key(m *Model, a action) tea.Cmd {
-	if c.a == nil {
+func (cv *compareScreen) key(a action) tea.Cmd {
+	if cv.a == nil {
 		return nil
 	}
-	page := max(1, c.pageLines(m)/4)
+	page := max(1, cv.pageLines()/4)
 	switch a {
 	case actDown, actNextStep:
-		c.cursor++
+		cv.cursor++
 	case actUp, actPrevStep:
-		c.cursor--
+		cv.cursor--
 	case actPageDown, actHalfDown:
-		c.cursor += page
+		cv.cursor += page
 	case actPageUp, actHalfUp:
-		c.cursor -= page
+		cv.cursor -= page
 	case actTop:
-		c.cursor = 0
+		cv.cursor = 0
 	case actBottom:
-		c.cursor = len(c.rows) - 1
+		cv.cursor = len(cv.rows) - 1
 	default:
 		return nil
 	}
-	c.cursor = max(0, min(c.cursor, len(c.rows)-1))
-	c.clamp(m)
+	cv.cursor = max(0, min(cv.cursor, len(cv.rows)-1))
+	cv.clamp()
 	return nil
 }
 
 // scroll moves the screen by d lines (the mouse wheel), the cursor staying
 // where it is.
-func (c *compareScreen) scroll(m *Model, d int) {
-	if c.a == nil || len(c.rows) == 0 {
+func (cv *compareScreen) wheel(delta int) tea.Cmd {
+	cv.scroll(delta)
+	return nil
+}
+
+func (cv *compareScreen) scroll(d int) {
+	if cv.a == nil || len(cv.rows) == 0 {
 		return
 	}
-	c.topOff += d
-	for c.topOff < 0 && c.top > 0 {
-		c.top--
-		c.topOff += len(c.row(m, c.top))
+	cv.topOff += d
+	for cv.topOff < 0 && cv.top > 0 {
+		cv.top--
+		cv.topOff += len(cv.row(cv.top))
 	}
-	for c.top < len(c.rows)-1 && c.topOff >= len(c.row(m, c.top)) {
-		c.topOff -= len(c.row(m, c.top))
-		c.top++
+	for cv.top < len(cv.rows)-1 && cv.topOff >= len(cv.row(cv.top)) {
+		cv.topOff -= len(cv.row(cv.top))
+		cv.top++
 	}
-	c.topOff = max(0, min(c.topOff, len(c.row(m, c.top))-1))
+	cv.topOff = max(0, min(cv.topOff, len(cv.row(cv.top))-1))
 }
 
 // visible is the range of rows with a line on screen.
-func (c *compareScreen) visible(m *Model) (first, last int) {
-	used := -c.topOff
-	last = c.top
-	for i := c.top; i < len(c.rows) && used < c.pageLines(m); i++ {
-		used += len(c.row(m, i))
+func (cv *compareScreen) visible() (first, last int) {
+	used := -cv.topOff
+	last = cv.top
+	for i := cv.top; i < len(cv.rows) && used < cv.pageLines(); i++ {
+		used += len(cv.row(i))
 		last = i
 	}
-	return c.top, last
+	return cv.top, last
 }
 
-func (c *compareScreen) view(m *Model) string {
-	if c.loading || c.a == nil {
-		return m.st.muted.Render("loading…")
+func (cv *compareScreen) view() string {
+	if cv.loading || cv.a == nil {
+		return cv.c.st.muted.Render("loading…")
 	}
-	out := c.headLines(m)
-	h := c.pageLines(m)
-	skip := c.topOff
-	for i := c.top; i < len(c.rows) && len(out) < h+3; i++ {
-		for k, l := range c.row(m, i) {
+	out := cv.headLines()
+	h := cv.pageLines()
+	skip := cv.topOff
+	for i := cv.top; i < len(cv.rows) && len(out) < h+3; i++ {
+		for k, l := range cv.row(i) {
 			if skip > 0 {
 				skip--
 				continue
@@ -274,19 +301,19 @@ func (c *compareScreen) view(m *Model) string {
 			if len(out) >= h+3 {
 				break
 			}
-			if i == c.cursor && k == 0 {
-				l = m.st.stepCursor.Render("▶") + ansi.Cut(l, 1, m.width) // over the gutter's first blank
+			if i == cv.cursor && k == 0 {
+				l = cv.c.st.stepCursor.Render("▶") + ansi.Cut(l, 1, cv.c.width) // over the gutter's first blank
 			}
-			out = append(out, truncate(l, m.width))
+			out = append(out, truncate(l, cv.c.width))
 		}
 	}
 	return strings.Join(out, "\n")
 }
 
 // title is the breadcrumb text.
-func (c *compareScreen) title() string {
-	if c.a == nil {
+func (cv *compareScreen) title() string {
+	if cv.a == nil {
 		return "compare"
 	}
-	return "compare " + c.a.SourceID + " | " + c.b.SourceID
+	return "compare " + cv.a.SourceID + " | " + cv.b.SourceID
 }

@@ -16,6 +16,8 @@ import (
 // step detail; your label settles it.
 type conflictsScreen struct {
 	table
+	fixedSize
+	c     *programContext
 	items []store.Conflict
 	req   int
 }
@@ -26,15 +28,49 @@ type conflictsMsg struct {
 	err   error
 }
 
-func (c *conflictsScreen) load(m *Model, dataset string) tea.Cmd {
-	if m.current() != scrConflicts {
-		m.push(scrConflicts)
+func newConflictsScreen(c *programContext) *conflictsScreen { return &conflictsScreen{c: c} }
+
+func (cf *conflictsScreen) where() string   { return "conflicts view" }
+func (cf *conflictsScreen) title() string   { return "conflicts" }
+func (cf *conflictsScreen) view() string    { return cf.table.render(cf.c) }
+func (cf *conflictsScreen) hints() []action { return []action{actOpen, actDown, actBack, actHelp} }
+
+func (cf *conflictsScreen) handlers() []handler {
+	return append(cf.moves(cf.c), on(actOpen, cf.open))
+}
+
+func (cf *conflictsScreen) wheel(delta int) tea.Cmd {
+	cf.move(cf.c, delta)
+	return nil
+}
+
+func (cf *conflictsScreen) click(row int) tea.Cmd {
+	if cf.clickRow(row) {
+		return cf.open()
 	}
-	c.table = table{title: "Disagreements between annotators", loading: true,
+	return nil
+}
+
+func (cf *conflictsScreen) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case openConflictsReq:
+		return cf.load(msg.dataset)
+	case conflictsMsg:
+		cf.loaded(msg)
+	}
+	return nil
+}
+
+func (cf *conflictsScreen) load(dataset string) tea.Cmd {
+	c := cf.c
+	if c.current() != scrConflicts {
+		c.push(scrConflicts)
+	}
+	cf.table = table{heading: "Disagreements between annotators", loading: true,
 		header: fmt.Sprintf(" %-40s %5s  %-22s %s", "TRACE", "STEP", "WHAT DIFFERS", "LABELS"),
 		note:   "no disagreements: annotators agree everywhere they overlap (or only one has labelled)"}
-	c.req = m.req()
-	db, req, ctx := m.db, c.req, m.ctx
+	cf.req = c.req()
+	db, req, ctx := c.db, cf.req, c.life
 	return func() tea.Msg {
 		var out []store.Conflict
 		err := db.Conflicts(ctx, store.ConflictFilter{Dataset: dataset}, func(x store.Conflict) error {
@@ -45,26 +81,26 @@ func (c *conflictsScreen) load(m *Model, dataset string) tea.Cmd {
 	}
 }
 
-func (c *conflictsScreen) loaded(m *Model, msg conflictsMsg) {
-	if msg.req != c.req {
+func (cf *conflictsScreen) loaded(msg conflictsMsg) {
+	if msg.req != cf.req {
 		return
 	}
-	c.loading = false
+	cf.loading = false
 	if msg.err != nil {
-		m.setError("conflicts: " + msg.err.Error())
+		cf.c.setError("conflicts: " + msg.err.Error())
 		return
 	}
-	c.items = msg.items
-	c.rows = nil
-	for _, x := range c.items {
+	cf.items = msg.items
+	cf.rows = nil
+	for _, x := range cf.items {
 		step := fmt.Sprint(x.Step)
 		if x.Step < 0 {
 			step = "first"
 		}
-		c.rows = append(c.rows, fmt.Sprintf(" %-40s %5s  %-22s %s", termsafe.Line(x.TraceID), step,
+		cf.rows = append(cf.rows, fmt.Sprintf(" %-40s %5s  %-22s %s", termsafe.Line(x.TraceID), step,
 			strings.Join(x.Kinds, ","), termsafe.Line(conflictLabels(x))))
 	}
-	c.title = fmt.Sprintf("Disagreements between annotators — %d", len(c.items))
+	cf.heading = fmt.Sprintf("Disagreements between annotators — %d", len(cf.items))
 }
 
 // conflictLabels writes each annotator's side of a disagreement.
@@ -90,15 +126,13 @@ func conflictLabels(x store.Conflict) string {
 	return strings.Join(parts, " | ")
 }
 
-func (c *conflictsScreen) key(m *Model, a action) tea.Cmd {
-	if c.moveKey(m, a) || a != actOpen {
+// open shows the trace at the step annotators disagree on.
+func (cf *conflictsScreen) open() tea.Cmd {
+	if cf.cursor >= len(cf.items) {
+		cf.c.setError("nothing to open")
 		return nil
 	}
-	if c.cursor >= len(c.items) {
-		m.setError("nothing to open")
-		return nil
-	}
-	x := c.items[c.cursor]
-	m.trace.query = ""
-	return m.trace.open(m, traceRef{seq: x.TraceSeq, step: max(0, x.Step)})
+	x := cf.items[cf.cursor]
+	cf.c.post(openTraceReq{ref: traceRef{seq: x.TraceSeq, step: max(0, x.Step)}})
+	return nil
 }

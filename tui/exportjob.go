@@ -20,10 +20,10 @@ type exportDoneMsg struct {
 
 // startExport writes the list's traces in a format, as a background job.
 // The prompt's text is "FORMAT [PATH] [human|source|merged] [latest|majority]".
-func (m *Model) startExport(text string, f store.Filter) tea.Cmd {
+func startExport(c *programContext, text string, f store.Filter) tea.Cmd {
 	words := strings.Fields(text)
 	if len(words) == 0 {
-		m.setError("export: write a format (processbench, prm800k, prmbench, trl, math-shepherd, dpo, sft, steps-jsonl, steps-parquet, annotations)")
+		c.setError("export: write a format (processbench, prm800k, prmbench, trl, math-shepherd, dpo, sft, steps-jsonl, steps-parquet, annotations)")
 		return nil
 	}
 	opts := store.ExportOptions{Format: words[0], Filter: f}
@@ -45,8 +45,8 @@ func (m *Model) startExport(text string, f store.Filter) tea.Cmd {
 		}
 		path = "stepwise-" + opts.Format + ext
 	}
-	db := m.db // the job must not touch the model
-	_, cmd := m.startJob(jobSpec{name: "export " + filepath.Base(path), run: func(ctx context.Context, _ *jobOut) tea.Msg {
+	db := c.db // the job must not touch the screens
+	_, cmd := c.startJob(jobSpec{name: "export " + filepath.Base(path), run: func(ctx context.Context, _ *jobOut) tea.Msg {
 		// The workbench never overwrites a file: a name typed in a
 		// prompt, or the default one, may be a file the user keeps.
 		rep, err := db.ExportFile(ctx, path, opts, false)
@@ -55,15 +55,14 @@ func (m *Model) startExport(text string, f store.Filter) tea.Cmd {
 	return cmd
 }
 
-func (m *Model) exportDone(msg exportDoneMsg) tea.Cmd {
+func exportDone(c *programContext, msg exportDoneMsg) {
 	if msg.err != nil {
-		m.setError("export: " + msg.err.Error())
-		return nil
+		c.setError("export: " + msg.err.Error())
+		return
 	}
 	skipped := 0
 	for _, n := range msg.rep.Skipped {
 		skipped += n
 	}
-	m.setInfo(fmt.Sprintf("exported %d records (%d traces, %d skipped) to %s", msg.rep.Written, msg.rep.Traces, skipped, msg.path))
-	return nil
+	c.setInfo(fmt.Sprintf("exported %d records (%d traces, %d skipped) to %s", msg.rep.Written, msg.rep.Traces, skipped, msg.path))
 }

@@ -68,27 +68,27 @@ func (p *probe) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func readyScreen(m *Model) string {
 	switch m.current() {
 	case scrLibrary:
-		if len(m.library.rows) > 0 {
+		if len(m.library().rows) > 0 {
 			return "library"
 		}
 	case scrList:
-		if seq, ok := m.list.seqAt(m.list.top); ok && m.list.has(seq) {
+		if seq, ok := m.list().seqAt(m.list().top); ok && m.list().has(seq) {
 			return "list"
 		}
 	case scrTrace:
-		if m.trace.t != nil && !m.trace.loading {
+		if m.trace().doc.t != nil && !m.trace().loading {
 			return "trace"
 		}
 	case scrStep:
-		if m.step.t != nil {
+		if m.step().doc != nil {
 			return "step"
 		}
 	case scrSamples:
-		if m.samples.problem != nil {
+		if m.samples().problem != nil {
 			return "samples"
 		}
 	case scrCompare:
-		if m.compare.a != nil {
+		if m.compare().a != nil {
 			return "compare"
 		}
 	}
@@ -136,14 +136,14 @@ func driveTo(t *testing.T, theme string, w, h int, keys []string, until string) 
 // finishRenders completes the markdown renders the program had not
 // delivered when it quit, so a golden never depends on their timing.
 func finishRenders(t *testing.T, m *Model) {
-	if m.step.t != nil {
-		settle(t, m, m.step.rebuild(m))
+	if m.step().doc != nil {
+		settle(t, m, m.step().rebuild())
 	}
-	if m.trace.t == nil {
+	if m.trace().doc.t == nil {
 		return
 	}
-	m.trace.inflight = map[int]bool{}
-	m.trace.blocks = newBlockCache()
-	m.trace.layout(m)
-	settle(t, m, m.trace.renderCmd(m))
+	m.trace().inflight = map[int]bool{}
+	m.trace().blocks = newBlockCache()
+	m.trace().layout()
+	settle(t, m, m.trace().flush())
 }

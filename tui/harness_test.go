@@ -144,3 +144,16 @@ func keyMsg(k string) tea.KeyPressMsg {
 func viewOf(m *Model) string { return m.View().Content }
 
 func tea_WindowSize(w, h int) tea.WindowSizeMsg { return tea.WindowSizeMsg{Width: w, Height: h} }
+
+// The screens, for tests to look into.
+func (m *Model) library() *libraryScreen     { return m.screens[scrLibrary].(*libraryScreen) }
+func (m *Model) list() *listScreen           { return m.screens[scrList].(*listScreen) }
+func (m *Model) trace() *traceScreen         { return m.screens[scrTrace].(*traceScreen) }
+func (m *Model) step() *stepScreen           { return m.screens[scrStep].(*stepScreen) }
+func (m *Model) queue() *queueScreen         { return m.screens[scrQueue].(*queueScreen) }
+func (m *Model) conflicts() *conflictsScreen { return m.screens[scrConflicts].(*conflictsScreen) }
+func (m *Model) stats() *statsScreen         { return m.screens[scrStats].(*statsScreen) }
+func (m *Model) judge() *judgeScreen         { return m.screens[scrJudge].(*judgeScreen) }
+func (m *Model) samples() *samplesScreen     { return m.screens[scrSamples].(*samplesScreen) }
+func (m *Model) compare() *compareScreen     { return m.screens[scrCompare].(*compareScreen) }
+func (m *Model) scorecard() *scorecardScreen { return m.screens[scrScorecard].(*scorecardScreen) }

@@ -50,12 +50,12 @@ func TestHostileTraceIsNeutralized(t *testing.T) {
 		send(t, m, keyMsg(string(r)))
 	}
 	press(t, m, "enter")
-	if m.list.total != 1 {
-		t.Fatalf("hostile fixture not found: %d rows", m.list.total)
+	if m.list().total != 1 {
+		t.Fatalf("hostile fixture not found: %d rows", m.list().total)
 	}
 	assertTerminalSafe(t, "list", viewOf(m))
 	press(t, m, "enter")
-	if m.trace.t == nil || !strings.Contains(m.trace.p.Text, "\x1b]52;") {
+	if m.trace().doc.t == nil || !strings.Contains(m.trace().doc.p.Text, "\x1b]52;") {
 		t.Fatal("the fixture lost its escape sequences on import (it must keep them byte-exact)")
 	}
 	assertTerminalSafe(t, "trace", viewOf(m))
@@ -70,12 +70,12 @@ func TestHostileTraceIsNeutralized(t *testing.T) {
 	// The samples and compare views show the same fields (id, model, answer,
 	// step text) in their own layouts.
 	press(t, m, "?", "o")
-	if m.current() != scrSamples || len(m.samples.sums) == 0 {
+	if m.current() != scrSamples || len(m.samples().sums) == 0 {
 		t.Fatalf("samples of the hostile trace: screen %v", m.current())
 	}
 	assertTerminalSafe(t, "samples", viewOf(m))
-	settle(t, m, m.compare.open(m, m.trace.t.ID, m.trace.t.ID)) // beside itself: every field twice
-	if m.current() != scrCompare || m.compare.a == nil {
+	settle(t, m, m.compare().open(m.trace().doc.t.ID, m.trace().doc.t.ID)) // beside itself: every field twice
+	if m.current() != scrCompare || m.compare().a == nil {
 		t.Fatalf("compare did not open: screen %v", m.current())
 	}
 	assertTerminalSafe(t, "compare", viewOf(m))
@@ -83,16 +83,16 @@ func TestHostileTraceIsNeutralized(t *testing.T) {
 	// elsewhere): the stats view shows them neutralized.
 	// (The store refuses control characters in an error type; a bidi
 	// override is not one, and a note may hold anything.)
-	ev, err := m.db.Annotate(stepwise.Annotation{Annotator: "tester", TraceID: m.trace.t.ID, Step: 0,
+	ev, err := m.db.Annotate(stepwise.Annotation{Annotator: "tester", TraceID: m.trace().doc.t.ID, Step: 0,
 		Rating: stepwise.Bad, ErrorType: "calc\u202eevil", Note: "\x1b]52;c;ZXZpbA==\x07"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	marks := stepwise.FoldAnnotations([]stepwise.Annotation{ev}, len(m.trace.t.Steps))
-	assertTerminalSafe(t, "step detail labels", strings.Join(humanLines(m, marks, 0), "\n"))
+	marks := stepwise.FoldAnnotations([]stepwise.Annotation{ev}, len(m.trace().doc.t.Steps))
+	assertTerminalSafe(t, "step detail labels", strings.Join(humanLines(m.programContext, marks, 0), "\n"))
 	press(t, m, "esc", "esc", "esc", "esc", "I")
-	if m.current() != scrStats || !strings.Contains(strings.Join(m.stats.rows, "\n"), "calc") {
-		t.Fatalf("stats view: screen %v, rows %q", m.current(), m.stats.rows)
+	if m.current() != scrStats || !strings.Contains(strings.Join(m.stats().rows, "\n"), "calc") {
+		t.Fatalf("stats view: screen %v, rows %q", m.current(), m.stats().rows)
 	}
 	assertTerminalSafe(t, "stats", viewOf(m))
 }
@@ -105,7 +105,7 @@ func TestHumanLinesShowNotesOnlyWhenGiven(t *testing.T) {
 		{Seq: 1, Annotator: "ana", Step: 0, Rating: stepwise.Good},
 		{Seq: 2, Annotator: "bo", Step: 0, Rating: stepwise.Bad, Note: strings.Repeat("long note ", 20)},
 	}, 2)
-	lines := humanLines(m, marks, 0)
+	lines := humanLines(m.programContext, marks, 0)
 	if len(lines) < 4 || strings.Contains(lines[1], "note") || !strings.Contains(lines[2], "note: long") {
 		t.Fatalf("lines:\n%s", strings.Join(lines, "\n"))
 	}

@@ -20,13 +20,13 @@ type importDoneMsg struct {
 
 // startImport runs an import as a background job: the UI stays live, the
 // job bar shows progress, ctrl+x cancels (committed batches stay).
-func (m *Model) startImport(paths []string, opts store.ImportOptions) tea.Cmd {
+func startImport(c *programContext, paths []string, opts store.ImportOptions) tea.Cmd {
 	name := "import"
 	if len(paths) == 1 {
 		name += " " + filepath.Base(paths[0])
 	}
-	db := m.db
-	_, cmd := m.startJob(jobSpec{name: name, run: func(ctx context.Context, out *jobOut) tea.Msg {
+	db := c.db
+	_, cmd := c.startJob(jobSpec{name: name, run: func(ctx context.Context, out *jobOut) tea.Msg {
 		var problems []string
 		opts.OnProblem = func(err error) {
 			if len(problems) < 200 {
@@ -73,5 +73,5 @@ func (m *Model) importDone(msg importDoneMsg) tea.Cmd {
 	default:
 		m.setInfo(fmt.Sprintf("imported %d new traces, %d duplicates", msg.rep.Imported, msg.rep.Duplicates))
 	}
-	return tea.Batch(m.library.load(m), m.list.refresh(m))
+	return m.broadcast(importFinishedMsg{})
 }

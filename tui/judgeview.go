@@ -21,6 +21,9 @@ import (
 // one — criteria, then each analysis (generated code highlighted, with its
 // sandboxed output), then the verdict — or the list of a trace's runs.
 type judgeScreen struct {
+	fixedSize
+	noMouse
+	c     *programContext
 	lines []string
 	top   int
 	// runs lists the trace's saved runs (list mode), newest first.
@@ -35,8 +38,84 @@ type judgeScreen struct {
 	job      int
 	req      int
 	traceIDs []string
-	// askReq tags the estimate of the run the user asked for.
-	askReq int
+	// askReq tags the estimate of the run the user asked for, pairReq
+	// the search for a trace to pair with.
+	askReq, pairReq int
+	// dirty: streamed text arrived since the last layout (flush).
+	dirty bool
+}
+
+func newJudgeScreen(c *programContext) *judgeScreen { return &judgeScreen{c: c} }
+
+func (j *judgeScreen) where() string   { return "judge view" }
+func (j *judgeScreen) title() string   { return "judge" }
+func (j *judgeScreen) hints() []action { return []action{actDown, actBack, actHelp} }
+
+func (j *judgeScreen) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case judgeReq:
+		return j.ask(msg.ids...)
+	case judgePairReq:
+		return j.findPartner(msg.id)
+	case partnerMsg:
+		return j.partnerFound(msg)
+	case judgeRunsReq:
+		return j.list(msg.id)
+	case judgeEstimateMsg:
+		j.estimated(msg)
+	case judgeEventMsg:
+		j.streamed(msg)
+	case judgeDoneMsg:
+		j.done(msg)
+	case judgeRunsMsg:
+		j.runsLoaded(msg)
+	case judgeRunMsg:
+		j.runLoaded(msg)
+	}
+	return nil
+}
+
+// flush lays out the text streamed in since the last Update.
+func (j *judgeScreen) flush() tea.Cmd {
+	if j.dirty {
+		j.dirty = false
+		j.build()
+	}
+	return nil
+}
+
+// partnerMsg brings the trace a pairwise judge run pairs with id.
+type partnerMsg struct {
+	req     int
+	id      string
+	partner string
+	err     error
+}
+
+// findPartner looks, in the background, for another trace of id's
+// problem (one with the other outcome if there is one) to judge it against.
+func (j *judgeScreen) findPartner(id string) tea.Cmd {
+	j.pairReq = j.c.req()
+	db, req := j.c.db, j.pairReq
+	return func() tea.Msg {
+		partner, err := judgerun.Partner(db, id)
+		return partnerMsg{req: req, id: id, partner: partner, err: err}
+	}
+}
+
+func (j *judgeScreen) partnerFound(msg partnerMsg) tea.Cmd {
+	if msg.req != j.pairReq {
+		return nil
+	}
+	if msg.err != nil || msg.partner == "" {
+		err := msg.err
+		if err == nil {
+			err = errNoPartner
+		}
+		j.c.setError("pairwise judge: " + err.Error())
+		return nil
+	}
+	return j.ask(msg.id, msg.partner)
 }
 
 // judgeEstimateMsg is the plan and estimate of a run the user asked for.
@@ -101,13 +180,13 @@ type judgeRunMsg struct {
 
 // ask estimates a judge run on one trace or a pair and asks before
 // anything is sent: a long trace makes several requests of its whole text.
-func (j *judgeScreen) ask(m *Model, ids ...string) tea.Cmd {
-	if !j.configured(m) {
+func (j *judgeScreen) ask(ids ...string) tea.Cmd {
+	if !j.configured() {
 		return nil
 	}
-	j.askReq = m.req()
-	req, db, r := j.askReq, m.db, m.opts.Judge
-	m.setInfo("estimating the judge run…")
+	j.askReq = j.c.req()
+	req, db, r := j.askReq, j.c.db, j.c.opts.Judge
+	j.c.setInfo("estimating the judge run…")
 	return func() tea.Msg {
 		p, err := judgerun.PlanIDs(db, ids...)
 		if err != nil {
@@ -123,67 +202,65 @@ func (j *judgeScreen) ask(m *Model, ids ...string) tea.Cmd {
 }
 
 // estimated shows the plan and the estimate and asks for the go-ahead.
-func (j *judgeScreen) estimated(m *Model, msg judgeEstimateMsg) {
+func (j *judgeScreen) estimated(msg judgeEstimateMsg) {
 	if msg.req != j.askReq {
 		return
 	}
 	if msg.err != nil {
-		m.setError("judge: " + msg.err.Error())
+		j.c.setError("judge: " + msg.err.Error())
 		return
 	}
-	m.setInfo(strings.Join(msg.lines[:2], " · "))
+	j.c.setInfo(strings.Join(msg.lines[:2], " · "))
 	ids := msg.ids
-	m.prompt = newConfirm(m, strings.Join(msg.lines[2:], " · ")+" — send?", func() tea.Cmd {
-		return j.start(m, ids...)
-	})
+	j.c.ask(newConfirm(j.c, strings.Join(msg.lines[2:], " · ")+" — send?", func() tea.Cmd {
+		return j.start(ids...)
+	}))
 }
 
 // configured says why the judge cannot run when it is not set up.
-func (j *judgeScreen) configured(m *Model) bool {
-	if m.opts.Judge != nil {
+func (j *judgeScreen) configured() bool {
+	if j.c.opts.Judge != nil {
 		return true
 	}
 	why := "no judge configured"
-	if m.opts.JudgeErr != nil {
-		why = m.opts.JudgeErr.Error()
+	if j.c.opts.JudgeErr != nil {
+		why = j.c.opts.JudgeErr.Error()
 	}
-	m.setError("judge: " + why)
+	j.c.setError("judge: " + why)
 	return false
 }
 
 // start runs the judge on one trace (single) or two (a pair of one problem).
-func (j *judgeScreen) start(m *Model, ids ...string) tea.Cmd {
-	if !j.configured(m) {
+func (j *judgeScreen) start(ids ...string) tea.Cmd {
+	if !j.configured() {
 		return nil
 	}
-	if m.current() != scrJudge {
-		m.push(scrJudge)
+	if j.c.current() != scrJudge {
+		j.c.push(scrJudge)
 	}
-	*j = judgeScreen{running: true, traceIDs: ids, req: m.req()}
+	*j = judgeScreen{c: j.c, running: true, traceIDs: ids, req: j.c.req()}
 	mode := "single-trace"
 	if len(ids) == 2 {
 		mode = "pairwise"
 	}
-	db, r := m.db, m.opts.Judge
+	db, r := j.c.db, j.c.opts.Judge
 	var cmd tea.Cmd
-	j.job, cmd = m.startJob(jobSpec{name: "judge " + mode, every: judgeEvery,
+	j.job, cmd = j.c.startJob(jobSpec{name: "judge " + mode, every: judgeEvery,
 		run: func(ctx context.Context, out *jobOut) tea.Msg {
 			saved, err := judgerun.Judge(ctx, db, r, func(e judge.Event) { out.send(judgeEventMsg{job: out.id, e: e}) }, ids...)
 			return judgeDoneMsg{job: out.id, saved: saved, err: err}
 		}})
-	j.build(m)
+	j.build()
 	return cmd
 }
 
 // streamed folds a running judge's event into the view.
-func (j *judgeScreen) streamed(m *Model, msg judgeEventMsg) {
+func (j *judgeScreen) streamed(msg judgeEventMsg) {
 	if msg.job != j.job || !j.running {
 		return
 	}
 	j.event(msg.e)
-	if m.current() == scrJudge {
-		j.build(m)
-	}
+	j.dirty = j.c.current() == scrJudge
 }
 
 func (j *judgeScreen) event(e judge.Event) {
@@ -215,69 +292,74 @@ func (j *judgeScreen) event(e judge.Event) {
 	}
 }
 
-func (j *judgeScreen) done(m *Model, msg judgeDoneMsg) tea.Cmd {
+func (j *judgeScreen) done(msg judgeDoneMsg) {
 	if msg.job != j.job {
-		return nil
+		return
 	}
 	j.running = false
 	switch {
 	case msg.err != nil && msg.saved.Analysis.ID == "":
-		m.setError("judge: " + msg.err.Error())
+		j.c.setError("judge: " + msg.err.Error())
 	case msg.err != nil:
-		m.setError("judge: " + msg.err.Error() + " (the partial run is saved)")
+		j.c.setError("judge: " + msg.err.Error() + " (the partial run is saved)")
 	default:
-		m.setInfo(fmt.Sprintf("judge: %s, %d tokens, $%.4f — saved", orDash(msg.saved.Analysis.Verdict),
+		j.c.setInfo(fmt.Sprintf("judge: %s, %d tokens, $%.4f — saved", orDash(msg.saved.Analysis.Verdict),
 			msg.saved.Analysis.Usage.PromptTokens+msg.saved.Analysis.Usage.CompletionTokens, msg.saved.Analysis.Usage.CostUSD))
 	}
 	if msg.saved.Analysis.ID != "" {
 		a := msg.saved.Analysis
 		j.run = &a
 	}
-	if m.current() == scrJudge {
-		j.build(m)
+	if j.c.current() == scrJudge {
+		j.build()
 	}
-	return m.trace.reloadJudgement(m)
+	j.c.post(judgeFinishedMsg{})
 }
 
 // list shows the saved runs of a trace.
-func (j *judgeScreen) list(m *Model, id string) tea.Cmd {
-	if m.current() != scrJudge {
-		m.push(scrJudge)
+func (j *judgeScreen) list(id string) tea.Cmd {
+	if j.c.current() != scrJudge {
+		j.c.push(scrJudge)
 	}
-	*j = judgeScreen{listing: true, req: m.req(), traceIDs: []string{id}}
-	db, req := m.db, j.req
-	j.build(m)
+	*j = judgeScreen{c: j.c, listing: true, req: j.c.req(), traceIDs: []string{id}}
+	db, req := j.c.db, j.req
+	j.build()
 	return func() tea.Msg {
 		runs, err := db.Runs(id)
 		return judgeRunsMsg{req: req, runs: runs, err: err}
 	}
 }
 
-func (j *judgeScreen) runsLoaded(m *Model, msg judgeRunsMsg) {
+func (j *judgeScreen) runsLoaded(msg judgeRunsMsg) {
 	if msg.req != j.req {
 		return
 	}
 	if msg.err != nil {
-		m.setError("judge runs: " + msg.err.Error())
+		j.c.setError("judge runs: " + msg.err.Error())
 	}
 	j.runs = msg.runs
-	j.build(m)
+	j.build()
 }
 
-func (j *judgeScreen) runLoaded(m *Model, msg judgeRunMsg) {
+func (j *judgeScreen) runLoaded(msg judgeRunMsg) {
 	if msg.req != j.req {
 		return
 	}
 	if msg.err != nil {
-		m.setError("judge run: " + msg.err.Error())
+		j.c.setError("judge run: " + msg.err.Error())
 		return
 	}
 	j.listing, j.run, j.top = false, msg.run, 0
-	j.build(m)
+	j.build()
 }
 
-func (j *judgeScreen) key(m *Model, a action) tea.Cmd {
-	h := m.bodyHeight()
+func (j *judgeScreen) handlers() []handler {
+	return append(moveHandlers(j.key), on(actOpen, func() tea.Cmd { return j.key(actOpen) }))
+}
+
+// key moves through the runs (list mode) or scrolls the run shown.
+func (j *judgeScreen) key(a action) tea.Cmd {
+	h := j.c.bodyHeight()
 	if j.listing {
 		switch a {
 		case actDown:
@@ -286,17 +368,17 @@ func (j *judgeScreen) key(m *Model, a action) tea.Cmd {
 			j.cursor = max(j.cursor-1, 0)
 		case actOpen:
 			if j.cursor >= len(j.runs) {
-				m.setError("no judge runs on this trace yet: A runs the judge, P a pairwise comparison")
+				j.c.setError("no judge runs on this trace yet: A runs the judge, P a pairwise comparison")
 				return nil
 			}
-			j.req = m.req()
-			db, req, seq := m.db, j.req, j.runs[j.cursor].Seq
+			j.req = j.c.req()
+			db, req, seq := j.c.db, j.req, j.runs[j.cursor].Seq
 			return func() tea.Msg {
 				run, err := db.AnalysisSeq(seq)
 				return judgeRunMsg{req: req, run: run, err: err}
 			}
 		}
-		j.build(m)
+		j.build()
 		return nil
 	}
 	switch a {
@@ -318,8 +400,8 @@ func (j *judgeScreen) key(m *Model, a action) tea.Cmd {
 }
 
 // build lays out the screen's lines.
-func (j *judgeScreen) build(m *Model) {
-	w := m.width - 2
+func (j *judgeScreen) build() {
+	w := j.c.width - 2
 	var out []string
 	add := func(l ...string) { out = append(out, l...) }
 	para := func(text string, style func(...string) string) {
@@ -329,15 +411,15 @@ func (j *judgeScreen) build(m *Model) {
 	}
 	plain := func(s ...string) string { return strings.Join(s, "") }
 	if j.listing {
-		add(m.st.title.Render("Judge runs of "+termsafe.Line(strings.Join(j.traceIDs, ", "))), "")
+		add(j.c.st.title.Render("Judge runs of "+termsafe.Line(strings.Join(j.traceIDs, ", "))), "")
 		if len(j.runs) == 0 {
-			add(m.st.muted.Render("  none yet: A runs the judge on a trace, P compares it with another trace of its problem"))
+			add(j.c.st.muted.Render("  none yet: A runs the judge on a trace, P compares it with another trace of its problem"))
 		}
 		for i, r := range j.runs {
 			line := fmt.Sprintf(" %-8s %-19s %-24s %-10s %s", r.Mode, r.Started.Local().Format("2006-01-02 15:04"),
 				termsafe.Line(r.Model), termsafe.Line(orDash(r.Verdict)), termsafe.Line(r.Prompt))
 			if i == j.cursor {
-				line = m.st.selected.Render(padRight(line, m.width))
+				line = j.c.st.selected.Render(padRight(line, j.c.width))
 			}
 			add(line)
 		}
@@ -348,29 +430,29 @@ func (j *judgeScreen) build(m *Model) {
 	if j.running {
 		title += " — running (ctrl+x cancels)"
 	}
-	add(m.st.title.Render(title+": "+termsafe.Line(strings.Join(j.traceIDs, " vs "))), "")
+	add(j.c.st.title.Render(title+": "+termsafe.Line(strings.Join(j.traceIDs, " vs "))), "")
 	if a := j.run; a != nil {
-		add(kv(m, "model", a.Model+"  "+a.Endpoint), kv(m, "prompts", a.Prompt), kv(m, "verdict", orDash(a.Verdict)))
+		add(kv(j.c, "model", a.Model+"  "+a.Endpoint), kv(j.c, "prompts", a.Prompt), kv(j.c, "verdict", orDash(a.Verdict)))
 		if a.FirstError != nil {
-			add(kv(m, "first error", firstErrorWord(*a.FirstError)))
+			add(kv(j.c, "first error", firstErrorWord(*a.FirstError)))
 		}
 		if a.Pair != nil {
-			add(kv(m, "orders", fmt.Sprintf("%s / %s — consistent: %v", orDash(a.Pair.Winners[0]), orDash(a.Pair.Winners[1]), a.Pair.Consistent)))
+			add(kv(j.c, "orders", fmt.Sprintf("%s / %s — consistent: %v", orDash(a.Pair.Winners[0]), orDash(a.Pair.Winners[1]), a.Pair.Consistent)))
 		}
 		u := a.Usage
-		add(kv(m, "usage", fmt.Sprintf("%d prompt + %d completion tokens (%d reasoning), %.1f s, $%.4f",
+		add(kv(j.c, "usage", fmt.Sprintf("%d prompt + %d completion tokens (%d reasoning), %.1f s, $%.4f",
 			u.PromptTokens, u.CompletionTokens, u.ReasoningTokens, u.LatencySeconds, u.CostUSD)))
 		if a.Error != "" {
-			add(m.st.bad.Render("  error: " + termsafe.Line(a.Error)))
+			add(j.c.st.bad.Render("  error: " + termsafe.Line(a.Error)))
 		}
 		if len(a.StepFlags) > 0 {
-			add("", m.st.header.Render("flagged steps"))
+			add("", j.c.st.header.Render("flagged steps"))
 			for _, f := range a.StepFlags {
-				add(fmt.Sprintf("  %s step %d: %s", m.st.theme.Styles.Flag.Render(), f.Step, termsafe.Line(f.Reason)))
+				add(fmt.Sprintf("  %s step %d: %s", j.c.st.theme.Styles.Flag.Render(), f.Step, termsafe.Line(f.Reason)))
 			}
 		}
 		if len(a.Criteria) > 0 {
-			add("", m.st.header.Render("criteria"))
+			add("", j.c.st.header.Render("criteria"))
 			for i, c := range a.Criteria {
 				add(fmt.Sprintf("  %d. %s", i+1, termsafe.Line(c)))
 			}
@@ -384,51 +466,51 @@ func (j *judgeScreen) build(m *Model) {
 		}
 	}
 	for _, s := range stages {
-		add("", m.st.header.Render("stage: "+termsafe.Line(s.name)))
+		add("", j.c.st.header.Render("stage: "+termsafe.Line(s.name)))
 		if s.stage == nil {
-			para(s.text+" ▍", m.st.muted.Render)
+			para(s.text+" ▍", j.c.st.muted.Render)
 			continue
 		}
 		st := s.stage
 		if st.Criterion != "" {
-			add(kv(m, "question", st.Criterion))
+			add(kv(j.c, "question", st.Criterion))
 		}
 		if st.Reasoning != "" {
-			add(kv(m, "reasoning", ""))
-			para(st.Reasoning, m.st.muted.Render)
+			add(kv(j.c, "reasoning", ""))
+			para(st.Reasoning, j.c.st.muted.Render)
 		}
 		if st.Output != "" {
 			para(st.Output, plain)
 		}
 		if st.Code != "" {
-			add(kv(m, "code", ""))
-			res := m.render.Render(m.st.theme, render.Request{Format: render.Code, Lang: "python",
+			add(kv(j.c, "code", ""))
+			res := j.c.render.Render(j.c.st.theme, render.Request{Format: render.Code, Lang: "python",
 				ID: "judge/" + s.name + "/" + fmt.Sprint(len(st.Code)), Text: st.Code, Options: render.Options{Width: w - 4}})
 			for _, l := range res.Lines {
 				add("    " + l)
 			}
 		}
 		if e := st.Exec; e != nil {
-			add(kv(m, "ran", fmt.Sprintf("exit %d in %.2f s %s", e.ExitCode, e.Seconds, e.Killed)))
+			add(kv(j.c, "ran", fmt.Sprintf("exit %d in %.2f s %s", e.ExitCode, e.Seconds, e.Killed)))
 			if e.Stdout != "" {
-				add(kv(m, "stdout", ""))
+				add(kv(j.c, "stdout", ""))
 				para(e.Stdout, plain)
 			}
 			if e.Stderr != "" {
-				add(kv(m, "stderr", ""))
-				para(e.Stderr, m.st.bad.Render)
+				add(kv(j.c, "stderr", ""))
+				para(e.Stderr, j.c.st.bad.Render)
 			}
 		}
 		if st.Error != "" {
-			add(m.st.bad.Render("  failed: " + termsafe.Line(st.Error)))
+			add(j.c.st.bad.Render("  failed: " + termsafe.Line(st.Error)))
 		}
 	}
 	if j.running && len(stages) == 0 {
-		add(m.st.muted.Render("  waiting for the model…"))
+		add(j.c.st.muted.Render("  waiting for the model…"))
 	}
 	j.lines = out
 	if j.running {
-		j.top = max(0, len(j.lines)-m.bodyHeight()) // follow the stream
+		j.top = max(0, len(j.lines)-j.c.bodyHeight()) // follow the stream
 	}
 }
 
@@ -439,8 +521,8 @@ func firstErrorWord(fe int) string {
 	return fmt.Sprintf("step %d", fe)
 }
 
-func (j *judgeScreen) view(m *Model) string {
-	end := min(len(j.lines), j.top+m.bodyHeight())
+func (j *judgeScreen) view() string {
+	end := min(len(j.lines), j.top+j.c.bodyHeight())
 	if j.top >= end {
 		return ""
 	}

@@ -44,8 +44,8 @@ func TestJudgeFromTheTraceView(t *testing.T) {
 		t.Fatalf("declining sent %d calls (screen %v)", srv.Calls(), m.current())
 	}
 	press(t, m, "A", "y")
-	if m.current() != scrJudge || m.judge.running {
-		t.Fatalf("screen %v, running %v", m.current(), m.judge.running)
+	if m.current() != scrJudge || m.judge().running {
+		t.Fatalf("screen %v, running %v", m.current(), m.judge().running)
 	}
 	v := ansi.Strip(viewOf(m))
 	for _, want := range []string{"verdict", "incorrect", "criteria", "judge-double"} {
@@ -57,19 +57,19 @@ func TestJudgeFromTheTraceView(t *testing.T) {
 		t.Fatal("the model was not called")
 	}
 	press(t, m, "esc")
-	if m.trace.judgeFlag(1) == "" {
+	if m.trace().doc.judgeFlag(1) == "" {
 		t.Fatal("the judge's flag on step 1 is not shown")
 	}
 	if !strings.Contains(ansi.Strip(viewOf(m)), "judge: takes back the wrong number") {
 		t.Errorf("flag reason missing from the trace view:\n%s", ansi.Strip(viewOf(m)))
 	}
 	press(t, m, "R")
-	if len(m.judge.runs) != 1 {
-		t.Fatalf("%d saved runs", len(m.judge.runs))
+	if len(m.judge().runs) != 1 {
+		t.Fatalf("%d saved runs", len(m.judge().runs))
 	}
 	press(t, m, "enter")
-	if m.judge.run == nil || m.judge.run.Verdict != "incorrect" {
-		t.Fatalf("saved run %+v", m.judge.run)
+	if m.judge().run == nil || m.judge().run.Verdict != "incorrect" {
+		t.Fatalf("saved run %+v", m.judge().run)
 	}
 }
 

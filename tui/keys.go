@@ -7,94 +7,84 @@ import (
 	"strings"
 )
 
-// action names what a key does. Config files rebind keys by action name.
+// action names what a key does. Config files rebind keys by action name;
+// the constants at the end of this file are every action there is.
 type action string
 
-// where is where a binding applies.
-type where string
-
-const (
-	ctxGlobal    where = "global"
-	ctxLibrary   where = "library"
-	ctxList      where = "trace list"
-	ctxTrace     where = "trace view"
-	ctxStep      where = "step detail"
-	ctxQueue     where = "triage queue"
-	ctxConflicts where = "conflicts view"
-	ctxStats     where = "stats view"
-	ctxJudge     where = "judge view"
-	ctxSamples   where = "samples view"
-	ctxCompare   where = "compare view"
-)
-
-// binding is one action with its keys, help text and the screens it works on.
+// binding is one action with its keys and help text. Where it works is
+// not written here: it works on the screens that have a handler for it
+// (screen.handlers), or everywhere when universal.
 type binding struct {
 	action action
 	keys   []string
 	help   string
 	group  string
-	// on lists the screens where the action works; empty means everywhere.
-	on []where
+	// universal actions work on every screen: quitting, help, going
+	// back, cancelling a job, and moving.
+	universal bool
+	// on lists the screens with a handler for the action, in screenID
+	// order (filled by newKeyMap).
+	on []screenID
 }
 
 // defaultBindings is the whole key map. Help and the "not available here"
 // messages are generated from it, so every key is documented in one place.
 func defaultBindings() []binding {
 	return []binding{
-		{actQuit, []string{"q", "ctrl+c"}, "quit", "general", nil},
-		{actHelp, []string{"?"}, "show or hide this help", "general", nil},
-		{actBack, []string{"esc", "h", "left", "backspace"}, "go back", "general", nil},
-		{actOpen, []string{"enter", "l", "right"}, "open the selection", "general", []where{ctxLibrary, ctxList, ctxTrace, ctxQueue, ctxConflicts, ctxJudge, ctxSamples}},
-		{actCancelJob, []string{"ctrl+x"}, "cancel the newest background job", "general", nil},
+		{actQuit, []string{"q", "ctrl+c"}, "quit", "general", true, nil},
+		{actHelp, []string{"?"}, "show or hide this help", "general", true, nil},
+		{actBack, []string{"esc", "h", "left", "backspace"}, "go back", "general", true, nil},
+		{actOpen, []string{"enter", "l", "right"}, "open the selection", "general", false, nil},
+		{actCancelJob, []string{"ctrl+x"}, "cancel the newest background job", "general", true, nil},
 
-		{actDown, []string{"j", "down"}, "move down", "move", nil},
-		{actUp, []string{"k", "up"}, "move up", "move", nil},
-		{actPageDown, []string{"pgdown", "ctrl+f", "space"}, "page down", "move", nil},
-		{actPageUp, []string{"pgup", "ctrl+b"}, "page up", "move", nil},
-		{actHalfDown, []string{"ctrl+d"}, "half a page down", "move", nil},
-		{actHalfUp, []string{"ctrl+u"}, "half a page up", "move", nil},
-		{actTop, []string{"g", "home"}, "go to the top", "move", nil},
-		{actBottom, []string{"G", "end"}, "go to the bottom", "move", nil},
+		{actDown, []string{"j", "down"}, "move down", "move", true, nil},
+		{actUp, []string{"k", "up"}, "move up", "move", true, nil},
+		{actPageDown, []string{"pgdown", "ctrl+f", "space"}, "page down", "move", true, nil},
+		{actPageUp, []string{"pgup", "ctrl+b"}, "page up", "move", true, nil},
+		{actHalfDown, []string{"ctrl+d"}, "half a page down", "move", true, nil},
+		{actHalfUp, []string{"ctrl+u"}, "half a page up", "move", true, nil},
+		{actTop, []string{"g", "home"}, "go to the top", "move", true, nil},
+		{actBottom, []string{"G", "end"}, "go to the bottom", "move", true, nil},
 
-		{actFilter, []string{"f"}, "filter traces (dataset:, model:, correct:, label:, truncated:, human:, proof:)", "find", []where{ctxLibrary, ctxList}},
-		{actClearFilter, []string{"F"}, "clear the filter and the search", "find", []where{ctxList}},
-		{actSearch, []string{"/"}, "search problem and step text", "find", []where{ctxLibrary, ctxList, ctxTrace}},
-		{actNextMatch, []string{"n"}, "next search match", "find", []where{ctxList, ctxTrace}},
-		{actPrevMatch, []string{"N"}, "previous search match", "find", []where{ctxList, ctxTrace}},
-		{actJump, []string{":"}, "jump to a trace id", "find", []where{ctxLibrary, ctxList, ctxTrace}},
-		{actSort, []string{"s"}, "sort by the next column", "find", []where{ctxList}},
-		{actReverse, []string{"S"}, "reverse the sort order", "find", []where{ctxList}},
+		{actFilter, []string{"f"}, "filter traces (dataset:, model:, correct:, label:, truncated:, human:, proof:)", "find", false, nil},
+		{actClearFilter, []string{"F"}, "clear the filter and the search", "find", false, nil},
+		{actSearch, []string{"/"}, "search problem and step text", "find", false, nil},
+		{actNextMatch, []string{"n"}, "next search match", "find", false, nil},
+		{actPrevMatch, []string{"N"}, "previous search match", "find", false, nil},
+		{actJump, []string{":"}, "jump to a trace id", "find", false, nil},
+		{actSort, []string{"s"}, "sort by the next column", "find", false, nil},
+		{actReverse, []string{"S"}, "reverse the sort order", "find", false, nil},
 
-		{actNextTrace, []string{"J", "]"}, "next trace of the list, queue or samples it was opened from", "trace", []where{ctxTrace, ctxStep}},
-		{actPrevTrace, []string{"K", "["}, "previous trace of the list, queue or samples it was opened from", "trace", []where{ctxTrace, ctxStep}},
-		{actQueue, []string{"Q"}, "triage queue: unlabeled steps, most suspicious first", "annotate", []where{ctxLibrary, ctxList}},
-		{actConflicts, []string{"C"}, "disagreements between annotators, to adjudicate", "annotate", []where{ctxLibrary, ctxList}},
-		{actStatsView, []string{"I"}, "annotation progress and agreement (κ, α)", "annotate", []where{ctxLibrary, ctxList}},
-		{actScorecard, []string{"E"}, "evidence scorecard: every source against the dataset's labels (ProcessBench F1, step P/R, best-of-N)", "judge", []where{ctxLibrary, ctxList}},
-		{actExport, []string{"X"}, "export the listed traces (processbench, prm800k, trl, steps-parquet, ...)", "annotate", []where{ctxLibrary, ctxList}},
-		{actNextStep, []string{"tab", "."}, "next step", "trace", []where{ctxStep, ctxCompare}},
-		{actPrevStep, []string{"shift+tab", ","}, "previous step", "trace", []where{ctxStep, ctxCompare}},
-		{actSamples, []string{"o"}, "all samples of this problem: answer clusters, accuracy, checkpoint answers", "trace", []where{ctxList, ctxTrace, ctxStep}},
-		{actCompare, []string{"c"}, "compare side by side with the trace you came from (◆)", "trace", []where{ctxSamples}},
-		{actRateGood, []string{"+", "="}, "label the step good (+1) and move on", "annotate", []where{ctxTrace, ctxStep}},
-		{actRateNeutral, []string{"0"}, "label the step neutral (0) and move on", "annotate", []where{ctxTrace, ctxStep}},
-		{actRateBad, []string{"-"}, "label the step wrong (−1) and move on", "annotate", []where{ctxTrace, ctxStep}},
-		{actHallucinated, []string{"x"}, "flag the step as hallucinated (wrong) and move on", "annotate", []where{ctxTrace, ctxStep}},
-		{actErrorType, []string{"1", "2", "3", "4", "5", "6", "7", "8", "9"}, "wrong, with error type N of the taxonomy, and move on", "annotate", []where{ctxTrace, ctxStep}},
-		{actFirstError, []string{"e"}, "first-error mode: this is the earliest wrong step (earlier: correct, later: unknown)", "annotate", []where{ctxTrace, ctxStep}},
-		{actNoError, []string{"E"}, "first-error mode: no step is wrong", "annotate", []where{ctxTrace, ctxStep}},
-		{actClearLabel, []string{"c"}, "clear your label of the step", "annotate", []where{ctxTrace, ctxStep}},
-		{actNote, []string{"a"}, "write a note on the step", "annotate", []where{ctxTrace, ctxStep}},
-		{actVerdict, []string{"v"}, "give the trace a verdict", "annotate", []where{ctxTrace, ctxStep}},
-		{actUndo, []string{"u"}, "undo your last label on this trace (an undo event)", "annotate", []where{ctxTrace, ctxStep}},
-		{actRedo, []string{"ctrl+r"}, "redo what you undid", "annotate", []where{ctxTrace, ctxStep}},
-		{actVerify, []string{"V"}, "verify: the step (step detail), the trace (trace view), or every listed trace", "judge", []where{ctxLibrary, ctxList, ctxTrace, ctxStep}},
-		{actJudge, []string{"A"}, "run the LLM judge on this trace (criteria → analyses → verdict)", "judge", []where{ctxTrace, ctxStep}},
-		{actJudgePair, []string{"P"}, "judge this trace against another of its problem, both orders (in samples: the selected one)", "judge", []where{ctxTrace, ctxStep, ctxSamples}},
-		{actJudgeRuns, []string{"R"}, "the judge runs saved for this trace", "judge", []where{ctxTrace, ctxStep}},
-		{actToggleProblem, []string{"p"}, "show or hide the problem", "trace", []where{ctxTrace}},
-		{actPalette, []string{"t"}, "show or hide the label palette (label keys and the error types on 1–9)", "annotate", []where{ctxTrace}},
-		{actRaw, []string{"r"}, "toggle raw text / rendered markdown", "trace", []where{ctxTrace, ctxStep}},
+		{actNextTrace, []string{"J", "]"}, "next trace of the list, queue or samples it was opened from", "trace", false, nil},
+		{actPrevTrace, []string{"K", "["}, "previous trace of the list, queue or samples it was opened from", "trace", false, nil},
+		{actQueue, []string{"Q"}, "triage queue: unlabeled steps, most suspicious first", "annotate", false, nil},
+		{actConflicts, []string{"C"}, "disagreements between annotators, to adjudicate", "annotate", false, nil},
+		{actStatsView, []string{"I"}, "annotation progress and agreement (κ, α)", "annotate", false, nil},
+		{actScorecard, []string{"E"}, "evidence scorecard: every source against the dataset's labels (ProcessBench F1, step P/R, best-of-N)", "judge", false, nil},
+		{actExport, []string{"X"}, "export the listed traces (processbench, prm800k, trl, steps-parquet, ...)", "annotate", false, nil},
+		{actNextStep, []string{"tab", "."}, "next step", "trace", false, nil},
+		{actPrevStep, []string{"shift+tab", ","}, "previous step", "trace", false, nil},
+		{actSamples, []string{"o"}, "all samples of this problem: answer clusters, accuracy, checkpoint answers", "trace", false, nil},
+		{actCompare, []string{"c"}, "compare side by side with the trace you came from (◆)", "trace", false, nil},
+		{actRateGood, []string{"+", "="}, "label the step good (+1) and move on", "annotate", false, nil},
+		{actRateNeutral, []string{"0"}, "label the step neutral (0) and move on", "annotate", false, nil},
+		{actRateBad, []string{"-"}, "label the step wrong (−1) and move on", "annotate", false, nil},
+		{actHallucinated, []string{"x"}, "flag the step as hallucinated (wrong) and move on", "annotate", false, nil},
+		{actErrorType, []string{"1", "2", "3", "4", "5", "6", "7", "8", "9"}, "wrong, with error type N of the taxonomy, and move on", "annotate", false, nil},
+		{actFirstError, []string{"e"}, "first-error mode: this is the earliest wrong step (earlier: correct, later: unknown)", "annotate", false, nil},
+		{actNoError, []string{"E"}, "first-error mode: no step is wrong", "annotate", false, nil},
+		{actClearLabel, []string{"c"}, "clear your label of the step", "annotate", false, nil},
+		{actNote, []string{"a"}, "write a note on the step", "annotate", false, nil},
+		{actVerdict, []string{"v"}, "give the trace a verdict", "annotate", false, nil},
+		{actUndo, []string{"u"}, "undo your last label on this trace (an undo event)", "annotate", false, nil},
+		{actRedo, []string{"ctrl+r"}, "redo what you undid", "annotate", false, nil},
+		{actVerify, []string{"V"}, "verify: the step (step detail), the trace (trace view), or every listed trace", "judge", false, nil},
+		{actJudge, []string{"A"}, "run the LLM judge on this trace (criteria → analyses → verdict)", "judge", false, nil},
+		{actJudgePair, []string{"P"}, "judge this trace against another of its problem, both orders (in samples: the selected one)", "judge", false, nil},
+		{actJudgeRuns, []string{"R"}, "the judge runs saved for this trace", "judge", false, nil},
+		{actToggleProblem, []string{"p"}, "show or hide the problem", "trace", false, nil},
+		{actPalette, []string{"t"}, "show or hide the label palette (label keys and the error types on 1–9)", "annotate", false, nil},
+		{actRaw, []string{"r"}, "toggle raw text / rendered markdown", "trace", false, nil},
 	}
 }
 
@@ -104,10 +94,14 @@ type keyMap struct {
 	// byKey lists each key's bindings: one key may do different things on
 	// screens that never share it ("c" clears a label, or compares).
 	byKey map[string][]*binding
+	// names are the screens' names, by screenID, for the messages.
+	names []string
 }
 
-func newKeyMap(overrides map[string][]string) (*keyMap, error) {
-	km := &keyMap{bindings: defaultBindings()}
+// newKeyMap builds the key map for the screens, with the user's
+// rebindings; it refuses a key bound to two actions one screen takes.
+func newKeyMap(overrides map[string][]string, screens []screen) (*keyMap, error) {
+	km := &keyMap{bindings: defaultBindings(), names: make([]string, len(screens))}
 	for name, keys := range overrides {
 		i := slices.IndexFunc(km.bindings, func(b binding) bool { return string(b.action) == name })
 		if i < 0 {
@@ -117,6 +111,18 @@ func newKeyMap(overrides map[string][]string) (*keyMap, error) {
 			return nil, fmt.Errorf("keys: action %q has no keys", name)
 		}
 		km.bindings[i].keys = keys
+	}
+	for id, s := range screens {
+		km.names[id] = s.where()
+		for _, h := range s.handlers() {
+			b := km.binding(h.action)
+			if b == nil {
+				return nil, fmt.Errorf("keys: the %s handles %q, which has no binding", s.where(), h.action)
+			}
+			if !b.universal && !slices.Contains(b.on, screenID(id)) {
+				b.on = append(b.on, screenID(id))
+			}
+		}
 	}
 	km.byKey = map[string][]*binding{}
 	for i := range km.bindings {
@@ -135,11 +141,11 @@ func newKeyMap(overrides map[string][]string) (*keyMap, error) {
 
 // overlaps reports whether two bindings can be active on the same screen.
 func overlaps(a, b *binding) bool {
-	if len(a.on) == 0 || len(b.on) == 0 {
+	if a.universal || b.universal {
 		return true
 	}
-	for _, c := range a.on {
-		if slices.Contains(b.on, c) {
+	for _, s := range a.on {
+		if slices.Contains(b.on, s) {
 			return true
 		}
 	}
@@ -155,13 +161,23 @@ func (km *keyMap) actionNames() []string {
 	return out
 }
 
-// lookup finds the binding for a key. ok is false for unbound keys.
-// lookup finds what key does on screen here: the binding that works there,
-// else (to say why it does nothing) the first bound to the key.
-func (km *keyMap) lookup(key string, here where) (*binding, bool) {
+// binding returns the binding of an action (nil for an unknown one).
+func (km *keyMap) binding(a action) *binding {
+	for i := range km.bindings {
+		if km.bindings[i].action == a {
+			return &km.bindings[i]
+		}
+	}
+	return nil
+}
+
+// lookup finds what key does on screen here: the binding that works
+// there, else (to say why it does nothing) the first bound to the key; ok
+// is false for unbound keys.
+func (km *keyMap) lookup(key string, here screenID) (*binding, bool) {
 	bs := km.byKey[key]
 	for _, b := range bs {
-		if ok, _ := b.availableOn(here); ok {
+		if ok, _ := km.availableOn(b, here); ok {
 			return b, true
 		}
 	}
@@ -171,16 +187,21 @@ func (km *keyMap) lookup(key string, here where) (*binding, bool) {
 	return bs[0], true
 }
 
-// availableOn reports whether b works on screen c, and if not, why.
-func (b *binding) availableOn(c where) (bool, string) {
-	if len(b.on) == 0 || slices.Contains(b.on, c) {
+// availableOn reports whether b works on screen here, and if not, why.
+func (km *keyMap) availableOn(b *binding, here screenID) (bool, string) {
+	if b.universal || slices.Contains(b.on, here) {
 		return true, ""
 	}
-	names := make([]string, len(b.on))
-	for i, o := range b.on {
-		names[i] = string(o)
+	return false, fmt.Sprintf("%s works in the %s, not in the %s", b.help, strings.Join(km.screenNames(b.on), " and "), km.names[here])
+}
+
+// screenNames names screens for a message.
+func (km *keyMap) screenNames(ids []screenID) []string {
+	names := make([]string, len(ids))
+	for i, id := range ids {
+		names[i] = km.names[id]
 	}
-	return false, fmt.Sprintf("%s works in the %s, not in the %s", b.help, strings.Join(names, " and "), c)
+	return names
 }
 
 // keysText is the binding's keys for display ("j/↓").

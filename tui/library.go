@@ -14,6 +14,7 @@ import (
 // libraryScreen lists the datasets in the store with their counts and label
 // progress; it reads only the store's running counts.
 type libraryScreen struct {
+	c      *programContext
 	req    int
 	stats  *store.Stats
 	rows   []libraryRow
@@ -40,9 +41,60 @@ type libraryMsg struct {
 	err      error
 }
 
-func (l *libraryScreen) load(m *Model) tea.Cmd {
-	l.req = m.req()
-	req, db := l.req, m.db
+func newLibraryScreen(c *programContext) *libraryScreen { return &libraryScreen{c: c} }
+
+func (l *libraryScreen) where() string { return "library" }
+func (l *libraryScreen) title() string { return "library" }
+
+func (l *libraryScreen) hints() []action {
+	return []action{actOpen, actFilter, actSearch, actJump, actHelp, actQuit}
+}
+
+func (l *libraryScreen) handlers() []handler {
+	c := l.c
+	hs := moveHandlers(l.move)
+	hs = append(hs,
+		on(actOpen, l.open),
+		on(actFilter, func() tea.Cmd { c.post(openListReq{prompt: listFilterPrompt}); return nil }),
+		on(actSearch, func() tea.Cmd { c.post(openListReq{prompt: listSearchPrompt}); return nil }),
+		jumpHandler(c),
+	)
+	return append(hs, scopeHandlers(c, l.scope)...)
+}
+
+// open shows the list of the selected dataset's traces.
+func (l *libraryScreen) open() tea.Cmd {
+	if len(l.rows) == 0 {
+		l.c.setError("the store is empty: import traces with `stepwise import FILE`, or try `stepwise demo`")
+		return nil
+	}
+	l.c.post(openListReq{filter: store.Filter{Dataset: l.rows[l.cursor].dataset}})
+	return nil
+}
+
+// scope is what the queue, the conflicts, the stats, an export and a
+// verification cover from here: the selected dataset.
+func (l *libraryScreen) scope() store.Filter {
+	if r := l.cursor; r < len(l.rows) {
+		return store.Filter{Dataset: l.rows[r].dataset}
+	}
+	return store.Filter{}
+}
+
+func (l *libraryScreen) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case libraryMsg:
+		l.loaded(msg)
+	case startMsg, storeChangedMsg, importFinishedMsg, labelSavedMsg:
+		// The counts and the label progress.
+		return l.load()
+	}
+	return nil
+}
+
+func (l *libraryScreen) load() tea.Cmd {
+	l.req = l.c.req()
+	req, db := l.req, l.c.db
 	return func() tea.Msg {
 		st, err := db.Stats()
 		if err != nil {
@@ -53,13 +105,13 @@ func (l *libraryScreen) load(m *Model) tea.Cmd {
 	}
 }
 
-func (l *libraryScreen) loaded(m *Model, msg libraryMsg) tea.Cmd {
+func (l *libraryScreen) loaded(msg libraryMsg) {
 	if msg.req != l.req {
-		return nil
+		return
 	}
 	if msg.err != nil {
-		m.setError("library: " + msg.err.Error())
-		return nil
+		l.c.setError("library: " + msg.err.Error())
+		return
 	}
 	l.stats, l.ready = msg.stats, true
 	l.rows = []libraryRow{rowOf("", msg.stats.Traces, msg.stats.By)}
@@ -79,13 +131,12 @@ func (l *libraryScreen) loaded(m *Model, msg libraryMsg) tea.Cmd {
 			switch p.Annotator {
 			case "":
 				l.rows[i].human += p.Traces
-			case m.opts.Annotator:
+			case l.c.opts.Annotator:
 				l.rows[i].mine += p.Traces
 			}
 		}
 	}
 	l.cursor = min(l.cursor, len(l.rows)-1)
-	return nil
 }
 
 func rowOf(dataset string, n int, by map[string]map[string]int) libraryRow {
@@ -95,79 +146,65 @@ func rowOf(dataset string, n int, by map[string]map[string]int) libraryRow {
 		trunc: by[store.FieldTruncated]["true"]}
 }
 
-func (l *libraryScreen) key(m *Model, a action) tea.Cmd {
-	switch a {
-	case actOpen:
-		if len(l.rows) == 0 {
-			m.setError("the store is empty: import traces with `stepwise import FILE`, or try `stepwise demo`")
-			return nil
-		}
-		return m.list.openWith(m, store.Filter{Dataset: l.rows[l.cursor].dataset})
-	case actFilter:
-		m.prompt = newPrompt(m, promptFilter, "filter ", "")
-		m.push(scrList)
-		return nil
-	case actSearch:
-		m.push(scrList)
-		cmd := m.list.openWith(m, store.Filter{})
-		m.prompt = newPrompt(m, promptSearch, "/", "")
-		return cmd
-	}
-	return l.moveKey(m, a)
-}
-
-func (l *libraryScreen) moveKey(m *Model, a action) tea.Cmd {
+func (l *libraryScreen) move(a action) tea.Cmd {
 	switch a {
 	case actDown:
-		return l.move(m, 1)
+		l.moveBy(1)
 	case actUp:
-		return l.move(m, -1)
+		l.moveBy(-1)
 	case actTop:
 		l.cursor = 0
 	case actBottom:
 		l.cursor = max(0, len(l.rows)-1)
 	case actPageDown, actHalfDown:
-		return l.move(m, m.bodyHeight()/2)
+		l.moveBy(l.c.bodyHeight() / 2)
 	case actPageUp, actHalfUp:
-		return l.move(m, -m.bodyHeight()/2)
+		l.moveBy(-l.c.bodyHeight() / 2)
 	}
 	return nil
 }
 
-func (l *libraryScreen) move(_ *Model, d int) tea.Cmd {
+func (l *libraryScreen) moveBy(d int) {
 	l.cursor = max(0, min(len(l.rows)-1, l.cursor+d))
+}
+
+func (l *libraryScreen) resize() tea.Cmd { return nil }
+
+func (l *libraryScreen) wheel(delta int) tea.Cmd {
+	l.moveBy(delta)
 	return nil
 }
 
 // click selects a row (the first two body lines are the title and header).
-func (l *libraryScreen) click(m *Model, row int) tea.Cmd {
+func (l *libraryScreen) click(row int) tea.Cmd {
 	i := row - 3
 	if i >= 0 && i < len(l.rows) {
 		if i == l.cursor {
-			return l.key(m, actOpen)
+			return l.open()
 		}
 		l.cursor = i
 	}
 	return nil
 }
 
-func (l *libraryScreen) view(m *Model) string {
+func (l *libraryScreen) view() string {
+	c := l.c
 	if !l.ready {
-		return m.st.muted.Render("loading…")
+		return c.st.muted.Render("loading…")
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s\n\n", m.st.title.Render(fmt.Sprintf("Library — %d traces, %d problems", l.stats.Traces, l.stats.Problems)))
+	fmt.Fprintf(&b, "%s\n\n", c.st.title.Render(fmt.Sprintf("Library — %d traces, %d problems", l.stats.Traces, l.stats.Problems)))
 	if l.stats.Traces == 0 {
-		b.WriteString(m.st.muted.Render("The store is empty. Import traces with `stepwise import FILE...`,\nor run `stepwise demo` for a bundled set of real samples."))
+		b.WriteString(c.st.muted.Render("The store is empty. Import traces with `stepwise import FILE...`,\nor run `stepwise demo` for a bundled set of real samples."))
 		return b.String()
 	}
 	// Narrow terminals drop the truncation and your-labels columns first.
-	wide := m.width >= 110
+	wide := c.width >= 110
 	fixed := 8*3 + 2 + 24 + 8
 	if wide {
 		fixed += 7 + 8
 	}
-	nameW := max(10, min(40, m.width-fixed))
+	nameW := max(10, min(40, c.width-fixed))
 	head := padRight("DATASET", nameW) + padLeft("TRACES", 8) + padLeft("RIGHT", 8) + padLeft("WRONG", 8) + "  " +
 		padRight("SOURCE LABELS", 24)
 	if wide {
@@ -177,14 +214,14 @@ func (l *libraryScreen) view(m *Model) string {
 	if wide {
 		head += padLeft("YOURS", 8)
 	}
-	b.WriteString(m.st.header.Render(truncate(head, m.width)) + "\n")
+	b.WriteString(c.st.header.Render(truncate(head, c.width)) + "\n")
 	for i, r := range l.rows {
 		name := r.dataset
 		if name == "" {
 			name = "all traces"
 		}
 		line := padRight(termsafe.Line(name), nameW) + padLeft(fmt.Sprint(r.traces), 8) + padLeft(fmt.Sprint(r.correct), 8) +
-			padLeft(fmt.Sprint(r.wrong), 8) + "  " + l.progress(m, r, i == l.cursor)
+			padLeft(fmt.Sprint(r.wrong), 8) + "  " + l.progress(r, i == l.cursor)
 		if wide {
 			line += padLeft(fmt.Sprint(r.trunc), 7)
 		}
@@ -193,7 +230,7 @@ func (l *libraryScreen) view(m *Model) string {
 			line += padLeft(fmt.Sprint(r.mine), 8)
 		}
 		if i == l.cursor {
-			line = m.st.selected.Render(padRight(line, m.width))
+			line = c.st.selected.Render(padRight(line, c.width))
 		}
 		b.WriteString(line + "\n")
 	}
@@ -202,7 +239,8 @@ func (l *libraryScreen) view(m *Model) string {
 
 // progress draws how many traces carry source labels, and how many of
 // those have an error.
-func (l *libraryScreen) progress(m *Model, r libraryRow, selected bool) string {
+func (l *libraryScreen) progress(r libraryRow, selected bool) string {
+	c := l.c
 	const w = 12
 	frac := 0.0
 	if r.traces > 0 {
@@ -214,5 +252,5 @@ func (l *libraryScreen) progress(m *Model, r libraryRow, selected bool) string {
 	if selected {
 		return bar + text
 	}
-	return m.st.good.Render(bar[:len(strings.Repeat("█", n))]) + m.st.dim.Render(bar[len(strings.Repeat("█", n)):]) + text
+	return c.st.good.Render(bar[:len(strings.Repeat("█", n))]) + c.st.dim.Render(bar[len(strings.Repeat("█", n)):]) + text
 }

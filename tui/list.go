@@ -18,6 +18,7 @@ import (
 // import order, where row i is seq i+1) and the summaries of the rows around
 // the screen, fetched in the background as the cursor moves.
 type listScreen struct {
+	c      *programContext
 	filter store.Filter
 	order  store.Order
 
@@ -75,6 +76,18 @@ type rowsMsg struct {
 	err    error
 }
 
+func newListScreen(c *programContext) *listScreen {
+	l := &listScreen{c: c}
+	l.init()
+	return l
+}
+
+func (l *listScreen) where() string { return "trace list" }
+
+func (l *listScreen) hints() []action {
+	return []action{actOpen, actFilter, actSearch, actSort, actBack, actHelp}
+}
+
 func (l *listScreen) init() {
 	l.rows = map[uint64]store.Summary{}
 	l.proofStrips = map[uint64]string{}
@@ -95,26 +108,24 @@ func (l *listScreen) title() string {
 }
 
 // openWith shows the list for a filter, from the top.
-func (l *listScreen) openWith(m *Model, f store.Filter) tea.Cmd {
-	if m.current() != scrList {
-		m.push(scrList)
+func (l *listScreen) openWith(f store.Filter) tea.Cmd {
+	if l.c.current() != scrList {
+		l.c.push(scrList)
 	}
 	l.search = nil
-	return l.setFilter(m, f)
+	return l.setFilter(f)
 }
 
 // setFilter restarts the list with a new filter, keeping the sort order.
-func (l *listScreen) setFilter(m *Model, f store.Filter) tea.Cmd {
+func (l *listScreen) setFilter(f store.Filter) tea.Cmd {
 	l.filter = f
-	return l.reload(m)
+	return l.reload()
 }
 
 // refresh reloads the list (after an import) if it is open.
-func (l *listScreen) refresh(m *Model) tea.Cmd {
-	for _, s := range m.stack {
-		if s == scrList {
-			return l.reload(m)
-		}
+func (l *listScreen) refresh() tea.Cmd {
+	if l.c.onStack(scrList) {
+		return l.reload()
 	}
 	return nil
 }
@@ -122,37 +133,37 @@ func (l *listScreen) refresh(m *Model) tea.Cmd {
 // storeChanged runs the list's query again after another process changed
 // the store, keeping the cursor where it was. A search result stays as it
 // is: it is the answer to the search the user ran.
-func (l *listScreen) storeChanged(m *Model) tea.Cmd {
-	if !m.onStack(scrList) || l.search != nil {
+func (l *listScreen) storeChanged() tea.Cmd {
+	if !l.c.onStack(scrList) || l.search != nil {
 		return nil
 	}
-	l.seqReq = m.req()
+	l.seqReq = l.c.req()
 	l.refreshing, l.fresh = true, nil
-	return l.query(m)
+	return l.query()
 }
 
 // reload starts the scan for the current filter and order.
-func (l *listScreen) reload(m *Model) tea.Cmd {
-	l.seqReq = m.req()
+func (l *listScreen) reload() tea.Cmd {
+	l.seqReq = l.c.req()
 	l.seqs, l.total, l.complete = nil, 0, false
 	l.cursor, l.top = 0, 0
 	l.rows = map[uint64]store.Summary{}
 	l.refreshing, l.fresh = false, nil
 	l.identity = l.search == nil && l.order.Key == store.SortImport && !l.order.Desc && isEmptyFilter(l.filter)
-	l.stopScan(m)
+	l.stopScan()
 	if l.search != nil {
-		return l.search.restart(m)
+		return l.search.restart(l)
 	}
-	return l.query(m)
+	return l.query()
 }
 
 // query scans the store for the list's filter and order. A scan that is
 // not the unfiltered import order streams its rows as a quiet job: the
 // first screenful shows at once, and a new query stops the old scan (it
 // holds a read transaction).
-func (l *listScreen) query(m *Model) tea.Cmd {
-	req, db := l.seqReq, m.db
-	l.stopScan(m)
+func (l *listScreen) query() tea.Cmd {
+	req, db := l.seqReq, l.c.db
+	l.stopScan()
 	if l.identity {
 		return func() tea.Msg {
 			n, err := db.MaxSeq()
@@ -161,7 +172,7 @@ func (l *listScreen) query(m *Model) tea.Cmd {
 	}
 	f, o := l.filter, l.order
 	var cmd tea.Cmd
-	l.scanJob, cmd = m.startJob(jobSpec{name: "list", quiet: true, backlog: scanBacklog,
+	l.scanJob, cmd = l.c.startJob(jobSpec{name: "list", quiet: true, backlog: scanBacklog,
 		run: func(ctx context.Context, out *jobOut) tea.Msg {
 			err := db.Seqs(ctx, f, o, func(c []uint64) error {
 				if !out.send(seqsMsg{req: req, seqs: c}) {
@@ -175,16 +186,16 @@ func (l *listScreen) query(m *Model) tea.Cmd {
 }
 
 // stopScan ends the running scan, whose answer nobody waits for any more.
-func (l *listScreen) stopScan(m *Model) {
+func (l *listScreen) stopScan() {
 	if l.scanJob != 0 {
-		m.cancelJob(l.scanJob)
+		l.c.cancelJob(l.scanJob)
 		l.scanJob = 0
 	}
 }
 
 func isEmptyFilter(f store.Filter) bool { return formatFilter(f) == "" }
 
-func (l *listScreen) seqsLoaded(m *Model, msg seqsMsg) tea.Cmd {
+func (l *listScreen) seqsLoaded(msg seqsMsg) tea.Cmd {
 	if msg.req != l.seqReq {
 		return nil
 	}
@@ -192,10 +203,10 @@ func (l *listScreen) seqsLoaded(m *Model, msg seqsMsg) tea.Cmd {
 		l.scanJob = 0
 	}
 	if msg.err != nil {
-		m.setError("list: " + msg.err.Error())
+		l.c.setError("list: " + msg.err.Error())
 	}
 	if l.refreshing {
-		return l.freshLoaded(m, msg)
+		return l.freshLoaded(msg)
 	}
 	if l.identity {
 		l.total = msg.count
@@ -204,13 +215,13 @@ func (l *listScreen) seqsLoaded(m *Model, msg seqsMsg) tea.Cmd {
 		l.total = len(l.seqs)
 	}
 	l.complete = msg.done
-	return l.ensureRows(m)
+	return l.ensureRows()
 }
 
 // freshLoaded collects a refresh's answer and, once it is complete, shows
 // it in place of the old one, the cursor kept on its row number and every
 // loaded row read again.
-func (l *listScreen) freshLoaded(m *Model, msg seqsMsg) tea.Cmd {
+func (l *listScreen) freshLoaded(msg seqsMsg) tea.Cmd {
 	l.fresh = append(l.fresh, msg.seqs...)
 	if !msg.done {
 		return nil
@@ -227,8 +238,8 @@ func (l *listScreen) freshLoaded(m *Model, msg seqsMsg) tea.Cmd {
 	l.refreshing, l.fresh, l.complete = false, nil, true
 	l.init()
 	l.pending = [2]int{}
-	l.clamp(m)
-	return l.ensureRows(m)
+	l.clamp()
+	return l.ensureRows()
 }
 
 // seqAt is the seq of row i.
@@ -243,8 +254,8 @@ func (l *listScreen) seqAt(i int) (uint64, bool) {
 }
 
 // ensureRows fetches the summaries around the screen that are not loaded.
-func (l *listScreen) ensureRows(m *Model) tea.Cmd {
-	h := l.pageSize(m)
+func (l *listScreen) ensureRows() tea.Cmd {
+	h := l.pageSize()
 	from, to := max(0, l.top-h), min(l.total, l.top+2*h)
 	missing := false
 	for i := l.top; i < min(l.total, l.top+h); i++ {
@@ -261,9 +272,9 @@ func (l *listScreen) ensureRows(m *Model) tea.Cmd {
 		seq, _ := l.seqAt(i)
 		seqs = append(seqs, seq)
 	}
-	l.rowReq = m.req()
+	l.rowReq = l.c.req()
 	l.pending = [2]int{from, to}
-	req, db, who := l.rowReq, m.db, m.opts.Annotator
+	req, db, who := l.rowReq, l.c.db, l.c.opts.Annotator
 	return func() tea.Msg {
 		rows, err := db.Summaries(seqs)
 		if err != nil {
@@ -284,13 +295,13 @@ func (l *listScreen) ensureRows(m *Model) tea.Cmd {
 
 func (l *listScreen) has(seq uint64) bool { _, ok := l.rows[seq]; return ok }
 
-func (l *listScreen) rowsLoaded(m *Model, msg rowsMsg) tea.Cmd {
+func (l *listScreen) rowsLoaded(msg rowsMsg) tea.Cmd {
 	if msg.req != l.rowReq {
 		return nil
 	}
 	l.pending = [2]int{}
 	if msg.err != nil {
-		m.setError("list: " + msg.err.Error())
+		l.c.setError("list: " + msg.err.Error())
 		return nil
 	}
 	if len(l.rows) > 4000 {
@@ -309,117 +320,229 @@ func (l *listScreen) rowsLoaded(m *Model, msg rowsMsg) tea.Cmd {
 		}
 	}
 	l.prmAny = msg.prmAny
-	return l.ensureRows(m)
+	return l.ensureRows()
 }
 
 // pageSize is the number of table rows on screen.
-func (l *listScreen) pageSize(m *Model) int { return max(1, m.bodyHeight()-1) }
+func (l *listScreen) pageSize() int { return max(1, l.c.bodyHeight()-1) }
 
-func (l *listScreen) resize(m *Model) tea.Cmd {
-	l.clamp(m)
-	return l.ensureRows(m)
+func (l *listScreen) resize() tea.Cmd {
+	l.clamp()
+	return l.ensureRows()
 }
 
-func (l *listScreen) key(m *Model, a action) tea.Cmd {
-	switch a {
-	case actOpen:
-		seq, ok := l.seqAt(l.cursor)
-		if !ok {
-			m.setError("no trace selected")
-			return nil
-		}
-		m.trace.query = ""
+func (l *listScreen) handlers() []handler {
+	c := l.c
+	searching := func() string {
 		if l.search != nil {
-			m.trace.query = l.search.query
+			return "search results are in import order: clear the search (/ then ⏎ on an empty line) to sort"
 		}
-		return m.trace.open(m, traceRef{seq: seq, row: l.cursor})
-	case actFilter:
-		m.prompt = newPrompt(m, promptFilter, "filter ", formatFilter(l.filter))
-		return nil
-	case actSamples:
-		seq, _ := l.seqAt(l.cursor)
-		r, ok := l.rows[seq]
-		if !ok {
-			m.setError("no trace selected (or its row is still loading)")
-			return nil
-		}
-		return m.samples.open(m, r.ID, r.ProblemID)
-	case actClearFilter:
-		var stop tea.Cmd
-		if l.search != nil {
-			stop = l.stopSearch(m)
-			l.search = nil
-			m.setInfo("filter and search cleared")
-		}
-		return tea.Batch(stop, l.setFilter(m, store.Filter{}))
-	case actSort, actReverse:
-		if l.search != nil {
-			m.setError("search results are in import order: clear the search (/ then ⏎ on an empty line) to sort")
-			return nil
-		}
+		return ""
 	}
-	switch a {
-	case actSort:
-		keys := store.SortKeys()
-		for i, k := range keys {
-			if k == l.order.Key {
-				l.order.Key = keys[(i+1)%len(keys)]
-				break
+	hs := moveHandlers(l.moveKey)
+	hs = append(hs,
+		on(actOpen, l.open),
+		on(actBack, l.back),
+		on(actFilter, func() tea.Cmd { l.askFilter(formatFilter(l.filter)); return nil }),
+		on(actSearch, func() tea.Cmd {
+			q := ""
+			if l.search != nil {
+				q = l.search.query
+			}
+			l.askSearch(q)
+			return nil
+		}),
+		on(actNextMatch, func() tea.Cmd { return l.move(1) }),
+		on(actPrevMatch, func() tea.Cmd { return l.move(-1) }),
+		on(actSamples, func() tea.Cmd {
+			seq, _ := l.seqAt(l.cursor)
+			r, ok := l.rows[seq]
+			if !ok {
+				c.setError("no trace selected (or its row is still loading)")
+				return nil
+			}
+			c.post(openSamplesReq{origin: r.ID, problem: r.ProblemID})
+			return nil
+		}),
+		on(actClearFilter, func() tea.Cmd {
+			if l.search != nil {
+				l.stopSearch()
+				l.search = nil
+				c.setInfo("filter and search cleared")
+			}
+			return l.setFilter(store.Filter{})
+		}),
+		on(actSort, func() tea.Cmd {
+			keys := store.SortKeys()
+			for i, k := range keys {
+				if k == l.order.Key {
+					l.order.Key = keys[(i+1)%len(keys)]
+					break
+				}
+			}
+			c.setInfo("sorted by " + sortName(l.order.Key))
+			return l.reload()
+		}).unless(searching),
+		on(actReverse, func() tea.Cmd {
+			l.order.Desc = !l.order.Desc
+			return l.reload()
+		}).unless(searching),
+		jumpHandler(c),
+	)
+	return append(hs, scopeHandlers(c, func() store.Filter { return l.filter })...)
+}
+
+// open shows the trace under the cursor.
+func (l *listScreen) open() tea.Cmd {
+	seq, ok := l.seqAt(l.cursor)
+	if !ok {
+		l.c.setError("no trace selected")
+		return nil
+	}
+	query := ""
+	if l.search != nil {
+		query = l.search.query
+	}
+	l.c.post(openTraceReq{ref: traceRef{seq: seq, row: l.cursor, search: l.search != nil}, query: query})
+	return nil
+}
+
+// back ends a search first, then leaves the list: a search must never
+// outlive what the user sees.
+func (l *listScreen) back() tea.Cmd {
+	if l.search != nil {
+		l.c.setInfo("search “" + l.search.query + "” cleared")
+		return l.clearSearch()
+	}
+	l.c.post(backReq{})
+	return nil
+}
+
+// askFilter opens the filter prompt.
+func (l *listScreen) askFilter(value string) {
+	l.c.ask(newPrompt(l.c, "filter ", value, func(text string) tea.Cmd {
+		f, err := parseFilter(text)
+		if err != nil {
+			l.c.setError(err.Error())
+			return nil
+		}
+		return l.setFilter(f)
+	}))
+}
+
+// askSearch opens the search prompt: an empty search clears the search.
+func (l *listScreen) askSearch(value string) {
+	l.c.ask(newPrompt(l.c, "/", value, func(q string) tea.Cmd {
+		if q == "" {
+			return l.clearSearch()
+		}
+		return l.startSearch(q)
+	}))
+}
+
+func (l *listScreen) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case openListReq:
+		return l.request(msg)
+	case siblingReq:
+		if r := msg.ref; r.queue == 0 && r.sample == 0 && r.seq != 0 {
+			return l.sibling(r, msg.next)
+		}
+	case seqsMsg:
+		return l.seqsLoaded(msg)
+	case rowsMsg:
+		return l.rowsLoaded(msg)
+	case searchMsg:
+		return l.searchUpdate(msg)
+	case searchProgressMsg:
+		l.searchProgressed(msg)
+	case docChangedMsg:
+		if msg.why == docLabels {
+			// Your labels of the trace, as the YOURS strip shows them.
+			l.humanStrips[msg.doc.ref.seq] = ""
+			if mk := msg.doc.mine(l.c.opts.Annotator); mk != nil && len(mk.Steps) > 0 {
+				l.humanStrips[msg.doc.ref.seq] = mk.Strip(len(msg.doc.t.Steps))
 			}
 		}
-		m.setInfo("sorted by " + sortName(l.order.Key))
-		return l.reload(m)
-	case actReverse:
-		l.order.Desc = !l.order.Desc
-		return l.reload(m)
-	case actSearch:
-		q := ""
-		if l.search != nil {
-			q = l.search.query
-		}
-		m.prompt = newPrompt(m, promptSearch, "/", q)
-		return nil
-	case actNextMatch:
-		return l.move(m, 1)
-	case actPrevMatch:
-		return l.move(m, -1)
-	}
-	return l.moveKey(m, a)
-}
-
-func (l *listScreen) moveKey(m *Model, a action) tea.Cmd {
-	page := l.pageSize(m)
-	switch a {
-	case actDown:
-		return l.move(m, 1)
-	case actUp:
-		return l.move(m, -1)
-	case actPageDown:
-		return l.move(m, page)
-	case actPageUp:
-		return l.move(m, -page)
-	case actHalfDown:
-		return l.move(m, page/2)
-	case actHalfUp:
-		return l.move(m, -page/2)
-	case actTop:
-		return l.move(m, -l.cursor)
-	case actBottom:
-		return l.move(m, l.total)
+	case proofStripMsg:
+		l.proofStrips[msg.seq] = msg.strip
+	case storeChangedMsg:
+		return l.storeChanged()
+	case importFinishedMsg:
+		return l.refresh()
 	}
 	return nil
 }
 
-func (l *listScreen) move(m *Model, d int) tea.Cmd {
+// request shows the list for a filter, or with its filter or search
+// prompt open.
+func (l *listScreen) request(msg openListReq) tea.Cmd {
+	switch msg.prompt {
+	case listFilterPrompt:
+		l.askFilter("")
+		l.c.push(scrList)
+		return nil
+	case listSearchPrompt:
+		l.c.push(scrList)
+		cmd := l.openWith(store.Filter{})
+		l.askSearch("")
+		return cmd
+	}
+	return l.openWith(msg.filter)
+}
+
+// sibling opens the trace of the row after (or before) ref's.
+func (l *listScreen) sibling(ref traceRef, next bool) tea.Cmd {
+	row := ref.row - 1
+	if next {
+		row = ref.row + 1
+	}
+	seq, ok := l.seqAt(row)
+	if !ok {
+		l.c.setError("no more traces in the list")
+		return nil
+	}
+	l.cursor = row
+	l.clamp()
+	l.c.post(openTraceReq{ref: traceRef{seq: seq, row: row, search: ref.search}, keepQuery: true})
+	return l.ensureRows()
+}
+
+func (l *listScreen) moveKey(a action) tea.Cmd {
+	page := l.pageSize()
+	switch a {
+	case actDown:
+		return l.move(1)
+	case actUp:
+		return l.move(-1)
+	case actPageDown:
+		return l.move(page)
+	case actPageUp:
+		return l.move(-page)
+	case actHalfDown:
+		return l.move(page / 2)
+	case actHalfUp:
+		return l.move(-page / 2)
+	case actTop:
+		return l.move(-l.cursor)
+	case actBottom:
+		return l.move(l.total)
+	}
+	return nil
+}
+
+func (l *listScreen) wheel(delta int) tea.Cmd { return l.move(delta) }
+
+func (l *listScreen) move(d int) tea.Cmd {
 	l.cursor += d
-	l.clamp(m)
-	return l.ensureRows(m)
+	l.clamp()
+	return l.ensureRows()
 }
 
 // clamp keeps the cursor in range and on screen.
-func (l *listScreen) clamp(m *Model) {
+func (l *listScreen) clamp() {
 	l.cursor = max(0, min(l.cursor, l.total-1))
-	h := l.pageSize(m)
+	h := l.pageSize()
 	if l.cursor < l.top {
 		l.top = l.cursor
 	}
@@ -429,13 +552,13 @@ func (l *listScreen) clamp(m *Model) {
 	l.top = max(0, min(l.top, max(0, l.total-h)))
 }
 
-func (l *listScreen) click(m *Model, row int) tea.Cmd {
+func (l *listScreen) click(row int) tea.Cmd {
 	i := l.top + row - 1 // the first body row is the header
 	if row < 1 || i >= l.total {
 		return nil
 	}
 	if i == l.cursor {
-		return l.key(m, actOpen)
+		return l.open()
 	}
 	l.cursor = i
 	return nil
@@ -469,16 +592,16 @@ func (l *listScreen) columns(width int, yours, prm bool) listColumns {
 	return c
 }
 
-func (l *listScreen) view(m *Model) string {
-	c := l.columns(m.width, m.opts.Annotator != "", l.prmAny)
+func (l *listScreen) view() string {
+	c := l.columns(l.c.width, l.c.opts.Annotator != "", l.prmAny)
 	var b strings.Builder
-	b.WriteString(l.headerLine(m, c))
-	h := l.pageSize(m)
+	b.WriteString(l.headerLine(c))
+	h := l.pageSize()
 	if l.total == 0 {
 		if l.complete {
-			b.WriteString("\n" + m.st.muted.Render("no traces match "+l.title()))
+			b.WriteString("\n" + l.c.st.muted.Render("no traces match "+l.title()))
 		} else {
-			b.WriteString("\n" + m.st.muted.Render("loading…"))
+			b.WriteString("\n" + l.c.st.muted.Render("loading…"))
 		}
 		return b.String()
 	}
@@ -487,15 +610,15 @@ func (l *listScreen) view(m *Model) string {
 		seq, _ := l.seqAt(i)
 		r, ok := l.rows[seq]
 		if !ok {
-			b.WriteString(m.st.dim.Render(padRight(fmt.Sprintf("  #%d …", seq), m.width)))
+			b.WriteString(l.c.st.dim.Render(padRight(fmt.Sprintf("  #%d …", seq), l.c.width)))
 			continue
 		}
-		b.WriteString(l.rowLine(m, c, r, i == l.cursor))
+		b.WriteString(l.rowLine(c, r, i == l.cursor))
 	}
 	return b.String()
 }
 
-func (l *listScreen) headerLine(m *Model, c listColumns) string {
+func (l *listScreen) headerLine(c listColumns) string {
 	col := func(name string, key store.SortKey, w int, right bool) string {
 		if key == l.order.Key && key != store.SortImport {
 			if l.order.Desc {
@@ -529,10 +652,10 @@ func (l *listScreen) headerLine(m *Model, c listColumns) string {
 		line += padRight("PRM", c.strip) + " "
 	}
 	line += count
-	return m.st.header.Render(truncate(line, m.width))
+	return l.c.st.header.Render(truncate(line, l.c.width))
 }
 
-func (l *listScreen) rowLine(m *Model, c listColumns, r store.Summary, selected bool) string {
+func (l *listScreen) rowLine(c listColumns, r store.Summary, selected bool) string {
 	ans := "?"
 	switch {
 	case r.Correct == nil:
@@ -560,25 +683,25 @@ func (l *listScreen) rowLine(m *Model, c listColumns, r store.Summary, selected 
 	if r.LabelState == "none" {
 		strip = "" // no source labels: nothing to draw, not a row of "unlabeled"
 	}
-	proofs := proofStripView(m, l.proofStrips[r.Seq], c.strip)
-	tail := padRight(stripView(m, strip, c.strip), c.strip) + " "
+	proofs := proofStripView(l.c, l.proofStrips[r.Seq], c.strip)
+	tail := padRight(stripView(l.c, strip, c.strip), c.strip) + " "
 	if c.yours {
-		tail += padRight(stripView(m, l.humanStrips[r.Seq], c.strip), c.strip) + " "
+		tail += padRight(stripView(l.c, l.humanStrips[r.Seq], c.strip), c.strip) + " "
 	}
 	if c.prm {
-		tail += padRight(proofs, c.strip) + " " + prmStripView(m, l.prmStrips[r.Seq], c.strip)
+		tail += padRight(proofs, c.strip) + " " + prmStripView(l.c, l.prmStrips[r.Seq], c.strip)
 	} else {
 		tail += proofs
 	}
 	if selected {
-		return m.st.selected.Render(text) + tail + m.st.selected.Render(padRight("", max(0, m.width-lipgloss.Width(text)-lipgloss.Width(tail))))
+		return l.c.st.selected.Render(text) + tail + l.c.st.selected.Render(padRight("", max(0, l.c.width-lipgloss.Width(text)-lipgloss.Width(tail))))
 	}
-	return m.st.row.Render(text) + tail
+	return l.c.st.row.Render(text) + tail
 }
 
 // stripView draws one badge per step (good, neutral, bad, unlabeled),
 // styling runs of equal badges together to keep the row cheap to draw.
-func stripView(m *Model, strip string, w int) string {
+func stripView(c *programContext, strip string, w int) string {
 	if w <= 0 {
 		return ""
 	}
@@ -592,19 +715,19 @@ func stripView(m *Model, strip string, w int) string {
 		for j < len(strip) && strip[j] == strip[i] {
 			j++
 		}
-		badge := m.st.theme.Styles.Rating(ratingOfStrip(strip[i]))
+		badge := c.st.theme.Styles.Rating(ratingOfStrip(strip[i]))
 		b.WriteString(badge.Style.Render(strings.Repeat(badge.Glyph, j-i)))
 		i = j
 	}
 	if more {
-		b.WriteString(m.st.dim.Render("…"))
+		b.WriteString(c.st.dim.Render("…"))
 	}
 	return b.String()
 }
 
 // proofStripView draws a trace's proof strip: one status badge per step
 // with a check, blank for steps never checked.
-func proofStripView(m *Model, strip string, w int) string {
+func proofStripView(c *programContext, strip string, w int) string {
 	if w <= 0 || strings.TrimSpace(strip) == "" {
 		return ""
 	}
@@ -619,10 +742,10 @@ func proofStripView(m *Model, strip string, w int) string {
 			b.WriteByte(' ')
 			continue
 		}
-		b.WriteString(m.st.proof(st))
+		b.WriteString(c.st.proof(st))
 	}
 	if more {
-		b.WriteString(m.st.dim.Render("…"))
+		b.WriteString(c.st.dim.Render("…"))
 	}
 	return b.String()
 }

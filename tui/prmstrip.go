@@ -37,7 +37,7 @@ func prmStrip(ps []store.PRMScores, steps int) string {
 
 // prmStripView draws a PRM strip w cells wide: a low score as a warning
 // mark, a scored step as a dim dot, an unscored one blank.
-func prmStripView(m *Model, strip string, w int) string {
+func prmStripView(c *programContext, strip string, w int) string {
 	if w <= 0 || strip == "" {
 		return ""
 	}
@@ -53,16 +53,16 @@ func prmStripView(m *Model, strip string, w int) string {
 		}
 		switch strip[i] {
 		case 'x':
-			b.WriteString(m.st.bad.Render(strings.Repeat("▼", j-i)))
+			b.WriteString(c.st.bad.Render(strings.Repeat("▼", j-i)))
 		case '+':
-			b.WriteString(m.st.dim.Render(strings.Repeat("·", j-i)))
+			b.WriteString(c.st.dim.Render(strings.Repeat("·", j-i)))
 		default:
 			b.WriteString(strings.Repeat(" ", j-i))
 		}
 		i = j
 	}
 	if more {
-		b.WriteString(m.st.dim.Render("…"))
+		b.WriteString(c.st.dim.Render("…"))
 	}
 	return b.String()
 }

@@ -7,68 +7,69 @@ import (
 	tea "charm.land/bubbletea/v2"
 )
 
-// promptKind says what a one-line prompt is for.
+// promptKind says how a prompt is answered.
 type promptKind int
 
 const (
-	promptFilter promptKind = iota
-	promptSearch
-	promptJump
-	promptTraceSearch
-	promptNote
-	promptVerdict
-	promptExport
+	// promptText is a line of text, submitted with enter.
+	promptText promptKind = iota
+	// promptConfirm is a yes/no question answered by one key.
 	promptConfirm
 )
 
-// prompt is the one-line input at the bottom of the screen.
+// prompt is the one-line input at the bottom of the screen. The screen
+// that opens it says what its answer does, so a prompt acts for the screen
+// that asked and for no other.
 type prompt struct {
 	kind  promptKind
 	label string
 	input textinput.Model
+	// submit takes a text prompt's answer (trimmed).
+	submit func(value string) tea.Cmd
 	// yes is what a confirm prompt does on y; any other key declines.
 	yes func() tea.Cmd
 }
 
 // newConfirm asks a yes/no question answered by one key: y does yes,
 // anything else declines (costly actions ask first, as lazygit does).
-func newConfirm(m *Model, question string, yes func() tea.Cmd) *prompt {
-	p := newPrompt(m, promptConfirm, question+" [y/N] ", "")
-	p.yes = yes
+func newConfirm(c *programContext, question string, yes func() tea.Cmd) *prompt {
+	p := newPrompt(c, question+" [y/N] ", "", nil)
+	p.kind, p.yes = promptConfirm, yes
 	return p
 }
 
-func newPrompt(m *Model, kind promptKind, label, value string) *prompt {
+// newPrompt asks for a line of text, starting from value.
+func newPrompt(c *programContext, label, value string, submit func(string) tea.Cmd) *prompt {
 	in := textinput.New()
 	in.Prompt = ""
 	// A steady cursor: a blinking one sends a timer message twice a second
 	// for as long as the prompt is open.
-	st := textinput.DefaultStyles(m.st.theme.Dark)
+	st := textinput.DefaultStyles(c.st.theme.Dark)
 	st.Cursor.Blink = false
 	in.SetStyles(st)
 	in.SetValue(value)
-	in.SetWidth(max(10, m.width-len(label)-2))
+	in.SetWidth(max(10, c.width-len(label)-2))
 	in.Focus()
-	return &prompt{kind: kind, label: label, input: in}
+	return &prompt{kind: promptText, label: label, input: in, submit: submit}
 }
 
-func (p *prompt) update(m *Model, msg tea.Msg) tea.Cmd {
+func (p *prompt) update(c *programContext, msg tea.Msg) tea.Cmd {
 	if k, ok := msg.(tea.KeyPressMsg); ok && p.kind == promptConfirm {
-		m.prompt = nil
+		c.prompt = nil
 		if k.String() == "y" || k.String() == "Y" {
 			return p.yes()
 		}
-		m.setInfo("not started; nothing was sent")
+		c.setInfo("not started; nothing was sent")
 		return nil
 	}
 	if k, ok := msg.(tea.KeyPressMsg); ok {
 		switch k.String() {
 		case "esc", "ctrl+c":
-			m.prompt = nil
+			c.prompt = nil
 			return nil
 		case "enter":
-			m.prompt = nil
-			return m.submitPrompt(p.kind, strings.TrimSpace(p.input.Value()))
+			c.prompt = nil
+			return p.submit(strings.TrimSpace(p.input.Value()))
 		}
 	}
 	var cmd tea.Cmd
@@ -76,37 +77,6 @@ func (p *prompt) update(m *Model, msg tea.Msg) tea.Cmd {
 	return cmd
 }
 
-func (p *prompt) view(m *Model) string {
-	return m.st.prompt.Render(p.label) + p.input.View()
-}
-
-// submitPrompt acts on a finished prompt.
-func (m *Model) submitPrompt(kind promptKind, value string) tea.Cmd {
-	switch kind {
-	case promptFilter:
-		f, err := parseFilter(value)
-		if err != nil {
-			m.setError(err.Error())
-			return nil
-		}
-		return m.list.setFilter(m, f)
-	case promptSearch:
-		if value == "" {
-			return m.list.clearSearch(m)
-		}
-		return m.list.startSearch(m, value)
-	case promptTraceSearch:
-		m.trace.setQuery(m, value)
-		return nil
-	case promptExport:
-		return m.startExport(value, m.scopeFilter())
-	case promptNote, promptVerdict:
-		return m.trace.noteOrVerdict(m, kind, value)
-	case promptJump:
-		if value == "" {
-			return nil
-		}
-		return m.trace.open(m, traceRef{id: value})
-	}
-	return nil
+func (p *prompt) view(c *programContext) string {
+	return c.st.prompt.Render(p.label) + p.input.View()
 }

@@ -21,6 +21,7 @@ import (
 // screen was opened from.
 type samplesScreen struct {
 	table
+	c           *programContext
 	origin      string // id of the trace the screen was opened from
 	problem     *stepwise.Problem
 	sums        []store.Summary
@@ -49,16 +50,93 @@ type samplesMsg struct {
 	err         error
 }
 
-// open lists the samples of a trace's problem (a background load); origin
-// is the trace the screen is opened from.
-func (s *samplesScreen) open(m *Model, origin, problemID string) tea.Cmd {
-	if m.current() != scrSamples {
-		m.push(scrSamples)
+func newSamplesScreen(c *programContext) *samplesScreen { return &samplesScreen{c: c} }
+
+func (s *samplesScreen) where() string { return "samples view" }
+func (s *samplesScreen) title() string { return "samples" }
+func (s *samplesScreen) view() string  { return s.table.render(s.c) }
+
+func (s *samplesScreen) hints() []action {
+	return []action{actOpen, actCompare, actJudgePair, actBack, actHelp}
+}
+
+func (s *samplesScreen) handlers() []handler {
+	onTrace := func() string {
+		if _, ok := s.selected(); !ok {
+			return "move to a trace (a cluster header is not one)"
+		}
+		return ""
 	}
-	s.table = table{title: "Samples", loading: true, note: "no traces of this problem"}
+	return append(s.moves(s.c),
+		on(actOpen, s.open).unless(onTrace),
+		on(actCompare, func() tea.Cmd {
+			r, _ := s.selected()
+			if r.ID == s.origin {
+				s.c.setError("this is the trace you came from (◆): pick another to compare with")
+				return nil
+			}
+			s.c.post(openCompareReq{left: s.origin, right: r.ID})
+			return nil
+		}).unless(onTrace),
+		on(actJudgePair, func() tea.Cmd {
+			r, _ := s.selected()
+			if r.ID == s.origin {
+				s.c.setError("this is the trace you came from (◆): pick another to judge against it")
+				return nil
+			}
+			s.c.post(judgeReq{ids: []string{s.origin, r.ID}})
+			return nil
+		}).unless(onTrace),
+	)
+}
+
+func (s *samplesScreen) wheel(delta int) tea.Cmd {
+	s.move(s.c, delta)
+	return nil
+}
+
+func (s *samplesScreen) click(row int) tea.Cmd {
+	if !s.clickRow(row) {
+		return nil
+	}
+	if _, ok := s.selected(); !ok {
+		s.c.setError("move to a trace (a cluster header is not one)")
+		return nil
+	}
+	return s.open()
+}
+
+func (s *samplesScreen) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case openSamplesReq:
+		return s.load(msg.origin, msg.problem)
+	case samplesMsg:
+		s.loaded(msg)
+	case siblingReq:
+		if msg.ref.sample > 0 {
+			return s.sibling(msg.ref.sample-1, msg.next)
+		}
+	}
+	return nil
+}
+
+// open shows the trace under the cursor.
+func (s *samplesScreen) open() tea.Cmd {
+	r, _ := s.selected()
+	s.c.post(openTraceReq{ref: traceRef{seq: r.Seq, sample: s.cursor + 1}})
+	return nil
+}
+
+// load lists the samples of a trace's problem (a background load); origin
+// is the trace the screen is opened from.
+func (s *samplesScreen) load(origin, problemID string) tea.Cmd {
+	if s.c.current() != scrSamples {
+		s.c.push(scrSamples)
+	}
+	s.table = table{heading: "Samples", loading: true, note: "no traces of this problem"}
 	s.origin, s.problem, s.sums, s.rowTrace = origin, nil, nil, nil
-	s.req = m.req()
-	db, req, pid := m.db, s.req, problemID
+	s.req = s.c.req()
+	db, req, pid := s.c.db, s.req, problemID
 	return func() tea.Msg { return loadSamples(db, req, pid) }
 }
 
@@ -95,13 +173,13 @@ func loadSamples(db *store.DB, req int, pid string) samplesMsg {
 	return msg
 }
 
-func (s *samplesScreen) loaded(m *Model, msg samplesMsg) {
+func (s *samplesScreen) loaded(msg samplesMsg) {
 	if msg.req != s.req {
 		return
 	}
 	s.loading = false
 	if msg.err != nil {
-		m.setError("samples: " + msg.err.Error())
+		s.c.setError("samples: " + msg.err.Error())
 		return
 	}
 	s.problem, s.sums, s.checkpoints, s.more = msg.problem, msg.sums, msg.checkpoints, msg.more
@@ -110,13 +188,13 @@ func (s *samplesScreen) loaded(m *Model, msg samplesMsg) {
 		answers[i] = r.FinalAnswer
 	}
 	s.clusters = offline.ClusterAnswers(answers, s.problem.GoldAnswer)
-	s.layout(m)
+	s.layout()
 	for row, i := range s.rowTrace {
 		if i >= 0 && s.sums[i].ID == s.origin {
 			s.cursor = row
 		}
 	}
-	s.move(m, 0)
+	s.move(s.c, 0)
 }
 
 // samplesColumns are the widths of the trace and model columns.
@@ -130,9 +208,9 @@ func samplesColumnsFor(width int) samplesColumns {
 }
 
 // layout builds the table rows for the screen width.
-func (s *samplesScreen) layout(m *Model) {
-	s.width = m.width
-	c := samplesColumnsFor(m.width)
+func (s *samplesScreen) layout() {
+	s.width = s.c.width
+	c := samplesColumnsFor(s.c.width)
 	s.header = fmt.Sprintf("   %s %s %5s %s %4s  %s", padRight("ANSWER / TRACE", c.id+2), padRight("MODEL", c.model),
 		"STEPS", "ANS", "1ST✗", "CHECKPOINT ANSWERS")
 	s.rows, s.rowTrace = nil, nil
@@ -144,13 +222,13 @@ func (s *samplesScreen) layout(m *Model) {
 			s.rowTrace = append(s.rowTrace, i)
 		}
 	}
-	s.title = s.titleLine(len(s.clusters), s.more)
+	s.heading = s.titleLine(len(s.clusters), s.more)
 }
 
-func (s *samplesScreen) resize(m *Model) tea.Cmd {
-	if s.problem != nil && s.width != m.width {
-		s.layout(m)
-		s.move(m, 0)
+func (s *samplesScreen) resize() tea.Cmd {
+	if s.problem != nil && s.width != s.c.width {
+		s.layout()
+		s.move(s.c, 0)
 	}
 	return nil
 }
@@ -257,41 +335,9 @@ func (s *samplesScreen) selected() (store.Summary, bool) {
 	return s.sums[s.rowTrace[s.cursor]], true
 }
 
-func (s *samplesScreen) key(m *Model, a action) tea.Cmd {
-	if s.moveKey(m, a) {
-		return nil
-	}
-	r, ok := s.selected()
-	switch a {
-	case actOpen, actCompare, actJudgePair:
-		if !ok {
-			m.setError("move to a trace (a cluster header is not one)")
-			return nil
-		}
-	default:
-		return nil
-	}
-	switch a {
-	case actCompare:
-		if r.ID == s.origin {
-			m.setError("this is the trace you came from (◆): pick another to compare with")
-			return nil
-		}
-		return m.compare.open(m, s.origin, r.ID)
-	case actJudgePair:
-		if r.ID == s.origin {
-			m.setError("this is the trace you came from (◆): pick another to judge against it")
-			return nil
-		}
-		return m.judge.ask(m, s.origin, r.ID)
-	}
-	m.trace.query = ""
-	return m.trace.open(m, traceRef{seq: r.Seq, sample: s.cursor + 1})
-}
-
 // sibling opens the next or previous trace of the samples view after row
 // (cluster headers are passed over): J and K in a trace opened from here.
-func (s *samplesScreen) sibling(m *Model, row int, next bool) tea.Cmd {
+func (s *samplesScreen) sibling(row int, next bool) tea.Cmd {
 	d := -1
 	if next {
 		d = 1
@@ -299,11 +345,12 @@ func (s *samplesScreen) sibling(m *Model, row int, next bool) tea.Cmd {
 	for i := row + d; i >= 0 && i < len(s.rowTrace); i += d {
 		if k := s.rowTrace[i]; k >= 0 {
 			s.cursor = i
-			s.move(m, 0)
-			return m.trace.open(m, traceRef{seq: s.sums[k].Seq, sample: i + 1})
+			s.move(s.c, 0)
+			s.c.post(openTraceReq{ref: traceRef{seq: s.sums[k].Seq, sample: i + 1}, keepQuery: true})
+			return nil
 		}
 	}
-	m.setError("no more traces of this problem")
+	s.c.setError("no more traces of this problem")
 	return nil
 }
 

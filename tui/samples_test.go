@@ -17,7 +17,7 @@ func jumpTo(t *testing.T, m *Model, id string) {
 		send(t, m, keyMsg(string(r)))
 	}
 	press(t, m, "enter")
-	if m.trace.t == nil || m.trace.t.ID != id && m.trace.t.SourceID != id {
+	if m.trace().doc.t == nil || m.trace().doc.t.ID != id && m.trace().doc.t.SourceID != id {
 		t.Fatalf("%s did not open", id)
 	}
 }
@@ -33,8 +33,8 @@ func TestSamplesAndCompare(t *testing.T) {
 	origin := "processbench/gsm8k:gsm8k-93"
 	jumpTo(t, m, origin)
 	press(t, m, "o")
-	if m.current() != scrSamples || len(m.samples.sums) != 2 {
-		t.Fatalf("screen %v, %d samples", m.current(), len(m.samples.sums))
+	if m.current() != scrSamples || len(m.samples().sums) != 2 {
+		t.Fatalf("screen %v, %d samples", m.current(), len(m.samples().sums))
 	}
 	v := ansi.Strip(viewOf(m))
 	for _, want := range []string{"2 traces", "gold 18", "18  ✓ gold", "◆ " + origin, "accuracy 1/2", "12  ✗",
@@ -45,12 +45,12 @@ func TestSamplesAndCompare(t *testing.T) {
 	}
 	// The title ends saying how the verdicts were reached (cut here by the
 	// screen's width).
-	if by := verdictSources(m.samples.sums); !strings.Contains(by, "grader 1: exact ×1") || !strings.Contains(by, "source: final_answer_correct ×1") {
+	if by := verdictSources(m.samples().sums); !strings.Contains(by, "grader 1: exact ×1") || !strings.Contains(by, "source: final_answer_correct ×1") {
 		t.Fatalf("verdict sources %q", by)
 	}
 	// The cursor starts on the trace we came from; comparing it with
 	// itself is refused.
-	if r, ok := m.samples.selected(); !ok || r.ID != origin {
+	if r, ok := m.samples().selected(); !ok || r.ID != origin {
 		t.Fatalf("cursor on %+v", r)
 	}
 	press(t, m, "c")
@@ -59,18 +59,18 @@ func TestSamplesAndCompare(t *testing.T) {
 	}
 	// Move to the GSM8K reference and compare.
 	other := ""
-	for i, k := range m.samples.rowTrace {
-		if k >= 0 && m.samples.sums[k].ID != origin {
-			m.samples.cursor, other = i, m.samples.sums[k].ID
+	for i, k := range m.samples().rowTrace {
+		if k >= 0 && m.samples().sums[k].ID != origin {
+			m.samples().cursor, other = i, m.samples().sums[k].ID
 		}
 	}
 	press(t, m, "c")
-	if m.current() != scrCompare || m.compare.a == nil || m.compare.a.ID != origin || m.compare.b.ID != other {
-		t.Fatalf("compare screen %v: %+v", m.current(), m.compare)
+	if m.current() != scrCompare || m.compare().a == nil || m.compare().a.ID != origin || m.compare().b.ID != other {
+		t.Fatalf("compare screen %v: %+v", m.current(), m.compare())
 	}
-	n := max(len(m.compare.a.Steps), len(m.compare.b.Steps))
-	if len(m.compare.rows) != n {
-		t.Fatalf("%d aligned rows, want %d", len(m.compare.rows), n)
+	n := max(len(m.compare().a.Steps), len(m.compare().b.Steps))
+	if len(m.compare().rows) != n {
+		t.Fatalf("%d aligned rows, want %d", len(m.compare().rows), n)
 	}
 	v = ansi.Strip(viewOf(m))
 	if !strings.Contains(v, origin) || !strings.Contains(v, other) || !strings.Contains(v, "answer 18 ✓ correct") {
@@ -78,13 +78,13 @@ func TestSamplesAndCompare(t *testing.T) {
 	}
 	// Both sides' first steps are on screen, side by side.
 	first := func(s string) string { return strings.Fields(s)[0] }
-	if !strings.Contains(v, first(m.compare.a.Steps[0].Text)) || !strings.Contains(v, first(m.compare.b.Steps[0].Text)) {
+	if !strings.Contains(v, first(m.compare().a.Steps[0].Text)) || !strings.Contains(v, first(m.compare().b.Steps[0].Text)) {
 		t.Fatalf("first steps not shown:\n%s", v)
 	}
 	// The last aligned row can be reached and is on screen.
 	press(t, m, "G")
-	if first, last := m.compare.visible(m); m.compare.cursor != n-1 || last != n-1 || first > n-1 {
-		t.Fatalf("cursor %d, rows %d–%d on screen, want the last (%d)", m.compare.cursor, first, last, n-1)
+	if first, last := m.compare().visible(); m.compare().cursor != n-1 || last != n-1 || first > n-1 {
+		t.Fatalf("cursor %d, rows %d–%d on screen, want the last (%d)", m.compare().cursor, first, last, n-1)
 	}
 	if !strings.Contains(ansi.Strip(viewOf(m)), "▶") {
 		t.Fatalf("no cursor on screen:\n%s", ansi.Strip(viewOf(m)))
@@ -103,22 +103,23 @@ func TestSamplesAndCompare(t *testing.T) {
 // TestKeyMeansWhatTheScreenSays: "c" clears a label in the trace view and
 // compares in the samples view; elsewhere it says where it works.
 func TestKeyMeansWhatTheScreenSays(t *testing.T) {
-	km, err := newKeyMap(nil)
+	screens := newScreens(&programContext{})
+	km, err := newKeyMap(nil, screens)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b, _ := km.lookup("c", ctxTrace); b.action != "clear-label" {
+	if b, _ := km.lookup("c", scrTrace); b.action != "clear-label" {
 		t.Fatalf("c in the trace view: %s", b.action)
 	}
-	if b, _ := km.lookup("c", ctxSamples); b.action != "compare" {
+	if b, _ := km.lookup("c", scrSamples); b.action != "compare" {
 		t.Fatalf("c in the samples view: %s", b.action)
 	}
-	b, ok := km.lookup("c", ctxLibrary)
-	if avail, _ := b.availableOn(ctxLibrary); !ok || avail {
+	b, ok := km.lookup("c", scrLibrary)
+	if avail, _ := km.availableOn(b, scrLibrary); !ok || avail {
 		t.Fatalf("c in the library: %s available %v", b.action, avail)
 	}
 	// A rebinding that puts one key on two actions of the same screen is refused.
-	if _, err := newKeyMap(map[string][]string{"compare": {"enter"}}); err == nil {
+	if _, err := newKeyMap(map[string][]string{"compare": {"enter"}}, screens); err == nil {
 		t.Fatal("enter bound to open and compare in the samples view was accepted")
 	}
 }
@@ -130,9 +131,9 @@ func TestSamplesAndCompareFit(t *testing.T) {
 		jumpTo(t, m, "processbench/gsm8k:gsm8k-93")
 		press(t, m, "o")
 		checkFits(t, m, size, "samples")
-		m.samples.cursor = 1 // the first trace row (the gold cluster's)
-		if r, _ := m.samples.selected(); r.ID == "processbench/gsm8k:gsm8k-93" {
-			m.samples.cursor = len(m.samples.rows) - 1
+		m.samples().cursor = 1 // the first trace row (the gold cluster's)
+		if r, _ := m.samples().selected(); r.ID == "processbench/gsm8k:gsm8k-93" {
+			m.samples().cursor = len(m.samples().rows) - 1
 		}
 		press(t, m, "c")
 		if m.current() != scrCompare {
@@ -167,8 +168,8 @@ func TestTraceKeysWorkInStepDetail(t *testing.T) {
 		t.Fatalf("screen %v", m.current())
 	}
 	press(t, m, "o")
-	if m.current() != scrSamples || len(m.samples.sums) != 2 {
-		t.Fatalf("o in step detail: screen %v, %d samples", m.current(), len(m.samples.sums))
+	if m.current() != scrSamples || len(m.samples().sums) != 2 {
+		t.Fatalf("o in step detail: screen %v, %d samples", m.current(), len(m.samples().sums))
 	}
 	press(t, m, "esc")
 	press(t, m, "A") // no judge configured: it must say so, not do nothing
@@ -183,18 +184,18 @@ func TestNextTraceWalksTheSamples(t *testing.T) {
 	m := newTestModel(t, 120, 40, "dark")
 	jumpTo(t, m, "processbench/gsm8k:gsm8k-93")
 	press(t, m, "o", "g", "j", "enter")
-	first := m.trace.t.ID
+	first := m.trace().doc.t.ID
 	press(t, m, "J")
-	if m.trace.t.ID == first || m.trace.t.ProblemID != m.samples.problem.ID {
-		t.Fatalf("J went from %s to %s (problem %s)", first, m.trace.t.ID, m.trace.t.ProblemID)
+	if m.trace().doc.t.ID == first || m.trace().doc.t.ProblemID != m.samples().problem.ID {
+		t.Fatalf("J went from %s to %s (problem %s)", first, m.trace().doc.t.ID, m.trace().doc.t.ProblemID)
 	}
 	press(t, m, "J")
 	if !strings.Contains(m.status, "no more traces of this problem") {
 		t.Fatalf("past the last sample: status %q", m.status)
 	}
 	press(t, m, "K")
-	if m.trace.t.ID != first {
-		t.Fatalf("K went to %s, want %s", m.trace.t.ID, first)
+	if m.trace().doc.t.ID != first {
+		t.Fatalf("K went to %s, want %s", m.trace().doc.t.ID, first)
 	}
 	press(t, m, "esc")
 	if m.current() != scrSamples {
@@ -206,12 +207,12 @@ func TestNextTraceWalksTheSamples(t *testing.T) {
 // row's problem, the row's trace marked as the one compared against.
 func TestSamplesFromTheList(t *testing.T) {
 	m := newTestModel(t, 120, 40, "dark")
-	settle(t, m, m.list.openWith(m, store.Filter{Dataset: "processbench/gsm8k"}))
-	seq, _ := m.list.seqAt(0)
-	row := m.list.rows[seq]
+	settle(t, m, m.list().openWith(store.Filter{Dataset: "processbench/gsm8k"}))
+	seq, _ := m.list().seqAt(0)
+	row := m.list().rows[seq]
 	press(t, m, "o")
-	if m.current() != scrSamples || m.samples.origin != row.ID || m.samples.problem == nil || m.samples.problem.ID != row.ProblemID {
-		t.Fatalf("screen %v, origin %q, problem %+v (row %s of %s)", m.current(), m.samples.origin, m.samples.problem, row.ID, row.ProblemID)
+	if m.current() != scrSamples || m.samples().origin != row.ID || m.samples().problem == nil || m.samples().problem.ID != row.ProblemID {
+		t.Fatalf("screen %v, origin %q, problem %+v (row %s of %s)", m.current(), m.samples().origin, m.samples().problem, row.ID, row.ProblemID)
 	}
 	press(t, m, "esc")
 	if m.current() != scrList {

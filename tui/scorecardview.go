@@ -15,9 +15,12 @@ import (
 // scorecardScreen scores every evidence source — formal checks, offline
 // analyzers, each judge, each annotator, each PRM — against the dataset's
 // labels, per dataset, for the traces in scope: what `stepwise eval`
-// prints. Its state is its own; the root model only routes to it.
+// prints.
 type scorecardScreen struct {
 	table
+	fixedSize
+	noMouseClick
+	c   *programContext
 	req int
 }
 
@@ -27,33 +30,56 @@ type scorecardMsg struct {
 	err  error
 }
 
-func (s *scorecardScreen) load(m *Model) tea.Cmd {
-	if m.current() != scrScorecard {
-		m.push(scrScorecard)
+func newScorecardScreen(c *programContext) *scorecardScreen { return &scorecardScreen{c: c} }
+
+func (s *scorecardScreen) where() string       { return "scorecard view" }
+func (s *scorecardScreen) title() string       { return "scorecard" }
+func (s *scorecardScreen) view() string        { return s.table.render(s.c) }
+func (s *scorecardScreen) hints() []action     { return []action{actDown, actBack, actHelp} }
+func (s *scorecardScreen) handlers() []handler { return s.moves(s.c) }
+
+func (s *scorecardScreen) wheel(delta int) tea.Cmd {
+	s.move(s.c, delta)
+	return nil
+}
+
+func (s *scorecardScreen) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case openScorecardReq:
+		return s.load(msg.filter)
+	case scorecardMsg:
+		s.loaded(msg)
 	}
-	f := m.scopeFilter()
+	return nil
+}
+
+func (s *scorecardScreen) load(f store.Filter) tea.Cmd {
+	c := s.c
+	if c.current() != scrScorecard {
+		c.push(scrScorecard)
+	}
 	title := "Evidence scorecard against the dataset's labels"
 	if f.Dataset != "" {
 		title += " — " + f.Dataset
 	}
-	s.table = table{title: title, loading: true,
+	s.table = table{heading: title, loading: true,
 		header: fmt.Sprintf("%-26s %-30s %5s %9s %9s %5s %5s %5s %5s %6s %s", "DATASET", "SOURCE", "COVER",
 			"ACC_ERR", "ACC_OK", "F1", "S_P", "S_R", "S_F1", "STEPS", "BEST-OF-N / MAJORITY")}
-	s.req = m.req()
-	db, req, ctx := m.db, s.req, m.ctx
+	s.req = c.req()
+	db, req, ctx := c.db, s.req, c.life
 	return func() tea.Msg {
 		rows, err := judgerun.Scorecard(ctx, db, judgerun.EvalOptions{Filter: f})
 		return scorecardMsg{req: req, rows: rows, err: err}
 	}
 }
 
-func (s *scorecardScreen) loaded(m *Model, msg scorecardMsg) {
+func (s *scorecardScreen) loaded(msg scorecardMsg) {
 	if msg.req != s.req {
 		return
 	}
 	s.loading = false
 	if msg.err != nil {
-		m.setError("scorecard: " + msg.err.Error())
+		s.c.setError("scorecard: " + msg.err.Error())
 		return
 	}
 	s.rows = s.rows[:0]
@@ -93,15 +119,10 @@ func clipLine(s string, n int) string {
 	return string(r)
 }
 
-func (s *scorecardScreen) key(m *Model, a action) tea.Cmd {
-	s.moveKey(m, a)
-	return nil
-}
-
 // prmNote is the line under step i with each PRM's score of it ("PRM
 // qwen-prm 0.12"), low scores (below 0.5: the PRM calls the step wrong)
 // marked as bad; "" when no PRM scored the step.
-func prmNote(m *Model, ps []store.PRMScores, i int) string {
+func prmNote(c *programContext, ps []store.PRMScores, i int) string {
 	var parts []string
 	for _, p := range ps {
 		if i >= len(p.Steps) || p.Steps[i] == store.NoScore {
@@ -109,12 +130,12 @@ func prmNote(m *Model, ps []store.PRMScores, i int) string {
 		}
 		part := fmt.Sprintf("%s %.2f", termsafe.Line(p.Model), p.Steps[i])
 		if p.Steps[i] < judgerun.DefaultPRMThreshold {
-			part = m.st.bad.Render(part)
+			part = c.st.bad.Render(part)
 		}
 		parts = append(parts, part)
 	}
 	if len(parts) == 0 {
 		return ""
 	}
-	return truncate(m.st.dim.Render("PRM ")+strings.Join(parts, "  "), m.width-gutterWidth-1)
+	return truncate(c.st.dim.Render("PRM ")+strings.Join(parts, "  "), c.width-gutterWidth-1)
 }

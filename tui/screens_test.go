@@ -15,19 +15,19 @@ import (
 func TestTriageQueueOpensSuspiciousSteps(t *testing.T) {
 	m := newTestModel(t, 120, 40, "dark")
 	press(t, m, "Q")
-	if m.current() != scrQueue || m.queue.loading {
-		t.Fatalf("queue screen %v loading %v", m.current(), m.queue.loading)
+	if m.current() != scrQueue || m.queue().loading {
+		t.Fatalf("queue screen %v loading %v", m.current(), m.queue().loading)
 	}
-	if len(m.queue.items) == 0 {
+	if len(m.queue().items) == 0 {
 		t.Fatal("the queue is empty on a store with GSM8K calculator annotations and ProcessBench labels")
 	}
-	first := m.queue.items[0]
+	first := m.queue().items[0]
 	press(t, m, "enter")
-	if m.current() != scrTrace || m.trace.t.ID != first.TraceID || m.trace.cursor != first.Step {
-		t.Fatalf("opened %s at step %d, want %s at %d", m.trace.t.ID, m.trace.cursor, first.TraceID, first.Step)
+	if m.current() != scrTrace || m.trace().doc.t.ID != first.TraceID || m.trace().cursor != first.Step {
+		t.Fatalf("opened %s at step %d, want %s at %d", m.trace().doc.t.ID, m.trace().cursor, first.TraceID, first.Step)
 	}
 	press(t, m, "-")
-	if !m.queue.done[0] {
+	if !m.queue().done[0] {
 		t.Fatal("labelling the queued step did not mark the item done")
 	}
 	if first.Gold {
@@ -35,10 +35,10 @@ func TestTriageQueueOpensSuspiciousSteps(t *testing.T) {
 			t.Fatal("a label on a gold item was not recorded as gold")
 		}
 	}
-	if len(m.queue.items) > 1 {
+	if len(m.queue().items) > 1 {
 		press(t, m, "J")
-		if m.trace.t.ID != m.queue.items[1].TraceID {
-			t.Fatalf("J opened %s, want the next queue item %s", m.trace.t.ID, m.queue.items[1].TraceID)
+		if m.trace().doc.t.ID != m.queue().items[1].TraceID {
+			t.Fatalf("J opened %s, want the next queue item %s", m.trace().doc.t.ID, m.queue().items[1].TraceID)
 		}
 	}
 }
@@ -49,13 +49,13 @@ func TestTriageQueueOpensSuspiciousSteps(t *testing.T) {
 func TestQueueItemsAreBlind(t *testing.T) {
 	m := newTestModel(t, 120, 40, "dark")
 	press(t, m, "enter") // list: the first trace has ProcessBench labels
-	seq, _ := m.list.seqAt(0)
+	seq, _ := m.list().seqAt(0)
 	labels := func() int {
-		n := len(m.trace.t.Labels)
-		for _, s := range m.trace.t.Steps {
+		n := len(m.trace().doc.t.Labels)
+		for _, s := range m.trace().doc.t.Steps {
 			n += len(s.Labels)
 		}
-		if m.trace.t.Correct != nil {
+		if m.trace().doc.t.Correct != nil {
 			n++
 		}
 		return n
@@ -75,7 +75,7 @@ func TestQueueItemsAreBlind(t *testing.T) {
 // traceMsgFor opens a trace with a given reference and returns the loaded
 // message's effect by settling the open command.
 func traceMsgFor(t *testing.T, m *Model, ref traceRef) struct{} {
-	settle(t, m, m.trace.open(m, ref))
+	settle(t, m, m.trace().open(ref))
 	return struct{}{}
 }
 
@@ -93,12 +93,12 @@ func TestConflictsAndAgreementScreens(t *testing.T) {
 		}
 	}
 	press(t, m, "C")
-	if len(m.conflicts.items) != 1 || m.conflicts.items[0].Step != 1 {
-		t.Fatalf("conflicts %+v", m.conflicts.items)
+	if len(m.conflicts().items) != 1 || m.conflicts().items[0].Step != 1 {
+		t.Fatalf("conflicts %+v", m.conflicts().items)
 	}
 	press(t, m, "enter")
-	if m.trace.t.ID != id || m.trace.cursor != 1 {
-		t.Fatalf("opened %s at %d", m.trace.t.ID, m.trace.cursor)
+	if m.trace().doc.t.ID != id || m.trace().cursor != 1 {
+		t.Fatalf("opened %s at %d", m.trace().doc.t.ID, m.trace().cursor)
 	}
 	press(t, m, "esc", "esc", "I")
 	v := ansi.Strip(viewOf(m))
@@ -107,7 +107,7 @@ func TestConflictsAndAgreementScreens(t *testing.T) {
 		t.Fatalf("stats view:\n%s", v)
 	}
 	// The labels section counts each annotator's current ratings.
-	rows := strings.Join(m.stats.rows, "\n")
+	rows := strings.Join(m.stats().rows, "\n")
 	for _, want := range []string{"LABELS (current human labels", "3 good · 0 neutral · 1 wrong",
 		"ana", "1 good · 0 neutral · 1 wrong", "bob", "2 good · 0 neutral · 0 wrong"} {
 		if !strings.Contains(rows, want) {
@@ -141,24 +141,24 @@ func TestExportFromTheWorkbench(t *testing.T) {
 func TestSearchNextMatchCrossesTraces(t *testing.T) {
 	m := newTestModel(t, 120, 40, "dark")
 	press(t, m, "enter")
-	settle(t, m, m.list.startSearch(m, "flamingos"))
-	if m.list.total < 2 {
-		t.Fatalf("%d traces match", m.list.total)
+	settle(t, m, m.list().startSearch("flamingos"))
+	if m.list().total < 2 {
+		t.Fatalf("%d traces match", m.list().total)
 	}
 	press(t, m, "enter")
-	first := m.trace.t.ID
-	if len(m.trace.matches) == 0 || m.trace.match != 0 {
-		t.Fatalf("opened without matches: %d", len(m.trace.matches))
+	first := m.trace().doc.t.ID
+	if len(m.trace().matches) == 0 || m.trace().match != 0 {
+		t.Fatalf("opened without matches: %d", len(m.trace().matches))
 	}
-	for i := 0; i < len(m.trace.matches); i++ {
+	for i := 0; i < len(m.trace().matches); i++ {
 		press(t, m, "n")
 	}
-	if m.trace.t.ID == first || len(m.trace.matches) == 0 {
-		t.Fatalf("n past the last match stayed in %s", m.trace.t.ID)
+	if m.trace().doc.t.ID == first || len(m.trace().matches) == 0 {
+		t.Fatalf("n past the last match stayed in %s", m.trace().doc.t.ID)
 	}
 	press(t, m, "N")
-	if m.trace.t.ID != first {
-		t.Fatalf("N before the first match went to %s, want back to %s", m.trace.t.ID, first)
+	if m.trace().doc.t.ID != first {
+		t.Fatalf("N before the first match went to %s, want back to %s", m.trace().doc.t.ID, first)
 	}
 }
 
@@ -170,18 +170,18 @@ func TestScorecardScreen(t *testing.T) {
 		t.Fatal("no view")
 	}
 	press(t, m, "E")
-	if m.current() != scrScorecard || m.scorecard.loading {
-		t.Fatalf("screen %v loading %v", m.current(), m.scorecard.loading)
+	if m.current() != scrScorecard || m.scorecard().loading {
+		t.Fatalf("screen %v loading %v", m.current(), m.scorecard().loading)
 	}
-	if len(m.scorecard.rows) != 0 || !strings.Contains(m.scorecard.note, "no evidence yet") {
-		t.Fatalf("rows before any evidence: %q %q", m.scorecard.rows, m.scorecard.note)
+	if len(m.scorecard().rows) != 0 || !strings.Contains(m.scorecard().note, "no evidence yet") {
+		t.Fatalf("rows before any evidence: %q %q", m.scorecard().rows, m.scorecard().note)
 	}
 	id := "processbench/gsm8k:gsm8k-0" // the dataset's first error is step 1
 	if _, err := m.db.Annotate(stepwise.Annotation{Annotator: "ana", TraceID: id, Step: 1, Rating: stepwise.Bad, FirstError: true}); err != nil {
 		t.Fatal(err)
 	}
 	press(t, m, "esc", "E")
-	rows := strings.Join(m.scorecard.rows, "\n")
+	rows := strings.Join(m.scorecard().rows, "\n")
 	if !strings.Contains(rows, "annotator:ana") || !strings.Contains(rows, "1.00/1") {
 		t.Fatalf("scorecard rows:\n%s", rows)
 	}
@@ -207,7 +207,7 @@ func TestPRMScoresInTraceView(t *testing.T) {
 	if _, err := m.db.PutPRMScores([]store.TracePRM{{TraceID: id, Scores: store.PRMScores{Model: "qwen-prm", Steps: steps}}}); err != nil {
 		t.Fatal(err)
 	}
-	settle(t, m, m.trace.open(m, traceRef{id: id}))
+	settle(t, m, m.trace().open(traceRef{id: id}))
 	v := ansi.Strip(viewOf(m))
 	if !strings.Contains(v, "PRM qwen-prm 0.93") || !strings.Contains(v, "PRM qwen-prm 0.07") {
 		t.Fatalf("trace view lacks the PRM scores:\n%s", v)
@@ -221,31 +221,31 @@ func TestPRMScoresInTraceView(t *testing.T) {
 func TestSearchStateIsVisibleAndClears(t *testing.T) {
 	m := newTestModel(t, 120, 40, "dark")
 	press(t, m, "enter")
-	settle(t, m, m.list.setFilter(m, store.Filter{Dataset: "processbench/gsm8k"}))
-	settle(t, m, m.list.startSearch(m, "flamingos"))
-	if title := m.list.title(); !strings.Contains(title, "dataset:processbench/gsm8k") || !strings.Contains(title, "/flamingos") {
+	settle(t, m, m.list().setFilter(store.Filter{Dataset: "processbench/gsm8k"}))
+	settle(t, m, m.list().startSearch("flamingos"))
+	if title := m.list().title(); !strings.Contains(title, "dataset:processbench/gsm8k") || !strings.Contains(title, "/flamingos") {
 		t.Fatalf("title %q does not show both the filter and the search", title)
 	}
-	hits := m.list.search.hits
+	hits := m.list().search.hits
 	if len(hits) == 0 {
 		t.Fatal("no trace matches: the test proves nothing")
 	}
 	press(t, m, "enter")
-	h := hits[m.trace.ref.seq]
-	if got := len(m.trace.matches) + m.trace.problemMatches; got != h.ProblemHits+h.StepHits || got == 0 {
+	h := hits[m.trace().ref.seq]
+	if got := len(m.trace().matches) + m.trace().problemMatches; got != h.ProblemHits+h.StepHits || got == 0 {
 		t.Errorf("the trace counts %d matches, the list %d", got, h.ProblemHits+h.StepHits)
 	}
 	press(t, m, "esc") // back to the list, the search still on
-	if m.current() != scrList || m.list.search == nil {
-		t.Fatalf("esc from the trace: screen %v search %v", m.current(), m.list.search)
+	if m.current() != scrList || m.list().search == nil {
+		t.Fatalf("esc from the trace: screen %v search %v", m.current(), m.list().search)
 	}
 	press(t, m, "F")
-	if m.list.search != nil || !isEmptyFilter(m.list.filter) {
-		t.Fatalf("F left search %v filter %+v", m.list.search, m.list.filter)
+	if m.list().search != nil || !isEmptyFilter(m.list().filter) {
+		t.Fatalf("F left search %v filter %+v", m.list().search, m.list().filter)
 	}
-	settle(t, m, m.list.startSearch(m, "flamingos"))
+	settle(t, m, m.list().startSearch("flamingos"))
 	press(t, m, "esc")
-	if m.current() != scrList || m.list.search != nil {
+	if m.current() != scrList || m.list().search != nil {
 		t.Fatalf("the first esc did not end the search (screen %v)", m.current())
 	}
 	press(t, m, "esc")
@@ -255,8 +255,8 @@ func TestSearchStateIsVisibleAndClears(t *testing.T) {
 	press(t, m, "f")
 	m.prompt.input.SetValue("dataset:processbench/gsm8k")
 	press(t, m, "enter")
-	if m.list.search != nil || m.list.total < 100 {
-		t.Fatalf("a new filter is narrowed by an old search: %d traces, search %v", m.list.total, m.list.search)
+	if m.list().search != nil || m.list().total < 100 {
+		t.Fatalf("a new filter is narrowed by an old search: %d traces, search %v", m.list().total, m.list().search)
 	}
 }
 
@@ -265,7 +265,7 @@ func TestSearchStateIsVisibleAndClears(t *testing.T) {
 // trace no PRM scored has an empty strip.
 func TestPRMStripInList(t *testing.T) {
 	m := newTestModel(t, 200, 40, "dark")
-	settle(t, m, m.list.openWith(m, store.Filter{Dataset: "processbench/gsm8k"}))
+	settle(t, m, m.list().openWith(store.Filter{Dataset: "processbench/gsm8k"}))
 	if v := ansi.Strip(viewOf(m)); strings.Contains(v, " PRM ") {
 		t.Fatalf("a PRM column without PRM scores:\n%s", v)
 	}
@@ -282,7 +282,7 @@ func TestPRMStripInList(t *testing.T) {
 	if _, err := m.db.PutPRMScores([]store.TracePRM{{TraceID: id, Scores: store.PRMScores{Model: "qwen-prm", Steps: steps}}}); err != nil {
 		t.Fatal(err)
 	}
-	settle(t, m, m.list.openWith(m, store.Filter{Dataset: "processbench/gsm8k"}))
+	settle(t, m, m.list().openWith(store.Filter{Dataset: "processbench/gsm8k"}))
 	v := ansi.Strip(viewOf(m))
 	lines := strings.Split(v, "\n")
 	var header, row string

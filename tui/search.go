@@ -54,35 +54,33 @@ func (s *listSearch) summary() string {
 }
 
 // startSearch searches the current filter's traces for q.
-func (l *listScreen) startSearch(m *Model, q string) tea.Cmd {
-	l.stopSearch(m)
+func (l *listScreen) startSearch(q string) tea.Cmd {
+	l.stopSearch()
 	l.search = &listSearch{query: q}
-	return l.reload(m)
+	return l.reload()
 }
 
 // clearSearch goes back to the plain list.
-func (l *listScreen) clearSearch(m *Model) tea.Cmd {
-	l.stopSearch(m)
+func (l *listScreen) clearSearch() tea.Cmd {
+	l.stopSearch()
 	l.search = nil
-	return l.reload(m)
+	return l.reload()
 }
 
-func (l *listScreen) stopSearch(m *Model) tea.Cmd {
-	if l.search == nil || l.search.job == 0 {
-		return nil
+func (l *listScreen) stopSearch() {
+	if l.search != nil && l.search.job != 0 {
+		l.c.cancelJob(l.search.job)
 	}
-	return m.cancelJob(l.search.job)
 }
 
 // restart runs the search in the background; reload has reset the rows.
-func (s *listSearch) restart(m *Model) tea.Cmd {
-	l := &m.list
+func (s *listSearch) restart(l *listScreen) tea.Cmd {
 	s.req = l.seqReq
 	s.hits, s.matches, s.progress = map[uint64]store.TraceHits{}, 0, store.SearchProgress{}
-	db, req := m.db, s.req
+	db, req := l.c.db, s.req
 	q := store.SearchQuery{Text: s.query, Filter: l.filter}
 	var cmd tea.Cmd
-	s.job, cmd = m.startJob(jobSpec{name: "search “" + s.query + "”", backlog: searchBacklog,
+	s.job, cmd = l.c.startJob(jobSpec{name: "search “" + s.query + "”", backlog: searchBacklog,
 		run: func(ctx context.Context, out *jobOut) tea.Msg {
 			var traces atomic.Int64
 			err := db.Search(ctx, q,
@@ -105,7 +103,7 @@ func (s *listSearch) restart(m *Model) tea.Cmd {
 }
 
 // searchUpdate adds a batch of hits to the list.
-func (l *listScreen) searchUpdate(m *Model, msg searchMsg) tea.Cmd {
+func (l *listScreen) searchUpdate(msg searchMsg) tea.Cmd {
 	s := l.search
 	if s == nil || msg.req != s.req {
 		return nil
@@ -117,19 +115,19 @@ func (l *listScreen) searchUpdate(m *Model, msg searchMsg) tea.Cmd {
 	}
 	l.total = len(l.seqs)
 	if !msg.done {
-		return l.ensureRows(m)
+		return l.ensureRows()
 	}
 	s.progress.Done, l.complete = true, true
 	s.job = 0
 	switch {
 	case msg.err != nil:
-		m.setError("search: " + msg.err.Error())
+		l.c.setError("search: " + msg.err.Error())
 	case l.total == 0:
-		m.setError(fmt.Sprintf("no trace matches %q", s.query))
+		l.c.setError(fmt.Sprintf("no trace matches %q", s.query))
 	default:
-		m.setInfo(fmt.Sprintf("%q: %d matches in %d traces — ⏎ opens, n/N move", s.query, s.matches, l.total))
+		l.c.setInfo(fmt.Sprintf("%q: %d matches in %d traces — ⏎ opens, n/N move", s.query, s.matches, l.total))
 	}
-	return l.ensureRows(m)
+	return l.ensureRows()
 }
 
 // searchProgressed shows how much of the store the search has read.

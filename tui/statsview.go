@@ -20,6 +20,9 @@ import (
 // labels, and accuracy on hidden gold items.
 type statsScreen struct {
 	table
+	fixedSize
+	noMouseClick
+	c   *programContext
 	req int
 }
 
@@ -33,17 +36,41 @@ type statsMsg struct {
 	err                   error
 }
 
-func (s *statsScreen) load(m *Model, dataset string) tea.Cmd {
-	if m.current() != scrStats {
-		m.push(scrStats)
+func newStatsScreen(c *programContext) *statsScreen { return &statsScreen{c: c} }
+
+func (s *statsScreen) where() string       { return "stats view" }
+func (s *statsScreen) title() string       { return "stats" }
+func (s *statsScreen) view() string        { return s.table.render(s.c) }
+func (s *statsScreen) hints() []action     { return []action{actDown, actBack, actHelp} }
+func (s *statsScreen) handlers() []handler { return s.moves(s.c) }
+
+func (s *statsScreen) wheel(delta int) tea.Cmd {
+	s.move(s.c, delta)
+	return nil
+}
+
+func (s *statsScreen) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case openStatsReq:
+		return s.load(msg.dataset)
+	case statsMsg:
+		s.loaded(msg)
+	}
+	return nil
+}
+
+func (s *statsScreen) load(dataset string) tea.Cmd {
+	c := s.c
+	if c.current() != scrStats {
+		c.push(scrStats)
 	}
 	title := "Annotation progress and agreement"
 	if dataset != "" {
 		title += " — " + dataset
 	}
-	s.table = table{title: title, loading: true}
-	s.req = m.req()
-	db, req, ctx, who := m.db, s.req, m.ctx, m.opts.Annotator
+	s.table = table{heading: title, loading: true}
+	s.req = c.req()
+	db, req, ctx, who := c.db, s.req, c.life, c.opts.Annotator
 	return func() tea.Msg {
 		prog, err := db.Progress()
 		if err != nil {
@@ -67,13 +94,13 @@ func (s *statsScreen) load(m *Model, dataset string) tea.Cmd {
 	}
 }
 
-func (s *statsScreen) loaded(m *Model, msg statsMsg) {
+func (s *statsScreen) loaded(msg statsMsg) {
 	if msg.req != s.req {
 		return
 	}
 	s.loading = false
 	if msg.err != nil {
-		m.setError("stats: " + msg.err.Error())
+		s.c.setError("stats: " + msg.err.Error())
 		return
 	}
 	s.rows = nil
@@ -87,7 +114,7 @@ func (s *statsScreen) loaded(m *Model, msg statsMsg) {
 		add("  %-30s %-14s %6d / %-6d traces  %7d steps  %6.1f min", termsafe.Line(p.Dataset), termsafe.Line(who),
 			p.Traces, p.TotalTraces, p.Steps, float64(p.ElapsedMS)/60000)
 	}
-	s.rows = append(s.rows, labelRows(m, msg.labels)...)
+	s.rows = append(s.rows, labelRows(s.c, msg.labels)...)
 	a := msg.agree
 	add("")
 	add("AGREEMENT between %d annotators (α: Krippendorff, nominal; κ: Cohen, per pair)", len(a.Annotators))
@@ -143,20 +170,15 @@ func coef(c agree.Coefficient) string {
 	return fmt.Sprintf("%.3f (n=%d)", c.Value, c.N)
 }
 
-func (s *statsScreen) key(m *Model, a action) tea.Cmd {
-	s.moveKey(m, a)
-	return nil
-}
-
 // labelRows chart what the current human labels say: per annotator the
 // step ratings as a bar of rating glyphs (one per 1/24 of the labels), the
 // hallucinated share, and the most given error types and verdicts.
-func labelRows(m *Model, counts []store.LabelCounts) []string {
+func labelRows(c *programContext, counts []store.LabelCounts) []string {
 	out := []string{"", "LABELS (current human labels; gold items left out)"}
 	if len(counts) == 0 {
 		return append(out, "  none yet")
 	}
-	glyph := func(r stepwise.Rating) string { return m.st.theme.Styles.Rating(r).Glyph }
+	glyph := func(r stepwise.Rating) string { return c.st.theme.Styles.Rating(r).Glyph }
 	for _, c := range counts {
 		who := c.Annotator
 		if who == "" {

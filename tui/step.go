@@ -9,14 +9,17 @@ import (
 	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/themes/termsafe"
 	"github.com/stepwise-dev/stepwise/tui/render"
+	"github.com/stepwise-dev/stepwise/verify/verifyrun"
 )
 
-// stepScreen shows everything about one step: its full text, every source
-// label with its details, tool call data, calculator annotations and
-// formalizations with their status and evidence.
+// stepScreen shows everything about one step of the open trace: its full
+// text, every source label with its details, every annotator's label,
+// tool call data, calculator annotations and formalizations with their
+// status and evidence, and the step's label history.
 type stepScreen struct {
-	t     *stepwise.Trace
-	p     *stepwise.Problem
+	noMouseClick
+	c     *programContext
+	doc   *traceDoc // the trace view's open trace (nil before the first open)
 	index int
 	top   int
 	lines []string
@@ -40,236 +43,60 @@ type historyMsg struct {
 // stepRenderedMsg says the step screen's renders are in the cache.
 type stepRenderedMsg struct{ req int }
 
-func (s *stepScreen) open(m *Model, t *stepwise.Trace, p *stepwise.Problem, i int) tea.Cmd {
-	s.t, s.p, s.index, s.top = t, p, i, 0
-	m.push(scrStep)
-	return tea.Batch(s.rebuild(m), s.loadHistory(m))
+func newStepScreen(c *programContext) *stepScreen { return &stepScreen{c: c} }
+
+func (s *stepScreen) where() string { return "step detail" }
+
+func (s *stepScreen) title() string { return fmt.Sprintf("step %d", s.index) }
+
+func (s *stepScreen) hints() []action {
+	return []action{actRateGood, actRateBad, actNextStep, actBack, actHelp}
 }
 
-// refresh shows the step again after its trace was reloaded, keeping the
-// scroll position.
-func (s *stepScreen) refresh(m *Model) tea.Cmd {
-	return tea.Batch(s.rebuild(m), s.loadHistory(m))
-}
-
-// loadHistory reads the step's annotation events.
-func (s *stepScreen) loadHistory(m *Model) tea.Cmd {
-	s.history, s.historyReq = nil, m.req()
-	db, req, id, i := m.db, s.historyReq, s.t.ID, s.index
-	return func() tea.Msg {
-		evs, err := db.StepHistory(id, i)
-		return historyMsg{req: req, events: evs, err: err}
-	}
-}
-
-func (s *stepScreen) historyLoaded(m *Model, msg historyMsg) {
-	if msg.req != s.historyReq || s.t == nil {
-		return
-	}
-	if msg.err != nil {
-		m.setError("history: " + msg.err.Error())
-		return
-	}
-	s.history = msg.events
-	s.build(m)
-}
-
-func (s *stepScreen) resize(m *Model) tea.Cmd {
-	if s.t != nil {
-		return s.rebuild(m)
-	}
-	return nil
-}
-
-// rebuild lays the screen out and starts the renders it lacks.
-func (s *stepScreen) rebuild(m *Model) tea.Cmd {
-	s.build(m)
-	if len(s.want) == 0 {
-		return nil
-	}
-	s.req = m.req()
-	reqs, r, th, req := s.want, m.render, m.st.theme, s.req
-	return func() tea.Msg {
-		for _, rq := range reqs {
-			r.Render(th, rq)
-		}
-		return stepRenderedMsg{req: req}
-	}
-}
-
-func (s *stepScreen) rendered(m *Model, msg stepRenderedMsg) {
-	if msg.req == s.req && s.t != nil {
-		s.build(m)
-	}
-}
-
-// cached returns rendered lines when the cache has them, else queues the
-// render and returns nil.
-func (s *stepScreen) cached(m *Model, req render.Request) []string {
-	if res, ok := m.render.Lookup(m.st.theme, req); ok {
-		return res.Lines
-	}
-	s.want = append(s.want, req)
-	return nil
-}
-
-// build lays out the detail lines for the current width. It lists afresh
-// the renders still missing, so a build after they land leaves none.
-func (s *stepScreen) build(m *Model) {
-	s.want = nil
-	st := &s.t.Steps[s.index]
-	w := m.width - 2
-	var out []string
-	add := func(l ...string) { out = append(out, l...) }
-	head := fmt.Sprintf("step %d of %d · %s", s.index, len(s.t.Steps), st.Kind)
-	if st.Role != "" {
-		head += " · " + termsafe.Line(st.Role)
-	}
-	if len(st.Labels) > 0 {
-		head += "  " + ratingBadge(m, st.StepRating())
-	}
-	add(m.st.title.Render(head), "")
-	text := s.cached(m, render.Request{Format: render.Markdown, ID: fmt.Sprintf("%s/%d/detail", s.t.ID, s.index),
-		Text: st.Text, Options: render.Options{Width: w, Currency: strings.Contains(s.t.Dataset, "gsm8k")}})
-	if text == nil {
-		text = wrapText(st.Text, w)
-	}
-	for _, l := range text {
-		add(" " + l)
-	}
-	if st.Tool != nil {
-		add("", m.st.header.Render("tool"))
-		add(kv(m, "name", st.Tool.Name), kv(m, "call id", st.Tool.CallID))
-		if st.Tool.Arguments != "" {
-			add(kv(m, "arguments", ""))
-			for _, l := range wrapText(prettyJSON(st.Tool.Arguments), w-4) {
-				add("    " + m.st.toolCall.Render(l))
+func (s *stepScreen) handlers() []handler {
+	c := s.c
+	shown := func(run func() tea.Cmd) func() tea.Cmd {
+		return func() tea.Cmd {
+			if s.doc == nil {
+				return nil
 			}
-		}
-		if st.Tool.Error != "" {
-			add(kv(m, "error", st.Tool.Error))
+			return run()
 		}
 	}
-	if human := humanLines(m, m.trace.ann.marks, s.index); len(human) > 0 {
-		add("", m.st.header.Render("human labels"))
-		add(human...)
-	}
-	add("", m.st.header.Render(fmt.Sprintf("source labels (%d)", len(st.Labels))))
-	if len(st.Labels) == 0 {
-		add(m.st.muted.Render("  the source does not label this step"))
-	}
-	for _, l := range st.Labels {
-		add(labelLines(m, l, w)...)
-	}
-	if len(st.Calcs) > 0 {
-		add("", m.st.header.Render(fmt.Sprintf("calculator annotations (%d)", len(st.Calcs))))
-		for _, c := range st.Calcs {
-			add("  " + termsafe.Line(c.Expr) + " = " + termsafe.Line(c.Result))
+	id := func() string { return s.doc.t.ID }
+	hs := moveHandlers(func(a action) tea.Cmd {
+		if s.doc != nil {
+			s.move(a)
 		}
-	}
-	if len(st.Formalizations) > 0 {
-		add("", m.st.header.Render(fmt.Sprintf("formalizations (%d)", len(st.Formalizations))))
-		for i, f := range st.Formalizations {
-			add(s.formalLines(m, i, f, w)...)
-		}
-	}
-	if len(s.history) > 0 {
-		add("", m.st.header.Render(fmt.Sprintf("annotation history (%d events)", len(s.history))))
-		for _, e := range s.history {
-			add(historyLine(m, e))
-		}
-	}
-	s.lines, s.width = out, m.width
-	s.top = min(s.top, max(0, len(s.lines)-1))
-}
-
-func kv(m *Model, k, v string) string {
-	return "  " + m.st.muted.Render(padRight(k, 11)) + termsafe.Line(v)
-}
-
-func labelLines(m *Model, l stepwise.Label, w int) []string {
-	head := "  " + ratingBadge(m, l.Rating) + " " + l.Rating.String()
-	if l.FirstError {
-		head += m.st.bad.Render("  first error")
-	}
-	out := []string{head,
-		kv(m, "source", fmt.Sprintf("%s (%s, %s scope)", l.Source, l.Origin, l.Scope))}
-	if l.OrigIndex >= 0 {
-		out = append(out, kv(m, "index", fmt.Sprintf("%d as written (%d-based)", l.OrigIndex, l.Base)))
-	}
-	if l.Category != "" {
-		out = append(out, kv(m, "category", l.Category))
-	}
-	if l.Reason != "" {
-		out = append(out, kv(m, "reason", ""))
-		for _, line := range wrapText(l.Reason, w-4) {
-			out = append(out, "    "+line)
-		}
-	}
-	if l.Annotator != "" {
-		out = append(out, kv(m, "annotator", l.Annotator))
-	}
-	if l.Flagged != nil && *l.Flagged {
-		out = append(out, kv(m, "flagged", "yes"))
-	}
-	for i, a := range l.Alternatives {
-		tag := ""
-		if a.Human {
-			tag = " (written by the labeler)"
-		}
-		out = append(out, kv(m, fmt.Sprintf("alt %d", i+1), a.Rating.String()+tag))
-		for _, line := range wrapText(a.Text, w-6) {
-			out = append(out, "      "+m.st.muted.Render(line))
-		}
-	}
-	return append(out, "")
-}
-
-func (s *stepScreen) formalLines(m *Model, i int, f stepwise.Formalization, w int) []string {
-	status := string(f.Status)
-	if f.Status == stepwise.StatusStored {
-		status = "stored by the dataset, not re-checked"
-		if f.StoredState != "" {
-			status += ": " + f.StoredState
-		}
-	}
-	out := []string{kv(m, "origin", string(f.Origin)), kv(m, "status", status)}
-	if f.Backend != "" {
-		out = append(out, kv(m, "backend", f.Backend+" "+f.Toolchain))
-	}
-	lean := func(name, code string) {
-		if code == "" {
-			return
-		}
-		out = append(out, kv(m, name, ""))
-		lines := s.cached(m, render.Request{Format: render.Code, Lang: "lean4",
-			ID: fmt.Sprintf("%s/%d/f%d/%s", s.t.ID, s.index, i, name), Text: code, Options: render.Options{Width: w - 4}})
-		if lines == nil {
-			lines = wrapText(code, w-4)
-		}
-		for _, l := range lines {
-			out = append(out, "    "+l)
-		}
-	}
-	lean("statement", f.Statement)
-	lean("proof", f.Proof)
-	for _, msg := range f.Messages {
-		out = append(out, kv(m, "message", msg))
-	}
-	if f.Evidence != "" {
-		out = append(out, kv(m, "evidence", ""))
-		for _, l := range wrapText(f.Evidence, w-4) {
-			out = append(out, "    "+m.st.muted.Render(l))
-		}
-	}
-	return append(out, "")
-}
-
-func (s *stepScreen) key(m *Model, a action) tea.Cmd {
-	if s.t == nil {
 		return nil
-	}
-	h := m.bodyHeight()
+	})
+	hs = append(hs,
+		on(actNextStep, shown(func() tea.Cmd { return s.step(1) })),
+		on(actPrevStep, shown(func() tea.Cmd { return s.step(-1) })),
+		on(actNextTrace, shown(func() tea.Cmd { return s.sibling(true) })),
+		on(actPrevTrace, shown(func() tea.Cmd { return s.sibling(false) })),
+		// The trace-level actions act on the trace the step belongs to.
+		on(actJudge, shown(func() tea.Cmd { c.post(judgeReq{ids: []string{id()}}); return nil })),
+		on(actJudgePair, shown(func() tea.Cmd { c.post(judgePairReq{id: id()}); return nil })),
+		on(actJudgeRuns, shown(func() tea.Cmd { c.post(judgeRunsReq{id: id()}); return nil })),
+		on(actSamples, shown(func() tea.Cmd {
+			c.post(openSamplesReq{origin: id(), problem: s.doc.t.ProblemID})
+			return nil
+		})),
+		on(actVerify, shown(func() tea.Cmd {
+			return startVerify(c, fmt.Sprintf("step %d", s.index), verifyrun.StepTarget(id(), s.index))
+		})),
+	)
+	lab := labeller{c: c, at: func() (*traceDoc, int) { return s.doc, s.index },
+		advance: func(next int) tea.Cmd {
+			c.post(selectStepReq{doc: s.doc, index: next})
+			return s.moveTo(next)
+		}}
+	return append(hs, lab.handlers()...)
+}
+
+func (s *stepScreen) move(a action) {
+	h := s.c.bodyHeight()
 	switch a {
 	case actDown:
 		s.scroll(1)
@@ -287,44 +114,315 @@ func (s *stepScreen) key(m *Model, a action) tea.Cmd {
 		s.top = 0
 	case actBottom:
 		s.top = max(0, len(s.lines)-h)
-	case actNextStep, actPrevStep:
-		d := 1
-		if a == actPrevStep {
-			d = -1
+	}
+}
+
+// step shows the step d after this one, and moves the trace view's cursor
+// with it.
+func (s *stepScreen) step(d int) tea.Cmd {
+	n := s.index + d
+	if n < 0 || n >= len(s.doc.t.Steps) {
+		return nil
+	}
+	s.c.post(selectStepReq{doc: s.doc, index: n})
+	return s.moveTo(n)
+}
+
+// sibling leaves step detail for the next or previous trace.
+func (s *stepScreen) sibling(next bool) tea.Cmd {
+	s.c.pop()
+	askSibling(s.c, s.doc.ref, next)
+	return nil
+}
+
+func (s *stepScreen) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case openStepReq:
+		return s.open(msg.doc, msg.index)
+	case historyMsg:
+		s.historyLoaded(msg)
+	case stepRenderedMsg:
+		if msg.req == s.req && s.doc != nil {
+			s.build()
 		}
-		if n := s.index + d; n >= 0 && n < len(s.t.Steps) {
-			m.trace.select_(m, n)
-			return s.moveTo(m, n)
+	case labelSavedMsg:
+		if s.c.current() == scrStep {
+			return s.loadHistory()
 		}
-	case actNextTrace, actPrevTrace:
-		m.pop()
-		return m.trace.sibling(m, a == actNextTrace)
-	case actJudge, actJudgePair, actJudgeRuns, actSamples:
-		return m.trace.key(m, a) // they act on the trace the step belongs to
+	case docChangedMsg:
+		return s.docChanged(msg)
 	}
 	return nil
 }
 
+// docChanged follows the trace view's open trace: labels folded in and
+// checks show at once; after a reload the step shows the new document.
+func (s *stepScreen) docChanged(msg docChangedMsg) tea.Cmd {
+	if s.doc == nil || s.c.current() != scrStep || s.doc.t.ID != msg.doc.t.ID {
+		return nil
+	}
+	switch msg.why {
+	case docReloaded:
+		s.doc = msg.doc
+		return s.refresh()
+	case docChecks:
+		if msg.step == s.index {
+			s.build()
+		}
+	default:
+		s.build()
+	}
+	return nil
+}
+
+func (s *stepScreen) open(doc *traceDoc, i int) tea.Cmd {
+	s.doc, s.index, s.top = doc, i, 0
+	s.c.push(scrStep)
+	return batch(s.rebuild(), s.loadHistory())
+}
+
+// refresh shows the step again after its trace was reloaded, keeping the
+// scroll position.
+func (s *stepScreen) refresh() tea.Cmd {
+	return batch(s.rebuild(), s.loadHistory())
+}
+
+// loadHistory reads the step's annotation events.
+func (s *stepScreen) loadHistory() tea.Cmd {
+	s.history, s.historyReq = nil, s.c.req()
+	db, req, id, i := s.c.db, s.historyReq, s.doc.t.ID, s.index
+	return func() tea.Msg {
+		evs, err := db.StepHistory(id, i)
+		return historyMsg{req: req, events: evs, err: err}
+	}
+}
+
+func (s *stepScreen) historyLoaded(msg historyMsg) {
+	if msg.req != s.historyReq || s.doc == nil {
+		return
+	}
+	if msg.err != nil {
+		s.c.setError("history: " + msg.err.Error())
+		return
+	}
+	s.history = msg.events
+	s.build()
+}
+
+func (s *stepScreen) resize() tea.Cmd {
+	if s.doc != nil {
+		return s.rebuild()
+	}
+	return nil
+}
+
+// rebuild lays the screen out and starts the renders it lacks.
+func (s *stepScreen) rebuild() tea.Cmd {
+	s.build()
+	if len(s.want) == 0 {
+		return nil
+	}
+	s.req = s.c.req()
+	reqs, r, th, req := s.want, s.c.render, s.c.st.theme, s.req
+	return func() tea.Msg {
+		for _, rq := range reqs {
+			r.Render(th, rq)
+		}
+		return stepRenderedMsg{req: req}
+	}
+}
+
+// cached returns rendered lines when the cache has them, else queues the
+// render and returns nil.
+func (s *stepScreen) cached(req render.Request) []string {
+	if res, ok := s.c.render.Lookup(s.c.st.theme, req); ok {
+		return res.Lines
+	}
+	s.want = append(s.want, req)
+	return nil
+}
+
+// build lays out the detail lines for the current width. It lists afresh
+// the renders still missing, so a build after they land leaves none.
+func (s *stepScreen) build() {
+	s.want = nil
+	c, t := s.c, s.doc.t
+	st := &t.Steps[s.index]
+	w := c.width - 2
+	var out []string
+	add := func(l ...string) { out = append(out, l...) }
+	head := fmt.Sprintf("step %d of %d · %s", s.index, len(t.Steps), st.Kind)
+	if st.Role != "" {
+		head += " · " + termsafe.Line(st.Role)
+	}
+	if len(st.Labels) > 0 {
+		head += "  " + ratingBadge(c, st.StepRating())
+	}
+	add(c.st.title.Render(head), "")
+	text := s.cached(render.Request{Format: render.Markdown, ID: fmt.Sprintf("%s/%d/detail", t.ID, s.index),
+		Text: st.Text, Options: render.Options{Width: w, Currency: strings.Contains(t.Dataset, "gsm8k")}})
+	if text == nil {
+		text = wrapText(st.Text, w)
+	}
+	for _, l := range text {
+		add(" " + l)
+	}
+	if st.Tool != nil {
+		add("", c.st.header.Render("tool"))
+		add(kv(c, "name", st.Tool.Name), kv(c, "call id", st.Tool.CallID))
+		if st.Tool.Arguments != "" {
+			add(kv(c, "arguments", ""))
+			for _, l := range wrapText(prettyJSON(st.Tool.Arguments), w-4) {
+				add("    " + c.st.toolCall.Render(l))
+			}
+		}
+		if st.Tool.Error != "" {
+			add(kv(c, "error", st.Tool.Error))
+		}
+	}
+	if human := humanLines(c, s.doc.ann.marks, s.index); len(human) > 0 {
+		add("", c.st.header.Render("human labels"))
+		add(human...)
+	}
+	add("", c.st.header.Render(fmt.Sprintf("source labels (%d)", len(st.Labels))))
+	if len(st.Labels) == 0 {
+		add(c.st.muted.Render("  the source does not label this step"))
+	}
+	for _, l := range st.Labels {
+		add(labelLines(c, l, w)...)
+	}
+	if len(st.Calcs) > 0 {
+		add("", c.st.header.Render(fmt.Sprintf("calculator annotations (%d)", len(st.Calcs))))
+		for _, c := range st.Calcs {
+			add("  " + termsafe.Line(c.Expr) + " = " + termsafe.Line(c.Result))
+		}
+	}
+	if len(st.Formalizations) > 0 {
+		add("", c.st.header.Render(fmt.Sprintf("formalizations (%d)", len(st.Formalizations))))
+		for i, f := range st.Formalizations {
+			add(s.formalLines(i, f, w)...)
+		}
+	}
+	if len(s.history) > 0 {
+		add("", c.st.header.Render(fmt.Sprintf("annotation history (%d events)", len(s.history))))
+		for _, e := range s.history {
+			add(historyLine(c, e))
+		}
+	}
+	s.lines, s.width = out, c.width
+	s.top = min(s.top, max(0, len(s.lines)-1))
+}
+
+func kv(c *programContext, k, v string) string {
+	return "  " + c.st.muted.Render(padRight(k, 11)) + termsafe.Line(v)
+}
+
+func labelLines(c *programContext, l stepwise.Label, w int) []string {
+	head := "  " + ratingBadge(c, l.Rating) + " " + l.Rating.String()
+	if l.FirstError {
+		head += c.st.bad.Render("  first error")
+	}
+	out := []string{head,
+		kv(c, "source", fmt.Sprintf("%s (%s, %s scope)", l.Source, l.Origin, l.Scope))}
+	if l.OrigIndex >= 0 {
+		out = append(out, kv(c, "index", fmt.Sprintf("%d as written (%d-based)", l.OrigIndex, l.Base)))
+	}
+	if l.Category != "" {
+		out = append(out, kv(c, "category", l.Category))
+	}
+	if l.Reason != "" {
+		out = append(out, kv(c, "reason", ""))
+		for _, line := range wrapText(l.Reason, w-4) {
+			out = append(out, "    "+line)
+		}
+	}
+	if l.Annotator != "" {
+		out = append(out, kv(c, "annotator", l.Annotator))
+	}
+	if l.Flagged != nil && *l.Flagged {
+		out = append(out, kv(c, "flagged", "yes"))
+	}
+	for i, a := range l.Alternatives {
+		tag := ""
+		if a.Human {
+			tag = " (written by the labeler)"
+		}
+		out = append(out, kv(c, fmt.Sprintf("alt %d", i+1), a.Rating.String()+tag))
+		for _, line := range wrapText(a.Text, w-6) {
+			out = append(out, "      "+c.st.muted.Render(line))
+		}
+	}
+	return append(out, "")
+}
+
+func (s *stepScreen) formalLines(i int, f stepwise.Formalization, w int) []string {
+	c := s.c
+	status := string(f.Status)
+	if f.Status == stepwise.StatusStored {
+		status = "stored by the dataset, not re-checked"
+		if f.StoredState != "" {
+			status += ": " + f.StoredState
+		}
+	}
+	out := []string{kv(c, "origin", string(f.Origin)), kv(c, "status", status)}
+	if f.Backend != "" {
+		out = append(out, kv(c, "backend", f.Backend+" "+f.Toolchain))
+	}
+	lean := func(name, code string) {
+		if code == "" {
+			return
+		}
+		out = append(out, kv(c, name, ""))
+		lines := s.cached(render.Request{Format: render.Code, Lang: "lean4",
+			ID: fmt.Sprintf("%s/%d/f%d/%s", s.doc.t.ID, s.index, i, name), Text: code, Options: render.Options{Width: w - 4}})
+		if lines == nil {
+			lines = wrapText(code, w-4)
+		}
+		for _, l := range lines {
+			out = append(out, "    "+l)
+		}
+	}
+	lean("statement", f.Statement)
+	lean("proof", f.Proof)
+	for _, msg := range f.Messages {
+		out = append(out, kv(c, "message", msg))
+	}
+	if f.Evidence != "" {
+		out = append(out, kv(c, "evidence", ""))
+		for _, l := range wrapText(f.Evidence, w-4) {
+			out = append(out, "    "+c.st.muted.Render(l))
+		}
+	}
+	return append(out, "")
+}
+
 // moveTo shows step n.
-func (s *stepScreen) moveTo(m *Model, n int) tea.Cmd {
+func (s *stepScreen) moveTo(n int) tea.Cmd {
 	s.index, s.top = n, 0
-	return tea.Batch(s.rebuild(m), s.loadHistory(m))
+	return batch(s.rebuild(), s.loadHistory())
+}
+
+func (s *stepScreen) wheel(delta int) tea.Cmd {
+	if s.doc != nil {
+		s.scroll(delta)
+	}
+	return nil
 }
 
 func (s *stepScreen) scroll(d int) {
 	s.top = max(0, min(s.top+d, len(s.lines)-1))
 }
 
-func (s *stepScreen) view(m *Model) string {
-	if s.t == nil {
+func (s *stepScreen) view() string {
+	if s.doc == nil {
 		return ""
 	}
-	end := min(len(s.lines), s.top+m.bodyHeight())
+	end := min(len(s.lines), s.top+s.c.bodyHeight())
 	return strings.Join(s.lines[s.top:end], "\n")
 }
 
 // historyLine is one event of a step's history.
-func historyLine(m *Model, e stepwise.Annotation) string {
+func historyLine(c *programContext, e stepwise.Annotation) string {
 	what := describeEvent(e)
 	if e.Undoes != 0 {
 		what = fmt.Sprintf("undo of event %d", e.Undoes)
@@ -332,6 +430,6 @@ func historyLine(m *Model, e stepwise.Annotation) string {
 	if e.Note != "" {
 		what += ": " + e.Note
 	}
-	return "  " + m.st.muted.Render(e.Time.Local().Format("2006-01-02 15:04:05")) + "  " +
+	return "  " + c.st.muted.Render(e.Time.Local().Format("2006-01-02 15:04:05")) + "  " +
 		termsafe.Line(e.Annotator) + "  " + termsafe.Line(what)
 }

@@ -46,77 +46,77 @@ func (c *blockCache) drop(i int)                 { delete(c.blocks, i) }
 // renderStepBlock lays out step i: a section title when a section starts
 // here, the gutter and the text (markdown lines when they are rendered,
 // else wrapped plain text), label notes, and a blank line.
-func renderStepBlock(m *Model, t *stepwise.Trace, i, width int, markdown []string, selected bool, matches []textMatch, mine *stepwise.TraceMarks, judgeFlag string) []string {
+func renderStepBlock(c *programContext, t *stepwise.Trace, i, width int, markdown []string, selected bool, matches []textMatch, mine *stepwise.TraceMarks, judgeFlag string) []string {
 	s := &t.Steps[i]
 	var out []string
 	for _, sec := range t.Sections {
 		if sec.FirstStep == i && sec.EndStep > sec.FirstStep {
-			out = append(out, sectionTitle(m, sec))
+			out = append(out, sectionTitle(c, sec))
 		}
 	}
 	body := markdown
 	if body == nil {
-		body = stepBody(m, s, width, matches)
+		body = stepBody(c, s, width, matches)
 	} else if s.Kind == stepwise.StepMessage {
-		body = append([]string{m.st.accent.Render(termsafe.Line(orDash(s.Role)) + ":")}, body...)
+		body = append([]string{c.st.accent.Render(termsafe.Line(orDash(s.Role)) + ":")}, body...)
 	}
 	for j, line := range body {
 		g := strings.Repeat(" ", gutterWidth)
 		if j == 0 {
-			g = gutter(m, s, selected, mine, judgeFlag != "")
+			g = gutter(c, s, selected, mine, judgeFlag != "")
 		} else if selected {
-			g = m.st.stepCursor.Render("▌") + strings.Repeat(" ", gutterWidth-1)
+			g = c.st.stepCursor.Render("▌") + strings.Repeat(" ", gutterWidth-1)
 		}
 		out = append(out, g+line)
 	}
-	for _, note := range labelNotes(m, s) {
+	for _, note := range labelNotes(c, s) {
 		out = append(out, strings.Repeat(" ", gutterWidth)+note)
 	}
 	if judgeFlag != "" {
-		note := m.st.theme.Styles.Flag.Render() + " judge: " + termsafe.Line(judgeFlag)
-		out = append(out, strings.Repeat(" ", gutterWidth)+truncate(note, m.width-gutterWidth-1))
+		note := c.st.theme.Styles.Flag.Render() + " judge: " + termsafe.Line(judgeFlag)
+		out = append(out, strings.Repeat(" ", gutterWidth)+truncate(note, c.width-gutterWidth-1))
 	}
 	return append(out, "")
 }
 
 // gutter is the first column of a step: cursor, number and badges.
-func gutter(m *Model, s *stepwise.Step, selected bool, mine *stepwise.TraceMarks, flagged bool) string {
+func gutter(c *programContext, s *stepwise.Step, selected bool, mine *stepwise.TraceMarks, flagged bool) string {
 	mark := " "
 	if selected {
-		mark = m.st.stepCursor.Render("▶")
+		mark = c.st.stepCursor.Render("▶")
 	}
 	num := fmt.Sprintf("%4d ", s.Index)
 	if selected {
-		num = m.st.stepCursor.Render(num)
+		num = c.st.stepCursor.Render(num)
 	} else {
-		num = m.st.dim.Render(num)
+		num = c.st.dim.Render(num)
 	}
 	rating := " " // the source says nothing about this step
 	if len(s.Labels) > 0 {
-		rating = ratingBadge(m, s.StepRating())
+		rating = ratingBadge(c, s.StepRating())
 	}
 	judged := " "
 	if flagged {
-		judged = m.st.theme.Styles.Flag.Render()
+		judged = c.st.theme.Styles.Flag.Render()
 	}
-	return mark + num + rating + proofBadge(m, s) + humanBadge(m, mine, s.Index) + flagBadge(m, mine, s.Index) + judged + "  "
+	return mark + num + rating + proofBadge(c, s) + humanBadge(c, mine, s.Index) + flagBadge(c, mine, s.Index) + judged + "  "
 }
 
 // ratingBadge shows the source's verdict with a distinct glyph per state,
 // so the state reads without colour.
-func ratingBadge(m *Model, r stepwise.Rating) string { return m.st.rating(r) }
+func ratingBadge(c *programContext, r stepwise.Rating) string { return c.st.rating(r) }
 
 // proofBadge shows the step's most telling proof status (a disproved claim
 // outweighs a proved one); a dataset's stored status shows as stored until
 // it is re-checked.
-func proofBadge(m *Model, s *stepwise.Step) string {
+func proofBadge(c *programContext, s *stepwise.Step) string {
 	if len(s.Formalizations) == 0 {
 		return " "
 	}
-	return m.st.proof(store.StepStatus(s.Formalizations))
+	return c.st.proof(store.StepStatus(s.Formalizations))
 }
 
-func sectionTitle(m *Model, sec stepwise.Section) string {
+func sectionTitle(c *programContext, sec stepwise.Section) string {
 	name := string(sec.Kind)
 	if sec.Title != "" && sec.Title != name {
 		name += ": " + sec.Title
@@ -124,7 +124,7 @@ func sectionTitle(m *Model, sec stepwise.Section) string {
 	for _, l := range sec.Labels {
 		name += " " + ratingWord(l.Rating)
 	}
-	return m.st.section.Render(termsafe.Line(truncate("── "+name+" ", m.width-2)))
+	return c.st.section.Render(termsafe.Line(truncate("── "+name+" ", c.width-2)))
 }
 
 func ratingWord(r stepwise.Rating) string {
@@ -132,7 +132,7 @@ func ratingWord(r stepwise.Rating) string {
 }
 
 // stepBody is the step's text, styled by kind and wrapped to width.
-func stepBody(m *Model, s *stepwise.Step, width int, matches []textMatch) []string {
+func stepBody(c *programContext, s *stepwise.Step, width int, matches []textMatch) []string {
 	switch s.Kind {
 	case stepwise.StepToolCall:
 		name := "tool call"
@@ -143,9 +143,9 @@ func stepBody(m *Model, s *stepwise.Step, width int, matches []textMatch) []stri
 				args = prettyJSON(s.Tool.Arguments)
 			}
 		}
-		lines := []string{m.st.toolCall.Render(termsafe.Line(name))}
+		lines := []string{c.st.toolCall.Render(termsafe.Line(name))}
 		for _, l := range wrapText(args, width-2) {
-			lines = append(lines, "  "+m.st.toolCall.Render(l))
+			lines = append(lines, "  "+c.st.toolCall.Render(l))
 		}
 		return lines
 	case stepwise.StepToolResult:
@@ -156,19 +156,19 @@ func stepBody(m *Model, s *stepwise.Step, width int, matches []textMatch) []stri
 		if s.Tool != nil && s.Tool.Error != "" {
 			head += " — error: " + s.Tool.Error
 		}
-		lines := []string{m.st.result.Render(termsafe.Line(head))}
-		return append(lines, highlightWrap(m, s.Text, width, matches, m.st.result)...)
+		lines := []string{c.st.result.Render(termsafe.Line(head))}
+		return append(lines, highlightWrap(c, s.Text, width, matches, c.st.result)...)
 	case stepwise.StepThinking:
-		return highlightWrap(m, s.Text, width, matches, m.st.thinking)
+		return highlightWrap(c, s.Text, width, matches, c.st.thinking)
 	case stepwise.StepMessage:
-		lines := []string{m.st.accent.Render(termsafe.Line(orDash(s.Role)) + ":")}
-		return append(lines, highlightWrap(m, s.Text, width, matches, m.st.row)...)
+		lines := []string{c.st.accent.Render(termsafe.Line(orDash(s.Role)) + ":")}
+		return append(lines, highlightWrap(c, s.Text, width, matches, c.st.row)...)
 	}
-	return highlightWrap(m, s.Text, width, matches, m.st.row)
+	return highlightWrap(c, s.Text, width, matches, c.st.row)
 }
 
 // labelNotes explains bad labels that carry a category or a reason.
-func labelNotes(m *Model, s *stepwise.Step) []string {
+func labelNotes(c *programContext, s *stepwise.Step) []string {
 	var out []string
 	for _, l := range s.Labels {
 		if l.Rating != stepwise.Bad || (l.Category == "" && l.Reason == "" && !l.FirstError) {
@@ -184,13 +184,13 @@ func labelNotes(m *Model, s *stepwise.Step) []string {
 		if l.Reason != "" {
 			note += ": " + l.Reason
 		}
-		out = append(out, m.st.bad.Render(truncate(termsafe.Line(note), m.width-gutterWidth-1)))
+		out = append(out, c.st.bad.Render(truncate(termsafe.Line(note), c.width-gutterWidth-1)))
 	}
 	return out
 }
 
 // highlightWrap cleans, highlights matches and wraps text.
-func highlightWrap(m *Model, text string, width int, matches []textMatch, base interface{ Render(...string) string }) []string {
+func highlightWrap(c *programContext, text string, width int, matches []textMatch, base interface{ Render(...string) string }) []string {
 	if len(matches) == 0 {
 		lines := wrapText(text, width)
 		for i, l := range lines {
@@ -205,7 +205,7 @@ func highlightWrap(m *Model, text string, width int, matches []textMatch, base i
 			continue
 		}
 		b.WriteString(base.Render(termsafe.Clean(text[pos:mt.start])))
-		b.WriteString(m.st.match.Render(termsafe.Clean(text[mt.start:mt.end])))
+		b.WriteString(c.st.match.Render(termsafe.Clean(text[mt.start:mt.end])))
 		pos = mt.end
 	}
 	b.WriteString(base.Render(termsafe.Clean(text[pos:])))

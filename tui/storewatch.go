@@ -10,8 +10,10 @@ import (
 // Other processes write to the store while the workbench is open: an
 // import or a verify in another terminal, another annotator's workbench.
 // The workbench looks for their commits once a second (a stat of the file
-// when nothing moved; store.DB.Changes) and tells the screens that show
-// stored data to read it again, each keeping its place.
+// when nothing moved; store.DB.Changes) and tells the screens
+// (storeChangedMsg); those that show stored data read it again, each
+// keeping its place. The look is a timer and a short read bounded by
+// pollWait, not a job: it has no progress and nothing to cancel.
 
 // pollEvery is how often the workbench looks for other processes'
 // commits, unless Options.StorePoll says otherwise.
@@ -45,7 +47,7 @@ func (m *Model) pollStore() tea.Cmd {
 
 // lookForChanges asks the store, off the UI thread.
 func (m *Model) lookForChanges() tea.Cmd {
-	db, ctx := m.db, m.ctx
+	db, ctx := m.db, m.life
 	return func() tea.Msg {
 		c, cancel := context.WithTimeout(ctx, pollWait)
 		defer cancel()
@@ -61,22 +63,7 @@ func (m *Model) changesSeen(msg storeChangesMsg) tea.Cmd {
 		return m.pollStore() // a busy store is looked at again next time
 	}
 	m.changes = msg.n
-	return tea.Batch(m.pollStore(), m.storeChanged())
-}
-
-// storeChanged tells the screens that the store changed under them.
-func (m *Model) storeChanged() tea.Cmd {
-	return tea.Batch(m.library.load(m), m.list.storeChanged(m), m.trace.storeChanged(m))
-}
-
-// onStack reports whether s is open (shown or under the current screen).
-func (m *Model) onStack(s screen) bool {
-	for _, x := range m.stack {
-		if x == s {
-			return true
-		}
-	}
-	return false
+	return batch(m.pollStore(), m.broadcast(storeChangedMsg{}))
 }
 
 // storeCheckedMsg is the result of the full check the workbench runs on
@@ -99,7 +86,7 @@ func (m *Model) checkStore() tea.Cmd {
 }
 
 func (m *Model) storeChecked(msg storeCheckedMsg) {
-	if msg.err != nil && m.ctx.Err() == nil {
+	if msg.err != nil && m.life.Err() == nil {
 		m.setError(msg.err.Error())
 	}
 }

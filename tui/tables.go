@@ -1,11 +1,16 @@
 package tui
 
-import "strings"
+import (
+	"strings"
 
-// table is the small scrolling list the queue, conflicts and stats screens
-// share: rows of plain text with a cursor, filled by a background load.
+	tea "charm.land/bubbletea/v2"
+)
+
+// table is the small scrolling list the queue, conflicts, stats,
+// scorecard and samples screens share: rows of plain text with a cursor,
+// filled by a background load.
 type table struct {
-	title   string
+	heading string
 	header  string
 	rows    []string
 	cursor  int
@@ -14,9 +19,9 @@ type table struct {
 	note    string // shown when there are no rows
 }
 
-func (t *table) move(m *Model, d int) {
+func (t *table) move(c *programContext, d int) {
 	t.cursor = max(0, min(len(t.rows)-1, t.cursor+d))
-	h := max(1, m.bodyHeight()-2)
+	h := max(1, c.bodyHeight()-2)
 	if t.cursor < t.top {
 		t.top = t.cursor
 	}
@@ -26,57 +31,65 @@ func (t *table) move(m *Model, d int) {
 }
 
 // moveKey handles the movement actions; ok is false for others.
-func (t *table) moveKey(m *Model, a action) bool {
-	h := max(1, m.bodyHeight()-2)
+func (t *table) moveKey(c *programContext, a action) bool {
+	h := max(1, c.bodyHeight()-2)
 	switch a {
 	case actDown:
-		t.move(m, 1)
+		t.move(c, 1)
 	case actUp:
-		t.move(m, -1)
+		t.move(c, -1)
 	case actPageDown:
-		t.move(m, h)
+		t.move(c, h)
 	case actPageUp:
-		t.move(m, -h)
+		t.move(c, -h)
 	case actHalfDown:
-		t.move(m, h/2)
+		t.move(c, h/2)
 	case actHalfUp:
-		t.move(m, -h/2)
+		t.move(c, -h/2)
 	case actTop:
-		t.move(m, -len(t.rows))
+		t.move(c, -len(t.rows))
 	case actBottom:
-		t.move(m, len(t.rows))
+		t.move(c, len(t.rows))
 	default:
 		return false
 	}
 	return true
 }
 
-func (t *table) view(m *Model) string {
+// moves are the movement handlers of a table screen.
+func (t *table) moves(c *programContext) []handler {
+	return moveHandlers(func(a action) tea.Cmd {
+		t.moveKey(c, a)
+		return nil
+	})
+}
+
+func (t *table) render(c *programContext) string {
 	var b strings.Builder
-	b.WriteString(m.st.title.Render(truncate(t.title, m.width)) + "\n")
-	b.WriteString(m.st.header.Render(truncate(t.header, m.width)))
+	b.WriteString(c.st.title.Render(truncate(t.heading, c.width)) + "\n")
+	b.WriteString(c.st.header.Render(truncate(t.header, c.width)))
 	if t.loading {
-		b.WriteString("\n" + m.st.muted.Render("working…"))
+		b.WriteString("\n" + c.st.muted.Render("working…"))
 		return b.String()
 	}
 	if len(t.rows) == 0 {
-		b.WriteString("\n" + m.st.muted.Render(t.note))
+		b.WriteString("\n" + c.st.muted.Render(t.note))
 		return b.String()
 	}
-	h := max(1, m.bodyHeight()-2)
+	h := max(1, c.bodyHeight()-2)
 	for i := t.top; i < min(len(t.rows), t.top+h); i++ {
-		line := padRight(t.rows[i], m.width)
+		line := padRight(t.rows[i], c.width)
 		if i == t.cursor {
-			line = m.st.selected.Render(line)
+			line = c.st.selected.Render(line)
 		} else {
-			line = m.st.row.Render(line)
+			line = c.st.row.Render(line)
 		}
 		b.WriteString("\n" + line)
 	}
 	return b.String()
 }
 
-func (t *table) click(m *Model, row int) (open bool) {
+func (t *table) clickRow(row int) (open bool) {
 	i := t.top + row - 2
 	if row < 2 || i >= len(t.rows) {
 		return false

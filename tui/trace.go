@@ -7,7 +7,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/stepwise-dev/stepwise"
-	"github.com/stepwise-dev/stepwise/judge/judgerun"
 	"github.com/stepwise-dev/stepwise/store"
 	"github.com/stepwise-dev/stepwise/themes"
 	"github.com/stepwise-dev/stepwise/themes/termsafe"
@@ -15,32 +14,15 @@ import (
 	"github.com/stepwise-dev/stepwise/verify/verifyrun"
 )
 
-// traceRef says which trace to open: by seq (from the list, with its row so
-// that next/previous can walk the list) or by a typed id.
-type traceRef struct {
-	seq uint64
-	id  string
-	row int
-	// queue is the 1-based triage queue item the trace was opened for (0:
-	// not from the queue; from the queue the dataset's labels are hidden);
-	// sample the 1-based row of the samples view it was opened from; step
-	// is the step to show; gold marks a quality-control item, whose labels
-	// are recorded as such.
-	queue  int
-	sample int
-	step   int
-	gold   bool
-}
-
 // traceScreen shows one trace: the problem on top, then the steps with a
 // gutter of badges. It scrolls by step (the top step and how many of its
 // lines are scrolled off), so a 150k-character trace is laid out only
 // where it is on screen.
 type traceScreen struct {
+	c       *programContext
 	req     int
-	ref     traceRef
-	t       *stepwise.Trace
-	p       *stepwise.Problem
+	ref     traceRef  // the trace asked for (being loaded, or shown)
+	doc     *traceDoc // the trace shown (doc.t nil before the first load)
 	loading bool
 
 	cursor  int // selected step
@@ -49,6 +31,8 @@ type traceScreen struct {
 
 	showProblem bool
 	raw         bool
+	// hidePalette hides the label palette above the steps.
+	hidePalette bool
 	query       string
 	matches     []textMatch
 	// problemMatches counts the query's matches in the problem text,
@@ -62,18 +46,215 @@ type traceScreen struct {
 	want     map[int]bool
 	inflight map[int]bool
 
-	ann annotation
 	// head caches the header block for headKey.
 	head    []string
 	headKey headerKey
-	// judged is the latest single-trace judge run's head (flags, first
-	// error), nil when the trace has none.
-	judged *store.RunHead
-	// checked holds the verification results saved or streamed for the
-	// trace's steps; they replace the dataset's stored statuses.
-	checked map[int][]stepwise.Formalization
-	// prm holds the process reward models' scores of the trace.
-	prm []store.PRMScores
+}
+
+func newTraceScreen(c *programContext) *traceScreen {
+	return &traceScreen{c: c, doc: &traceDoc{}, blocks: newBlockCache(), want: map[int]bool{}, inflight: map[int]bool{}}
+}
+
+func (ts *traceScreen) where() string { return "trace view" }
+
+func (ts *traceScreen) title() string {
+	if ts.doc.t == nil {
+		return "trace"
+	}
+	return ts.doc.t.ID
+}
+
+func (ts *traceScreen) hints() []action {
+	return []action{actRateGood, actRateBad, actFirstError, actUndo, actOpen, actNextTrace, actHelp}
+}
+
+func (ts *traceScreen) handlers() []handler {
+	c := ts.c
+	loaded := func(run func() tea.Cmd) func() tea.Cmd {
+		return func() tea.Cmd {
+			if ts.doc.t == nil {
+				return nil
+			}
+			return run()
+		}
+	}
+	relaid := func(f func()) func() tea.Cmd {
+		return loaded(func() tea.Cmd { f(); ts.layout(); return nil })
+	}
+	hs := moveHandlers(func(a action) tea.Cmd {
+		if ts.doc.t == nil {
+			return nil
+		}
+		return ts.move(a)
+	})
+	hs = append(hs,
+		on(actOpen, loaded(func() tea.Cmd {
+			if len(ts.doc.t.Steps) == 0 {
+				c.setError("this trace has no steps")
+				return nil
+			}
+			c.post(openStepReq{doc: ts.doc, index: ts.cursor})
+			return nil
+		})),
+		on(actToggleProblem, relaid(func() { ts.showProblem = !ts.showProblem })),
+		on(actPalette, relaid(func() { ts.hidePalette = !ts.hidePalette })),
+		on(actRaw, relaid(func() { ts.raw = !ts.raw })),
+		on(actNextTrace, loaded(func() tea.Cmd { return ts.sibling(true) })),
+		on(actPrevTrace, loaded(func() tea.Cmd { return ts.sibling(false) })),
+		on(actSearch, loaded(func() tea.Cmd {
+			c.ask(newPrompt(c, "/", ts.query, func(q string) tea.Cmd { ts.setQuery(q); return nil }))
+			return nil
+		})),
+		on(actNextMatch, loaded(func() tea.Cmd { return ts.nextMatch(true) })),
+		on(actPrevMatch, loaded(func() tea.Cmd { return ts.nextMatch(false) })),
+		on(actJudge, loaded(func() tea.Cmd { c.post(judgeReq{ids: []string{ts.doc.t.ID}}); return nil })),
+		on(actJudgePair, loaded(func() tea.Cmd { c.post(judgePairReq{id: ts.doc.t.ID}); return nil })),
+		on(actJudgeRuns, loaded(func() tea.Cmd { c.post(judgeRunsReq{id: ts.doc.t.ID}); return nil })),
+		on(actSamples, loaded(func() tea.Cmd {
+			c.post(openSamplesReq{origin: ts.doc.t.ID, problem: ts.doc.t.ProblemID})
+			return nil
+		})),
+		on(actVerify, loaded(func() tea.Cmd { return startVerify(c, "trace", verifyrun.TraceTarget(ts.doc.t.ID)) })),
+		jumpHandler(c),
+	)
+	lab := labeller{c: c, at: func() (*traceDoc, int) { return ts.doc, ts.cursor },
+		advance: func(next int) tea.Cmd { ts.selectStep(next); ts.layout(); return nil }}
+	return append(hs, lab.handlers()...)
+}
+
+// move handles the movement actions: up and down move the step cursor,
+// pages scroll.
+func (ts *traceScreen) move(a action) tea.Cmd {
+	switch a {
+	case actDown:
+		ts.selectStep(ts.cursor + 1)
+	case actUp:
+		ts.selectStep(ts.cursor - 1)
+	case actTop:
+		ts.selectStep(0)
+	case actBottom:
+		ts.selectStep(len(ts.doc.t.Steps) - 1)
+	case actPageDown:
+		return ts.scroll(ts.stepsHeight())
+	case actPageUp:
+		return ts.scroll(-ts.stepsHeight())
+	case actHalfDown:
+		return ts.scroll(ts.stepsHeight() / 2)
+	case actHalfUp:
+		return ts.scroll(-ts.stepsHeight() / 2)
+	}
+	ts.layout()
+	return nil
+}
+
+func (ts *traceScreen) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case openTraceReq:
+		if !msg.keepQuery {
+			ts.query = msg.query
+		}
+		return ts.open(msg.ref)
+	case selectStepReq:
+		if msg.doc == ts.doc {
+			ts.selectStep(msg.index)
+			ts.layout()
+		}
+	case traceMsg:
+		return ts.loaded(msg)
+	case renderedMsg:
+		ts.rendered(msg)
+	case judgementMsg:
+		ts.judgementLoaded(msg)
+	case labelSavedMsg:
+		ts.labelSaved(msg)
+	case checkArrivedMsg:
+		if ts.doc.applyCheck(msg.result) {
+			ts.blocks.drop(msg.result.Step)
+			ts.layout()
+			ts.c.post(docChangedMsg{doc: ts.doc, why: docChecks, step: msg.result.Step})
+		}
+	case judgeFinishedMsg:
+		return ts.reloadJudgement()
+	case storeChangedMsg:
+		return ts.storeChanged()
+	case themeChangedMsg:
+		ts.blocks = newBlockCache()
+	}
+	return nil
+}
+
+// open loads a trace and shows it.
+func (ts *traceScreen) open(ref traceRef) tea.Cmd {
+	// Step detail leaves itself before it asks for another trace, so the
+	// trace view is either shown or opened over the screen that asked.
+	if ts.c.current() != scrTrace {
+		ts.c.push(scrTrace)
+	}
+	ts.ref, ts.loading = ref, true
+	return ts.load(false)
+}
+
+// load reads the trace ts.ref names with its problem and evidence; keep
+// (a reload after another process changed the store) keeps the position.
+func (ts *traceScreen) load(keep bool) tea.Cmd {
+	ts.req = ts.c.req()
+	return loadDoc(ts.c.db, ts.req, ts.ref, keep)
+}
+
+// storeChanged reloads the open trace's evidence (labels, checks, judge
+// runs) that another process may have written, keeping the position.
+func (ts *traceScreen) storeChanged() tea.Cmd {
+	if ts.doc.t == nil || ts.loading || !ts.c.onStack(scrTrace) {
+		return nil
+	}
+	return ts.load(true)
+}
+
+func (ts *traceScreen) loaded(msg traceMsg) tea.Cmd {
+	if msg.req != ts.req {
+		return nil
+	}
+	ts.loading = false
+	if msg.err != nil {
+		ts.c.setError(msg.err.Error())
+		if ts.doc.t == nil {
+			ts.c.pop()
+		}
+		return nil
+	}
+	ts.doc = msg.doc
+	ts.blocks = newBlockCache()
+	ts.want, ts.inflight = map[int]bool{}, map[int]bool{}
+	if msg.keep && ts.cursor < len(ts.doc.t.Steps) {
+		ts.layout()
+		ts.c.post(docChangedMsg{doc: ts.doc, why: docReloaded, step: -1})
+		return nil
+	}
+	ts.c.labels.newItem()
+	ts.cursor, ts.top, ts.topLine = 0, 0, 0
+	ts.showProblem = true
+	if ts.query != "" {
+		ts.setQuery(ts.query)
+	}
+	ts.layout()
+	if ts.ref.step > 0 && ts.ref.step < len(ts.doc.t.Steps) {
+		ts.selectStep(ts.ref.step)
+		ts.layout()
+	}
+	return nil
+}
+
+// labelSaved folds a saved label into the open trace (a reload may have
+// brought it in already) and tells the others.
+func (ts *traceScreen) labelSaved(msg labelSavedMsg) {
+	d := ts.doc
+	if d.t == nil || msg.ev.TraceID != d.t.ID {
+		return
+	}
+	d.ann.add(msg.ev, len(d.t.Steps))
+	ts.blocks = newBlockCache()
+	ts.layout()
+	ts.c.post(docChangedMsg{doc: d, why: docLabels, step: -1})
 }
 
 // judgementMsg delivers a trace's latest judge run head.
@@ -82,198 +263,35 @@ type judgementMsg struct {
 	head *store.RunHead
 }
 
-// renderedMsg says a background render of some steps finished.
-type renderedMsg struct {
-	req   int
-	steps []int
-}
-
-type traceMsg struct {
-	req     int
-	t       *stepwise.Trace
-	p       *stepwise.Problem
-	events  []stepwise.Annotation
-	judged  *store.RunHead
-	checked map[int][]stepwise.Formalization
-	prm     []store.PRMScores
-	err     error
-	// keep: a reload of the open trace, which keeps the position.
-	keep bool
-}
-
-func (ts *traceScreen) title() string {
-	if ts.t == nil {
-		return "trace"
-	}
-	return ts.t.ID
-}
-
-// open loads a trace and shows it.
-func (ts *traceScreen) open(m *Model, ref traceRef) tea.Cmd {
-	if m.current() != scrTrace {
-		for m.current() == scrStep {
-			m.pop()
-		}
-		if m.current() != scrTrace {
-			m.push(scrTrace)
-		}
-	}
-	ts.ref, ts.loading = ref, true
-	return ts.load(m, false)
-}
-
-// load reads the trace ts.ref names with its problem and evidence; keep
-// (a reload after another process changed the store) keeps the position.
-func (ts *traceScreen) load(m *Model, keep bool) tea.Cmd {
-	ts.req = m.req()
-	req, db, ref := ts.req, m.db, ts.ref
-	return func() tea.Msg {
-		var t *stepwise.Trace
-		var err error
-		if ref.id != "" {
-			t, err = db.Get(ref.id)
-		} else {
-			t, err = db.GetSeq(ref.seq)
-		}
-		if err != nil {
-			return traceMsg{req: req, err: err}
-		}
-		p, err := db.TraceProblem(t)
-		if err != nil {
-			return traceMsg{req: req, err: err}
-		}
-		evs, err := db.Events(t.ID)
-		if err != nil {
-			return traceMsg{req: req, err: err}
-		}
-		head, err := db.LatestJudgement(t.ID)
-		if err != nil {
-			return traceMsg{req: req, err: err}
-		}
-		prm, err := db.PRMScoresOf(t.ID)
-		if err != nil {
-			return traceMsg{req: req, err: err}
-		}
-		checked, err := db.Checks(t.ID)
-		if err == nil {
-			verifyrun.ApplyChecks(t, checked)
-		}
-		return traceMsg{req: req, t: t, p: p, events: evs, judged: head, checked: checked, prm: prm, err: err, keep: keep}
-	}
-}
-
-// storeChanged reloads the open trace's evidence (labels, checks, judge
-// runs) that another process may have written, keeping the position.
-func (ts *traceScreen) storeChanged(m *Model) tea.Cmd {
-	if ts.t == nil || ts.loading || !m.onStack(scrTrace) {
-		return nil
-	}
-	return ts.load(m, true)
-}
-
-func (ts *traceScreen) loaded(m *Model, msg traceMsg) tea.Cmd {
-	if msg.req != ts.req {
-		return nil
-	}
-	ts.loading = false
-	if msg.err != nil {
-		m.setError(msg.err.Error())
-		if ts.t == nil {
-			m.pop()
-		}
-		return nil
-	}
-	ts.t, ts.p = msg.t, msg.p
-	if ts.ref.queue > 0 {
-		// Labelling from the queue is blind: the dataset's labels and
-		// verdict stay hidden for every item, so that a hidden gold item
-		// looks like any other and no label anchors the annotator.
-		hideSourceLabels(ts.t)
-	}
-	if msg.keep {
-		ts.ann.refresh(msg.events, len(msg.t.Steps))
-	} else {
-		ts.ann.reset(msg.events, len(msg.t.Steps))
-	}
-	ts.judged, ts.checked, ts.prm = msg.judged, msg.checked, msg.prm
-	ts.blocks = newBlockCache()
-	ts.want, ts.inflight = map[int]bool{}, map[int]bool{}
-	if msg.keep && ts.cursor < len(ts.t.Steps) {
-		ts.layout(m)
-		if m.current() == scrStep && m.step.t != nil && m.step.t.ID == ts.t.ID {
-			m.step.t, m.step.p = ts.t, ts.p
-			return m.step.refresh(m)
-		}
-		return nil
-	}
-	ts.cursor, ts.top, ts.topLine = 0, 0, 0
-	ts.showProblem = true
-	if ts.query != "" {
-		ts.setQuery(m, ts.query)
-	}
-	ts.layout(m)
-	if ts.ref.step > 0 && ts.ref.step < len(ts.t.Steps) {
-		ts.select_(m, ts.ref.step)
-		ts.layout(m)
-	}
-	return nil
-}
-
-// judgeFlag is the latest judge run's flag reason on step i ("" when none).
-func (ts *traceScreen) judgeFlag(i int) string {
-	if ts.judged == nil {
-		return ""
-	}
-	for _, f := range ts.judged.StepFlags {
-		if f.Step == i {
-			return f.Reason
-		}
-	}
-	return ""
-}
-
 // reloadJudgement refreshes the judge flags after a run.
-func (ts *traceScreen) reloadJudgement(m *Model) tea.Cmd {
-	if ts.t == nil {
+func (ts *traceScreen) reloadJudgement() tea.Cmd {
+	if ts.doc.t == nil {
 		return nil
 	}
-	db, req, id := m.db, ts.req, ts.t.ID
+	db, req, id := ts.c.db, ts.req, ts.doc.t.ID
 	return func() tea.Msg {
 		head, _ := db.LatestJudgement(id)
 		return judgementMsg{req: req, head: head}
 	}
 }
 
-func (ts *traceScreen) judgementLoaded(m *Model, msg judgementMsg) {
-	if msg.req == ts.req && ts.t != nil {
-		ts.judged = msg.head
+func (ts *traceScreen) judgementLoaded(msg judgementMsg) {
+	if msg.req == ts.req && ts.doc.t != nil {
+		ts.doc.judged = msg.head
 		ts.blocks = newBlockCache()
-		ts.layout(m)
+		ts.layout()
 	}
 }
 
-// hideSourceLabels drops the dataset's labels from a trace shown as a
-// quality-control item, so they cannot give the answer away.
-func hideSourceLabels(t *stepwise.Trace) {
-	t.Labels = nil
-	for i := range t.Steps {
-		t.Steps[i].Labels = nil
-	}
-	for i := range t.Sections {
-		t.Sections[i].Labels = nil
-	}
-	t.Correct = nil
-}
-
-func (ts *traceScreen) resize(m *Model) tea.Cmd {
-	if ts.t != nil {
-		ts.layout(m)
+func (ts *traceScreen) resize() tea.Cmd {
+	if ts.doc.t != nil {
+		ts.layout()
 	}
 	return nil
 }
 
 // contentWidth is the width of a step's text, right of the gutter.
-func (ts *traceScreen) contentWidth(m *Model) int { return max(10, m.width-gutterWidth-1) }
+func (ts *traceScreen) contentWidth() int { return max(10, ts.c.width-gutterWidth-1) }
 
 // headerKey is what the header block depends on: it is rebuilt only when
 // one of these changes (it is asked for several times per frame).
@@ -284,97 +302,101 @@ type headerKey struct {
 	theme        *themes.Theme
 }
 
+// showPalette says whether the label palette is shown above the steps.
+func (ts *traceScreen) showPalette() bool { return ts.c.opts.Annotator != "" && !ts.hidePalette }
+
 // headerLines is the problem and answer block above the steps.
-func (ts *traceScreen) headerLines(m *Model) []string {
-	k := headerKey{ts.t, m.width, ts.showProblem, m.opts.Annotator != "" && !m.hidePalette, m.st.theme}
+func (ts *traceScreen) headerLines() []string {
+	k := headerKey{ts.doc.t, ts.c.width, ts.showProblem, ts.showPalette(), ts.c.st.theme}
 	if ts.head != nil && ts.headKey == k {
 		return ts.head
 	}
-	ts.head, ts.headKey = ts.buildHeader(m), k
+	ts.head, ts.headKey = ts.buildHeader(), k
 	return ts.head
 }
 
-func (ts *traceScreen) buildHeader(m *Model) []string {
-	t, p := ts.t, ts.p
+func (ts *traceScreen) buildHeader() []string {
+	c, t, p := ts.c, ts.doc.t, ts.doc.p
 	var out []string
 	info := fmt.Sprintf("%s · %s · %d steps", termsafe.Line(t.Dataset), termsafe.Line(orDash(t.Model)), len(t.Steps))
 	if t.Truncated {
-		info += " · " + m.st.warning.Render("✂ truncated")
+		info += " · " + c.st.warning.Render("✂ truncated")
 	}
-	out = append(out, m.st.muted.Render(info))
+	out = append(out, c.st.muted.Render(info))
 	if ts.showProblem {
-		lines := wrapText(p.Text, m.width-2)
+		lines := wrapText(p.Text, c.width-2)
 		if len(lines) > 6 {
-			lines = append(lines[:6], m.st.dim.Render(fmt.Sprintf("… %d more lines (p hides the problem)", len(lines)-6)))
+			lines = append(lines[:6], c.st.dim.Render(fmt.Sprintf("… %d more lines (p hides the problem)", len(lines)-6)))
 		}
 		for _, l := range lines {
 			out = append(out, "  "+l)
 		}
 	}
-	ans := "answer " + m.st.accent.Render(termsafe.Line(orDash(t.FinalAnswer)))
+	ans := "answer " + c.st.accent.Render(termsafe.Line(orDash(t.FinalAnswer)))
 	if p.GoldAnswer != "" {
-		ans += "   gold " + m.st.accent.Render(termsafe.Line(p.GoldAnswer))
+		ans += "   gold " + c.st.accent.Render(termsafe.Line(p.GoldAnswer))
 	}
 	switch {
 	case t.Correct == nil:
-		ans += "   " + m.st.unknown.Render("correctness unknown")
+		ans += "   " + c.st.unknown.Render("correctness unknown")
 	case *t.Correct:
-		ans += "   " + m.st.good.Render("✓ correct")
+		ans += "   " + c.st.good.Render("✓ correct")
 	default:
-		ans += "   " + m.st.bad.Render("✗ wrong")
+		ans += "   " + c.st.bad.Render("✗ wrong")
 	}
 	if t.CorrectBy != "" {
 		// How: "source: final_answer_correct", "grader 1: numeric".
-		ans += " " + m.st.dim.Render("("+termsafe.Line(t.CorrectBy)+")")
+		ans += " " + c.st.dim.Render("("+termsafe.Line(t.CorrectBy)+")")
 	}
 	if fe := t.FirstError(); fe != nil {
 		if *fe >= 0 {
-			ans += "   first error " + m.st.bad.Render(fmt.Sprintf("step %d", *fe))
+			ans += "   first error " + c.st.bad.Render(fmt.Sprintf("step %d", *fe))
 		} else {
-			ans += "   " + m.st.good.Render("no step labeled wrong")
+			ans += "   " + c.st.good.Render("no step labeled wrong")
 		}
 	}
 	out = append(out, ans)
-	if m.opts.Annotator != "" && !m.hidePalette {
-		out = append(out, paletteLine(m))
+	if ts.showPalette() {
+		out = append(out, paletteLine(c))
 	}
-	return append(out, m.st.border.Render(strings.Repeat("─", m.width)))
+	return append(out, c.st.border.Render(strings.Repeat("─", c.width)))
 }
 
 // stepsHeight is the rows left for steps under the header.
-func (ts *traceScreen) stepsHeight(m *Model) int {
-	return max(1, m.bodyHeight()-len(ts.headerLines(m)))
+func (ts *traceScreen) stepsHeight() int {
+	return max(1, ts.c.bodyHeight()-len(ts.headerLines()))
 }
 
 // layout makes sure every step on screen has its block in the cache.
-func (ts *traceScreen) layout(m *Model) {
-	if ts.t == nil {
+func (ts *traceScreen) layout() {
+	if ts.doc.t == nil {
 		return
 	}
-	ts.blocks.reset(ts.contentWidth(m), ts.raw, ts.query)
-	h := ts.stepsHeight(m)
+	ts.blocks.reset(ts.contentWidth(), ts.raw, ts.query)
+	h := ts.stepsHeight()
 	used := -ts.topLine
-	for i := ts.top; i < len(ts.t.Steps) && used < h; i++ {
-		used += len(ts.block(m, i))
+	for i := ts.top; i < len(ts.doc.t.Steps) && used < h; i++ {
+		used += len(ts.block(i))
 	}
 }
 
 // block returns the rendered lines of step i (gutter included).
-func (ts *traceScreen) block(m *Model, i int) []string {
+func (ts *traceScreen) block(i int) []string {
 	if b, ok := ts.blocks.get(i); ok {
 		return b
 	}
+	c, d := ts.c, ts.doc
 	matches := ts.matchesIn(i)
 	var md []string
-	if req, ok := ts.markdownRequest(m, i); ok && len(matches) == 0 {
-		if res, ok := m.render.Lookup(m.st.theme, req); ok {
+	if req, ok := ts.markdownRequest(i); ok && len(matches) == 0 {
+		if res, ok := c.render.Lookup(c.st.theme, req); ok {
 			md = res.Lines
 		} else if !ts.inflight[i] {
 			ts.want[i] = true
 		}
 	}
-	b := renderStepBlock(m, ts.t, i, ts.contentWidth(m), md, i == ts.cursor, matches, ts.mine(m), ts.judgeFlag(i))
-	if note := prmNote(m, ts.prm, i); note != "" {
+	b := renderStepBlock(c, d.t, i, ts.contentWidth(), md, i == ts.cursor, matches, d.mine(c.opts.Annotator), d.judgeFlag(i))
+	if note := prmNote(c, d.prm, i); note != "" {
 		b = append(b[:len(b)-1], strings.Repeat(" ", gutterWidth)+note, "")
 	}
 	ts.blocks.put(i, b)
@@ -383,37 +405,44 @@ func (ts *traceScreen) block(m *Model, i int) []string {
 
 // markdownRequest is the render request for step i's text, when the step
 // is prose (not a tool call or result) and the view is not in raw mode.
-func (ts *traceScreen) markdownRequest(m *Model, i int) (render.Request, bool) {
-	s := &ts.t.Steps[i]
+func (ts *traceScreen) markdownRequest(i int) (render.Request, bool) {
+	t := ts.doc.t
+	s := &t.Steps[i]
 	if ts.raw || s.Kind == stepwise.StepToolCall || s.Kind == stepwise.StepToolResult {
 		return render.Request{}, false
 	}
 	return render.Request{
 		Format: render.Markdown,
-		ID:     fmt.Sprintf("%s/%d", ts.t.ID, i),
+		ID:     fmt.Sprintf("%s/%d", t.ID, i),
 		Text:   s.Text,
-		Options: render.Options{Width: ts.contentWidth(m), MathUnicode: false,
-			Currency: strings.Contains(ts.t.Dataset, "gsm8k")},
+		Options: render.Options{Width: ts.contentWidth(), MathUnicode: false,
+			Currency: strings.Contains(t.Dataset, "gsm8k")},
 	}, true
 }
 
-// renderCmd renders, off the UI goroutine, the markdown of the steps the
-// last layout found missing; their plain text shows meanwhile.
-func (ts *traceScreen) renderCmd(m *Model) tea.Cmd {
-	if ts.t == nil || len(ts.want) == 0 {
+// renderedMsg says a background render of some steps finished.
+type renderedMsg struct {
+	req   int
+	steps []int
+}
+
+// flush renders, off the UI goroutine, the markdown of the steps the last
+// layout found missing; their plain text shows meanwhile.
+func (ts *traceScreen) flush() tea.Cmd {
+	if ts.doc.t == nil || len(ts.want) == 0 {
 		return nil
 	}
 	var reqs []render.Request
 	var steps []int
 	for i := range ts.want {
-		if req, ok := ts.markdownRequest(m, i); ok {
+		if req, ok := ts.markdownRequest(i); ok {
 			reqs = append(reqs, req)
 			steps = append(steps, i)
 			ts.inflight[i] = true
 		}
 	}
 	ts.want = map[int]bool{}
-	r, th, req := m.render, m.st.theme, ts.req
+	r, th, req := ts.c.render, ts.c.st.theme, ts.req
 	return func() tea.Msg {
 		for _, rq := range reqs {
 			r.Render(th, rq)
@@ -423,7 +452,7 @@ func (ts *traceScreen) renderCmd(m *Model) tea.Cmd {
 }
 
 // rendered drops the plain blocks of freshly rendered steps.
-func (ts *traceScreen) rendered(m *Model, msg renderedMsg) {
+func (ts *traceScreen) rendered(msg renderedMsg) {
 	if msg.req != ts.req {
 		return
 	}
@@ -431,110 +460,38 @@ func (ts *traceScreen) rendered(m *Model, msg renderedMsg) {
 		delete(ts.inflight, i)
 		ts.blocks.drop(i)
 	}
-	ts.layout(m)
+	ts.layout()
 }
 
-func (ts *traceScreen) key(m *Model, a action) tea.Cmd {
-	if ts.t == nil {
-		return nil
-	}
-	switch a {
-	case actDown:
-		ts.select_(m, ts.cursor+1)
-	case actUp:
-		ts.select_(m, ts.cursor-1)
-	case actTop:
-		ts.select_(m, 0)
-	case actBottom:
-		ts.select_(m, len(ts.t.Steps)-1)
-	case actPageDown:
-		return ts.scroll(m, ts.stepsHeight(m))
-	case actPageUp:
-		return ts.scroll(m, -ts.stepsHeight(m))
-	case actHalfDown:
-		return ts.scroll(m, ts.stepsHeight(m)/2)
-	case actHalfUp:
-		return ts.scroll(m, -ts.stepsHeight(m)/2)
-	case actOpen:
-		if len(ts.t.Steps) == 0 {
-			m.setError("this trace has no steps")
-			return nil
-		}
-		return m.step.open(m, ts.t, ts.p, ts.cursor)
-	case actToggleProblem:
-		ts.showProblem = !ts.showProblem
-	case actPalette:
-		m.hidePalette = !m.hidePalette
-	case actRaw:
-		ts.raw = !ts.raw
-	case actNextTrace, actPrevTrace:
-		return ts.sibling(m, a == actNextTrace)
-	case actSearch:
-		m.prompt = newPrompt(m, promptTraceSearch, "/", ts.query)
-		return nil
-	case actNextMatch, actPrevMatch:
-		if cmd := ts.nextMatch(m, a == actNextMatch); cmd != nil {
-			return cmd
-		}
-	case actJudge:
-		return m.judge.ask(m, ts.t.ID)
-	case actJudgePair:
-		return ts.judgePair(m)
-	case actSamples:
-		return m.samples.open(m, ts.t.ID, ts.t.ProblemID)
-	case actJudgeRuns:
-		return m.judge.list(m, ts.t.ID)
-	}
-	ts.layout(m)
+// sibling opens the next or previous trace of the list, queue or samples
+// view the trace was opened from.
+func (ts *traceScreen) sibling(next bool) tea.Cmd {
+	askSibling(ts.c, ts.ref, next)
 	return nil
 }
 
-// sibling opens the next or previous trace of the list it came from, or
-// the next or previous item of the triage queue.
-func (ts *traceScreen) sibling(m *Model, next bool) tea.Cmd {
-	if ts.ref.queue > 0 {
-		i := ts.ref.queue - 1 - 1
-		if next {
-			i = ts.ref.queue - 1 + 1
-		}
-		if i < 0 || i >= len(m.queue.items) {
-			m.setError("no more items in the triage queue")
-			return nil
-		}
-		return m.queue.open(m, i)
-	}
-	if ts.ref.sample > 0 {
-		return m.samples.sibling(m, ts.ref.sample-1, next)
-	}
-	if ts.ref.seq == 0 {
-		m.setError("this trace was opened by id, not from a list: no next or previous")
-		return nil
-	}
-	row := ts.ref.row - 1
-	if next {
-		row = ts.ref.row + 1
-	}
-	seq, ok := m.list.seqAt(row)
-	if !ok {
-		m.setError("no more traces in the list")
-		return nil
-	}
-	m.list.cursor = row
-	m.list.clamp(m)
-	return tea.Batch(ts.open(m, traceRef{seq: seq, row: row}), m.list.ensureRows(m))
-}
-
-// select_ moves the step cursor and scrolls it into view.
-func (ts *traceScreen) select_(m *Model, i int) {
-	if len(ts.t.Steps) == 0 {
+// askSibling asks for the next or previous trace of the list, queue or
+// samples view ref was opened from: the screen that owns that order opens
+// it.
+func askSibling(c *programContext, ref traceRef, next bool) {
+	if ref.queue == 0 && ref.sample == 0 && ref.seq == 0 {
+		c.setError("this trace was opened by id, not from a list: no next or previous")
 		return
 	}
-	i = max(0, min(i, len(ts.t.Steps)-1))
+	c.post(siblingReq{ref: ref, next: next})
+}
+
+// selectStep moves the step cursor and scrolls it into view.
+func (ts *traceScreen) selectStep(i int) {
+	if len(ts.doc.t.Steps) == 0 {
+		return
+	}
+	i = max(0, min(i, len(ts.doc.t.Steps)-1))
 	old := ts.cursor
 	ts.cursor = i
 	ts.blocks.drop(old)
 	ts.blocks.drop(i)
-	h := ts.stepsHeight(m)
+	h := ts.stepsHeight()
 	if i < ts.top || (i == ts.top && ts.topLine > 0) {
 		ts.top, ts.topLine = i, 0
 		return
@@ -542,10 +499,10 @@ func (ts *traceScreen) select_(m *Model, i int) {
 	// Lines from the screen top to the end of step i.
 	used := -ts.topLine
 	for j := ts.top; j <= i; j++ {
-		used += len(ts.block(m, j))
+		used += len(ts.block(j))
 	}
 	for used > h && ts.top < i {
-		used -= len(ts.block(m, ts.top)) - ts.topLine
+		used -= len(ts.block(ts.top)) - ts.topLine
 		ts.top, ts.topLine = ts.top+1, 0
 	}
 	if used > h && ts.top == i {
@@ -553,15 +510,18 @@ func (ts *traceScreen) select_(m *Model, i int) {
 	}
 }
 
+// wheel scrolls the view by lines.
+func (ts *traceScreen) wheel(delta int) tea.Cmd { return ts.scroll(delta) }
+
 // scroll moves the view by n lines across step boundaries.
-func (ts *traceScreen) scroll(m *Model, n int) tea.Cmd {
-	if ts.t == nil {
+func (ts *traceScreen) scroll(n int) tea.Cmd {
+	if ts.doc.t == nil {
 		return nil
 	}
 	for n > 0 {
-		rest := len(ts.block(m, ts.top)) - ts.topLine
-		if ts.top == len(ts.t.Steps)-1 {
-			ts.topLine = min(ts.topLine+n, max(0, len(ts.block(m, ts.top))-1))
+		rest := len(ts.block(ts.top)) - ts.topLine
+		if ts.top == len(ts.doc.t.Steps)-1 {
+			ts.topLine = min(ts.topLine+n, max(0, len(ts.block(ts.top))-1))
 			break
 		}
 		if n < rest {
@@ -582,7 +542,7 @@ func (ts *traceScreen) scroll(m *Model, n int) tea.Cmd {
 			break
 		}
 		ts.top--
-		ts.topLine = len(ts.block(m, ts.top)) - 1
+		ts.topLine = len(ts.block(ts.top)) - 1
 	}
 	// Keep the cursor on a visible step.
 	if ts.cursor < ts.top {
@@ -590,96 +550,78 @@ func (ts *traceScreen) scroll(m *Model, n int) tea.Cmd {
 		ts.cursor = ts.top
 		ts.blocks.drop(ts.cursor)
 	}
-	ts.layout(m)
+	ts.layout()
 	return nil
 }
 
-// click selects the step under the pointer.
-func (ts *traceScreen) click(m *Model, row int) tea.Cmd {
-	if ts.t == nil {
+// click selects the step under the pointer; a click on the selected step
+// opens it.
+func (ts *traceScreen) click(row int) tea.Cmd {
+	if ts.doc.t == nil {
 		return nil
 	}
-	y := row - len(ts.headerLines(m))
+	y := row - len(ts.headerLines())
 	if y < 0 {
 		return nil
 	}
 	used := -ts.topLine
-	for i := ts.top; i < len(ts.t.Steps); i++ {
-		used += len(ts.block(m, i))
+	for i := ts.top; i < len(ts.doc.t.Steps); i++ {
+		used += len(ts.block(i))
 		if y < used {
 			if i == ts.cursor {
-				return ts.key(m, actOpen)
+				ts.c.post(openStepReq{doc: ts.doc, index: ts.cursor})
+				return nil
 			}
-			ts.select_(m, i)
-			ts.layout(m)
+			ts.selectStep(i)
+			ts.layout()
 			return nil
 		}
 	}
 	return nil
 }
 
-func (ts *traceScreen) view(m *Model) string {
-	if ts.t == nil {
-		return m.st.muted.Render("loading…")
+func (ts *traceScreen) view() string {
+	c, t := ts.c, ts.doc.t
+	if t == nil {
+		return c.st.muted.Render("loading…")
 	}
-	lines := ts.headerLines(m)
-	h := ts.stepsHeight(m)
+	lines := ts.headerLines()
+	h := ts.stepsHeight()
 	var body []string
-	for i := ts.top; i < len(ts.t.Steps) && len(body) < h+ts.topLine; i++ {
+	for i := ts.top; i < len(t.Steps) && len(body) < h+ts.topLine; i++ {
 		b, ok := ts.blocks.get(i)
 		if !ok {
-			b = []string{m.st.dim.Render(fmt.Sprintf("%*d …", gutterWidth-2, i))}
+			b = []string{c.st.dim.Render(fmt.Sprintf("%*d …", gutterWidth-2, i))}
 		}
 		body = append(body, b...)
 	}
 	if ts.topLine < len(body) {
 		body = body[ts.topLine:]
 	}
-	if len(ts.t.Steps) == 0 {
-		body = []string{m.st.muted.Render("  (no steps)")}
-		if s := ts.t.Meta["safe_status"]; s != "" {
-			body = append(body, m.st.muted.Render("  source status: "+termsafe.Line(s)))
+	if len(t.Steps) == 0 {
+		body = []string{c.st.muted.Render("  (no steps)")}
+		if s := t.Meta["safe_status"]; s != "" {
+			body = append(body, c.st.muted.Render("  source status: "+termsafe.Line(s)))
 		}
 	}
 	lines = append(lines, body...)
-	if len(lines) > m.bodyHeight() {
-		lines = lines[:m.bodyHeight()]
+	if len(lines) > c.bodyHeight() {
+		lines = lines[:c.bodyHeight()]
 	}
 	return strings.Join(lines, "\n")
 }
 
-// judgePair finds another trace of the problem and judges the pair.
-// partnerMsg brings the trace a pairwise judge run pairs with this one.
-type partnerMsg struct {
-	req     int
-	id      string
-	partner string
-	err     error
-}
-
-// judgePair finds a partner (another trace of the problem, one with the
-// other outcome if there is one) in the background, then judges the pair.
-func (ts *traceScreen) judgePair(m *Model) tea.Cmd {
-	db, req, id := m.db, ts.req, ts.t.ID
-	return func() tea.Msg {
-		partner, err := judgerun.Partner(db, id)
-		return partnerMsg{req: req, id: id, partner: partner, err: err}
-	}
-}
-
-func (ts *traceScreen) partnerFound(m *Model, msg partnerMsg) tea.Cmd {
-	if msg.req != ts.req {
+// jumpHandler opens a trace by id (the library, the list, the trace view).
+func jumpHandler(c *programContext) handler {
+	return on(actJump, func() tea.Cmd {
+		c.ask(newPrompt(c, ": trace id ", "", func(id string) tea.Cmd {
+			if id != "" {
+				c.post(openTraceReq{ref: traceRef{id: id}, keepQuery: true})
+			}
+			return nil
+		}))
 		return nil
-	}
-	if msg.err != nil || msg.partner == "" {
-		err := msg.err
-		if err == nil {
-			err = errNoPartner
-		}
-		m.setError("pairwise judge: " + err.Error())
-		return nil
-	}
-	return m.judge.ask(m, msg.id, msg.partner)
+	})
 }
 
 func orDash(s string) string {

@@ -17,18 +17,19 @@ type textMatch struct {
 
 // setQuery finds every match of the query in the trace's steps and moves
 // to the first one at or after the cursor.
-func (ts *traceScreen) setQuery(m *Model, q string) {
+func (ts *traceScreen) setQuery(q string) {
 	ts.query, ts.matches, ts.match, ts.problemMatches = q, nil, 0, 0
-	if ts.t == nil {
+	t := ts.doc.t
+	if t == nil {
 		return
 	}
 	// The list's search rules (smart case, Unicode folding), so that the
 	// list and the trace count the same matches.
 	problem := ""
-	if ts.p != nil {
-		problem = ts.p.Text
+	if ts.doc.p != nil {
+		problem = ts.doc.p.Text
 	}
-	for _, mt := range store.FindInTrace(ts.t, problem, store.SearchQuery{Text: q}) {
+	for _, mt := range store.FindInTrace(t, problem, store.SearchQuery{Text: q}) {
 		if mt.Step < 0 {
 			ts.problemMatches++
 			continue
@@ -37,16 +38,16 @@ func (ts *traceScreen) setQuery(m *Model, q string) {
 	}
 	ts.blocks = newBlockCache()
 	if q == "" {
-		ts.layout(m)
+		ts.layout()
 		return
 	}
 	if len(ts.matches) == 0 {
 		if ts.problemMatches > 0 {
-			m.setInfo(fmt.Sprintf("%q: %d in the problem, none in the steps", q, ts.problemMatches))
+			ts.c.setInfo(fmt.Sprintf("%q: %d in the problem, none in the steps", q, ts.problemMatches))
 		} else {
-			m.setError(fmt.Sprintf("%q: no match in this trace", q))
+			ts.c.setError(fmt.Sprintf("%q: no match in this trace", q))
 		}
-		ts.layout(m)
+		ts.layout()
 		return
 	}
 	for i, mt := range ts.matches {
@@ -55,41 +56,43 @@ func (ts *traceScreen) setQuery(m *Model, q string) {
 			break
 		}
 	}
-	ts.gotoMatch(m)
+	ts.gotoMatch()
 }
 
 // nextMatch moves to the next or previous match; past the last (or first)
 // match of a trace opened from search results it opens the next (or
 // previous) trace that matches, as a search across the list.
-func (ts *traceScreen) nextMatch(m *Model, forward bool) tea.Cmd {
+func (ts *traceScreen) nextMatch(forward bool) tea.Cmd {
 	if len(ts.matches) == 0 {
-		m.setError("no search: press / to search this trace")
+		ts.c.setError("no search: press / to search this trace")
 		return nil
 	}
-	fromSearch := m.list.search != nil && ts.ref.seq != 0 && ts.ref.queue == 0
+	// A trace opened from search results: past its last (or first)
+	// match, n goes on to the next trace that matches.
+	fromSearch := ts.ref.search && ts.ref.seq != 0 && ts.ref.queue == 0
 	switch {
 	case forward && ts.match == len(ts.matches)-1 && fromSearch:
-		return ts.sibling(m, true)
+		return ts.sibling(true)
 	case !forward && ts.match == 0 && fromSearch:
-		return ts.sibling(m, false)
+		return ts.sibling(false)
 	case forward:
 		ts.match = (ts.match + 1) % len(ts.matches)
 	default:
 		ts.match = (ts.match - 1 + len(ts.matches)) % len(ts.matches)
 	}
-	ts.gotoMatch(m)
+	ts.gotoMatch()
 	return nil
 }
 
-func (ts *traceScreen) gotoMatch(m *Model) {
+func (ts *traceScreen) gotoMatch() {
 	mt := ts.matches[ts.match]
-	ts.select_(m, mt.step)
+	ts.selectStep(mt.step)
 	info := fmt.Sprintf("match %d of %d in the steps (step %d)", ts.match+1, len(ts.matches), mt.step)
 	if ts.problemMatches > 0 {
 		info += fmt.Sprintf(" · %d more in the problem", ts.problemMatches)
 	}
-	m.setInfo(info)
-	ts.layout(m)
+	ts.c.setInfo(info)
+	ts.layout()
 }
 
 // matchesIn lists the matches inside step i.

@@ -32,28 +32,28 @@ func TestLibraryShowsDatasets(t *testing.T) {
 func TestNavigateLibraryListTraceStep(t *testing.T) {
 	m := newTestModel(t, 120, 40, "dark")
 	press(t, m, "enter") // all traces
-	if m.current() != scrList || m.list.total == 0 {
-		t.Fatalf("screen %v, %d traces", m.current(), m.list.total)
+	if m.current() != scrList || m.list().total == 0 {
+		t.Fatalf("screen %v, %d traces", m.current(), m.list().total)
 	}
 	press(t, m, "enter")
-	if m.current() != scrTrace || m.trace.t == nil {
+	if m.current() != scrTrace || m.trace().doc.t == nil {
 		t.Fatalf("no trace open (screen %v)", m.current())
 	}
-	first := m.trace.t.ID
+	first := m.trace().doc.t.ID
 	press(t, m, "j", "j")
-	if m.trace.cursor != 2 && len(m.trace.t.Steps) > 2 {
-		t.Fatalf("cursor %d after two downs", m.trace.cursor)
+	if m.trace().cursor != 2 && len(m.trace().doc.t.Steps) > 2 {
+		t.Fatalf("cursor %d after two downs", m.trace().cursor)
 	}
 	press(t, m, "enter")
-	if m.current() != scrStep || m.step.index != m.trace.cursor {
-		t.Fatalf("step detail: screen %v index %d", m.current(), m.step.index)
+	if m.current() != scrStep || m.step().index != m.trace().cursor {
+		t.Fatalf("step detail: screen %v index %d", m.current(), m.step().index)
 	}
 	press(t, m, "esc", "J")
-	if m.trace.t.ID == first {
+	if m.trace().doc.t.ID == first {
 		t.Fatal("J did not open the next trace")
 	}
-	if m.list.cursor != 1 {
-		t.Fatalf("list cursor %d after next trace, want 1", m.list.cursor)
+	if m.list().cursor != 1 {
+		t.Fatalf("list cursor %d after next trace, want 1", m.list().cursor)
 	}
 	press(t, m, "esc", "esc")
 	if m.current() != scrLibrary {
@@ -73,17 +73,17 @@ func TestFilterAndSort(t *testing.T) {
 	press(t, m, "enter")
 	// 96 ProcessBench GSM8K traces have label -1 (read from the sample) plus
 	// the hostile fixture, whose label is -1 too.
-	if m.list.total != 97 || !m.list.complete {
-		t.Fatalf("filtered list has %d rows (complete %v), want 97", m.list.total, m.list.complete)
+	if m.list().total != 97 || !m.list().complete {
+		t.Fatalf("filtered list has %d rows (complete %v), want 97", m.list().total, m.list().complete)
 	}
 	press(t, m, "s") // sort by id
-	if m.list.order.Key != "id" || m.list.total != 97 {
-		t.Fatalf("sort: key %q, %d rows", m.list.order.Key, m.list.total)
+	if m.list().order.Key != "id" || m.list().total != 97 {
+		t.Fatalf("sort: key %q, %d rows", m.list().order.Key, m.list().total)
 	}
 	var prev string
-	for i := 0; i < m.list.total; i++ {
-		seq, _ := m.list.seqAt(i)
-		if r, ok := m.list.rows[seq]; ok {
+	for i := 0; i < m.list().total; i++ {
+		seq, _ := m.list().seqAt(i)
+		if r, ok := m.list().rows[seq]; ok {
 			if r.ID < prev {
 				t.Fatalf("row %d id %s sorts before %s", i, r.ID, prev)
 			}
@@ -91,8 +91,8 @@ func TestFilterAndSort(t *testing.T) {
 		}
 	}
 	press(t, m, "F")
-	if m.list.total < 400 {
-		t.Fatalf("clear filter: %d rows", m.list.total)
+	if m.list().total < 400 {
+		t.Fatalf("clear filter: %d rows", m.list().total)
 	}
 }
 
@@ -153,8 +153,8 @@ func TestResizeKeepsCursorVisible(t *testing.T) {
 	m := newTestModel(t, 120, 40, "dark")
 	press(t, m, "enter", "G")
 	send(t, m, tea_WindowSize(80, 10))
-	if m.list.cursor < m.list.top || m.list.cursor >= m.list.top+m.list.pageSize(m) {
-		t.Fatalf("cursor %d off screen (top %d, page %d)", m.list.cursor, m.list.top, m.list.pageSize(m))
+	if m.list().cursor < m.list().top || m.list().cursor >= m.list().top+m.list().pageSize() {
+		t.Fatalf("cursor %d off screen (top %d, page %d)", m.list().cursor, m.list().top, m.list().pageSize())
 	}
 }
 
@@ -179,8 +179,8 @@ func TestMouseWheelAndClick(t *testing.T) {
 	press(t, m, "enter") // all traces
 	// Click the third table row (body row 3: the header is row 0 of the body).
 	send(t, m, tea.MouseClickMsg{X: 5, Y: m.bodyTop() + 3, Button: tea.MouseLeft})
-	if m.list.cursor != 2 {
-		t.Fatalf("click selected row %d, want 2", m.list.cursor)
+	if m.list().cursor != 2 {
+		t.Fatalf("click selected row %d, want 2", m.list().cursor)
 	}
 	// A second click on the selected row opens it.
 	send(t, m, tea.MouseClickMsg{X: 5, Y: m.bodyTop() + 3, Button: tea.MouseLeft})
@@ -193,21 +193,21 @@ func TestMouseWheelAndClick(t *testing.T) {
 		send(t, m, keyMsg(string(r)))
 	}
 	press(t, m, "enter")
-	if m.trace.t == nil || len(m.trace.t.Steps) < 1000 {
+	if m.trace().doc.t == nil || len(m.trace().doc.t.Steps) < 1000 {
 		t.Fatalf("long trace not open")
 	}
 	for range 20 {
 		send(t, m, tea.MouseWheelMsg{X: 10, Y: 10, Button: tea.MouseWheelDown})
 	}
-	if m.trace.top == 0 && m.trace.topLine == 0 {
+	if m.trace().top == 0 && m.trace().topLine == 0 {
 		t.Fatal("wheel did not scroll the trace")
 	}
-	top := m.trace.top
+	top := m.trace().top
 	for range 40 {
 		send(t, m, tea.MouseWheelMsg{X: 10, Y: 10, Button: tea.MouseWheelUp})
 	}
-	if m.trace.top >= top || m.trace.top != 0 || m.trace.topLine != 0 {
-		t.Fatalf("wheel up: top %d line %d (was %d)", m.trace.top, m.trace.topLine, top)
+	if m.trace().top >= top || m.trace().top != 0 || m.trace().topLine != 0 {
+		t.Fatalf("wheel up: top %d line %d (was %d)", m.trace().top, m.trace().topLine, top)
 	}
 }
 
@@ -215,9 +215,9 @@ func TestLongTraceEndIsReachable(t *testing.T) {
 	m := newTestModel(t, 120, 40, "dark")
 	jumpTo(t, m, "aime24_sky-t1-32b-ckpt140/21")
 	press(t, m, "G")
-	last := len(m.trace.t.Steps) - 1
-	if m.trace.cursor != last {
-		t.Fatalf("G: cursor %d, want %d", m.trace.cursor, last)
+	last := len(m.trace().doc.t.Steps) - 1
+	if m.trace().cursor != last {
+		t.Fatalf("G: cursor %d, want %d", m.trace().cursor, last)
 	}
 	if !strings.Contains(ansi.Strip(viewOf(m)), fmt.Sprintf("%d", last)) {
 		t.Fatalf("last step %d not on screen:\n%s", last, ansi.Strip(viewOf(m)))
@@ -231,24 +231,24 @@ func TestLongTraceEndIsReachable(t *testing.T) {
 func TestMarkdownReplacesPlainText(t *testing.T) {
 	m := newTestModel(t, 120, 40, "dark")
 	jumpTo(t, m, "aime24_sky-t1-32b-ckpt140/0")
-	if len(m.trace.want) != 0 || len(m.trace.inflight) != 0 {
-		t.Fatalf("renders left: want %d, in flight %d", len(m.trace.want), len(m.trace.inflight))
+	if len(m.trace().want) != 0 || len(m.trace().inflight) != 0 {
+		t.Fatalf("renders left: want %d, in flight %d", len(m.trace().want), len(m.trace().inflight))
 	}
 	// Find a visible step whose text has markdown emphasis.
 	found := false
-	for i := m.trace.top; i < len(m.trace.t.Steps) && i < m.trace.top+8; i++ {
-		if !strings.Contains(m.trace.t.Steps[i].Text, "**") {
+	for i := m.trace().top; i < len(m.trace().doc.t.Steps) && i < m.trace().top+8; i++ {
+		if !strings.Contains(m.trace().doc.t.Steps[i].Text, "**") {
 			continue
 		}
 		found = true
-		block := ansi.Strip(strings.Join(m.trace.block(m, i), "\n"))
+		block := ansi.Strip(strings.Join(m.trace().block(i), "\n"))
 		if strings.Contains(block, "**") {
 			t.Fatalf("step %d still shows raw markdown:\n%s", i, block)
 		}
 	}
 	if !found {
 		// No emphasis on screen: check that blocks came from the renderer.
-		req, ok := m.trace.markdownRequest(m, m.trace.top)
+		req, ok := m.trace().markdownRequest(m.trace().top)
 		if !ok {
 			t.Fatal("no markdown request for the top step")
 		}
@@ -257,8 +257,8 @@ func TestMarkdownReplacesPlainText(t *testing.T) {
 		}
 	}
 	press(t, m, "enter")
-	if len(m.step.want) != 0 {
-		t.Fatalf("step detail renders left: %d", len(m.step.want))
+	if len(m.step().want) != 0 {
+		t.Fatalf("step detail renders left: %d", len(m.step().want))
 	}
 }
 

@@ -18,11 +18,6 @@ import (
 // its check finishes, each trace's proof strip in the list as it is saved,
 // and the job bar counts checks.
 
-// verifyMsg carries a check's result or a trace's saved proof strip.
-type verifyMsg struct {
-	update verifyrun.Update
-}
-
 // verifyDoneMsg ends a verification job.
 type verifyDoneMsg struct {
 	summary verifyrun.Summary
@@ -34,21 +29,24 @@ type verifyDoneMsg struct {
 const verifyBacklog = 64
 
 // startVerify runs the verifier on a target.
-func (m *Model) startVerify(name string, target verifyrun.Target) tea.Cmd {
-	if m.opts.Verifier == nil {
-		m.setError("verification is not set up (see `stepwise doctor`)")
+func startVerify(c *programContext, name string, target verifyrun.Target) tea.Cmd {
+	if c.opts.Verifier == nil {
+		c.setError("verification is not set up (see `stepwise doctor`)")
 		return nil
 	}
-	v := m.opts.Verifier
-	_, cmd := m.startJob(jobSpec{name: "verify " + name, backlog: verifyBacklog,
+	v := c.opts.Verifier
+	_, cmd := c.startJob(jobSpec{name: "verify " + name, backlog: verifyBacklog,
 		run: func(ctx context.Context, out *jobOut) tea.Msg {
 			sum, err := v.Run(ctx, target, verifyrun.Options{}, func(u verifyrun.Update) {
 				if p := u.Progress; p.Checks > 0 {
 					out.progress(float64(p.ChecksDone)/float64(p.Checks),
 						fmt.Sprintf("%d/%d checks, %d/%d traces", p.ChecksDone, p.Checks, p.TracesDone, p.Traces))
 				}
-				if u.Result != nil || u.Saved != nil {
-					out.send(verifyMsg{update: u})
+				if u.Result != nil {
+					out.send(checkArrivedMsg{result: u.Result})
+				}
+				if s := u.Saved; s != nil {
+					out.send(proofStripMsg{seq: s.Seq, strip: s.Strip})
 				}
 			})
 			if ctx.Err() != nil {
@@ -56,28 +54,16 @@ func (m *Model) startVerify(name string, target verifyrun.Target) tea.Cmd {
 			}
 			return verifyDoneMsg{summary: sum, err: err}
 		}})
-	m.setInfo("verifying " + name + "…")
+	c.setInfo("verifying " + name + "…")
 	return cmd
 }
 
-// verifyUpdate applies one streamed result.
-func (m *Model) verifyUpdate(msg verifyMsg) {
-	u := msg.update
-	if r := u.Result; r != nil {
-		m.trace.applyResult(m, r)
-	}
-	if s := u.Saved; s != nil {
-		m.list.proofStrips[s.Seq] = s.Strip
-	}
-}
-
-func (m *Model) verifyDone(msg verifyDoneMsg) tea.Cmd {
+func verifyDone(c *programContext, msg verifyDoneMsg) {
 	if msg.err != nil {
-		m.setError("verify: " + msg.err.Error())
-		return nil
+		c.setError("verify: " + msg.err.Error())
+		return
 	}
-	m.setInfo("verified: " + statusCounts(msg.summary.ByStatus))
-	return nil
+	c.setInfo("verified: " + statusCounts(msg.summary.ByStatus))
 }
 
 // statusCounts writes "3 proved, 1 disproved" in a stable order.
@@ -95,27 +81,4 @@ func statusCounts(by map[stepwise.ProofStatus]int) string {
 		parts = append(parts, fmt.Sprintf("%d %s", by[stepwise.ProofStatus(k)], k))
 	}
 	return strings.Join(parts, ", ")
-}
-
-// applyResult shows a streamed check on the open trace: the step's checked
-// formalization replaces what was there (the dataset's stored status).
-func (ts *traceScreen) applyResult(m *Model, r *verifyrun.StepResult) {
-	if ts.t == nil || r.TraceID != ts.t.ID || r.Step < 0 || r.Step >= len(ts.t.Steps) {
-		return
-	}
-	if ts.checked == nil {
-		ts.checked = map[int][]stepwise.Formalization{}
-	}
-	fs := ts.checked[r.Step]
-	for len(fs) <= r.Index {
-		fs = append(fs, stepwise.Formalization{})
-	}
-	fs[r.Index] = r.Formalization
-	ts.checked[r.Step] = fs
-	verifyrun.ApplyChecks(ts.t, map[int][]stepwise.Formalization{r.Step: fs})
-	ts.blocks.drop(r.Step)
-	ts.layout(m)
-	if m.current() == scrStep && m.step.index == r.Step {
-		m.step.build(m)
-	}
 }

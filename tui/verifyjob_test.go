@@ -22,12 +22,12 @@ func TestVerifyStreamsIntoTheGutterAndStrip(t *testing.T) {
 		send(t, m, keyMsg(string(r)))
 	}
 	press(t, m, "enter", "enter") // the first GSM8K reference solution
-	if m.trace.t == nil || !strings.HasPrefix(m.trace.t.Dataset, "gsm8k") {
+	if m.trace().doc.t == nil || !strings.HasPrefix(m.trace().doc.t.Dataset, "gsm8k") {
 		t.Fatal("no GSM8K trace open")
 	}
 	press(t, m, "V")
 	proved := 0
-	for i, s := range m.trace.t.Steps {
+	for i, s := range m.trace().doc.t.Steps {
 		if len(s.Calcs) == 0 {
 			continue
 		}
@@ -42,8 +42,8 @@ func TestVerifyStreamsIntoTheGutterAndStrip(t *testing.T) {
 	if !strings.Contains(m.status, "proved") {
 		t.Fatalf("status %q", m.status)
 	}
-	seq, _ := m.list.seqAt(0)
-	if strip := m.list.proofStrips[seq]; !strings.Contains(strip, "+") {
+	seq, _ := m.list().seqAt(0)
+	if strip := m.list().proofStrips[seq]; !strings.Contains(strip, "+") {
 		t.Fatalf("list proof strip %q", strip)
 	}
 }
