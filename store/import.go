@@ -17,6 +17,7 @@ import (
 	"golang.org/x/sync/semaphore"
 
 	"github.com/stepwise-dev/stepwise/store/formats"
+	"github.com/stepwise-dev/stepwise/store/internal/ingest"
 )
 
 // ImportOptions tune an import.
@@ -178,17 +179,16 @@ func fileSize(path string) int64 {
 
 // chunk is a run of records decoded by one worker.
 type chunk struct {
-	n     int
-	recs  []formats.Record
-	bytes int64
-	items []formats.Item // decoded, until encoded into runs
-	runs  []bodyRun      // the prepared traces, by body block
-	count *counter       // the running-count changes of the traces
-	errs  []error        // per-record problems, in record order
-	held  int64          // the read-ahead bytes this chunk holds (readChunks)
-	parts []recordParts  // parts of records that could not be read
-	warns []recordWarning
-	fatal error // the file cannot be read further
+	n        int
+	recs     []formats.Record
+	bytes    int64
+	items    []formats.Item // decoded, until encoded into runs
+	prepared *ingest.Batch  // the traces, encoded, and their running counts
+	errs     []error        // per-record problems, in record order
+	held     int64          // the read-ahead bytes this chunk holds (readChunks)
+	parts    []recordParts  // parts of records that could not be read
+	warns    []recordWarning
+	fatal    error // the file cannot be read further
 }
 
 // recordParts are the unreadable parts of the i-th record of a chunk.
@@ -242,7 +242,7 @@ func (im *importer) decode(ctx context.Context, in *formats.Input) error {
 	w := im.db.startWriter()
 	defer w.close()
 
-	cur := &batch{}
+	cur := &ingest.Batch{}
 	pending := map[int]*chunk{}
 	next := 0
 	var firstErr error
@@ -257,8 +257,8 @@ func (im *importer) decode(ctx context.Context, in *formats.Input) error {
 		// same pages again and again); while it holds all it can, a full
 		// batch stops the intake, which bounds memory to maxInflight+1
 		// batches.
-		full := cur.traces >= im.opts.BatchSize || cur.encoded >= im.opts.BatchBytes
-		var send chan<- *batch
+		full := cur.Traces() >= im.opts.BatchSize || cur.Encoded() >= im.opts.BatchBytes
+		var send chan<- *ingest.Batch
 		if w.inflight < maxInflight && firstErr == nil && full {
 			send = w.in
 		}
@@ -282,7 +282,7 @@ func (im *importer) decode(ctx context.Context, in *formats.Input) error {
 			}
 		case send <- cur:
 			w.inflight++
-			cur = &batch{}
+			cur = &ingest.Batch{}
 		case o := <-w.out:
 			w.inflight--
 			fail(im.written(o))
@@ -306,9 +306,8 @@ func (im *importer) decode(ctx context.Context, in *formats.Input) error {
 			im.warn(formats.WarningFor(&formats.Record{Path: in.Path, Line: it.Trace.Source.Line}, w))
 		}
 	}
-	rest := prepareBatch(items)
-	cur.append(rest.runs, &rest.counts)
-	if cur.traces == 0 {
+	cur.Append(ingest.PrepareParallel(items))
+	if cur.Traces() == 0 {
 		return nil
 	}
 	w.in <- cur
@@ -389,8 +388,7 @@ func (im *importer) work(in *formats.Input, c *chunk) {
 		c.items = append(c.items, items...)
 	}
 	im.grade(c.items)
-	out, runs := encodeRuns(c.items)
-	c.runs, c.count = runs, tally(out)
+	c.prepared = ingest.Prepare(c.items)
 	c.recs, c.items = nil, nil
 }
 
@@ -407,7 +405,7 @@ func (im *importer) grade(items []formats.Item) {
 
 // apply takes a decoded chunk in file order: reports its problems and queues
 // its traces in b.
-func (im *importer) apply(b *batch, c *chunk) error {
+func (im *importer) apply(b *ingest.Batch, c *chunk) error {
 	warns, parts := c.warns, c.parts
 	for i, err := range c.errs {
 		im.rep.Records++
@@ -427,8 +425,8 @@ func (im *importer) apply(b *batch, c *chunk) error {
 			im.warn(warns[0].w)
 		}
 	}
-	b.append(c.runs, c.count)
-	b.bytes += c.bytes
+	b.Append(c.prepared)
+	b.Bytes += c.bytes
 	if c.fatal != nil {
 		return im.recordProblem(c.fatal)
 	}
@@ -465,8 +463,8 @@ func (im *importer) written(o writeOutcome) error {
 	if o.err != nil {
 		return o.err
 	}
-	im.rep.Imported += o.res.imported
-	im.rep.Duplicates += o.res.duplicates
+	im.rep.Imported += o.res.Imported
+	im.rep.Duplicates += o.res.Duplicates
 	im.read += o.bytes
 	im.progress()
 	return nil
