@@ -3,11 +3,10 @@ package store
 import (
 	"errors"
 	"fmt"
-	"runtime"
-	"sync"
 
 	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/store/formats"
+	"github.com/stepwise-dev/stepwise/store/internal/ingest"
 )
 
 // addBatch is the number of traces Add writes per transaction, as Import.
@@ -32,13 +31,13 @@ func (db *DB) Add(items []formats.Item) (imported, duplicates int, err error) {
 	}
 	done := make(chan struct{})
 	defer close(done)
-	batches := make(chan *batch, 1)
+	batches := make(chan *ingest.Batch, 1)
 	// Preparing batch k+1 (encoding and hashing, on every core) overlaps
 	// writing batch k.
 	go func() {
 		defer close(batches)
 		for start := 0; start < len(items); start += addBatch {
-			b := prepareBatch(items[start:min(start+addBatch, len(items))])
+			b := ingest.PrepareParallel(items[start:min(start+addBatch, len(items))])
 			select {
 			case batches <- b:
 			case <-done:
@@ -51,8 +50,8 @@ func (db *DB) Add(items []formats.Item) (imported, duplicates int, err error) {
 		if err != nil {
 			return imported, duplicates, fmt.Errorf("add: %w", err)
 		}
-		imported += res.imported
-		duplicates += res.duplicates
+		imported += res.Imported
+		duplicates += res.Duplicates
 	}
 	return imported, duplicates, nil
 }
@@ -93,27 +92,4 @@ func completeItem(it *formats.Item) error {
 		}
 	}
 	return nil
-}
-
-// prepareBatch prepares items on every core, keeping their order: each
-// core takes a contiguous part, so that its bodies make blocks.
-func prepareBatch(items []formats.Item) *batch {
-	workers := min(runtime.GOMAXPROCS(0), max(1, len(items)/256))
-	parts := make([]batch, workers)
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			lo, hi := w*len(items)/workers, (w+1)*len(items)/workers
-			out, runs := encodeRuns(items[lo:hi])
-			parts[w].append(runs, tally(out))
-		}()
-	}
-	wg.Wait()
-	b := &batch{}
-	for _, p := range parts {
-		b.append(p.runs, &p.counts)
-	}
-	return b
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -16,6 +17,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/store/formats"
 	"github.com/stepwise-dev/stepwise/store/internal/bodies"
 	"github.com/stepwise-dev/stepwise/store/internal/idindex"
@@ -118,8 +120,9 @@ func checkStore(t *testing.T, db *DB) {
 			if err != nil || v == nil {
 				return fmt.Errorf("problem %s: no record (%v)", k, err)
 			}
-			if id, _, err := problemText(v); err != nil || id != string(k) {
-				return fmt.Errorf("problem %s: record of %q (%v)", k, id, err)
+			var p stepwise.Problem
+			if err := json.Unmarshal(v, &p); err != nil || p.ID != string(k) {
+				return fmt.Errorf("problem %s: record of %q (%v)", k, p.ID, err)
 			}
 			return nil
 		})

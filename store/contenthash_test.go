@@ -18,6 +18,7 @@ import (
 
 	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/store/internal/idindex"
+	"github.com/stepwise-dev/stepwise/store/internal/ingest"
 	"github.com/stepwise-dev/stepwise/store/internal/record"
 	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
@@ -142,7 +143,7 @@ func TestMigrateRehashesVersion1Bodies(t *testing.T) {
 			}
 			v1 := record.AppendBodyVersion(nil, want[seq], record.BodyVersionNoNames)
 			bodies = append(bodies, schema.KV{K: schema.U64(seq), V: v1})
-			ids = append(ids, schema.KV{K: []byte(s.ID), V: idindex.Value(seq, contentHash(&s, v1))})
+			ids = append(ids, schema.KV{K: []byte(s.ID), V: idindex.Value(seq, ingest.ContentHash(&s, v1))})
 			return nil
 		})
 		if err != nil {

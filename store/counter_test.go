@@ -7,9 +7,6 @@ import (
 	"path/filepath"
 	"reflect"
 	"testing"
-
-	"github.com/stepwise-dev/stepwise"
-	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
 // TestCountsSkipDuplicates: the running counts are tallied by the decoding
@@ -92,53 +89,4 @@ func statsAfter(t *testing.T, path string, batch int) *Stats {
 		t.Fatal(err)
 	}
 	return st
-}
-
-// TestCountedTerms: schema.CountedTerms point at schema.CountedFields in a summary's terms,
-// the dataset first.
-func TestCountedTerms(t *testing.T) {
-	ts := schema.Terms(&Summary{})
-	for i, at := range schema.CountedTerms {
-		if ts[at].Field != schema.CountedFields[i] {
-			t.Fatalf("schema.CountedTerms[%d] = %d is %q, schema.CountedFields says %q", i, at, ts[at].Field, schema.CountedFields[i])
-		}
-	}
-	if schema.CountedFields[0] != FieldDataset {
-		t.Fatalf("the first counted field is %q", schema.CountedFields[0])
-	}
-}
-
-// TestCounterMerge: counting traces in pieces, in runs or interleaved, and
-// merging the pieces gives the keys of counting them one at a time into a map.
-func TestCounterMerge(t *testing.T) {
-	var ps []prepared
-	for i := range 50 {
-		s := Summary{Dataset: []string{"a", "b"}[i/25], Model: []string{"m", "n", "o"}[i%3],
-			LabelState: []stepwise.LabelState{stepwise.LabelNone, stepwise.LabelError}[i/7%2]}
-		ps = append(ps, prepared{terms: schema.Terms(&s)})
-	}
-	want := map[string]int64{"total": int64(len(ps))}
-	for _, p := range ps {
-		for i, at := range schema.CountedTerms {
-			v := p.terms[at].Value
-			want[schema.CountKey("", schema.CountedFields[i], v)]++
-			if i > 0 {
-				want[schema.CountKey(p.terms[0].Value, schema.CountedFields[i], v)]++
-			}
-		}
-	}
-	var whole counter
-	for _, cut := range [][2]int{{0, 9}, {9, 10}, {10, 40}, {40, 50}} {
-		whole.merge(tally(ps[cut[0]:cut[1]]))
-	}
-	if got := whole.keys(); !reflect.DeepEqual(got, want) {
-		t.Fatalf("merged keys:\n got %v\nwant %v", got, want)
-	}
-}
-
-// TestTermCount: the import's term slabs are cut schema.TermCount at a time.
-func TestTermCount(t *testing.T) {
-	if n := len(schema.Terms(&Summary{})); n != schema.TermCount {
-		t.Fatalf("a summary has %d terms, schema.TermCount says %d", n, schema.TermCount)
-	}
 }

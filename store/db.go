@@ -14,6 +14,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/stepwise-dev/stepwise/store/internal/handle"
+	"github.com/stepwise-dev/stepwise/store/internal/ingest"
 )
 
 // DB is an open store. It does not keep the file open: each transaction
@@ -24,11 +25,11 @@ type DB struct {
 	h        *handle.Handle
 	path     string
 	readOnly bool
-	// seen is the importer's dedupe filter (bloom.go); only the writer,
+	// seen is the importer's dedupe filter (store/internal/ingest); only the writer,
 	// inside a write transaction, touches it. seenAt is the count of other
 	// processes' commits when it was loaded: another process may have
 	// added ids since, and then it is loaded again.
-	seen   *seenFilter
+	seen   *ingest.Seen
 	seenAt uint64
 	// stamp is the file's stat at the last look for changes (changes.go).
 	stamp fileStamp

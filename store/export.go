@@ -2,34 +2,19 @@ package store
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
-	"runtime"
-	"sort"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/stepwise-dev/stepwise"
-	"github.com/stepwise-dev/stepwise/store/formats"
+	"github.com/stepwise-dev/stepwise/store/export"
 	"github.com/stepwise-dev/stepwise/store/internal/damage"
 	"github.com/stepwise-dev/stepwise/store/internal/postings"
 	"github.com/stepwise-dev/stepwise/store/internal/problems"
 	"github.com/stepwise-dev/stepwise/store/internal/schema"
-)
-
-// LabelMode chooses which labels an export carries.
-type LabelMode string
-
-// Label modes.
-const (
-	// LabelsMerged: a human label where there is one, else the dataset's.
-	LabelsMerged LabelMode = "merged"
-	LabelsHuman  LabelMode = "human"
-	LabelsSource LabelMode = "source"
 )
 
 // FormatAnnotations is the raw event log export (what MergeEvents reads).
@@ -58,41 +43,47 @@ type ExportOptions struct {
 	Resolve Resolve
 }
 
-// ExportReport counts what an export wrote and what it skipped, by reason.
-type ExportReport struct {
-	Format  string         `json:"format"`
-	Traces  int            `json:"traces"`
-	Written int            `json:"written"`
-	Skipped map[string]int `json:"skipped,omitempty"`
-}
+// ExportReport counts what an export wrote and what it skipped, by reason
+// (store/export).
+type ExportReport = export.Report
 
-func (r *ExportReport) skip(reason string, n int) {
-	if n == 0 {
-		return
-	}
-	if r.Skipped == nil {
-		r.Skipped = map[string]int{}
-	}
-	r.Skipped[reason] += n
-}
+// LabelMode chooses which labels an export carries (store/export).
+type LabelMode = export.LabelMode
+
+// Label modes.
+const (
+	// LabelsMerged: a human label where there is one, else the dataset's.
+	LabelsMerged = export.LabelsMerged
+	LabelsHuman  = export.LabelsHuman
+	LabelsSource = export.LabelsSource
+)
+
+// Resolve says which annotator's label a step gets in an export when
+// several labeled it (store/export).
+type Resolve = export.Resolve
+
+// Resolution rules.
+const (
+	// ResolveLatest: the latest current label wins (the default).
+	ResolveLatest = export.ResolveLatest
+	// ResolveMajority: the rating most annotators gave wins.
+	ResolveMajority = export.ResolveMajority
+)
+
+// ParseResolve checks a rule name ("" is the default).
+func ParseResolve(s string) (Resolve, error) { return export.ParseResolve(s) }
 
 // Export streams the selected traces (or events) to w from one snapshot of
-// the store (read transactions opened together; export_parallel.go):
-// traces in import order (DPO: by problem), a few hundred at a time, so
-// memory does not grow with the store. Output is deterministic.
+// the store (store/export): traces in import order (DPO: by problem), a
+// few hundred at a time, so memory does not grow with the store. Output is
+// deterministic.
 func (db *DB) Export(ctx context.Context, w io.Writer, opts ExportOptions) (*ExportReport, error) {
 	if err := opts.Filter.Validate(); err != nil {
 		return nil, err
 	}
-	switch opts.Labels {
-	case "":
-		opts.Labels = LabelsMerged
-	case LabelsMerged, LabelsHuman, LabelsSource:
-	default:
-		return nil, fmt.Errorf("--labels %q: want human, source or merged", opts.Labels)
-	}
-	var err error
-	if opts.Resolve, err = ParseResolve(string(opts.Resolve)); err != nil {
+	eo := export.Options{Format: opts.Format, Labels: opts.Labels, Annotator: opts.Annotator, LabeledOnly: opts.LabeledOnly,
+		Since: opts.Since, Until: opts.Until, IncludeQC: opts.IncludeQC, Resolve: opts.Resolve}
+	if err := eo.Check(); err != nil {
 		return nil, err
 	}
 	rep := &ExportReport{Format: opts.Format}
@@ -102,60 +93,44 @@ func (db *DB) Export(ctx context.Context, w io.Writer, opts ExportOptions) (*Exp
 	case FormatLabels:
 		return rep, db.exportLabels(ctx, w, opts, rep)
 	}
-	f, err := formats.LookupExport(opts.Format)
-	if err != nil {
-		return nil, err
-	}
-	// One exporter writes the whole output, except for line formats, whose
-	// pipeline workers have one each.
-	var exp formats.Exporter
-	if !f.Lines {
-		exp = f.New(w)
-	}
-	g, grouped := exp.(formats.GroupExporter)
-	// One read transaction lists the traces; the pipeline's workers load
-	// them, each in a transaction of its own on the same snapshot.
-	n := 1 + runtime.GOMAXPROCS(0)
-	if grouped {
-		n = 1
-	}
-	err = db.h.Snapshot(ctx, n, func(txs []*bolt.Tx) error {
-		x := &exportRun{path: db.path, tx: txs[0], opts: opts, rep: rep, problems: map[string]*stepwise.Problem{}}
-		x.prmNames = exportPRMNames(txs[0], f, exp)
-		if exp != nil {
-			if err := setPRMColumns(exp, x.prmNames); err != nil {
-				return err
-			}
-		}
-		if grouped {
-			err = x.byProblem(ctx, g)
-		} else {
-			err = x.pipeline(ctx, f, exp, w, txs[1:])
-		}
-		return err
-	})
-	if exp != nil {
-		if cerr := exp.Close(); err == nil {
-			err = cerr
-		}
-	}
-	return rep, err
+	return export.Run(ctx, exportSource{db, opts}, w, eo)
 }
 
-// exportRun is one export's state inside its read transaction.
-type exportRun struct {
-	path     string // the store's, for errors
+// ExportFile exports into the file at path, which takes the name only once
+// it is whole (export.ToFile). With overwrite false an existing file at
+// path is an error and stays as it is; with overwrite true (the user named
+// the file) it is replaced.
+func (db *DB) ExportFile(ctx context.Context, path string, opts ExportOptions, overwrite bool) (*ExportReport, error) {
+	return export.ToFile(path, overwrite, func(w io.Writer) (*ExportReport, error) { return db.Export(ctx, w, opts) })
+}
+
+// exportSource is the store as the export room reads it.
+type exportSource struct {
+	db   *DB
+	opts ExportOptions
+}
+
+func (s exportSource) Snapshot(ctx context.Context, n int, fn func([]export.Reader) error) error {
+	return s.db.h.Snapshot(ctx, n, func(txs []*bolt.Tx) error {
+		rs := make([]export.Reader, len(txs))
+		for i, tx := range txs {
+			rs[i] = &exportReader{tx: tx, opts: s.opts, reader: newTraceReader(tx), problems: map[string]*stepwise.Problem{}}
+		}
+		return fn(rs)
+	})
+}
+
+// exportReader reads one transaction of an export's snapshot.
+type exportReader struct {
 	tx       *bolt.Tx
 	opts     ExportOptions
-	rep      *ExportReport
+	reader   *traceReader
 	problems map[string]*stepwise.Problem // a small cache: traces of a problem are often near
-	reader   *traceReader                 // tx's, made on first use
-	prmNames []string                     // the PRMs the export has columns for
 }
 
-// selected visits the seqs of the selected traces in import order, within
+// Selected visits the seqs of the selected traces in import order, within
 // the filter's offset and limit.
-func (x *exportRun) selected(ctx context.Context, fn func(seq uint64) error) error {
+func (x *exportReader) Selected(ctx context.Context, fn func(seq uint64) error) error {
 	it, err := x.opts.Filter.iterator(x.tx)
 	if err != nil {
 		return err
@@ -185,9 +160,9 @@ func (x *exportRun) selected(ctx context.Context, fn func(seq uint64) error) err
 	return ctx.Err()
 }
 
-// byProblem hands a group exporter every selected trace of a problem at
-// once, problem by problem (the problem postings are ordered by problem id).
-func (x *exportRun) byProblem(ctx context.Context, g formats.GroupExporter) error {
+// ByProblem visits the traces the filter matches grouped by problem: the
+// problem postings are ordered by problem id, then seq.
+func (x *exportReader) ByProblem(ctx context.Context, fn func(problem []byte, seq uint64) error) error {
 	var member postings.Bitset
 	if !x.opts.Filter.isEmpty() {
 		var err error
@@ -195,19 +170,8 @@ func (x *exportRun) byProblem(ctx context.Context, g formats.GroupExporter) erro
 			return err
 		}
 	}
-	var group []*formats.ExportItem
-	var cur []byte
-	flush := func() error {
-		n, skip, err := g.WriteGroup(group)
-		x.rep.Written += n
-		for r, k := range skip {
-			x.rep.skip(r, k)
-		}
-		group = group[:0]
-		return err
-	}
 	n := 0
-	err := postings.EachFieldSeq(x.tx.Bucket(schema.Postings), FieldProblem, func(pid []byte, seq uint64) error {
+	return postings.EachFieldSeq(x.tx.Bucket(schema.Postings), FieldProblem, func(pid []byte, seq uint64) error {
 		if n++; n%256 == 0 {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -216,86 +180,22 @@ func (x *exportRun) byProblem(ctx context.Context, g formats.GroupExporter) erro
 		if member != nil && !member.Has(seq) {
 			return nil
 		}
-		if !bytes.Equal(pid, cur) {
-			if err := flush(); err != nil {
-				return err
-			}
-			cur = bytes.Clone(pid)
-		}
-		item, skip, err := x.item(seq)
-		if err != nil {
-			return err
-		}
-		x.rep.Traces++
-		if skip != "" {
-			x.rep.skip(skip, 1)
-			return nil
-		}
-		group = append(group, item)
-		return nil
+		return fn(pid, seq)
 	})
-	if err != nil {
-		return err
-	}
-	if err := flush(); err != nil {
-		return err
-	}
-	return ctx.Err()
 }
 
-// item loads a trace with its problem and resolved labels; skip says why a
-// trace is left out.
-//
-// The trace's text is read in place: every item is written, and every
-// exporter closed, before Export ends its read transactions.
-func (x *exportRun) item(seq uint64) (*formats.ExportItem, string, error) {
-	if x.reader == nil {
-		x.reader = newTraceReader(x.tx)
-	}
-	t, err := x.reader.trace(seq, false)
-	if err != nil {
-		return nil, "", err
-	}
-	if !x.opts.IncludeQC && isQualityControl(t) {
-		return nil, "PRM800K quality-control or screening record", nil
-	}
+func (x *exportReader) Trace(seq uint64) (*stepwise.Trace, error) { return x.reader.trace(seq, false) }
+
+// Problem is the trace's problem as its source wrote it (traceproblem.go).
+func (x *exportReader) Problem(seq uint64, t *stepwise.Trace) (*stepwise.Problem, error) {
 	p, err := x.problem(t.ProblemID)
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
-	// The problem as this trace's source wrote it (traceproblem.go).
-	if p, err = x.reader.problemOf(seq, p); err != nil {
-		return nil, "", err
-	}
-	evs, err := x.reader.eventsOf(seq)
-	if err != nil {
-		return nil, "", err
-	}
-	item := &formats.ExportItem{Problem: p, Trace: t}
-	if len(x.prmNames) > 0 {
-		if item.PRM, err = prmColumns(x.tx, seq, x.prmNames); err != nil {
-			return nil, "", err
-		}
-	}
-	resolveLabels(item, x.keepEvents(evs), x.opts.Labels, x.opts.Resolve)
-	if x.opts.LabeledOnly && !hasLabel(item) {
-		return nil, "unlabeled", nil
-	}
-	return item, "", nil
+	return x.reader.problemOf(seq, p)
 }
 
-func (x *exportRun) keepEvents(evs []Event) []stepwise.Annotation {
-	var out []stepwise.Annotation
-	f := EventFilter{Annotator: x.opts.Annotator, Since: x.opts.Since, Until: x.opts.Until, NoGold: true}
-	for i := range evs {
-		if f.match(&evs[i], "") {
-			out = append(out, evs[i].Annotation)
-		}
-	}
-	return out
-}
-
-func (x *exportRun) problem(id string) (*stepwise.Problem, error) {
+func (x *exportReader) problem(id string) (*stepwise.Problem, error) {
 	if p := x.problems[id]; p != nil {
 		return p, nil
 	}
@@ -318,116 +218,33 @@ func (x *exportRun) problem(id string) (*stepwise.Problem, error) {
 	return p, nil
 }
 
-// isQualityControl recognizes PRM800K's quality-control and screening
-// records (generation -1 is the screening set), which FORMATS.md §1 says
-// to leave out of training and export sets.
-func isQualityControl(t *stepwise.Trace) bool {
-	m := t.Meta
-	return m["is_quality_control_question"] == "true" || m["is_initial_screening_question"] == "true" ||
-		(m["generation"] == "-1" && m["labeler"] != "")
+func (x *exportReader) Events(seq uint64) ([]stepwise.Annotation, error) {
+	evs, err := x.reader.eventsOf(seq)
+	return annotations(evs), err
 }
 
-func hasLabel(it *formats.ExportItem) bool {
-	for _, l := range it.Labels {
-		if l.Origin != "" {
-			return true
-		}
-	}
-	return it.Verdict != ""
+func (x *exportReader) PRMNames() []string { return prmNamesTx(x.tx) }
+
+func (x *exportReader) PRM(seq uint64, names []string) ([][]float64, error) {
+	return prmColumns(x.tx, seq, names)
 }
 
-// resolveLabels fills the item's per-step labels. A human label is chosen
-// among the annotators' current labels of the step by the resolution rule
-// (latest: an adjudicator who labels after the others wins; majority); the
-// dataset's is the step's source rating, with the bad label's category and
-// reason, and PRM800K's flag as the hallucination flag.
-func resolveLabels(it *formats.ExportItem, evs []stepwise.Annotation, mode LabelMode, rule Resolve) {
-	n := len(it.Trace.Steps)
-	it.Labels = make([]formats.StepLabel, n)
-	var marks map[string]*stepwise.TraceMarks
-	if mode != LabelsSource && len(evs) > 0 {
-		marks = stepwise.FoldAnnotations(evs, n)
+// prmColumns reads a trace's step scores by each named PRM, nil for a PRM
+// that did not score it (NoScore marks a step a PRM gave no score).
+func prmColumns(tx *bolt.Tx, seq uint64, names []string) ([][]float64, error) {
+	ps, err := prmOfSeq(tx, seq)
+	if err != nil || len(ps) == 0 {
+		return nil, err
 	}
-	names := make([]string, 0, len(marks))
-	for name := range marks {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	used := map[string]bool{}
-	var verdictTime time.Time
-	byStep := make([][]namedMark, n)
-	for _, name := range names {
-		m := marks[name]
-		for i, sm := range m.Steps {
-			if sm.Rating != stepwise.Unlabeled && i < n {
-				byStep[i] = append(byStep[i], namedMark{name, sm})
-			}
-		}
-		if m.Verdict != "" && !m.Updated.Before(verdictTime) {
-			it.Verdict, verdictTime = m.Verdict, m.Updated
-		}
-	}
-	for i, ms := range byStep {
-		if len(ms) == 0 {
-			continue
-		}
-		w := rule.pick(ms)
-		sm := w.mark
-		it.Labels[i] = formats.StepLabel{Rating: sm.Rating, Hallucinated: sm.Hallucinated, ErrorType: sm.ErrorType,
-			Note: sm.Note, Origin: formats.LabelOriginHuman, Annotator: w.name}
-	}
-	for i := range it.Labels {
-		if it.Labels[i].Origin == formats.LabelOriginHuman {
-			used[it.Labels[i].Annotator] = true
-		} else if mode != LabelsHuman {
-			it.Labels[i] = sourceLabel(&it.Trace.Steps[i])
-		}
-	}
-	if it.Verdict != "" {
-		for name, m := range marks {
-			if m.Verdict == it.Verdict && m.Updated.Equal(verdictTime) {
-				used[name] = true
+	out := make([][]float64, len(names))
+	for _, p := range ps {
+		for c, n := range names {
+			if n == p.Model {
+				out[c] = p.Steps
 			}
 		}
 	}
-	for _, name := range names {
-		if used[name] {
-			it.Annotators = append(it.Annotators, name)
-			m := marks[name]
-			it.ElapsedMS += m.ElapsedMS
-			if m.Updated.After(it.Time) {
-				it.Time = m.Updated
-			}
-		}
-	}
-}
-
-// later orders two marks of a step: by time, then by event seq.
-func later(a, b stepwise.StepMark) bool {
-	if !a.Time.Equal(b.Time) {
-		return a.Time.After(b.Time)
-	}
-	return a.Event > b.Event
-}
-
-func sourceLabel(s *stepwise.Step) formats.StepLabel {
-	r := s.StepRating()
-	if r == stepwise.Unlabeled {
-		return formats.StepLabel{}
-	}
-	out := formats.StepLabel{Rating: r, Origin: formats.LabelOriginSource}
-	for _, l := range s.Labels {
-		if l.Scope != stepwise.ScopeStep && l.Scope != "" {
-			continue
-		}
-		if l.Flagged != nil && *l.Flagged {
-			out.Hallucinated = true
-		}
-		if l.Rating == r && out.ErrorType == "" && out.Note == "" {
-			out.ErrorType, out.Note, out.Annotator = l.Category, l.Reason, l.Annotator
-		}
-	}
-	return out
+	return out, nil
 }
 
 // exportEvents writes the event log as JSONL (Event: the annotation, its

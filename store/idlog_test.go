@@ -11,6 +11,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/stepwise-dev/stepwise/store/internal/idindex"
+	"github.com/stepwise-dev/stepwise/store/internal/ingest"
 )
 
 // TestIDLog: traces whose ids are in the id log's runs are found by id, by
@@ -29,7 +30,7 @@ func TestIDLog(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, part := range [][]int{{0, 30}, {30, 100}} {
-		if _, err := db.writeBatch(prepareBatch(math[part[0]:part[1]])); err != nil {
+		if _, err := db.writeBatch(ingest.PrepareParallel(math[part[0]:part[1]])); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -55,7 +56,7 @@ func TestIDLog(t *testing.T) {
 	defer db.Close()
 	gsm := decodeFiles(t, filepath.Join(samples, "processbench", "gsm8k_0-99_and_200-299.json"))
 	for start, runs := 0, 3; start < len(gsm); start += 10 {
-		if _, err := db.writeBatch(prepareBatch(gsm[start : start+10])); err != nil {
+		if _, err := db.writeBatch(ingest.PrepareParallel(gsm[start : start+10])); err != nil {
 			t.Fatal(err)
 		}
 		if runs++; runs > idindex.MaxRuns {

@@ -8,6 +8,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store/internal/ingest"
 	"github.com/stepwise-dev/stepwise/store/internal/postings"
 	"github.com/stepwise-dev/stepwise/store/internal/problems"
 	"github.com/stepwise-dev/stepwise/store/internal/record"
@@ -169,12 +170,12 @@ func (db *DB) regradeChunk(g stepwise.AnswerGrader, seqs []uint64, rep *RegradeR
 // sourceStated takes back from a stored trace what an answer grader
 // derived, leaving what its source stated: the stored body keeps the
 // source's CorrectBy; imports before the grader wrote their own verdict
-// there (legacyCorrectBy).
+// there (ingest.LegacyCorrectBy).
 func sourceStated(s *Summary, t *stepwise.Trace) *stepwise.Trace {
 	if s.Graded&record.GradedAnswer != 0 {
 		t.FinalAnswer = ""
 	}
-	if s.Graded&record.GradedVerdict != 0 || t.CorrectBy == legacyCorrectBy {
+	if s.Graded&record.GradedVerdict != 0 || t.CorrectBy == ingest.LegacyCorrectBy {
 		t.Correct, t.CorrectBy = nil, ""
 	}
 	return t

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -9,7 +8,6 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
-	"github.com/stepwise-dev/stepwise/store/internal/postings"
 	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
@@ -40,73 +38,6 @@ var keySchema = []byte("schema_version")
 
 // ErrNeedsMigration is returned by a read-only open of an older store.
 var ErrNeedsMigration = errors.New("store needs migration")
-
-// migrations[v] upgrades a store from schema v to v+1, inside one transaction.
-var migrations = map[int]func(*bolt.Tx) error{
-	1: migratePostings,
-	2: createBuckets,
-	3: createBuckets, // nothing to do: 4 → 5 recomputes every hash
-	4: foldContentHashes,
-	5: migratePostings, // the problem ids, now posting fields too
-	6: foldContentHashes,
-	7: splitProblems,
-	8: createBuckets, // the id log
-	9: createBuckets, // PRM scores
-}
-
-// createBuckets (2 → 3) adds the buckets a newer schema introduced.
-func createBuckets(tx *bolt.Tx) error {
-	for _, name := range schema.Created {
-		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
-			return fmt.Errorf("create bucket %s: %w", name, err)
-		}
-	}
-	return nil
-}
-
-// migratePostings moves the fields that postingFields lists from per-trace
-// index keys into postings: at 1 → 2 the low-cardinality ones, dropping the
-// chars sort field and the source-id index (ids resolve source ids now); at
-// 5 → 6 the problem ids. The index keys of a term are sorted by seq, so its
-// postings are written in one go; a store of a million traces needs some
-// tens of MB for it, once.
-func migratePostings(tx *bolt.Tx) error {
-	post, err := tx.CreateBucketIfNotExists(schema.Postings)
-	if err != nil {
-		return err
-	}
-	idx := tx.Bucket(schema.Index)
-	pw := postings.NewWriter()
-	var drop [][]byte
-	err = idx.ForEach(func(k, _ []byte) error {
-		field, _, ok := bytes.Cut(k, []byte{0})
-		if !ok || len(k) < len(field)+10 {
-			return fmt.Errorf("malformed index key %q", k)
-		}
-		switch f := string(field); {
-		case postingFields[f]:
-			pw.Add(postings.Term{Field: f, Value: valueOfIndexKey(k)}, schema.SeqOf(k))
-			drop = append(drop, bytes.Clone(k))
-		case f == "chars" || f == "source":
-			drop = append(drop, bytes.Clone(k))
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	// Index keys are sorted by value then seq, so each term's seqs are
-	// ascending already, as commit expects.
-	if err := pw.Commit(post); err != nil {
-		return err
-	}
-	for _, k := range drop {
-		if err := idx.Delete(k); err != nil {
-			return err
-		}
-	}
-	return nil
-}
 
 // prepare creates the buckets of a new store, checks the schema version, and
 // migrates an older store.
@@ -190,30 +121,4 @@ func create(tx *bolt.Tx) error {
 		return err
 	}
 	return schema.PutUint(meta, keySchema, SchemaVersion)
-}
-
-// postingFields are the fields kept in postings: the migrations move the
-// index keys of these fields into postings. (Schema 1 kept every field as
-// per-trace index keys, schemas 2 to 5 the problem id.)
-var postingFields = map[string]bool{FieldDataset: true, FieldModel: true, FieldCorrect: true, FieldLabel: true,
-	FieldTruncated: true, FieldProblem: true, FieldFormat: true, FieldSteps: true, FieldFirstError: true}
-
-// indexKey is a per-trace index key of schemas 1 to 5 (the migrations read
-// them; tests write them to build old stores).
-func indexKey(field, value string, seq uint64) []byte {
-	k := make([]byte, 0, len(field)+len(value)+10)
-	k = append(k, field...)
-	k = append(k, 0)
-	k = append(k, value...)
-	k = append(k, 0)
-	return binary.BigEndian.AppendUint64(k, seq)
-}
-
-// valueOfIndexKey splits an index key into its value.
-func valueOfIndexKey(k []byte) string {
-	i := bytes.IndexByte(k, 0)
-	if i < 0 || len(k) < i+10 {
-		return ""
-	}
-	return string(k[i+1 : len(k)-9])
 }

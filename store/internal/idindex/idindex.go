@@ -3,8 +3,8 @@
 // dedupe index (a trace is a duplicate when an id on its id chain has its
 // content hash) and every reader's way from an id to a trace.
 //
-// It imports store/internal/schema (bucket names, keys) and nothing else of
-// the module.
+// It imports store/internal/schema (bucket names, keys) and damage, nothing
+// else of the module.
 package idindex
 
 import (
@@ -18,6 +18,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/stepwise-dev/stepwise/store/internal/damage"
 	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
@@ -92,11 +93,11 @@ func encodeRun(entries []Entry) []byte {
 // them all.
 func parseRun(k, v []byte) (run, error) {
 	if len(v) < 8 {
-		return run{}, fmt.Errorf("id log run %x: too short (damaged store?)", k)
+		return run{}, damage.Corrupt("id log run %x: too short", k)
 	}
 	n := int(binary.BigEndian.Uint32(v))
 	if n > (len(v)-8)/4 {
-		return run{}, fmt.Errorf("id log run %x: %d entries do not fit in %d bytes (damaged store?)", k, n, len(v))
+		return run{}, damage.Corrupt("id log run %x: %d entries do not fit in %d bytes", k, n, len(v))
 	}
 	return run{n: n, offsets: v[4 : 4+4*(n+1)], entries: v[4+4*(n+1):]}, nil
 }
@@ -135,7 +136,7 @@ func (r run) hash(i int) (h [16]byte) {
 func (r run) check() error {
 	for i := range r.n {
 		if r.entry(i) == nil || i > 0 && bytes.Compare(r.id(i-1), r.id(i)) >= 0 {
-			return fmt.Errorf("id log: damaged run at entry %d of %d (damaged store?)", i, r.n)
+			return damage.Corrupt("id log: damaged run at entry %d of %d", i, r.n)
 		}
 	}
 	return nil
@@ -160,7 +161,7 @@ func Open(tx *bolt.Tx) (*Index, error) {
 	x := &Index{ids: tx.Bucket(schema.IDs)}
 	log := tx.Bucket(schema.IDLog)
 	if log == nil {
-		return x, fmt.Errorf("store has no %s bucket (damaged store?)", schema.IDLog)
+		return x, damage.Corrupt("store has no %s bucket", schema.IDLog)
 	}
 	err := log.ForEach(func(k, v []byte) error {
 		r, err := parseRun(k, v)

@@ -1,4 +1,4 @@
-package store
+package search
 
 import (
 	"context"
@@ -10,11 +10,12 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/stepwise-dev/stepwise/store/internal/damage"
+	"github.com/stepwise-dev/stepwise/store/internal/postings"
 	"github.com/stepwise-dev/stepwise/store/internal/record"
 	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
-// Problems are shared by many traces, so Search matches each problem once
+// Problems are shared by many traces, so Run matches each problem once
 // and then finds its traces. When the matching problems have few traces
 // between them, their traces are listed through the problem index (one
 // prefix scan each) and looked up by binary search; when they have many (a
@@ -117,7 +118,7 @@ func (p *problemHits) listTraces(tx *bolt.Tx) bool {
 	}
 	var hits []hit
 	for id, n := range p.byID {
-		it := fieldIter(tx, FieldProblem, id)
+		it := postings.NewIter(tx.Bucket(schema.Postings), schema.FieldProblem, id)
 		for seq, ok := it.Next(); ok; seq, ok = it.Next() {
 			if len(hits) == maxIndexedTraces {
 				return false

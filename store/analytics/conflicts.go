@@ -1,10 +1,8 @@
-package store
+package analytics
 
 import (
 	"context"
 	"sort"
-
-	bolt "go.etcd.io/bbolt"
 
 	"github.com/stepwise-dev/stepwise"
 )
@@ -33,40 +31,39 @@ type ConflictFilter struct {
 	Annotators []string
 }
 
-// Conflicts streams the disagreements, trace by trace in seq order and by
-// step within a trace (the first-error row, Step -1, first). fn runs
-// inside a read transaction: collect, do not write to the store from it.
-// Gold events are left out: they are not labels of the data.
-func (db *DB) Conflicts(ctx context.Context, f ConflictFilter, fn func(Conflict) error) error {
+// Conflicts streams the disagreements, trace by trace in import order and
+// by step within a trace (the first-error row, Step -1, first). fn runs
+// inside the source's read transaction: collect, do not write to the
+// store from it. Gold events are left out: they are not labels of the
+// data.
+func Conflicts(ctx context.Context, src Source, f ConflictFilter, fn func(Conflict) error) error {
 	keep := map[string]bool{}
 	for _, a := range f.Annotators {
 		keep[a] = true
 	}
-	return db.view(func(tx *bolt.Tx) error {
-		return eachAnnotated(ctx, tx, f.Dataset, "", false, func(at *annotatedTrace) error {
-			marks := stepwise.FoldAnnotations(annotations(dataEvents(at.Events)), at.Summary.Steps)
-			if len(keep) > 0 {
-				for who := range marks {
-					if !keep[who] {
-						delete(marks, who)
-					}
+	return src.EachAnnotated(ctx, f.Dataset, false, func(at *Annotated) error {
+		marks := stepwise.FoldAnnotations(dataEvents(at.Events), at.Steps)
+		if len(keep) > 0 {
+			for who := range marks {
+				if !keep[who] {
+					delete(marks, who)
 				}
 			}
-			if len(marks) < 2 {
-				return nil
-			}
-			for _, c := range traceConflicts(at.Summary, marks) {
-				if err := fn(c); err != nil {
-					return err
-				}
-			}
+		}
+		if len(marks) < 2 {
 			return nil
-		})
+		}
+		for _, c := range traceConflicts(at, marks) {
+			if err := fn(c); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
 
 // traceConflicts compares the annotators' current labels of one trace.
-func traceConflicts(s Summary, marks map[string]*stepwise.TraceMarks) []Conflict {
+func traceConflicts(s *Annotated, marks map[string]*stepwise.TraceMarks) []Conflict {
 	var out []Conflict
 	fes := map[string]int{}
 	for who, m := range marks {

@@ -1,15 +1,16 @@
-package store
+package ingest
 
 import (
 	"math/big"
+	"strconv"
 	"strings"
 
-	bolt "go.etcd.io/bbolt"
+	"github.com/zeebo/xxh3"
 
 	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/store/formats"
-	"github.com/stepwise-dev/stepwise/store/internal/problems"
 	"github.com/stepwise-dev/stepwise/store/internal/record"
+	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
 // A trace's identity (its dedupe hash and, without a source id, its short
@@ -18,23 +19,24 @@ import (
 // it a new record. Imports before the answer grader stored a verdict of
 // their own where the source gave none: a "simple normalization" of the
 // final answer against the gold one, part of the identity of every trace
-// they stored. identityTrace reproduces that verdict, for identity only, so
+// they stored. IdentityTrace reproduces that verdict, for identity only, so
 // that importing the same file again still finds those traces. It must
 // never change: the rules below are frozen, not a grader.
 
-// legacyCorrectBy is the CorrectBy those imports wrote.
-const legacyCorrectBy = "gold answer (simple normalization)"
+// LegacyCorrectBy is the CorrectBy those imports wrote (a re-grade takes
+// it back as not the source's).
+const LegacyCorrectBy = "gold answer (simple normalization)"
 
-// identityTrace returns the trace whose summary and body make it.Trace's
+// IdentityTrace returns the trace whose summary and body make it.Trace's
 // identity: it.Trace itself, or a copy with the legacy verdict.
-func identityTrace(it formats.Item) (*stepwise.Trace, bool) {
+func IdentityTrace(it formats.Item) (*stepwise.Trace, bool) {
 	t, p := it.Trace, it.Problem
 	if t.Correct != nil || p == nil || p.GoldAnswer == "" || t.FinalAnswer == "" {
 		return t, false
 	}
 	ok := legacyMatch(t.FinalAnswer, p.GoldAnswer)
 	cp := *t
-	cp.Correct, cp.CorrectBy = &ok, legacyCorrectBy
+	cp.Correct, cp.CorrectBy = &ok, LegacyCorrectBy
 	return &cp, true
 }
 
@@ -128,37 +130,33 @@ func legacyMatch(a, b string) bool {
 	return ok1 && ok2 && ra.Cmp(rb) == 0
 }
 
-// storedIdentity returns the summary and body that make a stored trace's
-// identity (what its import hashed): the stored ones with the answer
-// grader's derivations taken back and, where the source stated no verdict,
-// the legacy one put in. Migrations that recompute hashes use it.
-func storedIdentity(tx *bolt.Tx, s *Summary, body []byte) (Summary, []byte, error) {
-	id := *s
-	if id.Graded&record.GradedAnswer != 0 {
-		id.FinalAnswer = ""
+// ContentHash identifies what a trace says — its dataset, source id, model,
+// sample, problem, answer, correctness, truncation and body — not where it
+// was read from, so that the same record read from a copy of a file is a
+// duplicate. It is computed from the summary and the body in the current
+// encoding only, so that a migration can recompute it from what the store
+// holds (re-encoding bodies stored in an older version).
+//
+// xxh3-128 rather than SHA-256: dedupe needs no resistance to a forger
+// (a collision would only skip a trace that differs), and SHA-256 took a
+// tenth of an import's CPU.
+func ContentHash(s *record.Summary, body []byte) [16]byte {
+	// On the stack, with the identity in a stack buffer: a hasher per trace
+	// from xxh3.New was a tenth of everything an import allocated.
+	var h xxh3.Hasher
+	var buf [512]byte
+	h.Write(appendIdentity(buf[:0], s, s.ProblemID))
+	h.Write(body)
+	return h.Sum128().Bytes()
+}
+
+// appendIdentity appends what identifies a trace apart from its body, each
+// field ended by a zero byte; problem is the problem's id or, for the
+// schema-3 short ids, its text.
+func appendIdentity(b []byte, s *record.Summary, problem string) []byte {
+	for _, f := range []string{s.Dataset, s.SourceID, s.Model, strconv.Itoa(s.Sample), problem,
+		s.FinalAnswer, schema.CorrectValue(s.Correct), strconv.FormatBool(s.Truncated)} {
+		b = append(append(b, f...), 0)
 	}
-	if id.Graded&record.GradedVerdict != 0 {
-		id.Correct = nil
-	}
-	// Imports before the grader stored the legacy verdict wherever it
-	// applied, so a trace without a verdict, with an answer and a gold
-	// answer, was stored since: put the verdict back.
-	if id.Correct != nil || id.FinalAnswer == "" {
-		return id, body, nil
-	}
-	p, err := problems.Get(tx, id.ProblemID)
-	if err != nil || p == nil || p.GoldAnswer == "" {
-		return id, body, err
-	}
-	t := &stepwise.Trace{ID: id.ID}
-	if err := record.DecodeBody(t, body); err != nil {
-		return id, body, err
-	}
-	t.FinalAnswer = id.FinalAnswer
-	it, legacy := identityTrace(formats.Item{Trace: t, Problem: p})
-	if !legacy {
-		return id, body, nil
-	}
-	id.Correct = it.Correct
-	return id, record.AppendBody(nil, it), nil
+	return b
 }

@@ -1,4 +1,4 @@
-package store
+package ingest
 
 import "github.com/stepwise-dev/stepwise/store/internal/schema"
 

@@ -1,4 +1,4 @@
-package store
+package ingest
 
 import (
 	"crypto/sha256"
@@ -18,7 +18,7 @@ import (
 type prepared struct {
 	problem *stepwise.Problem
 	baseID  string
-	summary Summary
+	summary record.Summary
 	// value is the summary's encoding with the base id; the writer
 	// re-encodes it from tailAt on in the rare case that the id differs.
 	value  []byte
@@ -39,12 +39,12 @@ func prepareEncoded(it formats.Item, body []byte, mem *chunkMem) prepared {
 	s := &p.summary
 	// The identity comes from what the source states (identity.go); the
 	// grader's verdict is stored, but no part of it.
-	idTrace, legacy := identityTrace(it)
+	idTrace, legacy := IdentityTrace(it)
 	idSummary, idBody := p.summary, body
 	if legacy {
 		idSummary, idBody = record.Summarize(idTrace), record.AppendBody(nil, idTrace)
 	}
-	p.hash = contentHash(&idSummary, idBody)
+	p.hash = ContentHash(&idSummary, idBody)
 	// The id: the dataset and the source's own id, or a short content hash
 	// where the source has none.
 	id := t.SourceID
@@ -93,7 +93,7 @@ func (m *chunkMem) problem(p *stepwise.Problem) *stepwise.Problem {
 }
 
 // terms returns the index terms of s.
-func (m *chunkMem) terms(s *Summary) []postings.Term {
+func (m *chunkMem) terms(s *record.Summary) []postings.Term {
 	if cap(m.termSet)-len(m.termSet) < schema.TermCount {
 		m.termSet = make([]postings.Term, 0, 64*schema.TermCount)
 	}
@@ -107,16 +107,16 @@ func (m *chunkMem) terms(s *Summary) []postings.Term {
 // id, and the body in version 1), kept so that such a trace gets the same
 // id from every version of stepwise: ids appear in exports and annotation
 // files.
-func shortContentID(s *Summary, problemText string, body []byte) string {
+func shortContentID(s *record.Summary, problemText string, body []byte) string {
 	h := sha256.New()
 	h.Write(appendIdentity(nil, s, problemText))
 	h.Write(body)
 	return hex.EncodeToString(h.Sum(nil)[:5])
 }
 
-// bodyRun is a run of consecutive prepared traces whose bodies, in order,
-// make one block.
-type bodyRun struct {
+// run is a run of consecutive prepared traces whose bodies, in order, make
+// one block.
+type run struct {
 	items []prepared
 	block []byte
 }
@@ -125,10 +125,10 @@ type bodyRun struct {
 // most 1024 bodies and about 1 MiB (a single
 // larger body makes a block of its own). It returns the traces and their
 // runs, which are slices of them.
-func encodeRuns(items []formats.Item) ([]prepared, []bodyRun) {
+func encodeRuns(items []formats.Item) ([]prepared, []run) {
 	var mem chunkMem
 	out := make([]prepared, 0, len(items))
-	var runs []bodyRun
+	var runs []run
 	for len(items) > 0 {
 		n, size := bodies.NextBlock(len(items), func(i int) int { return record.BodySizeHint(items[i].Trace) })
 		bb := bodies.NewBuilder(n, size)
@@ -136,7 +136,7 @@ func encodeRuns(items []formats.Item) ([]prepared, []bodyRun) {
 		for _, it := range items[:n] {
 			out = append(out, prepareEncoded(it, bb.Add(it.Trace), &mem))
 		}
-		runs = append(runs, bodyRun{items: out[start:len(out):len(out)], block: bb.Finish()})
+		runs = append(runs, run{items: out[start:len(out):len(out)], block: bb.Finish()})
 		items = items[n:]
 	}
 	return out, runs
@@ -145,7 +145,7 @@ func encodeRuns(items []formats.Item) ([]prepared, []bodyRun) {
 // blockPuts returns the body blocks of a batch's stored traces: a run's
 // block as the workers built it when every trace of the run was stored (the
 // writer gave them consecutive seqs), else a block of the survivors.
-func blockPuts(b *batch) []schema.KV {
+func blockPuts(b *Batch) []schema.KV {
 	var puts []schema.KV
 	for _, r := range b.runs {
 		items := r.items

@@ -1,4 +1,4 @@
-package store
+package ingest
 
 import (
 	"encoding/binary"
@@ -11,14 +11,14 @@ import (
 	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
-// seenFilter remembers, approximately, which trace ids and problem ids the
+// Seen remembers, approximately, which trace ids and problem ids the
 // store holds, so that the importer's writer looks an id up in bbolt only
 // when the filter says "maybe": on a fresh import nearly every record is a
 // definite "no", and a B+tree search per record would be one of the
 // writer's largest costs. It is built from the store on the first import in
 // a process and kept current by the writer (the only writer of both
 // buckets, in a process that holds the store's lock).
-type seenFilter struct {
+type Seen struct {
 	ids, problems bloom
 	seed          uint64 // random: ids come from untrusted files
 }
@@ -66,13 +66,13 @@ func (b *bloom) mayHave(h [16]byte) bool {
 
 // key is the filter's 16-byte hash of an id: one pass, no allocation (the
 // writer asks it for every trace).
-func (f *seenFilter) key(id string) [16]byte {
+func (f *Seen) key(id string) [16]byte {
 	return xxh3.HashString128Seed(id, f.seed).Bytes()
 }
 
-// loadSeenFilter builds the filter from the store's ids, sized for growth.
-func loadSeenFilter(tx *bolt.Tx) *seenFilter {
-	f := &seenFilter{seed: rand.Uint64()}
+// LoadSeen builds the filter from the store's ids, sized for growth.
+func LoadSeen(tx *bolt.Tx) *Seen {
+	f := &Seen{seed: rand.Uint64()}
 	index, _ := idindex.Open(tx) // a damaged log fails the writer's own read of it
 	f.ids = f.load(tx.Bucket(schema.IDs), index.LoggedCount())
 	index.EachLogged(func(id []byte) { f.ids.add(f.key(string(id))) })
@@ -81,7 +81,7 @@ func loadSeenFilter(tx *bolt.Tx) *seenFilter {
 }
 
 // load makes a filter of b's keys, with room for more.
-func (f *seenFilter) load(b *bolt.Bucket, more int) bloom {
+func (f *Seen) load(b *bolt.Bucket, more int) bloom {
 	bl := newBloom(2*(b.Stats().KeyN+more) + 100000)
 	b.ForEach(func(k, _ []byte) error {
 		bl.add(f.key(string(k)))
@@ -90,5 +90,5 @@ func (f *seenFilter) load(b *bolt.Bucket, more int) bloom {
 	return bl
 }
 
-// stale reports that the filter is past its capacity and should be rebuilt.
-func (f *seenFilter) stale() bool { return f.ids.full() || f.problems.full() }
+// Stale reports that the filter is past its capacity and should be rebuilt.
+func (f *Seen) Stale() bool { return f.ids.full() || f.problems.full() }

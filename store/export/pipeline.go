@@ -1,4 +1,4 @@
-package store
+package export
 
 import (
 	"bytes"
@@ -6,17 +6,14 @@ import (
 	"io"
 	"sync"
 
-	bolt "go.etcd.io/bbolt"
-
-	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/store/formats"
 	"github.com/stepwise-dev/stepwise/store/internal/damage"
 )
 
 // An export runs as a pipeline, so that it keeps up with an import, which
-// uses every core: the export's read transaction lists the selected seqs
-// in order and cuts them into jobs; workers load the traces of a job (each
-// in a read transaction of its own, on the same snapshot) and, for a
+// uses every core: the export's first reader lists the selected seqs in
+// order and cuts them into jobs; workers load the traces of a job (each
+// with a reader of its own, on the same snapshot) and, for a
 // format whose records stand alone, encode them with an exporter of their
 // own; one goroutine takes the jobs back in order and writes them. Output
 // is byte for byte what one exporter writing trace after trace produces.
@@ -39,22 +36,22 @@ type exportJob struct {
 // pipeline runs an export. When f.Lines (records stand alone) the workers
 // encode them with exporters of their own and the ordered writer puts their
 // bytes to w, and exp is unused; otherwise the ordered writer hands the
-// loaded traces to exp. Each worker reads in one of txs, which show the
-// snapshot x.tx shows.
-func (x *exportRun) pipeline(ctx context.Context, f formats.ExportFormat, exp formats.Exporter, w io.Writer, txs []*bolt.Tx) error {
+// loaded traces to exp. Each worker reads with one of rs, which show the
+// snapshot x.r shows.
+func (x *exportRun) pipeline(ctx context.Context, f formats.ExportFormat, exp formats.Exporter, w io.Writer, rs []Reader) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	jobs := make(chan *exportJob, len(txs))
-	done := make(chan *exportJob, len(txs))
+	jobs := make(chan *exportJob, len(rs))
+	done := make(chan *exportJob, len(rs))
 	// Encoded jobs' buffers go back to the workers once written, instead
 	// of each job's bytes being copied out of a worker's buffer.
-	free := make(chan []byte, 2*len(txs)+2)
+	free := make(chan []byte, 2*len(rs)+2)
 	var wg sync.WaitGroup
-	for _, tx := range txs {
+	for _, r := range rs {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			wx := &exportRun{path: x.path, tx: tx, opts: x.opts, problems: map[string]*stepwise.Problem{}, prmNames: x.prmNames}
+			wx := &exportRun{r: r, opts: x.opts, prmNames: x.prmNames}
 			var buf bytes.Buffer
 			var enc formats.Exporter
 			var encErr error
@@ -64,8 +61,9 @@ func (x *exportRun) pipeline(ctx context.Context, f formats.ExportFormat, exp fo
 			}
 			for j := range jobs {
 				// A worker reads the file's mapping on a goroutine of
-				// its own: a damaged page must become an error here too.
-				if err := damage.Guard(x.path, func() error { wx.load(j); return nil }); err != nil {
+				// its own: a damaged page must become an error here too
+				// (the snapshot's holder adds the file's name).
+				if err := damage.Guard("", func() error { wx.load(j); return nil }); err != nil {
 					j.err = err
 				}
 				if j.err == nil {
@@ -105,7 +103,7 @@ func (x *exportRun) listJobs(ctx context.Context, jobs chan<- *exportJob) error 
 			return false
 		}
 	}
-	err := x.selected(ctx, func(seq uint64) error {
+	err := x.r.Selected(ctx, func(seq uint64) error {
 		j.seqs = append(j.seqs, seq)
 		if len(j.seqs) == exportJobTraces && !send() {
 			return ctx.Err()

@@ -1,10 +1,8 @@
-package store
+package analytics
 
 import (
 	"context"
 	"sort"
-
-	bolt "go.etcd.io/bbolt"
 
 	"github.com/stepwise-dev/stepwise"
 )
@@ -27,7 +25,7 @@ type LabelCounts struct {
 // ("" for all) into each annotator's label counts, gold items left out.
 // It reads only traces with events: its cost follows the labels, not the
 // store. Rows: everyone first, then annotators by name.
-func (db *DB) LabelDistribution(ctx context.Context, dataset string) ([]LabelCounts, error) {
+func LabelDistribution(ctx context.Context, src Source, dataset string) ([]LabelCounts, error) {
 	by := map[string]*LabelCounts{}
 	get := func(name string) *LabelCounts {
 		c := by[name]
@@ -37,27 +35,13 @@ func (db *DB) LabelDistribution(ctx context.Context, dataset string) ([]LabelCou
 		}
 		return c
 	}
-	err := db.view(func(tx *bolt.Tx) error {
-		f := Filter{Dataset: dataset, Human: "yes"}
-		it, err := f.iterator(tx)
-		if err != nil {
-			return err
-		}
-		for seq, ok := it.Next(); ok; seq, ok = it.Next() {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			s, evs, err := summaryAndEvents(tx, seq)
-			if err != nil {
-				return err
-			}
-			for name, m := range stepwise.FoldAnnotations(annotations(dataEvents(evs)), s.Steps) {
-				for _, c := range []*LabelCounts{get(""), get(name)} {
-					c.add(m)
-				}
+	err := src.EachAnnotated(ctx, dataset, false, func(at *Annotated) error {
+		for name, m := range stepwise.FoldAnnotations(dataEvents(at.Events), at.Steps) {
+			for _, c := range []*LabelCounts{get(""), get(name)} {
+				c.add(m)
 			}
 		}
-		return nil
+		return ctx.Err()
 	})
 	if err != nil {
 		return nil, err

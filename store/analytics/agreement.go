@@ -1,4 +1,13 @@
-package store
+// Package analytics is what the annotation events say about the
+// annotators and the data, computed over the annotated traces: agreement
+// (Krippendorff's α over every annotator, Cohen's κ per pair, humans
+// against the dataset's labels, accuracy on hidden gold items), the
+// conflicts an adjudicator settles, and each annotator's label counts.
+//
+// It reads the store through Source (the annotated traces, in order) and
+// computes with store/agree; it imports no bbolt. store.DB's Agreement,
+// Conflicts and LabelDistribution are its front door.
+package analytics
 
 import (
 	"context"
@@ -6,12 +15,8 @@ import (
 	"sort"
 	"strconv"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/store/agree"
-	"github.com/stepwise-dev/stepwise/store/internal/record"
-	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
 // Label kinds compared by agreement and conflicts.
@@ -36,10 +41,11 @@ type AgreementOptions struct {
 	GoldFrom string
 }
 
-// Agreement is the agreement report: per label kind (α over all
+// AgreementReport is the agreement report: per label kind (α over all
 // annotators, κ per pair), human labels against the dataset's, and each
-// annotator's accuracy on gold items.
-type Agreement struct {
+// annotator's accuracy on gold items. The store re-exports it as
+// store.Agreement.
+type AgreementReport struct {
 	Annotators    []string          `json:"annotators"`
 	Kinds         []KindAgreement   `json:"kinds"`
 	HumanVsSource []SourceAgreement `json:"human_vs_source"`
@@ -90,19 +96,38 @@ type pairedLabels struct {
 	annotators map[string]bool
 }
 
-// Agreement computes the report over the annotated traces (one read
-// transaction; it loads the bodies of annotated traces only).
-func (db *DB) Agreement(ctx context.Context, opts AgreementOptions) (*Agreement, error) {
+// Annotated is one trace with annotation events, as analytics reads it.
+type Annotated struct {
+	Seq     uint64
+	ID      string
+	Dataset string
+	Steps   int
+	// Events are the trace's annotation events in order, gold events
+	// included.
+	Events []stepwise.Annotation
+	// Trace is the whole trace when the reader asked for it.
+	Trace *stepwise.Trace
+}
+
+// Source is the store as analytics reads it.
+type Source interface {
+	// EachAnnotated visits the traces with annotation events of a dataset
+	// ("" for all; a dataset includes its subsets), in import order, in one
+	// read transaction; withTrace loads each trace whole.
+	EachAnnotated(ctx context.Context, dataset string, withTrace bool, fn func(*Annotated) error) error
+}
+
+// Agreement computes the report over the annotated traces (it loads the
+// bodies of annotated traces only).
+func Agreement(ctx context.Context, src Source, opts AgreementOptions) (*AgreementReport, error) {
 	p := pairedLabels{units: map[string]agree.Units{}, vsSource: map[string][2][]string{},
 		gold: map[string][2]int{}, annotators: map[string]bool{}}
 	for _, k := range []string{KindRating, KindHallucinated, KindErrorType, KindFirstError} {
 		p.units[k] = agree.Units{}
 	}
-	err := db.view(func(tx *bolt.Tx) error {
-		return eachAnnotated(ctx, tx, opts.Dataset, "", true, func(at *annotatedTrace) error {
-			p.add(at, opts.GoldFrom)
-			return nil
-		})
+	err := src.EachAnnotated(ctx, opts.Dataset, true, func(at *Annotated) error {
+		p.add(at, opts.GoldFrom)
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -110,10 +135,10 @@ func (db *DB) Agreement(ctx context.Context, opts AgreementOptions) (*Agreement,
 	return p.report()
 }
 
-func (p *pairedLabels) add(at *annotatedTrace, goldFrom string) {
-	n := at.Summary.Steps
-	marks := stepwise.FoldAnnotations(annotations(dataEvents(at.Events)), n)
-	seq := strconv.FormatUint(at.Summary.Seq, 10)
+func (p *pairedLabels) add(at *Annotated, goldFrom string) {
+	n := at.Steps
+	marks := stepwise.FoldAnnotations(dataEvents(at.Events), n)
+	seq := strconv.FormatUint(at.Seq, 10)
 	put := func(kind, unit, who, v string) {
 		u := p.units[kind]
 		if u[unit] == nil {
@@ -154,16 +179,16 @@ func (p *pairedLabels) add(at *annotatedTrace, goldFrom string) {
 
 // addGold scores each annotator's gold events on this trace against the
 // gold answers: the dataset's step labels, or goldFrom's labels.
-func (p *pairedLabels) addGold(at *annotatedTrace, data map[string]*stepwise.TraceMarks, goldFrom string) {
+func (p *pairedLabels) addGold(at *Annotated, data map[string]*stepwise.TraceMarks, goldFrom string) {
 	byWho := map[string][]stepwise.Annotation{}
 	for _, e := range at.Events {
 		if e.Gold {
-			byWho[e.Annotator] = append(byWho[e.Annotator], e.Annotation)
+			byWho[e.Annotator] = append(byWho[e.Annotator], e)
 		}
 	}
 	for who, evs := range byWho {
 		p.annotators[who] = true
-		m := stepwise.FoldAnnotations(evs, at.Summary.Steps)[who]
+		m := stepwise.FoldAnnotations(evs, at.Steps)[who]
 		g := p.gold[who]
 		for i, sm := range m.Steps {
 			want := at.Trace.Steps[i].StepRating()
@@ -185,8 +210,8 @@ func (p *pairedLabels) addGold(at *annotatedTrace, data map[string]*stepwise.Tra
 	}
 }
 
-func (p *pairedLabels) report() (*Agreement, error) {
-	r := &Agreement{Annotators: sortedNames(p.annotators)}
+func (p *pairedLabels) report() (*AgreementReport, error) {
+	r := &AgreementReport{Annotators: sortedNames(p.annotators)}
 	for _, kind := range []string{KindRating, KindHallucinated, KindErrorType, KindFirstError} {
 		units := p.units[kind]
 		ka := KindAgreement{Kind: kind}
@@ -266,51 +291,15 @@ func sortedNames(m map[string]bool) []string {
 	return out
 }
 
-// annotatedTrace is one trace with annotation events, as the agreement,
-// conflict and export readers see it.
-type annotatedTrace struct {
-	Summary Summary
-	Events  []Event
-	// Trace is the whole trace when the reader asked for bodies.
-	Trace *stepwise.Trace
-}
-
-// eachAnnotated visits the traces with events (by annotator when set) of a
-// dataset, in seq order.
-func eachAnnotated(ctx context.Context, tx *bolt.Tx, dataset, annotator string, body bool, fn func(*annotatedTrace) error) error {
-	it := annotatedIter(tx, annotator)
-	traces := tx.Bucket(schema.Traces)
-	n := 0
-	for seq, ok := it.Next(); ok; seq, ok = it.Next() {
-		if n++; n%1024 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-		}
-		sv := traces.Get(schema.U64(seq))
-		if sv == nil {
-			continue
-		}
-		s, err := record.DecodeSummary(seq, sv)
-		if err != nil {
-			return err
-		}
-		if !schema.DatasetMatches(dataset, s.Dataset) {
-			continue
-		}
-		evs, err := traceEvents(tx, seq)
-		if err != nil {
-			return err
-		}
-		at := &annotatedTrace{Summary: s, Events: evs}
-		if body {
-			if at.Trace, err = loadTrace(tx, seq); err != nil {
-				return err
-			}
-		}
-		if err := fn(at); err != nil {
-			return err
+// dataEvents drops the events made on hidden quality-control items: they
+// measure the annotator, they are not labels of the data (PRM800K kept its
+// QC answers out of the released labels the same way).
+func dataEvents(evs []stepwise.Annotation) []stepwise.Annotation {
+	out := evs[:0:0]
+	for _, e := range evs {
+		if !e.Gold {
+			out = append(out, e)
 		}
 	}
-	return ctx.Err()
+	return out
 }

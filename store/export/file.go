@@ -1,22 +1,22 @@
-package store
+package export
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 )
 
-// ExportFile exports into the file at path. It writes a temporary file
-// beside it (created with mode 0666 less the umask, as any new file) and
-// syncs it before it takes the name, so an interrupted export never leaves
-// a half file under the name. With overwrite false an existing file at
-// path is an error and stays as it is; with overwrite true (the user named
-// the file) it is replaced.
-func (db *DB) ExportFile(ctx context.Context, path string, opts ExportOptions, overwrite bool) (*ExportReport, error) {
+// ToFile writes an export into the file at path: write writes it, into a
+// temporary file beside path (created with mode 0666 less the umask, as any
+// new file), which is synced before it takes the name, so an interrupted
+// export never leaves a half file under the name. With overwrite false an
+// existing file at path is an error and stays as it is; with overwrite true
+// (the user named the file) it is replaced.
+func ToFile(path string, overwrite bool, write func(io.Writer) (*Report, error)) (*Report, error) {
 	if !overwrite {
 		if _, err := os.Lstat(path); err == nil {
 			return nil, fmt.Errorf("%s exists; name another file", path)
@@ -26,7 +26,7 @@ func (db *DB) ExportFile(ctx context.Context, path string, opts ExportOptions, o
 	if err != nil {
 		return nil, err
 	}
-	rep, err := db.Export(ctx, f, opts)
+	rep, err := write(f)
 	if err == nil {
 		err = f.Sync()
 	}

@@ -1,4 +1,4 @@
-package store
+package search
 
 import (
 	"bytes"
@@ -11,11 +11,11 @@ import (
 	"github.com/stepwise-dev/stepwise"
 )
 
-// Matching rules, shared by Search and FindInTrace so that a count in the
+// Matching rules, shared by Run and FindInTrace so that a count in the
 // list is the number of highlights in the trace view:
 //
 //   - Smart case: case-insensitive unless the query has an upper-case letter
-//     (or SearchQuery.CaseSensitive is set).
+//     (or Query.CaseSensitive is set).
 //   - Case-insensitive matching folds ASCII letters with ASCII letters, and
 //     other letters by Unicode simple folding (Σ σ ς, Ä ä, ẞ ß). An ASCII
 //     letter never matches a non-ASCII one: "k" does not match the Kelvin
@@ -58,13 +58,13 @@ const (
 // first (8 bytes at a time) and searching it exactly is faster.
 const lowerBelowRank = 16
 
-// errEmptyQuery is returned for a query with no text.
-var errEmptyQuery = errors.New("search: empty query")
+// ErrEmptyQuery is returned for a query with no text.
+var ErrEmptyQuery = errors.New("search: empty query")
 
 // newMatcher compiles a query under the rules above.
 func newMatcher(text string, caseSensitive bool) (*matcher, error) {
 	if text == "" {
-		return nil, errEmptyQuery
+		return nil, ErrEmptyQuery
 	}
 	if !caseSensitive && hasUpper(text) {
 		caseSensitive = true
@@ -429,12 +429,12 @@ type Match struct {
 	Span stepwise.Span
 }
 
-// FindInTrace lists the matches of q in a loaded trace's problem text and
-// steps, in reading order (problem first), under the same rules as Search:
-// the list's hit counts are the number of matches here. The filter is not
-// consulted. An empty query finds nothing.
-func FindInTrace(t *stepwise.Trace, problem string, q SearchQuery) []Match {
-	m, err := newMatcher(q.Text, q.CaseSensitive)
+// FindInTrace lists the matches of text in a loaded trace's problem text
+// and steps, in reading order (problem first), under the same rules as Run:
+// a trace's hit counts are the number of matches here. An empty text finds
+// nothing.
+func FindInTrace(t *stepwise.Trace, problem, text string, caseSensitive bool) []Match {
+	m, err := newMatcher(text, caseSensitive)
 	if err != nil {
 		return nil
 	}
