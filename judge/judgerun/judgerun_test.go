@@ -288,24 +288,29 @@ func TestJudgeCancelledIsSaved(t *testing.T) {
 	}
 }
 
-// TestJudgeStreamsDeltas: with Deltas on, the criteria call's streamed text,
-// merged by the buffer, is the whole answer the stage records.
+// TestJudgeStreamsDeltas: with Deltas on, each stage's streamed text is
+// the whole answer the stage records.
 func TestJudgeStreamsDeltas(t *testing.T) {
 	db := testStore(t, pbFile)
 	srv := judgetest.New(judgetest.Script{})
 	defer srv.Close()
 	r := runner(t, srv)
 	r.Deltas = true
-	var buf EventBuffer
-	s, err := Judge(context.Background(), db, r, buf.Add, "gsm8k-0")
-	if err != nil {
-		t.Fatal(err)
-	}
+	var mu sync.Mutex
 	streamed := map[string]string{}
-	for _, e := range buf.Drain() {
-		if e.Kind == judge.EventDelta {
+	s, err := Judge(context.Background(), db, r, func(e judge.Event) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case e.Kind != judge.EventDelta:
+		case e.Restart:
+			streamed[e.StageName] = e.Delta
+		default:
 			streamed[e.StageName] += e.Delta
 		}
+	}, "gsm8k-0")
+	if err != nil {
+		t.Fatal(err)
 	}
 	if len(streamed) != 6 {
 		t.Fatalf("streamed stages: %v", streamed)
