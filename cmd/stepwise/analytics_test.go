@@ -185,3 +185,58 @@ func TestCheckpointGrid(t *testing.T) {
 		t.Fatalf("fault tolerance %+v", ft)
 	}
 }
+
+// TestFreqAndHist: the frequency table and the histogram count what
+// `ls --json` lists, recomputed here.
+func TestFreqAndHist(t *testing.T) {
+	db := importInto(t, filepath.Join(sampleDir, "processbench"))
+	rows := listedTraces(t, db)
+	byDataset := map[string]int{}
+	var firstErrors []int
+	for _, r := range rows {
+		byDataset[r["dataset"].(string)]++
+		if fe, ok := r["first_error"].(float64); ok && fe >= 0 {
+			firstErrors = append(firstErrors, int(fe))
+		}
+	}
+	code, out, errs := runCLI(t, "", "--db", db, "freq", "dataset", "--json")
+	if code != exitOK {
+		t.Fatal(errs)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != len(byDataset) {
+		t.Fatalf("%d values, want %d", len(lines), len(byDataset))
+	}
+	for _, l := range lines {
+		var r analytics.Row
+		json.Unmarshal([]byte(l), &r)
+		if r.Count != byDataset[r.Value] || math.Abs(r.Percent-100*float64(r.Count)/float64(len(rows))) > 1e-9 {
+			t.Errorf("%s: %+v, want %d", r.Value, r, byDataset[r.Value])
+		}
+	}
+	code, out, errs = runCLI(t, "", "--db", db, "hist", "first_error", "--bins", "5", "--json")
+	if code != exitOK {
+		t.Fatal(errs)
+	}
+	var h struct {
+		Bins    []analytics.Bin `json:"bins"`
+		Missing int             `json:"missing"`
+	}
+	json.Unmarshal([]byte(out), &h)
+	total := 0
+	for _, b := range h.Bins {
+		n := 0
+		for _, v := range firstErrors {
+			if v >= b.Low && v < b.High {
+				n++
+			}
+		}
+		if n != b.Count {
+			t.Errorf("bin %d-%d: %d, counted %d", b.Low, b.High, b.Count, n)
+		}
+		total += b.Count
+	}
+	if total != len(firstErrors) || total+h.Missing != len(rows) || len(h.Bins) > 5 {
+		t.Fatalf("%d binned + %d missing of %d traces (%d with a first error), %d bins", total, h.Missing, len(rows), len(firstErrors), len(h.Bins))
+	}
+}

@@ -166,3 +166,84 @@ func runCheckpoints(ctx context.Context, e *env, args []string) int {
 	}
 	return exitOK
 }
+
+// runFreq prints a frequency table of a field.
+func runFreq(ctx context.Context, e *env, args []string) int {
+	fs := newFlags(e, "freq", "FIELD [filters] [--json]",
+		"Count the values of a field over the selected traces, most frequent first, with a bar (VisiData's Shift-F).\n"+
+			"FIELD: "+strings.Join(analytics.FreqFields, ", "))
+	var f store.Filter
+	filterFlags(fs, &f)
+	asJSON := fs.Bool("json", false, "one JSON object per value")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return flagExit(err)
+	}
+	if len(pos) != 1 {
+		return usageError(e.stderr, fs, "want one FIELD")
+	}
+	db, code := openStore(e, true)
+	if db == nil {
+		return code
+	}
+	defer db.Close()
+	rows, err := analytics.Frequency(ctx, db, f, pos[0])
+	if err != nil {
+		return failed(e, "stepwise freq:", err)
+	}
+	if *asJSON {
+		enc := json.NewEncoder(e.stdout)
+		for _, r := range rows {
+			enc.Encode(r)
+		}
+		return exitOK
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "%s\tCOUNT\tPERCENT\t\n", strings.ToUpper(pos[0]))
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%s\t%d\t%.1f%%\t%s\n", termsafe.Line(r.Value), r.Count, r.Percent, strings.Repeat("█", int(r.Percent/2.5+0.5)))
+	}
+	tw.Flush()
+	return exitOK
+}
+
+// runHist prints a histogram of a numeric field.
+func runHist(ctx context.Context, e *env, args []string) int {
+	fs := newFlags(e, "hist", "FIELD [filters] [--bins N] [--json]",
+		"A histogram of a numeric field over the selected traces. FIELD: "+strings.Join(analytics.HistFields, ", "))
+	var f store.Filter
+	filterFlags(fs, &f)
+	bins := fs.Int("bins", 20, "the number of bins at most")
+	asJSON := fs.Bool("json", false, "print the bins as JSON")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return flagExit(err)
+	}
+	if len(pos) != 1 {
+		return usageError(e.stderr, fs, "want one FIELD")
+	}
+	db, code := openStore(e, true)
+	if db == nil {
+		return code
+	}
+	defer db.Close()
+	hist, missing, err := analytics.Histogram(ctx, db, f, pos[0], *bins)
+	if err != nil {
+		return failed(e, "stepwise hist:", err)
+	}
+	if *asJSON {
+		json.NewEncoder(e.stdout).Encode(map[string]any{"field": pos[0], "bins": hist, "missing": missing})
+		return exitOK
+	}
+	most := 1
+	for _, b := range hist {
+		most = max(most, b.Count)
+	}
+	for _, b := range hist {
+		fmt.Fprintf(e.stdout, "%7d–%-7d %7d %s\n", b.Low, b.High-1, b.Count, strings.Repeat("█", b.Count*40/most))
+	}
+	if missing > 0 {
+		fmt.Fprintf(e.stdout, "(%d traces without a value)\n", missing)
+	}
+	return exitOK
+}

@@ -83,6 +83,8 @@ func commands() []command {
 		{"merge", "FILE...", "merge other annotators' event logs", runMerge},
 		{"problems", "[filters]", "per problem: sampled accuracy, pass@k, majority answer, difficulty (--json)", runProblems},
 		{"checkpoints", "PROBLEM_ID", "the answers each sample commits to along the way; --fault-tolerance", runCheckpoints},
+		{"freq", "FIELD", "a frequency table of a field (value, count, percent, bar; --json)", runFreq},
+		{"hist", "FIELD", "a histogram of steps, first errors or characters (--json)", runHist},
 		{"models", "[filters]", "per model: accuracy, steps, tokens, cost (--json)", runModels},
 		{"errortypes", "[filters]", "propose error types from bad cases' keyphrases; accept, merge, split, rename them", runErrorTypes},
 		{"regrade", "[filters]", "grade final answers again with this version's answer grader", runRegrade},
