@@ -240,3 +240,70 @@ func TestFreqAndHist(t *testing.T) {
 		t.Fatalf("%d binned + %d missing of %d traces (%d with a first error), %d bins", total, h.Missing, len(rows), len(firstErrors), len(h.Bins))
 	}
 }
+
+// TestModelsTokensAndPrices: token sums come from the traces' usage, and a
+// price table gives a cost where the source records tokens only, computed
+// here from the file.
+func TestModelsTokensAndPrices(t *testing.T) {
+	src := filepath.Join("..", "..", "testdata", "constructed", "r1_api_responses.jsonl")
+	b, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type usage struct{ prompt, completion, reasoning int }
+	want := map[string]usage{}
+	for _, l := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		var r struct {
+			Response struct {
+				Model string `json:"model"`
+				Usage struct {
+					Prompt     int `json:"prompt_tokens"`
+					Completion int `json:"completion_tokens"`
+					Details    struct {
+						Reasoning int `json:"reasoning_tokens"`
+					} `json:"completion_tokens_details"`
+				} `json:"usage"`
+			} `json:"response"`
+		}
+		json.Unmarshal([]byte(l), &r)
+		u := r.Response.Usage
+		want[r.Response.Model] = usage{u.Prompt, u.Completion, u.Details.Reasoning}
+	}
+	db := importInto(t, src)
+	cfg := filepath.Join(t.TempDir(), "config.toml")
+	os.WriteFile(cfg, []byte("[prices]\n\"deepseek-reasoner\" = { input_per_m = 0.55, output_per_m = 2.19 }\n"), 0o644)
+	t.Setenv("STEPWISE_CONFIG", cfg)
+	code, out, errs := runCLI(t, "", "--db", db, "models", "--json")
+	if code != exitOK {
+		t.Fatal(errs)
+	}
+	seen := 0
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		var m struct {
+			Model  string `json:"model"`
+			Tokens struct {
+				Prompt, Completion, Reasoning int
+			} `json:"tokens"`
+			CostUSD *float64 `json:"cost_usd"`
+		}
+		json.Unmarshal([]byte(l), &m)
+		w, ok := want[m.Model]
+		if !ok || m.Tokens.Prompt != w.prompt || m.Tokens.Completion != w.completion || m.Tokens.Reasoning != w.reasoning {
+			t.Errorf("%s: tokens %+v, want %+v", m.Model, m.Tokens, w)
+		}
+		seen++
+		if m.Model != "deepseek-reasoner" {
+			if m.CostUSD != nil {
+				t.Errorf("%s has no price and no recorded cost, yet costs %v", m.Model, *m.CostUSD)
+			}
+			continue
+		}
+		c := (float64(w.prompt)*0.55 + float64(max(w.completion, w.reasoning))*2.19) / 1e6
+		if m.CostUSD == nil || math.Abs(*m.CostUSD-c) > 1e-12 {
+			t.Errorf("deepseek-reasoner cost %v, want %v", m.CostUSD, c)
+		}
+	}
+	if seen != len(want) {
+		t.Fatalf("%d models, want %d", seen, len(want))
+	}
+}

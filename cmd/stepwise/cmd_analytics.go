@@ -62,19 +62,24 @@ func runProblems(ctx context.Context, e *env, args []string) int {
 // runModels prints per-model statistics.
 func runModels(ctx context.Context, e *env, args []string) int {
 	fs := newFlags(e, "models", "[filters] [--json]",
-		"Per model: traces, problems, accuracy, mean steps, tokens (prompt, completion, reasoning) and cost where recorded.")
+		"Per model: traces, problems, accuracy, mean steps, tokens (prompt, completion, reasoning) and cost where recorded,\n"+
+			"or priced from [prices] in config.toml (\"model\" = { input_per_m = 0.5, output_per_m = 1.5 }).")
 	var f store.Filter
 	filterFlags(fs, &f)
 	asJSON := fs.Bool("json", false, "one JSON object per model")
 	if code, ok := parseNoArgs(e, fs, args, &f); !ok {
 		return code
 	}
+	cfg, err := config.Load()
+	if err != nil {
+		return failed(e, "stepwise models:", err)
+	}
 	db, code := openStore(e, true)
 	if db == nil {
 		return code
 	}
 	defer db.Close()
-	ms, err := analytics.Models(ctx, db, f)
+	ms, err := analytics.Models(ctx, db, f, cfg.Prices)
 	if err != nil {
 		return failed(e, "stepwise models:", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"sort"
 
+	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/store"
 )
 
@@ -31,9 +32,33 @@ type Model struct {
 	CostUSD   *float64 `json:"cost_usd"`
 }
 
+// Price is what a model's tokens cost, in USD per million.
+type Price struct {
+	InputPerM  float64 `toml:"input_per_m" json:"input_per_m"`
+	OutputPerM float64 `toml:"output_per_m" json:"output_per_m"`
+}
+
+// cost prices a trace's usage: its own cost when the source records one,
+// else its tokens at the model's price (reasoning tokens are output), else
+// nothing.
+func cost(u *stepwise.Usage, p *Price) (float64, bool) {
+	switch {
+	case u.CostUSD > 0:
+		return u.CostUSD, true
+	case p != nil && u.PromptTokens+u.CompletionTokens+u.ReasoningTokens > 0:
+		out := u.CompletionTokens
+		if u.ReasoningTokens > u.CompletionTokens {
+			out = u.ReasoningTokens // some sources count reasoning apart from completion
+		}
+		return (float64(u.PromptTokens)*p.InputPerM + float64(out)*p.OutputPerM) / 1e6, true
+	}
+	return 0, false
+}
+
 // Models computes each model's statistics over the traces the filter
-// selects; reference solutions are not a model.
-func Models(ctx context.Context, db *store.DB, f store.Filter) ([]Model, error) {
+// selects; reference solutions are not a model. prices give a cost to
+// the traces whose source records tokens but no cost.
+func Models(ctx context.Context, db *store.DB, f store.Filter, prices map[string]Price) ([]Model, error) {
 	by := map[string]*Model{}
 	problems := map[string]map[string]bool{}
 	steps := map[string]int{}
@@ -62,8 +87,11 @@ func Models(ctx context.Context, db *store.DB, f store.Filter) ([]Model, error) 
 			m.Tokens.Prompt += u.PromptTokens
 			m.Tokens.Completion += u.CompletionTokens
 			m.Tokens.Reasoning += u.ReasoningTokens
-			if u.CostUSD > 0 {
-				c := u.CostUSD
+			var price *Price
+			if p, ok := prices[t.Model]; ok {
+				price = &p
+			}
+			if c, ok := cost(u, price); ok {
 				if m.CostUSD != nil {
 					c += *m.CostUSD
 				}

@@ -38,6 +38,9 @@ type Config struct {
 	Judge judgerun.Settings `toml:"judge"`
 	// Schemas picks the label schema of each dataset (schemas.go).
 	Schemas SchemaChoice `toml:"schemas"`
+	// Prices give a model's tokens a cost (USD per million) where the
+	// source records tokens only (stepwise models).
+	Prices map[string]analytics.Price `toml:"prices"`
 	// Difficulty sets the sampled-accuracy thresholds of the difficulty
 	// buckets (stepwise problems): easy at or above, hard at or below.
 	Difficulty *analytics.Buckets `toml:"difficulty"`
