@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/judge/analytics"
 )
 
@@ -305,5 +306,35 @@ func TestModelsTokensAndPrices(t *testing.T) {
 	}
 	if seen != len(want) {
 		t.Fatalf("%d models, want %d", seen, len(want))
+	}
+}
+
+// TestAgentsToolUse: on a constructed trace, calls, search calls, rounds,
+// repeated and failed calls are counted as defined, and the intensity table
+// groups traces by their search calls.
+func TestAgentsToolUse(t *testing.T) {
+	tr := &stepwise.Trace{ID: "x", Model: "m", Steps: []stepwise.Step{
+		{Kind: stepwise.StepMessage},
+		{Kind: stepwise.StepToolCall, Tool: &stepwise.Tool{Name: "web_search", Arguments: `{"q":"a"}`}},
+		{Kind: stepwise.StepToolCall, Tool: &stepwise.Tool{Name: "fetch", Arguments: `{"u":1}`}},
+		{Kind: stepwise.StepToolResult, Tool: &stepwise.Tool{}},
+		{Kind: stepwise.StepToolResult, Tool: &stepwise.Tool{Error: "404"}},
+		{Kind: stepwise.StepThinking},
+		{Kind: stepwise.StepToolCall, Tool: &stepwise.Tool{Name: "web_search", Arguments: `{"q":"a"}`}},
+		{Kind: stepwise.StepToolResult, Tool: &stepwise.Tool{}},
+		{Kind: stepwise.StepAnswer},
+	}}
+	yes := true
+	tr.Correct = &yes
+	a, rows := analytics.AgentsOf([]*stepwise.Trace{tr, {ID: "y", Steps: []stepwise.Step{{Kind: stepwise.StepAnswer}}}})
+	if len(a) != 1 {
+		t.Fatalf("%d agent traces, want 1 (the other has no call)", len(a))
+	}
+	got := a[0]
+	if got.ToolCalls != 3 || got.SearchCalls != 2 || got.Rounds != 2 || got.Repeated != 1 || got.Failed != 1 {
+		t.Fatalf("%+v", got)
+	}
+	if len(rows) != 1 || rows[0].SearchCalls != 2 || rows[0].Accuracy == nil || *rows[0].Accuracy != 1 {
+		t.Fatalf("intensity %+v", rows)
 	}
 }

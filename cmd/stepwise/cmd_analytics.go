@@ -252,3 +252,44 @@ func runHist(ctx context.Context, e *env, args []string) int {
 	}
 	return exitOK
 }
+
+// runAgents prints tool use per trace and accuracy by search intensity.
+func runAgents(ctx context.Context, e *env, args []string) int {
+	fs := newFlags(e, "agents", "[filters] [--json]",
+		"Tool use of agent traces: per trace tool calls, search calls, rounds, repeated and failed calls; then the\n"+
+			"accuracy of the traces by their number of search calls.")
+	var f store.Filter
+	filterFlags(fs, &f)
+	asJSON := fs.Bool("json", false, "one JSON object per trace, then {\"search_intensity\": [...]}")
+	if code, ok := parseNoArgs(e, fs, args, &f); !ok {
+		return code
+	}
+	db, code := openStore(e, true)
+	if db == nil {
+		return code
+	}
+	defer db.Close()
+	ts, rows, err := analytics.Agents(ctx, db, f)
+	if err != nil {
+		return failed(e, "stepwise agents:", err)
+	}
+	if *asJSON {
+		enc := json.NewEncoder(e.stdout)
+		for _, t := range ts {
+			enc.Encode(t)
+		}
+		enc.Encode(map[string]any{"search_intensity": rows})
+		return exitOK
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "TRACE\tMODEL\tCALLS\tSEARCH\tROUNDS\tREPEATED\tFAILED")
+	for _, t := range ts {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\n", termsafe.Line(t.TraceID), termsafe.Line(t.Model), t.ToolCalls, t.SearchCalls, t.Rounds, t.Repeated, t.Failed)
+	}
+	tw.Flush()
+	fmt.Fprintln(e.stdout, "\nSEARCH CALLS  TRACES  ACCURACY")
+	for _, r := range rows {
+		fmt.Fprintf(e.stdout, "%12d  %6d  %s\n", r.SearchCalls, r.Traces, pct(r.Accuracy))
+	}
+	return exitOK
+}
