@@ -12,7 +12,6 @@ import (
 	"github.com/stepwise-dev/stepwise/themes"
 	"github.com/stepwise-dev/stepwise/themes/termsafe"
 	"github.com/stepwise-dev/stepwise/tui/render"
-	"github.com/stepwise-dev/stepwise/verify/verifyrun"
 )
 
 // traceRef says which trace to open: by seq (from the list, with its row so
@@ -156,7 +155,7 @@ func (ts *traceScreen) load(m *Model, keep bool) tea.Cmd {
 		}
 		checked, err := db.Checks(t.ID)
 		if err == nil {
-			verifyrun.ApplyChecks(t, checked)
+			stepwise.ApplyChecks(t, checked)
 		}
 		return traceMsg{req: req, t: t, p: p, events: evs, judged: head, checked: checked, prm: prm, err: err, keep: keep}
 	}

@@ -121,7 +121,7 @@ func (ts *traceScreen) applyResult(m *Model, r *verifyrun.StepResult) {
 	}
 	fs[r.Index] = r.Formalization
 	ts.checked[r.Step] = fs
-	verifyrun.ApplyChecks(ts.t, map[int][]stepwise.Formalization{r.Step: fs})
+	stepwise.ApplyChecks(ts.t, map[int][]stepwise.Formalization{r.Step: fs})
 	ts.blocks.drop(r.Step)
 	ts.layout(m)
 	if m.current() == scrStep && m.step.index == r.Step {
