@@ -14,32 +14,58 @@ import (
 // standard library and third-party modules are not checked here.
 //
 //	domain (module root)   nothing of the module
-//	store/...              domain, store/...
+//	store                  domain, store/... (the front door: every room below it)
+//	store/internal/...     domain, store/internal/..., store/formats (the engine)
+//	store/search, store/importer, store/export
+//	                       domain, store/internal/..., store/formats (rooms: no arrow up to store)
+//	store/analytics        domain, store/agree (computes over what store hands it)
+//	store/formats          domain (codecs); store/agree nothing (statistics)
+//	store/storetest        domain, store, store/formats (bench stores, for tests)
+//	store/hfdataset        domain, the store's API (an export as a dataset folder:
+//	                       it stands on store.DB's export, above the front door)
 //	verify, claim, answer  domain, verify/... (not verifyrun)
-//	verify/verifyrun       domain, verify/..., store/...   (the verification run over a store)
-//	judge/...              domain, judge/..., verify/..., store/...
+//	verify/verifyrun       domain, verify/..., the store's API   (the verification run over a store)
+//	judge/...              domain, judge/..., verify/..., the store's API
 //	themes/...             domain, themes/...
 //	tui/render             domain, themes/...
 //	tui                    everything but cmd/... (UI only: services live in their own folders)
 //	cmd/stepwise/...       everything but tui/... below tui; the main package imports tui itself
+//
+// The store's API, for packages outside it, is store and the two rooms
+// whose types its signatures use (store/formats: decode options, items,
+// export formats; store/agree: coefficients); the other rooms are reached
+// through store.DB, and store/internal/... cannot be reached at all.
 var layers = []struct {
 	pkg   string
 	allow []string
 }{
 	{"", nil},
-	{"store/...", []string{"", "store/..."}},
-	{"verify/verifyrun", []string{"", "verify/...", "store/..."}},
+	{"store", []string{"", "store/..."}},
+	{"store/internal/...", []string{"", "store/internal/...", "store/formats"}},
+	{"store/search", []string{"", "store/internal/...", "store/formats"}},
+	{"store/importer", []string{"", "store/internal/...", "store/formats"}},
+	{"store/export", []string{"", "store/internal/...", "store/formats"}},
+	{"store/analytics", []string{"", "store/agree"}},
+	{"store/formats", []string{""}},
+	{"store/agree", nil},
+	{"store/storetest", []string{"", "store", "store/formats"}},
+	{"store/hfdataset", append([]string{""}, storeAPI...)},
+	{"verify/verifyrun", append([]string{"", "verify/..."}, storeAPI...)},
 	{"verify/...", []string{"", "verify", "verify/claim", "verify/answer"}},
-	{"judge/...", []string{"", "judge/...", "verify/...", "store/..."}},
+	{"judge/...", append([]string{"", "judge/...", "verify/..."}, storeAPI...)},
 	{"themes/...", []string{"", "themes/..."}},
 	{"tui/render", []string{"", "themes/..."}},
-	{"tui", []string{"", "store/...", "verify/...", "judge/...", "themes/...", "tui/render"}},
-	{"cmd/stepwise/...", []string{"", "store/...", "verify/...", "judge/...", "themes/..."}},
-	{"cmd/stepwise", []string{"", "store/...", "verify/...", "judge/...", "themes/...", "tui", "cmd/stepwise/..."}},
+	{"tui", append([]string{"", "verify/...", "judge/...", "themes/...", "tui/render"}, storeAPI...)},
+	{"cmd/stepwise/...", append([]string{"", "verify/...", "judge/...", "themes/..."}, storeAPI...)},
+	{"cmd/stepwise", append([]string{"", "verify/...", "judge/...", "themes/...", "tui", "cmd/stepwise/...", "store/hfdataset"}, storeAPI...)},
 }
 
-// testAllow are what any package's tests may import besides its rule.
-var testAllow = []string{"store/formats"}
+// storeAPI is what packages outside the store may import of it.
+var storeAPI = []string{"store", "store/formats", "store/agree"}
+
+// testAllow are what any package's tests may import besides its rule:
+// the format codecs, to read real samples, and the bench stores.
+var testAllow = []string{"store/formats", "store/storetest"}
 
 const module = "github.com/stepwise-dev/stepwise"
 

@@ -38,7 +38,7 @@ import (
 //	counts       human\0KIND\0DATASET\0ANNOTATOR\0 → u64 (see progress.go)
 //
 // Why postings and not the trace summaries for "has human labels": a
-// summary's label state feeds postings that only ever grow (postings.go has
+// summary's label state feeds postings that only ever grow (store/internal/postings has
 // no delete), so moving a trace between states would mean rewriting
 // containers; and summaries are the import's hot record. A posting term
 // per annotator, added to on the first event, costs one container

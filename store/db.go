@@ -1,7 +1,19 @@
-// Package store keeps traces in one bbolt file: schema and migrations,
-// buckets and indexes, batched streaming import, listing, statistics and
-// compaction. Format codecs live in the formats subpackage; this package
-// decides what is kept and how it is found again.
+// Package store keeps traces and everything known about them in one bbolt
+// file. It is the front door: DB and its typed reads and writes (traces and
+// their summaries, filters and orders, annotation events, checks, judge
+// runs, findings, PRM scores, settings, statistics, the evidence of a
+// trace), the schema and its migrations, check, recover and vacuum.
+//
+// Its rooms sit below it, each one concept: store/importer (files into
+// the store), store/export (the store into files), store/search (full
+// text), store/analytics (agreement, conflicts, label counts),
+// store/formats (the codecs of every format), store/agree (κ and α). The
+// engine they share is store/internal/... (see its README: the record
+// encoding, body blocks, the id index, postings, the write path, the
+// shared-file handle, damage). Outside packages use store, and the types
+// of store/formats and store/agree that its signatures take; the rooms'
+// types appear here under the names callers know (ImportOptions,
+// ExportReport, TraceHits, Agreement, ...).
 package store
 
 import (
@@ -19,7 +31,7 @@ import (
 
 // DB is an open store. It does not keep the file open: each transaction
 // takes the file (and its lock) through the handle, which lets go of it
-// soon after (handle.go), so that other stepwise processes can use the
+// soon after (store/internal/handle), so that other stepwise processes can use the
 // store between this one's transactions.
 type DB struct {
 	h        *handle.Handle

@@ -14,21 +14,22 @@ import (
 // SchemaVersion is the layout this program writes.
 //
 //	1: per-trace index keys for every field
-//	2: postings for low-cardinality fields (postings.go); per-trace keys for
+//	2: postings for low-cardinality fields (store/internal/postings); per-trace keys for
 //	   problem ids only
 //	3: buckets for annotation events, verification results, the proof cache
 //	   and judge analyses
 //	4: dedupe hashes are xxh3-128 of the summary's identity fields and the
 //	   body, in the hashes bucket (an intermediate step, a few commits long)
 //	5: the dedupe hash is kept in the ids bucket beside the seq
-//	   (contenthash.go); new bodies are written in blocks (bodies.go)
+//	   (store/internal/ingest); new bodies are written in blocks
+//	   (store/internal/bodies)
 //	6: problem ids are postings too; the index bucket is left empty
 //	7: new bodies write recurring strings as names (body version 2), and
 //	   the dedupe hashes are of version-2 bodies
 //	8: problem records move to problem_texts, in arrival order; problems
-//	   maps an id to its record's number (problems.go)
+//	   maps an id to its record's number (store/internal/problems)
 //	9: new trace ids go to the id log, as sorted runs, and into ids in key
-//	   order when the log is folded (idlog.go)
+//	   order when the log is folded (store/internal/idindex)
 //	10: process reward model scores in prm_scores (prmscores.go)
 const SchemaVersion = 10
 

@@ -27,6 +27,28 @@ func (db *DB) TraceProblem(t *stepwise.Trace) (*stepwise.Problem, error) {
 
 // traceProblem reads t's problem with t's own fields applied.
 func traceProblem(tx *bolt.Tx, t *stepwise.Trace) (*stepwise.Problem, error) {
+	p, err := storedProblemOf(tx, t)
+	if err != nil {
+		return nil, err
+	}
+	seq, err := resolve(tx, t.ID)
+	if err != nil {
+		return nil, err
+	}
+	return ownProblem(tx, seq, p)
+}
+
+// traceProblemSeq is traceProblem for t, the trace of seq.
+func traceProblemSeq(tx *bolt.Tx, seq uint64, t *stepwise.Trace) (*stepwise.Problem, error) {
+	p, err := storedProblemOf(tx, t)
+	if err != nil {
+		return nil, err
+	}
+	return ownProblem(tx, seq, p)
+}
+
+// storedProblemOf reads the stored problem of t.
+func storedProblemOf(tx *bolt.Tx, t *stepwise.Trace) (*stepwise.Problem, error) {
 	v, err := problems.Record(tx, t.ProblemID)
 	if err != nil {
 		return nil, err
@@ -38,10 +60,11 @@ func traceProblem(tx *bolt.Tx, t *stepwise.Trace) (*stepwise.Problem, error) {
 	if err := json.Unmarshal(v, p); err != nil {
 		return nil, damage.Corrupt("problem %s: an unreadable record: %v", t.ProblemID, err)
 	}
-	seq, err := resolve(tx, t.ID)
-	if err != nil {
-		return nil, err
-	}
+	return p, nil
+}
+
+// ownProblem applies trace seq's own problem fields to p.
+func ownProblem(tx *bolt.Tx, seq uint64, p *stepwise.Problem) (*stepwise.Problem, error) {
 	o, err := problems.OwnAt(tx.Bucket(schema.TraceProblems), seq)
 	if err != nil {
 		return nil, err

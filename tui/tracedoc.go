@@ -98,44 +98,29 @@ type traceMsg struct {
 // loadDoc reads the trace ref names with its problem and evidence.
 func loadDoc(db *store.DB, req int, ref traceRef, keep bool) tea.Cmd {
 	return func() tea.Msg {
-		var t *stepwise.Trace
+		// One read transaction for the trace and all its evidence, so the
+		// view never shows a label from before a change beside a check
+		// from after it.
+		var ev *store.TraceEvidence
 		var err error
 		if ref.id != "" {
-			t, err = db.Get(ref.id)
+			ev, err = db.Evidence(ref.id)
 		} else {
-			t, err = db.GetSeq(ref.seq)
+			ev, err = db.EvidenceSeq(ref.seq)
 		}
 		if err != nil {
 			return traceMsg{req: req, err: err}
 		}
-		p, err := db.TraceProblem(t)
-		if err != nil {
-			return traceMsg{req: req, err: err}
-		}
-		evs, err := db.Events(t.ID)
-		if err != nil {
-			return traceMsg{req: req, err: err}
-		}
-		head, err := db.LatestJudgement(t.ID)
-		if err != nil {
-			return traceMsg{req: req, err: err}
-		}
-		prm, err := db.PRMScoresOf(t.ID)
-		if err != nil {
-			return traceMsg{req: req, err: err}
-		}
-		checked, err := db.Checks(t.ID)
-		if err == nil {
-			verifyrun.ApplyChecks(t, checked)
-		}
+		t, checked := ev.Trace, ev.CheckMap()
+		stepwise.ApplyChecks(t, checked)
 		if ref.queue > 0 {
 			// Labelling from the queue is blind: the dataset's labels and
 			// verdict stay hidden for every item, so that a hidden gold
 			// item looks like any other and no label anchors the annotator.
 			hideSourceLabels(t)
 		}
-		doc := &traceDoc{ref: ref, t: t, p: p, ann: newAnnotation(evs, len(t.Steps)), judged: head, checked: checked, prm: prm}
-		return traceMsg{req: req, doc: doc, err: err, keep: keep}
+		doc := &traceDoc{ref: ref, t: t, p: ev.Problem, ann: newAnnotation(ev.Annotations(), len(t.Steps)), judged: ev.Judgement, checked: checked, prm: ev.PRM}
+		return traceMsg{req: req, doc: doc, keep: keep}
 	}
 }
 
@@ -168,6 +153,6 @@ func (d *traceDoc) applyCheck(r *verifyrun.StepResult) bool {
 	}
 	fs[r.Index] = r.Formalization
 	d.checked[r.Step] = fs
-	verifyrun.ApplyChecks(d.t, map[int][]stepwise.Formalization{r.Step: fs})
+	stepwise.ApplyChecks(d.t, map[int][]stepwise.Formalization{r.Step: fs})
 	return true
 }

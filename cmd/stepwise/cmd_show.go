@@ -12,7 +12,6 @@ import (
 	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/store"
 	"github.com/stepwise-dev/stepwise/themes/termsafe"
-	"github.com/stepwise-dev/stepwise/verify/verifyrun"
 )
 
 func runShow(_ context.Context, e *env, args []string) int {
@@ -30,7 +29,8 @@ func runShow(_ context.Context, e *env, args []string) int {
 		return code
 	}
 	defer db.Close()
-	t, err := db.Get(pos[0])
+	// The trace with its evidence, in one read.
+	ev, err := db.Evidence(pos[0])
 	if err != nil {
 		fmt.Fprintln(e.stderr, "stepwise show:", termsafe.Line(err.Error()))
 		var amb *store.AmbiguousError
@@ -39,20 +39,10 @@ func runShow(_ context.Context, e *env, args []string) int {
 		}
 		return exitError
 	}
-	p, err := db.TraceProblem(t)
-	if err != nil {
-		return failed(e, "stepwise show:", err)
-	}
+	t, p := ev.Trace, ev.Problem
 	// Saved checks (stepwise verify) show in place of the stored statuses.
-	checks, err := db.Checks(t.ID)
-	if err != nil {
-		return failed(e, "stepwise show:", err)
-	}
-	verifyrun.ApplyChecks(t, checks)
-	marks, err := db.Marks(t.ID)
-	if err != nil {
-		return failed(e, "stepwise show:", err)
-	}
+	stepwise.ApplyChecks(t, ev.CheckMap())
+	marks := ev.Marks()
 	if *asJSON {
 		writeJSON(e.stdout, struct {
 			*stepwise.Trace

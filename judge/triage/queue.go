@@ -80,10 +80,7 @@ type builder struct {
 func (q *builder) trace(ctx context.Context, ev *store.TraceEvidence) error {
 	t := ev.Trace
 	labeled := humanLabeled(ev.Events, q.opts.Annotator, len(t.Steps))
-	checks := map[int][]stepwise.Formalization{}
-	for _, c := range ev.Checks {
-		checks[c.Step] = c.Formalizations
-	}
+	checks := ev.CheckMap()
 	var findings []float64
 	if ev.Findings != nil {
 		findings = ev.Findings.StepScores(len(t.Steps))

@@ -300,25 +300,6 @@ func TestCancelStopsTheRun(t *testing.T) {
 	}
 }
 
-func TestApplyChecks(t *testing.T) {
-	stored := stepwise.Formalization{Statement: "theorem t : (1 : ℝ) = 1 := by sorry", Origin: stepwise.FormalImported,
-		Status: stepwise.StatusStored, StoredState: "Success of Proof"}
-	none := stepwise.Formalization{Origin: stepwise.FormalImported, Status: stepwise.StatusStored, StoredState: "No Verification Required"}
-	tr := &stepwise.Trace{Steps: []stepwise.Step{{Formalizations: []stepwise.Formalization{none, stored}}, {Formalizations: []stepwise.Formalization{stored}}}}
-	checked := stored
-	checked.Status, checked.StoredState, checked.Backend = stepwise.StatusProved, "", "smt-z3"
-	rule := stepwise.Formalization{Statement: "theorem test : (2 : ℝ) = 2 := by sorry", Origin: stepwise.FormalRule, Status: stepwise.StatusProved}
-	n := ApplyChecks(tr, map[int][]stepwise.Formalization{0: {checked, rule}})
-	fs := tr.Steps[0].Formalizations
-	if n != 1 || len(fs) != 3 || fs[0].StoredState != "No Verification Required" || fs[1].Status != stepwise.StatusProved ||
-		fs[2].Origin != stepwise.FormalRule {
-		t.Fatalf("merged step 0: %+v", fs)
-	}
-	if tr.Steps[1].Formalizations[0].Status != stepwise.StatusStored {
-		t.Fatalf("unchecked step changed: %+v", tr.Steps[1].Formalizations)
-	}
-}
-
 // scripted answers autoformalization prompts by the step they end with.
 type scripted struct {
 	mu    sync.Mutex

@@ -14,7 +14,7 @@ import (
 
 // The turnstile is a side file, <store>.lock, whose exclusive flock a
 // process holds while it opens the store, and keeps while it waits for
-// another process to let go of the store (see handle.go). It holds no data.
+// another process to let go of the store (handle.go). It holds no data.
 func turnstilePath(path string) string { return path + ".lock" }
 
 // RemoveSideFiles removes the side files stepwise keeps beside a store

@@ -59,11 +59,11 @@ func Write(tx *bolt.Tx, seen *Seen, b *Batch) (Result, error) {
 type txWriter struct {
 	tx                  *bolt.Tx
 	seen                *Seen
-	index               *idindex.Index  // the stored ids (idlog.go)
+	index               *idindex.Index  // the stored ids
 	run                 []idindex.Entry // the ids this transaction adds
 	traces              *bolt.Bucket
 	tracePuts, bodyPuts []schema.KV
-	ownProblemPuts      []schema.KV // traceproblem.go
+	ownProblemPuts      []schema.KV // the problem fields traces wrote otherwise (problems.OwnOf)
 	postings            *postings.Writer
 	newIDs              map[string][16]byte // ids queued here → content hash
 	problemsSeen        map[string]*queuedProblem
