@@ -10,6 +10,9 @@
 // endpoint, prompt version, each prompt and raw output, reasoning text,
 // code and its execution record, tokens, latency and cost. Failures are kept
 // in the record, never dropped.
+//
+// It imports the domain package, judge/llm and judge/sandbox; the store is
+// reached only by judge/judgerun.
 package judge
 
 import (

@@ -1,6 +1,10 @@
 // Command stepwise is a terminal workbench for chain-of-thought traces:
 // import them into a store, browse them, and (in the TUI) read, check and
 // annotate them step by step.
+//
+// It is the top of the dependency graph: it wires the configuration
+// (cmd/stepwise/config), the store, the services of verify/... and
+// judge/... and the workbench (tui), and imports nothing under tui/.
 package main
 
 import (

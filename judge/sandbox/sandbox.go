@@ -11,6 +11,8 @@
 //
 // Where bubblewrap cannot run, Run refuses with ErrUnavailable: code is never
 // run unsandboxed.
+//
+// It imports the domain package only.
 package sandbox
 
 import (

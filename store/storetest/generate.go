@@ -10,6 +10,9 @@
 // $STEPWISE_BENCH_DB. A cached file is reused when it holds exactly n
 // traces; it is never overwritten or deleted (remove it by hand to rebuild,
 // and remove caches of older versions or schemas, which are not reused).
+//
+// It imports the domain package, store and store/formats; only tests and
+// benchmarks import it.
 package storetest
 
 import (

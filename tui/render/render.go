@@ -9,6 +9,8 @@
 // renders in tea.Cmd goroutines and View() only reads cached results:
 // Render fills the cache, Lookup reads it without rendering. A Renderer is
 // safe for concurrent use.
+//
+// It imports themes and themes/termsafe only: no store, no Bubble Tea model.
 package render
 
 import (

@@ -11,4 +11,6 @@
 // Anything outside the subset, or whose meaning would depend on elaboration
 // details this package does not model, is reported as *Unsupported: the
 // caller must say "unsupported", never guess.
+//
+// It imports nothing of the module (not even the domain package).
 package claim
