@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"math"
+	"math/big"
 	"os"
 	"path/filepath"
 	"strings"
@@ -336,5 +337,75 @@ func TestAgentsToolUse(t *testing.T) {
 	}
 	if len(rows) != 1 || rows[0].SearchCalls != 2 || rows[0].Accuracy == nil || *rows[0].Accuracy != 1 {
 		t.Fatalf("intensity %+v", rows)
+	}
+}
+
+// TestModelsPairOnGSM8KSolutions recomputes `models --compare A --against
+// B` from the source file: one sample per model and problem, so a win is
+// A right and B wrong, and McNemar's p is summed with exact integers.
+func TestModelsPairOnGSM8KSolutions(t *testing.T) {
+	src := filepath.Join(sampleDir, "gsm8k", "example_model_solutions_first50.jsonl")
+	db := importInto(t, src)
+	b, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const a, bm = "175b_verification", "6b_finetuning"
+	var onlyA, onlyB, both, neither int
+	for _, l := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		var r map[string]struct {
+			IsCorrect bool `json:"is_correct"`
+		}
+		json.Unmarshal([]byte(l), &r) // the string fields fail to decode into the struct and are skipped
+		ra, rb := r[a].IsCorrect, r[bm].IsCorrect
+		switch {
+		case ra && rb:
+			both++
+		case ra:
+			onlyA++
+		case rb:
+			onlyB++
+		default:
+			neither++
+		}
+	}
+	code, out, errs := runCLI(t, "", "--db", db, "models", "--compare", a, "--against", bm, "--json")
+	if code != exitOK {
+		t.Fatal(errs)
+	}
+	var got struct {
+		ModelA        string  `json:"model_a"`
+		Problems      int     `json:"problems"`
+		Wins          int     `json:"wins"`
+		Losses        int     `json:"losses"`
+		Ties          int     `json:"ties"`
+		OnlyA         int     `json:"only_a"`
+		OnlyB         int     `json:"only_b"`
+		BothSolved    int     `json:"both_solved"`
+		NeitherSolved int     `json:"neither_solved"`
+		PValue        float64 `json:"p_value"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if got.ModelA != a || got.Problems != onlyA+onlyB+both+neither || got.Wins != onlyA || got.Losses != onlyB ||
+		got.Ties != both+neither || got.OnlyA != onlyA || got.OnlyB != onlyB || got.BothSolved != both || got.NeitherSolved != neither {
+		t.Errorf("got %+v, want only_a %d only_b %d both %d neither %d", got, onlyA, onlyB, both, neither)
+	}
+	if onlyA+onlyB == 0 {
+		t.Fatal("the sample has no discordant problem: the p-value is not exercised")
+	}
+	n, k := onlyA+onlyB, min(onlyA, onlyB)
+	tail := new(big.Int)
+	for i := 0; i <= k; i++ {
+		tail.Add(tail, new(big.Int).Binomial(int64(n), int64(i)))
+	}
+	want, _ := new(big.Rat).SetFrac(new(big.Int).Mul(tail, big.NewInt(2)), new(big.Int).Lsh(big.NewInt(1), uint(n))).Float64()
+	want = math.Min(want, 1)
+	if math.Abs(got.PValue-want) > 1e-12 {
+		t.Errorf("p = %v, want %v", got.PValue, want)
+	}
+	if code, _, _ := runCLI(t, "", "--db", db, "models", "--compare", a, "--against", a); code != exitUsage {
+		t.Errorf("comparing a model with itself: exit %d, want %d", code, exitUsage)
 	}
 }

@@ -67,8 +67,19 @@ func runModels(ctx context.Context, e *env, args []string) int {
 	var f store.Filter
 	filterFlags(fs, &f)
 	asJSON := fs.Bool("json", false, "one JSON object per model")
+	pairA := fs.String("compare", "", "compare this model with the --against model on the problems both attempted")
+	pairB := fs.String("against", "", "the second model of --compare")
 	if code, ok := parseNoArgs(e, fs, args, &f); !ok {
 		return code
+	}
+	if (*pairA == "") != (*pairB == "") {
+		return usageError(e.stderr, fs, "--compare and --against go together: name two models")
+	}
+	if *pairA != "" && *pairA == *pairB {
+		return usageError(e.stderr, fs, "--compare and --against name the same model: name two different models")
+	}
+	if *pairA != "" {
+		return runModelPair(ctx, e, f, *pairA, *pairB, *asJSON)
 	}
 	cfg, err := config.Load()
 	if err != nil {
@@ -101,6 +112,38 @@ func runModels(ctx context.Context, e *env, args []string) int {
 			m.MeanSteps, m.Tokens.Prompt, m.Tokens.Completion, m.Tokens.Reasoning, cost)
 	}
 	tw.Flush()
+	return exitOK
+}
+
+// runModelPair prints the paired comparison of two models.
+func runModelPair(ctx context.Context, e *env, f store.Filter, a, b string, asJSON bool) int {
+	db, code := openStore(e, true)
+	if db == nil {
+		return code
+	}
+	defer db.Close()
+	ps, err := analytics.Problems(ctx, db, f, analytics.Buckets{})
+	if err != nil {
+		return failed(e, "stepwise models:", err)
+	}
+	pr, err := analytics.ComparePair(ps, a, b)
+	if err != nil {
+		return failed(e, "stepwise models:", err)
+	}
+	if asJSON {
+		json.NewEncoder(e.stdout).Encode(struct {
+			A string `json:"model_a"`
+			B string `json:"model_b"`
+			analytics.Pair
+		}{a, b, pr})
+		return exitOK
+	}
+	A, B := termsafe.Line(a), termsafe.Line(b)
+	fmt.Fprintf(e.stdout, "%s vs %s on %d problems both attempted (graded)\n", A, B, pr.Problems)
+	fmt.Fprintf(e.stdout, "  per-problem accuracy:  %s %s, %s %s\n", A, pct(pr.AccuracyA), B, pct(pr.AccuracyB))
+	fmt.Fprintf(e.stdout, "  wins / losses / ties:  %d / %d / %d (for %s)\n", pr.Wins, pr.Losses, pr.Ties, A)
+	fmt.Fprintf(e.stdout, "  solved by both %d, only %s %d, only %s %d, neither %d\n", pr.BothSolved, A, pr.OnlyA, B, pr.OnlyB, pr.NeitherSolved)
+	fmt.Fprintf(e.stdout, "  McNemar exact p = %.4g\n", pr.PValue)
 	return exitOK
 }
 
