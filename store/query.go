@@ -43,6 +43,11 @@ type Filter struct {
 	// Finding selects traces with an offline finding of that code
 	// (CodeLabelContradicted, arith_false, answer_mismatch, ...).
 	Finding string
+	// Problems, when not nil, selects traces of any of these problem ids
+	// (an empty set selects none). Callers that select problems by what
+	// the store does not index — difficulty, sampled accuracy — compute
+	// the set and pass it here, so Offset and Limit still count matches.
+	Problems []string
 	// Offset skips that many matches; Limit stops after that many (0: all).
 	Offset, Limit int
 }
@@ -132,9 +137,14 @@ func (db *DB) Count(f Filter) (int, error) {
 	return n, err
 }
 
+// IsZero reports whether f selects every trace: no filter, no offset, no
+// limit.
+func (f *Filter) IsZero() bool { return f.isEmpty() && f.Offset == 0 && f.Limit == 0 }
+
 func (f *Filter) isEmpty() bool {
 	return f.Dataset == "" && f.Model == "" && f.Correct == "" && f.Label == "" && f.Truncated == "" &&
-		f.Problem == "" && f.Format == "" && f.Human == "" && f.Annotator == "" && f.Proof == "" && f.Finding == ""
+		f.Problem == "" && f.Format == "" && f.Human == "" && f.Annotator == "" && f.Proof == "" && f.Finding == "" &&
+		f.Problems == nil
 }
 
 // iterator builds the intersection of the filter's index scans.
@@ -154,6 +164,9 @@ func (f *Filter) iterator(tx *bolt.Tx) (postings.Iter, error) {
 	add(FieldTruncated, f.Truncated)
 	add(FieldProblem, f.Problem)
 	add(FieldFormat, f.Format)
+	if f.Problems != nil {
+		parts = append(parts, problemSetIter(tx, f.Problems))
+	}
 	if f.Annotator != "" {
 		parts = append(parts, annotatedIter(tx, f.Annotator))
 	}
@@ -180,6 +193,21 @@ func (f *Filter) iterator(tx *bolt.Tx) (postings.Iter, error) {
 		return parts[0], nil
 	}
 	return postings.And(parts...), nil
+}
+
+// problemSetIter unions the index scans of a set of problems.
+func problemSetIter(tx *bolt.Tx, ids []string) postings.Iter {
+	switch len(ids) {
+	case 0:
+		return postings.Empty()
+	case 1:
+		return fieldIter(tx, FieldProblem, ids[0])
+	}
+	parts := make([]postings.Iter, len(ids))
+	for i, id := range ids {
+		parts[i] = fieldIter(tx, FieldProblem, id)
+	}
+	return postings.Or(parts)
 }
 
 // datasetIter unions the index scans of a dataset and its subsets; the

@@ -409,3 +409,75 @@ func TestModelsPairOnGSM8KSolutions(t *testing.T) {
 		t.Errorf("comparing a model with itself: exit %d, want %d", code, exitUsage)
 	}
 }
+
+// TestDifficultyFilter recomputes each problem's bucket from the source
+// file under thresholds set in the configuration (easy ≥ 1, hard ≤ ½),
+// and checks that `ls --difficulty B` lists exactly the samples of those
+// problems and `export --difficulty B` selects as many traces.
+func TestDifficultyFilter(t *testing.T) {
+	src := filepath.Join(sampleDir, "gsm8k", "example_model_solutions_first50.jsonl")
+	db := importInto(t, src)
+	cfg := filepath.Join(t.TempDir(), "config.toml")
+	os.WriteFile(cfg, []byte("[difficulty]\neasy = 1.0\nhard = 0.5\n"), 0o644)
+	t.Setenv("STEPWISE_CONFIG", cfg)
+	b, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int{} // bucket → samples
+	for _, l := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		var r map[string]struct {
+			IsCorrect bool `json:"is_correct"`
+		}
+		json.Unmarshal([]byte(l), &r) // the question (a string) is skipped
+		right := 0
+		for _, m := range []string{"6b_finetuning", "6b_verification", "175b_finetuning", "175b_verification"} {
+			if r[m].IsCorrect {
+				right++
+			}
+		}
+		acc := float64(right) / 4
+		bucket := "medium"
+		switch {
+		case acc >= 1:
+			bucket = "easy"
+		case acc == 0:
+			bucket = "unsolved"
+		case acc <= 0.5:
+			bucket = "hard"
+		}
+		want[bucket] += 4
+	}
+	if len(want) < 3 {
+		t.Fatalf("the sample spans %d buckets: too few to tell them apart", len(want))
+	}
+	total := 0
+	for _, bucket := range difficulties {
+		code, out, errs := runCLI(t, "", "--db", db, "ls", "--difficulty", bucket, "--json")
+		if code != exitOK {
+			t.Fatal(errs)
+		}
+		got := 0
+		if out != "" {
+			got = len(strings.Split(strings.TrimSpace(out), "\n"))
+		}
+		if got != want[bucket] {
+			t.Errorf("ls --difficulty %s: %d traces, want %d", bucket, got, want[bucket])
+		}
+		total += got
+		code, _, errs = runCLI(t, "", "--db", db, "export", "--format", "trl", "--difficulty", bucket, "--json", "-o", filepath.Join(t.TempDir(), "x.jsonl"))
+		if code != exitOK {
+			t.Fatal(errs)
+		}
+		var rep struct{ Traces int }
+		if err := json.Unmarshal([]byte(errs), &rep); err != nil || rep.Traces != want[bucket] {
+			t.Errorf("export --difficulty %s: %d traces (%v), want %d", bucket, rep.Traces, err, want[bucket])
+		}
+	}
+	if total != 200 {
+		t.Errorf("the buckets hold %d traces together, want all 200", total)
+	}
+	if code, _, _ := runCLI(t, "", "--db", db, "ls", "--difficulty", "tricky"); code != exitUsage {
+		t.Errorf("ls --difficulty tricky: exit %d, want %d", code, exitUsage)
+	}
+}

@@ -36,8 +36,12 @@ func runExport(ctx context.Context, e *env, args []string) int {
 	out := fs.String("o", "-", "output file (- for standard output)")
 	hf := fs.String("hf", "", "write a Hugging Face dataset folder instead: DIR/data/<config> and a README.md dataset card")
 	asJSON := fs.Bool("json", false, "print the summary as JSON")
+	difficulty := difficultyFlag(fs)
 	if code, ok := parseNoArgs(e, fs, args, &opts.Filter); !ok {
 		return code
+	}
+	if err := checkDifficulty(*difficulty); err != nil {
+		return usageError(e.stderr, fs, err.Error())
 	}
 	if opts.Format == "" {
 		return usageError(e.stderr, fs, "--format is required ("+exportFormatList()+")")
@@ -62,6 +66,9 @@ func runExport(ctx context.Context, e *env, args []string) int {
 		return code
 	}
 	defer db.Close()
+	if err := selectDifficulty(ctx, db, &opts.Filter, *difficulty); err != nil {
+		return failed(e, "stepwise export:", err)
+	}
 	start := time.Now()
 	if *hf != "" {
 		res, err := hfdataset.Write(ctx, db, hfdataset.Options{Dir: *hf, Export: opts})

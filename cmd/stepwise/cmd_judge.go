@@ -59,7 +59,7 @@ func parseJudgeFlags(e *env, args []string) (*judgeFlags, int) {
 		return nil, usageError(e.stderr, fs, "give one trace id, two for a pair, or filters")
 	case len(pos) > 0 && j.pairwise:
 		return nil, usageError(e.stderr, fs, "--pairwise pairs a filter's traces; for one pair give its two ids")
-	case len(pos) > 0 && j.filter != (store.Filter{}):
+	case len(pos) > 0 && !j.filter.IsZero():
 		return nil, usageError(e.stderr, fs, "give trace ids or filters, not both")
 	case j.concurrency < 0:
 		return nil, usageError(e.stderr, fs, "--concurrency must not be negative")

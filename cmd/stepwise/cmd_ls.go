@@ -15,19 +15,26 @@ import (
 	"github.com/stepwise-dev/stepwise/themes/termsafe"
 )
 
-func runLs(_ context.Context, e *env, args []string) int {
+func runLs(ctx context.Context, e *env, args []string) int {
 	fs := newFlags(e, "ls", "[filters]", "List traces in import order.")
 	var f store.Filter
 	filterFlags(fs, &f)
 	asJSON := fs.Bool("json", false, "one JSON object per trace per line")
+	difficulty := difficultyFlag(fs)
 	if code, ok := parseNoArgs(e, fs, args, &f); !ok {
 		return code
+	}
+	if err := checkDifficulty(*difficulty); err != nil {
+		return usageError(e.stderr, fs, err.Error())
 	}
 	db, code := openStore(e, true)
 	if db == nil {
 		return code
 	}
 	defer db.Close()
+	if err := selectDifficulty(ctx, db, &f, *difficulty); err != nil {
+		return failed(e, "stepwise ls:", err)
+	}
 	out := bufio.NewWriterSize(e.stdout, 64<<10)
 	var emit func(store.Summary) error
 	var tw *tabwriter.Writer

@@ -101,20 +101,32 @@ func (a *andIter) Seek(t uint64) { a.parts[0].Seek(t) }
 
 // Or merges iterators, each seq once.
 func Or(parts []Iter) Iter {
-	o := &orIter{}
-	for _, p := range parts {
+	o := &orIter{parts: parts}
+	o.restart(0, false)
+	return o
+}
+
+type orIter struct {
+	parts []Iter
+	h     iterHeap
+	last  uint64
+	any   bool
+}
+
+// restart rebuilds the heap from every part's next seq, after seeking
+// each to t when seek is set.
+func (o *orIter) restart(t uint64, seek bool) {
+	o.h = o.h[:0]
+	for _, p := range o.parts {
+		if seek {
+			p.Seek(t)
+		}
 		if v, ok := p.Next(); ok {
 			o.h = append(o.h, iterHead{p, v})
 		}
 	}
 	heap.Init(&o.h)
-	return o
-}
-
-type orIter struct {
-	h    iterHeap
-	last uint64
-	any  bool
+	o.any = false
 }
 
 type iterHead struct {
@@ -154,8 +166,15 @@ func (o *orIter) Next() (uint64, bool) {
 }
 
 // Seek advances every head below t; heads at or past t keep their pending
-// seq.
+// seq. A seek back to a seq already returned (And seeks each part to the
+// candidate, and the candidate may be what this iterator gave last)
+// repositions every part, exhausted ones included, since a head has moved
+// past what it returned.
 func (o *orIter) Seek(t uint64) {
+	if o.any && t <= o.last {
+		o.restart(t, true)
+		return
+	}
 	kept := o.h[:0]
 	for _, h := range o.h {
 		if h.seq < t {
