@@ -150,6 +150,11 @@ func (f *Filter) isEmpty() bool {
 // iterator builds the intersection of the filter's index scans.
 func (f *Filter) iterator(tx *bolt.Tx) (postings.Iter, error) {
 	var parts []postings.Iter
+	if f.Problems != nil {
+		// First: And seeks only its later parts back to a seq they gave,
+		// which makes a union of thousands of problems restart every part.
+		parts = append(parts, problemSetIter(tx, f.Problems))
+	}
 	add := func(field, value string) {
 		if value != "" {
 			parts = append(parts, fieldIter(tx, field, value))
@@ -164,9 +169,6 @@ func (f *Filter) iterator(tx *bolt.Tx) (postings.Iter, error) {
 	add(FieldTruncated, f.Truncated)
 	add(FieldProblem, f.Problem)
 	add(FieldFormat, f.Format)
-	if f.Problems != nil {
-		parts = append(parts, problemSetIter(tx, f.Problems))
-	}
 	if f.Annotator != "" {
 		parts = append(parts, annotatedIter(tx, f.Annotator))
 	}
