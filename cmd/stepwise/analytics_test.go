@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"math/big"
 	"os"
@@ -476,6 +477,32 @@ func TestDifficultyFilter(t *testing.T) {
 	}
 	if total != 200 {
 		t.Errorf("the buckets hold %d traces together, want all 200", total)
+	}
+	// A balanced export: as many problems from each graded bucket as the
+	// smallest holds, four samples each.
+	least, buckets := 0, 0
+	for _, bucket := range []string{"easy", "medium", "hard", "unsolved"} {
+		if n := want[bucket] / 4; n > 0 {
+			buckets++
+			if least == 0 || n < least {
+				least = n
+			}
+		}
+	}
+	code, _, errs := runCLI(t, "", "--db", db, "export", "--format", "trl", "--balance-difficulty", "--json", "-o", filepath.Join(t.TempDir(), "b.jsonl"))
+	if code != exitOK {
+		t.Fatal(errs)
+	}
+	head, summary, _ := strings.Cut(errs, "\n")
+	var rep struct{ Traces int }
+	if err := json.Unmarshal([]byte(summary), &rep); err != nil || rep.Traces != least*buckets*4 {
+		t.Errorf("export --balance-difficulty: %d traces (%v; %q), want %d", rep.Traces, err, head, least*buckets*4)
+	}
+	if !strings.Contains(head, fmt.Sprintf("%d problems from each", least)) {
+		t.Errorf("export --balance-difficulty says %q", head)
+	}
+	if code, _, _ := runCLI(t, "", "--db", db, "export", "--format", "trl", "--balance-difficulty", "--difficulty", "easy"); code != exitUsage {
+		t.Errorf("--balance-difficulty with --difficulty: exit %d, want %d", code, exitUsage)
 	}
 	if code, _, _ := runCLI(t, "", "--db", db, "ls", "--difficulty", "tricky"); code != exitUsage {
 		t.Errorf("ls --difficulty tricky: exit %d, want %d", code, exitUsage)
