@@ -39,15 +39,9 @@ func selectDifficulty(ctx context.Context, db *store.DB, f *store.Filter, bucket
 	if bucket == "" {
 		return nil
 	}
-	cfg, err := config.Load()
+	ps, err := bucketedProblems(ctx, db, *f)
 	if err != nil {
 		return err
-	}
-	scope := *f
-	scope.Offset, scope.Limit = 0, 0
-	ps, err := analytics.Problems(ctx, db, scope, cfg.DifficultyBuckets())
-	if err != nil {
-		return fmt.Errorf("difficulty: %w", err)
 	}
 	ids := []string{}
 	for _, p := range ps {
@@ -57,6 +51,22 @@ func selectDifficulty(ctx context.Context, db *store.DB, f *store.Filter, bucket
 	}
 	f.Problems = ids
 	return nil
+}
+
+// bucketedProblems computes the problems' statistics and difficulty, as
+// `stepwise problems` does, over every trace f selects (its offset and
+// limit aside: they count the traces listed, not those measured).
+func bucketedProblems(ctx context.Context, db *store.DB, f store.Filter) ([]analytics.Problem, error) {
+	cfg, err := config.Load()
+	if err != nil {
+		return nil, err
+	}
+	f.Offset, f.Limit = 0, 0
+	ps, err := analytics.Problems(ctx, db, f, cfg.DifficultyBuckets())
+	if err != nil {
+		return nil, fmt.Errorf("difficulty: %w", err)
+	}
+	return ps, nil
 }
 
 // balancedBuckets are the buckets a balanced export draws from: every
@@ -71,15 +81,9 @@ var balancedBuckets = []string{"easy", "medium", "hard", "unsolved"}
 // It returns the per-bucket count (0 when no problem is graded) and the
 // buckets drawn from.
 func selectBalanced(ctx context.Context, db *store.DB, f *store.Filter) (int, []string, error) {
-	cfg, err := config.Load()
+	ps, err := bucketedProblems(ctx, db, *f)
 	if err != nil {
 		return 0, nil, err
-	}
-	scope := *f
-	scope.Offset, scope.Limit = 0, 0
-	ps, err := analytics.Problems(ctx, db, scope, cfg.DifficultyBuckets())
-	if err != nil {
-		return 0, nil, fmt.Errorf("difficulty: %w", err)
 	}
 	byBucket := map[string][]string{}
 	for _, p := range ps {
