@@ -508,3 +508,77 @@ func TestDifficultyFilter(t *testing.T) {
 		t.Errorf("ls --difficulty tricky: exit %d, want %d", code, exitUsage)
 	}
 }
+
+// TestModelsByDifficulty recomputes `models --by-difficulty` from the
+// source file: each problem's bucket from its four models' is_correct at
+// the default thresholds, then each model's right answers per bucket.
+func TestModelsByDifficulty(t *testing.T) {
+	src := filepath.Join(sampleDir, "gsm8k", "example_model_solutions_first50.jsonl")
+	db := importInto(t, src)
+	cfg := filepath.Join(t.TempDir(), "config.toml")
+	os.WriteFile(cfg, nil, 0o644)
+	t.Setenv("STEPWISE_CONFIG", cfg)
+	b, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	models := []string{"6b_finetuning", "6b_verification", "175b_finetuning", "175b_verification"}
+	type cell struct{ problems, correct int }
+	want := map[[2]string]cell{}
+	for _, l := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		var r map[string]struct {
+			IsCorrect bool `json:"is_correct"`
+		}
+		json.Unmarshal([]byte(l), &r) // the question (a string) is skipped
+		right := 0
+		for _, m := range models {
+			if r[m].IsCorrect {
+				right++
+			}
+		}
+		acc := float64(right) / 4
+		bucket := "medium"
+		switch {
+		case acc >= 0.7:
+			bucket = "easy"
+		case acc == 0:
+			bucket = "unsolved"
+		case acc <= 0.3:
+			bucket = "hard"
+		}
+		for _, m := range models {
+			c := want[[2]string{m, bucket}]
+			c.problems++
+			if r[m].IsCorrect {
+				c.correct++
+			}
+			want[[2]string{m, bucket}] = c
+		}
+	}
+	code, out, errs := runCLI(t, "", "--db", db, "models", "--by-difficulty", "--json")
+	if code != exitOK {
+		t.Fatal(errs)
+	}
+	got := map[[2]string]cell{}
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		var r analytics.ModelDifficulty
+		if err := json.Unmarshal([]byte(l), &r); err != nil {
+			t.Fatal(err)
+		}
+		if r.Samples != r.Problems || r.Graded != r.Samples {
+			t.Errorf("%s/%s: %d samples, %d graded of %d problems; the file has one graded sample each", r.Model, r.Difficulty, r.Samples, r.Graded, r.Problems)
+		}
+		got[[2]string{r.Model, r.Difficulty}] = cell{r.Problems, r.Correct}
+	}
+	if len(want) < 8 {
+		t.Fatalf("only %d model × bucket cells: too few to tell buckets apart", len(want))
+	}
+	if len(got) != len(want) {
+		t.Errorf("%d cells, want %d", len(got), len(want))
+	}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("%s/%s: %+v, want %+v", k[0], k[1], got[k], w)
+		}
+	}
+}

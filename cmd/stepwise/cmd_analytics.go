@@ -69,6 +69,7 @@ func runModels(ctx context.Context, e *env, args []string) int {
 	asJSON := fs.Bool("json", false, "one JSON object per model")
 	pairA := fs.String("compare", "", "compare this model with the --against model on the problems both attempted")
 	pairB := fs.String("against", "", "the second model of --compare")
+	byDifficulty := fs.Bool("by-difficulty", false, "each model's accuracy on the problems of each difficulty bucket")
 	if code, ok := parseNoArgs(e, fs, args, &f); !ok {
 		return code
 	}
@@ -80,6 +81,9 @@ func runModels(ctx context.Context, e *env, args []string) int {
 	}
 	if *pairA != "" {
 		return runModelPair(ctx, e, f, *pairA, *pairB, *asJSON)
+	}
+	if *byDifficulty {
+		return runModelsByDifficulty(ctx, e, f, *asJSON)
 	}
 	cfg, err := config.Load()
 	if err != nil {
@@ -110,6 +114,34 @@ func runModels(ctx context.Context, e *env, args []string) int {
 		}
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%.1f\t%d\t%d\t%d\t%s\n", termsafe.Line(m.Model), m.Traces, m.Problems, pct(m.Accuracy),
 			m.MeanSteps, m.Tokens.Prompt, m.Tokens.Completion, m.Tokens.Reasoning, cost)
+	}
+	tw.Flush()
+	return exitOK
+}
+
+// runModelsByDifficulty prints each model's accuracy per difficulty bucket.
+func runModelsByDifficulty(ctx context.Context, e *env, f store.Filter, asJSON bool) int {
+	db, code := openStore(e, true)
+	if db == nil {
+		return code
+	}
+	defer db.Close()
+	ps, err := bucketedProblems(ctx, db, f)
+	if err != nil {
+		return failed(e, "stepwise models:", err)
+	}
+	rows := analytics.ByDifficulty(ps)
+	if asJSON {
+		enc := json.NewEncoder(e.stdout)
+		for _, r := range rows {
+			enc.Encode(r)
+		}
+		return exitOK
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "MODEL\tDIFFICULTY\tPROBLEMS\tSAMPLES\tCORRECT\tACCURACY")
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%s\n", termsafe.Line(r.Model), r.Difficulty, r.Problems, r.Samples, r.Correct, pct(r.Accuracy))
 	}
 	tw.Flush()
 	return exitOK

@@ -47,6 +47,7 @@ func (b Buckets) Bucket(acc *float64) string {
 // ModelCount is one model's samples of a problem.
 type ModelCount struct {
 	Samples  int      `json:"samples"`
+	Graded   int      `json:"graded"`
 	Correct  int      `json:"correct"`
 	Accuracy *float64 `json:"accuracy"`
 }
@@ -122,13 +123,12 @@ func problemOf(id, dataset string, ss []sample, b Buckets) Problem {
 		p.ByModel[s.model] = m
 	}
 	for name, m := range p.ByModel {
-		graded := 0
 		for _, s := range ss {
 			if s.model == name && s.correct != nil {
-				graded++
+				m.Graded++
 			}
 		}
-		m.Accuracy = ratio(m.Correct, graded)
+		m.Accuracy = ratio(m.Correct, m.Graded)
 		p.ByModel[name] = m
 	}
 	p.Accuracy = ratio(p.Correct, p.Graded)
