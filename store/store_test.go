@@ -27,15 +27,6 @@ func openTemp(t *testing.T) *DB {
 	return db
 }
 
-// holdBolt holds the store's bbolt handle until the test ends, for tests
-// that open transactions of their own.
-func holdBolt(t *testing.T, db *DB) *bolt.DB {
-	t.Helper()
-	b, release := hold(t, db)
-	t.Cleanup(release)
-	return b
-}
-
 // hold holds the store's bbolt handle (as a transaction in progress does)
 // until release is called.
 func hold(t *testing.T, db *DB) (b *bolt.DB, release func()) {
@@ -54,22 +45,6 @@ func hold(t *testing.T, db *DB) (b *bolt.DB, release func()) {
 		t.Fatal(err)
 	}
 	return b, func() { close(done); <-ended }
-}
-
-// readTxs opens n read transactions on the store, on a handle held until
-// the test ends (no writer runs meanwhile in the tests that use it).
-func readTxs(t *testing.T, db *DB, n int) []*bolt.Tx {
-	t.Helper()
-	b := holdBolt(t, db)
-	var txs []*bolt.Tx
-	for range n {
-		tx, err := b.Begin(false)
-		if err != nil {
-			t.Fatal(err)
-		}
-		txs = append(txs, tx)
-	}
-	return txs
 }
 
 func importOK(t *testing.T, db *DB, paths ...string) *ImportReport {

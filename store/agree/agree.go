@@ -1,7 +1,8 @@
 // Package agree computes inter-annotator agreement: Cohen's κ for two
 // coders and Krippendorff's α for any number of coders with missing data
 // (nominal, ordinal and interval metrics). It is pure arithmetic over
-// labels given as strings; the store collects the labels.
+// labels given as strings; store/analytics collects the labels. It
+// imports nothing of the module.
 package agree
 
 import (

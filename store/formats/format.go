@@ -5,6 +5,11 @@
 // Each format lives in its own file and registers a Codec. A Codec decodes one
 // Record (one JSON value of the file, with its line number) into Items, and
 // says from the keys of a file's first record whether the file is its format.
+//
+// It imports only the domain package. It sits below the store package, in
+// the store's folder: the codecs are the store's vocabulary for files (the
+// import's decode options and the items Add takes are its types), and
+// packages outside the store may use it directly (README, Architecture).
 package formats
 
 import (
