@@ -38,11 +38,7 @@ func runProblems(ctx context.Context, e *env, args []string) int {
 		return failed(e, "stepwise problems:", err)
 	}
 	if *asJSON {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetEscapeHTML(false)
-		for _, p := range ps {
-			enc.Encode(p)
-		}
+		writeJSONLines(e.stdout, ps)
 		return exitOK
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
@@ -99,10 +95,7 @@ func runModels(ctx context.Context, e *env, args []string) int {
 		return failed(e, "stepwise models:", err)
 	}
 	if *asJSON {
-		enc := json.NewEncoder(e.stdout)
-		for _, m := range ms {
-			enc.Encode(m)
-		}
+		writeJSONLines(e.stdout, ms)
 		return exitOK
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
@@ -132,10 +125,7 @@ func runModelsByDifficulty(ctx context.Context, e *env, f store.Filter, asJSON b
 	}
 	rows := analytics.ByDifficulty(ps)
 	if asJSON {
-		enc := json.NewEncoder(e.stdout)
-		for _, r := range rows {
-			enc.Encode(r)
-		}
+		writeJSONLines(e.stdout, rows)
 		return exitOK
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
@@ -272,10 +262,7 @@ func runFreq(ctx context.Context, e *env, args []string) int {
 		return failed(e, "stepwise freq:", err)
 	}
 	if *asJSON {
-		enc := json.NewEncoder(e.stdout)
-		for _, r := range rows {
-			enc.Encode(r)
-		}
+		writeJSONLines(e.stdout, rows)
 		return exitOK
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)

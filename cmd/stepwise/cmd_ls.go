@@ -120,6 +120,16 @@ func strip(s string, n int) string {
 	return s
 }
 
+// writeJSONLines writes one compact JSON object per row, the shape of every
+// command's --json listing.
+func writeJSONLines[T any](w io.Writer, rows []T) {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	for _, r := range rows {
+		enc.Encode(r)
+	}
+}
+
 func writeJSON(w io.Writer, v any) {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
