@@ -421,19 +421,11 @@ func TestDifficultyFilter(t *testing.T) {
 	cfg := filepath.Join(t.TempDir(), "config.toml")
 	os.WriteFile(cfg, []byte("[difficulty]\neasy = 1.0\nhard = 0.5\n"), 0o644)
 	t.Setenv("STEPWISE_CONFIG", cfg)
-	b, err := os.ReadFile(src)
-	if err != nil {
-		t.Fatal(err)
-	}
 	want := map[string]int{} // bucket → samples
-	for _, l := range strings.Split(strings.TrimSpace(string(b)), "\n") {
-		var r map[string]struct {
-			IsCorrect bool `json:"is_correct"`
-		}
-		json.Unmarshal([]byte(l), &r) // the question (a string) is skipped
+	for _, r := range gsm8kCorrect(t, src) {
 		right := 0
-		for _, m := range []string{"6b_finetuning", "6b_verification", "175b_finetuning", "175b_verification"} {
-			if r[m].IsCorrect {
+		for _, m := range gsm8kModels {
+			if r[m] {
 				right++
 			}
 		}
@@ -518,21 +510,12 @@ func TestModelsByDifficulty(t *testing.T) {
 	cfg := filepath.Join(t.TempDir(), "config.toml")
 	os.WriteFile(cfg, nil, 0o644)
 	t.Setenv("STEPWISE_CONFIG", cfg)
-	b, err := os.ReadFile(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	models := []string{"6b_finetuning", "6b_verification", "175b_finetuning", "175b_verification"}
 	type cell struct{ problems, correct int }
 	want := map[[2]string]cell{}
-	for _, l := range strings.Split(strings.TrimSpace(string(b)), "\n") {
-		var r map[string]struct {
-			IsCorrect bool `json:"is_correct"`
-		}
-		json.Unmarshal([]byte(l), &r) // the question (a string) is skipped
+	for _, r := range gsm8kCorrect(t, src) {
 		right := 0
-		for _, m := range models {
-			if r[m].IsCorrect {
+		for _, m := range gsm8kModels {
+			if r[m] {
 				right++
 			}
 		}
@@ -546,10 +529,10 @@ func TestModelsByDifficulty(t *testing.T) {
 		case acc <= 0.3:
 			bucket = "hard"
 		}
-		for _, m := range models {
+		for _, m := range gsm8kModels {
 			c := want[[2]string{m, bucket}]
 			c.problems++
-			if r[m].IsCorrect {
+			if r[m] {
 				c.correct++
 			}
 			want[[2]string{m, bucket}] = c
@@ -581,4 +564,30 @@ func TestModelsByDifficulty(t *testing.T) {
 			t.Errorf("%s/%s: %+v, want %+v", k[0], k[1], got[k], w)
 		}
 	}
+}
+
+// gsm8kModels are the four models of the GSM8K model-solutions file.
+var gsm8kModels = []string{"6b_finetuning", "6b_verification", "175b_finetuning", "175b_verification"}
+
+// gsm8kCorrect reads the model-solutions file itself: per record, each
+// model's is_correct, the independent side of the analytics tests.
+func gsm8kCorrect(t *testing.T, src string) []map[string]bool {
+	t.Helper()
+	b, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []map[string]bool
+	for _, l := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		var r map[string]struct {
+			IsCorrect bool `json:"is_correct"`
+		}
+		json.Unmarshal([]byte(l), &r) // the question (a string) is skipped
+		rec := map[string]bool{}
+		for _, m := range gsm8kModels {
+			rec[m] = r[m].IsCorrect
+		}
+		out = append(out, rec)
+	}
+	return out
 }
