@@ -11,12 +11,13 @@ import (
 	"math"
 	"sort"
 
+	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/store"
 	"github.com/stepwise-dev/stepwise/verify/answer"
 )
 
 // Reference is the model name the codecs give a dataset's own solution.
-const Reference = "reference"
+const Reference = stepwise.ReferenceModel
 
 // Buckets are the difficulty thresholds on sampled accuracy a: easy when
 // a ≥ Easy, hard when 0 < a ≤ Hard, unsolved when a = 0, medium between.
