@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -170,4 +172,50 @@ func byAccuracy(tx *bolt.Tx, f Filter) (known []uint64, rest []uint64, err error
 	}
 	slices.Sort(rest)
 	return known, rest, err
+}
+
+// ParseAccuracy reads an accuracy range: ">0.5", ">=0.5", "<0.3",
+// "<=0.3", "0.3..0.7" (closed), "0" or "1", or "ungraded".
+func ParseAccuracy(expr string) (*AccuracyRange, error) {
+	bad := func(why string) (*AccuracyRange, error) {
+		return nil, fmt.Errorf("accuracy %q: %s (write >A, >=A, <A, <=A, A..B, A or ungraded, with A and B in [0, 1])", expr, why)
+	}
+	if expr == "ungraded" {
+		return &AccuracyRange{Ungraded: true}, nil
+	}
+	num := func(s string) (float64, bool) {
+		v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+		return v, err == nil && v >= 0 && v <= 1
+	}
+	r := &AccuracyRange{Lo: 0, Hi: 1}
+	var v float64
+	ok := true
+	switch {
+	case strings.HasPrefix(expr, ">="):
+		r.Lo, ok = num(expr[2:])
+	case strings.HasPrefix(expr, ">"):
+		r.Lo, ok = num(expr[1:])
+		r.LoOpen = true
+	case strings.HasPrefix(expr, "<="):
+		r.Hi, ok = num(expr[2:])
+	case strings.HasPrefix(expr, "<"):
+		r.Hi, ok = num(expr[1:])
+		r.HiOpen = true
+	case strings.Contains(expr, ".."):
+		a, b, _ := strings.Cut(expr, "..")
+		var ok2 bool
+		r.Lo, ok = num(a)
+		r.Hi, ok2 = num(b)
+		ok = ok && ok2
+	default:
+		v, ok = num(expr)
+		r.Lo, r.Hi = v, v
+	}
+	if !ok {
+		return bad("not a number in [0, 1]")
+	}
+	if r.Lo > r.Hi || r.Lo == r.Hi && (r.LoOpen || r.HiOpen) {
+		return bad("an empty range")
+	}
+	return r, nil
 }

@@ -133,3 +133,7 @@ func rangeIter(tx *bolt.Tx, r Range) (postings.Iter, error) {
 	}
 	return set.Iter(), nil
 }
+
+// NumericValue is a summary's value of a numeric field in stored units
+// (milliseconds of latency, micro-dollars of cost), and whether it has one.
+func NumericValue(s *Summary, field string) (uint32, bool) { return schema.SparseValue(s, field) }

@@ -45,6 +45,28 @@ func (b Buckets) Bucket(acc *float64) string {
 	return "medium"
 }
 
+// Range is the accuracy range of a bucket, for the store's filter (a
+// "difficulty:hard" filter is "accuracy in (0, Hard]"); false for a name
+// that is no bucket.
+func (b Buckets) Range(bucket string) (*store.AccuracyRange, bool) {
+	switch bucket {
+	case "easy":
+		return &store.AccuracyRange{Lo: b.Easy, Hi: 1}, true
+	case "medium":
+		return &store.AccuracyRange{Lo: b.Hard, Hi: b.Easy, LoOpen: true, HiOpen: true}, true
+	case "hard":
+		if b.Hard >= b.Easy { // Bucket says easy first
+			return &store.AccuracyRange{Lo: 0, Hi: b.Easy, LoOpen: true, HiOpen: true}, true
+		}
+		return &store.AccuracyRange{Lo: 0, Hi: b.Hard, LoOpen: true}, true
+	case "unsolved":
+		return &store.AccuracyRange{}, true
+	case "unknown":
+		return &store.AccuracyRange{Ungraded: true}, true
+	}
+	return nil, false
+}
+
 // ModelCount is one model's samples of a problem.
 type ModelCount struct {
 	Samples  int      `json:"samples"`

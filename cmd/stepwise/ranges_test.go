@@ -1,0 +1,182 @@
+package main
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stepwise-dev/stepwise/judge/analytics"
+)
+
+// lsRows runs `ls --json` with args and decodes its rows.
+func lsRows(t *testing.T, db string, args ...string) []lsJSON {
+	t.Helper()
+	code, out, errs := runCLI(t, "", append([]string{"--db", db, "ls", "--json"}, args...)...)
+	if code != exitOK {
+		t.Fatalf("ls %v: exit %d: %s", args, code, errs)
+	}
+	var rows []lsJSON
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		if line == "" {
+			continue
+		}
+		var r lsJSON
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatalf("ls %v: %v in %q", args, err, line)
+		}
+		rows = append(rows, r)
+	}
+	return rows
+}
+
+func tokensOf(r lsJSON) (int, bool) {
+	if r.Usage == nil || r.Usage.PromptTokens+r.Usage.CompletionTokens == 0 {
+		return 0, false
+	}
+	return r.Usage.PromptTokens + r.Usage.CompletionTokens, true
+}
+
+// TestWhereAndSort: `ls --where` and `--sort` on the numeric fields agree
+// with the usage and tool use `ls --json` reports for every trace.
+func TestWhereAndSort(t *testing.T) {
+	db := importInto(t, filepath.Join(sampleDir, "inspect_ai"), filepath.Join(sampleDir, "toolcall"))
+	all := lsRows(t, db)
+	var toks []int
+	calls := 0
+	for _, r := range all {
+		if n, ok := tokensOf(r); ok {
+			toks = append(toks, n)
+		}
+		if r.Tools != nil {
+			calls++
+		}
+	}
+	if len(toks) < 4 || calls < 10 {
+		t.Fatalf("%d traces with tokens, %d with tool calls: too few to test", len(toks), calls)
+	}
+	slices.Sort(toks)
+	mid := toks[len(toks)/2]
+	want := 0
+	for _, n := range toks {
+		if n > mid {
+			want++
+		}
+	}
+	if got := lsRows(t, db, "--where", "tokens:>"+strconv.Itoa(mid)); len(got) != want {
+		t.Errorf("--where tokens:>%d: %d traces, want %d", mid, len(got), want)
+	}
+	if got := lsRows(t, db, "--where", "tool_calls:>0"); len(got) != calls {
+		t.Errorf("--where tool_calls:>0: %d traces, want %d", len(got), calls)
+	}
+	sorted := lsRows(t, db, "--sort", "tokens", "--desc")
+	if len(sorted) != len(all) {
+		t.Fatalf("--sort tokens: %d traces of %d", len(sorted), len(all))
+	}
+	for i, r := range sorted {
+		n, ok := tokensOf(r)
+		if i < len(toks) && (!ok || n != toks[len(toks)-1-i]) {
+			t.Fatalf("--sort tokens --desc: row %d has %d tokens (%v), want %d", i, n, ok, toks[len(toks)-1-i])
+		}
+		if i >= len(toks) && ok {
+			t.Fatalf("--sort tokens --desc: row %d has tokens after the traces without", i)
+		}
+	}
+	page := lsRows(t, db, "--sort", "tokens", "--desc", "--offset", "1", "--limit", "2")
+	if len(page) != 2 || page[0].ID != sorted[1].ID || page[1].ID != sorted[2].ID {
+		t.Errorf("--offset 1 --limit 2 of the sorted list: %v", page)
+	}
+	for _, bad := range [][]string{{"--where", "tokens:>x"}, {"--where", "colour:>1"}, {"--sort", "colour"},
+		{"--accuracy", "2"}, {"--accuracy", "0.5", "--difficulty", "hard"}, {"--difficulty", "tricky"}} {
+		if code, _, _ := runCLI(t, "", append([]string{"--db", db, "ls"}, bad...)...); code != exitUsage {
+			t.Errorf("ls %v: exit %d, want %d", bad, code, exitUsage)
+		}
+	}
+}
+
+// TestAccuracyFilter: `ls --accuracy` selects the traces of the problems
+// `problems --json` gives an accuracy in range, reference solutions and
+// all.
+func TestAccuracyFilter(t *testing.T) {
+	db := importInto(t, filepath.Join(sampleDir, "gsm8k", "example_model_solutions_first50.jsonl"),
+		filepath.Join(sampleDir, "gsm8k", "test_first200.jsonl"))
+	code, out, errs := runCLI(t, "", "--db", db, "problems", "--json")
+	if code != exitOK {
+		t.Fatalf("problems: %d %s", code, errs)
+	}
+	acc := map[string]*float64{}
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var p analytics.Problem
+		if err := json.Unmarshal([]byte(line), &p); err != nil {
+			t.Fatal(err)
+		}
+		acc[p.ProblemID] = p.Accuracy
+	}
+	all := lsRows(t, db)
+	for _, c := range []struct {
+		expr string
+		in   func(a float64) bool
+	}{{"<0.5", func(a float64) bool { return a < 0.5 }}, {">=0.5", func(a float64) bool { return a >= 0.5 }},
+		{"0.25..0.75", func(a float64) bool { return a >= 0.25 && a <= 0.75 }}, {"1", func(a float64) bool { return a == 1 }}} {
+		want := 0
+		for _, r := range all {
+			if a := acc[r.ProblemID]; a != nil && c.in(*a) {
+				want++
+			}
+		}
+		if got := lsRows(t, db, "--accuracy", c.expr); len(got) != want || want == 0 {
+			t.Errorf("--accuracy %s: %d traces, want %d", c.expr, len(got), want)
+		}
+	}
+	ungraded := 0
+	for _, r := range all {
+		if acc[r.ProblemID] == nil {
+			ungraded++
+		}
+	}
+	if got := lsRows(t, db, "--accuracy", "ungraded"); len(got) != ungraded {
+		t.Errorf("--accuracy ungraded: %d traces, want %d", len(got), ungraded)
+	}
+}
+
+// TestHistOfTokens: `hist tokens` bins every trace with tokens, each in
+// the bin its count falls in, and counts the rest as missing.
+func TestHistOfTokens(t *testing.T) {
+	db := importInto(t, filepath.Join(sampleDir, "inspect_ai"), filepath.Join(sampleDir, "toolcall"))
+	all := lsRows(t, db)
+	code, out, errs := runCLI(t, "", "--db", db, "hist", "tokens", "--bins", "4", "--json")
+	if code != exitOK {
+		t.Fatalf("hist tokens: %d %s", code, errs)
+	}
+	var h struct {
+		Bins    []analytics.Bin `json:"bins"`
+		Missing int             `json:"missing"`
+	}
+	if err := json.Unmarshal([]byte(out), &h); err != nil {
+		t.Fatal(err)
+	}
+	counts := make([]int, len(h.Bins))
+	missing := 0
+	for _, r := range all {
+		n, ok := tokensOf(r)
+		if !ok {
+			missing++
+			continue
+		}
+		for i, b := range h.Bins {
+			if n >= b.Low && n < b.High {
+				counts[i]++
+			}
+		}
+	}
+	if missing != h.Missing || missing == len(all) {
+		t.Errorf("missing %d, want %d of %d", h.Missing, missing, len(all))
+	}
+	for i, b := range h.Bins {
+		if b.Count != counts[i] {
+			t.Errorf("bin %d–%d: %d, want %d", b.Low, b.High, b.Count, counts[i])
+		}
+	}
+}
