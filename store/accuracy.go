@@ -42,7 +42,7 @@ func (r *AccuracyRange) Has(correct, graded int) bool {
 	return (a > r.Lo || !r.LoOpen && a == r.Lo) && (a < r.Hi || !r.HiOpen && a == r.Hi)
 }
 
-// String writes the range as an interval.
+// String writes the range as an interval ParseAccuracy reads back.
 func (r *AccuracyRange) String() string {
 	if r.Ungraded {
 		return "ungraded"
@@ -54,7 +54,7 @@ func (r *AccuracyRange) String() string {
 	if r.HiOpen {
 		rb = ")"
 	}
-	return fmt.Sprintf("%s%g, %g%s", lb, r.Lo, r.Hi, rb)
+	return fmt.Sprintf("%s%g,%g%s", lb, r.Lo, r.Hi, rb)
 }
 
 // problemGroup is one problem's selected traces and their tally.
@@ -175,7 +175,8 @@ func byAccuracy(tx *bolt.Tx, f Filter) (known []uint64, rest []uint64, err error
 }
 
 // ParseAccuracy reads an accuracy range: ">0.5", ">=0.5", "<0.3",
-// "<=0.3", "0.3..0.7" (closed), "0" or "1", or "ungraded".
+// "<=0.3", "0.3..0.7" (closed), "0" or "1", an interval such as
+// "(0.3,0.7]", or "ungraded".
 func ParseAccuracy(expr string) (*AccuracyRange, error) {
 	bad := func(why string) (*AccuracyRange, error) {
 		return nil, fmt.Errorf("accuracy %q: %s (write >A, >=A, <A, <=A, A..B, A or ungraded, with A and B in [0, 1])", expr, why)
@@ -191,6 +192,13 @@ func ParseAccuracy(expr string) (*AccuracyRange, error) {
 	var v float64
 	ok := true
 	switch {
+	case len(expr) > 2 && strings.ContainsAny(expr[:1], "([") && strings.ContainsAny(expr[len(expr)-1:], ")]"):
+		a, b, comma := strings.Cut(expr[1:len(expr)-1], ",")
+		var ok2 bool
+		r.Lo, ok = num(a)
+		r.Hi, ok2 = num(b)
+		ok = ok && ok2 && comma
+		r.LoOpen, r.HiOpen = expr[0] == '(', expr[len(expr)-1] == ')'
 	case strings.HasPrefix(expr, ">="):
 		r.Lo, ok = num(expr[2:])
 	case strings.HasPrefix(expr, ">"):

@@ -305,13 +305,18 @@ func TestParseAccuracy(t *testing.T) {
 	for expr, want := range map[string]AccuracyRange{
 		">0.5": {Lo: 0.5, Hi: 1, LoOpen: true}, ">=0.5": {Lo: 0.5, Hi: 1}, "<0.3": {Hi: 0.3, HiOpen: true},
 		"<=0.3": {Hi: 0.3}, "0.3..0.7": {Lo: 0.3, Hi: 0.7}, "0": {}, "1": {Lo: 1, Hi: 1}, "ungraded": {Ungraded: true},
+		"(0.3,0.7)": {Lo: 0.3, Hi: 0.7, LoOpen: true, HiOpen: true}, "[0,0.3)": {Hi: 0.3, HiOpen: true},
 	} {
 		r, err := ParseAccuracy(expr)
 		if err != nil || *r != want {
 			t.Errorf("%q = %+v, %v; want %+v", expr, r, err, want)
+			continue
+		}
+		if back, err := ParseAccuracy(r.String()); err != nil || *back != *r {
+			t.Errorf("%q written back as %q reads %+v, %v", expr, r, back, err)
 		}
 	}
-	for _, expr := range []string{"", "x", "1.5", "-0.1", ">1.2", "0.7..0.3", "<0", ">1"} {
+	for _, expr := range []string{"", "x", "1.5", "-0.1", ">1.2", "0.7..0.3", "<0", ">1", "(0.5,0.5)", "(0.2;0.4)", "[0.1,2]"} {
 		if r, err := ParseAccuracy(expr); err == nil {
 			t.Errorf("%q parsed as %+v, want an error", expr, r)
 		}

@@ -322,6 +322,7 @@ func (ts *traceScreen) buildHeader() []string {
 	if t.Truncated {
 		info += " · " + c.st.warning.Render("✂ truncated")
 	}
+	info += usageInfo(t, c.opts.Prices)
 	out = append(out, c.st.muted.Render(info))
 	if ts.showProblem {
 		lines := wrapText(p.Text, c.width-2)

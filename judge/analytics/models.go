@@ -38,10 +38,10 @@ type Price struct {
 	OutputPerM float64 `toml:"output_per_m" json:"output_per_m"`
 }
 
-// cost prices a trace's usage: its own cost when the source records one,
+// Cost prices a trace's usage: its own cost when the source records one,
 // else its tokens at the model's price (reasoning tokens are output), else
 // nothing.
-func cost(u *stepwise.Usage, p *Price) (float64, bool) {
+func Cost(u *stepwise.Usage, p *Price) (float64, bool) {
 	switch {
 	case u.CostUSD > 0:
 		return u.CostUSD, true
@@ -91,7 +91,7 @@ func Models(ctx context.Context, db *store.DB, f store.Filter, prices map[string
 			if p, ok := prices[t.Model]; ok {
 				price = &p
 			}
-			if c, ok := cost(u, price); ok {
+			if c, ok := Cost(u, price); ok {
 				if m.CostUSD != nil {
 					c += *m.CostUSD
 				}
