@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"math"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -178,5 +179,46 @@ func TestHistOfTokens(t *testing.T) {
 		if b.Count != counts[i] {
 			t.Errorf("bin %d–%d: %d, want %d", b.Low, b.High, b.Count, counts[i])
 		}
+	}
+}
+
+// TestMajAtOnGSM8K: maj@1 is the accuracy (one vote is the sample), and
+// maj@n is 1 or 0 as the majority answer is right when the largest
+// cluster is alone at the top.
+func TestMajAtOnGSM8K(t *testing.T) {
+	db := importInto(t, filepath.Join(sampleDir, "gsm8k", "example_model_solutions_first50.jsonl"))
+	code, out, errs := runCLI(t, "", "--db", db, "problems", "--json")
+	if code != exitOK {
+		t.Fatalf("problems: %d %s", code, errs)
+	}
+	checked, mixed := 0, 0
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var p analytics.Problem
+		if err := json.Unmarshal([]byte(line), &p); err != nil {
+			t.Fatal(err)
+		}
+		if len(p.MajAt) == 0 || p.Graded != p.Samples || p.Accuracy == nil {
+			continue
+		}
+		checked++
+		if m1 := p.MajAt[1]; math.Abs(m1-*p.Accuracy) > 1e-9 {
+			t.Errorf("problem %s: maj@1 %g, accuracy %g", p.ProblemID, m1, *p.Accuracy)
+		}
+		if *p.Accuracy > 0 && *p.Accuracy < 1 {
+			mixed++
+		}
+		mn, ok := p.MajAt[p.Samples]
+		if !ok {
+			t.Errorf("problem %s: no maj@%d in %v", p.ProblemID, p.Samples, p.MajAt)
+		}
+		// More than half right: on GSM8K the right (numeric) answers are one
+		// cluster, larger
+		// than any other; none right: no right cluster to win.
+		if *p.Accuracy > 0.5 && mn != 1 || *p.Accuracy == 0 && mn != 0 {
+			t.Errorf("problem %s: accuracy %g, maj@n %g", p.ProblemID, *p.Accuracy, mn)
+		}
+	}
+	if checked < 30 || mixed < 5 {
+		t.Fatalf("%d problems checked, %d with mixed answers: too few", checked, mixed)
 	}
 }

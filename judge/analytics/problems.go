@@ -91,11 +91,15 @@ type Problem struct {
 	// DistinctAnswers counts the clusters of equivalent final answers;
 	// MajorityAnswer is the largest one's (ties: the first seen), and
 	// MajorityCorrect whether its samples are right (maj@n).
-	DistinctAnswers int                   `json:"distinct_answers"`
-	MajorityAnswer  string                `json:"majority_answer"`
-	MajorityCorrect *bool                 `json:"majority_correct"`
-	Difficulty      string                `json:"difficulty"`
-	ByModel         map[string]ModelCount `json:"by_model"`
+	DistinctAnswers int    `json:"distinct_answers"`
+	MajorityAnswer  string `json:"majority_answer"`
+	MajorityCorrect *bool  `json:"majority_correct"`
+	// MajAt is maj@k (MajAtK) over the answered samples for k = 1, 2, 4,
+	// ... and their number, when every answer cluster is graded and there
+	// are at most majAtMaxSamples (empty otherwise).
+	MajAt      map[int]float64       `json:"maj_at"`
+	Difficulty string                `json:"difficulty"`
+	ByModel    map[string]ModelCount `json:"by_model"`
 }
 
 // sample is what a problem's statistics need of one trace.
@@ -188,15 +192,62 @@ func PassAtK(n, c, k int) float64 {
 	return 1 - prod
 }
 
+// answerCluster is a set of equivalent final answers and their samples.
+type answerCluster struct {
+	answer  string
+	n       int
+	correct *bool
+}
+
+// majAtMaxSamples bounds the samples maj@k is computed for: its cost grows
+// with the cube of k.
+const majAtMaxSamples = 64
+
+// majAt computes maj@k for k = 1, 2, 4, ... and n over every sample: the
+// answer clusters vote, and a sample without an answer is a cluster of
+// its own (it agrees with nothing), so maj@1 is the accuracy. Empty when a
+// cluster that could win is ungraded, or above majAtMaxSamples samples.
+func majAt(cs []*answerCluster, ss []sample) map[int]float64 {
+	out := map[int]float64{}
+	var sizes []int
+	var right []bool
+	add := func(n int, c *bool) bool {
+		if c == nil {
+			return false
+		}
+		sizes, right = append(sizes, n), append(right, *c)
+		return true
+	}
+	for _, c := range cs {
+		if !add(c.n, c.correct) {
+			return out
+		}
+	}
+	for _, s := range ss {
+		if s.answer == "" && !add(1, s.correct) {
+			return out
+		}
+	}
+	n := 0
+	for _, x := range sizes {
+		n += x
+	}
+	if n == 0 || n > majAtMaxSamples {
+		return out
+	}
+	for k := 1; ; k *= 2 {
+		k = min(k, n)
+		out[k] = MajAtK(sizes, right, k)
+		if k == n {
+			return out
+		}
+	}
+}
+
 // majority clusters the samples' final answers by the answer grader's
 // equivalence and takes the largest cluster. Equal strings are counted
 // first, so the grader compares only the distinct answers.
 func majority(p *Problem, ss []sample) {
-	type cluster struct {
-		answer  string
-		n       int
-		correct *bool
-	}
 	type tally struct {
 		n       int
 		correct *bool
@@ -219,10 +270,10 @@ func majority(p *Problem, ss []sample) {
 			t.correct = &v
 		}
 	}
-	var cs []*cluster
+	var cs []*answerCluster
 	for _, a := range order {
 		t := distinct[a]
-		var home *cluster
+		var home *answerCluster
 		for _, c := range cs {
 			if answer.Compare(a, c.answer, answer.Options{}).Outcome == answer.Equal {
 				home = c
@@ -230,7 +281,7 @@ func majority(p *Problem, ss []sample) {
 			}
 		}
 		if home == nil {
-			home = &cluster{answer: a}
+			home = &answerCluster{answer: a}
 			cs = append(cs, home)
 		}
 		home.n += t.n
@@ -239,6 +290,7 @@ func majority(p *Problem, ss []sample) {
 		}
 	}
 	p.DistinctAnswers = len(cs)
+	p.MajAt = majAt(cs, ss)
 	sort.SliceStable(cs, func(i, j int) bool { return cs[i].n > cs[j].n })
 	if len(cs) > 0 {
 		p.MajorityAnswer, p.MajorityCorrect = cs[0].answer, cs[0].correct
