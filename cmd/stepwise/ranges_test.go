@@ -212,8 +212,7 @@ func TestMajAtOnGSM8K(t *testing.T) {
 			t.Errorf("problem %s: no maj@%d in %v", p.ProblemID, p.Samples, p.MajAt)
 		}
 		// More than half right: on GSM8K the right (numeric) answers are one
-		// cluster, larger
-		// than any other; none right: no right cluster to win.
+		// cluster, larger than any other; none right: no right cluster.
 		if *p.Accuracy > 0.5 && mn != 1 || *p.Accuracy == 0 && mn != 0 {
 			t.Errorf("problem %s: accuracy %g, maj@n %g", p.ProblemID, *p.Accuracy, mn)
 		}
