@@ -66,6 +66,7 @@ func runModels(ctx context.Context, e *env, args []string) int {
 	pairA := fs.String("compare", "", "compare this model with the --against model on the problems both attempted")
 	pairB := fs.String("against", "", "the second model of --compare")
 	byDifficulty := fs.Bool("by-difficulty", false, "each model's accuracy on the problems of each difficulty bucket")
+	byDataset := fs.Bool("by-dataset", false, "one row per model and dataset")
 	if code, ok := parseNoArgs(e, fs, args, &f); !ok {
 		return code
 	}
@@ -90,7 +91,11 @@ func runModels(ctx context.Context, e *env, args []string) int {
 		return code
 	}
 	defer db.Close()
-	ms, err := analytics.Models(ctx, db, f, cfg.Prices)
+	compute := analytics.Models
+	if *byDataset {
+		compute = analytics.ModelsByDataset
+	}
+	ms, err := compute(ctx, db, f, cfg.Prices)
 	if err != nil {
 		return failed(e, "stepwise models:", err)
 	}
@@ -99,17 +104,25 @@ func runModels(ctx context.Context, e *env, args []string) int {
 		return exitOK
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "MODEL\tTRACES\tPROBLEMS\tACCURACY\tSTEPS\tPROMPT TOK\tCOMPL TOK\tREASON TOK\tCOST")
+	fmt.Fprintln(tw, "MODEL\tDATASET\tTRACES\tPROBLEMS\tACCURACY\tSTEPS\tPROMPT TOK\tCOMPL TOK\tREASON TOK\tCOST")
 	for _, m := range ms {
 		cost := "—"
 		if m.CostUSD != nil {
 			cost = fmt.Sprintf("$%.4f", *m.CostUSD)
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%.1f\t%d\t%d\t%d\t%s\n", termsafe.Line(m.Model), m.Traces, m.Problems, pct(m.Accuracy),
-			m.MeanSteps, m.Tokens.Prompt, m.Tokens.Completion, m.Tokens.Reasoning, cost)
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\t%.1f\t%d\t%d\t%d\t%s\n", termsafe.Line(m.Model), termsafe.Line(orAll(m.Dataset)), m.Traces, m.Problems,
+			pct(m.Accuracy), m.MeanSteps, m.Tokens.Prompt, m.Tokens.Completion, m.Tokens.Reasoning, cost)
 	}
 	tw.Flush()
 	return exitOK
+}
+
+// orAll names the rows of every dataset.
+func orAll(dataset string) string {
+	if dataset == "" {
+		return "(all)"
+	}
+	return dataset
 }
 
 // runModelsByDifficulty prints each model's accuracy per difficulty bucket.

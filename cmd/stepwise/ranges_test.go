@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"path/filepath"
 	"slices"
@@ -219,5 +220,87 @@ func TestMajAtOnGSM8K(t *testing.T) {
 	}
 	if checked < 30 || mixed < 5 {
 		t.Fatalf("%d problems checked, %d with mixed answers: too few", checked, mixed)
+	}
+}
+
+// TestModelsByDataset: the model × dataset rows add up to each model's
+// row, and each row's accuracy is its own count.
+func TestModelsByDataset(t *testing.T) {
+	db := importInto(t, filepath.Join(sampleDir, "processbench"), filepath.Join(sampleDir, "inspect_ai"))
+	decode := func(args ...string) []analytics.Model {
+		code, out, errs := runCLI(t, "", append([]string{"--db", db, "models", "--json"}, args...)...)
+		if code != exitOK {
+			t.Fatalf("models %v: %d %s", args, code, errs)
+		}
+		var ms []analytics.Model
+		for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+			var m analytics.Model
+			if err := json.Unmarshal([]byte(line), &m); err != nil {
+				t.Fatal(err)
+			}
+			ms = append(ms, m)
+		}
+		return ms
+	}
+	totals := map[string]analytics.Model{}
+	for _, m := range decode() {
+		totals[m.Model] = m
+	}
+	sums := map[string][3]int{}
+	split := 0
+	for _, m := range decode("--by-dataset") {
+		if m.Dataset == "" {
+			t.Fatalf("a --by-dataset row without a dataset: %+v", m)
+		}
+		s := sums[m.Model]
+		s[0], s[1], s[2] = s[0]+m.Traces, s[1]+m.Graded, s[2]+m.Correct
+		if s != [3]int{m.Traces, m.Graded, m.Correct} {
+			split++
+		}
+		sums[m.Model] = s
+		if m.Graded > 0 && (m.Accuracy == nil || math.Abs(*m.Accuracy-float64(m.Correct)/float64(m.Graded)) > 1e-12) {
+			t.Errorf("%s on %s: accuracy %v of %d/%d", m.Model, m.Dataset, m.Accuracy, m.Correct, m.Graded)
+		}
+	}
+	for name, m := range totals {
+		if sums[name] != [3]int{m.Traces, m.Graded, m.Correct} {
+			t.Errorf("%s: by dataset %v, overall %d %d %d", name, sums[name], m.Traces, m.Graded, m.Correct)
+		}
+	}
+	if split == 0 {
+		t.Fatal("no model has traces on two datasets: nothing was split")
+	}
+	// First errors and mean tokens, from ls --json.
+	fe, toks, with := map[string]map[string]int{}, map[string]int{}, map[string]int{}
+	for _, r := range lsRows(t, db) {
+		if fe[r.Model] == nil {
+			fe[r.Model] = map[string]int{}
+		}
+		if r.FirstError != nil {
+			k := "none"
+			if *r.FirstError >= 0 {
+				k = strconv.Itoa(*r.FirstError)
+			}
+			fe[r.Model][k]++
+		}
+		if n, ok := tokensOf(r); ok {
+			toks[r.Model] += n
+			with[r.Model]++
+		}
+	}
+	withTokens := 0
+	for name, m := range totals {
+		if fmt.Sprint(m.FirstErrors) != fmt.Sprint(fe[name]) {
+			t.Errorf("%s: first errors %v, ls says %v", name, m.FirstErrors, fe[name])
+		}
+		if with[name] > 0 {
+			withTokens++
+			if m.MeanTokens == nil || math.Abs(*m.MeanTokens-float64(toks[name])/float64(with[name])) > 1e-9 {
+				t.Errorf("%s: mean tokens %v, ls says %d/%d", name, m.MeanTokens, toks[name], with[name])
+			}
+		}
+	}
+	if withTokens == 0 {
+		t.Fatal("no model with tokens: mean tokens untested")
 	}
 }
