@@ -9,6 +9,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/stepwise-dev/stepwise/judge"
+	"github.com/stepwise-dev/stepwise/judge/analytics"
 	"github.com/stepwise-dev/stepwise/store"
 	"github.com/stepwise-dev/stepwise/themes"
 	"github.com/stepwise-dev/stepwise/tui/render"
@@ -47,6 +48,8 @@ type Options struct {
 	// Import, when set, is imported as a background job on start.
 	Import        []string
 	ImportOptions store.ImportOptions
+	// Buckets are the difficulty thresholds (zero: analytics.DefaultBuckets).
+	Buckets analytics.Buckets
 }
 
 // Model is the root Bubble Tea model: it owns the program context, the

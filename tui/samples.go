@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/judge/analytics"
 	"github.com/stepwise-dev/stepwise/judge/offline"
 	"github.com/stepwise-dev/stepwise/store"
 	"github.com/stepwise-dev/stepwise/themes/termsafe"
@@ -233,47 +234,69 @@ func (s *samplesScreen) resize() tea.Cmd {
 	return nil
 }
 
-// titleLine: how many samples, the sampled accuracy and the gold answer.
+// titleLine: how many samples, the sampled accuracy, pass@k, the
+// difficulty and the gold answer. Reference solutions are listed but are
+// not samples (analytics.IsSample): they count in nothing here.
 func (s *samplesScreen) titleLine(clusters int, more bool) string {
-	known, right := 0, 0
-	for _, r := range s.sums {
-		if r.Correct != nil {
-			known++
-			if *r.Correct {
-				right++
-			}
-		}
-	}
+	st := analytics.ProblemOf(s.sums, s.c.buckets())
 	n := fmt.Sprint(len(s.sums))
 	if more {
 		n = "first " + n
 	}
-	t := fmt.Sprintf("Samples of problem %s — %s traces, %d answers", s.problem.ID, n, clusters)
-	if known > 0 {
-		t += fmt.Sprintf(" · accuracy %d/%d (%.0f%%)", right, known, 100*float64(right)/float64(known))
+	t := fmt.Sprintf("Samples of problem %s — %s traces", s.problem.ID, n)
+	if refs := len(s.sums) - st.Samples; refs > 0 {
+		t += fmt.Sprintf(" (%d sample%s + %d reference)", st.Samples, map[bool]string{true: "", false: "s"}[st.Samples == 1], refs)
 	}
+	t += fmt.Sprintf(", %d answers", clusters)
 	if s.problem.GoldAnswer != "" {
 		t += " · gold " + termsafe.Line(s.problem.GoldAnswer)
 	}
+	if st.Graded > 0 {
+		t += fmt.Sprintf(" · accuracy %d/%d (%.0f%%)", st.Correct, st.Graded, 100*float64(st.Correct)/float64(st.Graded))
+		if st.Graded > 1 {
+			t += fmt.Sprintf(" · pass@%d %.0f%%", st.Graded, 100*st.PassAt[st.Graded])
+		}
+		t += " · " + st.Difficulty
+	}
 	t += s.majority()
-	if known > 0 {
+	if st.Graded > 0 {
 		// Last: on a narrow screen it is what gets cut.
 		t += " · verdicts by " + verdictSources(s.sums)
 	}
 	return t
 }
 
-// majority is the self-consistency vote: the answer most samples give
-// (and whether it is the gold one), or that no answer leads.
+// samplesIn counts a cluster's members that are samples.
+func (s *samplesScreen) samplesIn(c offline.AnswerCluster) int {
+	n := 0
+	for _, i := range c.Members {
+		if analytics.IsSample(s.sums[i].Model) {
+			n++
+		}
+	}
+	return n
+}
+
+// majority is the self-consistency vote over the samples: the answer most
+// samples give (and whether it is the gold one), or that no answer leads.
 func (s *samplesScreen) majority() string {
 	var top []offline.AnswerCluster
+	voted, most := 0, 0
 	for _, c := range s.clusters {
-		if c.Answer != "" && (len(top) == 0 || len(c.Members) == len(top[0].Members)) {
+		n := s.samplesIn(c)
+		if c.Answer == "" || n == 0 {
+			continue
+		}
+		voted++
+		switch {
+		case n > most:
+			top, most = []offline.AnswerCluster{c}, n
+		case n == most:
 			top = append(top, c)
 		}
 	}
 	switch {
-	case len(top) == 0 || len(s.clusters) < 2 && len(top[0].Members) < 2:
+	case len(top) == 0 || voted < 2 && most < 2:
 		return "" // one answer once: no vote to speak of
 	case len(top) > 1:
 		return " · majority: none (a tie)"
@@ -297,9 +320,19 @@ func (s *samplesScreen) clusterLine(c offline.AnswerCluster, cols samplesColumns
 	case s.problem.GoldAnswer != "":
 		ans += "  ✗"
 	}
-	share := float64(len(c.Members)) / float64(max(1, len(s.sums)))
+	n, all := s.samplesIn(c), 0
+	for _, r := range s.sums {
+		if analytics.IsSample(r.Model) {
+			all++
+		}
+	}
+	share := float64(n) / float64(max(1, all))
 	bar := strings.Repeat("█", int(share*12+0.5)) + strings.Repeat("░", 12-int(share*12+0.5))
-	return fmt.Sprintf(" ▸ %s %s %d of %d (%.0f%%)", padRight(ans, cols.id+2), bar, len(c.Members), len(s.sums), 100*share)
+	line := fmt.Sprintf(" ▸ %s %s %d of %d (%.0f%%)", padRight(ans, cols.id+2), bar, n, all, 100*share)
+	if refs := len(c.Members) - n; refs > 0 {
+		line += fmt.Sprintf(" + %d reference", refs)
+	}
+	return line
 }
 
 // traceLine is one sample under its cluster.

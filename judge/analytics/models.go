@@ -64,7 +64,7 @@ func Models(ctx context.Context, db *store.DB, f store.Filter, prices map[string
 	steps := map[string]int{}
 	err := db.EachEvidence(ctx, f, func(ev *store.TraceEvidence) error {
 		t := ev.Trace
-		if t.Model == Reference {
+		if !IsSample(t.Model) {
 			return nil
 		}
 		m := by[t.Model]

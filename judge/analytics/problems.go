@@ -18,6 +18,11 @@ import (
 // Reference is the model name the codecs give a dataset's own solution.
 const Reference = "reference"
 
+// IsSample reports whether a trace by this model is a sample: a dataset's
+// own (reference, gold) solution is not, and counts in no statistic. Every
+// view that counts samples asks here, so they agree.
+func IsSample(model string) bool { return model != Reference }
+
 // Buckets are the difficulty thresholds on sampled accuracy a: easy when
 // a ≥ Easy, hard when 0 < a ≤ Hard, unsolved when a = 0, medium between.
 type Buckets struct {
@@ -88,7 +93,7 @@ func Problems(ctx context.Context, db *store.DB, f store.Filter, b Buckets) ([]P
 	dataset := map[string]string{}
 	var order []string
 	err := db.List(f, func(s store.Summary) error {
-		if s.Model == Reference {
+		if !IsSample(s.Model) {
 			return nil
 		}
 		if _, ok := byProblem[s.ProblemID]; !ok {
@@ -106,6 +111,23 @@ func Problems(ctx context.Context, db *store.DB, f store.Filter, b Buckets) ([]P
 		out = append(out, problemOf(id, dataset[id], byProblem[id], b))
 	}
 	return out, nil
+}
+
+// ProblemOf computes the statistics of one problem from its traces'
+// summaries (as a view that already listed them has them); reference
+// solutions are left out as in Problems.
+func ProblemOf(sums []store.Summary, b Buckets) Problem {
+	var ss []sample
+	id, dataset := "", ""
+	for _, s := range sums {
+		if id == "" {
+			id, dataset = s.ProblemID, s.Dataset
+		}
+		if IsSample(s.Model) {
+			ss = append(ss, sample{s.Model, s.FinalAnswer, s.Correct})
+		}
+	}
+	return problemOf(id, dataset, ss, b)
 }
 
 func problemOf(id, dataset string, ss []sample, b Buckets) Problem {
