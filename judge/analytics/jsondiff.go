@@ -138,3 +138,24 @@ func compact(v any) json.RawMessage {
 	}
 	return json.RawMessage(bytes.TrimRight(buf.Bytes(), "\n"))
 }
+
+// DiffLines writes changes one a line: "+ path: new", "- path: old",
+// "~ path: old → new" (raw text: a view neutralizes it).
+func DiffLines(cs []Change) []string {
+	out := make([]string, 0, len(cs))
+	for _, c := range cs {
+		p := c.Path
+		if p == "" {
+			p = "(arguments)"
+		}
+		switch c.Kind {
+		case "added":
+			out = append(out, fmt.Sprintf("+ %s: %s", p, c.New))
+		case "removed":
+			out = append(out, fmt.Sprintf("- %s: %s", p, c.Old))
+		default:
+			out = append(out, fmt.Sprintf("~ %s: %s → %s", p, c.Old, c.New))
+		}
+	}
+	return out
+}
