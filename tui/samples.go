@@ -58,7 +58,7 @@ func (s *samplesScreen) title() string { return "samples" }
 func (s *samplesScreen) view() string  { return s.table.render(s.c) }
 
 func (s *samplesScreen) hints() []action {
-	return []action{actOpen, actCompare, actJudgePair, actBack, actHelp}
+	return []action{actOpen, actCompare, actCheckpoints, actJudgePair, actBack, actHelp}
 }
 
 func (s *samplesScreen) handlers() []handler {
@@ -79,6 +79,15 @@ func (s *samplesScreen) handlers() []handler {
 			s.c.post(openCompareReq{left: s.origin, right: r.ID})
 			return nil
 		}).unless(onTrace),
+		on(actCheckpoints, func() tea.Cmd {
+			s.c.post(openCheckpointsReq{problem: s.problem.ID})
+			return nil
+		}).unless(func() string {
+			if s.problem == nil {
+				return "the samples are still loading"
+			}
+			return ""
+		}),
 		on(actJudgePair, func() tea.Cmd {
 			r, _ := s.selected()
 			if r.ID == s.origin {
