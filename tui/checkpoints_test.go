@@ -173,3 +173,15 @@ func TestCheckpointGridSafeAndFits(t *testing.T) {
 		checkFits(t, m, size, "checkpoints scrolled")
 	}
 }
+
+// TestStatsShowFaultTolerance: of the fixture's four graded samples (gold
+// 42) one ends wrong (cp-left, at 54) after holding 42: the stats view of
+// its dataset says 4, 1, 1 (100%).
+func TestStatsShowFaultTolerance(t *testing.T) {
+	m := checkpointsModel(t, 160, 50)
+	settle(t, m, m.stats().load("generic/checkpoints"))
+	rows := strings.Join(m.stats().rows, "\n")
+	if !strings.Contains(rows, "4 graded traces with a gold answer, 1 ended wrong, 1 of those held the right answer at a checkpoint (100.0%)") {
+		t.Fatalf("stats rows:\n%s", rows)
+	}
+}

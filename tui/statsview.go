@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/judge/analytics"
 	"github.com/stepwise-dev/stepwise/judge/judgerun"
 	"github.com/stepwise-dev/stepwise/store"
 	"github.com/stepwise-dev/stepwise/store/agree"
@@ -33,7 +34,10 @@ type statsMsg struct {
 	labels   []store.LabelCounts
 	// judge against the dataset's labels and against yours
 	judgeData, judgeHuman judgerun.Agreement
-	err                   error
+	// ft is SRCA's fault tolerance: wrong traces that held the right
+	// answer at a checkpoint.
+	ft  analytics.FaultTolerance
+	err error
 }
 
 func newStatsScreen(c *programContext) *statsScreen { return &statsScreen{c: c} }
@@ -90,7 +94,14 @@ func (s *statsScreen) load(dataset string) tea.Cmd {
 			return statsMsg{req: req, err: err}
 		}
 		jh, err := judgerun.HumanAgreement(ctx, db, f, who)
-		return statsMsg{req: req, agree: a, progress: prog, labels: labels, judgeData: jd, judgeHuman: jh, err: err}
+		if err != nil {
+			return statsMsg{req: req, err: err}
+		}
+		ft, err := analytics.DatasetFaultTolerance(ctx, db, f)
+		if err != nil {
+			err = fmt.Errorf("checkpoint fault tolerance: %w", err)
+		}
+		return statsMsg{req: req, agree: a, progress: prog, labels: labels, judgeData: jd, judgeHuman: jh, ft: ft, err: err}
 	}
 }
 
@@ -153,6 +164,7 @@ func (s *statsScreen) loaded(msg statsMsg) {
 		add("  step flags   precision %s, recall %s, κ %s", st.Precision, st.Recall, st.Kappa)
 		add("  verdicts     %d of %d agree, κ %s", j.a.Verdict.Agree, j.a.Verdict.N, j.a.Verdict.Kappa)
 	}
+	s.rows = append(s.rows, faultToleranceRows(msg.ft)...)
 	if len(a.Gold) > 0 {
 		add("")
 		add("GOLD (hidden check items)")
@@ -160,6 +172,18 @@ func (s *statsScreen) loaded(msg statsMsg) {
 			add("  %-20s %d of %d right: %s", termsafe.Line(g.Annotator), g.Correct, g.Items, coef(g.Accuracy))
 		}
 	}
+}
+
+// faultToleranceRows say how many wrong traces held the right answer at
+// some checkpoint (SRCA's case for keeping checkpoint answers as
+// candidates).
+func faultToleranceRows(ft analytics.FaultTolerance) []string {
+	out := []string{"", "CHECKPOINTS (SRCA): wrong traces that held the right answer on the way"}
+	if ft.EndedWrong == 0 {
+		return append(out, fmt.Sprintf("  %d graded traces with a gold answer, none ended wrong", ft.Traces))
+	}
+	return append(out, fmt.Sprintf("  %d graded traces with a gold answer, %d ended wrong, %d of those held the right answer at a checkpoint (%.1f%%)",
+		ft.Traces, ft.EndedWrong, ft.HeldThenWrong, 100**ft.Share))
 }
 
 // coef prints a coefficient with the number of units it rests on.
