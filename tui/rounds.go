@@ -91,7 +91,7 @@ func (s *roundsScreen) addRefinement(ref analytics.Refinement) {
 	}
 	s.add(-1, "▸ %s — %d rounds, %s · %s", termsafe.Line(ref.Tool), len(ref.Rounds), stop, flip)
 	for k, rd := range ref.Rounds {
-		s.add(rd.Step, "   round %d · step %d · correct %s · %s%s", rd.Round, rd.Step, rd.Correct, resultNote(rd), userNote(rd))
+		s.add(rd.Step, "   round %d · step %d · correct %s · %s", rd.Round, rd.Step, rd.Correct, termsafe.Line(rd.Note()))
 		if k == 0 {
 			s.add(-1, "      %s", termsafe.Line(rd.Arguments))
 			continue
@@ -104,23 +104,6 @@ func (s *roundsScreen) addRefinement(ref analytics.Refinement) {
 		}
 	}
 	s.add(-1, "")
-}
-
-func resultNote(rd analytics.Round) string {
-	switch {
-	case rd.ResultStep == nil:
-		return "no result"
-	case rd.ResultError != "":
-		return fmt.Sprintf("result at step %d: error %s", *rd.ResultStep, termsafe.Line(rd.ResultError))
-	}
-	return fmt.Sprintf("result at step %d", *rd.ResultStep)
-}
-
-func userNote(rd analytics.Round) string {
-	if rd.UserBefore {
-		return " · the user asked for it"
-	}
-	return ""
 }
 
 // open goes back to the trace view with the round's call selected.

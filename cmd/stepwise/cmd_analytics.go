@@ -395,7 +395,12 @@ func runRounds(e *env, id string, asJSON bool) int {
 		fmt.Fprintf(e.stdout, "\n%s: %d rounds, stopped at round %d%s; flip-flop %s\n", termsafe.Line(ref.Tool), len(ref.Rounds),
 			ref.StopRound, stop, ref.FlipFlop)
 		for _, rd := range ref.Rounds {
-			fmt.Fprintf(e.stdout, "  round %d (step %d), correct %s\n", rd.Round, rd.Step, rd.Correct)
+			fmt.Fprintf(e.stdout, "  round %d (step %d), correct %s, %s\n", rd.Round, rd.Step, rd.Correct, termsafe.Line(rd.Note()))
+			if rd.Round == ref.Rounds[0].Round {
+				fmt.Fprintln(e.stdout, "    "+termsafe.Line(rd.Arguments))
+			} else if len(rd.Diff) == 0 {
+				fmt.Fprintln(e.stdout, "    = the same call as the round before")
+			}
 			for _, l := range analytics.DiffLines(rd.Diff) {
 				fmt.Fprintln(e.stdout, "    "+termsafe.Line(l))
 			}

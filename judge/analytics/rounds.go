@@ -1,6 +1,8 @@
 package analytics
 
 import (
+	"fmt"
+
 	"github.com/stepwise-dev/stepwise"
 )
 
@@ -194,4 +196,23 @@ func refinement(cs []call) Refinement {
 		r.FlipFlop = Unknown
 	}
 	return r
+}
+
+// Note says what answered a round and who asked for it, in words ("result
+// at step 4: error timeout · the user asked for it"); raw text, a view
+// neutralizes it.
+func (r Round) Note() string {
+	var n string
+	switch {
+	case r.ResultStep == nil:
+		n = "no result"
+	case r.ResultError != "":
+		n = fmt.Sprintf("result at step %d: error %s", *r.ResultStep, r.ResultError)
+	default:
+		n = fmt.Sprintf("result at step %d", *r.ResultStep)
+	}
+	if r.UserBefore {
+		n += " · the user asked for it"
+	}
+	return n
 }

@@ -87,7 +87,7 @@ func TestRoundsHandBuilt(t *testing.T) {
 	if d := r.Rounds[1].Diff; len(d) != 1 || d[0].Path != "a" || string(d[0].Old) != "1" || string(d[0].New) != "2" {
 		t.Errorf("round 2 diff %+v", d)
 	}
-	if *r.Rounds[1].ResultStep != 4 || r.Rounds[1].ResultError != "boom" || *r.Rounds[0].ResultStep != 2 {
+	if *r.Rounds[1].ResultStep != 4 || r.Rounds[1].Note() != "result at step 4: error boom" || *r.Rounds[0].ResultStep != 2 {
 		t.Errorf("results %+v", r.Rounds)
 	}
 	if r.FlipFlop != Yes || !reflect.DeepEqual(r.FlipFlopRounds, []int{2}) {
@@ -97,6 +97,9 @@ func TestRoundsHandBuilt(t *testing.T) {
 	// between rounds is recorded.
 	got = Rounds(builtTrace(`u`, `c f {"a":1}`, `r`, `u`, `c f {"a":1,"b":2}`, `r`))
 	r = got.Refinements[0]
+	if n := r.Rounds[1].Note(); n != "result at step 5 · the user asked for it" {
+		t.Errorf("note %q", n)
+	}
 	if r.FlipFlop != Unknown || r.Rounds[0].Correct != Unknown || !r.Rounds[1].UserBefore || r.StoppedOnRepeat {
 		t.Errorf("unrated: %+v", r)
 	}
