@@ -28,6 +28,7 @@ type samplesScreen struct {
 	sums        []store.Summary
 	checkpoints map[uint64][]offline.Checkpoint
 	clusters    []offline.AnswerCluster
+	stats       analytics.Problem // over the samples, as `stepwise problems` computes it
 	more        bool
 	// rowTrace maps a table row to its index in sums (-1: a cluster header).
 	rowTrace []int
@@ -48,6 +49,7 @@ type samplesMsg struct {
 	sums        []store.Summary
 	more        bool // the problem has more than maxSamples traces
 	checkpoints map[uint64][]offline.Checkpoint
+	stats       analytics.Problem
 	err         error
 }
 
@@ -146,11 +148,11 @@ func (s *samplesScreen) load(origin, problemID string) tea.Cmd {
 	s.table = table{heading: "Samples", loading: true, note: "no traces of this problem"}
 	s.origin, s.problem, s.sums, s.rowTrace = origin, nil, nil, nil
 	s.req = s.c.req()
-	db, req, pid := s.c.db, s.req, problemID
-	return func() tea.Msg { return loadSamples(db, req, pid) }
+	db, req, pid, b := s.c.db, s.req, problemID, s.c.buckets()
+	return func() tea.Msg { return loadSamples(db, req, pid, b) }
 }
 
-func loadSamples(db *store.DB, req int, pid string) samplesMsg {
+func loadSamples(db *store.DB, req int, pid string, b analytics.Buckets) samplesMsg {
 	msg := samplesMsg{req: req}
 	if msg.problem, msg.err = db.Problem(pid); msg.err != nil {
 		return msg
@@ -170,6 +172,8 @@ func loadSamples(db *store.DB, req int, pid string) samplesMsg {
 	if msg.err != nil {
 		return msg
 	}
+	// The statistics compare answers with the grader: here, not in Update.
+	msg.stats = analytics.ProblemOf(msg.sums, b)
 	// Read after List: it holds a read transaction while calling back.
 	msg.checkpoints = map[uint64][]offline.Checkpoint{}
 	for _, s := range msg.sums[:min(len(msg.sums), maxCheckpoints)] {
@@ -192,7 +196,7 @@ func (s *samplesScreen) loaded(msg samplesMsg) {
 		s.c.setError("samples: " + msg.err.Error())
 		return
 	}
-	s.problem, s.sums, s.checkpoints, s.more = msg.problem, msg.sums, msg.checkpoints, msg.more
+	s.problem, s.sums, s.checkpoints, s.more, s.stats = msg.problem, msg.sums, msg.checkpoints, msg.more, msg.stats
 	answers := make([]string, len(s.sums))
 	for i, r := range s.sums {
 		answers[i] = r.FinalAnswer
@@ -247,7 +251,7 @@ func (s *samplesScreen) resize() tea.Cmd {
 // difficulty and the gold answer. Reference solutions are listed but are
 // not samples (analytics.IsSample): they count in nothing here.
 func (s *samplesScreen) titleLine(clusters int, more bool) string {
-	st := analytics.ProblemOf(s.sums, s.c.buckets())
+	st := s.stats
 	n := fmt.Sprint(len(s.sums))
 	if more {
 		n = "first " + n
@@ -267,7 +271,7 @@ func (s *samplesScreen) titleLine(clusters int, more bool) string {
 		}
 		t += " · " + st.Difficulty
 	}
-	t += s.majority()
+	t += majority(st)
 	if st.Graded > 0 {
 		// Last: on a narrow screen it is what gets cut.
 		t += " · verdicts by " + verdictSources(s.sums)
@@ -286,35 +290,21 @@ func (s *samplesScreen) samplesIn(c offline.AnswerCluster) int {
 	return n
 }
 
-// majority is the self-consistency vote over the samples: the answer most
-// samples give (and whether it is the gold one), or that no answer leads.
-func (s *samplesScreen) majority() string {
-	var top []offline.AnswerCluster
-	voted, most := 0, 0
-	for _, c := range s.clusters {
-		n := s.samplesIn(c)
-		if c.Answer == "" || n == 0 {
-			continue
-		}
-		voted++
-		switch {
-		case n > most:
-			top, most = []offline.AnswerCluster{c}, n
-		case n == most:
-			top = append(top, c)
-		}
-	}
+// majority is the self-consistency vote over the samples, as `stepwise
+// problems` counts it: the answer most samples give (and whether they are
+// right), or that no answer leads.
+func majority(st analytics.Problem) string {
 	switch {
-	case len(top) == 0 || voted < 2 && most < 2:
+	case st.MajoritySize == 0 || st.DistinctAnswers < 2 && st.MajoritySize < 2:
 		return "" // one answer once: no vote to speak of
-	case len(top) > 1:
+	case st.MajorityTied:
 		return " · majority: none (a tie)"
-	case s.problem.GoldAnswer == "":
-		return " · majority " + termsafe.Line(top[0].Answer)
-	case top[0].Gold:
-		return " · majority " + termsafe.Line(top[0].Answer) + " ✓"
+	case st.MajorityCorrect == nil:
+		return " · majority " + termsafe.Line(st.MajorityAnswer)
+	case *st.MajorityCorrect:
+		return " · majority " + termsafe.Line(st.MajorityAnswer) + " ✓"
 	}
-	return " · majority " + termsafe.Line(top[0].Answer) + " ✗"
+	return " · majority " + termsafe.Line(st.MajorityAnswer) + " ✗"
 }
 
 // clusterLine is a cluster's header: its answer, whether it is gold, and
@@ -329,12 +319,7 @@ func (s *samplesScreen) clusterLine(c offline.AnswerCluster, cols samplesColumns
 	case s.problem.GoldAnswer != "":
 		ans += "  ✗"
 	}
-	n, all := s.samplesIn(c), 0
-	for _, r := range s.sums {
-		if analytics.IsSample(r.Model) {
-			all++
-		}
-	}
+	n, all := s.samplesIn(c), s.stats.Samples
 	share := float64(n) / float64(max(1, all))
 	bar := strings.Repeat("█", int(share*12+0.5)) + strings.Repeat("░", 12-int(share*12+0.5))
 	line := fmt.Sprintf(" ▸ %s %s %d of %d (%.0f%%)", padRight(ans, cols.id+2), bar, n, all, 100*share)

@@ -72,10 +72,14 @@ type Problem struct {
 	PassAt map[int]float64 `json:"pass_at"`
 	// DistinctAnswers counts the clusters of equivalent final answers;
 	// MajorityAnswer is the largest one's (ties: the first seen), and
-	// MajorityCorrect whether its samples are right (maj@n).
+	// MajorityCorrect whether its samples are right (maj@n);
+	// MajoritySize counts its samples, MajorityTied is set when another
+	// cluster is as large (no answer leads the vote).
 	DistinctAnswers int                   `json:"distinct_answers"`
 	MajorityAnswer  string                `json:"majority_answer"`
 	MajorityCorrect *bool                 `json:"majority_correct"`
+	MajoritySize    int                   `json:"majority_size"`
+	MajorityTied    bool                  `json:"majority_tied"`
 	Difficulty      string                `json:"difficulty"`
 	ByModel         map[string]ModelCount `json:"by_model"`
 }
@@ -240,6 +244,7 @@ func majority(p *Problem, ss []sample) {
 	p.DistinctAnswers = len(cs)
 	sort.SliceStable(cs, func(i, j int) bool { return cs[i].n > cs[j].n })
 	if len(cs) > 0 {
-		p.MajorityAnswer, p.MajorityCorrect = cs[0].answer, cs[0].correct
+		p.MajorityAnswer, p.MajorityCorrect, p.MajoritySize = cs[0].answer, cs[0].correct, cs[0].n
+		p.MajorityTied = len(cs) > 1 && cs[1].n == cs[0].n
 	}
 }
