@@ -25,6 +25,19 @@ type statsScreen struct {
 	noMouseClick
 	c   *programContext
 	req int
+	// ft is SRCA's fault tolerance, read by a command of its own (it
+	// reads every trace, the rest only summaries and labels): nil until
+	// it arrives; its rows are the last, from ftRow.
+	ft    *analytics.FaultTolerance
+	ftErr error
+	ftRow int
+}
+
+// faultToleranceMsg answers the stats view's fault-tolerance read.
+type faultToleranceMsg struct {
+	req int
+	ft  analytics.FaultTolerance
+	err error
 }
 
 type statsMsg struct {
@@ -34,10 +47,7 @@ type statsMsg struct {
 	labels   []store.LabelCounts
 	// judge against the dataset's labels and against yours
 	judgeData, judgeHuman judgerun.Agreement
-	// ft is SRCA's fault tolerance: wrong traces that held the right
-	// answer at a checkpoint.
-	ft  analytics.FaultTolerance
-	err error
+	err                   error
 }
 
 func newStatsScreen(c *programContext) *statsScreen { return &statsScreen{c: c} }
@@ -59,6 +69,13 @@ func (s *statsScreen) update(msg tea.Msg) tea.Cmd {
 		return s.load(msg.dataset)
 	case statsMsg:
 		s.loaded(msg)
+	case faultToleranceMsg:
+		if msg.req == s.req {
+			s.ft, s.ftErr = &msg.ft, msg.err
+			if s.ftRow >= 0 {
+				s.rows = append(s.rows[:s.ftRow], s.ftRows()...)
+			}
+		}
 	}
 	return nil
 }
@@ -74,8 +91,9 @@ func (s *statsScreen) load(dataset string) tea.Cmd {
 	}
 	s.table = table{heading: title, loading: true}
 	s.req = c.req()
+	s.ft, s.ftErr, s.ftRow = nil, nil, -1
 	db, req, ctx, who := c.db, s.req, c.life, c.opts.Annotator
-	return func() tea.Msg {
+	read := func() tea.Msg {
 		prog, err := db.Progress()
 		if err != nil {
 			return statsMsg{req: req, err: err}
@@ -94,15 +112,16 @@ func (s *statsScreen) load(dataset string) tea.Cmd {
 			return statsMsg{req: req, err: err}
 		}
 		jh, err := judgerun.HumanAgreement(ctx, db, f, who)
-		if err != nil {
-			return statsMsg{req: req, err: err}
-		}
-		ft, err := analytics.DatasetFaultTolerance(ctx, db, f)
+		return statsMsg{req: req, agree: a, progress: prog, labels: labels, judgeData: jd, judgeHuman: jh, err: err}
+	}
+	readFT := func() tea.Msg {
+		ft, err := analytics.DatasetFaultTolerance(ctx, db, store.Filter{Dataset: dataset})
 		if err != nil {
 			err = fmt.Errorf("checkpoint fault tolerance: %w", err)
 		}
-		return statsMsg{req: req, agree: a, progress: prog, labels: labels, judgeData: jd, judgeHuman: jh, ft: ft, err: err}
+		return faultToleranceMsg{req: req, ft: ft, err: err}
 	}
+	return tea.Batch(read, readFT)
 }
 
 func (s *statsScreen) loaded(msg statsMsg) {
@@ -164,7 +183,6 @@ func (s *statsScreen) loaded(msg statsMsg) {
 		add("  step flags   precision %s, recall %s, κ %s", st.Precision, st.Recall, st.Kappa)
 		add("  verdicts     %d of %d agree, κ %s", j.a.Verdict.Agree, j.a.Verdict.N, j.a.Verdict.Kappa)
 	}
-	s.rows = append(s.rows, faultToleranceRows(msg.ft)...)
 	if len(a.Gold) > 0 {
 		add("")
 		add("GOLD (hidden check items)")
@@ -172,14 +190,21 @@ func (s *statsScreen) loaded(msg statsMsg) {
 			add("  %-20s %d of %d right: %s", termsafe.Line(g.Annotator), g.Correct, g.Items, coef(g.Accuracy))
 		}
 	}
+	s.ftRow = len(s.rows)
+	s.rows = append(s.rows, s.ftRows()...)
 }
 
-// faultToleranceRows say how many wrong traces held the right answer at
-// some checkpoint (SRCA's case for keeping checkpoint answers as
-// candidates).
-func faultToleranceRows(ft analytics.FaultTolerance) []string {
+// ftRows say how many wrong traces held the right answer at some
+// checkpoint (SRCA's case for keeping checkpoint answers as candidates).
+func (s *statsScreen) ftRows() []string {
 	out := []string{"", "CHECKPOINTS (SRCA): wrong traces that held the right answer on the way"}
-	if ft.EndedWrong == 0 {
+	ft := s.ft
+	switch {
+	case s.ftErr != nil:
+		return append(out, "  could not read them: "+termsafe.Line(s.ftErr.Error()))
+	case ft == nil:
+		return append(out, "  reading every trace's checkpoint answers…")
+	case ft.EndedWrong == 0:
 		return append(out, fmt.Sprintf("  %d graded traces with a gold answer, none ended wrong", ft.Traces))
 	}
 	return append(out, fmt.Sprintf("  %d graded traces with a gold answer, %d ended wrong, %d of those held the right answer at a checkpoint (%.1f%%)",
