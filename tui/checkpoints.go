@@ -18,7 +18,7 @@ import (
 // is a cell: tab and shift+tab move along the checkpoints (the grid
 // scrolls sideways), enter opens the sample at that checkpoint's step.
 type checkpointsScreen struct {
-	noMouse
+	noMouseClick
 	c        *programContext
 	problem  string
 	grid     *analytics.ProblemCheckpoints
@@ -64,6 +64,14 @@ func (s *checkpointsScreen) handlers() []handler {
 		on(actPrevStep, func() tea.Cmd { s.moveCol(-1); return nil }),
 		on(actOpen, s.open).unless(s.noCell),
 	)
+}
+
+func (s *checkpointsScreen) wheel(delta int) tea.Cmd {
+	if s.grid != nil {
+		s.row = max(0, min(len(s.grid.Samples)-1, s.row+delta))
+		s.layout()
+	}
+	return nil
 }
 
 func (s *checkpointsScreen) resize() tea.Cmd {
@@ -154,11 +162,10 @@ func (s *checkpointsScreen) moveRow(a action) {
 	if s.grid == nil {
 		return
 	}
-	h := s.gridHeight()
+	h, n := s.gridHeight(), len(s.grid.Samples)
 	d := map[action]int{actDown: 1, actUp: -1, actPageDown: h, actPageUp: -h, actHalfDown: h / 2, actHalfUp: -h / 2,
-		actTop: -len(s.grid.Samples), actBottom: len(s.grid.Samples)}[a]
-	s.row = max(0, min(len(s.grid.Samples)-1, s.row+d))
-	s.layout()
+		actTop: -n, actBottom: n}[a]
+	s.wheel(d)
 }
 
 func (s *checkpointsScreen) moveCol(d int) {
