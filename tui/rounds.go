@@ -60,8 +60,9 @@ func (s *roundsScreen) show(doc *traceDoc) {
 	}
 	s.doc = doc
 	r := analytics.Rounds(doc.t)
-	s.table = table{heading: fmt.Sprintf("Tool-call rounds of %s — %d calls in %d rounds, %d refinements", termsafe.Line(r.TraceID),
-		r.ToolCalls, r.Rounds, len(r.Refinements)),
+	// The trace's id is in the breadcrumb: the counts come first.
+	s.table = table{heading: fmt.Sprintf("Tool-call rounds — %d calls in %d rounds, %d refinements · %s", r.ToolCalls, r.Rounds,
+		len(r.Refinements), termsafe.Line(r.TraceID)),
 		header: "a refinement: consecutive rounds that each make one call to the same tool",
 		note:   "no refinement: no two consecutive rounds make a single call to the same tool"}
 	s.rows, s.rowStep = nil, nil
