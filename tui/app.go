@@ -45,22 +45,13 @@ type Options struct {
 	StorePoll time.Duration
 	// NoStoreCheck skips the full check of the store on open.
 	NoStoreCheck bool
-	// Difficulty are the difficulty thresholds of the filter's
-	// difficulty:BUCKET (zero: analytics.DefaultBuckets).
-	Difficulty analytics.Buckets
 	// Prices give a model's tokens a cost where the source records none.
 	Prices map[string]analytics.Price
 	// Import, when set, is imported as a background job on start.
 	Import        []string
 	ImportOptions store.ImportOptions
-}
-
-// buckets are the difficulty thresholds in force.
-func (o *Options) buckets() analytics.Buckets {
-	if o.Difficulty == (analytics.Buckets{}) {
-		return analytics.DefaultBuckets
-	}
-	return o.Difficulty
+	// Buckets are the difficulty thresholds (zero: analytics.DefaultBuckets).
+	Buckets analytics.Buckets
 }
 
 // Model is the root Bubble Tea model: it owns the program context, the

@@ -5,6 +5,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/stepwise-dev/stepwise/judge/analytics"
 	"github.com/stepwise-dev/stepwise/store"
 	"github.com/stepwise-dev/stepwise/tui/render"
 )
@@ -102,6 +103,14 @@ func (c *programContext) taxonomy() []string {
 		return c.opts.Taxonomy
 	}
 	return DefaultTaxonomy
+}
+
+// buckets are the configured difficulty thresholds.
+func (c *programContext) buckets() analytics.Buckets {
+	if c.opts.Buckets == (analytics.Buckets{}) {
+		return analytics.DefaultBuckets
+	}
+	return c.opts.Buckets
 }
 
 // startJob starts a job under the program's life and returns its id (a

@@ -65,6 +65,8 @@ func defaultBindings() []binding {
 		{actNextStep, []string{"tab", "."}, "next step", "trace", false, nil},
 		{actPrevStep, []string{"shift+tab", ","}, "previous step", "trace", false, nil},
 		{actSamples, []string{"o"}, "all samples of this problem: answer clusters, accuracy, checkpoint answers", "trace", false, nil},
+		{actCheckpoints, []string{"i"}, "checkpoint grid: each sample's intermediate answers, where it reaches and leaves the gold (SRCA)", "trace", false, nil},
+		{actRounds, []string{"T"}, "tool-call rounds: how the trace refines a call, the JSON diff per round, the stop, flip-flops", "trace", false, nil},
 		{actCompare, []string{"c"}, "compare side by side with the trace you came from (◆)", "trace", false, nil},
 		{actRateGood, []string{"+", "="}, "label the step good (+1) and move on", "annotate", false, nil},
 		{actRateNeutral, []string{"0"}, "label the step neutral (0) and move on", "annotate", false, nil},
@@ -263,6 +265,8 @@ const (
 	actPrevStep      action = "prev-step"
 	actSamples       action = "samples"
 	actCompare       action = "compare"
+	actCheckpoints   action = "checkpoints"
+	actRounds        action = "rounds"
 	actRateGood      action = "rate-good"
 	actRateNeutral   action = "rate-neutral"
 	actRateBad       action = "rate-bad"

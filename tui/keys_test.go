@@ -13,7 +13,7 @@ import (
 // step detail; it now says it works in the trace view.
 func TestKeysWorkWhereTheyDid(t *testing.T) {
 	want := map[action][]string{
-		"open":           {"library", "trace list", "trace view", "triage queue", "conflicts view", "judge view", "samples view"},
+		"open":           {"library", "trace list", "trace view", "triage queue", "conflicts view", "judge view", "samples view", "checkpoint grid", "rounds view"},
 		"filter":         {"library", "trace list"},
 		"clear-filter":   {"trace list"},
 		"search":         {"library", "trace list", "trace view"},
@@ -29,10 +29,12 @@ func TestKeysWorkWhereTheyDid(t *testing.T) {
 		"stats-view":     {"library", "trace list"},
 		"scorecard":      {"library", "trace list"},
 		"export":         {"library", "trace list"},
-		"next-step":      {"step detail", "compare view"},
-		"prev-step":      {"step detail", "compare view"},
+		"next-step":      {"step detail", "compare view", "checkpoint grid"},
+		"prev-step":      {"step detail", "compare view", "checkpoint grid"},
 		"samples":        {"trace list", "trace view", "step detail"},
 		"compare":        {"samples view"},
+		"checkpoints":    {"samples view"},
+		"rounds":         {"trace view"},
 		"rate-good":      {"trace view", "step detail"},
 		"rate-neutral":   {"trace view", "step detail"},
 		"rate-bad":       {"trace view", "step detail"},

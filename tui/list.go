@@ -426,7 +426,7 @@ func (l *listScreen) back() tea.Cmd {
 // askFilter opens the filter prompt.
 func (l *listScreen) askFilter(value string) {
 	l.c.ask(newPrompt(l.c, "filter ", value, func(text string) tea.Cmd {
-		f, err := parseFilter(text, l.c.opts.buckets())
+		f, err := parseFilter(text, l.c.buckets())
 		if err != nil {
 			l.c.setError(err.Error())
 			return nil

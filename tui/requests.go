@@ -58,6 +58,12 @@ type selectStepReq struct {
 // view is opened from.
 type openSamplesReq struct{ origin, problem string }
 
+// openCheckpointsReq shows the checkpoint grid of a problem (SRCA).
+type openCheckpointsReq struct{ problem string }
+
+// openRoundsReq shows the tool-call refinement rounds of the open trace.
+type openRoundsReq struct{ doc *traceDoc }
+
 // openCompareReq shows two traces side by side.
 type openCompareReq struct{ left, right string }
 

@@ -19,22 +19,26 @@ const (
 	scrSamples
 	scrCompare
 	scrScorecard
+	scrCheckpoints
+	scrRounds
 )
 
 // newScreens builds every screen once, in screenID order.
 func newScreens(c *programContext) []screen {
 	return []screen{
-		scrLibrary:   newLibraryScreen(c),
-		scrList:      newListScreen(c),
-		scrTrace:     newTraceScreen(c),
-		scrStep:      newStepScreen(c),
-		scrQueue:     newQueueScreen(c),
-		scrConflicts: newConflictsScreen(c),
-		scrStats:     newStatsScreen(c),
-		scrJudge:     newJudgeScreen(c),
-		scrSamples:   newSamplesScreen(c),
-		scrCompare:   newCompareScreen(c),
-		scrScorecard: newScorecardScreen(c),
+		scrLibrary:     newLibraryScreen(c),
+		scrList:        newListScreen(c),
+		scrTrace:       newTraceScreen(c),
+		scrStep:        newStepScreen(c),
+		scrQueue:       newQueueScreen(c),
+		scrConflicts:   newConflictsScreen(c),
+		scrStats:       newStatsScreen(c),
+		scrJudge:       newJudgeScreen(c),
+		scrSamples:     newSamplesScreen(c),
+		scrCompare:     newCompareScreen(c),
+		scrScorecard:   newScorecardScreen(c),
+		scrCheckpoints: newCheckpointsScreen(c),
+		scrRounds:      newRoundsScreen(c),
 	}
 }
 

@@ -115,6 +115,7 @@ func (ts *traceScreen) handlers() []handler {
 			return nil
 		})),
 		on(actVerify, loaded(func() tea.Cmd { return startVerify(c, "trace", verifyrun.TraceTarget(ts.doc.t.ID)) })),
+		on(actRounds, loaded(func() tea.Cmd { c.post(openRoundsReq{doc: ts.doc}); return nil })).unless(ts.noToolCall),
 		jumpHandler(c),
 	)
 	lab := labeller{c: c, at: func() (*traceDoc, int) { return ts.doc, ts.cursor },
@@ -630,4 +631,18 @@ func orDash(s string) string {
 		return "—"
 	}
 	return s
+}
+
+// noToolCall says why the rounds view does not open: the trace is not an
+// agent trace.
+func (ts *traceScreen) noToolCall() string {
+	if ts.doc.t == nil {
+		return "no trace is open"
+	}
+	for _, st := range ts.doc.t.Steps {
+		if st.Kind == stepwise.StepToolCall {
+			return ""
+		}
+	}
+	return "this trace makes no tool call: rounds are for agent traces"
 }

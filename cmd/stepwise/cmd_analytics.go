@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -330,14 +331,20 @@ func runHist(ctx context.Context, e *env, args []string) int {
 
 // runAgents prints tool use per trace and accuracy by search intensity.
 func runAgents(ctx context.Context, e *env, args []string) int {
-	fs := newFlags(e, "agents", "[filters] [--json]",
+	fs := newFlags(e, "agents", "[filters] [--json] | --rounds TRACE_ID [--json]",
 		"Tool use of agent traces: per trace tool calls, search calls, rounds, repeated and failed calls; then the\n"+
-			"accuracy of the traces by their number of search calls.")
+			"accuracy of the traces by their number of search calls.\n"+
+			"--rounds: one trace's refinements of a tool call over consecutive rounds (ToolACE-R), with the JSON diff of\n"+
+			"the arguments from round to round, the stop round, and flip-flops where the data rates the calls.")
 	var f store.Filter
 	filterFlags(fs, &f)
-	asJSON := fs.Bool("json", false, "one JSON object per trace, then {\"search_intensity\": [...]}")
+	asJSON := fs.Bool("json", false, "one JSON object per trace, then {\"search_intensity\": [...]}; with --rounds, one object")
+	rounds := fs.String("rounds", "", "show this trace's refinement rounds")
 	if code, ok := parseNoArgs(e, fs, args, &f); !ok {
 		return code
+	}
+	if *rounds != "" {
+		return runRounds(e, *rounds, *asJSON)
 	}
 	db, code := openStore(e, true)
 	if db == nil {
@@ -365,6 +372,52 @@ func runAgents(ctx context.Context, e *env, args []string) int {
 	fmt.Fprintln(e.stdout, "\nSEARCH CALLS  TRACES  ACCURACY")
 	for _, r := range rows {
 		fmt.Fprintf(e.stdout, "%12d  %6d  %s\n", r.SearchCalls, r.Traces, pct(r.Accuracy))
+	}
+	return exitOK
+}
+
+// runRounds prints one trace's tool-call refinements.
+func runRounds(e *env, id string, asJSON bool) int {
+	db, code := openStore(e, true)
+	if db == nil {
+		return code
+	}
+	defer db.Close()
+	t, err := db.Get(id)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "stepwise agents:", termsafe.Line(err.Error()))
+		var amb *store.AmbiguousError
+		if errors.Is(err, store.ErrNotFound) || errors.As(err, &amb) {
+			return exitNotFound
+		}
+		return exitError
+	}
+	r := analytics.Rounds(t)
+	if asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetEscapeHTML(false)
+		enc.Encode(r)
+		return exitOK
+	}
+	fmt.Fprintf(e.stdout, "%s: %d tool calls in %d rounds, %d refinements\n", termsafe.Line(r.TraceID), r.ToolCalls, r.Rounds, len(r.Refinements))
+	for _, ref := range r.Refinements {
+		stop := ""
+		if ref.StoppedOnRepeat {
+			stop = ", the last repeating the call before it"
+		}
+		fmt.Fprintf(e.stdout, "\n%s: %d rounds, stopped at round %d%s; flip-flop %s\n", termsafe.Line(ref.Tool), len(ref.Rounds),
+			ref.StopRound, stop, ref.FlipFlop)
+		for _, rd := range ref.Rounds {
+			fmt.Fprintf(e.stdout, "  round %d (step %d), correct %s, %s\n", rd.Round, rd.Step, rd.Correct, termsafe.Line(rd.Note()))
+			if rd.Round == ref.Rounds[0].Round {
+				fmt.Fprintln(e.stdout, "    "+termsafe.Line(rd.Arguments))
+			} else if len(rd.Diff) == 0 {
+				fmt.Fprintln(e.stdout, "    = the same call as the round before")
+			}
+			for _, l := range analytics.DiffLines(rd.Diff) {
+				fmt.Fprintln(e.stdout, "    "+termsafe.Line(l))
+			}
+		}
 	}
 	return exitOK
 }

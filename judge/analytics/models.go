@@ -91,7 +91,7 @@ type modelAcc struct {
 func models(ctx context.Context, db *store.DB, f store.Filter, prices map[string]Price, byDataset bool) ([]Model, error) {
 	by := map[[2]string]*modelAcc{}
 	err := db.List(f, func(s store.Summary) error {
-		if s.Model == Reference {
+		if !IsSample(s.Model) {
 			return nil
 		}
 		key := [2]string{s.Model, ""}

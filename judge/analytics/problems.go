@@ -19,6 +19,11 @@ import (
 // Reference is the model name the codecs give a dataset's own solution.
 const Reference = stepwise.ReferenceModel
 
+// IsSample reports whether a trace by this model is a sample: a dataset's
+// own (reference, gold) solution is not, and counts in no statistic. Every
+// view that counts samples asks here, so they agree.
+func IsSample(model string) bool { return model != Reference }
+
 // Buckets are the difficulty thresholds on sampled accuracy a: easy when
 // a ≥ Easy, hard when 0 < a ≤ Hard, unsolved when a = 0, medium between.
 type Buckets struct {
@@ -90,13 +95,17 @@ type Problem struct {
 	PassAt map[int]float64 `json:"pass_at"`
 	// DistinctAnswers counts the clusters of equivalent final answers;
 	// MajorityAnswer is the largest one's (ties: the first seen), and
-	// MajorityCorrect whether its samples are right (maj@n).
+	// MajorityCorrect whether its samples are right (maj@n);
+	// MajoritySize counts its samples, MajorityTied is set when another
+	// cluster is as large (no answer leads the vote).
 	DistinctAnswers int    `json:"distinct_answers"`
 	MajorityAnswer  string `json:"majority_answer"`
 	MajorityCorrect *bool  `json:"majority_correct"`
-	// MajAt is maj@k (MajAtK) over the answered samples for k = 1, 2, 4,
-	// ... and their number, when every answer cluster is graded and there
-	// are at most majAtMaxSamples (empty otherwise).
+	MajoritySize    int    `json:"majority_size"`
+	MajorityTied    bool   `json:"majority_tied"`
+	// MajAt is maj@k (MajAtK) for k = 1, 2, 4, ... and the number of
+	// samples, when every answer cluster is graded and there are at most
+	// majAtMaxSamples (empty otherwise).
 	MajAt      map[int]float64       `json:"maj_at"`
 	Difficulty string                `json:"difficulty"`
 	ByModel    map[string]ModelCount `json:"by_model"`
@@ -115,7 +124,7 @@ func Problems(ctx context.Context, db *store.DB, f store.Filter, b Buckets) ([]P
 	dataset := map[string]string{}
 	var order []string
 	err := db.List(f, func(s store.Summary) error {
-		if s.Model == Reference {
+		if !IsSample(s.Model) {
 			return nil
 		}
 		if _, ok := byProblem[s.ProblemID]; !ok {
@@ -133,6 +142,23 @@ func Problems(ctx context.Context, db *store.DB, f store.Filter, b Buckets) ([]P
 		out = append(out, problemOf(id, dataset[id], byProblem[id], b))
 	}
 	return out, nil
+}
+
+// ProblemOf computes the statistics of one problem from its traces'
+// summaries (as a view that already listed them has them); reference
+// solutions are left out as in Problems.
+func ProblemOf(sums []store.Summary, b Buckets) Problem {
+	var ss []sample
+	id, dataset := "", ""
+	for _, s := range sums {
+		if id == "" {
+			id, dataset = s.ProblemID, s.Dataset
+		}
+		if IsSample(s.Model) {
+			ss = append(ss, sample{s.Model, s.FinalAnswer, s.Correct})
+		}
+	}
+	return problemOf(id, dataset, ss, b)
 }
 
 func problemOf(id, dataset string, ss []sample, b Buckets) Problem {
@@ -293,6 +319,7 @@ func majority(p *Problem, ss []sample) {
 	p.MajAt = majAt(cs, ss)
 	sort.SliceStable(cs, func(i, j int) bool { return cs[i].n > cs[j].n })
 	if len(cs) > 0 {
-		p.MajorityAnswer, p.MajorityCorrect = cs[0].answer, cs[0].correct
+		p.MajorityAnswer, p.MajorityCorrect, p.MajoritySize = cs[0].answer, cs[0].correct, cs[0].n
+		p.MajorityTied = len(cs) > 1 && cs[1].n == cs[0].n
 	}
 }
