@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
+	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/judge"
 	"github.com/stepwise-dev/stepwise/store"
 	"github.com/stepwise-dev/stepwise/themes"
@@ -33,6 +34,15 @@ type Options struct {
 	Annotator string
 	// Taxonomy replaces DefaultTaxonomy.
 	Taxonomy []string
+	// Schemas are the label schemas by name, and SchemaFor names the
+	// active one of a dataset (the configuration's [schemas] choice); a
+	// schema with questions gives them keys in the trace view and step
+	// detail (questions.go). Nil: every dataset has the stock ratings.
+	Schemas   map[string]*stepwise.Schema
+	SchemaFor func(dataset string) string
+	// TaxonomyPath is the error-types taxonomy file the CLI's
+	// `stepwise errortypes` reads and writes ("" : decisions disabled).
+	TaxonomyPath string
 	// Verifier checks formalizations (nil when verification is not set up).
 	Verifier *verifyrun.Verifier
 	// Judge runs the LLM judge (nil when not configured; JudgeErr says why).
@@ -87,6 +97,10 @@ func New(opts Options) (*Model, error) {
 		return nil, err
 	}
 	c.keys = km
+	if c.schemas, err = keyedSchemas(opts.Schemas); err != nil {
+		cancel()
+		return nil, err
+	}
 	for _, s := range m.screens {
 		hs := map[action]handler{}
 		for _, h := range s.handlers() {

@@ -96,6 +96,7 @@ func (m *Model) helpView() string {
 		lines = append(lines, "  "+m.st.helpKey.Render(padRight(fmt.Sprint(i+1), 22))+m.st.help.Render(t))
 	}
 	lines = append(lines, "")
+	lines = append(lines, m.schemaHelp()...)
 	who := m.opts.Annotator
 	if who == "" {
 		who = "(not set: --annotator NAME or annotator in config.toml)"

@@ -76,6 +76,7 @@ func defaultBindings() []binding {
 		{actClearLabel, []string{"c"}, "clear your label of the step", "annotate", false, nil},
 		{actNote, []string{"a"}, "write a note on the step", "annotate", false, nil},
 		{actVerdict, []string{"v"}, "give the trace a verdict", "annotate", false, nil},
+		{actAnswer, []string{";"}, "answer a question of the dataset's label schema: ; then the question's key (listed there and in step detail)", "annotate", false, nil},
 		{actUndo, []string{"u"}, "undo your last label on this trace (an undo event)", "annotate", false, nil},
 		{actRedo, []string{"ctrl+r"}, "redo what you undid", "annotate", false, nil},
 		{actVerify, []string{"V"}, "verify: the step (step detail), the trace (trace view), or every listed trace", "judge", false, nil},
@@ -273,6 +274,7 @@ const (
 	actClearLabel    action = "clear-label"
 	actNote          action = "note"
 	actVerdict       action = "verdict"
+	actAnswer        action = "answer"
 	actUndo          action = "undo"
 	actRedo          action = "redo"
 	actVerify        action = "verify"

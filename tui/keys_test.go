@@ -45,6 +45,7 @@ func TestKeysWorkWhereTheyDid(t *testing.T) {
 		"verdict":        {"trace view", "step detail"},
 		"undo":           {"trace view", "step detail"},
 		"redo":           {"trace view", "step detail"},
+		"answer":         {"trace view", "step detail"},
 		"verify":         {"library", "trace list", "trace view", "step detail"},
 		"judge":          {"trace view", "step detail"},
 		"judge-pair":     {"trace view", "step detail", "samples view"},

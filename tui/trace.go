@@ -119,7 +119,14 @@ func (ts *traceScreen) handlers() []handler {
 	)
 	lab := labeller{c: c, at: func() (*traceDoc, int) { return ts.doc, ts.cursor },
 		advance: func(next int) tea.Cmd { ts.selectStep(next); ts.layout(); return nil }}
-	return append(hs, lab.handlers()...)
+	// A span question selects words in step detail: open the step, then
+	// start the selection there.
+	qs := questioner{c: c, at: lab.at, span: func(step int, schema string, q *stepwise.Question, save func(*stepwise.Answer) tea.Cmd) tea.Cmd {
+		c.post(openStepReq{doc: ts.doc, index: step})
+		c.post(spanReq{schema: schema, q: q, save: save})
+		return nil
+	}}
+	return append(append(hs, lab.handlers()...), qs.handler())
 }
 
 // move handles the movement actions: up and down move the step cursor,
@@ -358,6 +365,9 @@ func (ts *traceScreen) buildHeader() []string {
 	out = append(out, ans)
 	if ts.showPalette() {
 		out = append(out, paletteLine(c))
+		if sc := c.schemaOf(ts.doc); sc != nil {
+			out = append(out, schemaStrip(c, sc))
+		}
 	}
 	return append(out, c.st.border.Render(strings.Repeat("─", c.width)))
 }
