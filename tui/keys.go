@@ -85,6 +85,8 @@ func defaultBindings() []binding {
 		{actJudgeRuns, []string{"R"}, "the judge runs saved for this trace", "judge", false, nil},
 		{actToggleProblem, []string{"p"}, "show or hide the problem", "trace", false, nil},
 		{actPalette, []string{"t"}, "show or hide the label palette (label keys and the error types on 1–9)", "annotate", false, nil},
+		{actSideBySide, []string{"d"}, "the source document beside the instruction and response (WebR records)", "trace", false, nil},
+		{actSwitchPane, []string{"tab"}, "scroll the other column", "trace", false, nil},
 		{actRaw, []string{"r"}, "toggle raw text / rendered markdown", "trace", false, nil},
 	}
 }
@@ -284,4 +286,6 @@ const (
 	actToggleProblem action = "toggle-problem"
 	actPalette       action = "palette"
 	actRaw           action = "raw"
+	actSideBySide    action = "side-by-side"
+	actSwitchPane    action = "switch-pane"
 )

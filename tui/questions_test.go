@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -8,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store"
 	"github.com/stepwise-dev/stepwise/themes"
 )
 
@@ -28,10 +30,16 @@ func studySchema() *stepwise.Schema {
 
 // newSchemaModel is newTestModel with the study schema active for every
 // dataset.
-func newSchemaModel(t *testing.T) *Model {
+func newSchemaModel(t *testing.T, imports ...string) *Model {
 	t.Helper()
 	th, _ := themes.Builtin("dark")
-	m, err := New(Options{StorePoll: -1, DB: openTestStore(t), Theme: th, ThemeFixed: true, Annotator: "tester",
+	db := openTestStore(t)
+	if len(imports) > 0 {
+		if _, err := db.Import(context.Background(), imports, store.ImportOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m, err := New(Options{StorePoll: -1, DB: db, Theme: th, ThemeFixed: true, Annotator: "tester",
 		Schemas:   map[string]*stepwise.Schema{"study": studySchema(), "prm800k": {Name: "prm800k"}},
 		SchemaFor: func(string) string { return "study" }})
 	if err != nil {

@@ -19,6 +19,7 @@ const (
 	scrSamples
 	scrCompare
 	scrScorecard
+	scrSide
 )
 
 // newScreens builds every screen once, in screenID order.
@@ -35,6 +36,7 @@ func newScreens(c *programContext) []screen {
 		scrSamples:   newSamplesScreen(c),
 		scrCompare:   newCompareScreen(c),
 		scrScorecard: newScorecardScreen(c),
+		scrSide:      newSideScreen(c),
 	}
 }
 

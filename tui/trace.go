@@ -115,6 +115,7 @@ func (ts *traceScreen) handlers() []handler {
 			return nil
 		})),
 		on(actVerify, loaded(func() tea.Cmd { return startVerify(c, "trace", verifyrun.TraceTarget(ts.doc.t.ID)) })),
+		on(actSideBySide, loaded(func() tea.Cmd { c.post(openSideReq{doc: ts.doc}); return nil })).unless(ts.noSideBySide),
 		jumpHandler(c),
 	)
 	lab := labeller{c: c, at: func() (*traceDoc, int) { return ts.doc, ts.cursor },
@@ -639,4 +640,15 @@ func orDash(s string) string {
 		return "—"
 	}
 	return s
+}
+
+// noSideBySide says why the trace has no side-by-side view.
+func (ts *traceScreen) noSideBySide() string {
+	if ts.doc.t == nil {
+		return ""
+	}
+	if _, _, ok := sideTexts(ts.doc.t); !ok {
+		return "the side-by-side view needs a source document and a response (a WebR record); this trace has no such sections"
+	}
+	return ""
 }
