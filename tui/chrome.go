@@ -66,7 +66,7 @@ func short(help string) string {
 // helpView is the key reference, generated from the bindings: every key,
 // grouped, with the screens where it works.
 func (m *Model) helpView() string {
-	groups := []string{"general", "move", "find", "trace", "annotate", "judge"}
+	groups := []string{"general", "move", "find", "trace", "annotate", "error types", "judge"}
 	var lines []string
 	lines = append(lines, m.st.title.Render("Keys")+m.st.muted.Render("  (esc or ? closes; j/k scroll)"), "")
 	here := m.current()

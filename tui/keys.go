@@ -61,6 +61,12 @@ func defaultBindings() []binding {
 		{actConflicts, []string{"C"}, "disagreements between annotators, to adjudicate", "annotate", false, nil},
 		{actStatsView, []string{"I"}, "annotation progress and agreement (κ, α)", "annotate", false, nil},
 		{actScorecard, []string{"E"}, "evidence scorecard: every source against the dataset's labels (ProcessBench F1, step P/R, best-of-N)", "judge", false, nil},
+		{actErrorTypes, []string{"T"}, "error types (SEI): the bad cases' keyphrases clustered, to merge, split and rename into the taxonomy", "annotate", false, nil},
+		{actAcceptType, []string{"a"}, "make the selected proposal an error type of the taxonomy", "error types", false, nil},
+		{actMergeType, []string{"m"}, "merge the selected type with another", "error types", false, nil},
+		{actSplitType, []string{"s"}, "split phrases of the selected type off into a new type", "error types", false, nil},
+		{actRenameType, []string{"r"}, "rename the selected type", "error types", false, nil},
+		{actExportTypes, []string{"X"}, "export each type's bad cases (JSON lines per type, for targeted synthesis)", "error types", false, nil},
 		{actExport, []string{"X"}, "export the listed traces (processbench, prm800k, trl, steps-parquet, ...)", "annotate", false, nil},
 		{actNextStep, []string{"tab", "."}, "next step", "trace", false, nil},
 		{actPrevStep, []string{"shift+tab", ","}, "previous step", "trace", false, nil},
@@ -287,5 +293,11 @@ const (
 	actPalette       action = "palette"
 	actRaw           action = "raw"
 	actSideBySide    action = "side-by-side"
+	actErrorTypes    action = "error-types"
+	actAcceptType    action = "accept-type"
+	actMergeType     action = "merge-type"
+	actSplitType     action = "split-type"
+	actRenameType    action = "rename-type"
+	actExportTypes   action = "export-types"
 	actSwitchPane    action = "switch-pane"
 )

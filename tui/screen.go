@@ -20,23 +20,25 @@ const (
 	scrCompare
 	scrScorecard
 	scrSide
+	scrErrorTypes
 )
 
 // newScreens builds every screen once, in screenID order.
 func newScreens(c *programContext) []screen {
 	return []screen{
-		scrLibrary:   newLibraryScreen(c),
-		scrList:      newListScreen(c),
-		scrTrace:     newTraceScreen(c),
-		scrStep:      newStepScreen(c),
-		scrQueue:     newQueueScreen(c),
-		scrConflicts: newConflictsScreen(c),
-		scrStats:     newStatsScreen(c),
-		scrJudge:     newJudgeScreen(c),
-		scrSamples:   newSamplesScreen(c),
-		scrCompare:   newCompareScreen(c),
-		scrScorecard: newScorecardScreen(c),
-		scrSide:      newSideScreen(c),
+		scrLibrary:    newLibraryScreen(c),
+		scrList:       newListScreen(c),
+		scrTrace:      newTraceScreen(c),
+		scrStep:       newStepScreen(c),
+		scrQueue:      newQueueScreen(c),
+		scrConflicts:  newConflictsScreen(c),
+		scrStats:      newStatsScreen(c),
+		scrJudge:      newJudgeScreen(c),
+		scrSamples:    newSamplesScreen(c),
+		scrCompare:    newCompareScreen(c),
+		scrScorecard:  newScorecardScreen(c),
+		scrSide:       newSideScreen(c),
+		scrErrorTypes: newErrorTypesScreen(c),
 	}
 }
 
