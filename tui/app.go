@@ -125,17 +125,18 @@ func (m *Model) Init() tea.Cmd {
 }
 
 // Update routes a message and then what the routing posted; it lays the
-// screens out again when the job bar came or went, and lets the current
-// screen finish its deferred work.
+// screens out again when the job bar or a keyed prompt (a picker, several
+// lines) came or went, and lets the current screen finish its deferred
+// work.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	bar := m.jobs.active()
+	bar, modal := m.jobs.active(), m.modalHeight()
 	cmd := m.route(msg)
 	for len(m.posted) > 0 {
 		next := m.posted[0]
 		m.posted = m.posted[1:]
 		cmd = batch(cmd, m.route(next))
 	}
-	if m.jobs.active() != bar {
+	if m.jobs.active() != bar || m.modalHeight() != modal {
 		cmd = batch(cmd, m.relayout())
 	}
 	if f, ok := m.screens[m.current()].(flusher); ok {

@@ -56,3 +56,14 @@ func (p *prompt) height() int {
 	}
 	return max(1, len(p.lines()))
 }
+
+// modalHeight is the rows a keyed prompt takes (0 without one): when it
+// changes the screens are laid out again, as when the job bar comes or
+// goes. A one-line text prompt does not count: the screens never needed
+// it.
+func (c *programContext) modalHeight() int {
+	if c.prompt == nil || c.prompt.kind != promptKeys {
+		return 0
+	}
+	return c.prompt.height()
+}

@@ -129,14 +129,16 @@ func (qs questioner) ask(s *stepwise.Schema, q *stepwise.Question) tea.Cmd {
 		}
 		qs.askNumber(q, label+numberRange(q), value, save)
 	case stepwise.KindText:
-		c.ask(newPrompt(c, label+"(empty clears) ", cur.Text, func(v string) tea.Cmd {
+		// The current answer may come from another store (merge): the
+		// prompt shows it cleaned, like any untrusted text.
+		c.ask(newPrompt(c, label+"(empty clears) ", termsafe.Line(cur.Text), func(v string) tea.Cmd {
 			if v == "" {
 				return save(nil)
 			}
 			return save(&stepwise.Answer{Text: v})
 		}))
 	case stepwise.KindTexts:
-		c.ask(newPrompt(c, label+"(separate with ; — empty clears) ", strings.Join(cur.Texts, "; "), func(v string) tea.Cmd {
+		c.ask(newPrompt(c, label+"(separate with ; — empty clears) ", termsafe.Line(strings.Join(cur.Texts, "; ")), func(v string) tea.Cmd {
 			texts := splitTexts(v)
 			if len(texts) == 0 {
 				return save(nil)
