@@ -199,6 +199,13 @@ func TestSpanSelection(t *testing.T) {
 	if a, _ := storedAnswer(t, m, 1, "wrong_words"); len(a.Spans) != 2 {
 		t.Fatalf("undo did not bring both spans back: %+v", a.Spans)
 	}
+	// The undo before brought the first answer back; one more undo takes
+	// it away, and redo restores it.
+	press(t, m, "u")
+	if _, ok := storedAnswer(t, m, 1, "wrong_words"); ok {
+		t.Fatal("undo left the span answer")
+	}
+	press(t, m, "ctrl+r")
 	// esc leaves span selection without saving.
 	press(t, m, ";", "z", "c", "esc")
 	if a, _ := storedAnswer(t, m, 1, "wrong_words"); len(a.Spans) != 2 || m.step().span != nil {
