@@ -63,11 +63,12 @@ func schemaStrip(c *programContext, s *stepwise.Schema) string {
 	if b := c.keys.binding(actAnswer); b != nil && len(b.keys) > 0 {
 		key = prettyKey(b.keys[0])
 	}
-	parts := []string{c.st.statusKey.Render(key) + " " + termsafe.Line(s.Name) + ":"}
+	var parts []string
 	for _, q := range s.Questions {
 		parts = append(parts, c.st.statusKey.Render(q.Key)+" "+termsafe.Line(q.ID))
 	}
-	return truncate(" "+strings.Join(parts, c.st.dim.Render(" · ")), c.width)
+	head := " " + c.st.statusKey.Render(key) + " " + termsafe.Line(s.Name) + ": "
+	return truncate(head+strings.Join(parts, c.st.dim.Render(" · ")), c.width)
 }
 
 // schemaHelp is help's section on the open trace's label schema: each

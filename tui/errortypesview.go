@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -39,6 +40,7 @@ type errorTypesMsg struct {
 	clusters []errortypes.Cluster
 	cases    []errortypes.Case
 	saved    string // the decision saved, for the status line
+	focus    string // the type the cursor goes to (the one decided on)
 	err      error
 }
 
@@ -103,7 +105,7 @@ func (s *errorTypesScreen) update(msg tea.Msg) tea.Cmd {
 			s.c.push(scrErrorTypes)
 		}
 		s.dataset, s.cursor = msg.dataset, 0
-		return s.run(nil, "")
+		return s.run(nil, "", "")
 	case errorTypesMsg:
 		s.loaded(msg)
 	case errorTypesExportedMsg:
@@ -115,7 +117,7 @@ func (s *errorTypesScreen) update(msg tea.Msg) tea.Cmd {
 	case labelSavedMsg:
 		// A keyphrase answered in the workbench is a case here.
 		if s.c.onStack(scrErrorTypes) && strings.HasPrefix(msg.ev.Question, "sei/") {
-			return s.run(nil, "")
+			return s.run(nil, "", "")
 		}
 	}
 	return nil
@@ -124,12 +126,12 @@ func (s *errorTypesScreen) update(msg tea.Msg) tea.Cmd {
 // run applies a decision to the taxonomy file (decide nil: none) and
 // proposes again, in a command: the file is read afresh, so a decision
 // made meanwhile with the CLI is kept.
-func (s *errorTypesScreen) run(decide func(*errortypes.Taxonomy) error, what string) tea.Cmd {
+func (s *errorTypesScreen) run(decide func(*errortypes.Taxonomy) error, what, focus string) tea.Cmd {
 	s.req, s.loading = s.c.req(), true
 	req, db, ctx, path, dataset := s.req, s.c.db, s.c.life, s.c.opts.TaxonomyPath, s.dataset
 	return func() tea.Msg {
 		cl, cases, err := proposeTypes(ctx, db, path, dataset, decide)
-		return errorTypesMsg{req: req, clusters: cl, cases: cases, saved: what, err: err}
+		return errorTypesMsg{req: req, clusters: cl, cases: cases, saved: what, focus: focus, err: err}
 	}
 }
 
@@ -171,6 +173,10 @@ func (s *errorTypesScreen) loaded(msg errorTypesMsg) {
 		return
 	}
 	s.clusters, s.cases = msg.clusters, msg.cases
+	// Decided types sort first: follow the one decided on.
+	if i := slices.IndexFunc(s.clusters, func(c errortypes.Cluster) bool { return c.Name == msg.focus }); msg.focus != "" && i >= 0 {
+		s.cursor = i
+	}
 	s.cursor = max(0, min(s.cursor, len(s.clusters)-1))
 	if msg.saved != "" {
 		s.c.setInfo("saved ✓ " + termsafe.Line(msg.saved) + " to " + termsafe.Line(s.c.opts.TaxonomyPath))
@@ -193,7 +199,7 @@ func (s *errorTypesScreen) wheel(delta int) tea.Cmd {
 func (s *errorTypesScreen) accept() tea.Cmd {
 	cl := *s.selected()
 	s.c.ask(newPrompt(s.c, "accept as the type ", termsafe.Line(cl.Name), func(name string) tea.Cmd {
-		return s.run(func(t *errortypes.Taxonomy) error { return t.Accept(cl, name) }, "accepted "+name)
+		return s.run(func(t *errortypes.Taxonomy) error { return t.Accept(cl, name) }, "accepted "+name, name)
 	}))
 	return nil
 }
@@ -212,7 +218,7 @@ func (s *errorTypesScreen) merge() tea.Cmd {
 		return nil
 	}
 	s.c.ask(newPicker(s.c, "merge "+a+" with", others, false, nil, func(ch []string) tea.Cmd {
-		return s.run(func(t *errortypes.Taxonomy) error { return t.Merge(a, ch[0], "") }, "merged "+ch[0]+" into "+a)
+		return s.run(func(t *errortypes.Taxonomy) error { return t.Merge(a, ch[0], "") }, "merged "+ch[0]+" into "+a, a)
 	}))
 	return nil
 }
@@ -235,7 +241,7 @@ func (s *errorTypesScreen) split() tea.Cmd {
 			return nil
 		}
 		s.c.ask(newPrompt(s.c, "name of the new type ", "", func(name string) tea.Cmd {
-			return s.run(func(t *errortypes.Taxonomy) error { return t.Split(from, ch, name) }, "split "+name+" off "+from)
+			return s.run(func(t *errortypes.Taxonomy) error { return t.Split(from, ch, name) }, "split "+name+" off "+from, name)
 		}))
 		return nil
 	}))
@@ -246,7 +252,7 @@ func (s *errorTypesScreen) split() tea.Cmd {
 func (s *errorTypesScreen) rename() tea.Cmd {
 	from := s.selected().Name
 	s.c.ask(newPrompt(s.c, "rename "+termsafe.Line(from)+" to ", termsafe.Line(from), func(to string) tea.Cmd {
-		return s.run(func(t *errortypes.Taxonomy) error { return t.Rename(from, to) }, "renamed "+from+" to "+to)
+		return s.run(func(t *errortypes.Taxonomy) error { return t.Rename(from, to) }, "renamed "+from+" to "+to, to)
 	}))
 	return nil
 }

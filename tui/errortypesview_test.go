@@ -119,9 +119,23 @@ func TestErrorTypesDecisionsReachTheTaxonomyFile(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Fatalf("merged phrases %v, want %v", got, want)
 	}
-	// The view shows the decided type.
-	if v := ansi.Strip(viewOf(m)); !strings.Contains(v, "signs and units") {
+	// The view shows the decided type, the cursor on it.
+	if v := ansi.Strip(viewOf(m)); !strings.Contains(v, "signs and units") || s.selected().Name != "signs and units" {
 		t.Fatalf("view:\n%s", v)
+	}
+	// Split the first phrase off into a new type.
+	first := s.selected().Phrases[0].Text
+	press(t, m, "s", "1", "enter")
+	typeText(t, m, "split off")
+	press(t, m, "enter")
+	tax, err = errortypes.LoadTaxonomy(path)
+	if err != nil || len(tax.Types) != 2 {
+		t.Fatalf("taxonomy after split: %+v %v (status %q)", tax, err, m.status)
+	}
+	for _, ty := range tax.Types {
+		if (ty.Name == "split off") != slices.Contains(ty.Phrases, first) {
+			t.Fatalf("after splitting %q off: %+v", first, tax.Types)
+		}
 	}
 }
 

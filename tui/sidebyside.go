@@ -117,7 +117,7 @@ func (ss *sideScreen) move(a action) {
 	case actTop:
 		ss.top[i] = 0
 	case actBottom:
-		ss.top[i] = max(0, len(ss.cols[i])-h)
+		ss.top[i] = max(0, len(ss.cols[i])-(h-1)) // under the scrolling row
 	default:
 		ss.top[i] = max(0, min(ss.top[i]+d[a], len(ss.cols[i])-1))
 	}
@@ -137,20 +137,19 @@ func (ss *sideScreen) view() string {
 	}
 	w, h := ss.colWidth(), ss.c.bodyHeight()
 	rule := ss.c.st.border.Render(" │ ")
-	focused := ss.c.st.accent.Render(" ┃ ")
 	out := make([]string, 0, h)
-	for r := 0; r < h; r++ {
+	// The first row says which column the keys scroll.
+	var marks [2]string
+	marks[ss.focus] = ss.c.st.accent.Render("▼ scrolling")
+	out = append(out, padRight(marks[0], w)+rule+marks[1])
+	for r := 0; r < h-1; r++ {
 		var cell [2]string
 		for i := range cell {
 			if k := ss.top[i] + r; k < len(ss.cols[i]) {
 				cell[i] = ss.cols[i][k]
 			}
 		}
-		sep := rule
-		if r == 0 {
-			sep = focused
-		}
-		out = append(out, padRight(cell[0], w)+sep+cell[1])
+		out = append(out, padRight(cell[0], w)+rule+cell[1])
 	}
 	return strings.Join(out, "\n")
 }
