@@ -25,6 +25,11 @@ type spanSel struct {
 	cursor int
 	anchor int // the word a selection started on, -1 when none is open
 	ranges []stepwise.Span
+	// The layout, made after each key and resize (View only joins it):
+	// the lines, and each word's line and column, for j/k.
+	lines  []string
+	lineOf []int
+	colOf  []int
 }
 
 // newSpanSel starts on text with the spans already answered.
@@ -66,6 +71,10 @@ func (s *spanSel) key(k string) (done bool) {
 		s.cursor = min(s.cursor+1, len(s.words)-1)
 	case "h", "left", "b", "shift+tab":
 		s.cursor = max(s.cursor-1, 0)
+	case "j", "down":
+		s.cursor = s.wordBelow(1)
+	case "k", "up":
+		s.cursor = s.wordBelow(-1)
 	case "g", "home":
 		s.cursor = 0
 	case "G", "end":
@@ -131,13 +140,32 @@ func (s *spanSel) selected(i int) (saved, open bool) {
 	return saved, open
 }
 
-// layout wraps the words to width, keeping the text's line breaks; it
-// returns the lines and the line the cursor is on. Each word goes through
-// termsafe: the byte ranges are of the raw text, the screen sees it clean.
-func (s *spanSel) layout(c *programContext, width int) ([]string, int) {
+// wordBelow is the word d lines below the cursor nearest its column (the
+// cursor itself when there is no such line).
+func (s *spanSel) wordBelow(d int) int {
+	if len(s.lineOf) != len(s.words) {
+		return s.cursor
+	}
+	want, col, best := s.lineOf[s.cursor]+d, s.colOf[s.cursor], -1
+	for i := range s.words {
+		if s.lineOf[i] == want && (best < 0 || s.colOf[i] <= col) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return s.cursor
+	}
+	return best
+}
+
+// layout wraps the words to width, keeping the text's line breaks, and
+// notes each word's line and column. Each word goes through termsafe: the
+// byte ranges are of the raw text, the screen sees it clean.
+func (s *spanSel) layout(c *programContext, width int) {
 	var lines []string
 	var cur strings.Builder
-	curW, cursorLine := 0, 0
+	curW := 0
+	s.lineOf, s.colOf = make([]int, len(s.words)), make([]int, len(s.words))
 	flush := func() { lines = append(lines, " "+cur.String()); cur.Reset(); curW = 0 }
 	for i, w := range s.words {
 		if i > 0 {
@@ -158,14 +186,12 @@ func (s *spanSel) layout(c *programContext, width int) ([]string, int) {
 			cur.WriteByte(' ')
 			curW++
 		}
+		s.lineOf[i], s.colOf[i] = len(lines), curW
 		cur.WriteString(s.style(c, i).Render(word))
 		curW += ww
-		if i == s.cursor {
-			cursorLine = len(lines)
-		}
 	}
 	flush()
-	return lines, cursorLine
+	s.lines = lines
 }
 
 func (s *spanSel) style(c *programContext, i int) lipgloss.Style {
@@ -185,7 +211,7 @@ func (s *spanSel) style(c *programContext, i int) lipgloss.Style {
 
 // status is the prompt line under the text.
 func (s *spanSel) status(c *programContext, prompt string) string {
-	how := "←/→ h/l word · space/v mark start and end (inside a selection: remove it) · c clear · enter save · esc cancel"
+	how := "←/→ h/l word · j/k line · space/v mark start and end (inside a selection: remove it) · c clear · enter save · esc cancel"
 	n := fmt.Sprintf("%d selected", len(s.ranges))
 	if s.anchor >= 0 {
 		n += ", one open"
@@ -208,9 +234,14 @@ func (st *stepScreen) startSpan(schema string, q *stepwise.Question, save func(*
 	text := st.doc.t.Steps[st.index].Text
 	cur, _ := answerOf(st.doc.mine(c.opts.Annotator), schema, q.ID, st.index)
 	st.span = newSpanSel(text, cur.Spans)
+	st.relayoutSpan()
 	p := newKeyed(func(k string) (tea.Cmd, bool) {
 		sel := st.span
-		if sel == nil || !sel.key(k) {
+		if sel == nil {
+			return nil, true
+		}
+		if !sel.key(k) {
+			st.relayoutSpan()
 			return nil, false
 		}
 		st.span = nil
@@ -235,8 +266,19 @@ func (st *stepScreen) spanView() string {
 	c := st.c
 	h := c.bodyHeight()
 	head := c.st.title.Render(fmt.Sprintf("step %d — select words", st.index))
-	lines, at := st.span.layout(c, max(10, c.width-2))
+	lines, at := st.span.lines, 0
+	if st.span.cursor < len(st.span.lineOf) {
+		at = st.span.lineOf[st.span.cursor]
+	}
 	top := max(0, min(at-(h-1)/2, len(lines)-(h-1)))
 	end := min(len(lines), top+h-1)
 	return head + "\n" + strings.Join(lines[top:end], "\n")
+}
+
+// relayoutSpan lays span selection out for the width (after a key, a
+// resize, a theme change).
+func (st *stepScreen) relayoutSpan() {
+	if st.span != nil {
+		st.span.layout(st.c, max(10, st.c.width-2))
+	}
 }

@@ -227,6 +227,7 @@ func (s *stepScreen) resize() tea.Cmd {
 
 // rebuild lays the screen out and starts the renders it lacks.
 func (s *stepScreen) rebuild() tea.Cmd {
+	s.relayoutSpan()
 	s.build()
 	if len(s.want) == 0 {
 		return nil
