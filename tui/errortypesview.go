@@ -23,7 +23,6 @@ import (
 // export of each type's bad cases. Proposals are lexical here; the CLI
 // uses an embedding model when one is configured.
 type errorTypesScreen struct {
-	fixedSize
 	noMouseClick
 	c        *programContext
 	req      int
@@ -32,6 +31,10 @@ type errorTypesScreen struct {
 	clusters []errortypes.Cluster
 	cases    []errortypes.Case
 	cursor   int
+	// rows (one per cluster) and the selected one's detail, laid out when
+	// the clusters, the cursor or the width change.
+	rows   []string
+	detail []string
 }
 
 // errorTypesMsg delivers the clusters (after a load or a decision).
@@ -178,6 +181,7 @@ func (s *errorTypesScreen) loaded(msg errorTypesMsg) {
 		s.cursor = i
 	}
 	s.cursor = max(0, min(s.cursor, len(s.clusters)-1))
+	s.layout()
 	if msg.saved != "" {
 		s.c.setInfo("saved ✓ " + termsafe.Line(msg.saved) + " to " + termsafe.Line(s.c.opts.TaxonomyPath))
 	}
@@ -188,11 +192,27 @@ func (s *errorTypesScreen) move(a action) {
 	d := map[action]int{actDown: 1, actUp: -1, actPageDown: h, actPageUp: -h, actHalfDown: h / 2, actHalfUp: -h / 2,
 		actTop: -len(s.clusters), actBottom: len(s.clusters)}
 	s.cursor = max(0, min(len(s.clusters)-1, s.cursor+d[a]))
+	s.detail = s.detailLines()
 }
 
 func (s *errorTypesScreen) wheel(delta int) tea.Cmd {
 	s.cursor = max(0, min(len(s.clusters)-1, s.cursor+delta))
+	s.detail = s.detailLines()
 	return nil
+}
+
+func (s *errorTypesScreen) resize() tea.Cmd {
+	s.layout()
+	return nil
+}
+
+// layout formats the rows and the detail for the width.
+func (s *errorTypesScreen) layout() {
+	s.rows = s.rows[:0]
+	for i := range s.clusters {
+		s.rows = append(s.rows, s.row(i))
+	}
+	s.detail = s.detailLines()
 }
 
 // accept makes the selected proposal a type, under a name asked for.
@@ -296,11 +316,15 @@ func (s *errorTypesScreen) view() string {
 	}
 	h := s.listHeight()
 	first := max(0, min(s.cursor-h/2, len(s.clusters)-h))
-	for i := first; i < min(len(s.clusters), first+h); i++ {
-		out = append(out, s.row(i))
+	for i := first; i < min(len(s.rows), first+h); i++ {
+		if i == s.cursor {
+			out = append(out, c.st.selected.Render(s.rows[i]))
+		} else {
+			out = append(out, c.st.row.Render(s.rows[i]))
+		}
 	}
 	out = append(out, c.st.border.Render(strings.Repeat("─", c.width)))
-	return strings.Join(append(out, s.detail()...), "\n")
+	return strings.Join(append(out, s.detail...), "\n")
 }
 
 func (s *errorTypesScreen) row(i int) string {
@@ -309,15 +333,12 @@ func (s *errorTypesScreen) row(i int) string {
 	if cl.Decided {
 		kind = "type"
 	}
-	line := padRight(fmt.Sprintf("%-9s %-40s %7d %6d", kind, clipLine(cl.Name, 40), len(cl.Phrases), len(cl.Cases)), s.c.width)
-	if i == s.cursor {
-		return s.c.st.selected.Render(line)
-	}
-	return s.c.st.row.Render(line)
+	return padRight(fmt.Sprintf("%-9s %-40s %7d %6d", kind, clipLine(cl.Name, 40), len(cl.Phrases), len(cl.Cases)), s.c.width)
 }
 
-// detail is the selected type's phrases with their counts and its cases.
-func (s *errorTypesScreen) detail() []string {
+// detailLines are the selected type's phrases with their counts and its
+// cases.
+func (s *errorTypesScreen) detailLines() []string {
 	c, cl := s.c, s.selected()
 	if cl == nil {
 		return nil

@@ -173,7 +173,7 @@ func TestErrorTypesHostileTypeName(t *testing.T) {
 		t.Fatalf("the hostile type did not load: %+v", s.clusters)
 	}
 	for i := range s.clusters {
-		s.cursor = i
+		selectType(t, m, s.clusters[i].Name)
 		assertTerminalSafe(t, "error types view", viewOf(m))
 		press(t, m, "r")
 		assertTerminalSafe(t, "rename prompt", viewOf(m))
