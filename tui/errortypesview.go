@@ -3,8 +3,6 @@ package tui
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -142,22 +140,15 @@ func (s *errorTypesScreen) run(decide func(*errortypes.Taxonomy) error, what, fo
 // (changed by decide and saved, when given), the cases, the proposals.
 func proposeTypes(ctx context.Context, db *store.DB, path, dataset string, decide func(*errortypes.Taxonomy) error) ([]errortypes.Cluster, []errortypes.Case, error) {
 	tax := &errortypes.Taxonomy{}
-	if path != "" {
-		var err error
-		if tax, err = errortypes.LoadTaxonomy(path); err != nil {
-			return nil, nil, err
-		}
+	var err error
+	switch {
+	case decide != nil:
+		tax, err = errortypes.Decide(path, decide)
+	case path != "":
+		tax, err = errortypes.LoadTaxonomy(path)
 	}
-	if decide != nil {
-		if err := decide(tax); err != nil {
-			return nil, nil, err
-		}
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			return nil, nil, fmt.Errorf("taxonomy: %w", err)
-		}
-		if err := tax.Save(path); err != nil {
-			return nil, nil, fmt.Errorf("taxonomy: %w", err)
-		}
+	if err != nil {
+		return nil, nil, err
 	}
 	cases, err := errortypes.Gather(ctx, db, dataset, errortypes.DefaultQuestion)
 	if err != nil {
