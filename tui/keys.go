@@ -61,6 +61,12 @@ func defaultBindings() []binding {
 		{actConflicts, []string{"C"}, "disagreements between annotators, to adjudicate", "annotate", false, nil},
 		{actStatsView, []string{"I"}, "annotation progress and agreement (κ, α)", "annotate", false, nil},
 		{actScorecard, []string{"E"}, "evidence scorecard: every source against the dataset's labels (ProcessBench F1, step P/R, best-of-N)", "judge", false, nil},
+		{actErrorTypes, []string{"T"}, "error types (SEI): the bad cases' keyphrases clustered, to merge, split and rename into the taxonomy", "annotate", false, nil},
+		{actAcceptType, []string{"a"}, "make the selected proposal an error type of the taxonomy", "error types", false, nil},
+		{actMergeType, []string{"m"}, "merge the selected type with another", "error types", false, nil},
+		{actSplitType, []string{"s"}, "split phrases of the selected type off into a new type", "error types", false, nil},
+		{actRenameType, []string{"r"}, "rename the selected type", "error types", false, nil},
+		{actExportTypes, []string{"X"}, "export each type's bad cases (JSON lines per type, for targeted synthesis)", "error types", false, nil},
 		{actExport, []string{"X"}, "export the listed traces (processbench, prm800k, trl, steps-parquet, ...)", "annotate", false, nil},
 		{actNextStep, []string{"tab", "."}, "next step", "trace", false, nil},
 		{actPrevStep, []string{"shift+tab", ","}, "previous step", "trace", false, nil},
@@ -78,6 +84,7 @@ func defaultBindings() []binding {
 		{actClearLabel, []string{"c"}, "clear your label of the step", "annotate", false, nil},
 		{actNote, []string{"a"}, "write a note on the step", "annotate", false, nil},
 		{actVerdict, []string{"v"}, "give the trace a verdict", "annotate", false, nil},
+		{actAnswer, []string{";"}, "answer a question of the dataset's label schema: ; then the question's key (listed there and in step detail)", "annotate", false, nil},
 		{actUndo, []string{"u"}, "undo your last label on this trace (an undo event)", "annotate", false, nil},
 		{actRedo, []string{"ctrl+r"}, "redo what you undid", "annotate", false, nil},
 		{actVerify, []string{"V"}, "verify: the step (step detail), the trace (trace view), or every listed trace", "judge", false, nil},
@@ -86,6 +93,8 @@ func defaultBindings() []binding {
 		{actJudgeRuns, []string{"R"}, "the judge runs saved for this trace", "judge", false, nil},
 		{actToggleProblem, []string{"p"}, "show or hide the problem", "trace", false, nil},
 		{actPalette, []string{"t"}, "show or hide the label palette (label keys and the error types on 1–9)", "annotate", false, nil},
+		{actSideBySide, []string{"d"}, "the source document beside the instruction and response (WebR records)", "trace", false, nil},
+		{actSwitchPane, []string{"tab"}, "scroll the other column", "trace", false, nil},
 		{actRaw, []string{"r"}, "toggle raw text / rendered markdown", "trace", false, nil},
 	}
 }
@@ -277,6 +286,7 @@ const (
 	actClearLabel    action = "clear-label"
 	actNote          action = "note"
 	actVerdict       action = "verdict"
+	actAnswer        action = "answer"
 	actUndo          action = "undo"
 	actRedo          action = "redo"
 	actVerify        action = "verify"
@@ -286,4 +296,12 @@ const (
 	actToggleProblem action = "toggle-problem"
 	actPalette       action = "palette"
 	actRaw           action = "raw"
+	actSideBySide    action = "side-by-side"
+	actErrorTypes    action = "error-types"
+	actAcceptType    action = "accept-type"
+	actMergeType     action = "merge-type"
+	actSplitType     action = "split-type"
+	actRenameType    action = "rename-type"
+	actExportTypes   action = "export-types"
+	actSwitchPane    action = "switch-pane"
 )

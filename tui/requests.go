@@ -73,6 +73,8 @@ type (
 	openConflictsReq struct{ dataset string }
 	openStatsReq     struct{ dataset string }
 	openScorecardReq struct{ filter store.Filter }
+	// openErrorTypesReq shows SEI's error types of a dataset's bad cases.
+	openErrorTypesReq struct{ dataset string }
 )
 
 // judgeReq estimates a judge run on one trace or a pair and asks before

@@ -21,6 +21,8 @@ const (
 	scrScorecard
 	scrCheckpoints
 	scrRounds
+	scrSide
+	scrErrorTypes
 )
 
 // newScreens builds every screen once, in screenID order.
@@ -39,6 +41,8 @@ func newScreens(c *programContext) []screen {
 		scrScorecard:   newScorecardScreen(c),
 		scrCheckpoints: newCheckpointsScreen(c),
 		scrRounds:      newRoundsScreen(c),
+		scrSide:        newSideScreen(c),
+		scrErrorTypes:  newErrorTypesScreen(c),
 	}
 }
 
