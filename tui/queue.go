@@ -31,7 +31,6 @@ type queueMsg struct {
 	err   error
 }
 
-
 func newQueueScreen(c *programContext) *queueScreen { return &queueScreen{c: c} }
 
 func (q *queueScreen) where() string   { return "triage queue" }

@@ -18,11 +18,11 @@ func TestGoldSection(t *testing.T) {
 		t.Fatalf("defaults: %+v %v", empty.Gold, err)
 	}
 	for body, want := range map[string]string{
-		"[gold]\nfrom = \"judy\"\n":          "[gold] from",
-		"[gold]\nfrom = \"annotator:\"\n":    "[gold] from",
-		"[gold]\nrate = 0.9\n":               "[gold] rate = 0.9",
-		"[gold.rates]\nana = -0.1\n":         "[gold.rates] ana = -0.1",
-		"[gold]\nfrom = 3\n":                 "config.toml:2",
+		"[gold]\nfrom = \"judy\"\n":           "[gold] from",
+		"[gold]\nfrom = \"annotator:\"\n":     "[gold] from",
+		"[gold]\nrate = 0.9\n":                "[gold] rate = 0.9",
+		"[gold.rates]\nana = -0.1\n":          "[gold.rates] ana = -0.1",
+		"[gold]\nfrom = 3\n":                  "config.toml:2",
 		"[gold]\nfrom = \"dataset\"\nx = 1\n": "unknown setting \"gold.x\"",
 	} {
 		_, err := LoadFile(write(t, body))
