@@ -419,7 +419,7 @@ func decodeEvent(seq uint64, v []byte) (Event, error) {
 		return Event{}, damage.Corrupt("event %d: an unreadable record (%d bytes)", seq, len(v))
 	}
 	if v[0] != eventVersion {
-		return Event{}, fmt.Errorf("event %d: record version %d is newer than this program", seq, v[0])
+		return Event{}, damage.Corrupt("event %d: record version %d is unknown: the store is damaged, or a newer program wrote it", seq, v[0])
 	}
 	var ev Event
 	if eventJSON.Unmarshal(v[9:], &ev) != nil {

@@ -2,12 +2,12 @@ package store
 
 import (
 	"encoding/binary"
-	"fmt"
 	"strings"
 
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/store/internal/damage"
 	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
@@ -146,7 +146,7 @@ func (db *DB) ProofStrips(seqs []uint64) ([]string, error) {
 				continue
 			}
 			if v[0] != stripVersion {
-				return fmt.Errorf("trace %d: proof strip version %d is newer than this program", seq, v[0])
+				return damage.Corrupt("trace %d: proof strip version %d is unknown: the store is damaged, or a newer program wrote it", seq, v[0])
 			}
 			out[i] = string(v[1:])
 		}

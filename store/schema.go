@@ -11,7 +11,11 @@ import (
 	"github.com/stepwise-dev/stepwise/store/internal/schema"
 )
 
-// SchemaVersion is the layout this program writes.
+// SchemaVersion is the layout this program writes. Every new version of a
+// record (summary, body, event, check, proof strip) comes with a new
+// schema, so that in a store of a schema this program reads, a record
+// version it does not know is damage (damage.Corrupt), not a newer
+// program's work.
 //
 //	1: per-trace index keys for every field
 //	2: postings for low-cardinality fields (store/internal/postings); per-trace keys for

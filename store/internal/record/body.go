@@ -60,7 +60,7 @@ func DecodeBodyRaw(t *stepwise.Trace, b []byte, copyRaw bool) error {
 	case v == BodyVersion:
 		d.named = true
 	case v != BodyVersionNoNames:
-		return fmt.Errorf("trace %s: body version %d is newer than this program", t.ID, v)
+		return damage.Corrupt("trace %s: body version %d is unknown: the store is damaged, or a newer program wrote it", t.ID, v)
 	}
 	if copyRaw {
 		t.Raw = d.str()

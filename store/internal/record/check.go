@@ -28,7 +28,7 @@ func DecodeCheck(b []byte) (stepwise.Formalization, time.Time, error) {
 	d := dec{b: b}
 	var f stepwise.Formalization
 	if v := d.byte(); v != checkVersion && d.err == nil {
-		return f, time.Time{}, fmt.Errorf("check record version %d is newer than this program", v)
+		return f, time.Time{}, damage.Corrupt("check record version %d is unknown: the store is damaged, or a newer program wrote it", v)
 	}
 	at := time.Unix(0, d.varint())
 	decFormal(&d, &f)

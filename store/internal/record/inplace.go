@@ -27,7 +27,7 @@ func BodyRaw(seq uint64, v []byte) (raw []byte, tail BodyTail, err error) {
 		return nil, tail, fmt.Errorf("trace %d: empty body", seq)
 	}
 	if v[0] != BodyVersion && v[0] != BodyVersionNoNames {
-		return nil, tail, fmt.Errorf("trace %d: body version %d is newer than this program", seq, v[0])
+		return nil, tail, damage.Corrupt("trace %d: body version %d is unknown: the store is damaged, or a newer program wrote it", seq, v[0])
 	}
 	n, k := binary.Uvarint(v[1:])
 	if k <= 0 || n > uint64(len(v)-1-k) {

@@ -2,7 +2,6 @@ package record
 
 import (
 	"encoding/binary"
-	"fmt"
 
 	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/store/internal/damage"
@@ -156,7 +155,7 @@ func DecodeSummary(seq uint64, b []byte) (Summary, error) {
 	d := dec{b: b}
 	v := d.byte()
 	if !IsSummaryVersion(v) && d.err == nil {
-		return Summary{}, fmt.Errorf("trace %d: summary version %d is newer than this program", seq, v)
+		return Summary{}, damage.Corrupt("trace %d: summary version %d is unknown: the store is damaged, or a newer program wrote it", seq, v)
 	}
 	s := Summary{Seq: seq}
 	s.ID = d.str()
