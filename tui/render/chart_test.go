@@ -64,7 +64,7 @@ func TestSplitAddsUpAndShowsEveryPart(t *testing.T) {
 	}{
 		{[]int{1, 1, 2}, 4, 8, []int{2, 2, 4}},
 		{[]int{1, 1, 1}, 3, 10, []int{4, 3, 3}}, // the first remainder wins the tie
-		{[]int{1, 1}, 4, 8, []int{2, 2}},       // half the total: half the cells
+		{[]int{1, 1}, 4, 8, []int{2, 2}},        // half the total: half the cells
 		{[]int{1, 98, 1}, 100, 10, []int{1, 8, 1}},
 		{[]int{0, 0}, 0, 10, []int{0, 0}},
 		{[]int{3}, 3, 0, []int{0}},
