@@ -9,6 +9,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/stepwise-dev/stepwise/judge"
+	"github.com/stepwise-dev/stepwise/judge/analytics"
 	"github.com/stepwise-dev/stepwise/store"
 	"github.com/stepwise-dev/stepwise/themes"
 	"github.com/stepwise-dev/stepwise/tui/render"
@@ -33,6 +34,12 @@ type Options struct {
 	Annotator string
 	// Taxonomy replaces DefaultTaxonomy.
 	Taxonomy []string
+	// Buckets are the difficulty thresholds of the charts (zero:
+	// analytics.DefaultBuckets); Prices give the quality-vs-cost chart a
+	// cost where traces record tokens only. Both come from config.toml, as
+	// for the CLI's problems and models.
+	Buckets analytics.Buckets
+	Prices  map[string]analytics.Price
 	// Verifier checks formalizations (nil when verification is not set up).
 	Verifier *verifyrun.Verifier
 	// Judge runs the LLM judge (nil when not configured; JudgeErr says why).

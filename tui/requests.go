@@ -67,6 +67,10 @@ type (
 	openConflictsReq struct{ dataset string }
 	openStatsReq     struct{ dataset string }
 	openScorecardReq struct{ filter store.Filter }
+	// openFreqReq counts a field's values over the list's filter; openChartsReq
+	// charts the traces in scope.
+	openFreqReq   struct{ filter store.Filter }
+	openChartsReq struct{ filter store.Filter }
 )
 
 // judgeReq estimates a judge run on one trace or a pair and asks before

@@ -19,6 +19,8 @@ const (
 	scrSamples
 	scrCompare
 	scrScorecard
+	scrFreq
+	scrCharts
 )
 
 // newScreens builds every screen once, in screenID order.
@@ -35,6 +37,8 @@ func newScreens(c *programContext) []screen {
 		scrSamples:   newSamplesScreen(c),
 		scrCompare:   newCompareScreen(c),
 		scrScorecard: newScorecardScreen(c),
+		scrFreq:      newFreqScreen(c),
+		scrCharts:    newChartsScreen(c),
 	}
 }
 

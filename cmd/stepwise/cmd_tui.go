@@ -91,7 +91,7 @@ func workbenchOptions(e *env) (workbench, error) {
 		return workbench{}, err
 	}
 	opts := tui.Options{KeyOverrides: cfg.Keys, NoColor: themes.NoColorRequested(os.Getenv),
-		Annotator: annotatorName(e, cfg), Taxonomy: cfg.Taxonomy}
+		Annotator: annotatorName(e, cfg), Taxonomy: cfg.Taxonomy, Buckets: cfg.DifficultyBuckets(), Prices: cfg.Prices}
 	// The judge is optional: without a configured model the workbench
 	// runs, and the judge keys say why they cannot.
 	opts.Judge, opts.JudgeErr = judgerun.NewRunner(cfg.Judge, judgerun.Options{ConfigDir: cfg.Dir, Deltas: true})
