@@ -33,6 +33,10 @@ type chartsScreen struct {
 	loading map[string]int
 	jobs    map[string]int
 
+	// previewN is how many matches a summary chart's preview reads
+	// (previewTraces; small in tests).
+	previewN int
+
 	lines []string // the current chart laid out for width
 	width int
 	top   int
@@ -70,7 +74,7 @@ type chartMsg struct {
 // histBins is the histograms' bin count, as `stepwise hist` defaults to.
 const histBins = 20
 
-func newChartsScreen(c *programContext) *chartsScreen { return &chartsScreen{c: c} }
+func newChartsScreen(c *programContext) *chartsScreen { return &chartsScreen{c: c, previewN: previewTraces} }
 
 func (s *chartsScreen) where() string { return "charts view" }
 
@@ -172,7 +176,7 @@ func (s *chartsScreen) switchTo(i int) tea.Cmd {
 func (s *chartsScreen) load(k chartKind) tea.Cmd {
 	req := s.c.req()
 	s.loading[k.source] = req
-	db, f, src := s.c.db, s.filter, k.source
+	db, f, src, n := s.c.db, s.filter, k.source, s.previewN
 	read := chartReader(k, s.c.opts)
 	quiet := k.hist != "" || src == "difficulty"
 	var cmd tea.Cmd
@@ -180,7 +184,7 @@ func (s *chartsScreen) load(k chartKind) tea.Cmd {
 		run: func(ctx context.Context, out *jobOut) tea.Msg {
 			if quiet {
 				pf := f
-				pf.Limit = previewTraces
+				pf.Limit = n
 				d := read(ctx, db, pf)
 				if d.err != nil || !d.preview {
 					return chartMsg{req: req, source: src, data: d}
@@ -210,12 +214,11 @@ func chartReader(k chartKind, o Options) func(context.Context, *store.DB, store.
 	switch k.source {
 	case "difficulty":
 		return func(ctx context.Context, db *store.DB, f store.Filter) *chartData {
+			// Problems leaves reference solutions out, so its samples do
+			// not tell whether the limit cut the read: a limited read is
+			// always a preview.
 			ps, err := analytics.Problems(ctx, db, f, buckets)
-			n := 0
-			for _, p := range ps {
-				n += p.Samples
-			}
-			return &chartData{diff: analytics.AccuracyByDifficulty(ps), diffBy: analytics.ByDifficulty(ps), err: err, preview: cut(f, n)}
+			return &chartData{diff: analytics.AccuracyByDifficulty(ps), diffBy: analytics.ByDifficulty(ps), err: err, preview: f.Limit > 0}
 		}
 	case "agents":
 		return func(ctx context.Context, db *store.DB, f store.Filter) *chartData {
@@ -279,10 +282,13 @@ func (s *chartsScreen) layout() {
 	default:
 		s.lines = k.draw(s, d)
 		if d.preview {
-			s.lines = append([]string{s.c.st.warning.Render(fmt.Sprintf("preview of the first %d traces; reading the rest…", previewTraces))}, s.lines...)
+			s.lines = append([]string{s.c.st.warning.Render(fmt.Sprintf("preview of the first %d traces; reading the rest…", s.previewN))}, s.lines...)
 		}
 	}
-	s.lines = append(s.lines, "", s.c.st.dim.Render(truncate("numbers: "+chartCommand(k, s.filter), s.c.width)))
+	s.lines = append(s.lines, "", s.c.st.dim.Render("numbers: "+chartCommand(k, s.filter)))
+	for i, l := range s.lines {
+		s.lines[i] = truncate(l, s.c.width)
+	}
 	s.clampTop()
 }
 

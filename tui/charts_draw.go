@@ -22,7 +22,7 @@ func (s *chartsScreen) barWidth(used int) int { return max(4, min(60, s.c.width-
 func (s *chartsScreen) drawHist(d *chartData) []string {
 	k := s.kinds[s.cur]
 	if len(d.bins) == 0 {
-		return []string{s.c.st.muted.Render(fmt.Sprintf("no trace in scope has a %s (%d without one)", k.hist, d.missing))}
+		return []string{" " + s.c.st.muted.Render(fmt.Sprintf("no trace in scope has a %s (%d without one)", k.hist, d.missing))}
 	}
 	most, total := 0, 0
 	for _, b := range d.bins {
@@ -57,7 +57,7 @@ func (s *chartsScreen) accuracyBar(label string, labelW int, acc *float64, rest 
 
 func (s *chartsScreen) drawDifficulty(d *chartData) []string {
 	if len(d.diff) == 0 {
-		return []string{s.c.st.muted.Render("no sampled problem in scope (reference solutions are not samples)")}
+		return []string{" " + s.c.st.muted.Render("no sampled problem in scope (reference solutions are not samples)")}
 	}
 	byBucket := map[string][]analytics.ModelDifficulty{}
 	models := map[string]bool{}
@@ -77,7 +77,7 @@ func (s *chartsScreen) drawDifficulty(d *chartData) []string {
 			continue
 		}
 		for _, m := range byBucket[r.Difficulty] {
-			lines = append(lines, s.accuracyBar("  "+termsafe.Line(m.Model), lw, m.Accuracy, fmt.Sprintf("%d of %d", m.Correct, m.Graded)))
+			lines = append(lines, s.accuracyBar("  "+modelName(m.Model), lw, m.Accuracy, fmt.Sprintf("%d of %d", m.Correct, m.Graded)))
 		}
 	}
 	if len(models) > 6 {
@@ -88,7 +88,7 @@ func (s *chartsScreen) drawDifficulty(d *chartData) []string {
 
 func (s *chartsScreen) drawIntensity(d *chartData) []string {
 	if len(d.ints) == 0 {
-		return []string{s.c.st.muted.Render("no trace in scope calls a tool")}
+		return []string{" " + s.c.st.muted.Render("no trace in scope calls a tool")}
 	}
 	lines := []string{s.c.st.header.Render(padRight(" SEARCH CALLS  ACCURACY (traces by their number of search calls)", s.c.width))}
 	for _, r := range d.ints {
@@ -106,7 +106,7 @@ type costPoint struct {
 
 func (s *chartsScreen) drawCost(d *chartData) []string {
 	if len(d.models) == 0 {
-		return []string{s.c.st.muted.Render("no model's traces in scope (reference solutions are not a model)")}
+		return []string{" " + s.c.st.muted.Render("no model's traces in scope (reference solutions are not a model)")}
 	}
 	pts, unit, left := costPoints(d.models)
 	lines := []string{s.c.st.header.Render(padRight(" ACCURACY against "+unit+" per trace, one mark per model", s.c.width))}
@@ -126,7 +126,7 @@ func (s *chartsScreen) drawCost(d *chartData) []string {
 		lines = append(lines, "")
 		for _, p := range pts {
 			lines = append(lines, fmt.Sprintf(" %c  %s %6.1f%%  %s  (%d graded, %d with usage)", p.mark,
-				padRight(termsafe.Line(p.m.Model), 30), 100**p.m.Accuracy, costLabel(p.x, unit), p.m.Graded, p.m.WithUsage))
+				padRight(modelName(p.m.Model), 30), 100**p.m.Accuracy, costLabel(p.x, unit), p.m.Graded, p.m.WithUsage))
 		}
 	}
 	for _, m := range left {
@@ -134,7 +134,7 @@ func (s *chartsScreen) drawCost(d *chartData) []string {
 		if m.Accuracy == nil {
 			why = "no graded trace"
 		}
-		lines = append(lines, s.accuracyBar(termsafe.Line(m.Model), 30, m.Accuracy, why))
+		lines = append(lines, s.accuracyBar(modelName(m.Model), 30, m.Accuracy, why))
 	}
 	return lines
 }
@@ -212,7 +212,7 @@ func (s *chartsScreen) drawProofSteps(d *chartData) []string {
 		most = max(most, r.Proved+r.Disproved+r.Unknown)
 	}
 	if most == 0 {
-		return []string{s.c.st.muted.Render("no checked step in scope: V verifies the traces in scope")}
+		return []string{" " + s.c.st.muted.Render("no checked step in scope: V verifies the traces in scope")}
 	}
 	st := []lipgloss.Style{s.c.st.good, s.c.st.bad, s.c.st.unknown}
 	lines := []string{
@@ -237,7 +237,7 @@ func (s *chartsScreen) drawJudgeSteps(d *chartData) []string {
 		most = max(most, r.Judged)
 	}
 	if most == 0 {
-		return []string{s.c.st.muted.Render("no judged trace in scope: A runs the judge on a trace")}
+		return []string{" " + s.c.st.muted.Render("no judged trace in scope: A runs the judge on a trace")}
 	}
 	st := []lipgloss.Style{s.c.st.bad, s.c.st.good}
 	lines := []string{
@@ -253,4 +253,12 @@ func (s *chartsScreen) drawJudgeSteps(d *chartData) []string {
 			fmt.Sprintf(" %d flagged, %d first errors, of %d", r.JudgeFlagged, r.JudgeFirstError, r.Judged))
 	}
 	return lines
+}
+
+// modelName is a model's name as a chart shows it.
+func modelName(m string) string {
+	if m == "" {
+		return "(no model)"
+	}
+	return termsafe.Line(m)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -34,6 +35,10 @@ type freqScreen struct {
 	req     int
 	job     int
 
+	// previewN is how many matches the preview counts (previewTraces;
+	// tests make it small to see a preview replaced on a small store).
+	previewN int
+
 	cursor, top int
 	// lines are the laid-out rows on screen, by row index, for width.
 	lines map[int]string
@@ -54,7 +59,7 @@ type freqMsg struct {
 	err     error
 }
 
-func newFreqScreen(c *programContext) *freqScreen { return &freqScreen{c: c} }
+func newFreqScreen(c *programContext) *freqScreen { return &freqScreen{c: c, previewN: previewTraces} }
 
 func (s *freqScreen) where() string { return "frequency table" }
 
@@ -131,25 +136,25 @@ func (s *freqScreen) load() tea.Cmd {
 	s.req = s.c.req()
 	s.loading, s.rows, s.total, s.cursor, s.top = true, nil, 0, 0, 0
 	s.lines = nil
-	req, db, f, field := s.req, s.c.db, s.filter, s.fieldName()
+	req, db, f, field, n := s.req, s.c.db, s.filter, s.fieldName(), s.previewN
 	var cmd tea.Cmd
 	s.job, cmd = s.c.startJob(jobSpec{name: "frequency table", quiet: true,
 		run: func(ctx context.Context, out *jobOut) tea.Msg {
-			return countValues(ctx, out, db, f, field, req)
+			return countValues(ctx, out, db, f, field, req, n)
 		}})
 	return cmd
 }
 
 // countValues sends a preview when the filter matches more traces than it
 // covers, then returns the whole table.
-func countValues(ctx context.Context, out *jobOut, db *store.DB, f store.Filter, field string, req int) tea.Msg {
+func countValues(ctx context.Context, out *jobOut, db *store.DB, f store.Filter, field string, req, preview int) tea.Msg {
 	pf := f
-	pf.Limit = previewTraces
+	pf.Limit = preview
 	rows, err := analytics.Frequency(ctx, db, pf, field)
 	if err != nil {
 		return freqMsg{req: req, field: field, err: err}
 	}
-	if sum(rows) < previewTraces {
+	if sum(rows) < preview {
 		return freqMsg{req: req, field: field, rows: rows}
 	}
 	if !out.send(freqMsg{req: req, field: field, rows: rows, preview: true}) {
@@ -340,7 +345,7 @@ func (s *freqScreen) view() string {
 	}
 	heading += fmt.Sprintf(" — %d values, %d traces", len(s.rows), s.total)
 	if s.preview {
-		heading += fmt.Sprintf(" (preview of the first %d; counting the rest…)", previewTraces)
+		heading += fmt.Sprintf(" (preview of the first %d; counting the rest…)", s.previewN)
 	}
 	b.WriteString(s.c.st.title.Render(truncate(heading, s.c.width)) + "\n")
 	b.WriteString(fieldTabs(s.c, s.fields, s.field) + "\n")
@@ -368,15 +373,32 @@ func (s *freqScreen) view() string {
 }
 
 // fieldTabs draws a row of names with the current one marked (the fields
-// of the frequency table, the charts), cut to the width.
+// of the frequency table, the charts), cut to the width; the tabs before
+// the current one give way (shown as "…") so that it is always in view.
 func fieldTabs(c *programContext, names []string, cur int) string {
+	from := 0
+	for from < cur && tabsWidth(names[from:cur+1])+2 > c.width {
+		from++
+	}
 	var parts []string
-	for i, n := range names {
+	if from > 0 {
+		parts = append(parts, c.st.muted.Render("…"))
+	}
+	for i := from; i < len(names); i++ {
 		if i == cur {
-			parts = append(parts, c.st.selected.Render(" "+n+" "))
+			parts = append(parts, c.st.selected.Render(" "+names[i]+" "))
 		} else {
-			parts = append(parts, c.st.muted.Render(" "+n+" "))
+			parts = append(parts, c.st.muted.Render(" "+names[i]+" "))
 		}
 	}
 	return truncate(strings.Join(parts, c.st.dim.Render("│")), c.width)
+}
+
+// tabsWidth is the columns names take as tabs.
+func tabsWidth(names []string) int {
+	w := 0
+	for _, n := range names {
+		w += utf8.RuneCountInString(n) + 3
+	}
+	return w
 }
