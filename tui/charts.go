@@ -74,7 +74,9 @@ type chartMsg struct {
 // histBins is the histograms' bin count, as `stepwise hist` defaults to.
 const histBins = 20
 
-func newChartsScreen(c *programContext) *chartsScreen { return &chartsScreen{c: c, previewN: previewTraces} }
+func newChartsScreen(c *programContext) *chartsScreen {
+	return &chartsScreen{c: c, previewN: previewTraces}
+}
 
 func (s *chartsScreen) where() string { return "charts view" }
 
