@@ -1,0 +1,91 @@
+package tui
+
+import (
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/stepwise-dev/stepwise/judge/analytics"
+)
+
+// The analytics views on the million-trace store (bench_test.go): from the
+// key to the first screen of numbers (a preview of the first
+// previewTraces matches) and to the complete table or chart.
+//
+//	go test ./tui -run '^$' -bench 'FreqTable|Histogram' -benchtime 5x
+
+// timedKey presses key and runs what it starts as the runtime would,
+// noting when first() becomes true (drawing the frame then) and when
+// everything has settled (drawing the last frame).
+func timedKey(b *testing.B, m *Model, key string, first func() bool) (toFirst, toFull time.Duration) {
+	b.Helper()
+	start := time.Now()
+	_, cmd := m.Update(keyMsg(key))
+	queue := []tea.Cmd{cmd}
+	for len(queue) > 0 {
+		c := queue[0]
+		queue = queue[1:]
+		if c == nil {
+			continue
+		}
+		msg := c()
+		if bm, ok := msg.(tea.BatchMsg); ok {
+			queue = append(queue, bm...)
+			continue
+		}
+		if msg == nil {
+			continue
+		}
+		_, next := m.Update(msg)
+		queue = append(queue, next)
+		if toFirst == 0 && first() {
+			_ = m.View()
+			toFirst = time.Since(start)
+		}
+	}
+	_ = m.View()
+	return toFirst, time.Since(start)
+}
+
+// benchAnalytics times key on the unfiltered list, going back after each.
+func benchAnalytics(b *testing.B, key string, setup func(m *Model), first, full func(m *Model) bool) {
+	m, _ := benchModel(b)
+	press(b, m, "enter")
+	setup(m)
+	var firstSum time.Duration
+	b.ResetTimer()
+	for range b.N {
+		toFirst, _ := timedKey(b, m, key, func() bool { return first(m) })
+		if !full(m) {
+			b.Fatalf("%s did not complete (status %q)", key, m.status)
+		}
+		firstSum += toFirst
+		b.StopTimer()
+		press(b, m, "esc")
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(firstSum.Microseconds())/float64(b.N)/1000, "ms-first-screen")
+}
+
+// BenchmarkFreqTable: F on the list of every trace, counting models
+// (ns/op: to the complete table).
+func BenchmarkFreqTable(b *testing.B) {
+	benchAnalytics(b, "F",
+		func(m *Model) { m.freq().field = slicesIndex(analytics.FreqFields, "model") },
+		func(m *Model) bool { return m.current() == scrFreq && len(m.freq().rows) > 0 },
+		func(m *Model) bool { return !m.freq().loading && !m.freq().preview && m.freq().total == benchTraces() })
+}
+
+// BenchmarkHistogram: H on the list of every trace, the histogram of step
+// counts (ns/op: to the complete chart).
+func BenchmarkHistogram(b *testing.B) {
+	done := func(m *Model, preview bool) bool {
+		d := m.charts().data["hist:steps"]
+		return m.current() == scrCharts && d != nil && d.preview == preview && len(d.bins) > 0
+	}
+	benchAnalytics(b, "H",
+		func(m *Model) {},
+		func(m *Model) bool { return done(m, true) || done(m, false) },
+		func(m *Model) bool { return done(m, false) })
+}
