@@ -172,15 +172,16 @@ func (s *chartsScreen) switchTo(i int) tea.Cmd {
 	return cmd
 }
 
-// load reads a chart's source in a job. The summary charts preview the
-// first matches; the evidence charts read every trace's body and show in
-// the job bar, where ctrl+x stops them.
+// load reads a chart's source in a job. The charts read from summaries
+// (and proof strips and judge runs) preview the first matches; the two
+// that read every trace's body (search intensity, quality vs cost) show
+// in the job bar, where ctrl+x stops them.
 func (s *chartsScreen) load(k chartKind) tea.Cmd {
 	req := s.c.req()
 	s.loading[k.source] = req
 	db, f, src, n := s.c.db, s.filter, k.source, s.previewN
 	read := chartReader(k, s.c.opts)
-	quiet := k.hist != "" || src == "difficulty"
+	quiet := k.hist != "" || src == "difficulty" || src == "bystep"
 	var cmd tea.Cmd
 	s.jobs[src], cmd = s.c.startJob(jobSpec{name: "charts: " + k.name, quiet: quiet,
 		run: func(ctx context.Context, out *jobOut) tea.Msg {
@@ -235,7 +236,7 @@ func chartReader(k chartKind, o Options) func(context.Context, *store.DB, store.
 	case "bystep":
 		return func(ctx context.Context, db *store.DB, f store.Filter) *chartData {
 			rows, err := analytics.ByStep(ctx, db, f)
-			return &chartData{steps: rows, err: err}
+			return &chartData{steps: rows, err: err, preview: f.Limit > 0}
 		}
 	}
 	field := k.hist

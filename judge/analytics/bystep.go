@@ -2,6 +2,7 @@ package analytics
 
 import (
 	"context"
+	"slices"
 	"sort"
 
 	"github.com/stepwise-dev/stepwise"
@@ -15,12 +16,13 @@ type StepRow struct {
 	// step there.
 	Step   int `json:"step"`
 	Traces int `json:"traces"`
-	// Proof counts the steps with a formalization by their summed status
-	// (store.StepStatus: the checks in place of the shipped statuses).
-	// Proved, Disproved and Unknown group them: proved (also trusting the
-	// compiler); disproved; and every other status but skipped (failed,
-	// sorry, timeout, unsupported, a dataset's unchecked status, ...),
-	// where the step is neither shown right nor shown wrong.
+	// Proof counts the checked steps by status: each step's verification
+	// checks summed as the trace list's proof strip sums them
+	// (store.StepStatus); steps never checked, or checked with nothing
+	// found to check, are left out. Proved, Disproved and Unknown group
+	// them: proved (also trusting the compiler); disproved; and every
+	// other status but skipped (failed, sorry, timeout, unsupported, ...),
+	// where the check showed the step neither right nor wrong.
 	Proof     map[string]int `json:"proof"`
 	Proved    int            `json:"proved"`
 	Disproved int            `json:"disproved"`
@@ -33,32 +35,70 @@ type StepRow struct {
 	JudgeFirstError int `json:"judge_first_error"`
 }
 
+// stripBatch is how many traces' proof strips one read transaction takes.
+const stripBatch = 4096
+
 // ByStep counts proof statuses and judge flags by step index. Rows run
-// from step 0 to the longest trace's last step, one per index.
+// from step 0 to the longest trace's last step, one per index. It reads
+// the summaries, the proof strips and the judged traces' newest runs, not
+// the traces' bodies: a few seconds for a million traces, where reading
+// every trace's evidence takes minutes.
 func ByStep(ctx context.Context, db *store.DB, f store.Filter) ([]StepRow, error) {
 	var rows []StepRow
-	err := db.EachEvidence(ctx, f, func(ev *store.TraceEvidence) error {
-		t := ev.Trace
-		for len(rows) < len(t.Steps) {
+	var seqs []uint64
+	var steps []int
+	err := db.List(f, func(s store.Summary) error {
+		for len(rows) < s.Steps {
 			rows = append(rows, StepRow{Step: len(rows), Proof: map[string]int{}})
 		}
-		stepwise.ApplyChecks(t, ev.CheckMap())
-		for i, s := range t.Steps {
+		for i := range s.Steps {
 			rows[i].Traces++
-			countProof(&rows[i], s.Formalizations)
 		}
-		countJudge(rows, ev.Judgement, len(t.Steps))
+		seqs, steps = append(seqs, s.Seq), append(steps, s.Steps)
+		return ctx.Err()
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := countStrips(ctx, db, rows, seqs, steps); err != nil {
+		return nil, err
+	}
+	// List gives the traces in seq order, so membership is a binary search
+	// (a filter's offset and limit count in List, not in EachJudged).
+	err = db.EachJudged(ctx, f, func(s store.Summary, h store.RunHead) error {
+		if _, ok := slices.BinarySearch(seqs, s.Seq); ok {
+			countJudge(rows, &h, min(s.Steps, len(rows)))
+		}
 		return nil
 	})
 	return rows, err
 }
 
-// countProof adds a step's summed proof status to its row.
-func countProof(r *StepRow, fs []stepwise.Formalization) {
-	if len(fs) == 0 {
-		return
+// countStrips adds the traces' proof strips to the rows, a batch of
+// traces per read.
+func countStrips(ctx context.Context, db *store.DB, rows []StepRow, seqs []uint64, steps []int) error {
+	for from := 0; from < len(seqs); from += stripBatch {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		to := min(len(seqs), from+stripBatch)
+		strips, err := db.ProofStrips(seqs[from:to])
+		if err != nil {
+			return err
+		}
+		for k, strip := range strips {
+			for i := 0; i < len(strip) && i < steps[from+k]; i++ {
+				if st, ok := store.StripStatus(strip[i]); ok {
+					countProof(&rows[i], st)
+				}
+			}
+		}
 	}
-	st := store.StepStatus(fs)
+	return nil
+}
+
+// countProof adds a checked step's status to its row.
+func countProof(r *StepRow, st stepwise.ProofStatus) {
 	r.Proof[string(st)]++
 	switch st {
 	case stepwise.StatusProved, stepwise.StatusProvedTrustingCompiler:
