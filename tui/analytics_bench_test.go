@@ -77,15 +77,38 @@ func BenchmarkFreqTable(b *testing.B) {
 		func(m *Model) bool { return !m.freq().loading && !m.freq().preview && m.freq().total == benchTraces() })
 }
 
-// BenchmarkHistogram: H on the list of every trace, the histogram of step
-// counts (ns/op: to the complete chart).
-func BenchmarkHistogram(b *testing.B) {
+// benchChart times H on the list of every trace, on the tab named tab
+// (ns/op: to the complete chart; metric: to its preview).
+func benchChart(b *testing.B, tab string) {
+	source := ""
+	for _, k := range chartKinds() {
+		if k.name == tab {
+			source = k.source
+		}
+	}
 	done := func(m *Model, preview bool) bool {
-		d := m.charts().data["hist:steps"]
-		return m.current() == scrCharts && d != nil && d.preview == preview && len(d.bins) > 0
+		d := m.charts().data[source]
+		return m.current() == scrCharts && d != nil && d.preview == preview && d.err == nil
 	}
 	benchAnalytics(b, "H",
-		func(m *Model) {},
+		func(m *Model) {
+			for i, k := range chartKinds() {
+				if k.name == tab {
+					m.charts().cur = i
+				}
+			}
+		},
 		func(m *Model) bool { return done(m, true) || done(m, false) },
 		func(m *Model) bool { return done(m, false) })
 }
+
+// BenchmarkHistogram: the histogram of step counts.
+func BenchmarkHistogram(b *testing.B) { benchChart(b, "steps") }
+
+// BenchmarkByStepChart: proof statuses by step index (summaries, proof
+// strips and judge runs).
+func BenchmarkByStepChart(b *testing.B) { benchChart(b, "proofs by step") }
+
+// BenchmarkDifficultyChart: accuracy by difficulty (every problem's
+// sampled accuracy from the summaries).
+func BenchmarkDifficultyChart(b *testing.B) { benchChart(b, "accuracy by difficulty") }

@@ -217,10 +217,10 @@ func chartReader(k chartKind, o Options) func(context.Context, *store.DB, store.
 	switch k.source {
 	case "difficulty":
 		return func(ctx context.Context, db *store.DB, f store.Filter) *chartData {
-			// Problems leaves reference solutions out, so its samples do
+			// ProblemAccuracy leaves reference solutions out, so its samples do
 			// not tell whether the limit cut the read: a limited read is
 			// always a preview.
-			ps, err := analytics.Problems(ctx, db, f, buckets)
+			ps, err := analytics.ProblemAccuracy(ctx, db, f, buckets)
 			return &chartData{diff: analytics.AccuracyByDifficulty(ps), diffBy: analytics.ByDifficulty(ps), err: err, preview: f.Limit > 0}
 		}
 	case "agents":

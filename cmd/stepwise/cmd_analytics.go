@@ -66,7 +66,14 @@ func runProblemsByDifficulty(ctx context.Context, e *env, f store.Filter, asJSON
 		return code
 	}
 	defer db.Close()
-	ps, err := bucketedProblems(ctx, db, f)
+	cfg, err := config.Load()
+	if err != nil {
+		return failed(e, "stepwise problems:", err)
+	}
+	// Offset and limit count the traces listed, not those measured (as
+	// for --difficulty).
+	f.Offset, f.Limit = 0, 0
+	ps, err := analytics.ProblemAccuracy(ctx, db, f, cfg.DifficultyBuckets())
 	if err != nil {
 		return failed(e, "stepwise problems:", err)
 	}

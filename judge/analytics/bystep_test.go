@@ -2,6 +2,7 @@ package analytics
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"testing"
 
@@ -133,4 +134,52 @@ func TestAccuracyByDifficultySumsBuckets(t *testing.T) {
 	if rows[2].Accuracy != nil {
 		t.Errorf("unknown bucket has an accuracy: %v", *rows[2].Accuracy)
 	}
+}
+
+// TestProblemAccuracyIsProblemsWithoutAnswers: on GSM8K's four models'
+// solutions (and the reference solutions, which are no samples), every
+// field ProblemAccuracy fills is what Problems computes.
+func TestProblemAccuracyIsProblemsWithoutAnswers(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.Open(filepath.Join(t.TempDir(), "s.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	dir := filepath.Join("..", "..", "testdata", "samples", "gsm8k")
+	if _, err := db.Import(ctx, []string{filepath.Join(dir, "example_model_solutions_first50.jsonl"), filepath.Join(dir, "test_first200.jsonl")}, store.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	want, err := Problems(ctx, db, store.Filter{}, DefaultBuckets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := ProblemAccuracy(ctx, db, store.Filter{}, DefaultBuckets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(want) || len(want) < 50 {
+		t.Fatalf("%d problems, Problems has %d", len(got), len(want))
+	}
+	for i, w := range want {
+		g := got[i]
+		same := g.ProblemID == w.ProblemID && g.Dataset == w.Dataset && g.Samples == w.Samples && g.Graded == w.Graded &&
+			g.Correct == w.Correct && g.Difficulty == w.Difficulty && counts(g.ByModel) == counts(w.ByModel)
+		if !same || (g.Accuracy == nil) != (w.Accuracy == nil) || g.Accuracy != nil && *g.Accuracy != *w.Accuracy {
+			t.Fatalf("problem %d:\n got %+v\nwant %+v", i, g, w)
+		}
+	}
+}
+
+// counts writes per-model counts and accuracies as text, to compare.
+func counts(by map[string]ModelCount) string {
+	m := map[string]string{}
+	for name, c := range by {
+		a := "nil"
+		if c.Accuracy != nil {
+			a = fmt.Sprint(*c.Accuracy)
+		}
+		m[name] = fmt.Sprintf("%d/%d/%d/%s", c.Samples, c.Graded, c.Correct, a)
+	}
+	return fmt.Sprint(m)
 }
