@@ -213,7 +213,21 @@ func (s *freqScreen) open() tea.Cmd {
 	}
 	s.c.post(backReq{})
 	s.c.post(openListReq{filter: f})
+	if v := s.rows[s.cursor].Value; s.fieldName() == "dataset" && s.hasSubsets(v) {
+		s.c.setInfo("dataset:" + termsafe.Line(v) + " also lists its subsets (" + termsafe.Line(v) + "/…), counted apart in the table")
+	}
 	return nil
+}
+
+// hasSubsets reports whether a dataset of the table is a subset of v,
+// which the list's dataset filter also matches.
+func (s *freqScreen) hasSubsets(v string) bool {
+	for _, r := range s.rows {
+		if strings.HasPrefix(r.Value, v+"/") {
+			return true
+		}
+	}
+	return false
 }
 
 // narrowFilter adds field = value to a list filter, or says why the list
