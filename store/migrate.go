@@ -31,15 +31,16 @@ import (
 
 // migrations[v] upgrades a store from schema v to v+1, inside one transaction.
 var migrations = map[int]func(*bolt.Tx) error{
-	1: migratePostings,
-	2: createBuckets,
-	3: createBuckets, // nothing to do: 4 → 5 recomputes every hash
-	4: foldContentHashes,
-	5: migratePostings, // the problem ids, now posting fields too
-	6: foldContentHashes,
-	7: splitProblems,
-	8: createBuckets, // the id log
-	9: createBuckets, // PRM scores
+	1:  migratePostings,
+	2:  createBuckets,
+	3:  createBuckets, // nothing to do: 4 → 5 recomputes every hash
+	4:  foldContentHashes,
+	5:  migratePostings, // the problem ids, now posting fields too
+	6:  foldContentHashes,
+	7:  splitProblems,
+	8:  createBuckets, // the id log
+	9:  createBuckets, // PRM scores
+	10: summarizeUsage,
 }
 
 // createBuckets (2 → 3) adds the buckets a newer schema introduced.
@@ -171,6 +172,48 @@ func foldContentHashes(tx *bolt.Tx) error {
 		return err
 	}
 	return schema.PutSorted(tx.Bucket(schema.IDs), puts, bolt.DefaultFillPercent)
+}
+
+// summarizeUsage (10 → 11) rewrites every older summary with the usage
+// and tool use its body records, and posts the sparse sort fields' terms.
+// One transaction; a million-trace store decodes every body for it, once.
+func summarizeUsage(tx *bolt.Tx) error {
+	bc := bodies.NewCursor(tx)
+	traces := tx.Bucket(schema.Traces)
+	pw := postings.NewWriter()
+	var puts []schema.KV
+	err := traces.ForEach(func(k, v []byte) error {
+		if len(v) > 0 && v[0] == record.SummaryVersion {
+			return nil
+		}
+		seq := binary.BigEndian.Uint64(k)
+		s, err := record.DecodeSummary(seq, v)
+		if err != nil {
+			return err
+		}
+		body, err := bc.Get(seq)
+		if err != nil {
+			return err
+		}
+		t := &stepwise.Trace{ID: s.ID}
+		if err := record.DecodeBody(t, body); err != nil {
+			return err
+		}
+		fresh := record.Summarize(t)
+		s.Usage, s.Tools = fresh.Usage, fresh.Tools
+		for _, tm := range schema.AppendSparseTerms(nil, &s) {
+			pw.Add(tm, seq)
+		}
+		puts = append(puts, schema.KV{K: bytes.Clone(k), V: record.EncodeSummary(&s)})
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if err := pw.Commit(tx.Bucket(schema.Postings)); err != nil {
+		return err
+	}
+	return schema.PutSorted(traces, puts, bolt.DefaultFillPercent)
 }
 
 // splitProblems (7 → 8) moves every problem record out of the problems

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -48,6 +49,13 @@ type Filter struct {
 	// the store does not index — difficulty, sampled accuracy — compute
 	// the set and pass it here, so Offset and Limit still count matches.
 	Problems []string
+	// Ranges bound numeric fields (tokens, latency, cost, tool calls...):
+	// see ParseRange. A trace without a value matches no range.
+	Ranges []Range
+	// Accuracy selects traces by their problem's sampled accuracy over the
+	// traces the rest of the filter selects (see AccuracyRange): with a
+	// model, the problems hard for that model.
+	Accuracy *AccuracyRange
 	// Offset skips that many matches; Limit stops after that many (0: all).
 	Offset, Limit int
 }
@@ -69,8 +77,17 @@ func (f *Filter) Validate() error {
 	if f.Proof != "" {
 		_, proof = proofMatcher(f.Proof)
 	}
+	var ranges []error
+	for _, r := range f.Ranges {
+		if !slices.Contains(schema.SparseFields, r.Field) || r.Lo > r.Hi {
+			ranges = append(ranges, fmt.Errorf("range %q %d..%d: not a numeric field or an empty range", r.Field, r.Lo, r.Hi))
+		}
+	}
+	if a := f.Accuracy; a != nil && !a.Ungraded && (a.Lo > a.Hi || a.Lo < 0 || a.Hi > 1) {
+		ranges = append(ranges, fmt.Errorf("--accuracy %s: want a range within [0, 1]", a))
+	}
 	return errors.Join(
-		proof,
+		proof, errors.Join(ranges...),
 		check("correct", f.Correct, "true", "false", "unknown"),
 		check("label", f.Label, string(stepwise.LabelNone), string(stepwise.LabelError),
 			string(stepwise.LabelCorrect), string(stepwise.LabelPartial)),
@@ -144,11 +161,16 @@ func (f *Filter) IsZero() bool { return f.isEmpty() && f.Offset == 0 && f.Limit 
 func (f *Filter) isEmpty() bool {
 	return f.Dataset == "" && f.Model == "" && f.Correct == "" && f.Label == "" && f.Truncated == "" &&
 		f.Problem == "" && f.Format == "" && f.Human == "" && f.Annotator == "" && f.Proof == "" && f.Finding == "" &&
-		f.Problems == nil
+		f.Problems == nil && len(f.Ranges) == 0 && f.Accuracy == nil
 }
 
 // iterator builds the intersection of the filter's index scans.
 func (f *Filter) iterator(tx *bolt.Tx) (postings.Iter, error) {
+	if f.Accuracy != nil {
+		// Decides over the rest of the filter's matches, so it is all of
+		// them: nothing else to intersect.
+		return accuracyIter(tx, *f)
+	}
 	var parts []postings.Iter
 	if f.Problems != nil {
 		// First: And seeks only its later parts back to a seq they gave,
@@ -180,6 +202,13 @@ func (f *Filter) iterator(tx *bolt.Tx) (postings.Iter, error) {
 	}
 	if f.Finding != "" {
 		parts = append(parts, newFindingCodeIter(tx, f.Finding))
+	}
+	for _, r := range f.Ranges {
+		it, err := rangeIter(tx, r)
+		if err != nil {
+			return nil, err
+		}
+		parts = append(parts, it)
 	}
 	if f.Proof != "" {
 		it, err := proofIterFor(tx, f.Proof)

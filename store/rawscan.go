@@ -104,7 +104,7 @@ func rawScan(b []byte) *rawFind {
 			if json.Unmarshal(v, &p) == nil && strings.HasPrefix(p.ID, "p") && p.Text != "" {
 				f.problems[p.ID] = &p
 			}
-		case len(k) == 8 && len(v) > 0 && v[0] == record.SummaryVersion:
+		case len(k) == 8 && len(v) > 0 && record.IsSummaryVersion(v[0]):
 			seq := binary.BigEndian.Uint64(k)
 			if _, err := record.DecodeSummary(seq, v); err == nil {
 				f.summaries[seq] = v

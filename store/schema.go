@@ -31,7 +31,9 @@ import (
 //	9: new trace ids go to the id log, as sorted runs, and into ids in key
 //	   order when the log is folded (store/internal/idindex)
 //	10: process reward model scores in prm_scores (prmscores.go)
-const SchemaVersion = 10
+//	11: summaries (version 3) carry the usage and tool use, and the sparse
+//	    sort fields (tokens, latency, cost, tool calls...) have postings
+const SchemaVersion = 11
 
 // The buckets, their keys and values are listed in store/internal/schema.
 

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 
 	bolt "go.etcd.io/bbolt"
@@ -27,12 +28,20 @@ const (
 	SortFirstError SortKey = SortKey(FieldFirstError)
 	SortLabel      SortKey = SortKey(FieldLabel)
 	SortTruncated  SortKey = SortKey(FieldTruncated)
+	// SortAccuracy orders by the problem's sampled accuracy (AccuracyRange),
+	// hardest first; the numeric fields (RangeFields) sort by value. Both
+	// put the traces without a value last, in either direction.
+	SortAccuracy SortKey = "accuracy"
 )
 
 // SortKeys lists the keys in column order.
 func SortKeys() []SortKey {
-	return []SortKey{SortImport, SortID, SortDataset, SortModel, SortSteps,
-		SortCorrect, SortFirstError, SortLabel, SortTruncated}
+	keys := []SortKey{SortImport, SortID, SortDataset, SortModel, SortSteps,
+		SortCorrect, SortFirstError, SortLabel, SortTruncated, SortAccuracy}
+	for _, f := range schema.SparseFields {
+		keys = append(keys, SortKey(f))
+	}
+	return keys
 }
 
 // Order is a sort key and a direction.
@@ -54,7 +63,7 @@ func (db *DB) Seqs(ctx context.Context, f Filter, o Order, fn func([]uint64) err
 		return err
 	}
 	return db.view(func(tx *bolt.Tx) error {
-		src, err := orderedSource(tx, f, o.Key)
+		src, rest, err := orderedSource(tx, f, o.Key)
 		if err != nil {
 			return err
 		}
@@ -71,9 +80,13 @@ func (db *DB) Seqs(ctx context.Context, f Filter, o Order, fn func([]uint64) err
 				}
 				all = all[n:]
 			}
+		} else if err := drain(ctx, src, fn); err != nil {
+			return err
+		}
+		if rest == nil {
 			return nil
 		}
-		return drain(ctx, src, fn)
+		return drain(ctx, rest, fn)
 	})
 }
 
@@ -98,34 +111,70 @@ func drain(ctx context.Context, src postings.Iter, fn func([]uint64) error) erro
 	return ctx.Err()
 }
 
-// orderedSource yields the filter's matches in sort order.
-func orderedSource(tx *bolt.Tx, f Filter, key SortKey) (postings.Iter, error) {
-	if key == SortImport {
-		return f.iterator(tx)
+// orderedSource yields the filter's matches in sort order: src, then rest
+// (nil but for keys some traces have no value of; those come last).
+func orderedSource(tx *bolt.Tx, f Filter, key SortKey) (src, rest postings.Iter, err error) {
+	if !slices.Contains(SortKeys(), key) {
+		return nil, nil, fmt.Errorf("cannot sort by %q", key)
+	}
+	switch {
+	case key == SortImport:
+		src, err = f.iterator(tx)
+		return src, nil, err
+	case key == SortAccuracy:
+		known, ungraded, err := byAccuracy(tx, f)
+		return &sliceIter{s: known}, &sliceIter{s: ungraded}, err
 	}
 	var member func(uint64) bool
 	if !f.isEmpty() {
 		set, err := memberSet(tx, f)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		member = set.Has
 	}
 	if key == SortID {
 		x, err := idindex.Open(tx)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		return x.ByID(member), nil
+		return x.ByID(member), nil, nil
 	}
-	valid := false
-	for _, k := range SortKeys() {
-		valid = valid || k == key
+	post := tx.Bucket(schema.Postings)
+	src = postings.NewFieldOrder(post, string(key), member)
+	if !slices.Contains(schema.SparseFields, string(key)) {
+		return src, nil, nil
 	}
-	if !valid {
-		return nil, fmt.Errorf("cannot sort by %q", key)
+	valued, err := postings.ValueRange(post, string(key), 0, math.MaxUint32, tx.Bucket(schema.Traces).Sequence())
+	if err != nil {
+		return nil, nil, err
 	}
-	return postings.NewFieldOrder(tx.Bucket(schema.Postings), string(key), member), nil
+	all, err := f.iterator(tx)
+	if err != nil {
+		return nil, nil, err
+	}
+	return src, postings.And(all, postings.Not(valued.Iter(), tx.Bucket(schema.Traces).Sequence())), nil
+}
+
+// sliceIter yields seqs in the order of a slice, not necessarily
+// ascending: an order, not a set. Seek skips to the next seq ≥ t.
+type sliceIter struct {
+	s []uint64
+	i int
+}
+
+func (it *sliceIter) Next() (uint64, bool) {
+	if it.i == len(it.s) {
+		return 0, false
+	}
+	it.i++
+	return it.s[it.i-1], true
+}
+
+func (it *sliceIter) Seek(t uint64) {
+	for it.i < len(it.s) && it.s[it.i] < t {
+		it.i++
+	}
 }
 
 // memberSet is the set of traces f matches.

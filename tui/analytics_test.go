@@ -137,7 +137,7 @@ func TestNarrowFilter(t *testing.T) {
 		if key == "" {
 			key = field
 		}
-		pf, err := parseFilter(key + ":" + value)
+		pf, err := parseFilter(key+":"+value, analytics.DefaultBuckets)
 		if err != nil || formatFilter(pf) != formatFilter(f) {
 			t.Errorf("%s=%s: %q, the prompt gives %q (%v)", field, value, formatFilter(f), formatFilter(pf), err)
 		}
@@ -239,8 +239,14 @@ func TestChartsTotalsMatchTheStore(t *testing.T) {
 			for _, b := range d.bins {
 				n += b.Count
 			}
-			if n != traces || len(d.bins) == 0 || len(d.bins) > histBins {
+			if n != traces || len(d.bins) > histBins {
 				t.Errorf("%s: %d bins hold %d + %d missing, the store %d traces", k.name, len(d.bins), n-d.missing, d.missing, traces)
+			}
+			if k.hist == "steps" && len(d.bins) == 0 {
+				t.Error("no bins of step counts")
+			}
+			if len(d.bins) == 0 && !strings.Contains(body, "no trace in scope has a "+k.hist) {
+				t.Errorf("%s: no bins, and the chart does not say so:\n%s", k.name, body)
 			}
 		}
 	}
@@ -292,7 +298,7 @@ func TestAnalyticsViewsAreTerminalSafe(t *testing.T) {
 
 func applyFilterT(t *testing.T, m *Model, f string) {
 	t.Helper()
-	pf, err := parseFilter(f)
+	pf, err := parseFilter(f, analytics.DefaultBuckets)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -314,7 +320,7 @@ func assertFits(t *testing.T, where, view string, w int) {
 
 // TestCliFlagsReadBack: the footer's flags are the CLI's own names.
 func TestCliFlagsReadBack(t *testing.T) {
-	f, err := parseFilter("dataset:gsm8k model:m correct:true conflict:yes")
+	f, err := parseFilter("dataset:gsm8k model:m correct:true conflict:yes", analytics.DefaultBuckets)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -323,27 +329,36 @@ func TestCliFlagsReadBack(t *testing.T) {
 	}
 }
 
-// TestQualityVsCostPlacesModels: models with usage and graded traces are
-// marks on the plot at their mean output tokens and accuracy (by cost when
-// every one has a cost); the others are listed with why they are not.
+// TestQualityVsCostPlacesModels: models with an accuracy and a mean
+// token count are marks on the plot at their mean tokens and accuracy (by
+// mean cost when every one has a cost); the others are listed with why
+// they are not on it.
 func TestQualityVsCostPlacesModels(t *testing.T) {
-	acc := func(v float64) *float64 { return &v }
-	cost := func(v float64) *float64 { return &v }
+	v := func(x float64) *float64 { return &x }
 	ms := []analytics.Model{
-		{Model: "cheap", Accuracy: acc(0.5), WithUsage: 10, Graded: 10, Tokens: analytics.Tokens{Completion: 1000}},
-		{Model: "dear", Accuracy: acc(1), WithUsage: 4, Graded: 4, Tokens: analytics.Tokens{Completion: 400, Reasoning: 4000}},
-		{Model: "blind", Accuracy: acc(0.25), Graded: 4},
-		{Model: "ungraded", WithUsage: 3},
+		{Model: "cheap", Accuracy: v(0.5), WithUsage: 10, Graded: 10, MeanTokens: v(100)},
+		{Model: "dear", Accuracy: v(1), WithUsage: 4, Graded: 4, MeanTokens: v(1000)},
+		{Model: "blind", Accuracy: v(0.25), Graded: 4},
+		{Model: "ungraded", WithUsage: 3, MeanTokens: v(5)},
 	}
 	pts, unit, left := costPoints(ms)
-	if unit != "output tokens" || len(pts) != 2 || len(left) != 2 || pts[0].x != 100 || pts[1].x != 1000 {
+	if unit != "tokens" || len(pts) != 2 || len(left) != 2 || pts[0].x != 100 || pts[1].x != 1000 {
 		t.Fatalf("points %+v unit %s left %d", pts, unit, len(left))
 	}
-	ms[0].CostUSD, ms[1].CostUSD = cost(0.02), cost(0.4)
+	ms[0].MeanCostUSD, ms[1].MeanCostUSD = v(0.002), v(0.1)
 	pts, unit, _ = costPoints(ms)
 	if unit != "USD" || pts[0].x != 0.002 || pts[1].x != 0.1 {
 		t.Fatalf("by cost: %+v %s", pts, unit)
 	}
+	// One model without a cost: back to tokens; a cost without tokens
+	// cannot go on that axis.
+	ms[0].MeanCostUSD = nil
+	ms[1].MeanTokens = nil
+	pts, unit, left = costPoints(ms)
+	if unit != "tokens" || len(pts) != 1 || pts[0].m.Model != "cheap" || len(left) != 3 {
+		t.Fatalf("mixed: %+v %s, %d left", pts, unit, len(left))
+	}
+	ms[0].MeanCostUSD, ms[1].MeanTokens = v(0.002), v(1000)
 	m := newTestModel(t, 100, 40, "dark")
 	m.charts().kinds = chartKinds()
 	lines := m.charts().drawCost(&chartData{models: ms})
@@ -353,7 +368,7 @@ func TestQualityVsCostPlacesModels(t *testing.T) {
 	if !strings.HasSuffix(strings.TrimRight(top, " "), "b") || !strings.Contains(top, "100%") {
 		t.Errorf("top row %q:\n%s", top, plot)
 	}
-	for _, want := range []string{"a  cheap", "b  dear", "$0.1000", "blind", "no token usage recorded", "ungraded", "no graded trace"} {
+	for _, want := range []string{"a  cheap", "b  dear", "$0.1000", "blind", "no token count recorded", "ungraded", "no graded trace"} {
 		if !strings.Contains(plot, want) {
 			t.Errorf("no %q in\n%s", want, plot)
 		}

@@ -134,6 +134,10 @@ func stepMark(mk *stepwise.TraceMarks, i int) stepwise.StepMark {
 
 func describeEvent(ev stepwise.Annotation) string {
 	switch {
+	case ev.Question != "" && ev.Step < 0:
+		return ev.Question + " = " + describeAnswer(ev.Answer)
+	case ev.Question != "":
+		return fmt.Sprintf("step %d %s = %s", ev.Step, ev.Question, describeAnswer(ev.Answer))
 	case ev.FirstError && ev.Step < 0:
 		return "no step wrong"
 	case ev.FirstError:

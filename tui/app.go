@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
+	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/judge"
 	"github.com/stepwise-dev/stepwise/judge/analytics"
 	"github.com/stepwise-dev/stepwise/store"
@@ -34,12 +35,15 @@ type Options struct {
 	Annotator string
 	// Taxonomy replaces DefaultTaxonomy.
 	Taxonomy []string
-	// Buckets are the difficulty thresholds of the charts (zero:
-	// analytics.DefaultBuckets); Prices give the quality-vs-cost chart a
-	// cost where traces record tokens only. Both come from config.toml, as
-	// for the CLI's problems and models.
-	Buckets analytics.Buckets
-	Prices  map[string]analytics.Price
+	// Schemas are the label schemas by name, and SchemaFor names the
+	// active one of a dataset (the configuration's [schemas] choice); a
+	// schema with questions gives them keys in the trace view and step
+	// detail (questions.go). Nil: every dataset has the stock ratings.
+	Schemas   map[string]*stepwise.Schema
+	SchemaFor func(dataset string) string
+	// TaxonomyPath is the error-types taxonomy file the CLI's
+	// `stepwise errortypes` reads and writes ("" : decisions disabled).
+	TaxonomyPath string
 	// Verifier checks formalizations (nil when verification is not set up).
 	Verifier *verifyrun.Verifier
 	// Judge runs the LLM judge (nil when not configured; JudgeErr says why).
@@ -51,9 +55,13 @@ type Options struct {
 	StorePoll time.Duration
 	// NoStoreCheck skips the full check of the store on open.
 	NoStoreCheck bool
+	// Prices give a model's tokens a cost where the source records none.
+	Prices map[string]analytics.Price
 	// Import, when set, is imported as a background job on start.
 	Import        []string
 	ImportOptions store.ImportOptions
+	// Buckets are the difficulty thresholds (zero: analytics.DefaultBuckets).
+	Buckets analytics.Buckets
 }
 
 // Model is the root Bubble Tea model: it owns the program context, the
@@ -94,6 +102,10 @@ func New(opts Options) (*Model, error) {
 		return nil, err
 	}
 	c.keys = km
+	if c.schemas, err = keyedSchemas(opts.Schemas); err != nil {
+		cancel()
+		return nil, err
+	}
 	for _, s := range m.screens {
 		hs := map[action]handler{}
 		for _, h := range s.handlers() {
@@ -118,17 +130,18 @@ func (m *Model) Init() tea.Cmd {
 }
 
 // Update routes a message and then what the routing posted; it lays the
-// screens out again when the job bar came or went, and lets the current
-// screen finish its deferred work.
+// screens out again when the job bar or a keyed prompt (a picker, several
+// lines) came or went, and lets the current screen finish its deferred
+// work.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	bar := m.jobs.active()
+	bar, modal := m.jobs.active(), m.modalHeight()
 	cmd := m.route(msg)
 	for len(m.posted) > 0 {
 		next := m.posted[0]
 		m.posted = m.posted[1:]
 		cmd = batch(cmd, m.route(next))
 	}
-	if m.jobs.active() != bar {
+	if m.jobs.active() != bar || m.modalHeight() != modal {
 		cmd = batch(cmd, m.relayout())
 	}
 	if f, ok := m.screens[m.current()].(flusher); ok {

@@ -10,6 +10,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/stepwise-dev/stepwise/judge/analytics"
 	"github.com/stepwise-dev/stepwise/store"
 	"github.com/stepwise-dev/stepwise/store/storetest"
 	"github.com/stepwise-dev/stepwise/themes"
@@ -116,7 +117,7 @@ func BenchmarkFilteredListRow(b *testing.B) {
 
 // applyFilter sets a filter as the prompt would and settles the scan.
 func applyFilter(b *testing.B, m *Model, f string) {
-	pf, err := parseFilter(f)
+	pf, err := parseFilter(f, analytics.DefaultBuckets)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -173,15 +174,15 @@ func (s *chartsScreen) switchTo(i int) tea.Cmd {
 }
 
 // load reads a chart's source in a job. The charts read from summaries
-// (and proof strips and judge runs) preview the first matches; the two
-// that read every trace's body (search intensity, quality vs cost) show
-// in the job bar, where ctrl+x stops them.
+// (and proof strips and judge runs) preview the first matches; search
+// intensity, which reads every trace's body, shows in the job bar, where
+// ctrl+x stops it.
 func (s *chartsScreen) load(k chartKind) tea.Cmd {
 	req := s.c.req()
 	s.loading[k.source] = req
 	db, f, src, n := s.c.db, s.filter, k.source, s.previewN
 	read := chartReader(k, s.c.opts)
-	quiet := k.hist != "" || src == "difficulty" || src == "bystep"
+	quiet := src != "agents"
 	var cmd tea.Cmd
 	s.jobs[src], cmd = s.c.startJob(jobSpec{name: "charts: " + k.name, quiet: quiet,
 		run: func(ctx context.Context, out *jobOut) tea.Msg {
@@ -231,7 +232,7 @@ func chartReader(k chartKind, o Options) func(context.Context, *store.DB, store.
 	case "models":
 		return func(ctx context.Context, db *store.DB, f store.Filter) *chartData {
 			ms, err := analytics.Models(ctx, db, f, prices)
-			return &chartData{models: ms, err: err}
+			return &chartData{models: ms, err: err, preview: f.Limit > 0}
 		}
 	case "bystep":
 		return func(ctx context.Context, db *store.DB, f store.Filter) *chartData {
@@ -381,14 +382,26 @@ func cliFlags(f store.Filter) string {
 	var out []string
 	for _, w := range strings.Fields(formatFilter(f)) {
 		k, v, _ := strings.Cut(w, ":")
-		switch k {
-		case "conflict":
+		switch {
+		case k == "conflict":
 			out = append(out, "--conflict")
-		case "annotator": // no CLI flag: --human yes is the nearest
+		case k == "annotator": // no CLI flag: --human yes is the nearest
 			out = append(out, "--human yes")
+		case slices.Contains(store.RangeFields(), k):
+			out = append(out, "--where "+shellWord(w))
 		default:
-			out = append(out, "--"+k+" "+termsafe.Line(v))
+			out = append(out, "--"+k+" "+shellWord(v))
 		}
 	}
 	return strings.Join(out, " ")
+}
+
+// shellWord quotes a value a shell would read otherwise (ranges hold < and
+// >, intervals brackets); untrusted text is neutralized first.
+func shellWord(v string) string {
+	v = termsafe.Line(v)
+	if strings.ContainsAny(v, "<>[]()|&;*?$'\"\\ `!{}~#") {
+		return "'" + strings.ReplaceAll(v, "'", `'\''`) + "'"
+	}
+	return v
 }

@@ -2,7 +2,6 @@ package tui
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"charm.land/lipgloss/v2"
@@ -111,7 +110,7 @@ func (s *chartsScreen) drawCost(d *chartData) []string {
 	pts, unit, left := costPoints(d.models)
 	lines := []string{s.c.st.header.Render(padRight(" ACCURACY against "+unit+" per trace, one mark per model", s.c.width))}
 	if len(pts) == 0 {
-		lines = append(lines, s.c.st.muted.Render(" no model has graded traces that record token usage: accuracy only"))
+		lines = append(lines, s.c.st.muted.Render(" no model has graded traces that record tokens or cost: accuracy only"))
 	} else {
 		rp := make([]render.Point, len(pts))
 		for i, p := range pts {
@@ -130,7 +129,7 @@ func (s *chartsScreen) drawCost(d *chartData) []string {
 		}
 	}
 	for _, m := range left {
-		why := "no token usage recorded"
+		why := "no token count recorded"
 		if m.Accuracy == nil {
 			why = "no graded trace"
 		}
@@ -139,34 +138,42 @@ func (s *chartsScreen) drawCost(d *chartData) []string {
 	return lines
 }
 
-// costPoints places the models that have both an accuracy and usage: by
-// mean cost per trace when every one of them has a cost, else by mean
-// output tokens (completion, or reasoning where a source counts it apart
-// and it is larger, as analytics prices them). left are the others.
+// costPoints places the models that have both an accuracy and a mean
+// cost or mean tokens (analytics' quality-vs-cost axes): by mean cost per
+// trace when every one of them has it, else by mean tokens (prompt and
+// completion) per trace that records them. left are the others.
 func costPoints(ms []analytics.Model) (pts []costPoint, unit string, left []analytics.Model) {
 	allCost := true
 	for _, m := range ms {
-		if m.Accuracy != nil && m.WithUsage > 0 {
+		if m.Accuracy != nil && (m.MeanTokens != nil || m.MeanCostUSD != nil) {
 			pts = append(pts, costPoint{m: m})
-			allCost = allCost && m.CostUSD != nil
+			allCost = allCost && m.MeanCostUSD != nil
 		} else {
 			left = append(left, m)
 		}
 	}
-	unit = "output tokens"
-	if allCost && len(pts) > 0 {
-		unit = "USD"
+	unit = "USD"
+	if !allCost || len(pts) == 0 {
+		unit = "tokens"
+		// Models with a cost but no token count cannot go on a token axis.
+		kept := pts[:0]
+		for _, p := range pts {
+			if p.m.MeanTokens != nil {
+				kept = append(kept, p)
+			} else {
+				left = append(left, p.m)
+			}
+		}
+		pts = kept
 	}
 	for i := range pts {
-		m := pts[i].m
 		if unit == "USD" {
-			pts[i].x = *m.CostUSD / float64(m.WithUsage)
+			pts[i].x = *pts[i].m.MeanCostUSD
 		} else {
-			pts[i].x = float64(max(m.Tokens.Completion, m.Tokens.Reasoning)) / float64(m.WithUsage)
+			pts[i].x = *pts[i].m.MeanTokens
 		}
 		pts[i].mark = markOf(i)
 	}
-	sort.SliceStable(pts, func(i, j int) bool { return pts[i].mark < pts[j].mark })
 	return pts, unit, left
 }
 

@@ -66,7 +66,7 @@ func short(help string) string {
 // helpView is the key reference, generated from the bindings: every key,
 // grouped, with the screens where it works.
 func (m *Model) helpView() string {
-	groups := []string{"general", "move", "find", "trace", "annotate", "judge"}
+	groups := []string{"general", "move", "find", "trace", "annotate", "error types", "judge"}
 	var lines []string
 	lines = append(lines, m.st.title.Render("Keys")+m.st.muted.Render("  (esc or ? closes; j/k scroll)"), "")
 	here := m.current()
@@ -96,6 +96,7 @@ func (m *Model) helpView() string {
 		lines = append(lines, "  "+m.st.helpKey.Render(padRight(fmt.Sprint(i+1), 22))+m.st.help.Render(t))
 	}
 	lines = append(lines, "")
+	lines = append(lines, m.schemaHelp()...)
 	who := m.opts.Annotator
 	if who == "" {
 		who = "(not set: --annotator NAME or annotator in config.toml)"

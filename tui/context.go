@@ -5,6 +5,9 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/judge/analytics"
+
 	"github.com/stepwise-dev/stepwise/store"
 	"github.com/stepwise-dev/stepwise/tui/render"
 )
@@ -18,12 +21,14 @@ import (
 type programContext struct {
 	// life ends when the program quits; every job and every read that
 	// can be cancelled runs under it.
-	life   context.Context
-	db     *store.DB
-	opts   Options
-	keys   *keyMap
-	st     styles
-	render *render.Renderer
+	life context.Context
+	db   *store.DB
+	opts Options
+	keys *keyMap
+	// schemas are Options.Schemas with every question's key assigned.
+	schemas map[string]*stepwise.Schema
+	st      styles
+	render  *render.Renderer
 
 	width, height int
 
@@ -91,7 +96,7 @@ func (c *programContext) bodyHeight() int {
 		h--
 	}
 	if c.prompt != nil {
-		h--
+		h -= c.prompt.height()
 	}
 	return max(h, 1)
 }
@@ -102,6 +107,14 @@ func (c *programContext) taxonomy() []string {
 		return c.opts.Taxonomy
 	}
 	return DefaultTaxonomy
+}
+
+// buckets are the configured difficulty thresholds.
+func (c *programContext) buckets() analytics.Buckets {
+	if c.opts.Buckets == (analytics.Buckets{}) {
+		return analytics.DefaultBuckets
+	}
+	return c.opts.Buckets
 }
 
 // startJob starts a job under the program's life and returns its id (a

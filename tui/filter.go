@@ -2,16 +2,21 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
+	"github.com/stepwise-dev/stepwise/judge/analytics"
 	"github.com/stepwise-dev/stepwise/store"
 )
 
-// filterFields are the keys of the filter syntax "dataset:gsm8k label:error".
-var filterFields = []string{"dataset", "model", "correct", "label", "truncated", "problem", "format", "human", "annotator", "proof", "finding", "conflict"}
+// filterFields are the keys of the filter syntax "dataset:gsm8k label:error
+// tokens:>1000 difficulty:hard".
+var filterFields = append([]string{"dataset", "model", "correct", "label", "truncated", "problem", "format", "human",
+	"annotator", "proof", "finding", "conflict", "accuracy", "difficulty"}, store.RangeFields()...)
 
-// parseFilter reads "field:value" words into a store filter.
-func parseFilter(s string) (store.Filter, error) {
+// parseFilter reads "field:value" words into a store filter; difficulty
+// buckets are accuracy ranges by the thresholds b.
+func parseFilter(s string, b analytics.Buckets) (store.Filter, error) {
 	var f store.Filter
 	for _, word := range strings.Fields(s) {
 		k, v, ok := strings.Cut(word, ":")
@@ -46,11 +51,43 @@ func parseFilter(s string) (store.Filter, error) {
 				return f, fmt.Errorf("filter %q: write conflict:yes", word)
 			}
 			f.Finding = store.CodeLabelContradicted
+		case "accuracy", "difficulty":
+			r, err := accuracyRange(k, v, b)
+			if err != nil {
+				return f, err
+			}
+			if f.Accuracy != nil {
+				return f, fmt.Errorf("filter %q: one accuracy or difficulty at a time", word)
+			}
+			f.Accuracy = r
 		default:
-			return f, fmt.Errorf("filter: unknown field %q (fields: %s)", k, strings.Join(filterFields, ", "))
+			if !slices.Contains(store.RangeFields(), k) {
+				return f, fmt.Errorf("filter: unknown field %q (fields: %s)", k, strings.Join(filterFields, ", "))
+			}
+			r, err := store.ParseRange(k, v)
+			if err != nil {
+				return f, fmt.Errorf("filter: %w", err)
+			}
+			f.Ranges = append(f.Ranges, r)
 		}
 	}
 	return f, f.Validate()
+}
+
+// accuracyRange reads accuracy:RANGE or difficulty:BUCKET.
+func accuracyRange(k, v string, b analytics.Buckets) (*store.AccuracyRange, error) {
+	if k == "accuracy" {
+		r, err := store.ParseAccuracy(v)
+		if err != nil {
+			return nil, fmt.Errorf("filter: %w", err)
+		}
+		return r, nil
+	}
+	r, ok := b.Range(v)
+	if !ok {
+		return nil, fmt.Errorf("filter difficulty:%s: want easy, medium, hard, unsolved or unknown", v)
+	}
+	return r, nil
 }
 
 // formatFilter writes a filter back in the prompt's syntax.
@@ -75,6 +112,12 @@ func formatFilter(f store.Filter) string {
 		add("conflict", "yes")
 	} else {
 		add("finding", f.Finding)
+	}
+	if f.Accuracy != nil {
+		add("accuracy", f.Accuracy.String())
+	}
+	for _, r := range f.Ranges {
+		parts = append(parts, r.String())
 	}
 	return strings.Join(parts, " ")
 }

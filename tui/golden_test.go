@@ -35,6 +35,7 @@ func TestGoldenViews(t *testing.T) {
 		// gsm8k-0 and GSM8K's reference solution share a problem.
 		{"samples", []string{"enter", "@list", "enter", "@trace", "o"}, "samples"},
 		{"compare", []string{"enter", "@list", "enter", "@trace", "o", "@samples", "g", "j", "c"}, "compare"},
+		{"checkpoints", []string{"enter", "@list", "enter", "@trace", "o", "@samples", "i"}, "checkpoints"},
 	}
 	for _, theme := range []string{"dark", "light"} {
 		for _, size := range [][2]int{{80, 24}, {120, 40}} {
@@ -90,6 +91,10 @@ func readyScreen(m *Model) string {
 	case scrCompare:
 		if m.compare().a != nil {
 			return "compare"
+		}
+	case scrCheckpoints:
+		if m.checkpoints().grid != nil && !m.checkpoints().loading {
+			return "checkpoints"
 		}
 	}
 	return ""

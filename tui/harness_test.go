@@ -157,3 +157,7 @@ func (m *Model) judge() *judgeScreen         { return m.screens[scrJudge].(*judg
 func (m *Model) samples() *samplesScreen     { return m.screens[scrSamples].(*samplesScreen) }
 func (m *Model) compare() *compareScreen     { return m.screens[scrCompare].(*compareScreen) }
 func (m *Model) scorecard() *scorecardScreen { return m.screens[scrScorecard].(*scorecardScreen) }
+func (m *Model) checkpoints() *checkpointsScreen {
+	return m.screens[scrCheckpoints].(*checkpointsScreen)
+}
+func (m *Model) rounds() *roundsScreen { return m.screens[scrRounds].(*roundsScreen) }

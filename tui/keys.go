@@ -65,10 +65,18 @@ func defaultBindings() []binding {
 		{actConflicts, []string{"C"}, "disagreements between annotators, to adjudicate", "annotate", false, nil},
 		{actStatsView, []string{"I"}, "annotation progress and agreement (κ, α)", "annotate", false, nil},
 		{actScorecard, []string{"E"}, "evidence scorecard: every source against the dataset's labels (ProcessBench F1, step P/R, best-of-N)", "judge", false, nil},
+		{actErrorTypes, []string{"T"}, "error types (SEI): the bad cases' keyphrases clustered, to merge, split and rename into the taxonomy", "annotate", false, nil},
+		{actAcceptType, []string{"a"}, "make the selected proposal an error type of the taxonomy", "error types", false, nil},
+		{actMergeType, []string{"m"}, "merge the selected type with another", "error types", false, nil},
+		{actSplitType, []string{"s"}, "split phrases of the selected type off into a new type", "error types", false, nil},
+		{actRenameType, []string{"r"}, "rename the selected type", "error types", false, nil},
+		{actExportTypes, []string{"X"}, "export each type's bad cases (JSON lines per type, for targeted synthesis)", "error types", false, nil},
 		{actExport, []string{"X"}, "export the listed traces (processbench, prm800k, trl, steps-parquet, ...)", "annotate", false, nil},
 		{actNextStep, []string{"tab", "."}, "next step", "trace", false, nil},
 		{actPrevStep, []string{"shift+tab", ","}, "previous step", "trace", false, nil},
 		{actSamples, []string{"o"}, "all samples of this problem: answer clusters, accuracy, checkpoint answers", "trace", false, nil},
+		{actCheckpoints, []string{"i"}, "checkpoint grid: each sample's intermediate answers, where it reaches and leaves the gold (SRCA)", "trace", false, nil},
+		{actRounds, []string{"T"}, "tool-call rounds: how the trace refines a call, the JSON diff per round, the stop, flip-flops", "trace", false, nil},
 		{actCompare, []string{"c"}, "compare side by side with the trace you came from (◆)", "trace", false, nil},
 		{actRateGood, []string{"+", "="}, "label the step good (+1) and move on", "annotate", false, nil},
 		{actRateNeutral, []string{"0"}, "label the step neutral (0) and move on", "annotate", false, nil},
@@ -80,6 +88,7 @@ func defaultBindings() []binding {
 		{actClearLabel, []string{"c"}, "clear your label of the step", "annotate", false, nil},
 		{actNote, []string{"a"}, "write a note on the step", "annotate", false, nil},
 		{actVerdict, []string{"v"}, "give the trace a verdict", "annotate", false, nil},
+		{actAnswer, []string{";"}, "answer a question of the dataset's label schema: ; then the question's key (listed there and in step detail)", "annotate", false, nil},
 		{actUndo, []string{"u"}, "undo your last label on this trace (an undo event)", "annotate", false, nil},
 		{actRedo, []string{"ctrl+r"}, "redo what you undid", "annotate", false, nil},
 		{actVerify, []string{"V"}, "verify: the step (step detail), the trace (trace view), or every listed trace", "judge", false, nil},
@@ -88,6 +97,8 @@ func defaultBindings() []binding {
 		{actJudgeRuns, []string{"R"}, "the judge runs saved for this trace", "judge", false, nil},
 		{actToggleProblem, []string{"p"}, "show or hide the problem", "trace", false, nil},
 		{actPalette, []string{"t"}, "show or hide the label palette (label keys and the error types on 1–9)", "annotate", false, nil},
+		{actSideBySide, []string{"d"}, "the source document beside the instruction and response (WebR records)", "trace", false, nil},
+		{actSwitchPane, []string{"tab"}, "scroll the other column", "trace", false, nil},
 		{actRaw, []string{"r"}, "toggle raw text / rendered markdown", "trace", false, nil},
 	}
 }
@@ -271,6 +282,8 @@ const (
 	actPrevStep      action = "prev-step"
 	actSamples       action = "samples"
 	actCompare       action = "compare"
+	actCheckpoints   action = "checkpoints"
+	actRounds        action = "rounds"
 	actRateGood      action = "rate-good"
 	actRateNeutral   action = "rate-neutral"
 	actRateBad       action = "rate-bad"
@@ -281,6 +294,7 @@ const (
 	actClearLabel    action = "clear-label"
 	actNote          action = "note"
 	actVerdict       action = "verdict"
+	actAnswer        action = "answer"
 	actUndo          action = "undo"
 	actRedo          action = "redo"
 	actVerify        action = "verify"
@@ -290,4 +304,12 @@ const (
 	actToggleProblem action = "toggle-problem"
 	actPalette       action = "palette"
 	actRaw           action = "raw"
+	actSideBySide    action = "side-by-side"
+	actErrorTypes    action = "error-types"
+	actAcceptType    action = "accept-type"
+	actMergeType     action = "merge-type"
+	actSplitType     action = "split-type"
+	actRenameType    action = "rename-type"
+	actExportTypes   action = "export-types"
+	actSwitchPane    action = "switch-pane"
 )

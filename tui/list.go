@@ -51,6 +51,9 @@ type listScreen struct {
 	// says the store holds PRM scores, so the list has a PRM column.
 	prmStrips map[uint64]string
 	prmAny    bool
+	// tokensAny and toolsAny say a loaded row records tokens or calls a
+	// tool, so the list has a measure column (measure.go).
+	tokensAny, toolsAny bool
 }
 
 // seqsMsg brings a chunk of the scan's rows, or its end (done).
@@ -318,6 +321,8 @@ func (l *listScreen) rowsLoaded(msg rowsMsg) tea.Cmd {
 		if i < len(msg.prms) {
 			l.prmStrips[r.Seq] = msg.prms[i]
 		}
+		_, tokens := store.NumericValue(&r, store.FieldTokens)
+		l.tokensAny, l.toolsAny = l.tokensAny || tokens, l.toolsAny || r.Tools.Calls > 0
 	}
 	l.prmAny = msg.prmAny
 	return l.ensureRows()
@@ -427,7 +432,7 @@ func (l *listScreen) back() tea.Cmd {
 // askFilter opens the filter prompt.
 func (l *listScreen) askFilter(value string) {
 	l.c.ask(newPrompt(l.c, "filter ", value, func(text string) tea.Cmd {
-		f, err := parseFilter(text)
+		f, err := parseFilter(text, l.c.buckets())
 		if err != nil {
 			l.c.setError(err.Error())
 			return nil
@@ -576,9 +581,16 @@ func (l *listScreen) click(row int) tea.Cmd {
 type listColumns struct {
 	id, dataset, model, strip int
 	yours, prm                bool
+	measure                   string // the numeric field shown, "" none
 }
 
 func (l *listScreen) columns(width int, yours, prm bool) listColumns {
+	c := l.sizeColumns(width-measureWidth(l.measureField()), yours, prm)
+	c.measure = l.measureField()
+	return c
+}
+
+func (l *listScreen) sizeColumns(width int, yours, prm bool) listColumns {
 	// Fixed: steps 6, answer 4, first error 6, labels 9, trunc 2, gaps;
 	// the strips (source labels, yours, proofs, PRM) share what the names
 	// leave.
@@ -648,8 +660,11 @@ func (l *listScreen) headerLine(c listColumns) string {
 	line := " " + col("ID", store.SortID, c.id, false) + " " + col("DATASET", store.SortDataset, c.dataset, false) + " " +
 		col("MODEL", store.SortModel, c.model, false) + " " + col("STEPS", store.SortSteps, 6, true) + " " +
 		col("ANS", store.SortCorrect, 4, false) + col("1ST✗", store.SortFirstError, 6, true) + " " +
-		col("LABELS", store.SortLabel, 9, false) + col("✂", store.SortTruncated, 2, false) + " " +
-		padRight("SOURCE", c.strip) + " "
+		col("LABELS", store.SortLabel, 9, false) + col("✂", store.SortTruncated, 2, false) + " "
+	if c.measure != "" {
+		line += col(measureTitle(c.measure), store.SortKey(c.measure), measureWidth(c.measure)-1, true) + " "
+	}
+	line += padRight("SOURCE", c.strip) + " "
 	if c.yours {
 		line += padRight("YOURS", c.strip) + " "
 	}
@@ -685,6 +700,9 @@ func (l *listScreen) rowLine(c listColumns, r store.Summary, selected bool) stri
 	text := " " + padRight(termsafe.Line(strings.TrimPrefix(r.ID, r.Dataset+":")), c.id) + " " + padRight(termsafe.Line(r.Dataset), c.dataset) + " " +
 		padRight(termsafe.Line(r.Model), c.model) + " " + padLeft(fmt.Sprint(r.Steps), 6) + " " +
 		padRight(" "+ans, 4) + padLeft(fe, 6) + " " + padRight(string(r.LabelState), 9) + padRight(trunc, 2) + " "
+	if c.measure != "" {
+		text += padLeft(measureText(&r, c.measure), measureWidth(c.measure)-1) + " "
+	}
 	strip := r.Strip
 	if r.LabelState == "none" {
 		strip = "" // no source labels: nothing to draw, not a row of "unlabeled"

@@ -15,6 +15,9 @@ const (
 	promptText promptKind = iota
 	// promptConfirm is a yes/no question answered by one key.
 	promptConfirm
+	// promptKeys hands every key to its owner until it says done: the
+	// question chooser, the option picker and span selection (modal.go).
+	promptKeys
 )
 
 // prompt is the one-line input at the bottom of the screen. The screen
@@ -28,6 +31,13 @@ type prompt struct {
 	submit func(value string) tea.Cmd
 	// yes is what a confirm prompt does on y; any other key declines.
 	yes func() tea.Cmd
+	// keys takes a promptKeys prompt's keys; done closes the prompt.
+	keys func(key string) (cmd tea.Cmd, done bool)
+	// lines draws a promptKeys prompt (one or more lines).
+	lines func() []string
+	// cancel, when set, tells the owner a promptKeys prompt was closed
+	// with esc.
+	cancel func()
 }
 
 // newConfirm asks a yes/no question answered by one key: y does yes,
@@ -54,6 +64,9 @@ func newPrompt(c *programContext, label, value string, submit func(string) tea.C
 }
 
 func (p *prompt) update(c *programContext, msg tea.Msg) tea.Cmd {
+	if p.kind == promptKeys {
+		return p.keyed(c, msg)
+	}
 	if k, ok := msg.(tea.KeyPressMsg); ok && p.kind == promptConfirm {
 		c.prompt = nil
 		if k.String() == "y" || k.String() == "Y" {
@@ -78,5 +91,8 @@ func (p *prompt) update(c *programContext, msg tea.Msg) tea.Cmd {
 }
 
 func (p *prompt) view(c *programContext) string {
+	if p.kind == promptKeys {
+		return strings.Join(p.keyedLines(c), "\n")
+	}
 	return c.st.prompt.Render(p.label) + p.input.View()
 }

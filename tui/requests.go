@@ -58,6 +58,12 @@ type selectStepReq struct {
 // view is opened from.
 type openSamplesReq struct{ origin, problem string }
 
+// openCheckpointsReq shows the checkpoint grid of a problem (SRCA).
+type openCheckpointsReq struct{ problem string }
+
+// openRoundsReq shows the tool-call refinement rounds of the open trace.
+type openRoundsReq struct{ doc *traceDoc }
+
 // openCompareReq shows two traces side by side.
 type openCompareReq struct{ left, right string }
 
@@ -67,6 +73,8 @@ type (
 	openConflictsReq struct{ dataset string }
 	openStatsReq     struct{ dataset string }
 	openScorecardReq struct{ filter store.Filter }
+	// openErrorTypesReq shows SEI's error types of a dataset's bad cases.
+	openErrorTypesReq struct{ dataset string }
 	// openFreqReq counts a field's values over the list's filter; openChartsReq
 	// charts the traces in scope.
 	openFreqReq   struct{ filter store.Filter }

@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/judge/analytics"
 	"github.com/stepwise-dev/stepwise/judge/offline"
 	"github.com/stepwise-dev/stepwise/store"
 	"github.com/stepwise-dev/stepwise/themes/termsafe"
@@ -27,6 +28,7 @@ type samplesScreen struct {
 	sums        []store.Summary
 	checkpoints map[uint64][]offline.Checkpoint
 	clusters    []offline.AnswerCluster
+	stats       analytics.Problem // over the samples, as `stepwise problems` computes it
 	more        bool
 	// rowTrace maps a table row to its index in sums (-1: a cluster header).
 	rowTrace []int
@@ -47,6 +49,7 @@ type samplesMsg struct {
 	sums        []store.Summary
 	more        bool // the problem has more than maxSamples traces
 	checkpoints map[uint64][]offline.Checkpoint
+	stats       analytics.Problem
 	err         error
 }
 
@@ -57,7 +60,7 @@ func (s *samplesScreen) title() string { return "samples" }
 func (s *samplesScreen) view() string  { return s.table.render(s.c) }
 
 func (s *samplesScreen) hints() []action {
-	return []action{actOpen, actCompare, actJudgePair, actBack, actHelp}
+	return []action{actOpen, actCompare, actCheckpoints, actJudgePair, actBack, actHelp}
 }
 
 func (s *samplesScreen) handlers() []handler {
@@ -78,6 +81,15 @@ func (s *samplesScreen) handlers() []handler {
 			s.c.post(openCompareReq{left: s.origin, right: r.ID})
 			return nil
 		}).unless(onTrace),
+		on(actCheckpoints, func() tea.Cmd {
+			s.c.post(openCheckpointsReq{problem: s.problem.ID})
+			return nil
+		}).unless(func() string {
+			if s.problem == nil {
+				return "the samples are still loading"
+			}
+			return ""
+		}),
 		on(actJudgePair, func() tea.Cmd {
 			r, _ := s.selected()
 			if r.ID == s.origin {
@@ -136,11 +148,11 @@ func (s *samplesScreen) load(origin, problemID string) tea.Cmd {
 	s.table = table{heading: "Samples", loading: true, note: "no traces of this problem"}
 	s.origin, s.problem, s.sums, s.rowTrace = origin, nil, nil, nil
 	s.req = s.c.req()
-	db, req, pid := s.c.db, s.req, problemID
-	return func() tea.Msg { return loadSamples(db, req, pid) }
+	db, req, pid, b := s.c.db, s.req, problemID, s.c.buckets()
+	return func() tea.Msg { return loadSamples(db, req, pid, b) }
 }
 
-func loadSamples(db *store.DB, req int, pid string) samplesMsg {
+func loadSamples(db *store.DB, req int, pid string, b analytics.Buckets) samplesMsg {
 	msg := samplesMsg{req: req}
 	if msg.problem, msg.err = db.Problem(pid); msg.err != nil {
 		return msg
@@ -160,6 +172,8 @@ func loadSamples(db *store.DB, req int, pid string) samplesMsg {
 	if msg.err != nil {
 		return msg
 	}
+	// The statistics compare answers with the grader: here, not in Update.
+	msg.stats = analytics.ProblemOf(msg.sums, b)
 	// Read after List: it holds a read transaction while calling back.
 	msg.checkpoints = map[uint64][]offline.Checkpoint{}
 	for _, s := range msg.sums[:min(len(msg.sums), maxCheckpoints)] {
@@ -182,7 +196,7 @@ func (s *samplesScreen) loaded(msg samplesMsg) {
 		s.c.setError("samples: " + msg.err.Error())
 		return
 	}
-	s.problem, s.sums, s.checkpoints, s.more = msg.problem, msg.sums, msg.checkpoints, msg.more
+	s.problem, s.sums, s.checkpoints, s.more, s.stats = msg.problem, msg.sums, msg.checkpoints, msg.more, msg.stats
 	answers := make([]string, len(s.sums))
 	for i, r := range s.sums {
 		answers[i] = r.FinalAnswer
@@ -233,56 +247,64 @@ func (s *samplesScreen) resize() tea.Cmd {
 	return nil
 }
 
-// titleLine: how many samples, the sampled accuracy and the gold answer.
+// titleLine: how many samples, the sampled accuracy, pass@k, the
+// difficulty and the gold answer. Reference solutions are listed but are
+// not samples (analytics.IsSample): they count in nothing here.
 func (s *samplesScreen) titleLine(clusters int, more bool) string {
-	known, right := 0, 0
-	for _, r := range s.sums {
-		if r.Correct != nil {
-			known++
-			if *r.Correct {
-				right++
-			}
-		}
-	}
+	st := s.stats
 	n := fmt.Sprint(len(s.sums))
 	if more {
 		n = "first " + n
 	}
-	t := fmt.Sprintf("Samples of problem %s — %s traces, %d answers", s.problem.ID, n, clusters)
-	if known > 0 {
-		t += fmt.Sprintf(" · accuracy %d/%d (%.0f%%)", right, known, 100*float64(right)/float64(known))
+	t := fmt.Sprintf("Samples of problem %s — %s traces", s.problem.ID, n)
+	if refs := len(s.sums) - st.Samples; refs > 0 {
+		t += fmt.Sprintf(" (%d sample%s + %d reference)", st.Samples, map[bool]string{true: "", false: "s"}[st.Samples == 1], refs)
 	}
+	t += fmt.Sprintf(", %d answers", clusters)
 	if s.problem.GoldAnswer != "" {
 		t += " · gold " + termsafe.Line(s.problem.GoldAnswer)
 	}
-	t += s.majority()
-	if known > 0 {
+	if st.Graded > 0 {
+		t += fmt.Sprintf(" · accuracy %d/%d (%.0f%%)", st.Correct, st.Graded, 100*float64(st.Correct)/float64(st.Graded))
+		if st.Graded > 1 {
+			t += fmt.Sprintf(" · pass@%d %.0f%%", st.Graded, 100*st.PassAt[st.Graded])
+		}
+		t += " · " + st.Difficulty
+	}
+	t += majority(st)
+	if st.Graded > 0 {
 		// Last: on a narrow screen it is what gets cut.
 		t += " · verdicts by " + verdictSources(s.sums)
 	}
 	return t
 }
 
-// majority is the self-consistency vote: the answer most samples give
-// (and whether it is the gold one), or that no answer leads.
-func (s *samplesScreen) majority() string {
-	var top []offline.AnswerCluster
-	for _, c := range s.clusters {
-		if c.Answer != "" && (len(top) == 0 || len(c.Members) == len(top[0].Members)) {
-			top = append(top, c)
+// samplesIn counts a cluster's members that are samples.
+func (s *samplesScreen) samplesIn(c offline.AnswerCluster) int {
+	n := 0
+	for _, i := range c.Members {
+		if analytics.IsSample(s.sums[i].Model) {
+			n++
 		}
 	}
+	return n
+}
+
+// majority is the self-consistency vote over the samples, as `stepwise
+// problems` counts it: the answer most samples give (and whether they are
+// right), or that no answer leads.
+func majority(st analytics.Problem) string {
 	switch {
-	case len(top) == 0 || len(s.clusters) < 2 && len(top[0].Members) < 2:
+	case st.MajoritySize == 0 || st.DistinctAnswers < 2 && st.MajoritySize < 2:
 		return "" // one answer once: no vote to speak of
-	case len(top) > 1:
+	case st.MajorityTied:
 		return " · majority: none (a tie)"
-	case s.problem.GoldAnswer == "":
-		return " · majority " + termsafe.Line(top[0].Answer)
-	case top[0].Gold:
-		return " · majority " + termsafe.Line(top[0].Answer) + " ✓"
+	case st.MajorityCorrect == nil:
+		return " · majority " + termsafe.Line(st.MajorityAnswer)
+	case *st.MajorityCorrect:
+		return " · majority " + termsafe.Line(st.MajorityAnswer) + " ✓"
 	}
-	return " · majority " + termsafe.Line(top[0].Answer) + " ✗"
+	return " · majority " + termsafe.Line(st.MajorityAnswer) + " ✗"
 }
 
 // clusterLine is a cluster's header: its answer, whether it is gold, and
@@ -297,9 +319,14 @@ func (s *samplesScreen) clusterLine(c offline.AnswerCluster, cols samplesColumns
 	case s.problem.GoldAnswer != "":
 		ans += "  ✗"
 	}
-	share := float64(len(c.Members)) / float64(max(1, len(s.sums)))
+	n, all := s.samplesIn(c), s.stats.Samples
+	share := float64(n) / float64(max(1, all))
 	bar := strings.Repeat("█", int(share*12+0.5)) + strings.Repeat("░", 12-int(share*12+0.5))
-	return fmt.Sprintf(" ▸ %s %s %d of %d (%.0f%%)", padRight(ans, cols.id+2), bar, len(c.Members), len(s.sums), 100*share)
+	line := fmt.Sprintf(" ▸ %s %s %d of %d (%.0f%%)", padRight(ans, cols.id+2), bar, n, all, 100*share)
+	if refs := len(c.Members) - n; refs > 0 {
+		line += fmt.Sprintf(" + %d reference", refs)
+	}
+	return line
 }
 
 // traceLine is one sample under its cluster.

@@ -19,6 +19,10 @@ const (
 	scrSamples
 	scrCompare
 	scrScorecard
+	scrCheckpoints
+	scrRounds
+	scrSide
+	scrErrorTypes
 	scrFreq
 	scrCharts
 )
@@ -26,19 +30,23 @@ const (
 // newScreens builds every screen once, in screenID order.
 func newScreens(c *programContext) []screen {
 	return []screen{
-		scrLibrary:   newLibraryScreen(c),
-		scrList:      newListScreen(c),
-		scrTrace:     newTraceScreen(c),
-		scrStep:      newStepScreen(c),
-		scrQueue:     newQueueScreen(c),
-		scrConflicts: newConflictsScreen(c),
-		scrStats:     newStatsScreen(c),
-		scrJudge:     newJudgeScreen(c),
-		scrSamples:   newSamplesScreen(c),
-		scrCompare:   newCompareScreen(c),
-		scrScorecard: newScorecardScreen(c),
-		scrFreq:      newFreqScreen(c),
-		scrCharts:    newChartsScreen(c),
+		scrLibrary:     newLibraryScreen(c),
+		scrList:        newListScreen(c),
+		scrTrace:       newTraceScreen(c),
+		scrStep:        newStepScreen(c),
+		scrQueue:       newQueueScreen(c),
+		scrConflicts:   newConflictsScreen(c),
+		scrStats:       newStatsScreen(c),
+		scrJudge:       newJudgeScreen(c),
+		scrSamples:     newSamplesScreen(c),
+		scrCompare:     newCompareScreen(c),
+		scrScorecard:   newScorecardScreen(c),
+		scrCheckpoints: newCheckpointsScreen(c),
+		scrRounds:      newRoundsScreen(c),
+		scrSide:        newSideScreen(c),
+		scrErrorTypes:  newErrorTypesScreen(c),
+		scrFreq:        newFreqScreen(c),
+		scrCharts:      newChartsScreen(c),
 	}
 }
 

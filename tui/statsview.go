@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/judge/analytics"
 	"github.com/stepwise-dev/stepwise/judge/judgerun"
 	"github.com/stepwise-dev/stepwise/store"
 	"github.com/stepwise-dev/stepwise/store/agree"
@@ -24,6 +25,19 @@ type statsScreen struct {
 	noMouseClick
 	c   *programContext
 	req int
+	// ft is SRCA's fault tolerance, read by a command of its own (it
+	// reads every trace, the rest only summaries and labels): nil until
+	// it arrives; its rows are the last, from ftRow.
+	ft    *analytics.FaultTolerance
+	ftErr error
+	ftRow int
+}
+
+// faultToleranceMsg answers the stats view's fault-tolerance read.
+type faultToleranceMsg struct {
+	req int
+	ft  analytics.FaultTolerance
+	err error
 }
 
 type statsMsg struct {
@@ -55,6 +69,13 @@ func (s *statsScreen) update(msg tea.Msg) tea.Cmd {
 		return s.load(msg.dataset)
 	case statsMsg:
 		s.loaded(msg)
+	case faultToleranceMsg:
+		if msg.req == s.req {
+			s.ft, s.ftErr = &msg.ft, msg.err
+			if s.ftRow >= 0 {
+				s.rows = append(s.rows[:s.ftRow], s.ftRows()...)
+			}
+		}
 	}
 	return nil
 }
@@ -70,8 +91,9 @@ func (s *statsScreen) load(dataset string) tea.Cmd {
 	}
 	s.table = table{heading: title, loading: true}
 	s.req = c.req()
+	s.ft, s.ftErr, s.ftRow = nil, nil, -1
 	db, req, ctx, who := c.db, s.req, c.life, c.opts.Annotator
-	return func() tea.Msg {
+	read := func() tea.Msg {
 		prog, err := db.Progress()
 		if err != nil {
 			return statsMsg{req: req, err: err}
@@ -92,6 +114,14 @@ func (s *statsScreen) load(dataset string) tea.Cmd {
 		jh, err := judgerun.HumanAgreement(ctx, db, f, who)
 		return statsMsg{req: req, agree: a, progress: prog, labels: labels, judgeData: jd, judgeHuman: jh, err: err}
 	}
+	readFT := func() tea.Msg {
+		ft, err := analytics.DatasetFaultTolerance(ctx, db, store.Filter{Dataset: dataset})
+		if err != nil {
+			err = fmt.Errorf("checkpoint fault tolerance: %w", err)
+		}
+		return faultToleranceMsg{req: req, ft: ft, err: err}
+	}
+	return tea.Batch(read, readFT)
 }
 
 func (s *statsScreen) loaded(msg statsMsg) {
@@ -160,6 +190,25 @@ func (s *statsScreen) loaded(msg statsMsg) {
 			add("  %-20s %d of %d right: %s", termsafe.Line(g.Annotator), g.Correct, g.Items, coef(g.Accuracy))
 		}
 	}
+	s.ftRow = len(s.rows)
+	s.rows = append(s.rows, s.ftRows()...)
+}
+
+// ftRows say how many wrong traces held the right answer at some
+// checkpoint (SRCA's case for keeping checkpoint answers as candidates).
+func (s *statsScreen) ftRows() []string {
+	out := []string{"", "CHECKPOINTS (SRCA): wrong traces that held the right answer on the way"}
+	ft := s.ft
+	switch {
+	case s.ftErr != nil:
+		return append(out, "  could not read them: "+termsafe.Line(s.ftErr.Error()))
+	case ft == nil:
+		return append(out, "  reading every trace's checkpoint answers…")
+	case ft.EndedWrong == 0:
+		return append(out, fmt.Sprintf("  %d graded traces with a gold answer, none ended wrong", ft.Traces))
+	}
+	return append(out, fmt.Sprintf("  %d graded traces with a gold answer, %d ended wrong, %d of those held the right answer at a checkpoint (%.1f%%)",
+		ft.Traces, ft.EndedWrong, ft.HeldThenWrong, 100**ft.Share))
 }
 
 // coef prints a coefficient with the number of units it rests on.

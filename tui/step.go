@@ -31,6 +31,8 @@ type stepScreen struct {
 	// history is the step's annotation events, oldest first.
 	history    []stepwise.Annotation
 	historyReq int
+	// span is span selection of the step's words, while it runs.
+	span *spanSel
 }
 
 // historyMsg delivers a step's annotation history.
@@ -92,7 +94,10 @@ func (s *stepScreen) handlers() []handler {
 			c.post(selectStepReq{doc: s.doc, index: next})
 			return s.moveTo(next)
 		}}
-	return append(hs, lab.handlers()...)
+	qs := questioner{c: c, at: lab.at, span: func(step int, schema string, q *stepwise.Question, save func(*stepwise.Answer) tea.Cmd) tea.Cmd {
+		return s.startSpan(schema, q, save)
+	}}
+	return append(append(hs, lab.handlers()...), qs.handler())
 }
 
 func (s *stepScreen) move(a action) {
@@ -139,6 +144,10 @@ func (s *stepScreen) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case openStepReq:
 		return s.open(msg.doc, msg.index)
+	case spanReq:
+		if s.doc != nil && s.c.current() == scrStep {
+			return s.startSpan(msg.schema, msg.q, msg.save)
+		}
 	case historyMsg:
 		s.historyLoaded(msg)
 	case stepRenderedMsg:
@@ -218,6 +227,7 @@ func (s *stepScreen) resize() tea.Cmd {
 
 // rebuild lays the screen out and starts the renders it lacks.
 func (s *stepScreen) rebuild() tea.Cmd {
+	s.relayoutSpan()
 	s.build()
 	if len(s.want) == 0 {
 		return nil
@@ -279,6 +289,10 @@ func (s *stepScreen) build() {
 		if st.Tool.Error != "" {
 			add(kv(c, "error", st.Tool.Error))
 		}
+	}
+	if sc := c.schemaOf(s.doc); sc != nil {
+		add("", c.st.header.Render("questions ("+termsafe.Line(sc.Name)+") — ; then the key"))
+		add(answerLines(c, sc, s.doc, s.index, w)...)
 	}
 	if human := humanLines(c, s.doc.ann.marks, s.index); len(human) > 0 {
 		add("", c.st.header.Render("human labels"))
@@ -416,6 +430,9 @@ func (s *stepScreen) scroll(d int) {
 func (s *stepScreen) view() string {
 	if s.doc == nil {
 		return ""
+	}
+	if s.span != nil {
+		return s.spanView()
 	}
 	end := min(len(s.lines), s.top+s.c.bodyHeight())
 	return strings.Join(s.lines[s.top:end], "\n")

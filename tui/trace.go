@@ -115,11 +115,20 @@ func (ts *traceScreen) handlers() []handler {
 			return nil
 		})),
 		on(actVerify, loaded(func() tea.Cmd { return startVerify(c, "trace", verifyrun.TraceTarget(ts.doc.t.ID)) })),
+		on(actRounds, loaded(func() tea.Cmd { c.post(openRoundsReq{doc: ts.doc}); return nil })).unless(ts.noToolCall),
+		on(actSideBySide, loaded(func() tea.Cmd { c.post(openSideReq{doc: ts.doc}); return nil })).unless(ts.noSideBySide),
 		jumpHandler(c),
 	)
 	lab := labeller{c: c, at: func() (*traceDoc, int) { return ts.doc, ts.cursor },
 		advance: func(next int) tea.Cmd { ts.selectStep(next); ts.layout(); return nil }}
-	return append(hs, lab.handlers()...)
+	// A span question selects words in step detail: open the step, then
+	// start the selection there.
+	qs := questioner{c: c, at: lab.at, span: func(step int, schema string, q *stepwise.Question, save func(*stepwise.Answer) tea.Cmd) tea.Cmd {
+		c.post(openStepReq{doc: ts.doc, index: step})
+		c.post(spanReq{schema: schema, q: q, save: save})
+		return nil
+	}}
+	return append(append(hs, lab.handlers()...), qs.handler())
 }
 
 // move handles the movement actions: up and down move the step cursor,
@@ -322,6 +331,7 @@ func (ts *traceScreen) buildHeader() []string {
 	if t.Truncated {
 		info += " · " + c.st.warning.Render("✂ truncated")
 	}
+	info += usageInfo(t, c.opts.Prices)
 	out = append(out, c.st.muted.Render(info))
 	if ts.showProblem {
 		lines := wrapText(p.Text, c.width-2)
@@ -358,6 +368,9 @@ func (ts *traceScreen) buildHeader() []string {
 	out = append(out, ans)
 	if ts.showPalette() {
 		out = append(out, paletteLine(c))
+		if sc := c.schemaOf(ts.doc); sc != nil {
+			out = append(out, schemaStrip(c, sc))
+		}
 	}
 	return append(out, c.st.border.Render(strings.Repeat("─", c.width)))
 }
@@ -629,4 +642,29 @@ func orDash(s string) string {
 		return "—"
 	}
 	return s
+}
+
+// noToolCall says why the rounds view does not open: the trace is not an
+// agent trace.
+func (ts *traceScreen) noToolCall() string {
+	if ts.doc.t == nil {
+		return "no trace is open"
+	}
+	for _, st := range ts.doc.t.Steps {
+		if st.Kind == stepwise.StepToolCall {
+			return ""
+		}
+	}
+	return "this trace makes no tool call: rounds are for agent traces"
+}
+
+// noSideBySide says why the trace has no side-by-side view.
+func (ts *traceScreen) noSideBySide() string {
+	if ts.doc.t == nil {
+		return ""
+	}
+	if _, _, ok := sideTexts(ts.doc.t); !ok {
+		return "the side-by-side view needs a source document and a response (a WebR record); this trace has no such sections"
+	}
+	return ""
 }

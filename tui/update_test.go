@@ -8,6 +8,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/stepwise-dev/stepwise/judge/analytics"
 )
 
 func TestKeyStringsMatchBindings(t *testing.T) {
@@ -265,15 +267,28 @@ func TestMarkdownReplacesPlainText(t *testing.T) {
 // TestFilterSyntaxRoundTrips: every field of the prompt's syntax parses and
 // prints back the same; bad values say what is wanted.
 func TestFilterSyntaxRoundTrips(t *testing.T) {
-	in := "dataset:gsm8k model:m correct:false label:error truncated:true problem:p format:gsm8k human:yes annotator:ana proof:disproved"
-	f, err := parseFilter(in)
+	in := "dataset:gsm8k model:m correct:false label:error truncated:true problem:p format:gsm8k human:yes annotator:ana proof:disproved" +
+		" accuracy:(0.3,0.7] tokens:>=1001 latency:<=2.499 cost:0.001..0.002"
+	f, err := parseFilter(in, analytics.DefaultBuckets)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if f.Proof != "disproved" || f.Human != "yes" || formatFilter(f) != in {
 		t.Fatalf("parsed %+v, printed %q", f, formatFilter(f))
 	}
-	if _, err := parseFilter("proof:maybe"); err == nil || !strings.Contains(err.Error(), "unchecked") {
+	if _, err := parseFilter("proof:maybe", analytics.DefaultBuckets); err == nil || !strings.Contains(err.Error(), "unchecked") {
 		t.Fatalf("proof:maybe: %v", err)
+	}
+	// A difficulty is its bucket's accuracy range, by the thresholds given.
+	b := analytics.Buckets{Easy: 0.8, Hard: 0.2}
+	f, err = parseFilter("difficulty:hard", b)
+	want, _ := b.Range("hard")
+	if err != nil || f.Accuracy == nil || *f.Accuracy != *want {
+		t.Fatalf("difficulty:hard = %+v, %v; want %+v", f.Accuracy, err, want)
+	}
+	for _, bad := range []string{"difficulty:tricky", "accuracy:2", "tokens:>x", "colour:red", "accuracy:0 difficulty:easy"} {
+		if _, err := parseFilter(bad, b); err == nil {
+			t.Errorf("%q parsed", bad)
+		}
 	}
 }

@@ -593,6 +593,67 @@ func gsm8kCorrect(t *testing.T, src string) []map[string]bool {
 	return out
 }
 
+// TestAgentsRounds: in glaive's record 28 the user asks for a 15% tip,
+// then "What if I want to leave a 20% tip instead?": calculate_tip is
+// called twice, and `agents --rounds` shows the change 15 → 20 asked by
+// the user, the stop at the second round, and a flip-flop it cannot know
+// (the sample rates no call).
+func TestAgentsRounds(t *testing.T) {
+	db := importInto(t, filepath.Join(sampleDir, "toolcall", "glaive_toolcall_en_demo_first100.json"))
+	code, out, errs := runCLI(t, "", "--db", db, "agents", "--json")
+	if code != exitOK {
+		t.Fatal(errs)
+	}
+	var found *analytics.Refinement
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		var a analytics.AgentTrace
+		if json.Unmarshal([]byte(l), &a); a.TraceID == "" {
+			continue
+		}
+		code, out, errs := runCLI(t, "", "--db", db, "agents", "--rounds", a.TraceID, "--json")
+		if code != exitOK {
+			t.Fatal(errs)
+		}
+		var r analytics.TraceRounds
+		if err := json.Unmarshal([]byte(out), &r); err != nil {
+			t.Fatalf("%v: %s", err, out)
+		}
+		for i, ref := range r.Refinements {
+			if ref.Tool == "calculate_tip" {
+				found = &r.Refinements[i]
+			}
+		}
+	}
+	if found == nil {
+		t.Fatal("no calculate_tip refinement")
+	}
+	if len(found.Rounds) != 2 || found.StopRound != found.Rounds[1].Round || found.StoppedOnRepeat || found.FlipFlop != "unknown" {
+		t.Fatalf("%+v", found)
+	}
+	d := found.Rounds[1].Diff
+	if len(d) != 1 || d[0].Path != "tip_percentage" || string(d[0].Old) != "15" || string(d[0].New) != "20" || !found.Rounds[1].UserBefore {
+		t.Fatalf("round 2: %+v", found.Rounds[1])
+	}
+	var id string
+	for _, r := range listedTraces(t, db) {
+		if code, out, _ := runCLI(t, "", "--db", db, "agents", "--rounds", r["id"].(string)); code == exitOK && strings.Contains(out, "calculate_tip: 2 rounds") {
+			id = r["id"].(string)
+			if !strings.Contains(out, "~ tip_percentage: 15 → 20") || !strings.Contains(out, "flip-flop unknown") {
+				t.Errorf("the listing:\n%s", out)
+			}
+		}
+	}
+	if id == "" {
+		t.Error("no listing shows the calculate_tip refinement")
+	}
+	if code, out, _ := runCLI(t, "", "--db", db, "agents", "--rounds", found.Rounds[0].Arguments); code != exitNotFound {
+		t.Errorf("an unknown trace: exit %d (%s)", code, out)
+	}
+	if code, out, _ := runCLI(t, "", "--db", db, "agents", "--rounds", "sharegpt/glaive"); code != exitNotFound || out != "" {
+		t.Errorf("an ambiguous prefix: exit %d (%s)", code, out)
+	}
+}
+
 // TestByStepAfterVerify: `bystep --json` against the rows `verify --json`
 // printed, grouped here by step index (a step is disproved when any of its
 // statements is, proved when every one is proved or needed no check), and

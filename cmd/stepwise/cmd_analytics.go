@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -102,6 +103,7 @@ func runModels(ctx context.Context, e *env, args []string) int {
 	pairA := fs.String("compare", "", "compare this model with the --against model on the problems both attempted")
 	pairB := fs.String("against", "", "the second model of --compare")
 	byDifficulty := fs.Bool("by-difficulty", false, "each model's accuracy on the problems of each difficulty bucket")
+	byDataset := fs.Bool("by-dataset", false, "one row per model and dataset")
 	if code, ok := parseNoArgs(e, fs, args, &f); !ok {
 		return code
 	}
@@ -126,7 +128,11 @@ func runModels(ctx context.Context, e *env, args []string) int {
 		return code
 	}
 	defer db.Close()
-	ms, err := analytics.Models(ctx, db, f, cfg.Prices)
+	compute := analytics.Models
+	if *byDataset {
+		compute = analytics.ModelsByDataset
+	}
+	ms, err := compute(ctx, db, f, cfg.Prices)
 	if err != nil {
 		return failed(e, "stepwise models:", err)
 	}
@@ -135,17 +141,25 @@ func runModels(ctx context.Context, e *env, args []string) int {
 		return exitOK
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "MODEL\tTRACES\tPROBLEMS\tACCURACY\tSTEPS\tPROMPT TOK\tCOMPL TOK\tREASON TOK\tCOST")
+	fmt.Fprintln(tw, "MODEL\tDATASET\tTRACES\tPROBLEMS\tACCURACY\tSTEPS\tPROMPT TOK\tCOMPL TOK\tREASON TOK\tCOST")
 	for _, m := range ms {
 		cost := "—"
 		if m.CostUSD != nil {
 			cost = fmt.Sprintf("$%.4f", *m.CostUSD)
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%.1f\t%d\t%d\t%d\t%s\n", termsafe.Line(m.Model), m.Traces, m.Problems, pct(m.Accuracy),
-			m.MeanSteps, m.Tokens.Prompt, m.Tokens.Completion, m.Tokens.Reasoning, cost)
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\t%.1f\t%d\t%d\t%d\t%s\n", termsafe.Line(m.Model), termsafe.Line(orAll(m.Dataset)), m.Traces, m.Problems,
+			pct(m.Accuracy), m.MeanSteps, m.Tokens.Prompt, m.Tokens.Completion, m.Tokens.Reasoning, cost)
 	}
 	tw.Flush()
 	return exitOK
+}
+
+// orAll names the rows of every dataset.
+func orAll(dataset string) string {
+	if dataset == "" {
+		return "(all)"
+	}
+	return dataset
 }
 
 // runModelsByDifficulty prints each model's accuracy per difficulty bucket.
@@ -353,14 +367,20 @@ func runHist(ctx context.Context, e *env, args []string) int {
 
 // runAgents prints tool use per trace and accuracy by search intensity.
 func runAgents(ctx context.Context, e *env, args []string) int {
-	fs := newFlags(e, "agents", "[filters] [--json]",
+	fs := newFlags(e, "agents", "[filters] [--json] | --rounds TRACE_ID [--json]",
 		"Tool use of agent traces: per trace tool calls, search calls, rounds, repeated and failed calls; then the\n"+
-			"accuracy of the traces by their number of search calls.")
+			"accuracy of the traces by their number of search calls.\n"+
+			"--rounds: one trace's refinements of a tool call over consecutive rounds (ToolACE-R), with the JSON diff of\n"+
+			"the arguments from round to round, the stop round, and flip-flops where the data rates the calls.")
 	var f store.Filter
 	filterFlags(fs, &f)
-	asJSON := fs.Bool("json", false, "one JSON object per trace, then {\"search_intensity\": [...]}")
+	asJSON := fs.Bool("json", false, "one JSON object per trace, then {\"search_intensity\": [...]}; with --rounds, one object")
+	rounds := fs.String("rounds", "", "show this trace's refinement rounds")
 	if code, ok := parseNoArgs(e, fs, args, &f); !ok {
 		return code
+	}
+	if *rounds != "" {
+		return runRounds(e, *rounds, *asJSON)
 	}
 	db, code := openStore(e, true)
 	if db == nil {
@@ -388,6 +408,52 @@ func runAgents(ctx context.Context, e *env, args []string) int {
 	fmt.Fprintln(e.stdout, "\nSEARCH CALLS  TRACES  ACCURACY")
 	for _, r := range rows {
 		fmt.Fprintf(e.stdout, "%12d  %6d  %s\n", r.SearchCalls, r.Traces, pct(r.Accuracy))
+	}
+	return exitOK
+}
+
+// runRounds prints one trace's tool-call refinements.
+func runRounds(e *env, id string, asJSON bool) int {
+	db, code := openStore(e, true)
+	if db == nil {
+		return code
+	}
+	defer db.Close()
+	t, err := db.Get(id)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "stepwise agents:", termsafe.Line(err.Error()))
+		var amb *store.AmbiguousError
+		if errors.Is(err, store.ErrNotFound) || errors.As(err, &amb) {
+			return exitNotFound
+		}
+		return exitError
+	}
+	r := analytics.Rounds(t)
+	if asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetEscapeHTML(false)
+		enc.Encode(r)
+		return exitOK
+	}
+	fmt.Fprintf(e.stdout, "%s: %d tool calls in %d rounds, %d refinements\n", termsafe.Line(r.TraceID), r.ToolCalls, r.Rounds, len(r.Refinements))
+	for _, ref := range r.Refinements {
+		stop := ""
+		if ref.StoppedOnRepeat {
+			stop = ", the last repeating the call before it"
+		}
+		fmt.Fprintf(e.stdout, "\n%s: %d rounds, stopped at round %d%s; flip-flop %s\n", termsafe.Line(ref.Tool), len(ref.Rounds),
+			ref.StopRound, stop, ref.FlipFlop)
+		for _, rd := range ref.Rounds {
+			fmt.Fprintf(e.stdout, "  round %d (step %d), correct %s, %s\n", rd.Round, rd.Step, rd.Correct, termsafe.Line(rd.Note()))
+			if rd.Round == ref.Rounds[0].Round {
+				fmt.Fprintln(e.stdout, "    "+termsafe.Line(rd.Arguments))
+			} else if len(rd.Diff) == 0 {
+				fmt.Fprintln(e.stdout, "    = the same call as the round before")
+			}
+			for _, l := range analytics.DiffLines(rd.Diff) {
+				fmt.Fprintln(e.stdout, "    "+termsafe.Line(l))
+			}
+		}
 	}
 	return exitOK
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/stepwise-dev/stepwise/cmd/stepwise/config"
@@ -196,39 +197,29 @@ func runErrorTypesDecision(ctx context.Context, e *env, what string, args []stri
 	if err != nil {
 		return failed(e, "stepwise errortypes:", err)
 	}
-	tax, err := errortypes.LoadTaxonomy(path)
-	if err != nil {
-		return failed(e, "stepwise errortypes:", err)
-	}
+	var decide func(*errortypes.Taxonomy) error
 	switch {
 	case what == "accept" && len(pos) == 1:
 		clusters, _, code := o.propose(ctx, e)
 		if code != exitOK {
 			return code
 		}
-		err = errors.New("no proposal is named " + pos[0])
-		for _, c := range clusters {
-			if c.Name == pos[0] && !c.Decided {
-				err = tax.Accept(c, *name)
-				break
-			}
+		i := slices.IndexFunc(clusters, func(c errortypes.Cluster) bool { return c.Name == pos[0] && !c.Decided })
+		if i < 0 {
+			return failed(e, "stepwise errortypes:", errors.New("no proposal is named "+pos[0]))
 		}
+		decide = func(t *errortypes.Taxonomy) error { return t.Accept(clusters[i], *name) }
 	case what == "merge" && len(pos) == 2:
-		err = tax.Merge(pos[0], pos[1], *name)
+		decide = func(t *errortypes.Taxonomy) error { return t.Merge(pos[0], pos[1], *name) }
 	case what == "split" && len(pos) >= 2 && *name != "":
-		err = tax.Split(pos[0], pos[1:], *name)
+		decide = func(t *errortypes.Taxonomy) error { return t.Split(pos[0], pos[1:], *name) }
 	case what == "rename" && len(pos) == 2:
-		err = tax.Rename(pos[0], pos[1])
+		decide = func(t *errortypes.Taxonomy) error { return t.Rename(pos[0], pos[1]) }
 	default:
 		return usageError(e.stderr, fs, "see `stepwise errortypes -h` for the arguments of "+what)
 	}
+	tax, err := errortypes.Decide(path, decide)
 	if err != nil {
-		return failed(e, "stepwise errortypes:", err)
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return failed(e, "stepwise errortypes:", err)
-	}
-	if err := tax.Save(path); err != nil {
 		return failed(e, "stepwise errortypes:", err)
 	}
 	fmt.Fprintf(e.stdout, "saved %s (%d types)\n", path, len(tax.Types))

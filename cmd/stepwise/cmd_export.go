@@ -36,16 +36,12 @@ func runExport(ctx context.Context, e *env, args []string) int {
 	out := fs.String("o", "-", "output file (- for standard output)")
 	hf := fs.String("hf", "", "write a Hugging Face dataset folder instead: DIR/data/<config> and a README.md dataset card")
 	asJSON := fs.Bool("json", false, "print the summary as JSON")
-	difficulty := difficultyFlag(fs)
 	balanced := fs.Bool("balance-difficulty", false, "as many problems from each difficulty bucket (easy, medium, hard, unsolved) as the smallest holds")
 	if code, ok := parseNoArgs(e, fs, args, &opts.Filter); !ok {
 		return code
 	}
-	if err := checkDifficulty(*difficulty); err != nil {
-		return usageError(e.stderr, fs, err.Error())
-	}
-	if *balanced && *difficulty != "" {
-		return usageError(e.stderr, fs, "--balance-difficulty draws from every bucket; --difficulty picks one: give one of them")
+	if *balanced && opts.Filter.Accuracy != nil {
+		return usageError(e.stderr, fs, "--balance-difficulty draws from every bucket; --difficulty and --accuracy pick some: give one of them")
 	}
 	if opts.Format == "" {
 		return usageError(e.stderr, fs, "--format is required ("+exportFormatList()+")")
@@ -70,9 +66,6 @@ func runExport(ctx context.Context, e *env, args []string) int {
 		return code
 	}
 	defer db.Close()
-	if err := selectDifficulty(ctx, db, &opts.Filter, *difficulty); err != nil {
-		return failed(e, "stepwise export:", err)
-	}
 	if *balanced {
 		k, used, err := selectBalanced(ctx, db, &opts.Filter)
 		if err != nil {

@@ -7,34 +7,39 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
+	"strings"
 	"syscall"
 	"text/tabwriter"
 
+	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/store"
 	"github.com/stepwise-dev/stepwise/themes/termsafe"
 )
 
 func runLs(ctx context.Context, e *env, args []string) int {
-	fs := newFlags(e, "ls", "[filters]", "List traces in import order.")
+	fs := newFlags(e, "ls", "[filters]", "List traces, in import order unless --sort says otherwise.")
 	var f store.Filter
 	filterFlags(fs, &f)
 	asJSON := fs.Bool("json", false, "one JSON object per trace per line")
-	difficulty := difficultyFlag(fs)
+	var order store.Order
+	fs.Func("sort", "order by a key: "+sortKeyList()+" (traces without a value last)", func(v string) error {
+		order.Key = store.SortKey(v)
+		if !slices.Contains(store.SortKeys(), order.Key) || v == "" {
+			return fmt.Errorf("want one of %s", sortKeyList())
+		}
+		return nil
+	})
+	fs.BoolVar(&order.Desc, "desc", false, "with --sort: descending")
 	if code, ok := parseNoArgs(e, fs, args, &f); !ok {
 		return code
-	}
-	if err := checkDifficulty(*difficulty); err != nil {
-		return usageError(e.stderr, fs, err.Error())
 	}
 	db, code := openStore(e, true)
 	if db == nil {
 		return code
 	}
 	defer db.Close()
-	if err := selectDifficulty(ctx, db, &f, *difficulty); err != nil {
-		return failed(e, "stepwise ls:", err)
-	}
 	out := bufio.NewWriterSize(e.stdout, 64<<10)
 	var emit func(store.Summary) error
 	var tw *tabwriter.Writer
@@ -44,14 +49,14 @@ func runLs(ctx context.Context, e *env, args []string) int {
 		emit = func(s store.Summary) error { return enc.Encode(lsRow(s)) }
 	} else {
 		tw = tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tDATASET\tMODEL\tSTEPS\tCORRECT\tFIRST_ERR\tLABELS")
+		fmt.Fprintln(tw, "ID\tDATASET\tMODEL\tSTEPS\tTOKENS\tCORRECT\tFIRST_ERR\tLABELS")
 		emit = func(s store.Summary) error {
-			_, err := fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%s\n", termsafe.Line(s.ID), termsafe.Line(s.Dataset),
-				termsafe.Line(s.Model), s.Steps, correctText(s.Correct), firstErrText(s.FirstError), strip(s.Strip, 40))
+			_, err := fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\n", termsafe.Line(s.ID), termsafe.Line(s.Dataset),
+				termsafe.Line(s.Model), s.Steps, tokensText(s.Usage), correctText(s.Correct), firstErrText(s.FirstError), strip(s.Strip, 40))
 			return err
 		}
 	}
-	err := db.List(f, emit)
+	err := listIn(ctx, db, f, order, emit)
 	if tw != nil {
 		tw.Flush()
 	}
@@ -62,6 +67,55 @@ func runLs(ctx context.Context, e *env, args []string) int {
 		return failed(e, "stepwise ls:", err)
 	}
 	return exitOK
+}
+
+// sortKeyList names the sort keys --sort takes.
+func sortKeyList() string {
+	var names []string
+	for _, k := range store.SortKeys() {
+		if k != store.SortImport {
+			names = append(names, string(k))
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+// listIn calls emit with the summaries f selects in order, its offset
+// and limit counted in that order.
+func listIn(ctx context.Context, db *store.DB, f store.Filter, order store.Order, emit func(store.Summary) error) error {
+	if order.Key == store.SortImport && !order.Desc {
+		return db.List(f, emit)
+	}
+	skip, left := f.Offset, f.Limit
+	f.Offset, f.Limit = 0, 0
+	errDone := errors.New("limit reached")
+	err := db.Seqs(ctx, f, order, func(seqs []uint64) error {
+		n := min(skip, len(seqs))
+		skip -= n
+		seqs = seqs[n:]
+		if left > 0 && len(seqs) > left {
+			seqs = seqs[:left]
+		}
+		ss, err := db.Summaries(seqs)
+		if err != nil {
+			return err
+		}
+		for _, s := range ss {
+			if err := emit(s); err != nil {
+				return err
+			}
+		}
+		if left > 0 {
+			if left -= len(ss); left == 0 {
+				return errDone
+			}
+		}
+		return nil
+	})
+	if errors.Is(err, errDone) {
+		return nil
+	}
+	return err
 }
 
 // lsJSON is the stable `ls --json` row.
@@ -84,13 +138,41 @@ type lsJSON struct {
 	Format     string `json:"format"`
 	Path       string `json:"path"`
 	Line       int    `json:"line"`
+	// Usage is what the source recorded generating the trace cost; Tools
+	// its tool use (absent without a tool call).
+	Usage *stepwise.Usage `json:"usage"`
+	Tools *lsTools        `json:"tools,omitempty"`
+}
+
+type lsTools struct {
+	Calls    int `json:"tool_calls"`
+	Search   int `json:"search_calls"`
+	Rounds   int `json:"rounds"`
+	Repeated int `json:"repeated_calls"`
+	Failed   int `json:"failed_calls"`
 }
 
 func lsRow(s store.Summary) lsJSON {
 	return lsJSON{ID: s.ID, SourceID: s.SourceID, Dataset: s.Dataset, Model: s.Model, ProblemID: s.ProblemID,
 		Steps: s.Steps, FinalAnswer: s.FinalAnswer, Correct: s.Correct, CorrectBy: s.CorrectBy, FirstError: s.FirstError,
 		Truncated: s.Truncated, LabelState: string(s.LabelState), Strip: s.Strip,
-		Format: s.Source.Format, Path: s.Source.Path, Line: s.Source.Line}
+		Format: s.Source.Format, Path: s.Source.Path, Line: s.Source.Line, Usage: s.Usage, Tools: toolsRow(s.Tools)}
+}
+
+func toolsRow(u stepwise.ToolUse) *lsTools {
+	if u.Calls == 0 {
+		return nil
+	}
+	return &lsTools{u.Calls, u.Search, u.Rounds, u.Repeated, u.Failed}
+}
+
+// tokensText is a trace's prompt + completion tokens, "-" where the
+// source recorded none.
+func tokensText(u *stepwise.Usage) string {
+	if u == nil || u.PromptTokens+u.CompletionTokens == 0 {
+		return "-"
+	}
+	return strconv.Itoa(u.PromptTokens + u.CompletionTokens)
 }
 
 func correctText(c *bool) string {

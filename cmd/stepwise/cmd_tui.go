@@ -92,6 +92,17 @@ func workbenchOptions(e *env) (workbench, error) {
 	}
 	opts := tui.Options{KeyOverrides: cfg.Keys, NoColor: themes.NoColorRequested(os.Getenv),
 		Annotator: annotatorName(e, cfg), Taxonomy: cfg.Taxonomy, Buckets: cfg.DifficultyBuckets(), Prices: cfg.Prices}
+	// The label schemas and the per-dataset choice, as `stepwise label`
+	// checks answers against them.
+	schemas, err := config.LoadSchemas(filepath.Join(cfg.Dir, "schemas"), cfg.Schemas)
+	if err != nil {
+		return workbench{}, err
+	}
+	opts.Schemas, opts.SchemaFor = schemas, cfg.Schemas.For
+	// The error-types taxonomy the CLI's `stepwise errortypes` uses.
+	if p, err := (&errorTypeOptions{}).taxonomyPath(); err == nil {
+		opts.TaxonomyPath = p
+	}
 	// The judge is optional: without a configured model the workbench
 	// runs, and the judge keys say why they cannot.
 	opts.Judge, opts.JudgeErr = judgerun.NewRunner(cfg.Judge, judgerun.Options{ConfigDir: cfg.Dir, Deltas: true})

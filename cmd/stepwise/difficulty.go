@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"hash/fnv"
 	"slices"
@@ -16,42 +15,6 @@ import (
 // difficulties are the buckets `--difficulty` takes: analytics.Buckets'
 // names, "unknown" for problems with no graded sample.
 var difficulties = []string{"easy", "medium", "hard", "unsolved", "unknown"}
-
-// difficultyFlag adds --difficulty to a command that selects traces.
-func difficultyFlag(fs *flag.FlagSet) *string {
-	return fs.String("difficulty", "", "only traces of problems in this difficulty bucket, by sampled accuracy over the traces the other filters select: "+
-		fmt.Sprint(difficulties)+" (thresholds: [difficulty] in config.toml)")
-}
-
-// checkDifficulty validates a --difficulty value before the store opens.
-func checkDifficulty(bucket string) error {
-	if bucket != "" && !slices.Contains(difficulties, bucket) {
-		return fmt.Errorf("--difficulty %q: want one of %v", bucket, difficulties)
-	}
-	return nil
-}
-
-// selectDifficulty narrows f to the problems in a difficulty bucket. The
-// bucket is computed as `stepwise problems` computes it, over the traces
-// the rest of f selects (so with --model M, the problems hard for M), and
-// the store then selects their traces: Offset and Limit count those.
-func selectDifficulty(ctx context.Context, db *store.DB, f *store.Filter, bucket string) error {
-	if bucket == "" {
-		return nil
-	}
-	ps, err := bucketedProblems(ctx, db, *f)
-	if err != nil {
-		return err
-	}
-	ids := []string{}
-	for _, p := range ps {
-		if p.Difficulty == bucket {
-			ids = append(ids, p.ProblemID)
-		}
-	}
-	f.Problems = ids
-	return nil
-}
 
 // bucketedProblems computes the problems' statistics and difficulty, as
 // `stepwise problems` does, over every trace f selects (its offset and

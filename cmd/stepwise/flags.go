@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/stepwise-dev/stepwise/cmd/stepwise/config"
 	"github.com/stepwise-dev/stepwise/store"
 )
 
@@ -80,8 +81,48 @@ func filterFlags(fs *flag.FlagSet, f *store.Filter, formatFlag ...string) {
 		f.Finding = store.CodeLabelContradicted
 		return nil
 	})
+	fs.Func("where", "bound a numeric field, FIELD:RANGE with RANGE >N, >=N, <N, <=N, N..M or N (repeatable); fields: "+
+		strings.Join(store.RangeFields(), ", ")+" (latency in seconds, cost in dollars)", func(v string) error {
+		field, expr, _ := strings.Cut(v, ":")
+		r, err := store.ParseRange(field, expr)
+		f.Ranges = append(f.Ranges, r)
+		return err
+	})
+	accuracyFlags(fs, f)
 	fs.IntVar(&f.Limit, "limit", 0, "stop after N traces")
 	fs.IntVar(&f.Offset, "offset", 0, "skip the first N traces")
+}
+
+// accuracyFlags adds --accuracy and --difficulty: both select the traces
+// of problems by their sampled accuracy over the traces the other filters
+// select (so with --model M, the problems hard for M).
+func accuracyFlags(fs *flag.FlagSet, f *store.Filter) {
+	set := func(name string, r *store.AccuracyRange) error {
+		if f.Accuracy != nil {
+			return fmt.Errorf("--accuracy and --difficulty both select by sampled accuracy: give one, once")
+		}
+		f.Accuracy = r
+		return nil
+	}
+	fs.Func("accuracy", "only traces of problems whose sampled accuracy is in RANGE: >A, >=A, <A, <=A, A..B, A, or ungraded", func(v string) error {
+		r, err := store.ParseAccuracy(v)
+		if err != nil {
+			return err
+		}
+		return set("accuracy", r)
+	})
+	fs.Func("difficulty", "only traces of problems in this difficulty bucket: "+strings.Join(difficulties, ", ")+
+		" (thresholds: [difficulty] in config.toml)", func(v string) error {
+		cfg, err := config.Load()
+		if err != nil {
+			return err
+		}
+		r, ok := cfg.DifficultyBuckets().Range(v)
+		if !ok {
+			return fmt.Errorf("want one of %s", strings.Join(difficulties, ", "))
+		}
+		return set("difficulty", r)
+	})
 }
 
 // mapFlag collects repeated --map field=key flags.

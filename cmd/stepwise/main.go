@@ -87,7 +87,7 @@ func commands() []command {
 		{"merge", "FILE...", "merge other annotators' event logs", runMerge},
 		{"problems", "[filters]", "per problem: sampled accuracy, pass@k, majority answer, difficulty (--json)", runProblems},
 		{"checkpoints", "PROBLEM_ID", "the answers each sample commits to along the way; --fault-tolerance", runCheckpoints},
-		{"agents", "[filters]", "tool use of agent traces and accuracy by search intensity (--json)", runAgents},
+		{"agents", "[filters] | --rounds ID", "tool use of agent traces, accuracy by search intensity; --rounds: a trace's call refinements", runAgents},
 		{"freq", "FIELD", "a frequency table of a field (value, count, percent, bar; --json)", runFreq},
 		{"hist", "FIELD", "a histogram of steps, first errors or characters (--json)", runHist},
 		{"bystep", "[filters]", "proof statuses and judge flags by step index (--json)", runByStep},

@@ -2,10 +2,8 @@ package analytics
 
 import (
 	"context"
-	"strings"
 
 	"github.com/stepwise-dev/stepwise"
-	"github.com/stepwise-dev/stepwise/judge/offline"
 	"github.com/stepwise-dev/stepwise/store"
 )
 
@@ -54,27 +52,12 @@ func Agents(ctx context.Context, db *store.DB, f store.Filter) ([]AgentTrace, []
 }
 
 func agentTrace(t *stepwise.Trace) (AgentTrace, bool) {
-	s := offline.CountTools(t)
-	if s.Calls == 0 {
+	u := t.ToolUse()
+	if u.Calls == 0 {
 		return AgentTrace{}, false
 	}
-	a := AgentTrace{TraceID: t.ID, Model: t.Model, ToolCalls: s.Calls, Repeated: len(s.Duplicates), Failed: s.Errors, Correct: t.Correct}
-	for name, n := range s.ByName {
-		if strings.Contains(strings.ToLower(name), "search") {
-			a.SearchCalls += n
-		}
-	}
-	// A round is a run of tool calls the model makes before it reads a
-	// result or writes anything else.
-	inRound := false
-	for _, st := range t.Steps {
-		call := st.Kind == stepwise.StepToolCall
-		if call && !inRound {
-			a.Rounds++
-		}
-		inRound = call
-	}
-	return a, true
+	return AgentTrace{TraceID: t.ID, Model: t.Model, ToolCalls: u.Calls, SearchCalls: u.Search, Rounds: u.Rounds,
+		Repeated: u.Repeated, Failed: u.Failed, Correct: t.Correct}, true
 }
 
 func intensity(ts []AgentTrace) []IntensityRow {

@@ -43,7 +43,7 @@ func Checkpoints(ctx context.Context, db *store.DB, problemID string) (*ProblemC
 	out := &ProblemCheckpoints{ProblemID: problemID}
 	err := db.EachEvidence(ctx, store.Filter{Problem: problemID}, func(ev *store.TraceEvidence) error {
 		t := ev.Trace
-		if t.Model == Reference {
+		if !IsSample(t.Model) {
 			return nil
 		}
 		if out.Gold == "" {
@@ -99,7 +99,7 @@ func DatasetFaultTolerance(ctx context.Context, db *store.DB, f store.Filter) (F
 	golds := map[string]string{}
 	err := db.EachEvidence(ctx, f, func(ev *store.TraceEvidence) error {
 		t := ev.Trace
-		if t.Model == Reference || t.Correct == nil {
+		if !IsSample(t.Model) || t.Correct == nil {
 			return nil
 		}
 		gold, ok := golds[t.ProblemID]

@@ -3,6 +3,7 @@ package analytics
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -89,8 +90,10 @@ type Bin struct {
 	Count int `json:"count"`
 }
 
-// HistFields are the numeric fields a histogram can be drawn of.
-var HistFields = []string{"steps", "first_error", "chars"}
+// HistFields are the numeric fields a histogram can be drawn of: the
+// summary's counts and the store's numeric fields, in stored units (latency
+// in milliseconds, cost in micro-dollars).
+var HistFields = append([]string{"steps", "first_error", "chars"}, store.RangeFields()...)
 
 // Histogram bins a numeric summary field into at most bins equal-width
 // bins over its range (traces without a value are left out and counted in
@@ -110,7 +113,14 @@ func Histogram(ctx context.Context, db *store.DB, f store.Filter, field string, 
 				vals = append(vals, *s.FirstError)
 			}
 		default:
-			return fmt.Errorf("no numeric field %q: want one of %v", field, HistFields)
+			if !slices.Contains(HistFields, field) {
+				return fmt.Errorf("no numeric field %q: want one of %v", field, HistFields)
+			}
+			if v, ok := store.NumericValue(&s, field); ok {
+				vals = append(vals, int(v))
+			} else {
+				missing++
+			}
 		}
 		return ctx.Err()
 	})

@@ -3,6 +3,7 @@ package analytics
 import (
 	"context"
 	"sort"
+	"strconv"
 
 	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/store"
@@ -15,9 +16,11 @@ type Tokens struct {
 	Reasoning  int `json:"reasoning"`
 }
 
-// Model is one model's statistics over its traces.
+// Model is one model's statistics over its traces (on one dataset, for
+// ModelsByDataset).
 type Model struct {
 	Model    string   `json:"model"`
+	Dataset  string   `json:"dataset,omitempty"`
 	Traces   int      `json:"traces"`
 	Problems int      `json:"problems"`
 	Graded   int      `json:"graded"`
@@ -26,10 +29,19 @@ type Model struct {
 	// MeanSteps is the mean number of steps of a trace.
 	MeanSteps float64 `json:"mean_steps"`
 	// Tokens sums what the traces record; WithUsage counts the traces that
-	// record any; CostUSD sums the costs they record (null when none does).
-	Tokens    Tokens   `json:"tokens"`
-	WithUsage int      `json:"with_usage"`
-	CostUSD   *float64 `json:"cost_usd"`
+	// record any; CostUSD sums the costs they record or the price table
+	// gives (null when none has one). MeanTokens is prompt + completion
+	// per trace that records tokens, MeanCostUSD the cost per priced trace: the
+	// quality-vs-cost axes (Agentic ROI).
+	Tokens      Tokens   `json:"tokens"`
+	WithUsage   int      `json:"with_usage"`
+	CostUSD     *float64 `json:"cost_usd"`
+	MeanTokens  *float64 `json:"mean_tokens"`
+	MeanCostUSD *float64 `json:"mean_cost_usd"`
+	// FirstErrors counts the traces by the step of their first error as
+	// the labels say ("none": labeled, no wrong step); traces whose first
+	// error is unknown are left out.
+	FirstErrors map[string]int `json:"first_errors"`
 }
 
 // Price is what a model's tokens cost, in USD per million.
@@ -38,10 +50,10 @@ type Price struct {
 	OutputPerM float64 `toml:"output_per_m" json:"output_per_m"`
 }
 
-// cost prices a trace's usage: its own cost when the source records one,
+// Cost prices a trace's usage: its own cost when the source records one,
 // else its tokens at the model's price (reasoning tokens are output), else
 // nothing.
-func cost(u *stepwise.Usage, p *Price) (float64, bool) {
+func Cost(u *stepwise.Usage, p *Price) (float64, bool) {
 	switch {
 	case u.CostUSD > 0:
 		return u.CostUSD, true
@@ -56,62 +68,113 @@ func cost(u *stepwise.Usage, p *Price) (float64, bool) {
 }
 
 // Models computes each model's statistics over the traces the filter
-// selects; reference solutions are not a model. prices give a cost to
-// the traces whose source records tokens but no cost.
+// selects, from their summaries; reference solutions are not a model.
+// prices give a cost to the traces whose source records tokens but no
+// cost.
 func Models(ctx context.Context, db *store.DB, f store.Filter, prices map[string]Price) ([]Model, error) {
-	by := map[string]*Model{}
-	problems := map[string]map[string]bool{}
-	steps := map[string]int{}
-	err := db.EachEvidence(ctx, f, func(ev *store.TraceEvidence) error {
-		t := ev.Trace
-		if t.Model == Reference {
+	return models(ctx, db, f, prices, false)
+}
+
+// ModelsByDataset is Models for each model and dataset.
+func ModelsByDataset(ctx context.Context, db *store.DB, f store.Filter, prices map[string]Price) ([]Model, error) {
+	return models(ctx, db, f, prices, true)
+}
+
+// modelAcc gathers one row's sums.
+type modelAcc struct {
+	Model
+	problems           map[string]bool
+	steps, priced      int
+	tokens, withTokens int
+}
+
+func models(ctx context.Context, db *store.DB, f store.Filter, prices map[string]Price, byDataset bool) ([]Model, error) {
+	by := map[[2]string]*modelAcc{}
+	err := db.List(f, func(s store.Summary) error {
+		if !IsSample(s.Model) {
 			return nil
 		}
-		m := by[t.Model]
+		key := [2]string{s.Model, ""}
+		if byDataset {
+			key[1] = s.Dataset
+		}
+		m := by[key]
 		if m == nil {
-			m = &Model{Model: t.Model}
-			by[t.Model] = m
-			problems[t.Model] = map[string]bool{}
+			m = &modelAcc{Model: Model{Model: s.Model, Dataset: key[1], FirstErrors: map[string]int{}}, problems: map[string]bool{}}
+			by[key] = m
 		}
-		m.Traces++
-		problems[t.Model][t.ProblemID] = true
-		steps[t.Model] += len(t.Steps)
-		if t.Correct != nil {
-			m.Graded++
-			if *t.Correct {
-				m.Correct++
-			}
-		}
-		if u := t.Usage; u != nil {
-			m.WithUsage++
-			m.Tokens.Prompt += u.PromptTokens
-			m.Tokens.Completion += u.CompletionTokens
-			m.Tokens.Reasoning += u.ReasoningTokens
-			var price *Price
-			if p, ok := prices[t.Model]; ok {
-				price = &p
-			}
-			if c, ok := cost(u, price); ok {
-				if m.CostUSD != nil {
-					c += *m.CostUSD
-				}
-				m.CostUSD = &c
-			}
-		}
-		return nil
+		m.add(&s, prices)
+		return ctx.Err()
 	})
 	if err != nil {
 		return nil, err
 	}
 	out := make([]Model, 0, len(by))
-	for name, m := range by {
-		m.Problems = len(problems[name])
-		m.Accuracy = ratio(m.Correct, m.Graded)
-		if m.Traces > 0 {
-			m.MeanSteps = float64(steps[name]) / float64(m.Traces)
-		}
-		out = append(out, *m)
+	for _, m := range by {
+		out = append(out, m.result())
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Model < out[j].Model })
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Model != out[j].Model {
+			return out[i].Model < out[j].Model
+		}
+		return out[i].Dataset < out[j].Dataset
+	})
 	return out, nil
+}
+
+func (m *modelAcc) add(s *store.Summary, prices map[string]Price) {
+	m.Traces++
+	m.problems[s.ProblemID] = true
+	m.steps += s.Steps
+	if s.Correct != nil {
+		m.Graded++
+		if *s.Correct {
+			m.Correct++
+		}
+	}
+	if fe := s.FirstError; fe != nil {
+		key := "none"
+		if *fe >= 0 {
+			key = strconv.Itoa(*fe)
+		}
+		m.FirstErrors[key]++
+	}
+	u := s.Usage
+	if u == nil {
+		return
+	}
+	m.WithUsage++
+	m.Tokens.Prompt += u.PromptTokens
+	m.Tokens.Completion += u.CompletionTokens
+	m.Tokens.Reasoning += u.ReasoningTokens
+	if n := u.PromptTokens + u.CompletionTokens; n > 0 {
+		m.tokens += n
+		m.withTokens++
+	}
+	var price *Price
+	if p, ok := prices[s.Model]; ok {
+		price = &p
+	}
+	if c, ok := Cost(u, price); ok {
+		if m.CostUSD != nil {
+			c += *m.CostUSD
+		}
+		m.CostUSD = &c
+		m.priced++
+	}
+}
+
+func (m *modelAcc) result() Model {
+	r := m.Model
+	r.Problems = len(m.problems)
+	r.Accuracy = ratio(r.Correct, r.Graded)
+	r.MeanSteps = float64(m.steps) / float64(r.Traces)
+	if m.withTokens > 0 {
+		r.MeanTokens = ratio(m.tokens, m.withTokens)
+	}
+	if r.CostUSD != nil {
+		mean := *r.CostUSD / float64(m.priced)
+		r.MeanCostUSD = &mean
+	}
+	return r
 }

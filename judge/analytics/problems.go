@@ -11,12 +11,18 @@ import (
 	"math"
 	"sort"
 
+	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/store"
 	"github.com/stepwise-dev/stepwise/verify/answer"
 )
 
 // Reference is the model name the codecs give a dataset's own solution.
-const Reference = "reference"
+const Reference = stepwise.ReferenceModel
+
+// IsSample reports whether a trace by this model is a sample: a dataset's
+// own (reference, gold) solution is not, and counts in no statistic. Every
+// view that counts samples asks here, so they agree.
+func IsSample(model string) bool { return model != Reference }
 
 // Buckets are the difficulty thresholds on sampled accuracy a: easy when
 // a ≥ Easy, hard when 0 < a ≤ Hard, unsolved when a = 0, medium between.
@@ -44,6 +50,28 @@ func (b Buckets) Bucket(acc *float64) string {
 	return "medium"
 }
 
+// Range is the accuracy range of a bucket, for the store's filter (a
+// "difficulty:hard" filter is "accuracy in (0, Hard]"); false for a name
+// that is no bucket.
+func (b Buckets) Range(bucket string) (*store.AccuracyRange, bool) {
+	switch bucket {
+	case "easy":
+		return &store.AccuracyRange{Lo: b.Easy, Hi: 1}, true
+	case "medium":
+		return &store.AccuracyRange{Lo: b.Hard, Hi: b.Easy, LoOpen: true, HiOpen: true}, true
+	case "hard":
+		if b.Hard >= b.Easy { // Bucket says easy first
+			return &store.AccuracyRange{Lo: 0, Hi: b.Easy, LoOpen: true, HiOpen: true}, true
+		}
+		return &store.AccuracyRange{Lo: 0, Hi: b.Hard, LoOpen: true}, true
+	case "unsolved":
+		return &store.AccuracyRange{}, true
+	case "unknown":
+		return &store.AccuracyRange{Ungraded: true}, true
+	}
+	return nil, false
+}
+
 // ModelCount is one model's samples of a problem.
 type ModelCount struct {
 	Samples  int      `json:"samples"`
@@ -67,12 +95,20 @@ type Problem struct {
 	PassAt map[int]float64 `json:"pass_at"`
 	// DistinctAnswers counts the clusters of equivalent final answers;
 	// MajorityAnswer is the largest one's (ties: the first seen), and
-	// MajorityCorrect whether its samples are right (maj@n).
-	DistinctAnswers int                   `json:"distinct_answers"`
-	MajorityAnswer  string                `json:"majority_answer"`
-	MajorityCorrect *bool                 `json:"majority_correct"`
-	Difficulty      string                `json:"difficulty"`
-	ByModel         map[string]ModelCount `json:"by_model"`
+	// MajorityCorrect whether its samples are right (maj@n);
+	// MajoritySize counts its samples, MajorityTied is set when another
+	// cluster is as large (no answer leads the vote).
+	DistinctAnswers int    `json:"distinct_answers"`
+	MajorityAnswer  string `json:"majority_answer"`
+	MajorityCorrect *bool  `json:"majority_correct"`
+	MajoritySize    int    `json:"majority_size"`
+	MajorityTied    bool   `json:"majority_tied"`
+	// MajAt is maj@k (MajAtK) for k = 1, 2, 4, ... and the number of
+	// samples, when every answer cluster is graded and there are at most
+	// majAtMaxSamples (empty otherwise).
+	MajAt      map[int]float64       `json:"maj_at"`
+	Difficulty string                `json:"difficulty"`
+	ByModel    map[string]ModelCount `json:"by_model"`
 }
 
 // sample is what a problem's statistics need of one trace.
@@ -88,7 +124,7 @@ func Problems(ctx context.Context, db *store.DB, f store.Filter, b Buckets) ([]P
 	dataset := map[string]string{}
 	var order []string
 	err := db.List(f, func(s store.Summary) error {
-		if s.Model == Reference {
+		if !IsSample(s.Model) {
 			return nil
 		}
 		if _, ok := byProblem[s.ProblemID]; !ok {
@@ -106,6 +142,23 @@ func Problems(ctx context.Context, db *store.DB, f store.Filter, b Buckets) ([]P
 		out = append(out, problemOf(id, dataset[id], byProblem[id], b))
 	}
 	return out, nil
+}
+
+// ProblemOf computes the statistics of one problem from its traces'
+// summaries (as a view that already listed them has them); reference
+// solutions are left out as in Problems.
+func ProblemOf(sums []store.Summary, b Buckets) Problem {
+	var ss []sample
+	id, dataset := "", ""
+	for _, s := range sums {
+		if id == "" {
+			id, dataset = s.ProblemID, s.Dataset
+		}
+		if IsSample(s.Model) {
+			ss = append(ss, sample{s.Model, s.FinalAnswer, s.Correct})
+		}
+	}
+	return problemOf(id, dataset, ss, b)
 }
 
 func problemOf(id, dataset string, ss []sample, b Buckets) Problem {
@@ -165,15 +218,62 @@ func PassAtK(n, c, k int) float64 {
 	return 1 - prod
 }
 
+// answerCluster is a set of equivalent final answers and their samples.
+type answerCluster struct {
+	answer  string
+	n       int
+	correct *bool
+}
+
+// majAtMaxSamples bounds the samples maj@k is computed for: its cost grows
+// with the cube of k.
+const majAtMaxSamples = 64
+
+// majAt computes maj@k for k = 1, 2, 4, ... and n over every sample: the
+// answer clusters vote, and a sample without an answer is a cluster of
+// its own (it agrees with nothing), so maj@1 is the accuracy. Empty when a
+// cluster that could win is ungraded, or above majAtMaxSamples samples.
+func majAt(cs []*answerCluster, ss []sample) map[int]float64 {
+	out := map[int]float64{}
+	var sizes []int
+	var right []bool
+	add := func(n int, c *bool) bool {
+		if c == nil {
+			return false
+		}
+		sizes, right = append(sizes, n), append(right, *c)
+		return true
+	}
+	for _, c := range cs {
+		if !add(c.n, c.correct) {
+			return out
+		}
+	}
+	for _, s := range ss {
+		if s.answer == "" && !add(1, s.correct) {
+			return out
+		}
+	}
+	n := 0
+	for _, x := range sizes {
+		n += x
+	}
+	if n == 0 || n > majAtMaxSamples {
+		return out
+	}
+	for k := 1; ; k *= 2 {
+		k = min(k, n)
+		out[k] = MajAtK(sizes, right, k)
+		if k == n {
+			return out
+		}
+	}
+}
+
 // majority clusters the samples' final answers by the answer grader's
 // equivalence and takes the largest cluster. Equal strings are counted
 // first, so the grader compares only the distinct answers.
 func majority(p *Problem, ss []sample) {
-	type cluster struct {
-		answer  string
-		n       int
-		correct *bool
-	}
 	type tally struct {
 		n       int
 		correct *bool
@@ -196,10 +296,10 @@ func majority(p *Problem, ss []sample) {
 			t.correct = &v
 		}
 	}
-	var cs []*cluster
+	var cs []*answerCluster
 	for _, a := range order {
 		t := distinct[a]
-		var home *cluster
+		var home *answerCluster
 		for _, c := range cs {
 			if answer.Compare(a, c.answer, answer.Options{}).Outcome == answer.Equal {
 				home = c
@@ -207,7 +307,7 @@ func majority(p *Problem, ss []sample) {
 			}
 		}
 		if home == nil {
-			home = &cluster{answer: a}
+			home = &answerCluster{answer: a}
 			cs = append(cs, home)
 		}
 		home.n += t.n
@@ -216,8 +316,10 @@ func majority(p *Problem, ss []sample) {
 		}
 	}
 	p.DistinctAnswers = len(cs)
+	p.MajAt = majAt(cs, ss)
 	sort.SliceStable(cs, func(i, j int) bool { return cs[i].n > cs[j].n })
 	if len(cs) > 0 {
-		p.MajorityAnswer, p.MajorityCorrect = cs[0].answer, cs[0].correct
+		p.MajorityAnswer, p.MajorityCorrect, p.MajoritySize = cs[0].answer, cs[0].correct, cs[0].n
+		p.MajorityTied = len(cs) > 1 && cs[1].n == cs[0].n
 	}
 }

@@ -201,3 +201,24 @@ func (t *Taxonomy) Save(path string) error {
 	}
 	return err
 }
+
+// Decide records one decision in the taxonomy file at path: the file is
+// read afresh (another process may have decided meanwhile), changed by
+// decide, and saved, its folder made if needed. On an error the file is
+// left as it was. The CLI and the workbench both decide through it.
+func Decide(path string, decide func(*Taxonomy) error) (*Taxonomy, error) {
+	t, err := LoadTaxonomy(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := decide(t); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, fmt.Errorf("taxonomy: %w", err)
+	}
+	if err := t.Save(path); err != nil {
+		return nil, fmt.Errorf("taxonomy: %w", err)
+	}
+	return t, nil
+}

@@ -1,6 +1,7 @@
 package postings
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -78,5 +79,38 @@ func TestAndOfOrMatchesSets(t *testing.T) {
 				t.Fatalf("round %d: got %d seqs, want %d", round, len(got), len(want))
 			}
 		}
+	}
+}
+
+// TestBitsetIter: a set walks in order; Seek goes ahead and back.
+func TestBitsetIter(t *testing.T) {
+	want := []uint64{0, 1, 63, 64, 65, 200, 4095}
+	set := make(Bitset, 4096/64+1)
+	for _, s := range want {
+		set[s/64] |= 1 << (s % 64)
+	}
+	var got []uint64
+	it := set.Iter()
+	for s, ok := it.Next(); ok; s, ok = it.Next() {
+		got = append(got, s)
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("walk: %v, want %v", got, want)
+	}
+	it = set.Iter()
+	it.Seek(64)
+	if s, _ := it.Next(); s != 64 {
+		t.Fatalf("seek 64: %d", s)
+	}
+	it.Seek(64) // back to a seq it gave: given again
+	if s, _ := it.Next(); s != 64 {
+		t.Fatalf("after a backward seek: %d, want 64", s)
+	}
+	it.Seek(201)
+	if s, _ := it.Next(); s != 4095 {
+		t.Fatalf("seek 201: %d", s)
+	}
+	if _, ok := it.Next(); ok {
+		t.Fatal("past the end")
 	}
 }

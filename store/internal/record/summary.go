@@ -39,6 +39,11 @@ type Summary struct {
 	// GradedAnswer), GraderVersion which grader did (0: none).
 	Graded        uint8 `json:"-"`
 	GraderVersion int   `json:"-"`
+	// Usage is what the source recorded generating the trace cost (nil:
+	// nothing); Tools counts its tool use. Summaries of versions 1 and 2
+	// leave both empty until the schema-10 migration fills them.
+	Usage *stepwise.Usage  `json:"usage,omitempty"`
+	Tools stepwise.ToolUse `json:"tools"`
 }
 
 // Graded bits: the verdict (Correct, CorrectBy) is the answer grader's; the
@@ -68,15 +73,30 @@ func Summarize(t *stepwise.Trace) Summary {
 		ProblemID: t.ProblemID, Sample: t.Sample, Steps: len(t.Steps), Chars: len(t.Raw),
 		FinalAnswer: t.FinalAnswer, Correct: t.Correct, FirstError: t.FirstError(),
 		LabelState: t.LabelState(), Truncated: t.Truncated, Strip: t.Strip(), Source: t.Source,
-		CorrectBy: t.CorrectBy,
+		CorrectBy: t.CorrectBy, Usage: usageOf(t.Usage), Tools: t.ToolUse(),
 	}
 }
 
-// Summary versions: 2 adds CorrectBy and what the answer grader derived.
+// usageOf copies a trace's usage, nil when it records nothing.
+func usageOf(u *stepwise.Usage) *stepwise.Usage {
+	if u == nil || *u == (stepwise.Usage{}) {
+		return nil
+	}
+	c := *u
+	return &c
+}
+
+// Summary versions: 2 adds CorrectBy and what the answer grader derived,
+// 3 the usage and tool use.
 const (
-	SummaryVersion   = 2
+	SummaryVersion   = 3
+	summaryVersionV2 = 2
 	summaryVersionV1 = 1
 )
+
+// IsSummaryVersion reports whether b is a summary version this program
+// reads: what a summary's encoding starts with.
+func IsSummaryVersion(b byte) bool { return b >= summaryVersionV1 && b <= SummaryVersion }
 
 // EncodeSummary encodes a summary in the current version.
 func EncodeSummary(s *Summary) []byte {
@@ -120,6 +140,14 @@ func EncodeSummaryTail(b []byte, s *Summary) []byte {
 	e.str(s.CorrectBy)
 	e.byte(s.Graded)
 	e.int(s.GraderVersion)
+	encUsage(&e, s.Usage)
+	e.int(s.Tools.Calls)
+	if s.Tools.Calls > 0 {
+		e.int(s.Tools.Search)
+		e.int(s.Tools.Rounds)
+		e.int(s.Tools.Repeated)
+		e.int(s.Tools.Failed)
+	}
 	return e.b
 }
 
@@ -127,7 +155,7 @@ func EncodeSummaryTail(b []byte, s *Summary) []byte {
 func DecodeSummary(seq uint64, b []byte) (Summary, error) {
 	d := dec{b: b}
 	v := d.byte()
-	if v != SummaryVersion && v != summaryVersionV1 && d.err == nil {
+	if !IsSummaryVersion(v) && d.err == nil {
 		return Summary{}, fmt.Errorf("trace %d: summary version %d is newer than this program", seq, v)
 	}
 	s := Summary{Seq: seq}
@@ -148,10 +176,16 @@ func DecodeSummary(seq uint64, b []byte) (Summary, error) {
 	s.Source.Format = d.str()
 	s.Source.Path = d.str()
 	s.Source.Line = d.int()
-	if v >= SummaryVersion {
+	if v >= summaryVersionV2 {
 		s.CorrectBy = d.str()
 		s.Graded = d.byte()
 		s.GraderVersion = d.int()
+	}
+	if v >= SummaryVersion {
+		s.Usage = decUsage(&d)
+		if s.Tools.Calls = d.int(); s.Tools.Calls > 0 {
+			s.Tools.Search, s.Tools.Rounds, s.Tools.Repeated, s.Tools.Failed = d.int(), d.int(), d.int(), d.int()
+		}
 	}
 	if d.err != nil {
 		return Summary{}, damage.Corrupt("trace %d: an unreadable summary: %v", seq, d.err)

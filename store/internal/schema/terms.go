@@ -25,6 +25,26 @@ const (
 	FieldFirstError = "first_error"
 )
 
+// Sparse sort fields: a trace has a term only when the source recorded the
+// value (usage) or the trace called a tool (tool use), so the many traces
+// without cost no posting work at import. Values are SortNumbers: tokens
+// are prompt plus completion tokens (reasoning tokens are part of the
+// completion in the sources that report them), latency milliseconds, cost
+// micro-dollars.
+const (
+	FieldTokens    = "tokens"
+	FieldLatency   = "latency"
+	FieldCost      = "cost"
+	FieldToolCalls = "tool_calls"
+	FieldSearch    = "search_calls"
+	FieldRounds    = "rounds"
+	FieldRepeated  = "repeated_calls"
+	FieldFailed    = "failed_calls"
+)
+
+// SparseFields lists the sparse sort fields.
+var SparseFields = []string{FieldTokens, FieldLatency, FieldCost, FieldToolCalls, FieldSearch, FieldRounds, FieldRepeated, FieldFailed}
+
 // Posting fields of human labels, kept by the annotation writer rather
 // than the import (a summary's terms never include them).
 const (
@@ -32,8 +52,8 @@ const (
 	FieldAnnotator = "annotator" // value: an annotator with events on the trace
 )
 
-// TermCount is how many terms a summary has.
-const TermCount = 9
+// TermCount is how many terms a summary has at most.
+const TermCount = 9 + 8
 
 // Terms lists the index terms of a summary.
 func Terms(s *record.Summary) []postings.Term {
@@ -43,7 +63,7 @@ func Terms(s *record.Summary) []postings.Term {
 // AppendTerms appends the index terms of a summary, in the order
 // CountedTerms refers to.
 func AppendTerms(ts []postings.Term, s *record.Summary) []postings.Term {
-	return append(ts, []postings.Term{
+	ts = append(ts, []postings.Term{
 		{Field: FieldDataset, Value: s.Dataset},
 		{Field: FieldModel, Value: s.Model},
 		{Field: FieldCorrect, Value: CorrectValue(s.Correct)},
@@ -54,6 +74,59 @@ func AppendTerms(ts []postings.Term, s *record.Summary) []postings.Term {
 		{Field: FieldSteps, Value: SortNumber(uint32(min(s.Steps, 1<<31)))},
 		{Field: FieldFirstError, Value: SortNumber(FirstErrorRank(s.FirstError))},
 	}...)
+	return AppendSparseTerms(ts, s)
+}
+
+// AppendSparseTerms appends the terms of the sparse fields s has a value of.
+func AppendSparseTerms(ts []postings.Term, s *record.Summary) []postings.Term {
+	for _, f := range SparseFields {
+		if v, ok := SparseValue(s, f); ok {
+			ts = append(ts, postings.Term{Field: f, Value: SortNumber(v)})
+		}
+	}
+	return ts
+}
+
+// SparseValue is a summary's value of a sparse field, in the field's unit,
+// and whether it has one.
+func SparseValue(s *record.Summary, field string) (uint32, bool) {
+	if u := s.Usage; u != nil {
+		switch field {
+		case FieldTokens:
+			n := u.PromptTokens + u.CompletionTokens
+			return clampU32(float64(n)), n > 0
+		case FieldLatency:
+			return clampU32(u.LatencySeconds * 1000), u.LatencySeconds > 0
+		case FieldCost:
+			return clampU32(u.CostUSD * 1e6), u.CostUSD > 0
+		}
+	}
+	if t := s.Tools; t.Calls > 0 {
+		switch field {
+		case FieldToolCalls:
+			return uint32(min(t.Calls, 1<<31)), true
+		case FieldSearch:
+			return uint32(min(t.Search, 1<<31)), true
+		case FieldRounds:
+			return uint32(min(t.Rounds, 1<<31)), true
+		case FieldRepeated:
+			return uint32(min(t.Repeated, 1<<31)), true
+		case FieldFailed:
+			return uint32(min(t.Failed, 1<<31)), true
+		}
+	}
+	return 0, false
+}
+
+// clampU32 rounds a non-negative measure into a sort number.
+func clampU32(f float64) uint32 {
+	switch {
+	case f <= 0:
+		return 0
+	case f >= 1<<32-1:
+		return 1<<32 - 1
+	}
+	return uint32(f + 0.5)
 }
 
 // SortNumber encodes n so that byte order is numeric order.

@@ -1,0 +1,82 @@
+package analytics
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// bruteMajAtK enumerates every k-subset of the samples and votes.
+func bruteMajAtK(sizes []int, right []bool, k int) float64 {
+	var samples []int // cluster of each sample
+	for c, s := range sizes {
+		for range s {
+			samples = append(samples, c)
+		}
+	}
+	n := len(samples)
+	sum, subsets := 0.0, 0
+	for mask := 0; mask < 1<<n; mask++ {
+		if popcount(mask) != k {
+			continue
+		}
+		subsets++
+		votes := make([]int, len(sizes))
+		for i := range n {
+			if mask&(1<<i) != 0 {
+				votes[samples[i]]++
+			}
+		}
+		most := 0
+		for _, v := range votes {
+			most = max(most, v)
+		}
+		tied, good := 0, 0
+		for c, v := range votes {
+			if v == most {
+				tied++
+				if right[c] {
+					good++
+				}
+			}
+		}
+		sum += float64(good) / float64(tied)
+	}
+	return sum / float64(subsets)
+}
+
+func popcount(x int) int {
+	n := 0
+	for ; x != 0; x &= x - 1 {
+		n++
+	}
+	return n
+}
+
+// TestMajAtKAgainstEnumeration: on random cluster sizes and verdicts, the
+// dynamic program equals voting over every subset.
+func TestMajAtKAgainstEnumeration(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 300 {
+		m := 1 + r.IntN(4)
+		sizes, right := make([]int, m), make([]bool, m)
+		n := 0
+		for i := range m {
+			sizes[i] = 1 + r.IntN(4)
+			right[i] = r.IntN(3) == 0
+			n += sizes[i]
+		}
+		if n > 14 {
+			continue
+		}
+		for k := 1; k <= n; k++ {
+			got, want := MajAtK(sizes, right, k), bruteMajAtK(sizes, right, k)
+			if math.Abs(got-want) > 1e-9 {
+				t.Fatalf("sizes %v right %v k %d: %g, enumeration %g", sizes, right, k, got, want)
+			}
+		}
+	}
+	if !math.IsNaN(MajAtK([]int{2}, []bool{true}, 3)) {
+		t.Error("k > n has a value")
+	}
+}
