@@ -112,3 +112,11 @@ func BenchmarkByStepChart(b *testing.B) { benchChart(b, "proofs by step") }
 // BenchmarkDifficultyChart: accuracy by difficulty (every problem's
 // sampled accuracy from the summaries).
 func BenchmarkDifficultyChart(b *testing.B) { benchChart(b, "accuracy by difficulty") }
+
+// BenchmarkCostChart: quality vs cost (the models' accuracy and mean
+// tokens or cost, from the summaries).
+func BenchmarkCostChart(b *testing.B) { benchChart(b, "quality vs cost") }
+
+// BenchmarkIntensityChart: accuracy by search intensity (the summaries'
+// tool-use counts).
+func BenchmarkIntensityChart(b *testing.B) { benchChart(b, "search intensity") }

@@ -173,9 +173,12 @@ func TestChartsTotalsMatchTheStore(t *testing.T) {
 	}
 	cs := m.charts()
 	traces, steps, samples := 0, 0, 0
-	withSteps := 0
+	withSteps, withTools := 0, 0
 	if err := m.db.List(store.Filter{}, func(s store.Summary) error {
 		traces++
+		if s.Tools.Calls > 0 {
+			withTools++
+		}
 		steps += s.Steps
 		if s.Steps > 0 {
 			withSteps++
@@ -217,8 +220,12 @@ func TestChartsTotalsMatchTheStore(t *testing.T) {
 				t.Errorf("models hold %d traces, the store %d samples", n, samples)
 			}
 		case "agents":
-			if len(d.ints) == 0 {
-				t.Error("no search-intensity rows on a store with tool-call traces")
+			n := 0
+			for _, r := range d.ints {
+				n += r.Traces
+			}
+			if n != withTools || n == 0 {
+				t.Errorf("search intensity holds %d traces, the store has %d with a tool call", n, withTools)
 			}
 		case "bystep":
 			n := 0

@@ -173,36 +173,33 @@ func (s *chartsScreen) switchTo(i int) tea.Cmd {
 	return cmd
 }
 
-// load reads a chart's source in a job. The charts read from summaries
-// (and proof strips and judge runs) preview the first matches; search
-// intensity, which reads every trace's body, shows in the job bar, where
-// ctrl+x stops it.
+// load reads a chart's source in a quiet job: a preview over the first
+// matches, shown at once, then every match. Every chart reads summaries
+// (the by-step charts proof strips and judge runs too), never a trace's
+// body, so the whole read takes about a second per million traces.
 func (s *chartsScreen) load(k chartKind) tea.Cmd {
 	req := s.c.req()
 	s.loading[k.source] = req
 	db, f, src, n := s.c.db, s.filter, k.source, s.previewN
 	read := chartReader(k, s.c.opts)
-	quiet := src != "agents"
 	var cmd tea.Cmd
-	s.jobs[src], cmd = s.c.startJob(jobSpec{name: "charts: " + k.name, quiet: quiet,
+	s.jobs[src], cmd = s.c.startJob(jobSpec{name: "charts: " + k.name, quiet: true,
 		run: func(ctx context.Context, out *jobOut) tea.Msg {
-			if quiet {
-				pf := f
-				pf.Limit = n
-				d := read(ctx, db, pf)
-				if d.err != nil || !d.preview {
-					return chartMsg{req: req, source: src, data: d}
-				}
-				if !out.send(chartMsg{req: req, source: src, data: d}) {
-					return nil
-				}
+			pf := f
+			pf.Limit = n
+			d := read(ctx, db, pf)
+			if d.err != nil || !d.preview {
+				return chartMsg{req: req, source: src, data: d}
 			}
-			d := read(ctx, db, f)
-			d.preview = false
+			if !out.send(chartMsg{req: req, source: src, data: d}) {
+				return nil
+			}
+			full := read(ctx, db, f)
+			full.preview = false
 			if ctx.Err() != nil {
 				return nil
 			}
-			return chartMsg{req: req, source: src, data: d}
+			return chartMsg{req: req, source: src, data: full}
 		}})
 	return cmd
 }
@@ -226,8 +223,8 @@ func chartReader(k chartKind, o Options) func(context.Context, *store.DB, store.
 		}
 	case "agents":
 		return func(ctx context.Context, db *store.DB, f store.Filter) *chartData {
-			_, rows, err := analytics.Agents(ctx, db, f)
-			return &chartData{ints: rows, err: err}
+			rows, err := analytics.SearchIntensity(ctx, db, f)
+			return &chartData{ints: rows, err: err, preview: f.Limit > 0}
 		}
 	case "models":
 		return func(ctx context.Context, db *store.DB, f store.Filter) *chartData {

@@ -183,3 +183,41 @@ func counts(by map[string]ModelCount) string {
 	}
 	return fmt.Sprint(m)
 }
+
+// TestSearchIntensityIsAgents: the rows from the summaries are the rows
+// Agents computes from the trace bodies, on two tool-call datasets.
+func TestSearchIntensityIsAgents(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.Open(filepath.Join(t.TempDir(), "s.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	dir := filepath.Join("..", "..", "testdata", "samples", "toolcall")
+	if _, err := db.Import(ctx, []string{filepath.Join(dir, "glaive_toolcall_en_demo_first100.json"), filepath.Join(dir, "reason_tool_use_demo_first30.jsonl")}, store.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	_, want, err := Agents(ctx, db, store.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := SearchIntensity(ctx, db, store.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(want) < 2 || fmt.Sprint(rowsText(got)) != fmt.Sprint(rowsText(want)) {
+		t.Fatalf("from summaries %v\nfrom bodies    %v", rowsText(got), rowsText(want))
+	}
+}
+
+func rowsText(rows []IntensityRow) []string {
+	var out []string
+	for _, r := range rows {
+		a := "nil"
+		if r.Accuracy != nil {
+			a = fmt.Sprint(*r.Accuracy)
+		}
+		out = append(out, fmt.Sprintf("%d:%d/%d/%s", r.SearchCalls, r.Traces, r.Graded, a))
+	}
+	return out
+}
