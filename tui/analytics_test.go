@@ -252,7 +252,7 @@ func TestChartsTotalsMatchTheStore(t *testing.T) {
 			if k.hist == "steps" && len(d.bins) == 0 {
 				t.Error("no bins of step counts")
 			}
-			if len(d.bins) == 0 && !strings.Contains(body, "no trace in scope has a "+k.hist) {
+			if len(d.bins) == 0 && !strings.Contains(body, "no trace in scope records "+k.hist) {
 				t.Errorf("%s: no bins, and the chart does not say so:\n%s", k.name, body)
 			}
 		}

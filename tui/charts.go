@@ -368,8 +368,11 @@ func chartCommand(k chartKind, f store.Filter) string {
 	if flags := cliFlags(f); flags != "" {
 		cmd += " " + flags
 	}
-	if k.source == "difficulty" {
+	switch k.source {
+	case "difficulty":
 		cmd += " (per model: models --by-difficulty)"
+	case "agents":
+		cmd += " (its last line)"
 	}
 	return cmd
 }

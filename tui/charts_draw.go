@@ -21,14 +21,14 @@ func (s *chartsScreen) barWidth(used int) int { return max(4, min(60, s.c.width-
 func (s *chartsScreen) drawHist(d *chartData) []string {
 	k := s.kinds[s.cur]
 	if len(d.bins) == 0 {
-		return []string{" " + s.c.st.muted.Render(fmt.Sprintf("no trace in scope has a %s (%d without one)", k.hist, d.missing))}
+		return []string{" " + s.c.st.muted.Render(fmt.Sprintf("no trace in scope records %s (%d traces without a value)", k.hist, d.missing))}
 	}
 	most, total := 0, 0
 	for _, b := range d.bins {
 		most, total = max(most, b.Count), total+b.Count
 	}
 	cw := max(5, len(fmt.Sprint(most)))
-	lines := []string{s.c.st.header.Render(padRight(fmt.Sprintf(" %-15s %*s", strings.ToUpper(k.hist), cw, "TRACES"), s.c.width))}
+	lines := []string{s.c.st.header.Render(padRight(fmt.Sprintf(" %-15s %*s", strings.ToUpper(k.hist)+histUnit(k.hist), cw, "TRACES"), s.c.width))}
 	for _, b := range d.bins {
 		label := fmt.Sprint(b.Low)
 		if b.High-b.Low > 1 {
@@ -39,9 +39,22 @@ func (s *chartsScreen) drawHist(d *chartData) []string {
 	}
 	lines = append(lines, "", fmt.Sprintf(" %d traces", total))
 	if d.missing > 0 {
-		lines[len(lines)-1] += fmt.Sprintf(", and %d without a %s", d.missing, k.hist)
+		lines[len(lines)-1] += fmt.Sprintf(", and %d without a value", d.missing)
 	}
 	return lines
+}
+
+// histUnit names the unit of a histogram's bins where it is not a count:
+// analytics bins the stored integers, latency in milliseconds and cost in
+// millionths of a dollar (as `stepwise hist` prints them).
+func histUnit(field string) string {
+	switch field {
+	case "latency":
+		return " (ms)"
+	case "cost":
+		return " (µ$)"
+	}
+	return ""
 }
 
 // accuracyBar is a bar of an accuracy with its percent and what it rests on.
