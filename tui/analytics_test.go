@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -395,5 +396,47 @@ func TestAnalyticsViewsFitNarrowTerminals(t *testing.T) {
 	for range m.charts().kinds {
 		assertFits(t, "chart "+m.charts().kinds[m.charts().cur].name, viewOf(m), 30)
 		press(t, m, "tab")
+	}
+}
+
+// TestFreqFromTheLibrary: F on a dataset of the library counts its traces;
+// enter opens the list of the dataset narrowed to the value, and going
+// back returns to the library.
+func TestFreqFromTheLibrary(t *testing.T) {
+	m := newTestModel(t, 120, 40, "dark")
+	row := -1
+	for i, r := range m.library().rows {
+		if r.dataset == "processbench/gsm8k" {
+			row = i
+		}
+	}
+	if row < 0 {
+		t.Fatal("no processbench/gsm8k row in the library")
+	}
+	for range row {
+		press(t, m, "j")
+	}
+	press(t, m, "F")
+	f := store.Filter{Dataset: "processbench/gsm8k"}
+	byDataset, total := countsOf(t, m.db, f, func(s store.Summary) string { return s.Dataset })
+	checkFreq(t, m, "dataset", byDataset, total)
+	for m.freq().fieldName() != "correct" {
+		press(t, m, "tab")
+	}
+	byCorrect, _ := countsOf(t, m.db, f, func(s store.Summary) string {
+		if s.Correct == nil {
+			return "unknown"
+		}
+		return strconv.FormatBool(*s.Correct)
+	})
+	checkFreq(t, m, "correct", byCorrect, total)
+	want := m.freq().rows[0]
+	press(t, m, "enter")
+	if m.current() != scrList || m.list().filter.Dataset != f.Dataset || m.list().filter.Correct != want.Value || m.list().total != want.Count {
+		t.Fatalf("enter: screen %v filter %+v rows %d; want %d rows of correct:%s", m.current(), m.list().filter, m.list().total, want.Count, want.Value)
+	}
+	press(t, m, "esc")
+	if m.current() != scrLibrary {
+		t.Fatalf("esc from the list: screen %v", m.current())
 	}
 }

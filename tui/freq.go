@@ -204,7 +204,8 @@ func (s *freqScreen) whyNotOpen() string {
 }
 
 // open shows the list narrowed to the value under the cursor: the table
-// leaves, and the list it was opened from takes the narrower filter.
+// leaves, and the list it was opened from takes the narrower filter (from
+// the library, the list opens with it).
 func (s *freqScreen) open() tea.Cmd {
 	f, why := narrowFilter(s.filter, s.fieldName(), s.rows[s.cursor].Value)
 	if why != "" {

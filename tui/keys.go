@@ -48,7 +48,7 @@ func defaultBindings() []binding {
 
 		{actFilter, []string{"f"}, "filter traces (dataset:, model:, correct:, label:, truncated:, human:, proof:)", "find", false, nil},
 		{actClearFilter, []string{"x"}, "clear the filter and the search", "find", false, nil},
-		{actFreq, []string{"F"}, "frequency table of a column over the list's filter: value, count, percent, bar (⏎ filters to the value)", "find", false, nil},
+		{actFreq, []string{"F"}, "frequency table of a column over the list's filter or the library's dataset: value, count, percent, bar (⏎ lists the value's traces)", "find", false, nil},
 		{actCharts, []string{"H"}, "charts of the traces in scope: histograms, accuracy by difficulty, search intensity, quality vs cost, proofs and judge by step", "find", false, nil},
 		{actNextField, []string{"tab"}, "next tab (the frequency table's column, the chart)", "find", false, nil},
 		{actPrevField, []string{"shift+tab"}, "previous tab (the frequency table's column, the chart)", "find", false, nil},

@@ -17,7 +17,7 @@ func TestKeysWorkWhereTheyDid(t *testing.T) {
 		"open":           {"library", "trace list", "trace view", "triage queue", "conflicts view", "judge view", "samples view", "checkpoint grid", "rounds view", "frequency table"},
 		"filter":         {"library", "trace list"},
 		"clear-filter":   {"trace list"},
-		"freq":           {"trace list"},
+		"freq":           {"library", "trace list"},
 		"charts":         {"library", "trace list"},
 		"next-field":     {"frequency table", "charts view"},
 		"prev-field":     {"frequency table", "charts view"},
