@@ -107,14 +107,27 @@ func (db *DB) List(f Filter, fn func(Summary) error) error {
 		if err != nil {
 			return err
 		}
-		traces := tx.Bucket(schema.Traces)
+		// Matches come in seq order, mostly close together: step the
+		// cursor when the next match is the next key, seek otherwise.
+		c := tx.Bucket(schema.Traces).Cursor()
+		var key []byte
 		skipped, sent := 0, 0
 		for seq, ok := it.Next(); ok; seq, ok = it.Next() {
 			if skipped < f.Offset {
 				skipped++
 				continue
 			}
-			v := traces.Get(schema.U64(seq))
+			want := schema.U64(seq)
+			var v []byte
+			if key != nil {
+				key, v = c.Next()
+			}
+			if !bytes.Equal(key, want) {
+				key, v = c.Seek(want)
+			}
+			if !bytes.Equal(key, want) {
+				v = nil
+			}
 			if v == nil {
 				return damage.Corrupt("an index names trace %d, which is not in the store", seq)
 			}

@@ -55,6 +55,11 @@ type Options struct {
 	StorePoll time.Duration
 	// NoStoreCheck skips the full check of the store on open.
 	NoStoreCheck bool
+	// GoldFrom names the adjudicator whose ratings are the gold answers
+	// ("" the dataset's labels); GoldRate is the share of gold items in
+	// this annotator's queue.
+	GoldFrom string
+	GoldRate float64
 	// Prices give a model's tokens a cost where the source records none.
 	Prices map[string]analytics.Price
 	// Import, when set, is imported as a background job on start.

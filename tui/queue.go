@@ -31,9 +31,6 @@ type queueMsg struct {
 	err   error
 }
 
-// goldRate is the share of hidden quality-control items in a queue.
-const goldRate = 0.05
-
 func newQueueScreen(c *programContext) *queueScreen { return &queueScreen{c: c} }
 
 func (q *queueScreen) where() string   { return "triage queue" }
@@ -94,10 +91,10 @@ func (q *queueScreen) build(f store.Filter) tea.Cmd {
 		header: fmt.Sprintf(" %-6s %-40s %5s  %s", "SCORE", "TRACE", "STEP", "WHY"),
 		note:   "no unlabeled step matches: everything here is labeled, or nothing is suspicious"}
 	q.items, q.done = nil, map[int]bool{}
-	db, who := c.db, c.opts.Annotator
+	db, who, rate, from := c.db, c.opts.Annotator, c.opts.GoldRate, c.opts.GoldFrom
 	var cmd tea.Cmd
 	q.job, cmd = c.startJob(jobSpec{name: "triage queue", run: func(ctx context.Context, out *jobOut) tea.Msg {
-		items, err := triage.Build(ctx, db, triage.Options{Filter: f, Annotator: who, GoldRate: goldRate, Seed: seedOf(who)})
+		items, err := triage.Build(ctx, db, triage.Options{Filter: f, Annotator: who, GoldRate: rate, GoldFrom: from, Seed: seedOf(who)})
 		return queueMsg{job: out.id, items: items, err: err}
 	}})
 	return cmd

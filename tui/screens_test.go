@@ -64,10 +64,28 @@ func TestQueueItemsAreBlind(t *testing.T) {
 	if labels() == 0 {
 		t.Fatal("the control trace has no dataset labels: the test proves nothing")
 	}
+	// Another annotator (an adjudicator, whose ratings may be the gold
+	// answers) has rated it; the annotator at the keyboard too.
+	id := m.trace().doc.t.ID
+	for _, who := range []string{"judy", "tester"} {
+		if _, err := m.db.Annotate(stepwise.Annotation{Annotator: who, TraceID: id, Step: 1, Rating: stepwise.Bad}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	send(t, m, traceMsgFor(t, m, traceRef{seq: seq}))
+	if m.trace().doc.mine("judy") == nil {
+		t.Fatal("opened from the list, the trace does not show judy's labels: the test proves nothing")
+	}
 	for _, gold := range []bool{true, false} {
 		send(t, m, traceMsgFor(t, m, traceRef{seq: seq, gold: gold, queue: 1, step: 1}))
 		if n := labels(); n != 0 {
 			t.Errorf("a queue item (gold %v) shows %d dataset labels", gold, n)
+		}
+		if m.trace().doc.mine("judy") != nil {
+			t.Errorf("a queue item (gold %v) shows another annotator's labels", gold)
+		}
+		if m.trace().doc.mine("tester") == nil {
+			t.Errorf("a queue item (gold %v) hides the annotator's own labels", gold)
 		}
 	}
 }

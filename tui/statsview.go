@@ -92,7 +92,7 @@ func (s *statsScreen) load(dataset string) tea.Cmd {
 	s.table = table{heading: title, loading: true}
 	s.req = c.req()
 	s.ft, s.ftErr, s.ftRow = nil, nil, -1
-	db, req, ctx, who := c.db, s.req, c.life, c.opts.Annotator
+	db, req, ctx, who, goldFrom := c.db, s.req, c.life, c.opts.Annotator, c.opts.GoldFrom
 	read := func() tea.Msg {
 		prog, err := db.Progress()
 		if err != nil {
@@ -102,7 +102,7 @@ func (s *statsScreen) load(dataset string) tea.Cmd {
 		if err != nil {
 			return statsMsg{req: req, err: err}
 		}
-		a, err := db.Agreement(ctx, store.AgreementOptions{Dataset: dataset})
+		a, err := db.Agreement(ctx, store.AgreementOptions{Dataset: dataset, GoldFrom: goldFrom})
 		if err != nil {
 			return statsMsg{req: req, err: err}
 		}

@@ -207,7 +207,7 @@ func (ts *traceScreen) open(ref traceRef) tea.Cmd {
 // (a reload after another process changed the store) keeps the position.
 func (ts *traceScreen) load(keep bool) tea.Cmd {
 	ts.req = ts.c.req()
-	return loadDoc(ts.c.db, ts.req, ts.ref, keep)
+	return loadDoc(ts.c.db, ts.req, ts.ref, keep, ts.c.opts.Annotator)
 }
 
 // storeChanged reloads the open trace's evidence (labels, checks, judge

@@ -95,8 +95,9 @@ type traceMsg struct {
 	keep bool
 }
 
-// loadDoc reads the trace ref names with its problem and evidence.
-func loadDoc(db *store.DB, req int, ref traceRef, keep bool) tea.Cmd {
+// loadDoc reads the trace ref names with its problem and evidence; who is
+// the annotator at the keyboard.
+func loadDoc(db *store.DB, req int, ref traceRef, keep bool, who string) tea.Cmd {
 	return func() tea.Msg {
 		// One read transaction for the trace and all its evidence, so the
 		// view never shows a label from before a change beside a check
@@ -113,15 +114,30 @@ func loadDoc(db *store.DB, req int, ref traceRef, keep bool) tea.Cmd {
 		}
 		t, checked := ev.Trace, ev.CheckMap()
 		stepwise.ApplyChecks(t, checked)
+		events := ev.Annotations()
 		if ref.queue > 0 {
 			// Labelling from the queue is blind: the dataset's labels and
-			// verdict stay hidden for every item, so that a hidden gold
-			// item looks like any other and no label anchors the annotator.
+			// verdict, and the other annotators' labels, stay hidden for
+			// every item, so that a hidden gold item (whose answer is the
+			// dataset's or an adjudicator's) looks like any other and no
+			// label anchors the annotator.
 			hideSourceLabels(t)
+			events = ownEvents(events, who)
 		}
-		doc := &traceDoc{ref: ref, t: t, p: ev.Problem, ann: newAnnotation(ev.Annotations(), len(t.Steps)), judged: ev.Judgement, checked: checked, prm: ev.PRM}
+		doc := &traceDoc{ref: ref, t: t, p: ev.Problem, ann: newAnnotation(events, len(t.Steps)), judged: ev.Judgement, checked: checked, prm: ev.PRM}
 		return traceMsg{req: req, doc: doc, keep: keep}
 	}
+}
+
+// ownEvents keeps who's events.
+func ownEvents(events []stepwise.Annotation, who string) []stepwise.Annotation {
+	var out []stepwise.Annotation
+	for _, e := range events {
+		if e.Annotator == who {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // hideSourceLabels drops the dataset's labels from a trace shown as a

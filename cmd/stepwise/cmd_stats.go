@@ -6,6 +6,7 @@ import (
 	"sort"
 	"text/tabwriter"
 
+	"github.com/stepwise-dev/stepwise/cmd/stepwise/config"
 	"github.com/stepwise-dev/stepwise/store"
 	"github.com/stepwise-dev/stepwise/themes/termsafe"
 )
@@ -13,8 +14,19 @@ import (
 func runStats(ctx context.Context, e *env, args []string) int {
 	fs := newFlags(e, "stats", "[--json]", "Counts by dataset, model, correctness and label state.")
 	asJSON := fs.Bool("json", false, "print as JSON")
+	goldFrom := fs.String("gold-from", "", "score gold items against dataset (its labels) or annotator:NAME (an adjudicator's); default [gold] from in config.toml")
 	if _, err := parse(fs, args); err != nil {
 		return flagExit(err)
+	}
+	cfg, err := config.Load()
+	if err != nil {
+		return failed(e, "stepwise stats:", err)
+	}
+	if *goldFrom != "" {
+		if _, err := config.ParseGoldFrom(*goldFrom); err != nil {
+			return usageError(e.stderr, fs, "--gold-from: "+err.Error())
+		}
+		cfg.Gold.From = *goldFrom
 	}
 	db, code := openStore(e, true)
 	if db == nil {
@@ -25,7 +37,7 @@ func runStats(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return failed(e, "stepwise stats:", err)
 	}
-	human, err := loadHumanStats(ctx, db, "")
+	human, err := loadHumanStats(ctx, db, "", cfg.Gold)
 	if err != nil {
 		return failed(e, "stepwise stats:", err)
 	}

@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/stepwise-dev/stepwise/cmd/stepwise/config"
 	"github.com/stepwise-dev/stepwise/store"
 	"github.com/stepwise-dev/stepwise/themes/termsafe"
 )
@@ -22,22 +23,36 @@ type humanStats struct {
 	Agreement *store.Agreement      `json:"agreement,omitempty"`
 	// Questions is the agreement on label schemas' questions.
 	Questions []store.QuestionAgreement `json:"questions,omitempty"`
+	// GoldFrom says what the gold accuracy is measured against: "dataset"
+	// or "annotator:NAME" (an adjudicator); GoldRates are the shares of
+	// gold items each annotator's queue is given ([gold] in config.toml).
+	GoldFrom  string             `json:"gold_from"`
+	GoldRates map[string]float64 `json:"gold_rates,omitempty"`
 }
 
-func loadHumanStats(ctx context.Context, db *store.DB, dataset string) (*humanStats, error) {
+func loadHumanStats(ctx context.Context, db *store.DB, dataset string, gold config.Gold) (*humanStats, error) {
 	prog, err := db.Progress()
 	if err != nil {
 		return nil, err
 	}
-	h := &humanStats{Progress: prog}
+	h := &humanStats{Progress: prog, GoldFrom: "dataset"}
+	if a := gold.Adjudicator(); a != "" {
+		h.GoldFrom = "annotator:" + a
+	}
 	if len(prog) == 0 {
 		return h, nil
 	}
 	if h.Labels, err = db.LabelDistribution(ctx, dataset); err != nil {
 		return nil, err
 	}
-	if h.Agreement, err = db.Agreement(ctx, store.AgreementOptions{Dataset: dataset}); err != nil {
+	if h.Agreement, err = db.Agreement(ctx, store.AgreementOptions{Dataset: dataset, GoldFrom: gold.Adjudicator()}); err != nil {
 		return nil, err
+	}
+	for _, who := range h.Agreement.Annotators {
+		if h.GoldRates == nil {
+			h.GoldRates = map[string]float64{}
+		}
+		h.GoldRates[who] = gold.RateFor(who)
 	}
 	h.Questions, err = db.QuestionAgreements(ctx, dataset)
 	return h, err
@@ -136,9 +151,9 @@ func printHumanStats(w io.Writer, h *humanStats) {
 	}
 	if len(a.Gold) > 0 {
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "\nGOLD ITEMS\tSCORED\tCORRECT\tACCURACY")
+		fmt.Fprintf(tw, "\nGOLD ITEMS (against %s)\tSCORED\tCORRECT\tACCURACY\tRATE\n", termsafe.Line(h.GoldFrom))
 		for _, g := range a.Gold {
-			fmt.Fprintf(tw, "%s\t%d\t%d\t%s\n", termsafe.Line(g.Annotator), g.Items, g.Correct, g.Accuracy)
+			fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%.0f%%\n", termsafe.Line(g.Annotator), g.Items, g.Correct, g.Accuracy, 100*h.GoldRates[g.Annotator])
 		}
 		tw.Flush()
 	}

@@ -92,6 +92,7 @@ func workbenchOptions(e *env) (workbench, error) {
 	}
 	opts := tui.Options{KeyOverrides: cfg.Keys, NoColor: themes.NoColorRequested(os.Getenv),
 		Annotator: annotatorName(e, cfg), Taxonomy: cfg.Taxonomy, Buckets: cfg.DifficultyBuckets(), Prices: cfg.Prices}
+	opts.GoldFrom, opts.GoldRate = cfg.Gold.Adjudicator(), cfg.Gold.RateFor(opts.Annotator)
 	// The label schemas and the per-dataset choice, as `stepwise label`
 	// checks answers against them.
 	schemas, err := config.LoadSchemas(filepath.Join(cfg.Dir, "schemas"), cfg.Schemas)

@@ -18,39 +18,63 @@ func MajAtK(sizes []int, right []bool, k int) float64 {
 	if k <= 0 || k > n {
 		return math.NaN()
 	}
-	total := 0.0
-	for j, s := range sizes {
+	return newMajVote(sizes, n).at(right, k)
+}
+
+// at is maj@k of the clusters' votes (1 ≤ k ≤ n).
+func (m *majVote) at(right []bool, k int) float64 {
+	total, n := 0.0, len(m.c)-1
+	for j, s := range m.sizes {
 		if !right[j] {
 			continue
 		}
 		for a := 1; a <= min(s, k); a++ {
-			total += binom(s, a) * tieWeighted(sizes, j, a, k-a)
+			total += m.c[s][a] * m.tieWeighted(j, a, k-a)
 		}
 	}
-	return total / binom(n, k)
+	return total / m.c[n][k]
+}
+
+// majVote holds what the dynamic program reuses across its runs: Pascal's
+// triangle up to n, and two tables.
+type majVote struct {
+	sizes    []int
+	c        [][]float64 // c[n][k] = C(n, k)
+	dp, next []float64   // (rest+1) × (len(sizes)+1), row-major
+	cols     int
+}
+
+func newMajVote(sizes []int, n int) *majVote {
+	c := make([][]float64, n+1)
+	for i := range c {
+		c[i] = make([]float64, i+1)
+		c[i][0], c[i][i] = 1, 1
+		for k := 1; k < i; k++ {
+			c[i][k] = c[i-1][k-1] + c[i-1][k]
+		}
+	}
+	cols := len(sizes) + 1
+	return &majVote{sizes: sizes, c: c, cols: cols, dp: make([]float64, (n+1)*cols), next: make([]float64, (n+1)*cols)}
 }
 
 // tieWeighted sums, over the ways the clusters other than j take rest
 // draws with at most a each, the ways' count divided by 1 + the number of
 // clusters that drew a (cluster j then wins the tie with that chance).
-func tieWeighted(sizes []int, j, a, rest int) float64 {
+func (m *majVote) tieWeighted(j, a, rest int) float64 {
 	// dp[s][t]: ways for the clusters so far to take s draws, t of them a.
-	dp := make([][]float64, rest+1)
-	for s := range dp {
-		dp[s] = make([]float64, len(sizes))
-	}
-	dp[0][0] = 1
-	for i, size := range sizes {
+	w := m.cols
+	dp, next := m.dp[:(rest+1)*w], m.next[:(rest+1)*w]
+	clear(dp)
+	dp[0] = 1
+	for i, size := range m.sizes {
 		if i == j {
 			continue
 		}
-		next := make([][]float64, rest+1)
-		for s := range next {
-			next[s] = make([]float64, len(sizes))
-		}
+		clear(next)
 		for s := 0; s <= rest; s++ {
-			for t, w := range dp[s] {
-				if w == 0 {
+			for t := range w {
+				v := dp[s*w+t]
+				if v == 0 {
 					continue
 				}
 				for x := 0; x <= min(size, a, rest-s); x++ {
@@ -58,28 +82,15 @@ func tieWeighted(sizes []int, j, a, rest int) float64 {
 					if x == a {
 						tied++
 					}
-					next[s+x][tied] += w * binom(size, x)
+					next[(s+x)*w+tied] += v * m.c[size][x]
 				}
 			}
 		}
-		dp = next
+		dp, next = next, dp
 	}
 	sum := 0.0
-	for t, w := range dp[rest] {
-		sum += w / float64(t+1)
+	for t := range w {
+		sum += dp[rest*w+t] / float64(t+1)
 	}
 	return sum
-}
-
-// binom is C(n, k) as a float (exact up to 2^53, then close).
-func binom(n, k int) float64 {
-	if k < 0 || k > n {
-		return 0
-	}
-	k = min(k, n-k)
-	r := 1.0
-	for i := 1; i <= k; i++ {
-		r = r * float64(n-k+i) / float64(i)
-	}
-	return r
 }

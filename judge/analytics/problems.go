@@ -261,9 +261,10 @@ func majAt(cs []*answerCluster, ss []sample) map[int]float64 {
 	if n == 0 || n > majAtMaxSamples {
 		return out
 	}
+	vote := newMajVote(sizes, n)
 	for k := 1; ; k *= 2 {
 		k = min(k, n)
-		out[k] = MajAtK(sizes, right, k)
+		out[k] = vote.at(right, k)
 		if k == n {
 			return out
 		}

@@ -23,7 +23,7 @@ type Item struct {
 	Score   float64
 	Reasons []string
 	// Gold marks a hidden quality-control item: a step whose answer is
-	// known (the dataset's label). The workbench must not reveal it —
+	// known (the dataset's label, or the adjudicator's: Options.GoldFrom). The workbench must not reveal it —
 	// hide the source labels while it is on screen — and must record the
 	// annotator's events on it with Annotation.Gold set, so that they
 	// score the annotator (store.Agreement) and stay out of exports.
@@ -41,6 +41,10 @@ type Options struct {
 	// GoldRate is the share of gold items in the queue (0: none; 0.05 is
 	// one in twenty).
 	GoldRate float64
+	// GoldFrom names the adjudicator whose step ratings are the gold
+	// answers; "" takes the dataset's own labels. The adjudicator's own
+	// queue gets no gold item (they would be scored against themselves).
+	GoldFrom string
 	// Seed makes the gold sample reproducible per annotator and session.
 	Seed uint64
 	// NoArithmetic skips checking arithmetic claims the verifier has not
@@ -57,6 +61,9 @@ func Build(ctx context.Context, db *store.DB, opts Options) ([]Item, error) {
 	}
 	q := &builder{opts: opts, checker: offline.VerifyChecker{}, gold: map[int64]*goldHeap{}}
 	q.goldK = int(math.Ceil(float64(opts.Limit) * opts.GoldRate))
+	if opts.GoldFrom != "" && opts.GoldFrom == opts.Annotator {
+		q.goldK = 0
+	}
 	err := db.EachEvidence(ctx, opts.Filter, func(ev *store.TraceEvidence) error {
 		return q.trace(ctx, ev)
 	})
@@ -80,6 +87,7 @@ type builder struct {
 func (q *builder) trace(ctx context.Context, ev *store.TraceEvidence) error {
 	t := ev.Trace
 	labeled := humanLabeled(ev.Events, q.opts.Annotator, len(t.Steps))
+	gold := q.goldAnswers(ev)
 	checks := ev.CheckMap()
 	var findings []float64
 	if ev.Findings != nil {
@@ -94,9 +102,9 @@ func (q *builder) trace(ctx context.Context, ev *store.TraceEvidence) error {
 		e.PRMLow, e.PRMName = prmLow(ev.PRM, i)
 		s := ScoreStep(e)
 		it := Item{TraceID: t.ID, Seq: ev.Seq, Step: i, Score: s.Value, Reasons: s.Reasons}
-		if e.Source != stepwise.Unlabeled && q.goldK > 0 {
+		if gold[i] != stepwise.Unlabeled && q.goldK > 0 {
 			// A gold item is scored as the annotator will see it: with
-			// its dataset label hidden.
+			// its dataset label hidden (the queue hides every item's).
 			hidden := e
 			hidden.Source = stepwise.Unlabeled
 			hs := ScoreStep(hidden)
@@ -186,6 +194,31 @@ func judgeOn(h *store.RunHead, i int) (flagged, cleared bool) {
 
 // humanLabeled marks the steps that already carry a human label (by the
 // annotator, or by anyone when annotator is "").
+// goldAnswers are the trace's gold answers per step (Unlabeled: none):
+// the dataset's labels, or the adjudicator's current ratings, gold events
+// left out (an adjudicator's answer on a hidden item is not a gold answer).
+func (q *builder) goldAnswers(ev *store.TraceEvidence) []stepwise.Rating {
+	out := make([]stepwise.Rating, len(ev.Trace.Steps))
+	if q.opts.GoldFrom == "" {
+		for i := range ev.Trace.Steps {
+			out[i] = ev.Trace.Steps[i].StepRating()
+		}
+		return out
+	}
+	var theirs []stepwise.Annotation
+	for _, e := range ev.Events {
+		if e.Annotator == q.opts.GoldFrom && !e.Gold {
+			theirs = append(theirs, e.Annotation)
+		}
+	}
+	if m := stepwise.FoldAnnotations(theirs, len(out))[q.opts.GoldFrom]; m != nil {
+		for i := range out {
+			out[i] = m.Rating(i)
+		}
+	}
+	return out
+}
+
 func humanLabeled(evs []store.Event, annotator string, n int) []bool {
 	out := make([]bool, n)
 	if len(evs) == 0 {

@@ -251,3 +251,71 @@ func TestPRMFeedsQueue(t *testing.T) {
 		t.Fatalf("queue %+v", q)
 	}
 }
+
+// TestGoldFromAdjudicator: with GoldFrom, gold items are the steps the
+// adjudicator rated (not the dataset's labels), the adjudicator's own
+// queue has none, and an adjudicator's answer on a hidden item is no gold
+// answer.
+func TestGoldFromAdjudicator(t *testing.T) {
+	db, err := store.Open(filepath.Join(t.TempDir(), "q.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	wrong := false
+	var items []formats.Item
+	for k := range 6 {
+		it := item(fmt.Sprintf("t%d", k), "24")
+		it.Trace.Correct = &wrong
+		for i := range it.Trace.Steps {
+			it.Trace.Steps[i].Labels = nil // no dataset labels: only the adjudicator can give gold
+		}
+		items = append(items, it)
+	}
+	if _, _, err := db.Add(items); err != nil {
+		t.Fatal(err)
+	}
+	rated := map[[2]any]bool{}
+	for _, k := range []int{1, 3, 4} {
+		id := fmt.Sprintf("constructed:t%d", k)
+		if _, err := db.Annotate(stepwise.Annotation{Annotator: "judy", TraceID: id, Step: 2, Rating: stepwise.Good}); err != nil {
+			t.Fatal(err)
+		}
+		rated[[2]any{id, 2}] = true
+	}
+	// A hidden-item answer by the adjudicator is not an adjudication.
+	if _, err := db.Annotate(stepwise.Annotation{Annotator: "judy", TraceID: "constructed:t5", Step: 0, Rating: stepwise.Good, Gold: true}); err != nil {
+		t.Fatal(err)
+	}
+	opts := Options{Annotator: "ana", Limit: 12, GoldRate: 0.25, Seed: 3, NoArithmetic: true}
+	if q, _ := Build(context.Background(), db, opts); countGold(q) != 0 {
+		t.Fatalf("gold items from the dataset's labels, and there are none: %+v", q)
+	}
+	opts.GoldFrom = "judy"
+	q, err := Build(context.Background(), db, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if countGold(q) == 0 {
+		t.Fatalf("no gold item from judy's ratings: %+v", q)
+	}
+	for _, it := range q {
+		if it.Gold && !rated[[2]any{it.TraceID, it.Step}] {
+			t.Errorf("gold item %s step %d: judy did not rate it", it.TraceID, it.Step)
+		}
+	}
+	opts.Annotator = "judy"
+	if q, _ := Build(context.Background(), db, opts); countGold(q) != 0 {
+		t.Fatalf("the adjudicator's own queue has gold items: %+v", q)
+	}
+}
+
+func countGold(q []Item) int {
+	n := 0
+	for _, it := range q {
+		if it.Gold {
+			n++
+		}
+	}
+	return n
+}

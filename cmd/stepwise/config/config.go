@@ -44,6 +44,8 @@ type Config struct {
 	// Difficulty sets the sampled-accuracy thresholds of the difficulty
 	// buckets (stepwise problems): easy at or above, hard at or below.
 	Difficulty *analytics.Buckets `toml:"difficulty"`
+	// Gold configures hidden quality-control items (gold.go).
+	Gold Gold `toml:"gold"`
 	// Embeddings is the embedding model that groups error keyphrases
 	// (stepwise errortypes); without one they are grouped lexically.
 	Embeddings embed.Settings `toml:"embeddings"`
@@ -96,6 +98,9 @@ func LoadFile(path string) (*Config, error) {
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(c); err != nil {
 		return nil, describe(path, err)
+	}
+	if err := c.Gold.check(path); err != nil {
+		return nil, err
 	}
 	return c, nil
 }
