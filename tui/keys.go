@@ -47,7 +47,11 @@ func defaultBindings() []binding {
 		{actBottom, []string{"G", "end"}, "go to the bottom", "move", true, nil},
 
 		{actFilter, []string{"f"}, "filter traces (dataset:, model:, correct:, label:, truncated:, human:, proof:)", "find", false, nil},
-		{actClearFilter, []string{"F"}, "clear the filter and the search", "find", false, nil},
+		{actClearFilter, []string{"x"}, "clear the filter and the search", "find", false, nil},
+		{actFreq, []string{"F"}, "frequency table of a column over the list's filter or the library's dataset: value, count, percent, bar (⏎ lists the value's traces)", "find", false, nil},
+		{actCharts, []string{"H"}, "charts of the traces in scope: histograms, accuracy by difficulty, search intensity, quality vs cost, proofs and judge by step", "find", false, nil},
+		{actNextField, []string{"tab"}, "next tab (the frequency table's column, the chart)", "find", false, nil},
+		{actPrevField, []string{"shift+tab"}, "previous tab (the frequency table's column, the chart)", "find", false, nil},
 		{actSearch, []string{"/"}, "search problem and step text", "find", false, nil},
 		{actNextMatch, []string{"n"}, "next search match", "find", false, nil},
 		{actPrevMatch, []string{"N"}, "previous search match", "find", false, nil},
@@ -257,6 +261,10 @@ const (
 	actBottom        action = "bottom"
 	actFilter        action = "filter"
 	actClearFilter   action = "clear-filter"
+	actFreq          action = "freq"
+	actCharts        action = "charts"
+	actNextField     action = "next-field"
+	actPrevField     action = "prev-field"
 	actSearch        action = "search"
 	actNextMatch     action = "next-match"
 	actPrevMatch     action = "prev-match"

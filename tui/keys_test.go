@@ -10,12 +10,17 @@ import (
 // screens' handlers; this is the map as it was written by hand before
 // (one list per binding), so a screen that gains or loses an action by
 // accident fails here. One change was meant: r (raw text) did nothing in
-// step detail; it now says it works in the trace view.
+// step detail; it now says it works in the trace view. Added since: the
+// frequency table (F) and the charts (H) with their tabs.
 func TestKeysWorkWhereTheyDid(t *testing.T) {
 	want := map[action][]string{
-		"open":           {"library", "trace list", "trace view", "triage queue", "conflicts view", "judge view", "samples view", "checkpoint grid", "rounds view"},
+		"open":           {"library", "trace list", "trace view", "triage queue", "conflicts view", "judge view", "samples view", "checkpoint grid", "rounds view", "frequency table"},
 		"filter":         {"library", "trace list"},
 		"clear-filter":   {"trace list"},
+		"freq":           {"library", "trace list"},
+		"charts":         {"library", "trace list"},
+		"next-field":     {"frequency table", "charts view"},
+		"prev-field":     {"frequency table", "charts view"},
 		"search":         {"library", "trace list", "trace view"},
 		"next-match":     {"trace list", "trace view"},
 		"prev-match":     {"trace list", "trace view"},

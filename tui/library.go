@@ -58,6 +58,9 @@ func (l *libraryScreen) handlers() []handler {
 		on(actFilter, func() tea.Cmd { c.post(openListReq{prompt: listFilterPrompt}); return nil }),
 		on(actSearch, func() tea.Cmd { c.post(openListReq{prompt: listSearchPrompt}); return nil }),
 		jumpHandler(c),
+		// The selected dataset's frequency table; enter on a value opens
+		// the list of the dataset narrowed to it.
+		on(actFreq, func() tea.Cmd { c.post(openFreqReq{filter: l.scope()}); return nil }),
 	)
 	return append(hs, scopeHandlers(c, l.scope)...)
 }

@@ -393,6 +393,12 @@ func (l *listScreen) handlers() []handler {
 			return l.reload()
 		}).unless(searching),
 		jumpHandler(c),
+		on(actFreq, func() tea.Cmd { c.post(openFreqReq{filter: l.filter}); return nil }).unless(func() string {
+			if l.search != nil {
+				return "a frequency table counts the filter's traces, not a search's: clear the search (/ then ⏎ on an empty line) first"
+			}
+			return ""
+		}),
 	)
 	return append(hs, scopeHandlers(c, func() store.Filter { return l.filter })...)
 }

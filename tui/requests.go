@@ -75,6 +75,10 @@ type (
 	openScorecardReq struct{ filter store.Filter }
 	// openErrorTypesReq shows SEI's error types of a dataset's bad cases.
 	openErrorTypesReq struct{ dataset string }
+	// openFreqReq counts a field's values over the list's filter; openChartsReq
+	// charts the traces in scope.
+	openFreqReq   struct{ filter store.Filter }
+	openChartsReq struct{ filter store.Filter }
 )
 
 // judgeReq estimates a judge run on one trace or a pair and asks before

@@ -18,6 +18,7 @@ func scopeHandlers(c *programContext, scope func() store.Filter) []handler {
 		on(actStatsView, func() tea.Cmd { c.post(openStatsReq{dataset: scope().Dataset}); return nil }),
 		on(actScorecard, func() tea.Cmd { c.post(openScorecardReq{filter: scope()}); return nil }),
 		on(actErrorTypes, func() tea.Cmd { c.post(openErrorTypesReq{dataset: scope().Dataset}); return nil }),
+		on(actCharts, func() tea.Cmd { c.post(openChartsReq{filter: scope()}); return nil }),
 		on(actExport, func() tea.Cmd {
 			c.ask(newPrompt(c, "export FORMAT [PATH] [human|source|merged] [latest|majority] ", "", func(text string) tea.Cmd {
 				return startExport(c, text, scope())

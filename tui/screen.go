@@ -23,6 +23,8 @@ const (
 	scrRounds
 	scrSide
 	scrErrorTypes
+	scrFreq
+	scrCharts
 )
 
 // newScreens builds every screen once, in screenID order.
@@ -43,6 +45,8 @@ func newScreens(c *programContext) []screen {
 		scrRounds:      newRoundsScreen(c),
 		scrSide:        newSideScreen(c),
 		scrErrorTypes:  newErrorTypesScreen(c),
+		scrFreq:        newFreqScreen(c),
+		scrCharts:      newChartsScreen(c),
 	}
 }
 

@@ -257,9 +257,9 @@ func TestSearchStateIsVisibleAndClears(t *testing.T) {
 	if m.current() != scrList || m.list().search == nil {
 		t.Fatalf("esc from the trace: screen %v search %v", m.current(), m.list().search)
 	}
-	press(t, m, "F")
+	press(t, m, "x")
 	if m.list().search != nil || !isEmptyFilter(m.list().filter) {
-		t.Fatalf("F left search %v filter %+v", m.list().search, m.list().filter)
+		t.Fatalf("x left search %v filter %+v", m.list().search, m.list().filter)
 	}
 	settle(t, m, m.list().startSearch("flamingos"))
 	press(t, m, "esc")

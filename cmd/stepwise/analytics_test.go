@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -650,5 +651,115 @@ func TestAgentsRounds(t *testing.T) {
 	}
 	if code, out, _ := runCLI(t, "", "--db", db, "agents", "--rounds", "sharegpt/glaive"); code != exitNotFound || out != "" {
 		t.Errorf("an ambiguous prefix: exit %d (%s)", code, out)
+	}
+}
+
+// TestByStepAfterVerify: `bystep --json` against the rows `verify --json`
+// printed, grouped here by step index (a step is disproved when any of its
+// statements is, proved when every one is proved or needed no check), and
+// the step counts against `ls --json`.
+func TestByStepAfterVerify(t *testing.T) {
+	c := newCLI(t, "")
+	c.must("import", safeExample, safeFalse)
+	type key struct {
+		trace string
+		step  int
+	}
+	statuses := map[key][]string{}
+	sc := bufio.NewScanner(strings.NewReader(c.must("verify", "--json")))
+	for sc.Scan() {
+		var row struct {
+			TraceID string `json:"trace_id"`
+			Step    int    `json:"step"`
+			Status  string `json:"status"`
+		}
+		if err := json.Unmarshal(sc.Bytes(), &row); err != nil {
+			t.Fatal(err)
+		}
+		k := key{row.TraceID, row.Step}
+		statuses[k] = append(statuses[k], row.Status)
+	}
+	proved, disproved := map[int]int{}, map[int]int{}
+	for k, ss := range statuses {
+		anyProved, allOK, anyBad := false, true, false
+		for _, s := range ss {
+			switch s {
+			case "proved", "proved_trusting_compiler":
+				anyProved = true
+			case "skipped":
+			case "disproved":
+				anyBad = true
+				allOK = false
+			default:
+				allOK = false
+			}
+		}
+		switch {
+		case anyBad:
+			disproved[k.step]++
+		case anyProved && allOK:
+			proved[k.step]++
+		}
+	}
+	if len(disproved) == 0 || len(proved) == 0 {
+		t.Fatalf("verify proved %v and disproved %v: the test proves nothing", proved, disproved)
+	}
+	steps := map[int]int{}
+	for _, r := range listedTraces(t, c.db) {
+		for i := range int(r["steps"].(float64)) {
+			steps[i]++
+		}
+	}
+	out := c.must("bystep", "--json")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != len(steps) {
+		t.Fatalf("%d rows, want one per step index (%d)", len(lines), len(steps))
+	}
+	for i, l := range lines {
+		var r analytics.StepRow
+		if err := json.Unmarshal([]byte(l), &r); err != nil {
+			t.Fatal(err)
+		}
+		if r.Step != i || r.Traces != steps[i] || r.Proved != proved[i] || r.Disproved != disproved[i] {
+			t.Errorf("row %d: %s; want traces %d, proved %d, disproved %d", i, l, steps[i], proved[i], disproved[i])
+		}
+	}
+}
+
+// TestProblemsByDifficulty: the buckets' sums are the problems' own, and
+// every sample is in exactly one bucket.
+func TestProblemsByDifficulty(t *testing.T) {
+	db := importInto(t, filepath.Join(sampleDir, "gsm8k", "example_model_solutions_first50.jsonl"))
+	code, out, errs := runCLI(t, "", "--db", db, "problems", "--json")
+	if code != exitOK {
+		t.Fatal(errs)
+	}
+	type sums struct{ problems, samples, correct int }
+	want := map[string]sums{}
+	total := 0
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		var p analytics.Problem
+		json.Unmarshal([]byte(l), &p)
+		s := want[p.Difficulty]
+		want[p.Difficulty] = sums{s.problems + 1, s.samples + p.Samples, s.correct + p.Correct}
+		total += p.Samples
+	}
+	code, out, errs = runCLI(t, "", "--db", db, "problems", "--by-difficulty", "--json")
+	if code != exitOK {
+		t.Fatal(errs)
+	}
+	got := 0
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	for _, l := range lines {
+		var r analytics.DifficultyRow
+		json.Unmarshal([]byte(l), &r)
+		w := want[r.Difficulty]
+		if r.Problems != w.problems || r.Samples != w.samples || r.Correct != w.correct {
+			t.Errorf("%s: %s, want %+v", r.Difficulty, l, w)
+		}
+		got += r.Samples
+	}
+	if len(lines) != len(want) || got != total || len(want) < 2 {
+		t.Fatalf("%d buckets (want %d), %d samples (want %d)", len(lines), len(want), got, total)
 	}
 }

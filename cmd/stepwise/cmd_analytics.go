@@ -22,8 +22,12 @@ func runProblems(ctx context.Context, e *env, args []string) int {
 	var f store.Filter
 	filterFlags(fs, &f)
 	asJSON := fs.Bool("json", false, "one JSON object per problem")
+	byDifficulty := fs.Bool("by-difficulty", false, "the accuracy of each difficulty bucket, every model together")
 	if code, ok := parseNoArgs(e, fs, args, &f); !ok {
 		return code
+	}
+	if *byDifficulty {
+		return runProblemsByDifficulty(ctx, e, f, *asJSON)
 	}
 	cfg, err := config.Load()
 	if err != nil {
@@ -51,6 +55,38 @@ func runProblems(ctx context.Context, e *env, args []string) int {
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\t%d\t%s\t%s\n", p.ProblemID, termsafe.Line(p.Dataset), p.Samples, p.Correct,
 			pct(p.Accuracy), p.DistinctAnswers, maj, p.Difficulty)
+	}
+	tw.Flush()
+	return exitOK
+}
+
+// runProblemsByDifficulty prints the accuracy of each difficulty bucket.
+func runProblemsByDifficulty(ctx context.Context, e *env, f store.Filter, asJSON bool) int {
+	db, code := openStore(e, true)
+	if db == nil {
+		return code
+	}
+	defer db.Close()
+	cfg, err := config.Load()
+	if err != nil {
+		return failed(e, "stepwise problems:", err)
+	}
+	// Offset and limit count the traces listed, not those measured (as
+	// for --difficulty).
+	f.Offset, f.Limit = 0, 0
+	ps, err := analytics.ProblemAccuracy(ctx, db, f, cfg.DifficultyBuckets())
+	if err != nil {
+		return failed(e, "stepwise problems:", err)
+	}
+	rows := analytics.AccuracyByDifficulty(ps)
+	if asJSON {
+		writeJSONLines(e.stdout, rows)
+		return exitOK
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "DIFFICULTY\tPROBLEMS\tSAMPLES\tCORRECT\tACCURACY")
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\n", r.Difficulty, r.Problems, r.Samples, r.Correct, pct(r.Accuracy))
 	}
 	tw.Flush()
 	return exitOK
@@ -419,5 +455,38 @@ func runRounds(e *env, id string, asJSON bool) int {
 			}
 		}
 	}
+	return exitOK
+}
+
+// runByStep prints proof statuses and judge flags by step index.
+func runByStep(ctx context.Context, e *env, args []string) int {
+	fs := newFlags(e, "bystep", "[filters] [--json]",
+		"By step index over the selected traces: the steps there, their proof statuses (checks in place of the shipped\n"+
+			"statuses) grouped as proved, disproved and unknown, and the newest judge verdicts' flags and first errors.")
+	var f store.Filter
+	filterFlags(fs, &f)
+	asJSON := fs.Bool("json", false, "one JSON object per step index")
+	if code, ok := parseNoArgs(e, fs, args, &f); !ok {
+		return code
+	}
+	db, code := openStore(e, true)
+	if db == nil {
+		return code
+	}
+	defer db.Close()
+	rows, err := analytics.ByStep(ctx, db, f)
+	if err != nil {
+		return failed(e, "stepwise bystep:", err)
+	}
+	if *asJSON {
+		writeJSONLines(e.stdout, rows)
+		return exitOK
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "STEP\tTRACES\tPROVED\tDISPROVED\tUNKNOWN\tJUDGED\tFLAGGED\tFIRST ERROR")
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n", r.Step, r.Traces, r.Proved, r.Disproved, r.Unknown, r.Judged, r.JudgeFlagged, r.JudgeFirstError)
+	}
+	tw.Flush()
 	return exitOK
 }

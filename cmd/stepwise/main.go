@@ -90,6 +90,7 @@ func commands() []command {
 		{"agents", "[filters] | --rounds ID", "tool use of agent traces, accuracy by search intensity; --rounds: a trace's call refinements", runAgents},
 		{"freq", "FIELD", "a frequency table of a field (value, count, percent, bar; --json)", runFreq},
 		{"hist", "FIELD", "a histogram of steps, first errors or characters (--json)", runHist},
+		{"bystep", "[filters]", "proof statuses and judge flags by step index (--json)", runByStep},
 		{"models", "[filters]", "per model: accuracy, steps, tokens, cost (--json)", runModels},
 		{"errortypes", "[filters]", "propose error types from bad cases' keyphrases; accept, merge, split, rename them", runErrorTypes},
 		{"regrade", "[filters]", "grade final answers again with this version's answer grader", runRegrade},
