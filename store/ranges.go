@@ -110,10 +110,15 @@ func ParseRange(field, expr string) (Range, error) {
 func ceilU32(f float64) uint32  { return uint32(min(math.Ceil(f-1e-9), math.MaxUint32)) }
 func floorU32(f float64) uint32 { return uint32(min(math.Floor(f+1e-9), math.MaxUint32)) }
 
+// FormatNumeric writes a stored value of a numeric field in the user's
+// unit, as ParseRange reads it.
+func FormatNumeric(field string, v uint32) string {
+	return strconv.FormatFloat(float64(v)/rangeScale(field), 'f', -1, 64)
+}
+
 // String writes the range back in the user's unit.
 func (r Range) String() string {
-	scale := rangeScale(r.Field)
-	f := func(v uint32) string { return strconv.FormatFloat(float64(v)/scale, 'f', -1, 64) }
+	f := func(v uint32) string { return FormatNumeric(r.Field, v) }
 	switch {
 	case r.Lo == r.Hi:
 		return r.Field + ":" + f(r.Lo)

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -123,7 +124,10 @@ func slicesIndex(xs []string, x string) int {
 func TestNarrowFilter(t *testing.T) {
 	for _, field := range analytics.FreqFields {
 		value := map[string]string{"correct": "true", "label_state": "error", "truncated": "false"}[field]
-		if value == "" {
+		switch {
+		case slices.Contains(store.RangeFields(), field):
+			value = "3" // the table writes numbers as the prompt reads them
+		case value == "":
 			value = "x1"
 		}
 		f, why := narrowFilter(store.Filter{}, field, value)
@@ -148,6 +152,12 @@ func TestNarrowFilter(t *testing.T) {
 	}
 	if _, why := narrowFilter(store.Filter{}, "model", "two words"); why == "" {
 		t.Error("a value with a space accepted")
+	}
+	if f, why := narrowFilter(store.Filter{}, "tool_calls", "3"); why != "" || len(f.Ranges) != 1 {
+		t.Errorf("tool_calls 3: %+v, %q", f, why)
+	}
+	if _, why := narrowFilter(store.Filter{}, "tokens", "none"); why == "" {
+		t.Error("tokens none (traces without a value) made a filter")
 	}
 }
 

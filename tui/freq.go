@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -252,7 +253,16 @@ func narrowFilter(f store.Filter, field, value string) (store.Filter, string) {
 	case "format":
 		set = &f.Format
 	default:
-		return f, fmt.Sprintf("the list has no filter on %s (it filters on dataset, model, correct, label_state, truncated, format)", field)
+		if !slices.Contains(store.RangeFields(), field) || value == "none" {
+			return f, fmt.Sprintf("the list has no filter on %s %s (it filters on dataset, model, correct, label_state, truncated, format and the numeric fields' values)",
+				field, termsafe.Line(value))
+		}
+		r, err := store.ParseRange(field, value)
+		if err != nil {
+			return f, err.Error()
+		}
+		f.Ranges = append(f.Ranges, r)
+		return f, ""
 	}
 	if value == "" || strings.ContainsAny(value, " \t\n") {
 		return f, fmt.Sprintf("%s %q cannot be written as a filter (%s:VALUE takes no empty value or space)", field, termsafe.Line(value), key)

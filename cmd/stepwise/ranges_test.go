@@ -304,3 +304,32 @@ func TestModelsByDataset(t *testing.T) {
 		t.Fatal("no model with tokens: mean tokens untested")
 	}
 }
+
+// TestFreqOfToolCalls: `freq tool_calls` counts each number of calls as
+// ls --json reports them, "none" for the traces without a call.
+func TestFreqOfToolCalls(t *testing.T) {
+	db := importInto(t, filepath.Join(sampleDir, "toolcall"), filepath.Join(sampleDir, "gsm8k", "test_first200.jsonl"))
+	want := map[string]int{}
+	for _, r := range lsRows(t, db) {
+		k := "none"
+		if r.Tools != nil {
+			k = strconv.Itoa(r.Tools.Calls)
+		}
+		want[k]++
+	}
+	code, out, errs := runCLI(t, "", "--db", db, "freq", "tool_calls", "--json")
+	if code != exitOK {
+		t.Fatalf("freq: %d %s", code, errs)
+	}
+	got := map[string]int{}
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var r analytics.Row
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatal(err)
+		}
+		got[r.Value] = r.Count
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) || len(want) < 3 {
+		t.Errorf("freq tool_calls %v, ls says %v", got, want)
+	}
+}

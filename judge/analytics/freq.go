@@ -21,8 +21,11 @@ type Row struct {
 	Percent float64 `json:"percent"`
 }
 
-// FreqFields are the summary fields a frequency table can count.
-var FreqFields = []string{"dataset", "model", "correct", "label_state", "truncated", "steps", "first_error", "final_answer", "format"}
+// FreqFields are the summary fields a frequency table can count: the
+// list's columns, then the store's numeric fields (in the user's units:
+// latency in seconds, cost in dollars; "none" where a trace has no value).
+var FreqFields = append([]string{"dataset", "model", "correct", "label_state", "truncated", "steps", "first_error", "final_answer", "format"},
+	store.RangeFields()...)
 
 func fieldValue(s store.Summary, field string) (string, bool) {
 	switch field {
@@ -50,6 +53,13 @@ func fieldValue(s store.Summary, field string) (string, bool) {
 		return s.FinalAnswer, true
 	case "format":
 		return s.Source.Format, true
+	}
+	if slices.Contains(store.RangeFields(), field) {
+		v, ok := store.NumericValue(&s, field)
+		if !ok {
+			return "none", true
+		}
+		return store.FormatNumeric(field, v), true
 	}
 	return "", false
 }
