@@ -162,6 +162,36 @@ func orAll(dataset string) string {
 	return dataset
 }
 
+// runAgentsByDifficulty prints search intensity and accuracy per
+// difficulty bucket.
+func runAgentsByDifficulty(ctx context.Context, e *env, f store.Filter, asJSON bool) int {
+	cfg, err := config.Load()
+	if err != nil {
+		return failed(e, "stepwise agents:", err)
+	}
+	db, code := openStore(e, true)
+	if db == nil {
+		return code
+	}
+	defer db.Close()
+	f.Offset, f.Limit = 0, 0
+	rows, err := analytics.IntensityByDifficulty(ctx, db, f, cfg.DifficultyBuckets())
+	if err != nil {
+		return failed(e, "stepwise agents:", err)
+	}
+	if asJSON {
+		writeJSONLines(e.stdout, rows)
+		return exitOK
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "DIFFICULTY\tTRACES\tSEARCH/TRACE\tCALLS/TRACE\tACCURACY")
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%s\t%d\t%.2f\t%.2f\t%s\n", r.Difficulty, r.Traces, r.MeanSearchCalls, r.MeanToolCalls, pct(r.Accuracy))
+	}
+	tw.Flush()
+	return exitOK
+}
+
 // runModelsByDifficulty prints each model's accuracy per difficulty bucket.
 func runModelsByDifficulty(ctx context.Context, e *env, f store.Filter, asJSON bool) int {
 	db, code := openStore(e, true)
@@ -376,11 +406,15 @@ func runAgents(ctx context.Context, e *env, args []string) int {
 	filterFlags(fs, &f)
 	asJSON := fs.Bool("json", false, "one JSON object per trace, then {\"search_intensity\": [...]}; with --rounds, one object")
 	rounds := fs.String("rounds", "", "show this trace's refinement rounds")
+	byDifficulty := fs.Bool("by-difficulty", false, "tool use and accuracy of the agent traces per difficulty bucket of their problem")
 	if code, ok := parseNoArgs(e, fs, args, &f); !ok {
 		return code
 	}
 	if *rounds != "" {
 		return runRounds(e, *rounds, *asJSON)
+	}
+	if *byDifficulty {
+		return runAgentsByDifficulty(ctx, e, f, *asJSON)
 	}
 	db, code := openStore(e, true)
 	if db == nil {

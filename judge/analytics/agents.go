@@ -35,15 +35,16 @@ type IntensityRow struct {
 	Accuracy    *float64 `json:"accuracy"`
 }
 
-// Agents reads every selected trace's tool use (traces without a tool call
-// are left out) and the accuracy by search intensity.
+// Agents reads every selected trace's tool use from the summaries (traces
+// without a tool call are left out) and the accuracy by search intensity.
 func Agents(ctx context.Context, db *store.DB, f store.Filter) ([]AgentTrace, []IntensityRow, error) {
 	var out []AgentTrace
-	err := db.EachEvidence(ctx, f, func(ev *store.TraceEvidence) error {
-		if a, ok := agentTrace(ev.Trace); ok {
-			out = append(out, a)
+	err := db.List(f, func(s store.Summary) error {
+		if u := s.Tools; u.Calls > 0 {
+			out = append(out, AgentTrace{TraceID: s.ID, Model: s.Model, ToolCalls: u.Calls, SearchCalls: u.Search,
+				Rounds: u.Rounds, Repeated: u.Repeated, Failed: u.Failed, Correct: s.Correct})
 		}
-		return nil
+		return ctx.Err()
 	})
 	if err != nil {
 		return nil, nil, err
@@ -51,13 +52,64 @@ func Agents(ctx context.Context, db *store.DB, f store.Filter) ([]AgentTrace, []
 	return out, intensity(out), nil
 }
 
-func agentTrace(t *stepwise.Trace) (AgentTrace, bool) {
-	u := t.ToolUse()
-	if u.Calls == 0 {
-		return AgentTrace{}, false
+// DifficultyIntensity is the tool use and accuracy of the agent traces of
+// one difficulty bucket: whether harder problems get more search, and
+// what it buys.
+type DifficultyIntensity struct {
+	Difficulty      string   `json:"difficulty"`
+	Traces          int      `json:"traces"`
+	MeanSearchCalls float64  `json:"mean_search_calls"`
+	MeanToolCalls   float64  `json:"mean_tool_calls"`
+	Graded          int      `json:"graded"`
+	Accuracy        *float64 `json:"accuracy"`
+}
+
+// IntensityByDifficulty groups the selected agent traces by their
+// problem's difficulty (sampled accuracy over every trace f selects, as
+// ProblemAccuracy computes it), in bucket order.
+func IntensityByDifficulty(ctx context.Context, db *store.DB, f store.Filter, b Buckets) ([]DifficultyIntensity, error) {
+	ps, err := ProblemAccuracy(ctx, db, f, b)
+	if err != nil {
+		return nil, err
 	}
-	return AgentTrace{TraceID: t.ID, Model: t.Model, ToolCalls: u.Calls, SearchCalls: u.Search, Rounds: u.Rounds,
-		Repeated: u.Repeated, Failed: u.Failed, Correct: t.Correct}, true
+	bucket := make(map[string]string, len(ps))
+	for _, p := range ps {
+		bucket[p.ProblemID] = p.Difficulty
+	}
+	type sums struct{ traces, search, calls, graded, correct int }
+	by := map[string]*sums{}
+	err = db.List(f, func(s store.Summary) error {
+		if s.Tools.Calls == 0 {
+			return ctx.Err()
+		}
+		d := bucket[s.ProblemID]
+		if d == "" {
+			d = b.Bucket(nil) // a reference-only problem: no sampled accuracy
+		}
+		x := by[d]
+		if x == nil {
+			x = &sums{}
+			by[d] = x
+		}
+		x.traces++
+		x.search += s.Tools.Search
+		x.calls += s.Tools.Calls
+		if s.Correct != nil {
+			x.graded++
+			if *s.Correct {
+				x.correct++
+			}
+		}
+		return ctx.Err()
+	})
+	var out []DifficultyIntensity
+	for _, d := range []string{"easy", "medium", "hard", "unsolved", "unknown"} {
+		if x := by[d]; x != nil {
+			out = append(out, DifficultyIntensity{Difficulty: d, Traces: x.traces, MeanSearchCalls: float64(x.search) / float64(x.traces),
+				MeanToolCalls: float64(x.calls) / float64(x.traces), Graded: x.graded, Accuracy: ratio(x.correct, x.graded)})
+		}
+	}
+	return out, err
 }
 
 func intensity(ts []AgentTrace) []IntensityRow {
@@ -93,8 +145,9 @@ func intensity(ts []AgentTrace) []IntensityRow {
 func AgentsOf(traces []*stepwise.Trace) ([]AgentTrace, []IntensityRow) {
 	var out []AgentTrace
 	for _, t := range traces {
-		if a, ok := agentTrace(t); ok {
-			out = append(out, a)
+		if u := t.ToolUse(); u.Calls > 0 {
+			out = append(out, AgentTrace{TraceID: t.ID, Model: t.Model, ToolCalls: u.Calls, SearchCalls: u.Search,
+				Rounds: u.Rounds, Repeated: u.Repeated, Failed: u.Failed, Correct: t.Correct})
 		}
 	}
 	return out, intensity(out)
