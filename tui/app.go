@@ -11,6 +11,7 @@ import (
 	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/judge"
 	"github.com/stepwise-dev/stepwise/judge/analytics"
+	"github.com/stepwise-dev/stepwise/judge/errortypes"
 	"github.com/stepwise-dev/stepwise/store"
 	"github.com/stepwise-dev/stepwise/themes"
 	"github.com/stepwise-dev/stepwise/tui/render"
@@ -60,6 +61,11 @@ type Options struct {
 	// this annotator's queue.
 	GoldFrom string
 	GoldRate float64
+	// Embedder groups error keyphrases on the error-types screen (nil:
+	// lexically), as `stepwise errortypes` does; EmbedderErr says why a
+	// configured one could not be made.
+	Embedder    errortypes.Embedder
+	EmbedderErr string
 	// Prices give a model's tokens a cost where the source records none.
 	Prices map[string]analytics.Price
 	// Import, when set, is imported as a background job on start.

@@ -18,8 +18,9 @@ import (
 // types and the proposed clusters, each with its phrases and cases, and
 // the decisions `stepwise errortypes` records — accept a proposal, merge,
 // split and rename types — saved to the same taxonomy file, plus the
-// export of each type's bad cases. Proposals are lexical here; the CLI
-// uses an embedding model when one is configured.
+// export of each type's bad cases. Phrases are grouped as the CLI groups
+// them: by the embedding model when one is configured (Options.Embedder),
+// else lexically.
 type errorTypesScreen struct {
 	noMouseClick
 	c        *programContext
@@ -129,16 +130,16 @@ func (s *errorTypesScreen) update(msg tea.Msg) tea.Cmd {
 // made meanwhile with the CLI is kept.
 func (s *errorTypesScreen) run(decide func(*errortypes.Taxonomy) error, what, focus string) tea.Cmd {
 	s.req, s.loading = s.c.req(), true
-	req, db, ctx, path, dataset := s.req, s.c.db, s.c.life, s.c.opts.TaxonomyPath, s.dataset
+	req, db, ctx, path, dataset, emb := s.req, s.c.db, s.c.life, s.c.opts.TaxonomyPath, s.dataset, s.c.opts.Embedder
 	return func() tea.Msg {
-		cl, cases, err := proposeTypes(ctx, db, path, dataset, decide)
+		cl, cases, err := proposeTypes(ctx, db, path, dataset, emb, decide)
 		return errorTypesMsg{req: req, clusters: cl, cases: cases, saved: what, focus: focus, err: err}
 	}
 }
 
 // proposeTypes is `stepwise errortypes` for the workbench: the taxonomy
 // (changed by decide and saved, when given), the cases, the proposals.
-func proposeTypes(ctx context.Context, db *store.DB, path, dataset string, decide func(*errortypes.Taxonomy) error) ([]errortypes.Cluster, []errortypes.Case, error) {
+func proposeTypes(ctx context.Context, db *store.DB, path, dataset string, emb errortypes.Embedder, decide func(*errortypes.Taxonomy) error) ([]errortypes.Cluster, []errortypes.Case, error) {
 	tax := &errortypes.Taxonomy{}
 	var err error
 	switch {
@@ -154,7 +155,8 @@ func proposeTypes(ctx context.Context, db *store.DB, path, dataset string, decid
 	if err != nil {
 		return nil, nil, err
 	}
-	return errortypes.Propose(cases, errortypes.Options{Taxonomy: tax}), cases, nil
+	cl, err := errortypes.ProposeWith(ctx, cases, errortypes.Options{Taxonomy: tax}, emb)
+	return cl, cases, err
 }
 
 func (s *errorTypesScreen) loaded(msg errorTypesMsg) {
@@ -295,6 +297,14 @@ func (s *errorTypesScreen) view() string {
 	head := "Error types from the bad cases' keyphrases"
 	if s.dataset != "" {
 		head += " — " + termsafe.Line(s.dataset)
+	}
+	switch {
+	case c.opts.Embedder != nil:
+		head += " · grouped by embeddings"
+	case c.opts.EmbedderErr != "":
+		head += " · grouped lexically: " + termsafe.Line(c.opts.EmbedderErr)
+	default:
+		head += " · grouped lexically"
 	}
 	out := []string{c.st.title.Render(truncate(head, c.width)),
 		c.st.header.Render(truncate(fmt.Sprintf("%-9s %-40s %7s %6s", "", "TYPE", "PHRASES", "CASES"), c.width))}

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"slices"
@@ -17,6 +18,12 @@ import (
 // newErrorTypesModel is a model whose store has keyphrases for four bad
 // cases and whose taxonomy file is in a folder that does not exist yet.
 func newErrorTypesModel(t *testing.T) (*Model, string) {
+	t.Helper()
+	return newErrorTypesModelWith(t, nil)
+}
+
+// newErrorTypesModelWith is newErrorTypesModel grouping with emb.
+func newErrorTypesModelWith(t *testing.T, emb errortypes.Embedder) (*Model, string) {
 	t.Helper()
 	db := openTestStore(t)
 	phrases := map[string][]string{
@@ -35,7 +42,7 @@ func newErrorTypesModel(t *testing.T) (*Model, string) {
 	}
 	path := filepath.Join(t.TempDir(), "config", "error-types.toml")
 	th, _ := themes.Builtin("dark")
-	m, err := New(Options{StorePoll: -1, DB: db, Theme: th, ThemeFixed: true, Annotator: "tester", TaxonomyPath: path})
+	m, err := New(Options{StorePoll: -1, DB: db, Theme: th, ThemeFixed: true, Annotator: "tester", TaxonomyPath: path, Embedder: emb})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,5 +185,53 @@ func TestErrorTypesHostileTypeName(t *testing.T) {
 		press(t, m, "r")
 		assertTerminalSafe(t, "rename prompt", viewOf(m))
 		press(t, m, "esc")
+	}
+}
+
+// axisEmbedder puts phrases about units on one axis and everything else on
+// another: "dropped the units" and "forgot the units" are one type for it,
+// whatever the lexical grouping says.
+type axisEmbedder struct{ calls *int }
+
+func (e axisEmbedder) Embed(_ context.Context, texts []string) ([][]float64, error) {
+	*e.calls++
+	out := make([][]float64, len(texts))
+	for i, s := range texts {
+		if strings.Contains(s, "unit") {
+			out[i] = []float64{1, 0}
+		} else {
+			out[i] = []float64{0, 1}
+		}
+	}
+	return out, nil
+}
+
+// TestErrorTypesGroupByEmbeddings: with an embedder the screen groups as
+// the embeddings say (every phrase but the unit ones in one type here),
+// and says so.
+func TestErrorTypesGroupByEmbeddings(t *testing.T) {
+	calls := 0
+	m, _ := newErrorTypesModelWith(t, axisEmbedder{&calls})
+	send(t, m, openErrorTypesReq{})
+	s := m.errorTypes()
+	if calls == 0 {
+		t.Fatal("the embedder was never asked")
+	}
+	if len(s.clusters) != 2 {
+		t.Fatalf("want two types (units, the rest), got %+v", s.clusters)
+	}
+	for _, c := range s.clusters {
+		units := 0
+		for _, p := range c.Phrases {
+			if strings.Contains(p.Text, "unit") {
+				units++
+			}
+		}
+		if units != 0 && units != len(c.Phrases) {
+			t.Errorf("type %q mixes unit phrases with others: %v", c.Name, c.Phrases)
+		}
+	}
+	if v := ansi.Strip(viewOf(m)); !strings.Contains(v, "grouped by embeddings") {
+		t.Errorf("the view does not say how it grouped:\n%s", v)
 	}
 }

@@ -118,51 +118,22 @@ func (o *errorTypeOptions) propose(ctx context.Context, e *env) ([]errortypes.Cl
 	if err != nil {
 		return nil, nil, failed(e, "stepwise errortypes:", err)
 	}
-	opts := errortypes.Options{Taxonomy: tax, Threshold: o.threshold}
+	var embedder errortypes.Embedder
 	if cfg.Embeddings.Configured() && !o.lexical {
-		sim, err := embeddingSimilarity(ctx, cfg, cases)
+		c, err := cfg.Embeddings.Client(os.Getenv)
 		if err != nil {
 			return nil, nil, failed(e, "stepwise errortypes:", err)
 		}
-		opts.Similarity = sim
-		if opts.Threshold == 0 {
-			opts.Threshold = 0.8
-		}
+		embedder = c
 	}
 	if len(cases) == 0 {
 		fmt.Fprintf(e.stderr, "stepwise errortypes: no case has keyphrases for %s yet (answer it in the workbench, or with `stepwise label --from`)\n", o.question)
 	}
-	return errortypes.Propose(cases, opts), cases, exitOK
-}
-
-// embeddingSimilarity embeds every distinct phrase once.
-func embeddingSimilarity(ctx context.Context, cfg *config.Config, cases []errortypes.Case) (errortypes.Similarity, error) {
-	c, err := cfg.Embeddings.Client(os.Getenv)
+	clusters, err := errortypes.ProposeWith(ctx, cases, errortypes.Options{Taxonomy: tax, Threshold: o.threshold}, embedder)
 	if err != nil {
-		return nil, err
+		return nil, nil, failed(e, "stepwise errortypes:", err)
 	}
-	seen := map[string]bool{}
-	var phrases []string
-	for _, cs := range cases {
-		for _, p := range cs.Phrases {
-			if p = errortypes.Normalize(p); p != "" && !seen[p] {
-				seen[p] = true
-				phrases = append(phrases, p)
-			}
-		}
-	}
-	if len(phrases) == 0 {
-		return errortypes.Lexical, nil
-	}
-	vs, err := c.Embed(ctx, phrases)
-	if err != nil {
-		return nil, err
-	}
-	vectors := map[string][]float64{}
-	for i, p := range phrases {
-		vectors[p] = vs[i]
-	}
-	return errortypes.Cosine(vectors), nil
+	return clusters, cases, exitOK
 }
 
 func printClusters(e *env, clusters []errortypes.Cluster) {

@@ -93,6 +93,15 @@ func workbenchOptions(e *env) (workbench, error) {
 	opts := tui.Options{KeyOverrides: cfg.Keys, NoColor: themes.NoColorRequested(os.Getenv),
 		Annotator: annotatorName(e, cfg), Taxonomy: cfg.Taxonomy, Buckets: cfg.DifficultyBuckets(), Prices: cfg.Prices}
 	opts.GoldFrom, opts.GoldRate = cfg.Gold.Adjudicator(), cfg.Gold.RateFor(opts.Annotator)
+	if cfg.Embeddings.Configured() {
+		// A bad embeddings section stops the CLI's errortypes; here the
+		// error-types screen groups lexically and says why.
+		if c, err := cfg.Embeddings.Client(os.Getenv); err == nil {
+			opts.Embedder = c
+		} else {
+			opts.EmbedderErr = err.Error()
+		}
+	}
 	// The label schemas and the per-dataset choice, as `stepwise label`
 	// checks answers against them.
 	schemas, err := config.LoadSchemas(filepath.Join(cfg.Dir, "schemas"), cfg.Schemas)

@@ -1,6 +1,8 @@
 package errortypes
 
 import (
+	"context"
+	"fmt"
 	"sort"
 )
 
@@ -23,7 +25,7 @@ func Propose(cases []Case, o Options) []Cluster {
 		o.Similarity = Lexical
 	}
 	if o.Threshold <= 0 {
-		o.Threshold = 0.5
+		o.Threshold = LexicalThreshold
 	}
 	if o.Taxonomy == nil {
 		o.Taxonomy = &Taxonomy{}
@@ -96,4 +98,63 @@ func finish(c Cluster, casesOf map[string][]string) Cluster {
 	}
 	sort.Strings(c.Cases)
 	return c
+}
+
+// Embedder turns phrases into vectors (judge/embed.Client).
+type Embedder interface {
+	Embed(ctx context.Context, texts []string) ([][]float64, error)
+}
+
+// Default thresholds: the least average similarity of one type.
+const (
+	LexicalThreshold   = 0.5
+	EmbeddingThreshold = 0.8
+)
+
+// ProposeWith groups the cases' phrases as `stepwise errortypes` and the
+// workbench do: by the embedder's cosine similarity when there is one
+// (each distinct phrase embedded once), else lexically; a zero
+// opts.Threshold takes the grouping's default.
+func ProposeWith(ctx context.Context, cases []Case, opts Options, e Embedder) ([]Cluster, error) {
+	if e == nil {
+		return Propose(cases, opts), nil
+	}
+	sim, err := embeddingSimilarity(ctx, e, cases)
+	if err != nil {
+		return nil, err
+	}
+	opts.Similarity = sim
+	if opts.Threshold == 0 {
+		opts.Threshold = EmbeddingThreshold
+	}
+	return Propose(cases, opts), nil
+}
+
+// embeddingSimilarity embeds every distinct phrase once.
+func embeddingSimilarity(ctx context.Context, e Embedder, cases []Case) (Similarity, error) {
+	seen := map[string]bool{}
+	var phrases []string
+	for _, cs := range cases {
+		for _, p := range cs.Phrases {
+			if p = Normalize(p); p != "" && !seen[p] {
+				seen[p] = true
+				phrases = append(phrases, p)
+			}
+		}
+	}
+	if len(phrases) == 0 {
+		return Lexical, nil
+	}
+	vs, err := e.Embed(ctx, phrases)
+	if err != nil {
+		return nil, fmt.Errorf("embed error keyphrases: %w", err)
+	}
+	if len(vs) != len(phrases) {
+		return nil, fmt.Errorf("embed error keyphrases: %d vectors for %d phrases", len(vs), len(phrases))
+	}
+	vectors := map[string][]float64{}
+	for i, p := range phrases {
+		vectors[p] = vs[i]
+	}
+	return Cosine(vectors), nil
 }
