@@ -41,6 +41,11 @@ type ExportOptions struct {
 	// Resolve picks among several annotators' labels of a step (default
 	// latest).
 	Resolve Resolve
+	// Questions are the kinds of the label schemas' questions by id
+	// ("schema/question"), which type their answer columns in steps-jsonl
+	// and steps-parquet (the configuration holds the schemas; the store
+	// does not). A question not here gets the kind its answers have.
+	Questions map[string]stepwise.QuestionKind
 }
 
 // ExportReport counts what an export wrote and what it skipped, by reason
@@ -82,7 +87,7 @@ func (db *DB) Export(ctx context.Context, w io.Writer, opts ExportOptions) (*Exp
 		return nil, err
 	}
 	eo := export.Options{Format: opts.Format, Labels: opts.Labels, Annotator: opts.Annotator, LabeledOnly: opts.LabeledOnly,
-		Since: opts.Since, Until: opts.Until, IncludeQC: opts.IncludeQC, Resolve: opts.Resolve}
+		Since: opts.Since, Until: opts.Until, IncludeQC: opts.IncludeQC, Resolve: opts.Resolve, Questions: opts.Questions}
 	if err := eo.Check(); err != nil {
 		return nil, err
 	}
