@@ -2,6 +2,7 @@ package store
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -229,6 +230,28 @@ func (x *exportReader) Events(seq uint64) ([]stepwise.Annotation, error) {
 }
 
 func (x *exportReader) PRMNames() []string { return prmNamesTx(x.tx) }
+
+// answerKey is how a stored event that answers a question shows it: the
+// key is left out of other events (omitempty), and inside a JSON string a
+// quote is escaped, so only a key reads so.
+var answerKey = []byte(`"question":`)
+
+// HasAnswers scans the stored events' bytes for an answer, without
+// decoding them: far cheaper than the pre-pass it spares (reading every
+// selected trace's events) in a store without answers.
+func (x *exportReader) HasAnswers() bool {
+	b := x.tx.Bucket(schema.Events)
+	if b == nil {
+		return false
+	}
+	c := b.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if bytes.Contains(v, answerKey) {
+			return true
+		}
+	}
+	return false
+}
 
 func (x *exportReader) PRM(seq uint64, names []string) ([][]float64, error) {
 	return prmColumns(x.tx, seq, names)

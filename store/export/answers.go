@@ -28,7 +28,7 @@ func (x *exportRun) exportAnswerColumns(ctx context.Context, f formats.ExportFor
 	if exp == nil {
 		exp = f.New(io.Discard)
 	}
-	if _, ok := exp.(formats.AnswerColumner); !ok || x.opts.Labels == LabelsSource {
+	if _, ok := exp.(formats.AnswerColumner); !ok || x.opts.Labels == LabelsSource || !x.r.HasAnswers() {
 		return nil, nil
 	}
 	kinds := map[string]stepwise.QuestionKind{}

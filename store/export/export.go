@@ -105,6 +105,10 @@ type Reader interface {
 	Problem(seq uint64, t *stepwise.Trace) (*stepwise.Problem, error)
 	// Events returns the trace's annotation events, in order.
 	Events(seq uint64) ([]stepwise.Annotation, error)
+	// HasAnswers reports whether an event of the snapshot may answer a
+	// label schema's question (false: none does), so that an export
+	// skips looking for answer columns in a store without answers.
+	HasAnswers() bool
 	// PRMNames lists every PRM with scores in the store, in name order.
 	PRMNames() []string
 	// PRM returns the trace's step scores by each named PRM, nil for a PRM
