@@ -204,9 +204,9 @@ func TestAnswersInStepsJSONL(t *testing.T) {
 	if code, _, errs := runCLI(t, "", "--db", db, "export", "--format", "steps-jsonl", "-o", file); code != exitOK {
 		t.Fatal(errs)
 	}
-	again := importInto(t, file)
-	if n := len(listedTraces(t, again)); n != 200 {
-		t.Errorf("the export imports %d traces, want 200", n)
+	again := listedTraces(t, importInto(t, file))
+	if len(again) != 200 || again[0]["dataset"] != "processbench/gsm8k" || again[0]["steps"] != 4.0 {
+		t.Errorf("the export imports %d traces, the first %v; want 200 of processbench/gsm8k, the first of 4 steps", len(again), again[0])
 	}
 }
 
