@@ -324,6 +324,10 @@ func TestAnswersInStepsParquet(t *testing.T) {
 			t.Errorf("the card lacks %q", want)
 		}
 	}
+	// The Parquet export imports again too, its list columns aside.
+	if again := listedTraces(t, importInto(t, dir)); len(again) != 200 || again[0]["steps"] != 4.0 {
+		t.Errorf("the Parquet export imports %d traces, the first %v", len(again), again[0])
+	}
 	_, cols := duckdbRead(t, filepath.Join(dir, "data", "steps.parquet"))
 	for name, typ := range map[string]string{"q_all_ok": "BOOLEAN", "q_all_score": "DOUBLE", "q_all_pick": "VARCHAR",
 		"q_all_tags": "VARCHAR[]", "q_all_why": "VARCHAR", "q_all_x_y_2": "VARCHAR",

@@ -1,8 +1,8 @@
 // Package export writes selected traces, with their labels resolved, in an
 // export format (store/formats): it picks each step's label (a human label
 // by the resolution rule, else the dataset's, by LabelMode), leaves out
-// PRM800K's quality-control records, adds PRM score columns where the
-// format takes them, and runs the work as a pipeline that keeps up with an
+// PRM800K's quality-control records, adds PRM score and schema answer
+// columns where the format takes them, and runs the work as a pipeline that keeps up with an
 // import — workers load (and, for line formats, encode) jobs of traces in
 // parallel, one goroutine writes them back in order — so that the output is
 // byte for byte what one exporter writing trace after trace would write.
