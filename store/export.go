@@ -2,6 +2,7 @@ package store
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -41,6 +42,11 @@ type ExportOptions struct {
 	// Resolve picks among several annotators' labels of a step (default
 	// latest).
 	Resolve Resolve
+	// Questions are the kinds of the label schemas' questions by id
+	// ("schema/question"), which type their answer columns in steps-jsonl
+	// and steps-parquet (the configuration holds the schemas; the store
+	// does not). A question not here gets the kind its answers have.
+	Questions map[string]stepwise.QuestionKind
 }
 
 // ExportReport counts what an export wrote and what it skipped, by reason
@@ -82,7 +88,7 @@ func (db *DB) Export(ctx context.Context, w io.Writer, opts ExportOptions) (*Exp
 		return nil, err
 	}
 	eo := export.Options{Format: opts.Format, Labels: opts.Labels, Annotator: opts.Annotator, LabeledOnly: opts.LabeledOnly,
-		Since: opts.Since, Until: opts.Until, IncludeQC: opts.IncludeQC, Resolve: opts.Resolve}
+		Since: opts.Since, Until: opts.Until, IncludeQC: opts.IncludeQC, Resolve: opts.Resolve, Questions: opts.Questions}
 	if err := eo.Check(); err != nil {
 		return nil, err
 	}
@@ -224,6 +230,28 @@ func (x *exportReader) Events(seq uint64) ([]stepwise.Annotation, error) {
 }
 
 func (x *exportReader) PRMNames() []string { return prmNamesTx(x.tx) }
+
+// answerKey is how a stored event that answers a question shows it: the
+// key is left out of other events (omitempty), and inside a JSON string a
+// quote is escaped, so only a key reads so.
+var answerKey = []byte(`"question":`)
+
+// HasAnswers scans the stored events' bytes for an answer, without
+// decoding them: far cheaper than the pre-pass it spares (reading every
+// selected trace's events) in a store without answers.
+func (x *exportReader) HasAnswers() bool {
+	b := x.tx.Bucket(schema.Events)
+	if b == nil {
+		return false
+	}
+	c := b.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if bytes.Contains(v, answerKey) {
+			return true
+		}
+	}
+	return false
+}
 
 func (x *exportReader) PRM(seq uint64, names []string) ([][]float64, error) {
 	return prmColumns(x.tx, seq, names)

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stepwise-dev/stepwise"
+	"github.com/stepwise-dev/stepwise/cmd/stepwise/config"
 	"github.com/stepwise-dev/stepwise/store"
 	"github.com/stepwise-dev/stepwise/store/formats"
 	"github.com/stepwise-dev/stepwise/store/hfdataset"
@@ -60,6 +62,9 @@ func runExport(ctx context.Context, e *env, args []string) int {
 	}
 	if opts.Until, err = parseDate(*until); err != nil {
 		return usageError(e.stderr, fs, "--until: "+err.Error())
+	}
+	if opts.Questions, err = questionKinds(opts.Format); err != nil {
+		return failed(e, "stepwise export:", err)
 	}
 	db, code := openStore(e, true)
 	if db == nil {
@@ -109,6 +114,38 @@ func runExport(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "  skipped %d: %s\n", rep.Skipped[r], r)
 	}
 	return exitOK
+}
+
+// questionKinds are the kinds of the configured schemas' questions, which
+// type the answer columns of a format that has them; nil for another
+// format, so that a broken schema file fails only the exports that read it.
+func questionKinds(format string) (map[string]stepwise.QuestionKind, error) {
+	f, err := formats.LookupExport(format)
+	if err != nil {
+		return nil, nil // annotations, labels-jsonl
+	}
+	if _, ok := f.New(io.Discard).(formats.AnswerColumner); !ok {
+		return nil, nil
+	}
+	cfg, err := config.Load()
+	if err != nil {
+		return nil, err
+	}
+	dir := "" // no configuration folder: the bundled schemas alone
+	if cfg.Dir != "" {
+		dir = filepath.Join(cfg.Dir, "schemas")
+	}
+	schemas, err := config.LoadSchemas(dir, cfg.Schemas)
+	if err != nil {
+		return nil, err
+	}
+	kinds := map[string]stepwise.QuestionKind{}
+	for name, s := range schemas {
+		for _, q := range s.Questions {
+			kinds[stepwise.QuestionID(name, q.ID)] = q.Kind
+		}
+	}
+	return kinds, nil
 }
 
 // exportTo writes into a temporary file beside the output and renames it at

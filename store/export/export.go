@@ -1,8 +1,8 @@
 // Package export writes selected traces, with their labels resolved, in an
 // export format (store/formats): it picks each step's label (a human label
 // by the resolution rule, else the dataset's, by LabelMode), leaves out
-// PRM800K's quality-control records, adds PRM score columns where the
-// format takes them, and runs the work as a pipeline that keeps up with an
+// PRM800K's quality-control records, adds PRM score and schema answer
+// columns where the format takes them, and runs the work as a pipeline that keeps up with an
 // import — workers load (and, for line formats, encode) jobs of traces in
 // parallel, one goroutine writes them back in order — so that the output is
 // byte for byte what one exporter writing trace after trace would write.
@@ -55,6 +55,10 @@ type Options struct {
 	// Resolve picks among several annotators' labels of a step (default
 	// latest).
 	Resolve Resolve
+	// Questions are the kinds of the label schemas' questions by id
+	// ("schema/question"): the types of their answer columns. A question
+	// not here gets the kind its answers have.
+	Questions map[string]stepwise.QuestionKind
 }
 
 // Report counts what an export wrote and what it skipped, by reason. The
@@ -64,6 +68,8 @@ type Report struct {
 	Traces  int            `json:"traces"`
 	Written int            `json:"written"`
 	Skipped map[string]int `json:"skipped,omitempty"`
+	// AnswerColumns are the schema questions the export has columns for.
+	AnswerColumns []formats.AnswerColumn `json:"answer_columns,omitempty"`
 }
 
 func (r *Report) skip(reason string, n int) {
@@ -99,6 +105,10 @@ type Reader interface {
 	Problem(seq uint64, t *stepwise.Trace) (*stepwise.Problem, error)
 	// Events returns the trace's annotation events, in order.
 	Events(seq uint64) ([]stepwise.Annotation, error)
+	// HasAnswers reports whether an event of the snapshot may answer a
+	// label schema's question (false: none does), so that an export
+	// skips looking for answer columns in a store without answers.
+	HasAnswers() bool
 	// PRMNames lists every PRM with scores in the store, in name order.
 	PRMNames() []string
 	// PRM returns the trace's step scores by each named PRM, nil for a PRM
@@ -149,8 +159,13 @@ func Run(ctx context.Context, src Source, w io.Writer, opts Options) (*Report, e
 	err = src.Snapshot(ctx, n, func(rs []Reader) error {
 		x := &exportRun{r: rs[0], opts: opts, rep: rep}
 		x.prmNames = exportPRMNames(rs[0], f, exp)
+		var err error
+		if x.answerCols, err = x.exportAnswerColumns(ctx, f, exp); err != nil {
+			return err
+		}
+		rep.AnswerColumns = x.answerCols
 		if exp != nil {
-			if err := setPRMColumns(exp, x.prmNames); err != nil {
+			if err := setExtraColumns(exp, x.prmNames, x.answerCols); err != nil {
 				return err
 			}
 		}
@@ -169,10 +184,20 @@ func Run(ctx context.Context, src Source, w io.Writer, opts Options) (*Report, e
 
 // exportRun is one export's state, reading through one reader.
 type exportRun struct {
-	r        Reader
-	opts     Options
-	rep      *Report
-	prmNames []string // the PRMs the export has columns for
+	r          Reader
+	opts       Options
+	rep        *Report
+	prmNames   []string               // the PRMs the export has columns for
+	answerCols []formats.AnswerColumn // the questions it has columns for
+}
+
+// setExtraColumns names the PRM and answer columns of an exporter that
+// takes them.
+func setExtraColumns(exp formats.Exporter, prm []string, answers []formats.AnswerColumn) error {
+	if err := setPRMColumns(exp, prm); err != nil {
+		return err
+	}
+	return setAnswerColumns(exp, answers)
 }
 
 // byProblem hands a group exporter every selected trace of a problem at
@@ -244,7 +269,15 @@ func (x *exportRun) item(seq uint64) (*formats.ExportItem, string, error) {
 			return nil, "", err
 		}
 	}
-	resolveLabels(item, x.keepEvents(evs), x.opts.Labels, x.opts.Resolve)
+	kept := x.keepEvents(evs)
+	var marks map[string]*stepwise.TraceMarks
+	if x.opts.Labels != LabelsSource && len(kept) > 0 {
+		marks = stepwise.FoldAnnotations(kept, len(t.Steps))
+	}
+	resolveLabels(item, marks, x.opts.Labels, x.opts.Resolve)
+	if len(x.answerCols) > 0 && len(marks) > 0 {
+		resolveAnswers(item, marks, eventTimes(kept), x.answerCols, x.opts.Resolve)
+	}
 	if x.opts.LabeledOnly && !hasLabel(item) {
 		return nil, "unlabeled", nil
 	}
@@ -284,21 +317,18 @@ func hasLabel(it *formats.ExportItem) bool {
 			return true
 		}
 	}
-	return it.Verdict != ""
+	return it.Verdict != "" || len(it.Answers) > 0
 }
 
-// resolveLabels fills the item's per-step labels. A human label is chosen
+// resolveLabels fills the item's per-step labels from the annotators'
+// current labels (marks; none with LabelsSource). A human label is chosen
 // among the annotators' current labels of the step by the resolution rule
 // (latest: an adjudicator who labels after the others wins; majority); the
 // dataset's is the step's source rating, with the bad label's category and
 // reason, and PRM800K's flag as the hallucination flag.
-func resolveLabels(it *formats.ExportItem, evs []stepwise.Annotation, mode LabelMode, rule Resolve) {
+func resolveLabels(it *formats.ExportItem, marks map[string]*stepwise.TraceMarks, mode LabelMode, rule Resolve) {
 	n := len(it.Trace.Steps)
 	it.Labels = make([]formats.StepLabel, n)
-	var marks map[string]*stepwise.TraceMarks
-	if mode != LabelsSource && len(evs) > 0 {
-		marks = stepwise.FoldAnnotations(evs, n)
-	}
 	names := make([]string, 0, len(marks))
 	for name := range marks {
 		names = append(names, name)

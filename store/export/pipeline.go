@@ -51,13 +51,13 @@ func (x *exportRun) pipeline(ctx context.Context, f formats.ExportFormat, exp fo
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			wx := &exportRun{r: r, opts: x.opts, prmNames: x.prmNames}
+			wx := &exportRun{r: r, opts: x.opts, prmNames: x.prmNames, answerCols: x.answerCols}
 			var buf bytes.Buffer
 			var enc formats.Exporter
 			var encErr error
 			if f.Lines {
 				enc = f.New(&buf)
-				encErr = setPRMColumns(enc, x.prmNames)
+				encErr = setExtraColumns(enc, x.prmNames, x.answerCols)
 			}
 			for j := range jobs {
 				// A worker reads the file's mapping on a goroutine of

@@ -89,7 +89,16 @@ func (r memReader) Problem(_ uint64, t *stepwise.Trace) (*stepwise.Problem, erro
 }
 func (r memReader) Events(seq uint64) ([]stepwise.Annotation, error) { return r.m.events[seq], nil }
 func (r memReader) PRMNames() []string                               { return nil }
-func (r memReader) PRM(uint64, []string) ([][]float64, error)        { return nil, nil }
+
+func (r memReader) HasAnswers() bool {
+	for _, evs := range r.m.events {
+		if hasAnswerEvent(evs) {
+			return true
+		}
+	}
+	return false
+}
+func (r memReader) PRM(uint64, []string) ([][]float64, error) { return nil, nil }
 
 // sampleSource decodes ProcessBench, GSM8K and PRM800K samples and labels
 // every third trace's first step wrong, as an annotator would.

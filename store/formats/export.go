@@ -55,6 +55,10 @@ type ExportItem struct {
 	// (PRMColumner), in the columns' order: nil where the PRM did not
 	// score the trace, a negative score where it gave a step none.
 	PRM [][]float64
+	// Answers holds the resolved answers of each answer column
+	// (AnswerColumner), in the columns' order; nil where the trace has
+	// none.
+	Answers []ItemAnswers
 }
 
 // FirstError is the earliest wrong step in ProcessBench's sense: a step

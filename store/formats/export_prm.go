@@ -1,13 +1,9 @@
 package formats
 
 import (
-	"fmt"
 	"math"
-	"reflect"
 	"strconv"
 	"strings"
-
-	"github.com/parquet-go/parquet-go"
 )
 
 // Process reward model scores as columns of the per-step exports: one
@@ -96,53 +92,4 @@ func appendPRMColumns(line []byte, keys [][]byte, it *ExportItem, i int) []byte 
 		}
 	}
 	return append(line, '}')
-}
-
-// prmRows holds a batch of Parquet rows with PRM columns: a struct type
-// made at run time, StepRow embedded (its columns first, as without PRMs)
-// and one optional double per PRM, so that parquet-go writes each column
-// from a struct field as it does for StepRow.
-type prmRows struct {
-	typ    reflect.Type
-	rows   reflect.Value // []typ, parquetBatch long
-	any    []any         // &rows[i]
-	step   []*StepRow    // &rows[i].StepRow
-	score  [][]**float64 // &rows[i].P<c>
-	floats []float64     // the scores the batch points at
-}
-
-func newPRMRows(names []string) *prmRows {
-	fields := []reflect.StructField{{Name: "StepRow", Type: reflect.TypeFor[StepRow](), Anonymous: true}}
-	for c, col := range PRMColumnNames(names) {
-		fields = append(fields, reflect.StructField{Name: fmt.Sprintf("P%d", c), Type: reflect.TypeFor[*float64](),
-			Tag: reflect.StructTag(`parquet:"` + col + `,optional" json:"` + col + `"`)})
-	}
-	p := &prmRows{typ: reflect.StructOf(fields)}
-	p.rows = reflect.MakeSlice(reflect.SliceOf(p.typ), parquetBatch, parquetBatch)
-	for i := range parquetBatch {
-		r := p.rows.Index(i)
-		p.any = append(p.any, r.Addr().Interface())
-		p.step = append(p.step, r.Field(0).Addr().Interface().(*StepRow))
-		ptrs := make([]**float64, len(names))
-		for c := range ptrs {
-			ptrs[c] = r.Field(1 + c).Addr().Interface().(**float64)
-		}
-		p.score = append(p.score, ptrs)
-	}
-	p.floats = make([]float64, 0, parquetBatch*len(names))
-	return p
-}
-
-func (p *prmRows) schema() *parquet.Schema { return parquet.SchemaOf(reflect.New(p.typ).Interface()) }
-
-// set fills row n with a step's row and its PRM scores (NaN: none).
-func (p *prmRows) set(n int, row *StepRow, scores []float64) {
-	*p.step[n] = *row
-	for c, ptr := range p.score[n] {
-		*ptr = nil
-		if !math.IsNaN(scores[c]) {
-			p.floats = append(p.floats, scores[c])
-			*ptr = &p.floats[len(p.floats)-1]
-		}
-	}
 }

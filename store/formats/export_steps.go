@@ -2,6 +2,7 @@ package formats
 
 import (
 	"errors"
+	"fmt"
 	"io"
 
 	"github.com/bytedance/sonic/encoder"
@@ -74,8 +75,11 @@ func appendStepRows(rows []StepRow, it *ExportItem) []StepRow {
 
 type stepsJSONLWriter struct {
 	jsonlWriter
-	rows []StepRow // one trace's, reused
-	prm  [][]byte  // the PRM columns' `,"prm_<name>":` (export_prm.go)
+	rows  []StepRow      // one trace's, reused
+	prm   [][]byte       // the PRM columns' `,"prm_<name>":` (export_prm.go)
+	cols  []AnswerColumn // the answer columns (export_answers.go)
+	keys  [][]byte       // their `,"q_<schema>_<question>":`
+	cells []any          // a row's answer cells, reused
 }
 
 func newStepsJSONLWriter(w io.Writer) Exporter { return &stepsJSONLWriter{jsonlWriter: newJSONL(w)} }
@@ -83,6 +87,13 @@ func newStepsJSONLWriter(w io.Writer) Exporter { return &stepsJSONLWriter{jsonlW
 // SetPRMColumns adds a column per PRM after the row's own (PRMColumner).
 func (s *stepsJSONLWriter) SetPRMColumns(names []string) error {
 	s.prm = prmJSONKeys(names)
+	return nil
+}
+
+// SetAnswerColumns adds a column per question after the PRM columns
+// (AnswerColumner).
+func (s *stepsJSONLWriter) SetAnswerColumns(cols []AnswerColumn) error {
+	s.cols, s.keys = cols, answerJSONKeys(cols)
 	return nil
 }
 
@@ -99,31 +110,43 @@ func (s *stepsJSONLWriter) Write(it *ExportItem) (string, error) {
 	return "", nil
 }
 
-// putRow writes step i's row, then its PRM columns, if any.
+// putRow writes step i's row, then its PRM and answer columns, if any.
 func (s *stepsJSONLWriter) putRow(row *StepRow, it *ExportItem, i int) error {
-	if len(s.prm) == 0 {
+	if len(s.prm) == 0 && len(s.cols) == 0 {
 		return s.put(row)
 	}
 	*s.buf = (*s.buf)[:0]
 	if err := encoder.EncodeInto(s.buf, row, lineJSON); err != nil {
 		return err
 	}
-	*s.buf = append(appendPRMColumns(*s.buf, s.prm, it, i), '\n')
+	line := *s.buf
+	if len(s.prm) > 0 {
+		line = appendPRMColumns(line, s.prm, it, i)
+	}
+	if len(s.cols) > 0 {
+		var err error
+		if line, s.cells, err = appendAnswerColumns(line, s.keys, s.cols, it, i, s.cells); err != nil {
+			return fmt.Errorf("steps-jsonl: trace %s step %d: %w", it.Trace.ID, i, err)
+		}
+	}
+	*s.buf = append(line, '\n')
 	_, err := s.bw.Write(*s.buf)
 	return err
 }
 
 // stepsParquetWriter writes the same rows as Parquet (snappy), buffering a
-// row group's worth before handing rows to the encoder. With PRM columns
-// the rows go through a struct type made for them (export_prm.go).
+// row group's worth before handing rows to the encoder. With PRM or answer
+// columns the rows go through a struct type made for them (export_wide.go).
 type stepsParquetWriter struct {
-	out    io.Writer
-	w      *parquet.GenericWriter[StepRow] // no PRM columns
-	pw     *parquet.GenericWriter[any]     // PRM columns
-	prm    *prmRows
-	nprm   int
-	buf    []StepRow
-	scores []float64 // the PRM scores of buf's rows, nprm a row, NaN where none
+	out      io.Writer
+	w        *parquet.GenericWriter[StepRow] // no extra columns
+	pw       *parquet.GenericWriter[any]     // PRM or answer columns
+	wide     *wideRows
+	prmNames []string
+	cols     []AnswerColumn
+	buf      []StepRow
+	scores   []float64 // the PRM scores of buf's rows, a row's in turn, NaN where none
+	cells    []any     // the answer cells of buf's rows, a row's in turn
 }
 
 const parquetBatch = 4096
@@ -137,10 +160,17 @@ func (s *stepsParquetWriter) SetPRMColumns(names []string) error {
 	if s.w != nil || s.pw != nil {
 		return errors.New("steps-parquet: PRM columns named after the first row")
 	}
-	if len(names) == 0 {
-		return nil
+	s.prmNames = names
+	return nil
+}
+
+// SetAnswerColumns adds an optional column per question, typed by its kind
+// (AnswerColumner).
+func (s *stepsParquetWriter) SetAnswerColumns(cols []AnswerColumn) error {
+	if s.w != nil || s.pw != nil {
+		return errors.New("steps-parquet: answer columns named after the first row")
 	}
-	s.prm, s.nprm = newPRMRows(names), len(names)
+	s.cols = cols
 	return nil
 }
 
@@ -155,11 +185,12 @@ func (s *stepsParquetWriter) open() {
 	for _, c := range []string{"text", "problem", "final_answer", "note"} {
 		opts = append(opts, parquet.SkipPageBounds(c))
 	}
-	if s.prm == nil {
+	if len(s.prmNames) == 0 && len(s.cols) == 0 {
 		s.w = parquet.NewGenericWriter[StepRow](s.out, opts...)
 		return
 	}
-	s.pw = parquet.NewGenericWriter[any](s.out, append(opts, s.prm.schema())...)
+	s.wide = newWideRows(s.prmNames, s.cols)
+	s.pw = parquet.NewGenericWriter[any](s.out, append(opts, s.wide.schema())...)
 }
 
 func (s *stepsParquetWriter) Write(it *ExportItem) (string, error) {
@@ -169,7 +200,8 @@ func (s *stepsParquetWriter) Write(it *ExportItem) (string, error) {
 	s.open()
 	s.buf = appendStepRows(s.buf, it)
 	for i := range it.Trace.Steps {
-		s.scores = appendPRMScores(s.scores, it, s.nprm, i)
+		s.scores = appendPRMScores(s.scores, it, len(s.prmNames), i)
+		s.cells = appendAnswerCells(s.cells, it, s.cols, i)
 	}
 	if len(s.buf) >= parquetBatch {
 		return "", s.flush()
@@ -185,23 +217,25 @@ func (s *stepsParquetWriter) flush() error {
 	if s.pw == nil {
 		_, err = s.w.Write(s.buf)
 	} else {
-		err = s.flushPRM()
+		err = s.flushWide()
 	}
-	s.buf, s.scores = s.buf[:0], s.scores[:0]
+	clear(s.cells) // the answers they point at can go
+	s.buf, s.scores, s.cells = s.buf[:0], s.scores[:0], s.cells[:0]
 	return err
 }
 
-// flushPRM writes the buffered rows with their PRM columns, a batch of
-// prmRows at a time.
-func (s *stepsParquetWriter) flushPRM() error {
+// flushWide writes the buffered rows with their extra columns, a batch of
+// wideRows at a time.
+func (s *stepsParquetWriter) flushWide() error {
+	np, na := len(s.prmNames), len(s.cols)
 	for start := 0; start < len(s.buf); start += parquetBatch {
 		n := min(parquetBatch, len(s.buf)-start)
-		s.prm.floats = s.prm.floats[:0]
+		s.wide.floats = s.wide.floats[:0]
 		for k := range n {
 			r := start + k
-			s.prm.set(k, &s.buf[r], s.scores[r*s.nprm:(r+1)*s.nprm])
+			s.wide.set(k, &s.buf[r], s.scores[r*np:(r+1)*np], s.cells[r*na:(r+1)*na])
 		}
-		if _, err := s.pw.Write(s.prm.any[:n]); err != nil {
+		if _, err := s.pw.Write(s.wide.any[:n]); err != nil {
 			return err
 		}
 	}

@@ -18,7 +18,9 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/store"
+	"github.com/stepwise-dev/stepwise/store/formats"
 )
 
 // source is what is known of a public dataset stepwise imports: where it
@@ -76,6 +78,7 @@ func Write(ctx context.Context, db *store.DB, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	features = withAnswerFeatures(features, rep.AnswerColumns)
 	card, err := cardText(ctx, db, o, name, "data/"+name+ext, features, rep)
 	if err != nil {
 		return nil, err
@@ -93,8 +96,45 @@ func configName(format string) string {
 	return strings.TrimSuffix(strings.TrimSuffix(format, "-parquet"), "-jsonl")
 }
 
-// feature is one column of the card's dataset_info.
-type feature struct{ name, dtype string }
+// feature is one column of the card's dataset_info: a dtype, or the YAML
+// lines that follow its name (a nested type).
+type feature struct{ name, dtype, nested string }
+
+// answerFeature is the feature of a schema question's column, by kind
+// (formats.AnswerColumn): a list of strings is a sequence, a span list a
+// list of {start, end, text}. The kind says what the file's first row or
+// Parquet schema cannot: a null's type, a list's element.
+func answerFeature(c formats.AnswerColumn) feature {
+	switch c.Kind {
+	case stepwise.KindBoolean:
+		return feature{name: c.Name, dtype: "bool"}
+	case stepwise.KindNumber:
+		return feature{name: c.Name, dtype: "float64"}
+	case stepwise.KindManyOf, stepwise.KindTexts:
+		return feature{name: c.Name, nested: "    sequence: string\n"}
+	case stepwise.KindSpan:
+		return feature{name: c.Name, nested: "    list:\n    - name: start\n      dtype: int64\n    - name: end\n      dtype: int64\n" +
+			"    - name: text\n      dtype: string\n"}
+	}
+	return feature{name: c.Name, dtype: "string"}
+}
+
+// withAnswerFeatures puts the answer columns' features in place of those
+// read from the file (or after them).
+func withAnswerFeatures(fs []feature, cols []formats.AnswerColumn) []feature {
+	at := map[string]int{}
+	for i, f := range fs {
+		at[f.name] = i
+	}
+	for _, c := range cols {
+		if i, ok := at[c.Name]; ok {
+			fs[i] = answerFeature(c)
+		} else {
+			fs = append(fs, answerFeature(c))
+		}
+	}
+	return fs
+}
 
 // featuresOf reads the columns of the written file: a Parquet file's
 // schema, or the first JSON line's fields.
@@ -120,7 +160,7 @@ func featuresOf(path, ext string) ([]feature, error) {
 	}
 	var out []feature
 	for k, v := range rec {
-		out = append(out, feature{k, jsonDtype(v)})
+		out = append(out, feature{name: k, dtype: jsonDtype(v)})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
 	return out, nil
@@ -168,6 +208,10 @@ func cardText(ctx context.Context, db *store.DB, o Options, config, file string,
 	if len(features) > 0 {
 		fmt.Fprintf(&b, "dataset_info:\n  config_name: %s\n  features:\n", config)
 		for _, f := range features {
+			if f.nested != "" {
+				fmt.Fprintf(&b, "  - name: %s\n%s", f.name, f.nested)
+				continue
+			}
 			if f.dtype == "list" || f.dtype == "struct" || f.dtype == "null" {
 				continue // nested types are inferred from the file
 			}
@@ -194,6 +238,12 @@ func cardText(ctx context.Context, db *store.DB, o Options, config, file string,
 		b.WriteString("\nThe sources carry different licences; the data keeps each source's.\n")
 	}
 	fmt.Fprintf(&b, "\n## Labels\n\n%s\n", labelSemantics(o.Export.Format, string(o.Export.Labels)))
+	if len(rep.AnswerColumns) > 0 {
+		b.WriteString("\nAnswers to label-schema questions, one column each (null where unanswered; a trace question's answer on every row of the trace):\n\n| column | question | kind |\n|---|---|---|\n")
+		for _, c := range rep.AnswerColumns {
+			fmt.Fprintf(&b, "| %s | %s | %s |\n", c.Name, strings.ReplaceAll(c.Question, "|", "\\|"), c.Kind)
+		}
+	}
 	b.WriteString("\n## Annotators and agreement\n\n")
 	if len(ag.Annotators) == 0 {
 		b.WriteString("No human labels: the labels are the source datasets' own.\n")

@@ -23,7 +23,7 @@ func parquetFeatures(path string) ([]feature, error) {
 	}
 	var out []feature
 	for _, field := range pf.Schema().Fields() {
-		out = append(out, feature{field.Name(), parquetDtype(field)})
+		out = append(out, feature{name: field.Name(), dtype: parquetDtype(field)})
 	}
 	return out, nil
 }
