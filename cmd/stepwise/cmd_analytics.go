@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"maps"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -104,6 +107,7 @@ func runModels(ctx context.Context, e *env, args []string) int {
 	pairB := fs.String("against", "", "the second model of --compare")
 	byDifficulty := fs.Bool("by-difficulty", false, "each model's accuracy on the problems of each difficulty bucket")
 	byDataset := fs.Bool("by-dataset", false, "one row per model and dataset")
+	maj := fs.Bool("maj", false, "add maj@k: each model's majority-vote accuracy over k of its samples, averaged over problems (reads every problem's answers: slower)")
 	if code, ok := parseNoArgs(e, fs, args, &f); !ok {
 		return code
 	}
@@ -136,6 +140,13 @@ func runModels(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return failed(e, "stepwise models:", err)
 	}
+	if *maj {
+		ps, err := bucketedProblems(ctx, db, f)
+		if err != nil {
+			return failed(e, "stepwise models:", err)
+		}
+		analytics.AttachMajAt(ms, ps)
+	}
 	if *asJSON {
 		writeJSONLines(e.stdout, ms)
 		return exitOK
@@ -151,7 +162,39 @@ func runModels(ctx context.Context, e *env, args []string) int {
 			pct(m.Accuracy), m.MeanSteps, m.Tokens.Prompt, m.Tokens.Completion, m.Tokens.Reasoning, cost)
 	}
 	tw.Flush()
+	if *maj {
+		printMajAt(e.stdout, ms)
+	}
 	return exitOK
+}
+
+// printMajAt prints each row's maj@k, one column per k.
+func printMajAt(w io.Writer, ms []analytics.Model) {
+	ks := map[int]bool{}
+	for _, m := range ms {
+		for k := range m.MajAt {
+			ks[k] = true
+		}
+	}
+	order := slices.Sorted(maps.Keys(ks))
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprint(tw, "\nMODEL\tDATASET")
+	for _, k := range order {
+		fmt.Fprintf(tw, "\tMAJ@%d", k)
+	}
+	fmt.Fprintln(tw)
+	for _, m := range ms {
+		fmt.Fprintf(tw, "%s\t%s", termsafe.Line(m.Model), termsafe.Line(orAll(m.Dataset)))
+		for _, k := range order {
+			if v, ok := m.MajAt[k]; ok {
+				fmt.Fprintf(tw, "\t%.1f%%", 100*v)
+			} else {
+				fmt.Fprint(tw, "\t—")
+			}
+		}
+		fmt.Fprintln(tw)
+	}
+	tw.Flush()
 }
 
 // orAll names the rows of every dataset.

@@ -333,3 +333,47 @@ func TestFreqOfToolCalls(t *testing.T) {
 		t.Errorf("freq tool_calls %v, ls says %v", got, want)
 	}
 }
+
+// TestModelMajAtAndDifficulty: on the GSM8K model solutions each model has
+// one sample per problem, so its maj@1 is its accuracy, and each problem's
+// difficulty for a model is easy or unsolved as its one sample is right.
+func TestModelMajAtAndDifficulty(t *testing.T) {
+	db := importInto(t, filepath.Join(sampleDir, "gsm8k", "example_model_solutions_first50.jsonl"))
+	code, out, errs := runCLI(t, "", "--db", db, "models", "--maj", "--json")
+	if code != exitOK {
+		t.Fatalf("models --maj: %d %s", code, errs)
+	}
+	n := 0
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var m analytics.Model
+		if err := json.Unmarshal([]byte(line), &m); err != nil {
+			t.Fatal(err)
+		}
+		n++
+		if m.Accuracy == nil || m.Graded != m.Traces || math.Abs(m.MajAt[1]-*m.Accuracy) > 1e-12 {
+			t.Errorf("%s: maj@1 %v, accuracy %v (%d graded of %d)", m.Model, m.MajAt, m.Accuracy, m.Graded, m.Traces)
+		}
+	}
+	if n != 4 {
+		t.Fatalf("%d models, want 4", n)
+	}
+	code, out, _ = runCLI(t, "", "--db", db, "problems", "--json")
+	if code != exitOK {
+		t.Fatal("problems failed")
+	}
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var p analytics.Problem
+		if err := json.Unmarshal([]byte(line), &p); err != nil {
+			t.Fatal(err)
+		}
+		for name, mc := range p.ByModel {
+			want := map[bool]string{true: "easy", false: "unsolved"}[mc.Correct == 1]
+			if mc.Graded == 1 && mc.Difficulty != want {
+				t.Errorf("problem %s, %s: %d/%d right, difficulty %q", p.ProblemID, name, mc.Correct, mc.Graded, mc.Difficulty)
+			}
+		}
+	}
+	if code, out, _ := runCLI(t, "", "--db", db, "models", "--maj"); code != exitOK || !strings.Contains(out, "MAJ@1") {
+		t.Errorf("models --maj table: %d\n%s", code, out)
+	}
+}

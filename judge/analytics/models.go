@@ -38,6 +38,10 @@ type Model struct {
 	CostUSD     *float64 `json:"cost_usd"`
 	MeanTokens  *float64 `json:"mean_tokens"`
 	MeanCostUSD *float64 `json:"mean_cost_usd"`
+	// MajAt is the model's maj@k averaged over the problems where it has
+	// k answered samples and maj@k is computed (AttachMajAt; empty unless
+	// asked for: it needs every problem's answer clusters).
+	MajAt map[int]float64 `json:"maj_at,omitempty"`
 	// FirstErrors counts the traces by the step of their first error as
 	// the labels say ("none": labeled, no wrong step); traces whose first
 	// error is unknown are left out.
@@ -177,4 +181,35 @@ func (m *modelAcc) result() Model {
 		r.MeanCostUSD = &mean
 	}
 	return r
+}
+
+// AttachMajAt fills each row's MajAt from the problems' per-model maj@k:
+// for each k, the mean over the row's problems (of its dataset, for a
+// ModelsByDataset row) that have it.
+func AttachMajAt(ms []Model, ps []Problem) {
+	type key struct{ model, dataset string }
+	sums := map[key]map[int][2]float64{} // k → (sum, problems)
+	for _, p := range ps {
+		for name, mc := range p.ByModel {
+			for _, k := range []key{{name, ""}, {name, p.Dataset}} {
+				if sums[k] == nil {
+					sums[k] = map[int][2]float64{}
+				}
+				for kk, v := range mc.MajAt {
+					x := sums[k][kk]
+					sums[k][kk] = [2]float64{x[0] + v, x[1] + 1}
+				}
+			}
+		}
+	}
+	for i := range ms {
+		s := sums[key{ms[i].Model, ms[i].Dataset}]
+		if len(s) == 0 {
+			continue
+		}
+		ms[i].MajAt = map[int]float64{}
+		for k, x := range s {
+			ms[i].MajAt[k] = x[0] / x[1]
+		}
+	}
 }

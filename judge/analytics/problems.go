@@ -78,6 +78,11 @@ type ModelCount struct {
 	Graded   int      `json:"graded"`
 	Correct  int      `json:"correct"`
 	Accuracy *float64 `json:"accuracy"`
+	// Difficulty is the problem's bucket for this model (its own sampled
+	// accuracy); MajAt its maj@k over its own samples (see Problem.MajAt;
+	// empty where not computed).
+	Difficulty string          `json:"difficulty"`
+	MajAt      map[int]float64 `json:"maj_at,omitempty"`
 }
 
 // Problem is one problem's statistics over its samples.
@@ -182,6 +187,7 @@ func problemOf(id, dataset string, ss []sample, b Buckets) Problem {
 			}
 		}
 		m.Accuracy = ratio(m.Correct, m.Graded)
+		m.Difficulty = b.Bucket(m.Accuracy)
 		p.ByModel[name] = m
 	}
 	p.Accuracy = ratio(p.Correct, p.Graded)
@@ -218,6 +224,28 @@ func PassAtK(n, c, k int) float64 {
 	return 1 - prod
 }
 
+// modelMajAt computes each model's maj@k over its own samples, from the
+// clusters of every sample's answers (no answer compared again).
+func modelMajAt(p *Problem, cs []*answerCluster, homeOf map[string]*answerCluster, ss []sample) {
+	for name, m := range p.ByModel {
+		size := map[*answerCluster]int{}
+		var mine []sample
+		for _, s := range ss {
+			if s.model != name {
+				continue
+			}
+			mine = append(mine, s)
+			if s.answer != "" {
+				size[homeOf[s.answer]]++
+			}
+		}
+		if mk := majAt(cs, size, mine); len(mk) > 0 {
+			m.MajAt = mk
+			p.ByModel[name] = m
+		}
+	}
+}
+
 // answerCluster is a set of equivalent final answers and their samples.
 type answerCluster struct {
 	answer  string
@@ -229,11 +257,11 @@ type answerCluster struct {
 // with the cube of k.
 const majAtMaxSamples = 64
 
-// majAt computes maj@k for k = 1, 2, 4, ... and n over every sample: the
-// answer clusters vote, and a sample without an answer is a cluster of
+// majAt computes maj@k for k = 1, 2, 4, ... and n over the samples ss:
+// the answer clusters vote with size[c] of them each, and a sample without an answer is a cluster of
 // its own (it agrees with nothing), so maj@1 is the accuracy. Empty when a
 // cluster that could win is ungraded, or above majAtMaxSamples samples.
-func majAt(cs []*answerCluster, ss []sample) map[int]float64 {
+func majAt(cs []*answerCluster, size map[*answerCluster]int, ss []sample) map[int]float64 {
 	out := map[int]float64{}
 	var sizes []int
 	var right []bool
@@ -245,7 +273,7 @@ func majAt(cs []*answerCluster, ss []sample) map[int]float64 {
 		return true
 	}
 	for _, c := range cs {
-		if !add(c.n, c.correct) {
+		if n := size[c]; n > 0 && !add(n, c.correct) {
 			return out
 		}
 	}
@@ -298,6 +326,7 @@ func majority(p *Problem, ss []sample) {
 		}
 	}
 	var cs []*answerCluster
+	homeOf := map[string]*answerCluster{}
 	for _, a := range order {
 		t := distinct[a]
 		var home *answerCluster
@@ -315,9 +344,15 @@ func majority(p *Problem, ss []sample) {
 		if home.correct == nil {
 			home.correct = t.correct
 		}
+		homeOf[a] = home
 	}
 	p.DistinctAnswers = len(cs)
-	p.MajAt = majAt(cs, ss)
+	all := map[*answerCluster]int{}
+	for _, c := range cs {
+		all[c] = c.n
+	}
+	p.MajAt = majAt(cs, all, ss)
+	modelMajAt(p, cs, homeOf, ss)
 	sort.SliceStable(cs, func(i, j int) bool { return cs[i].n > cs[j].n })
 	if len(cs) > 0 {
 		p.MajorityAnswer, p.MajorityCorrect, p.MajoritySize = cs[0].answer, cs[0].correct, cs[0].n
