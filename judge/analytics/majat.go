@@ -1,6 +1,11 @@
 package analytics
 
-import "math"
+import (
+	"maps"
+	"math"
+	"slices"
+	"strconv"
+)
 
 // MajAtK is the expected accuracy of a majority vote over k of a problem's
 // n answered samples drawn without replacement (maj@k), from the sizes of
@@ -93,4 +98,58 @@ func (m *majVote) tieWeighted(j, a, rest int) float64 {
 		sum += dp[rest*w+t] / float64(t+1)
 	}
 	return sum
+}
+
+// voter gives the maj@k of a vote — clusters' sizes and whether each is
+// right — for k = 1, 2, 4, ... and n (reportedK), remembering each vote it
+// computed: across a dataset's problems the same few votes recur (three
+// samples of four agree and are right...), and the dynamic program is the
+// costly part of Problems.
+type voter struct {
+	memo map[string]map[int]float64
+	key  []byte
+}
+
+func newVoter() *voter { return &voter{memo: map[string]map[int]float64{}} }
+
+// votes is the vote's maj@k; empty above majAtMaxSamples samples. The
+// map is the caller's.
+func (v *voter) votes(sizes []int, right []bool) map[int]float64 {
+	n := 0
+	for _, x := range sizes {
+		n += x
+	}
+	if n == 0 || n > majAtMaxSamples {
+		return map[int]float64{}
+	}
+	// maj@k does not depend on the clusters' order: the key lists the
+	// right clusters' sizes, then the wrong ones', each sorted.
+	var good, bad []int
+	for i, x := range sizes {
+		if right[i] {
+			good = append(good, x)
+		} else {
+			bad = append(bad, x)
+		}
+	}
+	slices.Sort(good)
+	slices.Sort(bad)
+	v.key = v.key[:0]
+	for _, x := range good {
+		v.key = append(strconv.AppendInt(v.key, int64(x), 10), ',')
+	}
+	v.key = append(v.key, '|')
+	for _, x := range bad {
+		v.key = append(strconv.AppendInt(v.key, int64(x), 10), ',')
+	}
+	known, ok := v.memo[string(v.key)]
+	if !ok {
+		known = map[int]float64{}
+		vote := newMajVote(sizes, n)
+		for _, k := range reportedK(n) {
+			known[k] = vote.at(right, k)
+		}
+		v.memo[string(v.key)] = known
+	}
+	return maps.Clone(known)
 }

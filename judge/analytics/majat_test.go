@@ -1,6 +1,7 @@
 package analytics
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -78,5 +79,13 @@ func TestMajAtKAgainstEnumeration(t *testing.T) {
 	}
 	if !math.IsNaN(MajAtK([]int{2}, []bool{true}, 3)) {
 		t.Error("k > n has a value")
+	}
+}
+
+func TestReportedK(t *testing.T) {
+	for n, want := range map[int]string{0: "[]", 1: "[1]", 2: "[1 2]", 4: "[1 2 4]", 5: "[1 2 4 5]", 64: "[1 2 4 8 16 32 64]", 75: "[1 2 4 8 16 32 64 75]"} {
+		if got := fmt.Sprint(reportedK(n)); got != want {
+			t.Errorf("reportedK(%d) = %s, want %s", n, got, want)
+		}
 	}
 }

@@ -9,7 +9,10 @@ package analytics
 import (
 	"context"
 	"math"
+	"runtime"
 	"sort"
+	"sync"
+	"sync/atomic"
 
 	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/store"
@@ -95,8 +98,8 @@ type Problem struct {
 	Graded   int      `json:"graded"`
 	Correct  int      `json:"correct"`
 	Accuracy *float64 `json:"accuracy"`
-	// PassAt is the unbiased estimate of pass@k for k up to Graded:
-	// 1 − C(n−c, k)/C(n, k).
+	// PassAt is the unbiased estimate of pass@k, 1 − C(n−c, k)/C(n, k),
+	// for k = 1, 2, 4, ... and n = Graded (reportedK).
 	PassAt map[int]float64 `json:"pass_at"`
 	// DistinctAnswers counts the clusters of equivalent final answers;
 	// MajorityAnswer is the largest one's (ties: the first seen), and
@@ -125,28 +128,48 @@ type sample struct {
 // Problems computes every problem's statistics over the traces the
 // filter selects, from their summaries (no trace text is read).
 func Problems(ctx context.Context, db *store.DB, f store.Filter, b Buckets) ([]Problem, error) {
-	byProblem := map[string][]sample{}
-	dataset := map[string]string{}
-	var order []string
+	type group struct {
+		id, dataset string
+		samples     []sample
+	}
+	index := map[string]int{} // problem id → position in groups
+	var groups []group
+	last := -1 // a problem's samples often come together: no lookup then
 	err := db.List(f, func(s store.Summary) error {
 		if !IsSample(s.Model) {
 			return nil
 		}
-		if _, ok := byProblem[s.ProblemID]; !ok {
-			order = append(order, s.ProblemID)
-			dataset[s.ProblemID] = s.Dataset
+		if last < 0 || groups[last].id != s.ProblemID {
+			i, ok := index[s.ProblemID]
+			if !ok {
+				i = len(groups)
+				index[s.ProblemID] = i
+				groups = append(groups, group{id: s.ProblemID, dataset: s.Dataset})
+			}
+			last = i
 		}
-		byProblem[s.ProblemID] = append(byProblem[s.ProblemID], sample{s.Model, s.FinalAnswer, s.Correct})
+		groups[last].samples = append(groups[last].samples, sample{s.Model, s.FinalAnswer, s.Correct})
 		return ctx.Err()
 	})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Problem, 0, len(order))
-	for _, id := range order {
-		out = append(out, problemOf(id, dataset[id], byProblem[id], b))
+	out := make([]Problem, len(groups))
+	// The problems are independent: one worker per core, each with its
+	// own voter (the answer grader's comparisons are most of the work).
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(groups)) {
+		wg.Go(func() {
+			v := newVoter()
+			for i := int(next.Add(1) - 1); i < len(groups) && ctx.Err() == nil; i = int(next.Add(1) - 1) {
+				g := &groups[i]
+				out[i] = problemOf(g.id, g.dataset, g.samples, b, v)
+			}
+		})
 	}
-	return out, nil
+	wg.Wait()
+	return out, ctx.Err()
 }
 
 // ProblemOf computes the statistics of one problem from its traces'
@@ -163,16 +186,17 @@ func ProblemOf(sums []store.Summary, b Buckets) Problem {
 			ss = append(ss, sample{s.Model, s.FinalAnswer, s.Correct})
 		}
 	}
-	return problemOf(id, dataset, ss, b)
+	return problemOf(id, dataset, ss, b, newVoter())
 }
 
-func problemOf(id, dataset string, ss []sample, b Buckets) Problem {
+func problemOf(id, dataset string, ss []sample, b Buckets, v *voter) Problem {
 	p := Problem{ProblemID: id, Dataset: dataset, Samples: len(ss), ByModel: map[string]ModelCount{}, PassAt: map[int]float64{}}
 	for _, s := range ss {
 		m := p.ByModel[s.model]
 		m.Samples++
 		if s.correct != nil {
 			p.Graded++
+			m.Graded++
 			if *s.correct {
 				p.Correct++
 				m.Correct++
@@ -181,22 +205,31 @@ func problemOf(id, dataset string, ss []sample, b Buckets) Problem {
 		p.ByModel[s.model] = m
 	}
 	for name, m := range p.ByModel {
-		for _, s := range ss {
-			if s.model == name && s.correct != nil {
-				m.Graded++
-			}
-		}
 		m.Accuracy = ratio(m.Correct, m.Graded)
 		m.Difficulty = b.Bucket(m.Accuracy)
 		p.ByModel[name] = m
 	}
 	p.Accuracy = ratio(p.Correct, p.Graded)
-	for k := 1; k <= p.Graded; k++ {
+	for _, k := range reportedK(p.Graded) {
 		p.PassAt[k] = PassAtK(p.Graded, p.Correct, k)
 	}
 	p.Difficulty = b.Bucket(p.Accuracy)
-	majority(&p, ss)
+	majority(&p, ss, v)
 	return p
+}
+
+// reportedK are the k pass@k and maj@k are given for out of n samples:
+// the powers of two below n, and n — what papers plot, without a million
+// numbers for a store of many-sample problems.
+func reportedK(n int) []int {
+	var ks []int
+	for k := 1; k < n; k *= 2 {
+		ks = append(ks, k)
+	}
+	if n > 0 {
+		ks = append(ks, n)
+	}
+	return ks
 }
 
 func ratio(n, d int) *float64 {
@@ -225,21 +258,29 @@ func PassAtK(n, c, k int) float64 {
 }
 
 // modelMajAt computes each model's maj@k over its own samples, from the
-// clusters of every sample's answers (no answer compared again).
-func modelMajAt(p *Problem, cs []*answerCluster, homeOf map[string]*answerCluster, ss []sample) {
-	for name, m := range p.ByModel {
-		size := map[*answerCluster]int{}
-		var mine []sample
-		for _, s := range ss {
-			if s.model != name {
-				continue
-			}
-			mine = append(mine, s)
-			if s.answer != "" {
-				size[homeOf[s.answer]]++
-			}
+// clusters of every sample's answers (no answer compared again), in one
+// pass over the samples.
+func modelMajAt(p *Problem, v *voter, cs []*answerCluster, homeOf map[string]*answerCluster, ss []sample) {
+	type votes struct {
+		size  map[*answerCluster]int
+		blank []sample // its samples without an answer
+	}
+	by := make(map[string]*votes, len(p.ByModel))
+	for _, s := range ss {
+		mv := by[s.model]
+		if mv == nil {
+			mv = &votes{size: map[*answerCluster]int{}}
+			by[s.model] = mv
 		}
-		if mk := majAt(cs, size, mine); len(mk) > 0 {
+		if s.answer == "" {
+			mv.blank = append(mv.blank, s)
+		} else {
+			mv.size[homeOf[s.answer]]++
+		}
+	}
+	for name, mv := range by {
+		if mk := majAt(v, cs, mv.size, mv.blank); len(mk) > 0 {
+			m := p.ByModel[name]
 			m.MajAt = mk
 			p.ByModel[name] = m
 		}
@@ -258,11 +299,10 @@ type answerCluster struct {
 const majAtMaxSamples = 64
 
 // majAt computes maj@k for k = 1, 2, 4, ... and n over the samples ss:
-// the answer clusters vote with size[c] of them each, and a sample without an answer is a cluster of
-// its own (it agrees with nothing), so maj@1 is the accuracy. Empty when a
-// cluster that could win is ungraded, or above majAtMaxSamples samples.
-func majAt(cs []*answerCluster, size map[*answerCluster]int, ss []sample) map[int]float64 {
-	out := map[int]float64{}
+// the answer clusters vote with size[c] of them each, and a sample without
+// an answer is a cluster of its own (it agrees with nothing), so maj@1 is
+// the accuracy. Empty when a cluster that could win is ungraded.
+func majAt(v *voter, cs []*answerCluster, size map[*answerCluster]int, ss []sample) map[int]float64 {
 	var sizes []int
 	var right []bool
 	add := func(n int, c *bool) bool {
@@ -274,35 +314,21 @@ func majAt(cs []*answerCluster, size map[*answerCluster]int, ss []sample) map[in
 	}
 	for _, c := range cs {
 		if n := size[c]; n > 0 && !add(n, c.correct) {
-			return out
+			return map[int]float64{}
 		}
 	}
 	for _, s := range ss {
 		if s.answer == "" && !add(1, s.correct) {
-			return out
+			return map[int]float64{}
 		}
 	}
-	n := 0
-	for _, x := range sizes {
-		n += x
-	}
-	if n == 0 || n > majAtMaxSamples {
-		return out
-	}
-	vote := newMajVote(sizes, n)
-	for k := 1; ; k *= 2 {
-		k = min(k, n)
-		out[k] = vote.at(right, k)
-		if k == n {
-			return out
-		}
-	}
+	return v.votes(sizes, right)
 }
 
 // majority clusters the samples' final answers by the answer grader's
 // equivalence and takes the largest cluster. Equal strings are counted
 // first, so the grader compares only the distinct answers.
-func majority(p *Problem, ss []sample) {
+func majority(p *Problem, ss []sample, v *voter) {
 	type tally struct {
 		n       int
 		correct *bool
@@ -351,8 +377,8 @@ func majority(p *Problem, ss []sample) {
 	for _, c := range cs {
 		all[c] = c.n
 	}
-	p.MajAt = majAt(cs, all, ss)
-	modelMajAt(p, cs, homeOf, ss)
+	p.MajAt = majAt(v, cs, all, ss)
+	modelMajAt(p, v, cs, homeOf, ss)
 	sort.SliceStable(cs, func(i, j int) bool { return cs[i].n > cs[j].n })
 	if len(cs) > 0 {
 		p.MajorityAnswer, p.MajorityCorrect, p.MajoritySize = cs[0].answer, cs[0].correct, cs[0].n
