@@ -141,7 +141,8 @@ func runModels(ctx context.Context, e *env, args []string) int {
 		return failed(e, "stepwise models:", err)
 	}
 	if *maj {
-		ps, err := bucketedProblems(ctx, db, f)
+		f.Offset, f.Limit = 0, 0
+		ps, err := analytics.Problems(ctx, db, f, cfg.DifficultyBuckets())
 		if err != nil {
 			return failed(e, "stepwise models:", err)
 		}

@@ -16,8 +16,9 @@ import (
 // names, "unknown" for problems with no graded sample.
 var difficulties = []string{"easy", "medium", "hard", "unsolved", "unknown"}
 
-// bucketedProblems computes the problems' statistics and difficulty, as
-// `stepwise problems` does, over every trace f selects (its offset and
+// bucketedProblems computes the problems' sampled accuracy and difficulty
+// (analytics.ProblemAccuracy: the counts `stepwise problems` gives,
+// without its answer clusters) over every trace f selects (its offset and
 // limit aside: they count the traces listed, not those measured).
 func bucketedProblems(ctx context.Context, db *store.DB, f store.Filter) ([]analytics.Problem, error) {
 	cfg, err := config.Load()
@@ -25,7 +26,7 @@ func bucketedProblems(ctx context.Context, db *store.DB, f store.Filter) ([]anal
 		return nil, err
 	}
 	f.Offset, f.Limit = 0, 0
-	ps, err := analytics.Problems(ctx, db, f, cfg.DifficultyBuckets())
+	ps, err := analytics.ProblemAccuracy(ctx, db, f, cfg.DifficultyBuckets())
 	if err != nil {
 		return nil, fmt.Errorf("difficulty: %w", err)
 	}
