@@ -136,21 +136,8 @@ var bLegacyHashes = []byte("hashes")
 // hashed, as import hashes the current encoding. It runs in one
 // transaction: a million-trace store needs about 200 MB for it, once.
 func foldContentHashes(tx *bolt.Tx) error {
-	bc := bodies.NewCursor(tx)
 	var puts []schema.KV
-	err := tx.Bucket(schema.Traces).ForEach(func(k, v []byte) error {
-		seq := binary.BigEndian.Uint64(k)
-		s, err := record.DecodeSummary(seq, v)
-		if err != nil {
-			return err
-		}
-		body, err := bc.Get(seq)
-		if err != nil {
-			return err
-		}
-		if body == nil {
-			return fmt.Errorf("trace %d: no body", seq)
-		}
+	err := eachStoredTrace(tx, func(seq uint64, _ byte, s Summary, body []byte) error {
 		if len(body) == 0 || body[0] != record.BodyVersion {
 			t := &stepwise.Trace{ID: s.ID}
 			if err := record.DecodeBody(t, body); err != nil {
@@ -178,22 +165,12 @@ func foldContentHashes(tx *bolt.Tx) error {
 // and tool use its body records, and posts the sparse sort fields' terms.
 // One transaction; a million-trace store decodes every body for it, once.
 func summarizeUsage(tx *bolt.Tx) error {
-	bc := bodies.NewCursor(tx)
 	traces := tx.Bucket(schema.Traces)
 	pw := postings.NewWriter()
 	var puts []schema.KV
-	err := traces.ForEach(func(k, v []byte) error {
-		if len(v) > 0 && v[0] == record.SummaryVersion {
+	err := eachStoredTrace(tx, func(seq uint64, version byte, s Summary, body []byte) error {
+		if version == record.SummaryVersion {
 			return nil
-		}
-		seq := binary.BigEndian.Uint64(k)
-		s, err := record.DecodeSummary(seq, v)
-		if err != nil {
-			return err
-		}
-		body, err := bc.Get(seq)
-		if err != nil {
-			return err
 		}
 		t := &stepwise.Trace{ID: s.ID}
 		if err := record.DecodeBody(t, body); err != nil {
@@ -204,7 +181,7 @@ func summarizeUsage(tx *bolt.Tx) error {
 		for _, tm := range schema.AppendSparseTerms(nil, &s) {
 			pw.Add(tm, seq)
 		}
-		puts = append(puts, schema.KV{K: bytes.Clone(k), V: record.EncodeSummary(&s)})
+		puts = append(puts, schema.KV{K: schema.U64(seq), V: record.EncodeSummary(&s)})
 		return nil
 	})
 	if err != nil {
@@ -214,6 +191,28 @@ func summarizeUsage(tx *bolt.Tx) error {
 		return err
 	}
 	return schema.PutSorted(traces, puts, bolt.DefaultFillPercent)
+}
+
+// eachStoredTrace calls fn with every trace's summary (and the version it
+// is encoded in) and encoded body, in seq order: what the migrations that
+// recompute from the bodies walk.
+func eachStoredTrace(tx *bolt.Tx, fn func(seq uint64, version byte, s Summary, body []byte) error) error {
+	bc := bodies.NewCursor(tx)
+	return tx.Bucket(schema.Traces).ForEach(func(k, v []byte) error {
+		seq := binary.BigEndian.Uint64(k)
+		s, err := record.DecodeSummary(seq, v)
+		if err != nil {
+			return err
+		}
+		body, err := bc.Get(seq)
+		if err != nil {
+			return err
+		}
+		if body == nil {
+			return fmt.Errorf("trace %d: no body", seq)
+		}
+		return fn(seq, v[0], s, body)
+	})
 }
 
 // splitProblems (7 → 8) moves every problem record out of the problems
