@@ -446,7 +446,7 @@ func TestDifficultyFilter(t *testing.T) {
 		t.Fatalf("the sample spans %d buckets: too few to tell them apart", len(want))
 	}
 	total := 0
-	for _, bucket := range difficulties {
+	for _, bucket := range analytics.BucketNames() {
 		code, out, errs := runCLI(t, "", "--db", db, "ls", "--difficulty", bucket, "--json")
 		if code != exitOK {
 			t.Fatal(errs)

@@ -12,10 +12,6 @@ import (
 	"github.com/stepwise-dev/stepwise/store"
 )
 
-// difficulties are the buckets `--difficulty` takes: analytics.Buckets'
-// names, "unknown" for problems with no graded sample.
-var difficulties = []string{"easy", "medium", "hard", "unsolved", "unknown"}
-
 // bucketedProblems computes the problems' sampled accuracy and difficulty
 // (analytics.ProblemAccuracy: the counts `stepwise problems` gives,
 // without its answer clusters) over every trace f selects (its offset and

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/stepwise-dev/stepwise/cmd/stepwise/config"
+	"github.com/stepwise-dev/stepwise/judge/analytics"
 	"github.com/stepwise-dev/stepwise/store"
 )
 
@@ -111,7 +112,7 @@ func accuracyFlags(fs *flag.FlagSet, f *store.Filter) {
 		}
 		return set("accuracy", r)
 	})
-	fs.Func("difficulty", "only traces of problems in this difficulty bucket: "+strings.Join(difficulties, ", ")+
+	fs.Func("difficulty", "only traces of problems in this difficulty bucket: "+strings.Join(analytics.BucketNames(), ", ")+
 		" (thresholds: [difficulty] in config.toml)", func(v string) error {
 		cfg, err := config.Load()
 		if err != nil {
@@ -119,7 +120,7 @@ func accuracyFlags(fs *flag.FlagSet, f *store.Filter) {
 		}
 		r, ok := cfg.DifficultyBuckets().Range(v)
 		if !ok {
-			return fmt.Errorf("want one of %s", strings.Join(difficulties, ", "))
+			return fmt.Errorf("want one of %s", strings.Join(analytics.BucketNames(), ", "))
 		}
 		return set("difficulty", r)
 	})

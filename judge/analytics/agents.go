@@ -103,7 +103,7 @@ func IntensityByDifficulty(ctx context.Context, db *store.DB, f store.Filter, b 
 		return ctx.Err()
 	})
 	var out []DifficultyIntensity
-	for _, d := range []string{"easy", "medium", "hard", "unsolved", "unknown"} {
+	for _, d := range BucketNames() {
 		if x := by[d]; x != nil {
 			out = append(out, DifficultyIntensity{Difficulty: d, Traces: x.traces, MeanSearchCalls: float64(x.search) / float64(x.traces),
 				MeanToolCalls: float64(x.calls) / float64(x.traces), Graded: x.graded, Accuracy: ratio(x.correct, x.graded)})

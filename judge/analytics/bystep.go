@@ -3,7 +3,6 @@ package analytics
 import (
 	"context"
 	"slices"
-	"sort"
 
 	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/store"
@@ -130,54 +129,4 @@ func countJudge(rows []StepRow, j *store.RunHead, steps int) {
 	if fe := j.FirstError; fe != nil && *fe >= 0 && *fe < steps {
 		rows[*fe].JudgeFirstError++
 	}
-}
-
-// DifficultyRow is the samples of the problems of one difficulty bucket,
-// every model together.
-type DifficultyRow struct {
-	Difficulty string   `json:"difficulty"`
-	Problems   int      `json:"problems"`
-	Samples    int      `json:"samples"`
-	Graded     int      `json:"graded"`
-	Correct    int      `json:"correct"`
-	Accuracy   *float64 `json:"accuracy"`
-}
-
-// AccuracyByDifficulty sums the problems of each difficulty bucket, from
-// easy to unsolved, "unknown" last; empty buckets are left out.
-func AccuracyByDifficulty(ps []Problem) []DifficultyRow {
-	by := map[string]*DifficultyRow{}
-	for _, p := range ps {
-		r := by[p.Difficulty]
-		if r == nil {
-			r = &DifficultyRow{Difficulty: p.Difficulty}
-			by[p.Difficulty] = r
-		}
-		r.Problems++
-		r.Samples += p.Samples
-		r.Graded += p.Graded
-		r.Correct += p.Correct
-	}
-	out := make([]DifficultyRow, 0, len(by))
-	for _, r := range by {
-		r.Accuracy = ratio(r.Correct, r.Graded)
-		out = append(out, *r)
-	}
-	sort.Slice(out, func(i, j int) bool { return difficultyRank(out[i].Difficulty) < difficultyRank(out[j].Difficulty) })
-	return out
-}
-
-// difficultyRank orders the buckets from easy to unsolved, then unknown.
-func difficultyRank(b string) int {
-	switch b {
-	case "easy":
-		return 0
-	case "medium":
-		return 1
-	case "hard":
-		return 2
-	case "unsolved":
-		return 3
-	}
-	return 4
 }

@@ -3,7 +3,6 @@ package formats
 import (
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/bytedance/sonic/encoder"
 
@@ -64,26 +63,7 @@ func (a ItemAnswers) answerAt(i int) *stepwise.Answer {
 // the store takes others from scripts), a suffix _2, _3 ... telling apart
 // names that become equal. The names are distinct from each other; they
 // start with q_, which no StepRow or PRM column does.
-func AnswerColumnNames(questions []string) []string {
-	out := make([]string, len(questions))
-	used := map[string]bool{}
-	for i, q := range questions {
-		base := "q_" + strings.Map(func(r rune) rune {
-			switch {
-			case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '_', r == '-':
-				return r
-			}
-			return '_'
-		}, q)
-		col := base
-		for k := 2; used[col]; k++ {
-			col = base + "_" + strconv.Itoa(k)
-		}
-		used[col] = true
-		out[i] = col
-	}
-	return out
-}
+func AnswerColumnNames(questions []string) []string { return columnNames("q_", "_-", questions) }
 
 // AnswerShape is the kind an answer has by the field it sets, for a
 // question no schema describes; ok is false for an empty answer (an empty

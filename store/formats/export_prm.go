@@ -25,13 +25,18 @@ type PRMColumner interface {
 // every character but letters, digits and _ - . / replaced by _ (a struct
 // tag, a pandas attribute and a shell hold it as it is), a suffix _2, _3
 // ... telling apart names that become equal.
-func PRMColumnNames(names []string) []string {
+func PRMColumnNames(names []string) []string { return columnNames("prm_", "_-./", names) }
+
+// columnNames are prefix and each name with every character but letters,
+// digits and those of keep replaced by _, a suffix _2, _3 ... telling apart
+// names that become equal.
+func columnNames(prefix, keep string, names []string) []string {
 	out := make([]string, len(names))
 	used := map[string]bool{}
 	for i, n := range names {
-		base := "prm_" + strings.Map(func(r rune) rune {
+		base := prefix + strings.Map(func(r rune) rune {
 			switch {
-			case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', strings.ContainsRune("_-./", r):
+			case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', strings.ContainsRune(keep, r):
 				return r
 			}
 			return '_'
