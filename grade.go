@@ -31,7 +31,21 @@ type Grade struct {
 	By string
 	// Version is the grader's version (AnswerGrader.GraderVersion).
 	Version int
+	// Checkpoints is what the grader found in the steps' own answers
+	// (CheckpointGold, CheckpointHeld): SRCA's fault tolerance, counted
+	// from summaries without reading a trace's text again.
+	Checkpoints uint8
 }
+
+// Checkpoint flags of a Grade.
+const (
+	// CheckpointGold: the problem has a gold answer the grader reads.
+	CheckpointGold uint8 = 1 << iota
+	// CheckpointHeld: the trace ends wrong, and a step commits to an
+	// answer (a box or an answer marker) equal to the gold — it held the
+	// right answer and left it. Looked for only in traces that end wrong.
+	CheckpointHeld
+)
 
 // graderPrefix starts a CorrectBy written by the answer grader.
 const graderPrefix = "grader "

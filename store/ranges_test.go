@@ -294,9 +294,9 @@ func TestMigrateUsage(t *testing.T) {
 // encodeV2 writes a summary as version 2 did: without usage and tool use.
 func encodeV2(s *Summary) []byte {
 	c := *s
-	c.Usage, c.Tools = nil, stepwise.ToolUse{}
+	c.Usage, c.Tools, c.Checkpoints = nil, stepwise.ToolUse{}, 0
 	b := record.EncodeSummary(&c)
-	b = b[:len(b)-2] // no usage (0), no tool call (0)
+	b = b[:len(b)-3] // no usage (0), no tool call (0), no checkpoint flag (0)
 	b[0] = 2
 	return b
 }

@@ -149,7 +149,7 @@ func (db *DB) regradeChunk(g stepwise.AnswerGrader, seqs []uint64, rep *RegradeR
 		// label state and strip among them) stays as stored.
 		fresh := l.summary
 		fresh.FinalAnswer, fresh.Correct, fresh.CorrectBy = l.trace.FinalAnswer, l.trace.Correct, l.trace.CorrectBy
-		fresh.Graded, fresh.GraderVersion = 0, 0
+		fresh.Graded, fresh.GraderVersion, fresh.Checkpoints = 0, 0, 0
 		gr := g.GradeTrace(l.trace, l.problem)
 		record.ApplyGrade(&fresh, &gr)
 		if sameGrade(&l.summary, &fresh) {
@@ -184,7 +184,7 @@ func sourceStated(s *Summary, t *stepwise.Trace) *stepwise.Trace {
 // sameGrade reports whether a re-grade leaves a summary as it was.
 func sameGrade(a, b *Summary) bool {
 	return a.FinalAnswer == b.FinalAnswer && schema.CorrectValue(a.Correct) == schema.CorrectValue(b.Correct) &&
-		a.CorrectBy == b.CorrectBy && a.Graded == b.Graded && a.GraderVersion == b.GraderVersion
+		a.CorrectBy == b.CorrectBy && a.Graded == b.Graded && a.GraderVersion == b.GraderVersion && a.Checkpoints == b.Checkpoints
 }
 
 // writeRegraded stores new summaries and moves their seqs between the

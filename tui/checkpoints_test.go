@@ -192,7 +192,7 @@ func TestStatsShowFaultTolerance(t *testing.T) {
 			batch[0], batch[1] = batch[1], batch[0]
 		}
 		send(t, m, batch[0]())
-		if rows := strings.Join(m.stats().rows, "\n"); !ftFirst && !strings.Contains(rows, "reading every trace's checkpoint answers") {
+		if rows := strings.Join(m.stats().rows, "\n"); !ftFirst && !strings.Contains(rows, "counting the traces that held the gold answer") {
 			t.Fatalf("before the count arrives:\n%s", rows)
 		}
 		send(t, m, batch[1]())

@@ -50,7 +50,7 @@ func TestSamplesAndCompare(t *testing.T) {
 	}
 	// The title ends saying how the verdicts were reached (cut here by the
 	// screen's width).
-	if by := verdictSources(m.samples().sums); !strings.Contains(by, "grader 1: exact ×1") || !strings.Contains(by, "source: final_answer_correct ×1") {
+	if by := verdictSources(m.samples().sums); !strings.Contains(by, "grader 2: exact ×1") || !strings.Contains(by, "source: final_answer_correct ×1") {
 		t.Fatalf("verdict sources %q", by)
 	}
 	// The cursor starts on the trace we came from; comparing it with

@@ -203,7 +203,7 @@ func (s *statsScreen) ftRows() []string {
 	case s.ftErr != nil:
 		return append(out, "  could not read them: "+termsafe.Line(s.ftErr.Error()))
 	case ft == nil:
-		return append(out, "  reading every trace's checkpoint answers…")
+		return append(out, "  counting the traces that held the gold answer…")
 	case ft.EndedWrong == 0:
 		return append(out, fmt.Sprintf("  %d graded traces with a gold answer, none ended wrong", ft.Traces))
 	}

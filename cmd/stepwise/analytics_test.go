@@ -763,3 +763,64 @@ func TestProblemsByDifficulty(t *testing.T) {
 		t.Fatalf("%d buckets (want %d), %d samples (want %d)", len(lines), len(want), got, total)
 	}
 }
+
+// TestFaultToleranceAgreesWithTheGrids: the fault tolerance counted from
+// the grader's checkpoint flags equals what the problems' checkpoint grids
+// (read from the traces' text) give, on real samples.
+func TestFaultToleranceAgreesWithTheGrids(t *testing.T) {
+	db := importInto(t, filepath.Join(sampleDir, "processbench"), filepath.Join(sampleDir, "longcot_skyt1"),
+		filepath.Join(sampleDir, "prmbench"), filepath.Join(sampleDir, "gsm8k"), filepath.Join(sampleDir, "deltabench"),
+		filepath.Join(sampleDir, "prm800k"), filepath.Join(sampleDir, "math500"), filepath.Join(sampleDir, "math"))
+	// No sample here holds the gold and ends wrong: a constructed one does
+	// (the real samples check the rest of the count).
+	data := filepath.Join(t.TempDir(), "cp.jsonl")
+	os.WriteFile(data, []byte(`{"id":"a","problem":"What is 2+3?","gold":"5","steps":["So the answer is \\boxed{5}.","Wait: \\boxed{6}"]}`+"\n"), 0o644)
+	if code, _, errs := runCLI(t, "", "--db", db, "import", "--format", "generic", "--map", "id=id", "--map", "problem=problem",
+		"--map", "steps=steps", "--map", "gold=gold", data); code != exitOK {
+		t.Fatal(errs)
+	}
+	code, out, errs := runCLI(t, "", "--db", db, "checkpoints", "--fault-tolerance", "--json")
+	if code != exitOK {
+		t.Fatal(errs)
+	}
+	var ft analytics.FaultTolerance
+	if err := json.Unmarshal([]byte(out), &ft); err != nil {
+		t.Fatal(err)
+	}
+	var want analytics.FaultTolerance
+	problems := map[string]bool{}
+	for _, r := range listedTraces(t, db) {
+		problems[r["problem_id"].(string)] = true
+	}
+	for id := range problems {
+		code, out, errs := runCLI(t, "", "--db", db, "checkpoints", "--json", id)
+		if code != exitOK {
+			t.Fatalf("checkpoints %s: %s", id, errs)
+		}
+		var g analytics.ProblemCheckpoints
+		if err := json.Unmarshal([]byte(out), &g); err != nil {
+			t.Fatal(err)
+		}
+		if g.Gold == "" {
+			continue
+		}
+		for _, s := range g.Samples {
+			if s.Correct == nil {
+				continue
+			}
+			want.Traces++
+			if !*s.Correct {
+				want.EndedWrong++
+				if s.Reached != nil {
+					want.HeldThenWrong++
+				}
+			}
+		}
+	}
+	if ft.Traces != want.Traces || ft.EndedWrong != want.EndedWrong || ft.HeldThenWrong != want.HeldThenWrong {
+		t.Errorf("from the flags %+v, from the grids %+v", ft, want)
+	}
+	if want.HeldThenWrong == 0 {
+		t.Fatalf("no sample held the gold and ended wrong (%+v): the test proves little", want)
+	}
+}

@@ -3,12 +3,14 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/store"
+	"github.com/stepwise-dev/stepwise/verify/answer"
 )
 
 // olderGrader stands for a grader of an older version that got every
@@ -52,7 +54,7 @@ func TestRegradeThroughTheCLI(t *testing.T) {
 
 	// Opened for writing: re-graded, and said so.
 	code, out, errs := runCLI(t, "", "--db", db, "regrade", "--json")
-	if code != exitOK || !strings.Contains(errs, "re-graded 400 traces with answer grader 1 (was 0): 400 verdicts changed") {
+	if code != exitOK || !strings.Contains(errs, fmt.Sprintf("re-graded 400 traces with answer grader %d (was 0): 400 verdicts changed", answer.Version)) {
 		t.Fatalf("regrade: %d %q %q", code, out, errs)
 	}
 	var rr store.RegradeReport

@@ -2,6 +2,8 @@ package analytics
 
 import (
 	"context"
+	"maps"
+	"slices"
 
 	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/judge/offline"
@@ -83,9 +85,9 @@ func sampleCheckpoints(t *stepwise.Trace, gold string) SampleCheckpoints {
 	return s
 }
 
-// FaultTolerance counts, over the traces the filter selects with a known
-// verdict and a gold answer, those that held the right answer at some
-// checkpoint but ended wrong.
+// FaultTolerance counts, over the sampled traces the filter selects with
+// a known verdict and a gold answer, those that held the right answer at
+// some checkpoint but ended wrong.
 type FaultTolerance struct {
 	Traces        int      `json:"traces"`
 	EndedWrong    int      `json:"ended_wrong"`
@@ -93,35 +95,77 @@ type FaultTolerance struct {
 	Share         *float64 `json:"share_of_wrong"`
 }
 
-// DatasetFaultTolerance reads every selected trace's checkpoints.
+// DatasetFaultTolerance counts from the summaries: the answer grader
+// flags, at import and re-grade, which traces have a gold answer and which
+// wrong ones held it at a checkpoint (stepwise.Grade.Checkpoints), as
+// SampleCheckpoints' Reached finds. A trace whose record carried no gold
+// answer, but whose problem has one from another dataset, was graded
+// without it at import: those (a few datasets' worth, not the store) are
+// read as the checkpoint grid reads them.
 func DatasetFaultTolerance(ctx context.Context, db *store.DB, f store.Filter) (FaultTolerance, error) {
 	var ft FaultTolerance
-	golds := map[string]string{}
-	err := db.EachEvidence(ctx, f, func(ev *store.TraceEvidence) error {
-		t := ev.Trace
-		if !IsSample(t.Model) || t.Correct == nil {
-			return nil
+	f.Offset, f.Limit = 0, 0
+	unflagged := map[string][]verdict{} // problem id → its unflagged samples
+	err := db.List(f, func(s store.Summary) error {
+		switch {
+		case !IsSample(s.Model) || s.Correct == nil:
+		case s.Checkpoints&stepwise.CheckpointGold == 0:
+			unflagged[s.ProblemID] = append(unflagged[s.ProblemID], verdict{s.ID, *s.Correct})
+		default:
+			ft.add(*s.Correct, s.Checkpoints&stepwise.CheckpointHeld != 0)
 		}
-		gold, ok := golds[t.ProblemID]
-		if !ok {
-			if p, err := db.TraceProblem(t); err == nil {
-				gold = p.GoldAnswer
-			}
-			golds[t.ProblemID] = gold
-		}
-		if gold == "" {
-			return nil
-		}
-		ft.Traces++
-		if *t.Correct {
-			return nil
-		}
+		return ctx.Err()
+	})
+	if err == nil {
+		err = ft.addUnflagged(ctx, db, f, unflagged)
+	}
+	ft.Share = ratio(ft.HeldThenWrong, ft.EndedWrong)
+	return ft, err
+}
+
+func (ft *FaultTolerance) add(correct, held bool) {
+	ft.Traces++
+	if !correct {
 		ft.EndedWrong++
-		if sampleCheckpoints(t, gold).Reached != nil {
+		if held {
 			ft.HeldThenWrong++
+		}
+	}
+}
+
+// addUnflagged counts the graded samples the grader saw without a gold
+// answer whose stored problem has one: the right ones as they are, the
+// wrong ones by reading their checkpoints.
+func (ft *FaultTolerance) addUnflagged(ctx context.Context, db *store.DB, f store.Filter, unflagged map[string][]verdict) error {
+	golds := map[string]string{} // of the problems with wrong samples to read
+	wrong := map[string]bool{}   // those samples' trace ids
+	for id, vs := range unflagged {
+		p, err := db.Problem(id)
+		if err != nil || p.GoldAnswer == "" {
+			continue // no gold answer anywhere: outside the count
+		}
+		for _, v := range vs {
+			if v.right {
+				ft.add(true, false)
+			} else {
+				golds[id], wrong[v.trace] = p.GoldAnswer, true
+			}
+		}
+	}
+	if len(wrong) == 0 {
+		return nil
+	}
+	f.Problems, f.Correct = slices.Collect(maps.Keys(golds)), "false"
+	return db.EachEvidence(ctx, f, func(ev *store.TraceEvidence) error {
+		if t := ev.Trace; wrong[t.ID] {
+			ft.add(false, sampleCheckpoints(t, golds[t.ProblemID]).Reached != nil)
 		}
 		return nil
 	})
-	ft.Share = ratio(ft.HeldThenWrong, ft.EndedWrong)
-	return ft, err
+}
+
+// verdict is a graded sample's trace id and verdict.
+type verdict struct {
+	trace string
+	right bool
 }

@@ -16,6 +16,7 @@
 package answer
 
 // Version identifies the grading rules. Bump it whenever a change can turn a
-// verdict: stores remember the version that graded each trace and re-grade
-// with a newer one.
-const Version = 1
+// verdict or changes what the grader derives: stores remember the version
+// that graded each trace and re-grade with a newer one. 2: the checkpoint
+// flags (stepwise.Grade.Checkpoints).
+const Version = 2

@@ -21,6 +21,18 @@ func (Grader) GraderVersion() int { return Version }
 // grades it against the problem's gold answer unless the source stated a
 // verdict. Without a gold answer there is nothing to grade.
 func (g Grader) GradeTrace(t *stepwise.Trace, p *stepwise.Problem) stepwise.Grade {
+	out := g.gradeAnswer(t, p)
+	ended := t.Correct
+	if out.Verdict {
+		ended = out.Correct
+	}
+	out.Checkpoints = g.checkpoints(t, p, ended)
+	return out
+}
+
+// gradeAnswer finds the final answer and, where the source states no
+// verdict, decides it against the gold.
+func (g Grader) gradeAnswer(t *stepwise.Trace, p *stepwise.Problem) stepwise.Grade {
 	out := stepwise.Grade{Version: Version}
 	pred := strings.TrimSpace(t.FinalAnswer)
 	if t.Correct != nil && pred != "" {
@@ -57,6 +69,33 @@ func (g Grader) GradeTrace(t *stepwise.Trace, p *stepwise.Problem) stepwise.Grad
 	}
 	out.By = stepwise.GradedBy(Version, string(v.Method))
 	return out
+}
+
+// checkpoints flags a trace whose problem has a gold answer and, when the
+// trace ended wrong (ended), whether a step committed to the gold answer
+// on the way: a box or an answer marker in the step equal to the gold
+// (SRCA's checkpoint answers; the last number of a step is no
+// commitment). Only wrong traces are read: the count SRCA needs is of
+// traces that held the right answer and still ended wrong.
+func (g Grader) checkpoints(t *stepwise.Trace, p *stepwise.Problem, ended *bool) uint8 {
+	if p == nil || strings.TrimSpace(p.GoldAnswer) == "" {
+		return 0
+	}
+	gold, ok := Extract(p.GoldAnswer)
+	if !ok {
+		return 0
+	}
+	flags := stepwise.CheckpointGold
+	if ended == nil || *ended {
+		return flags
+	}
+	for i := range t.Steps {
+		a, ok := Extract(t.Steps[i].Text)
+		if ok && (a.How == "boxed" || a.How == "marker") && Compare(a.Text, gold.Text, g.Options).Outcome == Equal {
+			return flags | stepwise.CheckpointHeld
+		}
+	}
+	return flags
 }
 
 // answerText is the part of a trace that states its answer: the solution

@@ -43,6 +43,9 @@ type Summary struct {
 	// leave both empty until the schema-10 migration fills them.
 	Usage *stepwise.Usage  `json:"usage,omitempty"`
 	Tools stepwise.ToolUse `json:"tools"`
+	// Checkpoints is what the answer grader found in the steps' answers
+	// (stepwise.CheckpointGold, CheckpointHeld).
+	Checkpoints uint8 `json:"-"`
 }
 
 // Graded bits: the verdict (Correct, CorrectBy) is the answer grader's; the
@@ -54,7 +57,7 @@ const (
 
 // ApplyGrade stores an answer grader's verdict in a summary.
 func ApplyGrade(s *Summary, g *stepwise.Grade) {
-	s.GraderVersion, s.Graded = g.Version, 0
+	s.GraderVersion, s.Graded, s.Checkpoints = g.Version, 0, g.Checkpoints
 	if g.Answer != "" {
 		s.FinalAnswer = g.Answer
 		s.Graded |= GradedAnswer
@@ -86,7 +89,7 @@ func usageOf(u *stepwise.Usage) *stepwise.Usage {
 }
 
 // Summary versions: 2 adds CorrectBy and what the answer grader derived,
-// 3 the usage and tool use.
+// 3 the usage, tool use and checkpoint flags.
 const (
 	SummaryVersion   = 3
 	summaryVersionV2 = 2
@@ -147,6 +150,7 @@ func EncodeSummaryTail(b []byte, s *Summary) []byte {
 		e.int(s.Tools.Repeated)
 		e.int(s.Tools.Failed)
 	}
+	e.byte(s.Checkpoints)
 	return e.b
 }
 
@@ -185,6 +189,7 @@ func DecodeSummary(seq uint64, b []byte) (Summary, error) {
 		if s.Tools.Calls = d.int(); s.Tools.Calls > 0 {
 			s.Tools.Search, s.Tools.Rounds, s.Tools.Repeated, s.Tools.Failed = d.int(), d.int(), d.int(), d.int()
 		}
+		s.Checkpoints = d.byte()
 	}
 	if d.err != nil {
 		return Summary{}, damage.Corrupt("trace %d: an unreadable summary: %v", seq, d.err)
