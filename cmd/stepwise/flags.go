@@ -98,7 +98,7 @@ func filterFlags(fs *flag.FlagSet, f *store.Filter, formatFlag ...string) {
 // of problems by their sampled accuracy over the traces the other filters
 // select (so with --model M, the problems hard for M).
 func accuracyFlags(fs *flag.FlagSet, f *store.Filter) {
-	set := func(name string, r *store.AccuracyRange) error {
+	set := func(r *store.AccuracyRange) error {
 		if f.Accuracy != nil {
 			return fmt.Errorf("--accuracy and --difficulty both select by sampled accuracy: give one, once")
 		}
@@ -110,7 +110,7 @@ func accuracyFlags(fs *flag.FlagSet, f *store.Filter) {
 		if err != nil {
 			return err
 		}
-		return set("accuracy", r)
+		return set(r)
 	})
 	fs.Func("difficulty", "only traces of problems in this difficulty bucket: "+strings.Join(analytics.BucketNames(), ", ")+
 		" (thresholds: [difficulty] in config.toml)", func(v string) error {
@@ -122,7 +122,7 @@ func accuracyFlags(fs *flag.FlagSet, f *store.Filter) {
 		if !ok {
 			return fmt.Errorf("want one of %s", strings.Join(analytics.BucketNames(), ", "))
 		}
-		return set("difficulty", r)
+		return set(r)
 	})
 }
 
