@@ -27,6 +27,9 @@ type AccuracyRange struct {
 	Lo, Hi         float64
 	LoOpen, HiOpen bool
 	Ungraded       bool
+	// Bucket names the difficulty bucket the range stands for ("hard"),
+	// for showing the filter as the user wrote it; the store ignores it.
+	Bucket string
 }
 
 // Has reports whether a problem with correct right answers of graded is in

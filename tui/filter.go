@@ -113,7 +113,10 @@ func formatFilter(f store.Filter) string {
 	} else {
 		add("finding", f.Finding)
 	}
-	if f.Accuracy != nil {
+	switch {
+	case f.Accuracy != nil && f.Accuracy.Bucket != "":
+		add("difficulty", f.Accuracy.Bucket)
+	case f.Accuracy != nil:
 		add("accuracy", f.Accuracy.String())
 	}
 	for _, r := range f.Ranges {

@@ -286,6 +286,9 @@ func TestFilterSyntaxRoundTrips(t *testing.T) {
 	if err != nil || f.Accuracy == nil || *f.Accuracy != *want {
 		t.Fatalf("difficulty:hard = %+v, %v; want %+v", f.Accuracy, err, want)
 	}
+	if got := formatFilter(f); got != "difficulty:hard" {
+		t.Fatalf("difficulty:hard written back as %q", got)
+	}
 	for _, bad := range []string{"difficulty:tricky", "accuracy:2", "tokens:>x", "colour:red", "accuracy:0 difficulty:easy"} {
 		if _, err := parseFilter(bad, b); err == nil {
 			t.Errorf("%q parsed", bad)

@@ -57,6 +57,14 @@ func (b Buckets) Bucket(acc *float64) string {
 // "difficulty:hard" filter is "accuracy in (0, Hard]"); false for a name
 // that is no bucket.
 func (b Buckets) Range(bucket string) (*store.AccuracyRange, bool) {
+	r, ok := b.rangeOf(bucket)
+	if ok {
+		r.Bucket = bucket
+	}
+	return r, ok
+}
+
+func (b Buckets) rangeOf(bucket string) (*store.AccuracyRange, bool) {
 	switch bucket {
 	case "easy":
 		return &store.AccuracyRange{Lo: b.Easy, Hi: 1}, true
