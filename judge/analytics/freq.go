@@ -146,13 +146,33 @@ func bin(vals []int, bins int) []Bin {
 	for _, v := range vals {
 		lo, hi = min(lo, v), max(hi, v)
 	}
-	width := max(1, (hi-lo+bins)/bins)
-	out := make([]Bin, (hi-lo)/width+1)
+	// A few outliers (one 1,200-step trace among 50-step ones) would
+	// squash every other value into the first bin: when the top 1 % more
+	// than doubles the range, the bins cover up to the 99th percentile
+	// and one last bin holds the tail.
+	top := hi
+	if bins > 2 && len(vals) >= 100 {
+		if p99 := percentile(vals, 0.99); hi-lo > 2*(p99-lo) {
+			top, bins = p99, bins-1
+		}
+	}
+	width := max(1, (top-lo+bins)/bins)
+	out := make([]Bin, (top-lo)/width+1)
 	for i := range out {
 		out[i] = Bin{Low: lo + i*width, High: lo + (i+1)*width}
 	}
+	if end := out[len(out)-1].High; hi >= end {
+		out = append(out, Bin{Low: end, High: hi + 1})
+	}
 	for _, v := range vals {
-		out[(v-lo)/width].Count++
+		out[min((v-lo)/width, len(out)-1)].Count++
 	}
 	return out
+}
+
+// percentile is the value at quantile q of vals (a sorted copy's).
+func percentile(vals []int, q float64) int {
+	s := slices.Clone(vals)
+	slices.Sort(s)
+	return s[int(q*float64(len(s)-1))]
 }

@@ -89,3 +89,41 @@ func TestReportedK(t *testing.T) {
 		}
 	}
 }
+
+// TestBinsKeepOutliersApart: one far outlier gets a bin of its own instead
+// of squashing the rest into the first; every value lands in the bin whose
+// range holds it.
+func TestBinsKeepOutliersApart(t *testing.T) {
+	var vals []int
+	for i := range 500 {
+		vals = append(vals, 1+i%50)
+	}
+	vals = append(vals, 1200)
+	bs := bin(vals, 10)
+	if len(bs) < 5 || bs[len(bs)-1].Count != 1 || bs[len(bs)-1].High != 1201 {
+		t.Fatalf("bins %+v: want the outlier alone in the last", bs)
+	}
+	total := 0
+	for i, b := range bs {
+		total += b.Count
+		if i > 0 && b.Low != bs[i-1].High {
+			t.Fatalf("bins not contiguous: %+v", bs)
+		}
+		want := 0
+		for _, v := range vals {
+			if v >= b.Low && v < b.High {
+				want++
+			}
+		}
+		if b.Count != want {
+			t.Fatalf("bin %+v holds %d values", b, want)
+		}
+	}
+	if total != len(vals) {
+		t.Fatalf("%d of %d values binned", total, len(vals))
+	}
+	even := bin([]int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, 5)
+	if len(even) != 5 {
+		t.Fatalf("no outlier: %+v", even)
+	}
+}
