@@ -174,7 +174,7 @@ func summarizeUsage(tx *bolt.Tx) error {
 		}
 		t := &stepwise.Trace{ID: s.ID}
 		if err := record.DecodeBody(t, body); err != nil {
-			return err
+			return fmt.Errorf("trace %d: %w", seq, err)
 		}
 		fresh := record.Summarize(t)
 		s.Usage, s.Tools = fresh.Usage, fresh.Tools

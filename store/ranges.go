@@ -79,8 +79,8 @@ func ParseRange(field, expr string) (Range, error) {
 		r.Hi = floorU32(v)
 	case strings.HasPrefix(expr, "<"):
 		v, ok = num(expr[1:])
-		if ok && v == 0 {
-			return bad("nothing is below 0")
+		if ok && ceilU32(v) == 0 { // below 0, or below the field's least unit
+			return bad("nothing is below it")
 		}
 		r.Hi = ceilU32(v) - 1
 	case strings.Contains(expr, ".."):

@@ -41,7 +41,7 @@ func TestParseRange(t *testing.T) {
 		}
 	}
 	for _, c := range [][2]string{{"steps", ">1"}, {FieldTokens, ">x"}, {FieldTokens, "<0"}, {FieldTokens, "9..3"},
-		{FieldTokens, "-5"}, {FieldCost, "NaN"}, {FieldTokens, ""}} {
+		{FieldTokens, "-5"}, {FieldCost, "NaN"}, {FieldTokens, ""}, {FieldTokens, "<0.0000000005"}, {FieldCost, "<1e-16"}} {
 		if r, err := ParseRange(c[0], c[1]); err == nil {
 			t.Errorf("%s:%s parsed as %+v, want an error", c[0], c[1], r)
 		}
@@ -75,6 +75,35 @@ func allSummaries(t *testing.T, db *DB) []Summary {
 func TestRangeFiltersAndSorts(t *testing.T) {
 	db, _ := usageStore(t)
 	checkRangesAndSorts(t, db)
+	// Sorted within a filter: the filter's traces, each once, valued ones
+	// first in order.
+	f := Filter{Format: "inspect"}
+	n, err := db.Count(f)
+	if err != nil || n < 4 {
+		t.Fatalf("%d inspect traces (%v): too few", n, err)
+	}
+	var order []uint64
+	if err := db.Seqs(context.Background(), f, Order{Key: SortKey(FieldTokens), Desc: true}, func(c []uint64) error {
+		order = append(order, c...)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	ss, err := db.Summaries(order)
+	if err != nil || len(ss) != n {
+		t.Fatalf("sorted within the filter: %d of %d traces (%v)", len(ss), n, err)
+	}
+	seen, last, unknown := map[uint64]bool{}, uint32(math.MaxUint32), false
+	for _, s := range ss {
+		v, ok := valueOf(s, FieldTokens)
+		if seen[s.Seq] || s.Source.Format != "inspect" || ok && (unknown || v > last) {
+			t.Fatalf("sorted within the filter: %s out of place (%d, %v)", s.ID, v, ok)
+		}
+		seen[s.Seq], unknown = true, unknown || !ok
+		if ok {
+			last = v
+		}
+	}
 }
 
 // checkRangesAndSorts compares every numeric field's range filters and

@@ -126,9 +126,9 @@ func orderedSource(tx *bolt.Tx, f Filter, key SortKey) (src, rest postings.Iter,
 		return &sliceIter{s: known}, &sliceIter{s: ungraded}, err
 	}
 	var member func(uint64) bool
+	var set postings.Bitset
 	if !f.isEmpty() {
-		set, err := memberSet(tx, f)
-		if err != nil {
+		if set, err = memberSet(tx, f); err != nil {
 			return nil, nil, err
 		}
 		member = set.Has
@@ -149,9 +149,9 @@ func orderedSource(tx *bolt.Tx, f Filter, key SortKey) (src, rest postings.Iter,
 	if err != nil {
 		return nil, nil, err
 	}
-	all, err := f.iterator(tx)
-	if err != nil {
-		return nil, nil, err
+	all := postings.All(tx.Bucket(schema.Traces).Cursor())
+	if set != nil {
+		all = set.Iter() // the filter, computed once
 	}
 	return src, postings.And(all, postings.Not(valued.Iter(), tx.Bucket(schema.Traces).Sequence())), nil
 }

@@ -78,7 +78,7 @@ func benchAnalytics(b *testing.B, key string, setup func(m *Model), first, full 
 // (ns/op: to the complete table).
 func BenchmarkFreqTable(b *testing.B) {
 	benchAnalytics(b, "F",
-		func(m *Model) { m.freq().field = slicesIndex(analytics.FreqFields, "model") },
+		func(m *Model) { m.freq().field = slicesIndex(analytics.FreqFields(), "model") },
 		func(m *Model) bool { return m.current() == scrFreq && len(m.freq().rows) > 0 },
 		func(m *Model) bool { return !m.freq().loading && !m.freq().preview && m.freq().total == benchTraces() })
 }

@@ -1,12 +1,15 @@
 package tui
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/stepwise-dev/stepwise"
 	"github.com/stepwise-dev/stepwise/judge/analytics"
@@ -64,7 +67,7 @@ func TestFreqTableCountsAndFilters(t *testing.T) {
 	if !strings.Contains(viewOf(m), "Frequency of dataset") || m.freq().preview {
 		t.Fatalf("view:\n%s", viewOf(m))
 	}
-	i := slicesIndex(analytics.FreqFields, "model")
+	i := slicesIndex(analytics.FreqFields(), "model")
 	for range i {
 		press(t, m, "tab")
 	}
@@ -122,7 +125,7 @@ func slicesIndex(xs []string, x string) int {
 // TestNarrowFilter: each field the table offers either maps to the list
 // filter key parseFilter reads for it, or says why not.
 func TestNarrowFilter(t *testing.T) {
-	for _, field := range analytics.FreqFields {
+	for _, field := range analytics.FreqFields() {
 		value := map[string]string{"correct": "true", "label_state": "error", "truncated": "false"}[field]
 		switch {
 		case slices.Contains(store.RangeFields(), field):
@@ -398,7 +401,7 @@ func TestQualityVsCostPlacesModels(t *testing.T) {
 func TestAnalyticsViewsFitNarrowTerminals(t *testing.T) {
 	m := newTestModel(t, 30, 20, "dark")
 	press(t, m, "enter", "F")
-	for range analytics.FreqFields {
+	for range analytics.FreqFields() {
 		assertFits(t, "freq "+m.freq().fieldName(), viewOf(m), 30)
 		press(t, m, "tab")
 	}
@@ -448,5 +451,29 @@ func TestFreqFromTheLibrary(t *testing.T) {
 	press(t, m, "esc")
 	if m.current() != scrLibrary {
 		t.Fatalf("esc from the list: screen %v", m.current())
+	}
+}
+
+// TestChartReadErrorIsFinal: a preview read that fails is the last word —
+// the tab shows the error instead of waiting for a full read that never
+// comes.
+func TestChartReadErrorIsFinal(t *testing.T) {
+	m := newTestModel(t, 120, 40, "dark")
+	press(t, m, "enter", "H")
+	s := m.charts()
+	if m.current() != scrCharts || len(s.kinds) == 0 {
+		t.Fatalf("charts not open (status %q)", m.status)
+	}
+	k := s.kinds[s.cur]
+	req := m.req()
+	s.loading[k.source] = req
+	delete(s.data, k.source)
+	failed := finalIfFailed(&chartData{err: errors.New("a damaged summary"), preview: true})
+	send(t, m, chartMsg{req: req, source: k.source, data: failed})
+	if _, waiting := s.loading[k.source]; waiting {
+		t.Fatal("the tab still waits for a read after the error")
+	}
+	if v := ansi.Strip(viewOf(m)); !strings.Contains(v, "a damaged summary") || strings.Contains(v, "reading the rest") {
+		t.Fatalf("the view does not show the error as final:\n%s", v)
 	}
 }

@@ -15,7 +15,7 @@ import (
 
 // chartsScreen draws the analytics of the traces in scope (the library's
 // dataset or the list's filter) as charts, one at a time behind tabs:
-// a histogram of each analytics.HistFields field, accuracy by difficulty,
+// a histogram of each analytics.HistFields() field, accuracy by difficulty,
 // accuracy by search intensity, quality against cost per model, and proof
 // statuses and judge flags by step index. Each chart's numbers come from
 // the CLI command its footer names, with --json.
@@ -111,7 +111,7 @@ func (s *chartsScreen) handlers() []handler {
 // added there gets its chart), then the fixed charts.
 func chartKinds() []chartKind {
 	var ks []chartKind
-	for _, f := range analytics.HistFields {
+	for _, f := range analytics.HistFields() {
 		ks = append(ks, chartKind{name: f, source: "hist:" + f, hist: f, draw: (*chartsScreen).drawHist})
 	}
 	return append(ks,
@@ -187,8 +187,8 @@ func (s *chartsScreen) load(k chartKind) tea.Cmd {
 		run: func(ctx context.Context, out *jobOut) tea.Msg {
 			pf := f
 			pf.Limit = n
-			d := read(ctx, db, pf)
-			if d.err != nil || !d.preview {
+			d := finalIfFailed(read(ctx, db, pf))
+			if !d.preview {
 				return chartMsg{req: req, source: src, data: d}
 			}
 			if !out.send(chartMsg{req: req, source: src, data: d}) {
@@ -246,6 +246,15 @@ func chartReader(k chartKind, o Options) func(context.Context, *store.DB, store.
 		}
 		return &chartData{bins: bins, missing: missing, err: err, preview: cut(f, n)}
 	}
+}
+
+// finalIfFailed makes a failed read final: a preview that failed is not
+// followed by the full read, so it must not wait for one.
+func finalIfFailed(d *chartData) *chartData {
+	if d.err != nil {
+		d.preview = false
+	}
+	return d
 }
 
 func (s *chartsScreen) loaded(msg chartMsg) {

@@ -18,7 +18,7 @@ import (
 // freqScreen is VisiData's Shift-F on the trace list: the values of one
 // summary field over the list's filter with their count, percent and a
 // bar, most frequent first; enter shows the list narrowed to a value.
-// The fields are analytics.FreqFields, read when the screen opens, so a
+// The fields are analytics.FreqFields(), read when the screen opens, so a
 // field added there shows up here.
 type freqScreen struct {
 	fixedSize
@@ -114,7 +114,7 @@ func (s *freqScreen) openFor(f store.Filter) tea.Cmd {
 	if s.c.current() != scrFreq {
 		s.c.push(scrFreq)
 	}
-	s.filter, s.fields = f, analytics.FreqFields
+	s.filter, s.fields = f, analytics.FreqFields()
 	s.field = min(s.field, len(s.fields)-1)
 	return s.load()
 }

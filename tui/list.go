@@ -152,6 +152,7 @@ func (l *listScreen) reload() tea.Cmd {
 	l.cursor, l.top = 0, 0
 	l.rows = map[uint64]store.Summary{}
 	l.refreshing, l.fresh = false, nil
+	l.tokensAny, l.toolsAny = false, false // the new rows decide the measure column
 	l.identity = l.search == nil && l.order.Key == store.SortImport && !l.order.Desc && isEmptyFilter(l.filter)
 	l.stopScan()
 	if l.search != nil {

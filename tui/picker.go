@@ -54,8 +54,11 @@ func (p *picker) key(k string) (tea.Cmd, bool) {
 		}
 		return p.submit(p.selection()), true
 	default:
-		n := int(k[0]-'0') - 1
-		if len(k) != 1 || n < 0 || n >= len(p.options) || n > 8 {
+		n := -1
+		if len(k) == 1 {
+			n = int(k[0]-'0') - 1
+		}
+		if n < 0 || n >= len(p.options) || n > 8 {
 			p.c.setError(fmt.Sprintf("%s: pick with 1–%d or j/k and enter, esc cancels", prettyKey(k), min(9, len(p.options))))
 			return nil, false
 		}

@@ -98,6 +98,10 @@ func answerOf(mk *stepwise.TraceMarks, schema, qid string, step int) (stepwise.A
 func (qs questioner) ask(s *stepwise.Schema, q *stepwise.Question) tea.Cmd {
 	c := qs.c
 	doc, step := qs.at()
+	if doc == nil || doc.t == nil {
+		c.setError("no trace is open")
+		return nil
+	}
 	if q.Scope == stepwise.ScopeTrace {
 		step = -1
 	} else if step < 0 || step >= len(doc.t.Steps) {

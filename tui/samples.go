@@ -50,6 +50,7 @@ type samplesMsg struct {
 	more        bool // the problem has more than maxSamples traces
 	checkpoints map[uint64][]offline.Checkpoint
 	stats       analytics.Problem
+	clusters    []offline.AnswerCluster
 	err         error
 }
 
@@ -172,8 +173,14 @@ func loadSamples(db *store.DB, req int, pid string, b analytics.Buckets) samples
 	if msg.err != nil {
 		return msg
 	}
-	// The statistics compare answers with the grader: here, not in Update.
+	// The statistics and the clusters compare answers with the grader:
+	// here, not in Update.
 	msg.stats = analytics.ProblemOf(msg.sums, b)
+	answers := make([]string, len(msg.sums))
+	for i, r := range msg.sums {
+		answers[i] = r.FinalAnswer
+	}
+	msg.clusters = offline.ClusterAnswers(answers, msg.problem.GoldAnswer)
 	// Read after List: it holds a read transaction while calling back.
 	msg.checkpoints = map[uint64][]offline.Checkpoint{}
 	for _, s := range msg.sums[:min(len(msg.sums), maxCheckpoints)] {
@@ -197,11 +204,7 @@ func (s *samplesScreen) loaded(msg samplesMsg) {
 		return
 	}
 	s.problem, s.sums, s.checkpoints, s.more, s.stats = msg.problem, msg.sums, msg.checkpoints, msg.more, msg.stats
-	answers := make([]string, len(s.sums))
-	for i, r := range s.sums {
-		answers[i] = r.FinalAnswer
-	}
-	s.clusters = offline.ClusterAnswers(answers, s.problem.GoldAnswer)
+	s.clusters = msg.clusters
 	s.layout()
 	for row, i := range s.rowTrace {
 		if i >= 0 && s.sums[i].ID == s.origin {
@@ -256,7 +259,7 @@ func (s *samplesScreen) titleLine(clusters int, more bool) string {
 	if more {
 		n = "first " + n
 	}
-	t := fmt.Sprintf("Samples of problem %s — %s traces", s.problem.ID, n)
+	t := fmt.Sprintf("Samples of problem %s — %s traces", termsafe.Line(s.problem.ID), n)
 	if refs := len(s.sums) - st.Samples; refs > 0 {
 		t += fmt.Sprintf(" (%d sample%s + %d reference)", st.Samples, map[bool]string{true: "", false: "s"}[st.Samples == 1], refs)
 	}

@@ -787,7 +787,7 @@ func TestFaultToleranceAgreesWithTheGrids(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &ft); err != nil {
 		t.Fatal(err)
 	}
-	var want analytics.FaultTolerance
+	var want, solved analytics.FaultTolerance // solved: problems with a right sample
 	problems := map[string]bool{}
 	for _, r := range listedTraces(t, db) {
 		problems[r["problem_id"].(string)] = true
@@ -804,18 +804,35 @@ func TestFaultToleranceAgreesWithTheGrids(t *testing.T) {
 		if g.Gold == "" {
 			continue
 		}
+		var these analytics.FaultTolerance
+		right := false
 		for _, s := range g.Samples {
 			if s.Correct == nil {
 				continue
 			}
-			want.Traces++
+			these.Traces++
+			right = right || *s.Correct
 			if !*s.Correct {
-				want.EndedWrong++
+				these.EndedWrong++
 				if s.Reached != nil {
-					want.HeldThenWrong++
+					these.HeldThenWrong++
 				}
 			}
 		}
+		want.Traces, want.EndedWrong, want.HeldThenWrong = want.Traces+these.Traces, want.EndedWrong+these.EndedWrong, want.HeldThenWrong+these.HeldThenWrong
+		if right {
+			solved.Traces, solved.EndedWrong, solved.HeldThenWrong = solved.Traces+these.Traces, solved.EndedWrong+these.EndedWrong, solved.HeldThenWrong+these.HeldThenWrong
+		}
+	}
+	// Over the problems some sample solved (--accuracy >0, decided over
+	// every selected sample, not only the wrong ones).
+	code, out, errs = runCLI(t, "", "--db", db, "checkpoints", "--fault-tolerance", "--accuracy", ">0", "--json")
+	var ftSolved analytics.FaultTolerance
+	if err := json.Unmarshal([]byte(out), &ftSolved); code != exitOK || err != nil {
+		t.Fatalf("--accuracy >0: %d %s %v", code, errs, err)
+	}
+	if ftSolved.Traces != solved.Traces || ftSolved.EndedWrong != solved.EndedWrong || ftSolved.HeldThenWrong != solved.HeldThenWrong || solved.EndedWrong == 0 {
+		t.Errorf("--accuracy >0: from the flags %+v, from the grids %+v", ftSolved, solved)
 	}
 	if ft.Traces != want.Traces || ft.EndedWrong != want.EndedWrong || ft.HeldThenWrong != want.HeldThenWrong {
 		t.Errorf("from the flags %+v, from the grids %+v", ft, want)

@@ -365,7 +365,7 @@ func runCheckpoints(ctx context.Context, e *env, args []string) int {
 func runFreq(ctx context.Context, e *env, args []string) int {
 	fs := newFlags(e, "freq", "FIELD [filters] [--json]",
 		"Count the values of a field over the selected traces, most frequent first, with a bar (VisiData's Shift-F).\n"+
-			"FIELD: "+strings.Join(analytics.FreqFields, ", "))
+			"FIELD: "+strings.Join(analytics.FreqFields(), ", "))
 	var f store.Filter
 	filterFlags(fs, &f)
 	asJSON := fs.Bool("json", false, "one JSON object per value")
@@ -401,7 +401,7 @@ func runFreq(ctx context.Context, e *env, args []string) int {
 // runHist prints a histogram of a numeric field.
 func runHist(ctx context.Context, e *env, args []string) int {
 	fs := newFlags(e, "hist", "FIELD [filters] [--bins N] [--json]",
-		"A histogram of a numeric field over the selected traces. FIELD: "+strings.Join(analytics.HistFields, ", "))
+		"A histogram of a numeric field over the selected traces. FIELD: "+strings.Join(analytics.HistFields(), ", "))
 	var f store.Filter
 	filterFlags(fs, &f)
 	bins := fs.Int("bins", 20, "the number of bins at most")

@@ -16,7 +16,7 @@ import (
 func ProblemAccuracy(ctx context.Context, db *store.DB, f store.Filter, b Buckets) ([]Problem, error) {
 	var t accuracyTally
 	err := db.List(f, func(s store.Summary) error {
-		if s.Model != Reference {
+		if IsSample(s.Model) {
 			t.add(s)
 		}
 		return ctx.Err()
@@ -107,6 +107,7 @@ func (t *accuracyTally) problems(b Buckets) []Problem {
 				continue
 			}
 			m.Accuracy = ratio(m.Correct, m.Graded)
+			m.Difficulty = b.Bucket(m.Accuracy)
 			p.ByModel[t.names[mi]] = m
 		}
 		p.Accuracy = ratio(p.Correct, p.Graded)

@@ -79,7 +79,7 @@ func IntensityByDifficulty(ctx context.Context, db *store.DB, f store.Filter, b 
 	type sums struct{ traces, search, calls, graded, correct int }
 	by := map[string]*sums{}
 	err = db.List(f, func(s store.Summary) error {
-		if s.Tools.Calls == 0 {
+		if s.Tools.Calls == 0 || !IsSample(s.Model) {
 			return ctx.Err()
 		}
 		d := bucket[s.ProblemID]

@@ -2,6 +2,8 @@ package analytics
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"maps"
 	"slices"
 
@@ -61,6 +63,11 @@ func Checkpoints(ctx context.Context, db *store.DB, problemID string) (*ProblemC
 
 func sampleCheckpoints(t *stepwise.Trace, gold string) SampleCheckpoints {
 	s := SampleCheckpoints{TraceID: t.ID, Model: t.Model, Steps: len(t.Steps), Checkpoints: offline.Checkpoints(t), Correct: t.Correct}
+	// The gold as the answer grader reads it ("#### 41", "The answer is
+	// 41"), so that the grid and the grader's checkpoint flags agree.
+	if a, ok := answer.Extract(gold); ok {
+		gold = a.Text
+	}
 	for _, c := range s.Checkpoints {
 		var right *bool
 		if gold != "" {
@@ -117,7 +124,7 @@ func DatasetFaultTolerance(ctx context.Context, db *store.DB, f store.Filter) (F
 		return ctx.Err()
 	})
 	if err == nil {
-		err = ft.addUnflagged(ctx, db, f, unflagged)
+		err = ft.addUnflagged(ctx, db, unflagged)
 	}
 	ft.Share = ratio(ft.HeldThenWrong, ft.EndedWrong)
 	return ft, err
@@ -136,12 +143,17 @@ func (ft *FaultTolerance) add(correct, held bool) {
 // addUnflagged counts the graded samples the grader saw without a gold
 // answer whose stored problem has one: the right ones as they are, the
 // wrong ones by reading their checkpoints.
-func (ft *FaultTolerance) addUnflagged(ctx context.Context, db *store.DB, f store.Filter, unflagged map[string][]verdict) error {
+func (ft *FaultTolerance) addUnflagged(ctx context.Context, db *store.DB, unflagged map[string][]verdict) error {
 	golds := map[string]string{} // of the problems with wrong samples to read
 	wrong := map[string]bool{}   // those samples' trace ids
 	for id, vs := range unflagged {
 		p, err := db.Problem(id)
-		if err != nil || p.GoldAnswer == "" {
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			continue
+		case err != nil:
+			return fmt.Errorf("fault tolerance: problem %s: %w", id, err)
+		case p.GoldAnswer == "":
 			continue // no gold answer anywhere: outside the count
 		}
 		for _, v := range vs {
@@ -155,8 +167,11 @@ func (ft *FaultTolerance) addUnflagged(ctx context.Context, db *store.DB, f stor
 	if len(wrong) == 0 {
 		return nil
 	}
-	f.Problems, f.Correct = slices.Collect(maps.Keys(golds)), "false"
-	return db.EachEvidence(ctx, f, func(ev *store.TraceEvidence) error {
+	// Only the traces in wrong count: the filter's other parts chose them
+	// already (an accuracy filter, re-run over wrong traces alone, would
+	// see every problem unsolved).
+	sel := store.Filter{Problems: slices.Collect(maps.Keys(golds))}
+	return db.EachEvidence(ctx, sel, func(ev *store.TraceEvidence) error {
 		if t := ev.Trace; wrong[t.ID] {
 			ft.add(false, sampleCheckpoints(t, golds[t.ProblemID]).Reached != nil)
 		}

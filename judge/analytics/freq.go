@@ -24,8 +24,10 @@ type Row struct {
 // FreqFields are the summary fields a frequency table can count: the
 // list's columns, then the store's numeric fields (in the user's units:
 // latency in seconds, cost in dollars; "none" where a trace has no value).
-var FreqFields = append([]string{"dataset", "model", "correct", "label_state", "truncated", "steps", "first_error", "final_answer", "format"},
-	store.RangeFields()...)
+func FreqFields() []string {
+	return append([]string{"dataset", "model", "correct", "label_state", "truncated", "steps", "first_error", "final_answer", "format"},
+		store.RangeFields()...)
+}
 
 func fieldValue(s store.Summary, field string) (string, bool) {
 	switch field {
@@ -67,7 +69,7 @@ func fieldValue(s store.Summary, field string) (string, bool) {
 // Frequency counts the values of a summary field, most frequent first.
 func Frequency(ctx context.Context, db *store.DB, f store.Filter, field string) ([]Row, error) {
 	if _, ok := fieldValue(store.Summary{}, field); !ok {
-		return nil, fmt.Errorf("no field %q: want one of %v", field, FreqFields)
+		return nil, fmt.Errorf("no field %q: want one of %v", field, FreqFields())
 	}
 	counts := map[string]int{}
 	total := 0
@@ -103,7 +105,9 @@ type Bin struct {
 // HistFields are the numeric fields a histogram can be drawn of: the
 // summary's counts and the store's numeric fields, in stored units (latency
 // in milliseconds, cost in micro-dollars).
-var HistFields = append([]string{"steps", "first_error", "chars"}, store.RangeFields()...)
+func HistFields() []string {
+	return append([]string{"steps", "first_error", "chars"}, store.RangeFields()...)
+}
 
 // Histogram bins a numeric summary field into at most bins equal-width
 // bins over its range (traces without a value are left out and counted in
@@ -123,8 +127,8 @@ func Histogram(ctx context.Context, db *store.DB, f store.Filter, field string, 
 				vals = append(vals, *s.FirstError)
 			}
 		default:
-			if !slices.Contains(HistFields, field) {
-				return fmt.Errorf("no numeric field %q: want one of %v", field, HistFields)
+			if !slices.Contains(HistFields(), field) {
+				return fmt.Errorf("no numeric field %q: want one of %v", field, HistFields())
 			}
 			if v, ok := store.NumericValue(&s, field); ok {
 				vals = append(vals, int(v))

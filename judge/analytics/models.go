@@ -185,7 +185,9 @@ func (m *modelAcc) result() Model {
 
 // AttachMajAt fills each row's MajAt from the problems' per-model maj@k:
 // for each k, the mean over the row's problems (of its dataset, for a
-// ModelsByDataset row) that have it.
+// ModelsByDataset row) that have it. A k that is a problem's own sample
+// count (5 of 5) averages only the problems with exactly that many; the
+// powers of two average every problem with at least k.
 func AttachMajAt(ms []Model, ps []Problem) {
 	type key struct{ model, dataset string }
 	sums := map[key]map[int][2]float64{} // k → (sum, problems)

@@ -309,7 +309,7 @@ const majAtMaxSamples = 64
 // majAt computes maj@k for k = 1, 2, 4, ... and n over the samples ss:
 // the answer clusters vote with size[c] of them each, and a sample without
 // an answer is a cluster of its own (it agrees with nothing), so maj@1 is
-// the accuracy. Empty when a cluster that could win is ungraded.
+// the accuracy. Empty when any voting cluster is ungraded.
 func majAt(v *voter, cs []*answerCluster, size map[*answerCluster]int, ss []sample) map[int]float64 {
 	var sizes []int
 	var right []bool
