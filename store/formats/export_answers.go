@@ -3,6 +3,7 @@ package formats
 import (
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/bytedance/sonic/encoder"
 
@@ -140,7 +141,8 @@ func spanCells(spans []stepwise.Span, text string) []SpanCell {
 	out := make([]SpanCell, len(spans))
 	for i, s := range spans {
 		lo, hi := min(max(s.Start, 0), len(text)), min(max(s.End, 0), len(text))
-		out[i] = SpanCell{Start: int64(s.Start), End: int64(s.End), Text: text[lo:max(lo, hi)]}
+		// A stale span can cut a character: the text column stays UTF-8.
+		out[i] = SpanCell{Start: int64(s.Start), End: int64(s.End), Text: strings.ToValidUTF8(text[lo:max(lo, hi)], "\uFFFD")}
 	}
 	return out
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/parquet-go/parquet-go"
 
@@ -201,5 +202,16 @@ func TestAnswerCellShape(t *testing.T) {
 	// A span past the text (the text changed) selects what it can.
 	if got := spanCells([]stepwise.Span{{Start: 2, End: 9}, {Start: 12, End: 14}}, "abcdef"); got[0].Text != "cdef" || got[1].Text != "" {
 		t.Errorf("spans past the text: %+v", got)
+	}
+}
+
+// TestSpanCellsStayUTF8: a span that cuts a character (a stale span) gives
+// valid UTF-8 text.
+func TestSpanCellsStayUTF8(t *testing.T) {
+	text := "x = π/2"
+	cut := strings.Index(text, "π") + 1 // inside π's two bytes
+	cells := spanCells([]stepwise.Span{{Start: 0, End: cut}}, text)
+	if !utf8.ValidString(cells[0].Text) || !strings.HasPrefix(cells[0].Text, "x = ") {
+		t.Fatalf("cell %q", cells[0].Text)
 	}
 }

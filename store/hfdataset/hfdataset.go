@@ -241,7 +241,7 @@ func cardText(ctx context.Context, db *store.DB, o Options, config, file string,
 	if len(rep.AnswerColumns) > 0 {
 		b.WriteString("\nAnswers to label-schema questions, one column each (null where unanswered; a trace question's answer on every row of the trace):\n\n| column | question | kind |\n|---|---|---|\n")
 		for _, c := range rep.AnswerColumns {
-			fmt.Fprintf(&b, "| %s | %s | %s |\n", c.Name, strings.ReplaceAll(c.Question, "|", "\\|"), c.Kind)
+			fmt.Fprintf(&b, "| %s | %s | %s |\n", c.Name, cardCell(c.Question), c.Kind)
 		}
 	}
 	b.WriteString("\n## Annotators and agreement\n\n")
@@ -317,4 +317,10 @@ func labelSemantics(format, labels string) string {
 		what = "see the stepwise README's export reference."
 	}
 	return what + " Labels: " + who + ". A step after a ProcessBench first error is unlabeled, not correct."
+}
+
+// cardCell writes untrusted text as one cell of a Markdown table: no pipe
+// closes the cell and no line break ends the row.
+func cardCell(s string) string {
+	return strings.NewReplacer("|", "\\|", "\r", " ", "\n", " ").Replace(s)
 }
