@@ -28,6 +28,13 @@ func timedKey(b *testing.B, m *Model, key string, first func() bool) (toFirst, t
 	b.Helper()
 	start := time.Now()
 	_, cmd := m.Update(keyMsg(key))
+	return timedCmds(m, start, cmd, first)
+}
+
+// timedCmds runs cmd and what it leads to as the runtime would, drawing a
+// frame when first() becomes true and one when everything has settled, and
+// returns both times since start.
+func timedCmds(m *Model, start time.Time, cmd tea.Cmd, first func() bool) (toFirst, toFull time.Duration) {
 	queue := []tea.Cmd{cmd}
 	for len(queue) > 0 {
 		c := queue[0]

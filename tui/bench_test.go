@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	tea "charm.land/bubbletea/v2"
-
 	"github.com/stepwise-dev/stepwise/judge/analytics"
 	"github.com/stepwise-dev/stepwise/store"
 	"github.com/stepwise-dev/stepwise/store/storetest"
@@ -220,33 +218,13 @@ func BenchmarkSearch(b *testing.B) {
 	for i := range b.N {
 		query := []string{"remainder", "cauchy", "perimeter"}[i%3]
 		start := time.Now()
-		cmd := m.list().startSearch(query)
-		// Run the search's commands until a screenful of rows is drawn.
-		queue := []tea.Cmd{cmd}
-		sawFirst := false
-		for len(queue) > 0 {
-			c := queue[0]
-			queue = queue[1:]
-			if c == nil {
-				continue
-			}
-			msg := c()
-			if bm, ok := msg.(tea.BatchMsg); ok {
-				queue = append(queue, bm...)
-				continue
-			}
-			if msg == nil {
-				continue
-			}
-			_, next := m.Update(msg)
-			queue = append(queue, next)
-			if !sawFirst && (m.list().total >= m.list().pageSize() || m.list().complete) && m.list().has(first0(m)) {
-				_ = m.View()
-				first += time.Since(start)
-				sawFirst = true
-			}
-		}
-		full += time.Since(start)
+		// Run the search's commands; the first screen is a screenful of rows drawn.
+		toFirst, toFull := timedCmds(m, start, m.list().startSearch(query), func() bool {
+			l := m.list()
+			return (l.total >= l.pageSize() || l.complete) && l.has(first0(m))
+		})
+		first += toFirst
+		full += toFull
 		if !m.list().complete {
 			b.Fatal("search did not complete")
 		}
