@@ -271,23 +271,8 @@ func (w *eventWriter) commit() error {
 		after := tallyOf(tt.events, tt.summary.Steps)
 		after.sub(tt.before).into(deltas, tt.summary.Dataset)
 	}
-	counts := w.tx.Bucket(schema.Counts)
-	keys := make([]string, 0, len(deltas))
-	for k := range deltas {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		v := int64(schema.GetUint(counts, []byte(k))) + deltas[k]
-		var err error
-		if v <= 0 {
-			err = counts.Delete([]byte(k))
-		} else {
-			err = schema.PutUint(counts, []byte(k), uint64(v))
-		}
-		if err != nil {
-			return err
-		}
+	if err := applyCountDeltas(w.tx.Bucket(schema.Counts), deltas); err != nil {
+		return err
 	}
 	// postingWriter.commit expects each term's seqs ascending and unique.
 	w.post.Normalize()
