@@ -21,7 +21,7 @@ type ToolUse struct {
 // ToolUse counts the trace's tool use from its steps.
 func (t *Trace) ToolUse() ToolUse {
 	var u ToolUse
-	seen := map[[2]string]bool{}
+	var seen map[[2]string]bool // made at the first call: most traces make none
 	inRound := false
 	for i := range t.Steps {
 		st := &t.Steps[i]
@@ -41,6 +41,9 @@ func (t *Trace) ToolUse() ToolUse {
 			}
 			if seen[key] {
 				u.Repeated++
+			}
+			if seen == nil {
+				seen = map[[2]string]bool{}
 			}
 			seen[key] = true
 		case st.Kind == StepToolResult && st.Tool != nil && st.Tool.Error != "":

@@ -135,6 +135,10 @@ func TestToolStats(t *testing.T) {
 	if s.Calls != 5 || s.Results != 4 || s.Errors != 1 || s.ByName["search"] != 3 || s.ByName["fetch"] != 1 {
 		t.Errorf("counts %+v", s)
 	}
+	// The summary's counts (Trace.ToolUse, counted at import) say the same.
+	if u := tr.ToolUse(); u.Calls != s.Calls || u.Repeated != len(s.Duplicates) || u.Failed != s.Errors || u.Search != s.ByName["search"] {
+		t.Errorf("ToolUse %+v disagrees with CountTools %+v", u, s)
+	}
 	if !equalInts(s.Duplicates, []int{5}) || !equalInts(s.ErrorSteps, []int{4}) || !equalInts(s.Orphans, []int{8}) {
 		t.Errorf("dup %v err %v orphans %v", s.Duplicates, s.ErrorSteps, s.Orphans)
 	}
